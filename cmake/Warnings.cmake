@@ -1,0 +1,16 @@
+# Warnings as an INTERFACE target (after HighFive's cmake/HighFiveWarnings.cmake).
+add_library(acosim_warnings INTERFACE)
+target_compile_options(acosim_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
+  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+  -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
+if(ACOSIM_WERROR)
+  target_compile_options(acosim_warnings INTERFACE -Werror)
+endif()
+
+add_library(acosim_sanitizers INTERFACE)
+if(ACOSIM_SANITIZE)
+  target_compile_options(acosim_sanitizers INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(acosim_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages acosim needs to build, test, plot and benchmark.
+# Installs only what `dpkg -s` reports missing, so a prepared machine needs no network.
+set -euo pipefail
+
+PACKAGES=(
+  cmake g++ make pkg-config
+  libeigen3-dev libboost-dev libhdf5-dev hdf5-tools catch2 librandom123-dev
+  libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+  libopenmpi-dev openmpi-bin libbenchmark-dev
+  python3 python3-numpy python3-h5py python3-matplotlib
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "acosim setup: installing missing Debian packages: ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
