@@ -1,0 +1,243 @@
+#include "models/settle.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace acosim {
+namespace {
+
+void require(bool ok, const std::string& what) {
+  if (!ok) throw std::invalid_argument(what);
+}
+
+void validate(const Track& track, const SettlementInput& in) {
+  require(std::isfinite(in.benchmark) && in.benchmark > 0,
+          fmt::format("benchmark {} must be a positive number of dollars", in.benchmark));
+  require(std::isfinite(in.expenditure) && in.expenditure >= 0,
+          fmt::format("expenditure {} must be a non-negative number of dollars", in.expenditure));
+  require(in.assigned_beneficiaries > 0,
+          fmt::format("assigned beneficiaries {} must be positive", in.assigned_beneficiaries));
+  require(std::isfinite(in.quality_score) && in.quality_score >= 0 && in.quality_score <= 100,
+          fmt::format("quality score {} must lie in [0, 100]", in.quality_score));
+  require(in.euc_relief_fraction >= 0 && in.euc_relief_fraction <= 1,
+          fmt::format("EUC relief fraction {} must lie in [0, 1]", in.euc_relief_fraction));
+  require(!in.loss_relief_amount || (std::isfinite(*in.loss_relief_amount) && *in.loss_relief_amount >= 0),
+          "loss relief amount must be a non-negative number of dollars");
+  require(!in.participant_revenue ||
+              (std::isfinite(*in.participant_revenue) && *in.participant_revenue >= 0),
+          "participant revenue must be a non-negative number of dollars");
+  require(in.msr_election.variable || (in.msr_election.rate >= 0 && in.msr_election.rate < 1),
+          fmt::format("elected MSR/MLR {} must lie in [0, 1)", in.msr_election.rate));
+  if (!track.custom && (in.performance_year < track.first_py || in.performance_year > track.last_py)) {
+    throw std::invalid_argument(fmt::format("{} was not reconciled in PY{} (only PY{}-PY{})",
+                                            track.id, in.performance_year, track.first_py,
+                                            track.last_py));
+  }
+}
+
+// Final sharing rate before the 425.605(h) half rate (spec §3, §7).
+double final_sharing_rate(const Track& track, QualityRule rule, const SettlementInput& in) {
+  const double max_rate = track.max_sharing_rate;
+  switch (rule) {
+    case QualityRule::None: return max_rate;
+    case QualityRule::Scaled: return in.met_qps ? max_rate * in.quality_score / 100.0 : 0.0;
+    case QualityRule::AllOrNothing: return in.met_qps ? max_rate : 0.0;
+    case QualityRule::AllOrNothingWithAlternative:
+      if (in.met_qps) return max_rate;
+      return in.met_alt_qps ? max_rate * in.quality_score / 100.0 : 0.0;
+  }
+  return 0.0;
+}
+
+// Shared-loss rate (spec §1, §3.3; 42 CFR 425.606(f), 425.610(f), 425.605(d)).
+double shared_loss_rate(const Track& track, bool loss_rate_from_quality, double fsr,
+                        const SettlementInput& in) {
+  switch (track.loss_rate_rule) {
+    case LossRateRule::None: return 0.0;
+    case LossRateRule::Fixed: return track.loss_rate;
+    case LossRateRule::OneMinusSharing: {
+      // PY2023+ ENHANCED: 1 - 0.75 x Q/100 whenever the QPS or the alternative QPS is met,
+      // the ceiling (75%) otherwise (spec §3.3, e.g. Q = 77.05 -> 42.21%).
+      double share = fsr;
+      if (loss_rate_from_quality) {
+        share = (in.met_qps || in.met_alt_qps) ? track.max_sharing_rate * in.quality_score / 100.0
+                                               : 0.0;
+      }
+      return std::clamp(1.0 - share, track.loss_rate_floor, track.loss_rate_ceiling);
+    }
+  }
+  return 0.0;
+}
+
+}  // namespace
+
+MsrMlr minimum_rates(const Track& track, const SettlementInput& in) {
+  if (in.msr_override) return {*in.msr_override, *in.msr_override, false};
+  const bool use_table = track.msr_rule == MsrRule::Table || in.msr_election.variable ||
+                         in.assigned_beneficiaries < kFixedElectionMinBeneficiaries;
+  if (use_table) {
+    const double m = msr_table(in.assigned_beneficiaries);
+    return {m, m, true};  // variable MLR = MSR (symmetric, 425.605(b)(2)(iii))
+  }
+  return {in.msr_election.rate, in.msr_election.rate, false};
+}
+
+std::string_view to_string(Outcome o) {
+  switch (o) {
+    case Outcome::SharedSavings: return "shared_savings";
+    case Outcome::SharedLosses: return "shared_losses";
+    case Outcome::BelowMsr: return "below_msr";
+    case Outcome::BelowMlr: return "below_mlr";
+    case Outcome::QualityFailed: return "quality_failed";
+  }
+  return "?";
+}
+
+Settlement settle(const Track& track, const SettlementInput& in) {
+  validate(track, in);
+
+  // PY rules; a custom contract brings its own quality rule and sequestration.
+  QualityRule quality_rule = QualityRule::None;
+  double sequestration_rate = 0.0, phe_relief = 0.0;
+  bool loss_rate_from_quality = false;
+  if (track.custom) {
+    quality_rule = track.quality_rule_override.value_or(QualityRule::None);
+    sequestration_rate = track.sequestration_override.value_or(0.0);
+  } else {
+    const RuleYear& year = rule_year(in.performance_year);
+    quality_rule = track.quality_rule_override.value_or(year.quality_rule);
+    sequestration_rate = track.sequestration_override.value_or(year.sequestration_rate);
+    phe_relief = year.phe_loss_relief;
+    loss_rate_from_quality = year.enhanced_loss_rate_from_quality &&
+                             quality_rule == QualityRule::AllOrNothingWithAlternative;
+  }
+
+  // Steps 3-4: totals, gross savings, savings rate (spec §5).
+  Settlement s;
+  s.benchmark = in.benchmark;
+  s.expenditure = in.expenditure;
+  s.gross_savings = in.benchmark - in.expenditure;
+  s.savings_rate = s.gross_savings / in.benchmark;
+
+  // Step 5: thresholds, inclusive (spec §2).
+  const MsrMlr rates = minimum_rates(track, in);
+  s.msr = rates.msr;
+  s.mlr = track.two_sided ? rates.mlr : 0.0;
+  s.msr_from_table = rates.from_table;
+
+  // Step 6: final sharing rate.
+  double fsr = final_sharing_rate(track, quality_rule, in);
+  const double G = s.gross_savings, B = in.benchmark, r = s.savings_rate;
+
+  if (G > 0) {
+    bool qualifies = r >= s.msr;
+    // 42 CFR 425.605(h): a low-revenue BASIC ACO of an agreement starting 2024 or later, with at
+    // least 5,000 beneficiaries and the QPS or alternative QPS met, shares at half the rate when
+    // 0 < r < MSR (spec §5.3).
+    if (!qualifies && track.basic && !track.custom && in.low_revenue &&
+        in.agreement_start_year >= 2024 && in.assigned_beneficiaries >= 5000 && fsr > 0) {
+      fsr *= 0.5;
+      s.half_rate = true;
+      qualifies = true;
+    }
+    if (!qualifies) {
+      s.outcome = Outcome::BelowMsr;
+      return s;
+    }
+    if (fsr <= 0) {
+      s.outcome = Outcome::QualityFailed;
+      return s;
+    }
+    // Steps 7-9: first-dollar sharing, sequestration (savings only) before the cap.
+    s.outcome = Outcome::SharedSavings;
+    s.sharing_rate = fsr;
+    const double shared = G * fsr;
+    s.sequestration = shared * sequestration_rate;
+    const double after_sequester = shared - s.sequestration;
+    s.cap = track.performance_payment_limit * B;
+    s.cap_bound = after_sequester > s.cap;
+    s.payment = s.cap_bound ? s.cap : after_sequester;
+    return s;
+  }
+
+  if (!track.two_sided || G == 0) {
+    s.outcome = Outcome::BelowMsr;
+    return s;
+  }
+  if (-r < s.mlr) {
+    s.outcome = Outcome::BelowMlr;
+    return s;
+  }
+
+  // Shared losses: rate, limit, then relief (spec §5 steps 6-10).
+  s.outcome = Outcome::SharedLosses;
+  s.sharing_rate = fsr;
+  s.loss_rate = shared_loss_rate(track, loss_rate_from_quality, fsr, in);
+  switch (track.loss_limit_rule) {
+    case LossLimitRule::None: s.cap = 0; break;
+    case LossLimitRule::ShareOfBenchmark: s.cap = track.loss_limit_benchmark_share * B; break;
+    case LossLimitRule::RevenueCappedByBenchmark:
+      s.cap = track.loss_limit_benchmark_share * B;
+      if (!in.benchmark_based_loss_limit) {
+        if (in.participant_revenue) {
+          s.cap = std::min(s.cap, track.loss_limit_revenue_share * *in.participant_revenue);
+        } else {
+          s.revenue_limit_unknown = true;
+        }
+      }
+      break;
+    case LossLimitRule::ByTrack2Year:
+      // 42 CFR 425.606(g): 5%, 7.5%, 10% of B in the 1st, 2nd, 3rd+ year in Track 2.
+      s.cap = (in.track2_year <= 1 ? 0.05 : in.track2_year == 2 ? 0.075 : 0.10) * B;
+      break;
+  }
+  const double owed = -G * s.loss_rate;
+  s.cap_bound = owed > s.cap;
+  const double limited = s.cap_bound ? s.cap : owed;
+  // EUC relief after the loss limit (spec §5 step 10); PHE relief is program-wide.
+  if (in.loss_relief_amount) {
+    s.loss_relief = std::min(*in.loss_relief_amount, limited);
+  } else {
+    s.loss_relief = limited * std::max(in.euc_relief_fraction, phe_relief);
+  }
+  s.payment = -(limited - s.loss_relief);
+  return s;
+}
+
+std::string explain(const Track& track, const Settlement& s) {
+  const double pct = 100.0;
+  switch (s.outcome) {
+    case Outcome::SharedSavings:
+      return fmt::format(
+          "{}: savings rate {:.2f}% met the MSR {:.2f}%{}; {:.2f}% of ${:.0f} shared{}{}",
+          track.id, s.savings_rate * pct, s.msr * pct, s.half_rate ? " only through the 425.605(h) half rate" : "",
+          s.sharing_rate * pct, s.gross_savings,
+          s.sequestration > 0 ? fmt::format(", less ${:.0f} sequestration", s.sequestration) : "",
+          s.cap_bound ? fmt::format("; capped at the performance payment limit ${:.0f}", s.cap) : "");
+    case Outcome::SharedLosses:
+      return fmt::format("{}: loss rate {:.2f}% met the MLR {:.2f}%; {:.2f}% of ${:.0f} owed{}{}{}",
+                         track.id, -s.savings_rate * pct, s.mlr * pct, s.loss_rate * pct,
+                         -s.gross_savings,
+                         s.cap_bound ? fmt::format("; capped at the loss limit ${:.0f}", s.cap) : "",
+                         s.loss_relief > 0 ? fmt::format("; ${:.0f} disaster relief", s.loss_relief) : "",
+                         s.revenue_limit_unknown ? "; revenue-based limit unknown" : "");
+    case Outcome::BelowMsr:
+      return s.gross_savings < 0
+                 ? fmt::format("{}: losses of {:.2f}% are not shared on a one-sided track", track.id,
+                               -s.savings_rate * pct)
+                 : fmt::format("{}: savings rate {:.2f}% below the MSR {:.2f}%", track.id,
+                               s.savings_rate * pct, s.msr * pct);
+    case Outcome::BelowMlr:
+      return fmt::format("{}: loss rate {:.2f}% below the MLR {:.2f}%", track.id,
+                         -s.savings_rate * pct, s.mlr * pct);
+    case Outcome::QualityFailed:
+      return fmt::format("{}: savings rate {:.2f}% met the MSR {:.2f}% but the quality standard was not met",
+                         track.id, s.savings_rate * pct, s.msr * pct);
+  }
+  return track.id;
+}
+
+}  // namespace acosim

@@ -1,0 +1,29 @@
+#include "sim/cli.hpp"
+
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "sim/error.hpp"
+#include "sim/version.hpp"
+
+namespace acosim {
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"acosim: Monte Carlo risk simulator for the Medicare Shared Savings Program.\n"
+               "Samples beneficiary costs and quality, settles every run under the exact CMS rules\n"
+               "of each track, and reports the distribution of shared savings and losses."};
+  app.set_version_flag("--version", fmt::format("acosim {} (commit {})", kVersion, kGitCommit));
+  app.require_subcommand(1);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return 0;
+}
+
+}  // namespace acosim
