@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "sim/commands.hpp"
 #include "sim/error.hpp"
 #include "sim/version.hpp"
 
@@ -18,12 +19,23 @@ int run_cli(int argc, char** argv) {
   app.set_version_flag("--version", fmt::format("acosim {} (commit {})", kVersion, kGitCommit));
   app.require_subcommand(1);
 
+  CommandAction action;
+  // Subcommands register here.
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  return 0;
+  try {
+    return action ? action() : 0;
+  } catch (const InputError& e) {
+    std::cerr << "acosim: error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "acosim: internal error: " << e.what() << '\n';
+    return 3;
+  }
 }
 
 }  // namespace acosim

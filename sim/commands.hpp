@@ -1,0 +1,19 @@
+// Subcommands of the acosim CLI. Each add_*_command registers its options on `app` and, when the
+// subcommand is chosen, stores in `action` the work to run after parsing. The action returns the
+// exit code; it throws InputError for a user's mistake (run_cli prints it and exits 2).
+#pragma once
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace acosim {
+
+using CommandAction = std::function<int()>;
+
+void add_settle_command(CLI::App& app, CommandAction& action);
+void add_run_command(CLI::App& app, CommandAction& action);
+
+}  // namespace acosim
