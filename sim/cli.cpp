@@ -21,6 +21,9 @@ int run_cli(int argc, char** argv) {
 
   CommandAction action;
   // Subcommands register here.
+  add_settle_command(app, action);
+  add_run_command(app, action);
+  add_report_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,128 @@
+// Annual per-beneficiary Medicare Parts A+B spending: the distribution the simulator draws from.
+//
+// Source of truth: shared/spec/cost-model.md (cited as "cost §N") for the calibration facts
+// (Wallis et al. 2021 Lorenz points, the zero + 2-component lognormal mixture, enrollment-type
+// means); shared/spec/settlement-rules.md §4.1 (cited as "spec §4.1") for the CMS truncation of
+// annualised spending at the national 99th percentile by enrollment type. See docs/cost-model.md.
+//
+// A beneficiary-year's cost is a deterministic function of two latent standard normals:
+//   z_state  picks the state (no spending / low component / high component) by thresholds,
+//   z_size   picks the size within the state (the component's quantile at Phi(z_size)),
+// so the marginal distribution is exact for any z's that are marginally N(0, 1), and year-to-year
+// persistence can be modelled by correlating the latents across years.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <string_view>
+
+namespace acosim {
+
+// Family of the positive part of the cost distribution (all families carry the zero mass p_zero).
+enum class CostFamily {
+  Lognormal,        // zero + lognormal(mu, sigma)
+  Gamma,            // zero + gamma(shape k, scale theta)
+  LognormalMixture  // zero + two lognormals with a common sigma and medians median_ratio apart
+};
+
+std::string_view to_string(CostFamily f);                    // "lognormal", "gamma", "lognormal_mixture"
+std::optional<CostFamily> parse_cost_family(std::string_view s);  // case-insensitive; "mixture" too
+
+// The four CMS enrollment types (spec §4.1 step 1); benchmarks and truncation are per type.
+enum class EnrollmentType { ESRD = 0, Disabled = 1, AgedDual = 2, AgedNonDual = 3 };
+constexpr int kEnrollmentTypes = 4;
+
+std::string_view to_string(EnrollmentType t);  // "esrd", "disabled", "aged_dual", "aged_nondual"
+// Case-insensitive; '-', '/' and ' ' are read as '_', and "non_dual" as "nondual"
+// (so "Aged/Non-dual" parses). nullopt when unknown.
+std::optional<EnrollmentType> parse_enrollment_type(std::string_view s);
+
+// Unit-free shape of one enrollment type's annual cost. Validated by the CostDistribution
+// constructor; only the fields the family uses are checked (p_zero and truncation_percentile always).
+struct CostShape {
+  CostFamily family = CostFamily::LognormalMixture;
+  double p_zero = 0.10;          // P(no spending in the year) [fraction], in [0, 1)
+  double sigma = 0.90;           // log-sd of each lognormal component, > 0
+  double high_weight = 0.30;     // mixture: share of positive costs in the high component, [0, 1]
+  double median_ratio = 12.0;    // mixture: high-component median / low-component median, >= 1
+  double gamma_shape = 0.24;     // gamma family: shape k, > 0 (cost §1 fit)
+  double truncation_percentile = 0.99;  // CMS truncation point, a percentile of the whole
+                                        // distribution incl. zeros [fraction], in (0.5, 1]; 1 = none
+};
+
+// One enrollment type's annual cost distribution, scaled so that the TRUNCATED mean equals `mean`
+// (the per-capita figure CMS reports is after truncation, spec §4.1).
+class CostDistribution {
+ public:
+  // mean: truncated mean [USD per beneficiary-year], > 0. Throws std::invalid_argument naming the
+  // parameter and its allowed range on a bad (or NaN) parameter, or when p_zero >=
+  // truncation_percentile (the cap would be $0).
+  CostDistribution(const CostShape& shape, double mean);
+
+  // Cost [USD] of a beneficiary-year with latent normals (z_state, z_size) and spending multiplier
+  // m = exp(log_multiplier) (1 + true effect): min(cap, m * X). The cap is fixed in dollars (the
+  // national truncation point) while m scales the ACO's costs.
+  //   state: zero if z_state < z_zero(); high component if z_state > z_high(); else low.
+  //   size:  lognormal exp(mu_k + sigma z_size); gamma: the gamma quantile at Phi(z_size) (slow).
+  double cost(double z_state, double z_size, double log_multiplier = 0.0) const;
+
+  double mean() const { return mean_; }                        // truncated mean [USD]
+  double sd() const { return sd_; }                            // truncated SD [USD]
+  double truncation_point() const { return cap_; }             // cap [USD]; +inf when none
+  double untruncated_mean() const { return untruncated_mean_; }  // [USD]
+  double untruncated_sd() const { return untruncated_sd_; }      // [USD]
+  double cdf(double x) const;       // untruncated P(X <= x), x [USD]
+  double quantile(double p) const;  // untruncated inf{x : cdf(x) >= p} [USD]; 0 for p <= p_zero
+  // Lorenz: share of total (untruncated) spending held by the top `share` [fraction, 0..1] of
+  // beneficiary-years. Scale-free (depends on the shape only).
+  double top_share(double share) const;
+
+  // What the sampler's hot loop uses. Thresholds are in z space (+-inf when a state is empty);
+  // mu_* are log-scale locations [ln USD]; log_cap = ln(truncation_point()) (+inf when none).
+  // For the gamma family mu_low = mu_high = ln(gamma_scale) and sigma() is not used.
+  double z_zero() const { return z_zero_; }
+  double z_high() const { return z_high_; }
+  double mu_low() const { return mu_low_; }
+  double mu_high() const { return mu_high_; }
+  double sigma() const { return sigma_; }
+  double log_cap() const { return log_cap_; }
+  CostFamily family() const { return shape_.family; }
+  double gamma_shape() const { return shape_.gamma_shape; }
+  double gamma_scale() const { return gamma_scale_; }  // [USD]
+  const CostShape& shape() const { return shape_; }
+
+ private:
+  double gamma_cost(double z_size, double log_multiplier) const;  // slow path (gamma quantile)
+  double positive_cdf(double x) const;                  // P(X <= x | X > 0)
+  double positive_partial_moment(int r, double c) const;  // E[X^r; X <= c | X > 0], r = 1, 2
+  double positive_moment(int r) const;                  // E[X^r | X > 0]
+  void set_scale(double log_scale);                     // locations for scale exp(log_scale)
+
+  CostShape shape_;
+  bool gamma_ = false;
+  double z_zero_ = 0, z_high_ = 0;
+  double mu_low_ = 0, mu_high_ = 0, log_ratio_ = 0, sigma_ = 1;  // mu_high_ = mu_low_ + log_ratio_
+  double gamma_scale_ = 1;
+  double cap_ = 0, log_cap_ = 0;
+  double mean_ = 0, sd_ = 0, untruncated_mean_ = 0, untruncated_sd_ = 0;
+};
+
+// Hot path: two compares, a multiply-add select, an exp. No allocation.
+inline double CostDistribution::cost(double z_state, double z_size, double log_multiplier) const {
+  if (z_state < z_zero_) return 0.0;
+  if (gamma_) [[unlikely]] return gamma_cost(z_size, log_multiplier);
+  // Arithmetic select: the state is random, so a branch here would mispredict (8 -> 5 ns/call).
+  const double mu = mu_low_ + static_cast<double>(z_state > z_high_) * log_ratio_;
+  return std::exp(std::min(log_cap_, mu + log_multiplier + sigma_ * z_size));
+}
+
+// The shipped "national" model (cost §1): the zero + 2-component lognormal mixture (p0 = 0.10,
+// positives 70% / 30%, common sigma 0.90, medians 12x apart), truncated at the 99th percentile,
+// for every enrollment type.
+CostShape national_shape();
+// Per-capita (truncated) spending by enrollment type [USD per beneficiary-year]: the median ACO's
+// PY2023 figures, cost §2 (ESRD 88,800; disabled 11,400; aged/dual 17,600; aged/non-dual 11,300).
+double national_mean(EnrollmentType t);
+
+}  // namespace acosim

@@ -1,0 +1,64 @@
+// `acosim report RESULTS.h5 --format md|csv|json|text [-o FILE]`: renders a results file.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "sim/atomic_file.hpp"
+#include "sim/commands.hpp"
+#include "sim/hdf5_io.hpp"
+#include "sim/report.hpp"
+
+namespace acosim {
+
+namespace {
+
+struct ReportOptions {
+  std::filesystem::path results;
+  std::string format = "text";
+  std::filesystem::path output;  // empty: stdout
+};
+
+int run_report(const ReportOptions& o) {
+  if (!o.output.empty()) check_writable(o.output);
+  const SimulationResults results = read_results(o.results);
+  std::string text;
+  if (o.format == "md") {
+    text = report_markdown(results);
+  } else if (o.format == "csv") {
+    text = report_csv(results);
+  } else if (o.format == "json") {
+    text = report_json(results);
+  } else {
+    text = report_text(results);
+  }
+  if (o.output.empty()) {
+    std::cout << text << std::flush;
+  } else {
+    write_file_atomically(o.output, text);
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, CommandAction& action) {
+  auto options = std::make_shared<ReportOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "report", "Render a results file (written by `acosim run`) as a text, Markdown, CSV or JSON "
+                "report: per-track payment distribution, outcome probabilities, tail risk and "
+                "track-versus-track differences.");
+  sub->add_option("results", options->results, "results file (.h5)")->required();
+  sub->add_option("-f,--format", options->format,
+                  "md: GitHub Markdown; csv: tidy long table (section,track,metric,unit,value); "
+                  "json: nested, raw numbers; text: aligned plain text")
+      ->check(CLI::IsMember({"md", "csv", "json", "text"}))
+      ->capture_default_str();
+  sub->add_option("-o,--output", options->output,
+                  "write the report to this file (atomically) instead of standard output");
+  sub->callback([&action, options] { action = [options] { return run_report(*options); }; });
+}
+
+}  // namespace acosim

@@ -1,0 +1,163 @@
+// `acosim run`: simulate a scenario, write the HDF5 results and print the percentile report.
+#include <csignal>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include <CLI/CLI.hpp>
+#include <H5public.h>
+#include <boost/version.hpp>
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "sim/atomic_file.hpp"
+#include "sim/commands.hpp"
+#include "sim/error.hpp"
+#include "sim/hdf5_io.hpp"
+#include "sim/report.hpp"
+#include "sim/runner.hpp"
+#include "sim/version.hpp"
+
+#ifndef ACOSIM_DEFAULT_SCENARIO
+#define ACOSIM_DEFAULT_SCENARIO "scenarios/default.yaml"
+#endif
+
+namespace acosim {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct RunArgs {
+  std::string scenario;
+  std::string output;
+  std::string report;
+  std::vector<std::string> sets;
+  long runs = 0;
+  long long seed = -1;
+  int threads = 0;
+  long replay = -1;
+  bool quiet = false;
+};
+
+// The scenario used when none is given: scenarios/default.yaml here, else the one shipped with
+// the sources.
+fs::path default_scenario() {
+  if (fs::exists(ACOSIM_DEFAULT_SCENARIO)) return ACOSIM_DEFAULT_SCENARIO;
+  return fs::path(ACOSIM_SOURCE_DIR) / ACOSIM_DEFAULT_SCENARIO;
+}
+
+std::map<std::string, std::string> library_versions() {
+  unsigned maj = 0, min = 0, rel = 0;
+  H5get_libversion(&maj, &min, &rel);
+  return {{"hdf5", fmt::format("{}.{}.{}", maj, min, rel)},
+          {"eigen", fmt::format("{}.{}.{}", EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION)},
+          {"boost", fmt::format("{}.{}.{}", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100)},
+          {"fmt", fmt::format("{}", FMT_VERSION)},
+          {"random123", "Philox4x32-10 (Random123 1.14)"},
+          {"compiler", fmt::format("g++ {}.{}.{}", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__)}};
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+// Prints what run K sampled and how each track settled it.
+int replay(const SimulationModel& model, long k) {
+  const Scenario& s = model.scenario();
+  if (k < 0 || k >= s.runs) {
+    throw InputError(fmt::format("--replay {}: no such run; allowed: 0 to {}", k, s.runs - 1));
+  }
+  const RunSample r = sample_run(model, s.seed, static_cast<std::uint64_t>(k));
+  std::cout << fmt::format("run {} of scenario {} (seed {})\n", k, s.name, s.seed);
+  std::cout << fmt::format("  true effect {:+.4f}%, benchmark factor {:.6f}, quality {:.2f} (QPS {}, alternative {})\n",
+                           100 * r.true_effect, r.benchmark_factor, r.quality, r.met_qps ? "met" : "missed",
+                           r.met_alt_qps ? "met" : "no");
+  const char* names[] = {"ESRD", "disabled", "aged/dual", "aged/non-dual"};
+  for (int e = 0; e < kEnrollmentTypes; ++e) {
+    const auto i = static_cast<std::size_t>(e);
+    if (s.beneficiaries[i] == 0) continue;
+    const double n = static_cast<double>(s.beneficiaries[i]);
+    std::cout << fmt::format("  {:<14} {:>7} beneficiaries, spending ${:>10.2f} per capita, base ${:>10.2f}\n",
+                             names[e], s.beneficiaries[i], r.expenditure_by_type[i] / n, r.benchmark_by_type[i] / n);
+  }
+  std::cout << fmt::format("  benchmark ${:.0f}, expenditure ${:.0f}, savings rate {:+.4f}%\n", r.benchmark,
+                           r.expenditure, 100 * (r.benchmark - r.expenditure) / r.benchmark);
+  for (const TrackChoice& c : s.tracks) {
+    const Settlement st = settle(c.track, settlement_input(s, c, r));
+    std::cout << fmt::format("  {:<24} {:>14.0f}  {}\n", c.label, st.payment, explain(c.track, st));
+  }
+  return 0;
+}
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int) { g_stop.store(true); }
+
+int run(const RunArgs& a) {
+  std::vector<Override> overrides;
+  for (const auto& s : a.sets) overrides.push_back(parse_override(s));
+  if (a.runs > 0) overrides.push_back({"runs", std::to_string(a.runs)});
+  if (a.seed >= 0) overrides.push_back({"seed", std::to_string(a.seed)});
+  const fs::path path = a.scenario.empty() ? default_scenario() : fs::path(a.scenario);
+  const Scenario scenario = load_scenario(path, overrides);
+  const SimulationModel model(scenario);
+  if (a.replay >= 0) return replay(model, a.replay);
+
+  const fs::path output = a.output.empty() ? fs::path("results") / (scenario.name + ".h5") : fs::path(a.output);
+  check_writable(output);  // before hours of work
+  if (!a.report.empty()) check_writable(a.report);
+
+  RunOptions options;
+  options.threads = a.threads;
+  options.progress = !a.quiet;
+  options.stop = &g_stop;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  SimulationResults results = simulate(model, options);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+
+  ResultMetadata& m = results.meta;
+  m.program_version = kVersion;
+  m.git_commit = kGitCommit;
+  m.library_versions = library_versions();
+  m.created_utc = utc_now();
+  write_results(output, results);
+
+  if (!a.quiet) std::cout << report_text(results);
+  if (!a.report.empty()) {
+    const std::string ext = fs::path(a.report).extension().string();
+    const std::string text = ext == ".csv" ? report_csv(results) : ext == ".json" ? report_json(results) : report_markdown(results);
+    write_file_atomically(a.report, text);
+  }
+  std::cerr << fmt::format("acosim: {} of {} runs, {:.3g} beneficiary-years in {:.2f} s ({:.3g} per second, {} threads) -> {}\n",
+                           m.completed_runs, m.runs, m.beneficiary_years, m.wall_seconds,
+                           m.beneficiary_years / std::max(m.wall_seconds, 1e-9), m.threads, output.string());
+  if (!m.complete) {
+    std::cerr << "acosim: interrupted: the results file holds the completed runs and is marked incomplete\n";
+    return 130;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, CommandAction& action) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand("run", "Simulate a scenario: sample, settle every track, write HDF5 and a report");
+  cmd->add_option("scenario", args->scenario, "Scenario YAML (default: scenarios/default.yaml)");
+  cmd->add_option("-o,--output", args->output, "HDF5 results file (default: results/<name>.h5)");
+  cmd->add_option("--report", args->report, "Also write the report to FILE (.md, .csv or .json)");
+  cmd->add_option("--runs", args->runs, "Number of runs (overrides the scenario)")->check(CLI::Range(1L, 100000000L));
+  cmd->add_option("--seed", args->seed, "Random seed (overrides the scenario)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", args->threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
+  cmd->add_option("--set", args->sets, "Override a scenario key: --set aco.beneficiaries=20000 (repeatable)");
+  cmd->add_option("--replay", args->replay, "Recompute run K alone and show its details")->check(CLI::NonNegativeNumber);
+  cmd->add_flag("-q,--quiet", args->quiet, "No progress and no report on the terminal");
+  cmd->callback([args, &action] { action = [args] { return run(*args); }; });
+}
+
+}  // namespace acosim

@@ -1,0 +1,238 @@
+#include "sim/runner.hpp"
+
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "sim/error.hpp"
+#include "sim/rng.hpp"
+#include "sim/statistics.hpp"
+
+namespace acosim {
+
+SimulationModel::SimulationModel(const Scenario& scenario) : scenario_(scenario) {
+  for (int e = 0; e < kEnrollmentTypes; ++e) {
+    costs_.emplace_back(scenario.cost_shapes[static_cast<std::size_t>(e)],
+                        scenario.cost_means[static_cast<std::size_t>(e)]);
+  }
+  cholesky_ = Eigen::LLT<Eigen::Matrix3d>(scenario.correlation).matrixL();
+}
+
+namespace {
+
+// Sum of one enrollment type's PY costs, beneficiaries in index order; two per Philox block.
+double sample_py_only(const CostDistribution& cost, const PhiloxStream& stream, long n) {
+  double sum = 0;
+  const long blocks = n / 2;
+  for (long b = 0; b < blocks; ++b) {
+    const auto z = normals4(stream, static_cast<std::uint32_t>(b));
+    sum += cost.cost(z[0], z[1]);
+    sum += cost.cost(z[2], z[3]);
+  }
+  if (n % 2 == 1) {
+    const auto z = normals4(stream, static_cast<std::uint32_t>(blocks));
+    sum += cost.cost(z[0], z[1]);
+  }
+  return sum;
+}
+
+// BY1, BY2, BY3 and PY costs of one enrollment type's panel. Each beneficiary's latent normals
+// follow an AR(1) across the four years with correlation rho (persistence of high spenders);
+// blocks 2i and 2i+1 hold beneficiary i's innovations.
+void sample_history(const CostDistribution& cost, const PhiloxStream& stream, long n, double rho,
+                    std::array<double, 4>& sums) {
+  const double innovation = std::sqrt(1.0 - rho * rho);
+  for (long i = 0; i < n; ++i) {
+    const auto a = normals4(stream, static_cast<std::uint32_t>(2 * i));
+    const auto b = normals4(stream, static_cast<std::uint32_t>(2 * i + 1));
+    double zs = a[0], zz = a[1];
+    sums[0] += cost.cost(zs, zz);
+    zs = rho * zs + innovation * a[2];
+    zz = rho * zz + innovation * a[3];
+    sums[1] += cost.cost(zs, zz);
+    zs = rho * zs + innovation * b[0];
+    zz = rho * zz + innovation * b[1];
+    sums[2] += cost.cost(zs, zz);
+    zs = rho * zs + innovation * b[2];
+    zz = rho * zz + innovation * b[3];
+    sums[3] += cost.cost(zs, zz);
+  }
+}
+
+}  // namespace
+
+RunSample sample_run(const SimulationModel& model, std::uint64_t seed, std::uint64_t run) {
+  const Scenario& s = model.scenario();
+  RunSample r;
+
+  // Run-level inputs: correlated normals -> true effect, benchmark factor, quality.
+  const auto z = normals4(PhiloxStream(seed, run, Purpose::RunLevel), 0);
+  const Eigen::Vector3d x = model.cholesky() * Eigen::Vector3d(z[0], z[1], z[2]);
+  r.true_effect = std::max(-0.9, s.true_effect.mean + s.true_effect.sd * x(0));
+  r.benchmark_factor = std::max(0.01, s.update_factor.mean + s.update_factor.sd * x(1));
+  r.quality = std::clamp(s.quality.mean + s.quality.sd * x(2), 0.0, 100.0);
+  r.met_qps = !s.qps_threshold || r.quality >= *s.qps_threshold;
+  const double u_alt = to_uniform(PhiloxStream(seed, run, Purpose::QualityAlt).words(0)[0]);
+  r.met_alt_qps = !r.met_qps && u_alt < s.alt_qps_probability;
+
+  // The true effect scales the ACO's PY spending as CMS measures it (after truncation), so a
+  // -2% effect lowers E by exactly 2% of what it would otherwise have been.
+  const double multiplier = 1.0 + r.true_effect;
+  double expenditure = 0, base = 0;
+  for (int e = 0; e < kEnrollmentTypes; ++e) {
+    const long n = s.beneficiaries[static_cast<std::size_t>(e)];
+    if (n == 0) continue;
+    const PhiloxStream stream(seed, run, Purpose::Beneficiary, static_cast<std::uint32_t>(e));
+    const CostDistribution& cost = model.cost(e);
+    const std::size_t k = static_cast<std::size_t>(e);
+    if (s.benchmark_mode == BenchmarkMode::Historical) {
+      std::array<double, 4> sums{};
+      sample_history(cost, stream, n, s.persistence, sums);
+      r.expenditure_by_type[k] = multiplier * sums[3];
+      // Weighted base years of the same beneficiaries (spec §4.1 step 4: 10/30/60 or 1/3 each).
+      r.benchmark_by_type[k] = s.base_year_weights[0] * sums[0] + s.base_year_weights[1] * sums[1] +
+                               s.base_year_weights[2] * sums[2];
+    } else {
+      r.expenditure_by_type[k] = multiplier * sample_py_only(cost, stream, n);
+      const double per_capita = s.benchmark_per_capita.value_or(s.expected_spending_per_capita());
+      r.benchmark_by_type[k] = per_capita * static_cast<double>(n);
+    }
+    expenditure += r.expenditure_by_type[k];
+    base += r.benchmark_by_type[k];
+  }
+  r.expenditure = expenditure;
+  r.benchmark = base * r.benchmark_factor;
+  return r;
+}
+
+SettlementInput settlement_input(const Scenario& s, const TrackChoice& choice, const RunSample& r) {
+  SettlementInput in;
+  in.performance_year = s.performance_year;
+  in.assigned_beneficiaries = s.total_beneficiaries();
+  in.benchmark = r.benchmark;
+  in.expenditure = r.expenditure;
+  in.msr_election = choice.election;
+  in.quality_score = r.quality;
+  in.met_qps = r.met_qps;
+  in.met_alt_qps = r.met_alt_qps;
+  in.low_revenue = s.low_revenue;
+  in.participant_revenue = s.participant_revenue;
+  in.agreement_start_year = s.agreement_start_year;
+  in.euc_relief_fraction = s.euc_relief_fraction;
+  return in;
+}
+
+SimulationResults simulate(const SimulationModel& model, const RunOptions& options) {
+  const Scenario& s = model.scenario();
+  const long runs = s.runs;
+  const long n_tracks = static_cast<long>(s.tracks.size());
+  int threads = options.threads > 0 ? options.threads : s.threads;
+  if (threads <= 0) threads = omp_get_max_threads();
+
+  SimulationResults results;
+  RunTable& t = results.table;
+  t.resize(runs, n_tracks);
+  for (const TrackChoice& c : s.tracks) t.tracks.push_back(c.label);
+
+  std::vector<char> done(static_cast<std::size_t>(runs), 0);
+  std::atomic<long> completed{0};
+  std::mutex error_mutex;
+  std::optional<std::string> error;
+  const bool progress = options.progress && ::isatty(STDERR_FILENO);
+  const auto start = std::chrono::steady_clock::now();
+  auto last_print = start;
+
+  // The one parallel loop. Row r of the table is written only by run r.
+#pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
+  for (long run = 0; run < runs; ++run) {
+    if ((options.stop && options.stop->load(std::memory_order_relaxed)) || error) continue;
+    try {
+      const RunSample r = sample_run(model, s.seed, static_cast<std::uint64_t>(run));
+      t.benchmark(run) = r.benchmark;
+      t.expenditure(run) = r.expenditure;
+      t.true_effect(run) = r.true_effect;
+      t.benchmark_factor(run) = r.benchmark_factor;
+      t.quality(run) = r.quality;
+      t.met_qps(run) = r.met_qps;
+      t.met_alt_qps(run) = r.met_alt_qps;
+      for (long k = 0; k < n_tracks; ++k) {
+        const TrackChoice& choice = s.tracks[static_cast<std::size_t>(k)];
+        const Settlement st = settle(choice.track, settlement_input(s, choice, r));
+        t.payment(run, k) = st.payment;
+        t.outcome(run, k) = static_cast<OutcomeCode>(st.outcome);
+      }
+      done[static_cast<std::size_t>(run)] = 1;
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (!error) error = fmt::format("run {}: {}", run, e.what());
+    }
+    const long n_done = completed.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (progress && omp_get_thread_num() == 0) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_print > std::chrono::milliseconds(500) || n_done == runs) {
+        last_print = now;
+        const double secs = std::chrono::duration<double>(now - start).count();
+        const double eta = secs / static_cast<double>(n_done) * static_cast<double>(runs - n_done);
+        std::fprintf(stderr, "\r  %ld / %ld runs (%.0f%%), %.1f s elapsed, ~%.0f s left   ", n_done, runs,
+                     100.0 * static_cast<double>(n_done) / static_cast<double>(runs), secs, eta);
+      }
+    }
+  }
+  if (progress) std::fprintf(stderr, "\r%80s\r", "");
+  if (error) throw InputError(*error);
+
+  // Keep only completed runs (an interrupted run stops early; the table holds a prefix-free set).
+  long n_done = 0;
+  for (char d : done) n_done += d;
+  results.meta.completed_runs = n_done;
+  results.meta.complete = n_done == runs;
+  if (!results.meta.complete) {
+    RunTable kept;
+    kept.resize(n_done, n_tracks);
+    kept.tracks = t.tracks;
+    long j = 0;
+    for (long i = 0; i < runs; ++i) {
+      if (!done[static_cast<std::size_t>(i)]) continue;
+      kept.payment.row(j) = t.payment.row(i);
+      kept.outcome.row(j) = t.outcome.row(i);
+      kept.benchmark(j) = t.benchmark(i);
+      kept.expenditure(j) = t.expenditure(i);
+      kept.true_effect(j) = t.true_effect(i);
+      kept.benchmark_factor(j) = t.benchmark_factor(i);
+      kept.quality(j) = t.quality(i);
+      kept.met_qps(j) = t.met_qps(i);
+      kept.met_alt_qps(j) = t.met_alt_qps(i);
+      ++j;
+    }
+    t = std::move(kept);
+  }
+
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ResultMetadata& m = results.meta;
+  m.scenario_name = s.name;
+  m.scenario_path = s.path;
+  m.scenario_text = s.text;
+  m.seed = s.seed;
+  m.runs = runs;
+  m.threads = threads;
+  m.rng_layout = kRngLayout;
+  m.wall_seconds = secs;
+  const double years = s.benchmark_mode == BenchmarkMode::Historical ? 4.0 : 1.0;
+  m.beneficiary_years = static_cast<double>(n_done) * static_cast<double>(s.total_beneficiaries()) * years;
+  m.performance_year = s.performance_year;
+  m.beneficiaries = s.total_beneficiaries();
+  summarize(results);
+  return results;
+}
+
+}  // namespace acosim

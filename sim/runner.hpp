@@ -1,0 +1,62 @@
+// The simulation: one parallel loop over runs. Each run samples the ACO's beneficiaries once and
+// settles every requested track on that same outcome (common random numbers). A run's outcome is a
+// pure function of (seed, scenario, run index).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "models/cost_model.hpp"
+#include "models/settle.hpp"
+#include "sim/results.hpp"
+#include "sim/scenario.hpp"
+
+namespace acosim {
+
+// Immutable models built once from a scenario; shared read-only by every thread.
+class SimulationModel {
+ public:
+  explicit SimulationModel(const Scenario& scenario);
+  const Scenario& scenario() const { return scenario_; }
+  const CostDistribution& cost(int type) const { return costs_[static_cast<std::size_t>(type)]; }
+  const Eigen::Matrix3d& cholesky() const { return cholesky_; }
+
+ private:
+  Scenario scenario_;
+  std::vector<CostDistribution> costs_;  // by enrollment type
+  Eigen::Matrix3d cholesky_;             // lower factor of the run-level correlation matrix
+};
+
+// What one run sampled, before settlement.
+struct RunSample {
+  double true_effect = 0;        // [fraction]
+  double benchmark_factor = 1;   // [ratio]
+  double quality = 0;            // [0-100]
+  bool met_qps = true, met_alt_qps = false;
+  double benchmark = 0;          // B [USD]
+  double expenditure = 0;        // E [USD]
+  std::array<double, kEnrollmentTypes> expenditure_by_type{};   // [USD]
+  std::array<double, kEnrollmentTypes> benchmark_by_type{};     // before the update factor [USD]
+};
+
+// Samples run `run` (pure: depends only on the model, seed and run index).
+RunSample sample_run(const SimulationModel& model, std::uint64_t seed, std::uint64_t run);
+
+// The settlement input of a sampled run for one track.
+SettlementInput settlement_input(const Scenario& s, const TrackChoice& choice, const RunSample& r);
+
+struct RunOptions {
+  int threads = 0;          // 0: the scenario's (0 there: all available)
+  bool progress = false;    // print progress to stderr
+  const std::atomic<bool>* stop = nullptr;  // when set and true, stop after the current runs
+};
+
+// Runs all runs of the scenario, fills the run table and the summaries.
+SimulationResults simulate(const SimulationModel& model, const RunOptions& options);
+
+}  // namespace acosim

@@ -1,0 +1,550 @@
+#include "sim/scenario.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "sim/error.hpp"
+
+namespace acosim {
+namespace {
+
+// Levenshtein distance, for "did you mean" suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1] ? 1 : 0)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string suggestion(std::string_view key, const std::vector<std::string>& allowed) {
+  std::string best;
+  std::size_t best_d = 3;  // suggest only close matches
+  for (const auto& a : allowed) {
+    const std::size_t d = edit_distance(key, a);
+    if (d < best_d) {
+      best_d = d;
+      best = a;
+    }
+  }
+  return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// Validating reader over a YAML tree; every failure names origin:line:column and the key path.
+class Reader {
+ public:
+  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& msg) const {
+    std::string where = origin_;
+    if (node.IsDefined() && node.Mark().line >= 0) {
+      where += fmt::format(":{}:{}", node.Mark().line + 1, node.Mark().column + 1);
+    } else {
+      where += " (from --set)";
+    }
+    throw InputError(fmt::format("{}: key '{}': {}", where, key, msg));
+  }
+
+  // Rejects keys outside `allowed`.
+  void check_keys(const YAML::Node& map, const std::string& path,
+                  const std::vector<std::string>& allowed) const {
+    if (!map.IsMap()) fail(map, path, "must be a mapping of keys to values");
+    for (const auto& kv : map) {
+      const std::string k = kv.first.as<std::string>();
+      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+        fail(kv.first, join_key(path, k),
+             fmt::format("unknown key{}; allowed here: {}", suggestion(k, allowed), join(allowed)));
+      }
+    }
+  }
+
+  static std::string join_key(const std::string& path, const std::string& k) {
+    return path.empty() ? k : path + "." + k;
+  }
+
+  // A number; "12%" strings are read as 0.12 when `percent_ok`.
+  double number(const YAML::Node& node, const std::string& key, bool percent_ok = false) const {
+    if (!node.IsScalar()) fail(node, key, "must be a number");
+    std::string s = node.Scalar();
+    double scale = 1.0;
+    if (percent_ok && !s.empty() && s.back() == '%') {
+      s.pop_back();
+      scale = 0.01;
+    }
+    double v = 0;
+    std::size_t used = 0;
+    try {
+      v = std::stod(s, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != s.size()) {
+      fail(node, key, fmt::format("'{}' is not a number{}", node.Scalar(),
+                                  percent_ok ? " (a fraction like 0.01 or a percent like 1%)" : ""));
+    }
+    if (!std::isfinite(v)) fail(node, key, fmt::format("'{}' must be finite", node.Scalar()));
+    return v * scale;
+  }
+
+  double number_in(const YAML::Node& node, const std::string& key, double lo, double hi,
+                   const std::string& allowed, bool percent_ok = false) const {
+    const double v = number(node, key, percent_ok);
+    if (v < lo || v > hi) fail(node, key, fmt::format("value {} is out of range; allowed: {}", node.Scalar(), allowed));
+    return v;
+  }
+
+  long integer_in(const YAML::Node& node, const std::string& key, long lo, long hi) const {
+    const double v = number(node, key);
+    if (v != std::floor(v)) fail(node, key, fmt::format("'{}' must be a whole number", node.Scalar()));
+    if (v < static_cast<double>(lo) || v > static_cast<double>(hi)) {
+      fail(node, key, fmt::format("value {} is out of range; allowed: {} to {}", node.Scalar(), lo, hi));
+    }
+    return static_cast<long>(v);
+  }
+
+  bool boolean(const YAML::Node& node, const std::string& key) const {
+    if (node.IsScalar()) {
+      const std::string& s = node.Scalar();
+      if (s == "true" || s == "yes" || s == "on") return true;
+      if (s == "false" || s == "no" || s == "off") return false;
+    }
+    fail(node, key, fmt::format("'{}' must be true or false", node.IsScalar() ? node.Scalar() : "?"));
+  }
+
+  std::string string(const YAML::Node& node, const std::string& key) const {
+    if (!node.IsScalar()) fail(node, key, "must be a text value");
+    return node.Scalar();
+  }
+
+  const std::string& origin() const { return origin_; }
+
+ private:
+  std::string origin_;
+};
+
+// Applies "a.b.c=value" by walking (and creating) maps.
+void apply_override(YAML::Node root, const Override& o, const std::string& origin) {
+  std::vector<std::string> parts;
+  std::stringstream ss(o.key);
+  for (std::string p; std::getline(ss, p, '.');) {
+    if (p.empty()) throw InputError(fmt::format("--set {}: empty key component", o.key));
+    parts.push_back(p);
+  }
+  YAML::Node value;
+  try {
+    value = YAML::Load(o.value);
+  } catch (const YAML::Exception& e) {
+    throw InputError(fmt::format("--set {}={}: value is not valid YAML: {}", o.key, o.value, e.msg));
+  }
+  std::vector<YAML::Node> chain{root};
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    YAML::Node next = chain.back()[parts[i]];
+    if (next.IsDefined() && !next.IsMap() && !next.IsNull()) {
+      throw InputError(fmt::format("--set {}: '{}' in {} is not a mapping", o.key, parts[i], origin));
+    }
+    chain.push_back(next);
+  }
+  chain.back()[parts.back()] = value;
+}
+
+Uncertain read_uncertain(const Reader& rd, const YAML::Node& node, const std::string& key,
+                         double lo, double hi, const std::string& allowed, bool percent_ok) {
+  Uncertain u;
+  if (node.IsScalar()) {
+    u.mean = rd.number_in(node, key, lo, hi, allowed, percent_ok);
+    return u;
+  }
+  rd.check_keys(node, key, {"mean", "sd"});
+  if (!node["mean"]) rd.fail(node, key + ".mean", "is required");
+  u.mean = rd.number_in(node["mean"], key + ".mean", lo, hi, allowed, percent_ok);
+  if (node["sd"]) {
+    u.sd = rd.number_in(node["sd"], key + ".sd", 0, hi - lo, "a non-negative number", percent_ok);
+  }
+  return u;
+}
+
+CostShape read_shape(const Reader& rd, const YAML::Node& node, const std::string& key, CostShape shape) {
+  rd.check_keys(node, key, {"family", "p_zero", "sigma", "high_weight", "median_ratio", "gamma_shape",
+                            "truncation_percentile", "mean"});
+  if (node["family"]) {
+    const std::string f = rd.string(node["family"], key + ".family");
+    if (f == "lognormal") shape.family = CostFamily::Lognormal;
+    else if (f == "gamma") shape.family = CostFamily::Gamma;
+    else if (f == "lognormal_mixture") shape.family = CostFamily::LognormalMixture;
+    else rd.fail(node["family"], key + ".family",
+                 fmt::format("'{}' is not a cost family; allowed: lognormal, gamma, lognormal_mixture", f));
+  }
+  if (node["p_zero"]) shape.p_zero = rd.number_in(node["p_zero"], key + ".p_zero", 0, 0.999, "a probability in [0, 1)", true);
+  if (node["sigma"]) shape.sigma = rd.number_in(node["sigma"], key + ".sigma", 1e-6, 5, "a log-scale SD in (0, 5]");
+  if (node["high_weight"]) shape.high_weight = rd.number_in(node["high_weight"], key + ".high_weight", 0, 1, "a probability in [0, 1]", true);
+  if (node["median_ratio"]) shape.median_ratio = rd.number_in(node["median_ratio"], key + ".median_ratio", 1, 1e4, "a ratio of at least 1");
+  if (node["gamma_shape"]) shape.gamma_shape = rd.number_in(node["gamma_shape"], key + ".gamma_shape", 1e-3, 100, "a shape in (0, 100]");
+  if (node["truncation_percentile"]) {
+    shape.truncation_percentile = rd.number_in(node["truncation_percentile"], key + ".truncation_percentile",
+                                               0.5001, 1.0, "a fraction in (0.5, 1] (1 = no truncation)", true);
+  }
+  return shape;
+}
+
+// Splits a total into types by shares, largest remainder (the parts sum exactly to the total).
+std::array<long, kEnrollmentTypes> split(long total, const std::array<double, kEnrollmentTypes>& shares) {
+  std::array<long, kEnrollmentTypes> out{};
+  std::array<double, kEnrollmentTypes> rem{};
+  long used = 0;
+  for (int e = 0; e < kEnrollmentTypes; ++e) {
+    const double exact = static_cast<double>(total) * shares[static_cast<std::size_t>(e)];
+    out[static_cast<std::size_t>(e)] = static_cast<long>(std::floor(exact));
+    rem[static_cast<std::size_t>(e)] = exact - std::floor(exact);
+    used += out[static_cast<std::size_t>(e)];
+  }
+  while (used < total) {
+    const auto it = std::max_element(rem.begin(), rem.end());
+    out[static_cast<std::size_t>(it - rem.begin())] += 1;
+    *it = -1;
+    ++used;
+  }
+  return out;
+}
+
+// Share of assigned person-years by type, CMS PY2023 results (cost-model.md §2).
+constexpr std::array<double, kEnrollmentTypes> kNationalMix = {0.004, 0.073, 0.055, 0.868};
+
+std::string percent_label(double f) { return fmt::format("{:g}%", std::round(f * 1e6) / 1e4); }
+
+TrackChoice read_track(const Reader& rd, const YAML::Node& node, const std::string& key, int py) {
+  TrackChoice c;
+  if (node.IsScalar()) {
+    const Track* t = find_track(node.Scalar());
+    if (!t) rd.fail(node, key, fmt::format("unknown track '{}'; allowed: {}, or a custom contract", node.Scalar(), known_track_ids()));
+    c.track = *t;
+  } else if (node.IsMap() && node["custom"]) {
+    rd.check_keys(node, key, {"custom"});
+    const YAML::Node cu = node["custom"];
+    const std::string k = key + ".custom";
+    rd.check_keys(cu, k, {"name", "two_sided", "sharing_rate", "performance_payment_limit", "loss_rate",
+                          "loss_rate_floor", "loss_rate_ceiling", "loss_limit", "msr", "quality",
+                          "sequestration"});
+    Track& t = c.track;
+    t.custom = true;
+    if (!cu["name"]) rd.fail(cu, k + ".name", "is required");
+    t.id = rd.string(cu["name"], k + ".name");
+    t.name = t.id;
+    t.two_sided = cu["two_sided"] ? rd.boolean(cu["two_sided"], k + ".two_sided") : false;
+    if (!cu["sharing_rate"]) rd.fail(cu, k + ".sharing_rate", "is required");
+    t.max_sharing_rate = rd.number_in(cu["sharing_rate"], k + ".sharing_rate", 0, 1, "a fraction in [0, 1]", true);
+    t.performance_payment_limit = cu["performance_payment_limit"]
+        ? rd.number_in(cu["performance_payment_limit"], k + ".performance_payment_limit", 0, 10, "a fraction of the benchmark >= 0", true)
+        : 1e9;  // uncapped
+    t.msr_rule = MsrRule::Elected;
+    if (t.two_sided) {
+      if (cu["loss_rate"]) {
+        t.loss_rate_rule = LossRateRule::Fixed;
+        t.loss_rate = rd.number_in(cu["loss_rate"], k + ".loss_rate", 0, 1, "a fraction in [0, 1]", true);
+      } else {
+        t.loss_rate_rule = LossRateRule::OneMinusSharing;
+        t.loss_rate_floor = cu["loss_rate_floor"] ? rd.number_in(cu["loss_rate_floor"], k + ".loss_rate_floor", 0, 1, "a fraction in [0, 1]", true) : 0.0;
+        t.loss_rate_ceiling = cu["loss_rate_ceiling"] ? rd.number_in(cu["loss_rate_ceiling"], k + ".loss_rate_ceiling", 0, 1, "a fraction in [0, 1]", true) : 1.0;
+        if (t.loss_rate_floor > t.loss_rate_ceiling) rd.fail(cu, k + ".loss_rate_floor", "must not exceed loss_rate_ceiling");
+      }
+      t.loss_limit_rule = LossLimitRule::ShareOfBenchmark;
+      t.loss_limit_benchmark_share = cu["loss_limit"]
+          ? rd.number_in(cu["loss_limit"], k + ".loss_limit", 0, 10, "a fraction of the benchmark >= 0", true)
+          : 1e9;
+    }
+    QualityRule q = QualityRule::None;
+    if (cu["quality"]) {
+      const std::string s = rd.string(cu["quality"], k + ".quality");
+      if (s == "none") q = QualityRule::None;
+      else if (s == "scaled") q = QualityRule::Scaled;
+      else if (s == "all_or_nothing") q = QualityRule::AllOrNothing;
+      else if (s == "all_or_nothing_with_alternative") q = QualityRule::AllOrNothingWithAlternative;
+      else rd.fail(cu["quality"], k + ".quality", fmt::format("'{}' is not a quality rule; allowed: none, scaled, all_or_nothing, all_or_nothing_with_alternative", s));
+    }
+    t.quality_rule_override = q;
+    t.sequestration_override = cu["sequestration"] ? rd.number_in(cu["sequestration"], k + ".sequestration", 0, 1, "a fraction in [0, 1]", true) : 0.0;
+    t.first_py = 0;
+    t.last_py = 9999;
+    c.election = MsrElection::fixed(0.0);
+    if (cu["msr"]) {
+      const YAML::Node m = cu["msr"];
+      if (m.IsScalar() && m.Scalar() == "variable") c.election = MsrElection::table();
+      else c.election = MsrElection::fixed(rd.number_in(m, k + ".msr", 0, 0.5, "'variable' or a rate in [0, 50%]", true));
+    }
+    c.label = t.id;
+    return c;
+  } else if (node.IsMap()) {
+    rd.check_keys(node, key, {"track", "msr", "label"});
+    if (!node["track"]) rd.fail(node, key + ".track", "is required");
+    const Track* t = find_track(rd.string(node["track"], key + ".track"));
+    if (!t) rd.fail(node["track"], key + ".track", fmt::format("unknown track '{}'; allowed: {}", node["track"].Scalar(), known_track_ids()));
+    c.track = *t;
+    if (node["msr"]) {
+      if (!t->two_sided) rd.fail(node["msr"], key + ".msr", fmt::format("{} is one-sided: its MSR comes from the table (42 CFR 425.605(b)(1)); remove msr", t->id));
+      const YAML::Node m = node["msr"];
+      if (m.IsScalar() && m.Scalar() == "variable") {
+        c.election = MsrElection::table();
+      } else {
+        const double r = rd.number(m, key + ".msr", true);
+        const std::array<double, 5> allowed = {0.0, 0.005, 0.01, 0.015, 0.02};
+        if (std::none_of(allowed.begin(), allowed.end(), [&](double a) { return std::abs(a - r) < 1e-12; })) {
+          rd.fail(m, key + ".msr", fmt::format("'{}' is not an allowed election; allowed: variable, 0%, 0.5%, 1%, 1.5%, 2% (42 CFR 425.605(b)(2))", m.Scalar()));
+        }
+        c.election = MsrElection::fixed(r);
+      }
+    } else if (t->two_sided) {
+      rd.fail(node, key + ".msr", fmt::format("{} is two-sided: choose its MSR/MLR election (variable, 0%, 0.5%, 1%, 1.5% or 2%)", t->id));
+    }
+    if (node["label"]) c.label = rd.string(node["label"], key + ".label");
+  } else {
+    rd.fail(node, key, "must be a track id, {track: ID, msr: ELECTION} or {custom: {...}}");
+  }
+  if (c.track.two_sided && node.IsScalar()) {
+    rd.fail(node, key, fmt::format("{} is two-sided: write {{track: {}, msr: ELECTION}} with ELECTION one of variable, 0%, 0.5%, 1%, 1.5%, 2%", c.track.id, c.track.id));
+  }
+  if (py < c.track.first_py || py > c.track.last_py) {
+    rd.fail(node, key, fmt::format("{} was not reconciled in PY{} (only PY{}-PY{})", c.track.id, py, c.track.first_py, c.track.last_py));
+  }
+  if (c.label.empty()) {
+    c.label = c.track.id;
+    if (c.track.two_sided) c.label += c.election.variable ? " msr=variable" : " msr=" + percent_label(c.election.rate);
+  }
+  return c;
+}
+
+}  // namespace
+
+long Scenario::total_beneficiaries() const {
+  long n = 0;
+  for (long b : beneficiaries) n += b;
+  return n;
+}
+
+double Scenario::expected_spending_per_capita() const {
+  double total = 0;
+  for (std::size_t e = 0; e < beneficiaries.size(); ++e) total += static_cast<double>(beneficiaries[e]) * cost_means[e];
+  return total / static_cast<double>(total_beneficiaries());
+}
+
+Override parse_override(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw InputError(fmt::format("--set '{}': expected KEY=VALUE, e.g. aco.beneficiaries=20000", text));
+  }
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
+                        const std::vector<Override>& overrides) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    throw InputError(fmt::format("{}:{}:{}: not valid YAML: {}", origin, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  if (!root.IsMap()) throw InputError(fmt::format("{}: a scenario must be a mapping of keys to values", origin));
+  for (const Override& o : overrides) apply_override(root, o, origin);
+
+  const Reader rd(origin);
+  rd.check_keys(root, "", {"name", "description", "performance_year", "aco", "cost_model", "benchmark",
+                           "true_effect", "quality", "correlation", "tracks", "runs", "seed", "threads"});
+  Scenario s;
+  s.path = origin;
+  s.name = root["name"] ? rd.string(root["name"], "name") : std::filesystem::path(origin).stem().string();
+  if (root["performance_year"]) {
+    s.performance_year = static_cast<int>(rd.integer_in(root["performance_year"], "performance_year", kFirstRuleYear, kLastRuleYear));
+  }
+
+  // aco
+  const YAML::Node aco = root["aco"];
+  if (!aco) rd.fail(root, "aco", "is required (the ACO's beneficiaries and revenue)");
+  rd.check_keys(aco, "aco", {"beneficiaries", "participant_revenue", "low_revenue", "agreement_start_year",
+                             "euc_relief_fraction"});
+  const YAML::Node bn = aco["beneficiaries"];
+  if (!bn) rd.fail(aco, "aco.beneficiaries", "is required: a total, or counts by enrollment type");
+  if (bn.IsScalar()) {
+    s.beneficiaries = split(rd.integer_in(bn, "aco.beneficiaries", 1, 10'000'000), kNationalMix);
+  } else {
+    rd.check_keys(bn, "aco.beneficiaries", {"esrd", "disabled", "aged_dual", "aged_nondual"});
+    for (int e = 0; e < kEnrollmentTypes; ++e) {
+      const std::string t(to_string(static_cast<EnrollmentType>(e)));
+      if (bn[t]) s.beneficiaries[static_cast<std::size_t>(e)] = rd.integer_in(bn[t], "aco.beneficiaries." + t, 0, 10'000'000);
+    }
+  }
+  if (s.total_beneficiaries() <= 0) rd.fail(bn, "aco.beneficiaries", "must total at least 1 beneficiary");
+  if (s.total_beneficiaries() < kMsrTableMinBeneficiaries) {
+    rd.fail(bn, "aco.beneficiaries", fmt::format("{} beneficiaries is below 500, where the MSR table (42 CFR 425.605(b)(1)) has no value", s.total_beneficiaries()));
+  }
+  if (aco["participant_revenue"]) s.participant_revenue = rd.number_in(aco["participant_revenue"], "aco.participant_revenue", 0, 1e12, "a non-negative dollar amount");
+  if (aco["low_revenue"]) s.low_revenue = rd.boolean(aco["low_revenue"], "aco.low_revenue");
+  if (aco["agreement_start_year"]) s.agreement_start_year = static_cast<int>(rd.integer_in(aco["agreement_start_year"], "aco.agreement_start_year", 2012, kLastRuleYear));
+  if (aco["euc_relief_fraction"]) s.euc_relief_fraction = rd.number_in(aco["euc_relief_fraction"], "aco.euc_relief_fraction", 0, 1, "a fraction in [0, 1]", true);
+
+  // cost_model
+  CostShape base = national_shape();
+  for (int e = 0; e < kEnrollmentTypes; ++e) {
+    s.cost_means[static_cast<std::size_t>(e)] = national_mean(static_cast<EnrollmentType>(e));
+  }
+  if (const YAML::Node cm = root["cost_model"]) {
+    rd.check_keys(cm, "cost_model", {"preset", "shape", "types", "mean_scale"});
+    if (cm["preset"] && rd.string(cm["preset"], "cost_model.preset") != "national") {
+      rd.fail(cm["preset"], "cost_model.preset", fmt::format("'{}' is not a preset; allowed: national", cm["preset"].Scalar()));
+    }
+    if (cm["shape"]) base = read_shape(rd, cm["shape"], "cost_model.shape", base);
+    for (auto& sh : s.cost_shapes) sh = base;
+    if (cm["mean_scale"]) {
+      const double k = rd.number_in(cm["mean_scale"], "cost_model.mean_scale", 0.01, 100, "a positive ratio");
+      for (double& m : s.cost_means) m *= k;
+    }
+    if (const YAML::Node types = cm["types"]) {
+      rd.check_keys(types, "cost_model.types", {"esrd", "disabled", "aged_dual", "aged_nondual"});
+      for (int e = 0; e < kEnrollmentTypes; ++e) {
+        const std::string t(to_string(static_cast<EnrollmentType>(e)));
+        if (const YAML::Node tn = types[t]) {
+          const std::string k = "cost_model.types." + t;
+          s.cost_shapes[static_cast<std::size_t>(e)] = read_shape(rd, tn, k, base);
+          if (tn["mean"]) s.cost_means[static_cast<std::size_t>(e)] = rd.number_in(tn["mean"], k + ".mean", 1, 1e7, "a positive dollar amount per beneficiary-year");
+        }
+      }
+    }
+  } else {
+    for (auto& sh : s.cost_shapes) sh = base;
+  }
+  for (int e = 0; e < kEnrollmentTypes; ++e) {  // surface model errors at load, with the key
+    try {
+      CostDistribution check(s.cost_shapes[static_cast<std::size_t>(e)], s.cost_means[static_cast<std::size_t>(e)]);
+    } catch (const std::invalid_argument& ex) {
+      rd.fail(root["cost_model"], "cost_model", fmt::format("{}: {}", to_string(static_cast<EnrollmentType>(e)), ex.what()));
+    }
+  }
+
+  // benchmark
+  if (const YAML::Node b = root["benchmark"]) {
+    rd.check_keys(b, "benchmark", {"mode", "per_capita", "weights", "persistence", "update_factor"});
+    if (b["mode"]) {
+      const std::string m = rd.string(b["mode"], "benchmark.mode");
+      if (m == "fixed") s.benchmark_mode = BenchmarkMode::Fixed;
+      else if (m == "historical") s.benchmark_mode = BenchmarkMode::Historical;
+      else rd.fail(b["mode"], "benchmark.mode", fmt::format("'{}' is not a mode; allowed: fixed, historical", m));
+    }
+    if (b["per_capita"]) {
+      if (s.benchmark_mode != BenchmarkMode::Fixed) rd.fail(b["per_capita"], "benchmark.per_capita", "applies only to mode: fixed");
+      if (!(b["per_capita"].IsScalar() && b["per_capita"].Scalar() == "expected")) {
+        s.benchmark_per_capita = rd.number_in(b["per_capita"], "benchmark.per_capita", 1, 1e7, "'expected' or a positive dollar amount");
+      }
+    }
+    if (b["weights"]) {
+      const YAML::Node w = b["weights"];
+      if (s.benchmark_mode != BenchmarkMode::Historical) rd.fail(w, "benchmark.weights", "applies only to mode: historical");
+      if (w.IsScalar() && (w.Scalar() == "first_agreement" || w.Scalar() == "rebased")) {
+        s.base_year_weights = w.Scalar() == "rebased" ? std::array<double, 3>{1.0 / 3, 1.0 / 3, 1.0 / 3}
+                                                      : std::array<double, 3>{0.1, 0.3, 0.6};
+      } else {
+        if (!w.IsSequence() || w.size() != 3) rd.fail(w, "benchmark.weights", "must be first_agreement (0.1/0.3/0.6), rebased (1/3 each) or a list of 3 weights for BY1, BY2, BY3");
+        double sum = 0;
+        for (std::size_t i = 0; i < 3; ++i) {
+          s.base_year_weights[i] = rd.number_in(w[i], fmt::format("benchmark.weights[{}]", i), 0, 1, "a weight in [0, 1]");
+          sum += s.base_year_weights[i];
+        }
+        if (std::abs(sum - 1.0) > 1e-9) rd.fail(w, "benchmark.weights", fmt::format("weights sum to {}, must sum to 1", sum));
+      }
+    }
+    if (b["persistence"]) {
+      if (s.benchmark_mode != BenchmarkMode::Historical) rd.fail(b["persistence"], "benchmark.persistence", "applies only to mode: historical");
+      s.persistence = rd.number_in(b["persistence"], "benchmark.persistence", 0, 0.999, "a correlation in [0, 1)");
+    }
+    if (b["update_factor"]) s.update_factor = read_uncertain(rd, b["update_factor"], "benchmark.update_factor", 0.5, 2.0, "a ratio in [0.5, 2]", false);
+  }
+
+  if (root["true_effect"]) s.true_effect = read_uncertain(rd, root["true_effect"], "true_effect", -0.9, 0.9, "a fraction in [-0.9, 0.9], e.g. -0.02 or -2%", true);
+
+  // quality
+  const RuleYear& year = rule_year(s.performance_year);
+  s.qps_threshold = year.qps_threshold;
+  if (const YAML::Node q = root["quality"]) {
+    rd.check_keys(q, "quality", {"score", "threshold", "alternative_probability"});
+    if (q["score"]) s.quality = read_uncertain(rd, q["score"], "quality.score", 0, 100, "a score in [0, 100]", false);
+    if (q["threshold"]) s.qps_threshold = rd.number_in(q["threshold"], "quality.threshold", 0, 100, "a score in [0, 100]");
+    if (q["alternative_probability"]) s.alt_qps_probability = rd.number_in(q["alternative_probability"], "quality.alternative_probability", 0, 1, "a probability in [0, 1]", true);
+  }
+  const bool needs_threshold = year.quality_rule != QualityRule::Scaled;
+  if (needs_threshold && !s.qps_threshold) {
+    rd.fail(root["quality"] ? root["quality"] : root, "quality.threshold",
+            fmt::format("PY{} has no published quality performance standard value in the spec; set quality.threshold", s.performance_year));
+  }
+
+  // correlation of (true_effect, update_factor, quality)
+  if (const YAML::Node c = root["correlation"]) {
+    rd.check_keys(c, "correlation", {"effect_benchmark", "effect_quality", "benchmark_quality"});
+    auto read_r = [&](const char* k, int i, int j) {
+      if (c[k]) {
+        const double r = rd.number_in(c[k], std::string("correlation.") + k, -1, 1, "a correlation in [-1, 1]");
+        s.correlation(i, j) = s.correlation(j, i) = r;
+      }
+    };
+    read_r("effect_benchmark", 0, 1);
+    read_r("effect_quality", 0, 2);
+    read_r("benchmark_quality", 1, 2);
+    Eigen::LLT<Eigen::Matrix3d> llt(s.correlation);
+    if (llt.info() != Eigen::Success || llt.matrixL().toDenseMatrix().diagonal().minCoeff() < 1e-9) {
+      rd.fail(c, "correlation", "the correlation matrix of (true_effect, benchmark.update_factor, quality) is not positive definite; reduce the correlations");
+    }
+  }
+
+  // tracks
+  const YAML::Node tr = root["tracks"];
+  if (!tr || !tr.IsSequence() || tr.size() == 0) {
+    rd.fail(tr ? tr : root, "tracks", fmt::format("must list at least one track (allowed ids: {}, or {{custom: ...}})", known_track_ids()));
+  }
+  std::set<std::string> labels;
+  for (std::size_t i = 0; i < tr.size(); ++i) {
+    TrackChoice c = read_track(rd, tr[i], fmt::format("tracks[{}]", i), s.performance_year);
+    if (!labels.insert(c.label).second) rd.fail(tr[i], fmt::format("tracks[{}]", i), fmt::format("track '{}' is listed twice; give one a label", c.label));
+    const bool needs_revenue = c.track.loss_limit_rule == LossLimitRule::RevenueCappedByBenchmark;
+    if (needs_revenue && !s.participant_revenue) {
+      rd.fail(tr[i], fmt::format("tracks[{}]", i), fmt::format("{}'s loss limit depends on ACO-participant revenue: set aco.participant_revenue [USD]", c.track.id));
+    }
+    s.tracks.push_back(std::move(c));
+  }
+
+  if (root["runs"]) s.runs = rd.integer_in(root["runs"], "runs", 1, 100'000'000);
+  if (root["seed"]) {
+    const double v = rd.number(root["seed"], "seed");
+    if (v < 0 || v != std::floor(v) || v > 1.8e19) rd.fail(root["seed"], "seed", fmt::format("'{}' must be a whole number >= 0", root["seed"].Scalar()));
+    s.seed = root["seed"].as<std::uint64_t>();
+  }
+  if (root["threads"]) s.threads = static_cast<int>(rd.integer_in(root["threads"], "threads", 0, 4096));
+
+  YAML::Emitter out;
+  out << root;
+  s.text = overrides.empty() ? yaml_text : std::string(out.c_str()) + "\n";
+  return s;
+}
+
+Scenario load_scenario(const std::filesystem::path& path, const std::vector<Override>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("cannot read scenario {}: no such file or not readable", path.string()));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  Scenario s = parse_scenario(buf.str(), path.string(), overrides);
+  return s;
+}
+
+}  // namespace acosim

@@ -1,0 +1,261 @@
+// Reports (sim/report): the CSV is a tidy 5-column table, the JSON holds the raw numbers, the
+// Markdown renders as GitHub tables with one row per track, and `acosim report` validates --format.
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/hdf5_io.hpp"
+#include "sim/report.hpp"
+#include "sim/statistics.hpp"
+
+using namespace acosim;
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// Six runs, three tracks, known numbers; the third label needs CSV quoting and is not ASCII.
+SimulationResults sample_results() {
+  SimulationResults r;
+  ResultMetadata& m = r.meta;
+  m.program_version = "0.1.0";
+  m.git_commit = "0123456789ab";
+  m.scenario_name = "Mid-size ACO";
+  m.scenario_path = "scenarios/mid.yaml";
+  m.scenario_text = "name: mid\n";
+  m.seed = 18446744073709551557ULL;
+  m.runs = 6;
+  m.threads = 2;
+  m.created_utc = "2024-05-01T12:00:00Z";
+  m.wall_seconds = 1.25;
+  m.performance_year = 2024;
+  m.beneficiaries = 12345;
+  m.completed_runs = 6;
+
+  RunTable& t = r.table;
+  t.tracks = {"BASIC_A (one-sided)", "ENHANCED", "BASIC_E (MSR/MLR 1%, \"élection\")"};
+  t.resize(6, 3);
+  t.payment.col(0) << 1200000, 0, 3000000, 0, 0, 1800000;  // mean 1,000,000
+  t.payment.col(1) << 2400000, -600000, 4800000, -1800000, 0, 2700000;  // mean 1,250,000
+  t.payment.col(2) << 3000000.25, -1000000, 6000000, -3000000.5, 0, 2400000.125;
+  const std::int8_t S = 0, L = 1, M = 2, Q = 4;
+  t.outcome.col(0) << S, M, S, M, Q, S;
+  t.outcome.col(1) << S, L, S, L, 3, S;
+  t.outcome.col(2) << S, L, S, L, 3, S;
+  t.benchmark << 1e8 / 3, 1.1e8, 9.5e7, 1.2e8, 1.05e8, 1e8 + 0.1;
+  t.expenditure << 3.1e7, 1.12e8, 8.7e7, 1.24e8, 1.05e8, 9.6e7;
+  t.quality.setConstant(80);
+  summarize(r);
+  return r;
+}
+
+// RFC 4180 parser: rows of fields (quoted fields may hold commas, quotes and line breaks).
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> row;
+  std::string field;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      row.push_back(std::move(field));
+      field.clear();
+    } else if (c == '\n') {
+      row.push_back(std::move(field));
+      field.clear();
+      rows.push_back(std::move(row));
+      row.clear();
+    } else {
+      field += c;
+    }
+  }
+  REQUIRE_FALSE(quoted);
+  REQUIRE(field.empty());  // the text ends with a line break
+  return rows;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// Number of cell separators: '|' not escaped as "\|".
+int pipes(const std::string& line) {
+  int n = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) n += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("CSV report is one tidy 5-column table", "[report]") {
+  const SimulationResults r = sample_results();
+  const auto rows = parse_csv(report_csv(r));
+  REQUIRE(rows.size() > 10);
+  CHECK(rows.front() == std::vector<std::string>{"section", "track", "metric", "unit", "value"});
+  for (const auto& row : rows) CHECK(row.size() == 5);
+
+  auto value = [&](const std::string& section, const std::string& track, const std::string& metric,
+                   const std::string& unit) -> std::string {
+    std::string found = "(missing)";
+    int matches = 0;
+    for (const auto& row : rows) {
+      if (row[0] == section && row[1] == track && row[2] == metric && row[3] == unit) {
+        found = row[4];
+        ++matches;
+      }
+    }
+    CHECK(matches == 1);
+    return found;
+  };
+  CHECK(value("track", "BASIC_A (one-sided)", "mean", "USD") == "1000000");
+  CHECK(value("track", "ENHANCED", "mean", "USD") == "1250000");
+  const std::string& quoted = r.table.tracks[2];
+  CHECK(std::stod(value("track", quoted, "mean", "USD")) == r.tracks[2].dollars.mean);
+  CHECK(std::stod(value("track", quoted, "p95", "USD")) == r.tracks[2].dollars.percentiles[7]);
+  CHECK(std::stod(value("track", quoted, "es99", "USD")) == r.tracks[2].dollars.es99);
+  CHECK(std::stod(value("track", "ENHANCED", "mean", "percent_of_benchmark")) ==
+        r.tracks[1].percent.mean);
+  CHECK(std::stod(value("track", "ENHANCED", "p_losses", "probability")) == 2.0 / 6.0);
+  CHECK(std::stod(value("track", "BASIC_A (one-sided)", "p_corridor", "probability")) ==
+        2.0 / 6.0);
+  CHECK(std::stod(value("pair", "BASIC_A (one-sided) vs ENHANCED", "mean", "USD")) == -250000);
+  CHECK(std::stod(value("pair", "BASIC_A (one-sided) vs ENHANCED", "p_a_better", "probability")) ==
+        r.pairs[0].p_a_better);
+  CHECK(value("scenario", "", "seed", "") == "18446744073709551557");
+  CHECK(value("scenario", "", "name", "") == "Mid-size ACO");
+}
+
+TEST_CASE("JSON report holds the raw numbers", "[report]") {
+  const SimulationResults r = sample_results();
+  const auto j = nlohmann::json::parse(report_json(r));
+  CHECK(j.at("format") == "acosim-report");
+  CHECK(j.at("scenario").at("seed").get<std::uint64_t>() == 18446744073709551557ULL);
+  CHECK(j.at("scenario").at("performance_year") == 2024);
+  const auto& tracks = j.at("tracks");
+  REQUIRE(tracks.size() == 3);
+  CHECK(tracks[0].at("label") == "BASIC_A (one-sided)");
+  CHECK(tracks[0].at("dollars").at("mean").get<double>() == 1000000.0);
+  CHECK(tracks[1].at("dollars").at("mean").get<double>() == 1250000.0);
+  CHECK(tracks[2].at("label") == r.table.tracks[2]);
+  CHECK(tracks[2].at("dollars").at("mean").get<double>() == r.tracks[2].dollars.mean);
+  CHECK(tracks[2].at("dollars").at("percentiles").at("p50").get<double>() ==
+        r.tracks[2].dollars.percentiles[4]);
+  CHECK(tracks[1].at("percent").at("var95").get<double>() == r.tracks[1].percent.var95);
+  CHECK(tracks[1].at("p_losses").get<double>() == 2.0 / 6.0);
+  const auto& pairs = j.at("pairs");
+  REQUIRE(pairs.size() == 3);
+  CHECK(pairs[0].at("a") == "BASIC_A (one-sided)");
+  CHECK(pairs[0].at("b") == "ENHANCED");
+  CHECK(pairs[0].at("dollars").at("mean").get<double>() == -250000.0);
+  CHECK(pairs[2].at("p_a_better").get<double>() == r.pairs[2].p_a_better);
+}
+
+TEST_CASE("Markdown report renders as GitHub tables, one row per track", "[report]") {
+  const SimulationResults r = sample_results();
+  const std::string md = report_markdown(r);
+  CHECK_THAT(md, Contains("# acosim results: Mid-size ACO"));
+  CHECK_THAT(md, Contains("| Track | Mean ± MC SE | SD | P1 | P5 | P10 | P25 | P50 | P75 | P90 | "
+                          "P95 | P99 |"));
+  CHECK_THAT(md, Contains("| Track | P(savings) | P(losses) | P(corridor) |"));
+  CHECK_THAT(md, Contains("| A | B | Mean diff ± SE |"));
+  CHECK_THAT(md, Contains("| $1,000,000 ± "));
+  CHECK_THAT(md, Contains("| 12,345 |"));
+  const auto all = lines(md);
+  const std::size_t pairs_at = md.find("## Track differences");
+  REQUIRE(pairs_at != std::string::npos);
+  const auto per_track = lines(md.substr(0, pairs_at));
+  for (const auto& label : r.table.tracks) {
+    const std::string start = fmt::format("| {} |", label);
+    int rows = 0;
+    for (const auto& line : per_track) rows += line.rfind(start, 0) == 0;
+    CHECK(rows == 3);  // payment [USD], probabilities and tail risk, payment [% of benchmark]
+  }
+  // Every table: a header, a separator row of :--- / ---:, and rows with as many cells.
+  int tables = 0;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i].empty() || all[i][0] != '|' || (i > 0 && !all[i - 1].empty())) continue;
+    ++tables;
+    REQUIRE(i + 1 < all.size());
+    CHECK(all[i + 1].find_first_not_of("|:-") == std::string::npos);
+    const int n = pipes(all[i]);
+    for (std::size_t k = i + 1; k < all.size() && !all[k].empty(); ++k) {
+      INFO(all[k]);
+      CHECK(pipes(all[k]) == n);
+    }
+  }
+  CHECK(tables == 5);  // scenario, USD, probabilities, percent, pairs
+}
+
+TEST_CASE("Text report is aligned plain text", "[report]") {
+  const SimulationResults r = sample_results();
+  const std::string text = report_text(r);
+  CHECK_THAT(text, Contains("acosim results: Mid-size ACO"));
+  CHECK_THAT(text, Contains("$1.00M ± "));
+  CHECK_THAT(text, Contains("Seed:"));
+  for (const auto& label : r.table.tracks) CHECK_THAT(text, Contains(label));
+  CHECK(text.find('|') == std::string::npos);
+}
+
+TEST_CASE("Reports summarize a table that has no summaries yet", "[report]") {
+  SimulationResults r = sample_results();
+  r.tracks.clear();
+  r.pairs.clear();
+  const auto j = nlohmann::json::parse(report_json(r));
+  REQUIRE(j.at("tracks").size() == 3);
+  CHECK(j.at("tracks")[0].at("dollars").at("mean").get<double>() == 1000000.0);
+}
+
+TEST_CASE("acosim report reads a results file and validates --format", "[report][cli]") {
+  if (!fs::exists(ACOSIM_BINARY)) {
+    WARN("acosim binary not built: skipped");
+    return;
+  }
+  const fs::path dir =
+      fs::temp_directory_path() / fmt::format("acosim-test-report-{}", static_cast<long>(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const SimulationResults r = sample_results();
+  write_results(dir / "results.h5", r);
+  auto run = [&](const std::string& args, const fs::path& out) {
+    const std::string cmd = fmt::format("'{}' report '{}' {} > '{}' 2>&1", ACOSIM_BINARY,
+                                        (dir / "results.h5").string(), args, out.string());
+    return std::system(cmd.c_str());
+  };
+  auto slurp = [](const fs::path& p) {
+    std::ifstream in(p);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+  CHECK(run("--format csv", dir / "stdout.csv") == 0);
+  CHECK(slurp(dir / "stdout.csv") == report_csv(r));
+  CHECK(run(fmt::format("--format json -o '{}'", (dir / "report.json").string()),
+            dir / "log.txt") == 0);
+  CHECK(slurp(dir / "report.json") == report_json(r));
+  CHECK(run("--format xml", dir / "error.txt") != 0);
+  const std::string error = slurp(dir / "error.txt");
+  CHECK_THAT(error, Contains("md") && Contains("csv") && Contains("json") && Contains("text"));
+  fs::remove_all(dir);
+}
