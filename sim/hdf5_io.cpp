@@ -290,7 +290,8 @@ void check_consistent(const SimulationResults& r) {
     fail(fmt::format("outcome is {}x{}, payment {}x{}", t.outcome.rows(), t.outcome.cols(), runs,
                      n_tracks));
   }
-  const std::array<std::pair<const char*, Eigen::Index>, 7> lengths = {{
+  const std::array<std::pair<const char*, Eigen::Index>, 8> lengths = {{
+      {"done", t.done.size()},
       {"benchmark", t.benchmark.size()},
       {"expenditure", t.expenditure.size()},
       {"true_effect", t.true_effect.size()},
@@ -368,6 +369,8 @@ void write_table(Writer& w, const RunTable& t) {
             "1 when the quality performance standard was met");
   w.numbers("/runs/met_alt_qps", t.met_alt_qps.data(), {runs}, "0/1",
             "1 when the alternative quality performance standard was met");
+  w.numbers("/runs/done", t.done.data(), {runs}, "0/1",
+            "1 when the run completed (0: not yet run, the file is incomplete; acosim run --resume)");
 }
 
 void write_summaries(Writer& w, const SimulationResults& r) {
@@ -689,6 +692,8 @@ void read_table(Reader& rd, RunTable& t) {
   t.met_qps = Eigen::Map<const FlagVector>(met_qps.data(), r);
   const auto met_alt_qps = rd.numbers<std::int8_t>("/runs/met_alt_qps", {runs});
   t.met_alt_qps = Eigen::Map<const FlagVector>(met_alt_qps.data(), r);
+  const auto done = rd.numbers<std::int8_t>("/runs/done", {runs});
+  t.done = Eigen::Map<const FlagVector>(done.data(), r);
 }
 
 std::vector<Stats> read_stats(Reader& rd, const std::string& group, hsize_t n) {

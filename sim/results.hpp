@@ -64,8 +64,11 @@ struct RunTable {
   Eigen::VectorXd benchmark_factor;  // sampled benchmark update factor [ratio]
   Eigen::VectorXd quality;           // sampled quality score [0-100]
   Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1> met_qps, met_alt_qps;
+  Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1> done;  // 1 when run r completed (an interrupted
+                                                       // run leaves 0s; statistics skip them)
 
   long runs() const { return static_cast<long>(payment.rows()); }
+  long completed() const { return static_cast<long>(done.cast<long>().sum()); }
   void resize(long runs, long n_tracks);
 };
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <H5public.h>
@@ -36,6 +37,7 @@ struct RunArgs {
   long runs = 0;
   long long seed = -1;
   int threads = 0;
+  std::string resume;
   long replay = -1;
   bool quiet = false;
 };
@@ -101,12 +103,33 @@ int run(const RunArgs& a) {
   for (const auto& s : a.sets) overrides.push_back(parse_override(s));
   if (a.runs > 0) overrides.push_back({"runs", std::to_string(a.runs)});
   if (a.seed >= 0) overrides.push_back({"seed", std::to_string(a.seed)});
-  const fs::path path = a.scenario.empty() ? default_scenario() : fs::path(a.scenario);
-  const Scenario scenario = load_scenario(path, overrides);
+
+  // --resume: the scenario, seed and completed runs come from the file itself.
+  std::optional<SimulationResults> previous;
+  if (!a.resume.empty()) {
+    if (!a.scenario.empty() || !overrides.empty()) {
+      throw InputError("--resume takes the scenario, seed and runs from the results file; "
+                       "do not also give a scenario, --set, --runs or --seed");
+    }
+    previous = read_results(a.resume);
+    if (previous->meta.complete) {
+      std::cerr << fmt::format("acosim: {} is already complete ({} runs); nothing to do\n", a.resume,
+                               previous->meta.runs);
+      return 0;
+    }
+  }
+  const Scenario scenario = previous ? parse_scenario(previous->meta.scenario_text, previous->meta.scenario_path)
+                                     : load_scenario(a.scenario.empty() ? default_scenario() : fs::path(a.scenario), overrides);
+  if (previous && previous->meta.seed != scenario.seed) {
+    throw InputError(fmt::format("{}: the seed attribute {} disagrees with its scenario's seed {}", a.resume,
+                                 previous->meta.seed, scenario.seed));
+  }
   const SimulationModel model(scenario);
   if (a.replay >= 0) return replay(model, a.replay);
 
-  const fs::path output = a.output.empty() ? fs::path("results") / (scenario.name + ".h5") : fs::path(a.output);
+  const fs::path output = !a.output.empty() ? fs::path(a.output)
+                          : previous       ? fs::path(a.resume)
+                                           : fs::path("results") / (scenario.name + ".h5");
   check_writable(output);  // before hours of work
   if (!a.report.empty()) check_writable(a.report);
 
@@ -116,7 +139,7 @@ int run(const RunArgs& a) {
   options.stop = &g_stop;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  SimulationResults results = simulate(model, options);
+  SimulationResults results = simulate(model, options, previous ? &previous->table : nullptr);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
 
@@ -137,7 +160,8 @@ int run(const RunArgs& a) {
                            m.completed_runs, m.runs, m.beneficiary_years, m.wall_seconds,
                            m.beneficiary_years / std::max(m.wall_seconds, 1e-9), m.threads, output.string());
   if (!m.complete) {
-    std::cerr << "acosim: interrupted: the results file holds the completed runs and is marked incomplete\n";
+    std::cerr << fmt::format("acosim: interrupted: {} holds the {} completed runs and is marked incomplete; "
+                             "finish it with: acosim run --resume {}\n", output.string(), m.completed_runs, output.string());
     return 130;
   }
   return 0;
@@ -155,6 +179,7 @@ void add_run_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--seed", args->seed, "Random seed (overrides the scenario)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--threads", args->threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
   cmd->add_option("--set", args->sets, "Override a scenario key: --set aco.beneficiaries=20000 (repeatable)");
+  cmd->add_option("--resume", args->resume, "Complete an interrupted results FILE (same numbers as an uninterrupted run)");
   cmd->add_option("--replay", args->replay, "Recompute run K alone and show its details")->check(CLI::NonNegativeNumber);
   cmd->add_flag("-q,--quiet", args->quiet, "No progress and no report on the terminal");
   cmd->callback([args, &action] { action = [args] { return run(*args); }; });

@@ -132,30 +132,37 @@ SettlementInput settlement_input(const Scenario& s, const TrackChoice& choice, c
   return in;
 }
 
-SimulationResults simulate(const SimulationModel& model, const RunOptions& options) {
+RunTable make_table(const Scenario& s) {
+  RunTable t;
+  t.resize(s.runs, static_cast<long>(s.tracks.size()));
+  for (const TrackChoice& c : s.tracks) t.tracks.push_back(c.label);
+  return t;
+}
+
+void sample_runs(const SimulationModel& model, const RunOptions& options, RunTable& t, long first,
+                 long last) {
   const Scenario& s = model.scenario();
-  const long runs = s.runs;
-  const long n_tracks = static_cast<long>(s.tracks.size());
   int threads = options.threads > 0 ? options.threads : s.threads;
   if (threads <= 0) threads = omp_get_max_threads();
+  long todo = 0;
+  for (long run = first; run < last; ++run) todo += t.done(run) == 0;
 
-  SimulationResults results;
-  RunTable& t = results.table;
-  t.resize(runs, n_tracks);
-  for (const TrackChoice& c : s.tracks) t.tracks.push_back(c.label);
-
-  std::vector<char> done(static_cast<std::size_t>(runs), 0);
   std::atomic<long> completed{0};
   std::mutex error_mutex;
   std::optional<std::string> error;
+  std::atomic<bool> failed{false};
   const bool progress = options.progress && ::isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
   auto last_print = start;
 
-  // The one parallel loop. Row r of the table is written only by run r.
+  // The one parallel loop. Row r of the table is written only by run r; a run's draws depend only
+  // on (seed, run), so the schedule and thread count cannot change any number.
 #pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
-  for (long run = 0; run < runs; ++run) {
-    if ((options.stop && options.stop->load(std::memory_order_relaxed)) || error) continue;
+  for (long run = first; run < last; ++run) {
+    if (t.done(run) || failed.load(std::memory_order_relaxed) ||
+        (options.stop && options.stop->load(std::memory_order_relaxed))) {
+      continue;
+    }
     try {
       const RunSample r = sample_run(model, s.seed, static_cast<std::uint64_t>(run));
       t.benchmark(run) = r.benchmark;
@@ -165,70 +172,89 @@ SimulationResults simulate(const SimulationModel& model, const RunOptions& optio
       t.quality(run) = r.quality;
       t.met_qps(run) = r.met_qps;
       t.met_alt_qps(run) = r.met_alt_qps;
-      for (long k = 0; k < n_tracks; ++k) {
-        const TrackChoice& choice = s.tracks[static_cast<std::size_t>(k)];
-        const Settlement st = settle(choice.track, settlement_input(s, choice, r));
-        t.payment(run, k) = st.payment;
-        t.outcome(run, k) = static_cast<OutcomeCode>(st.outcome);
-      }
-      done[static_cast<std::size_t>(run)] = 1;
+      t.done(run) = 1;
     } catch (const std::exception& e) {
       std::lock_guard<std::mutex> lock(error_mutex);
       if (!error) error = fmt::format("run {}: {}", run, e.what());
+      failed.store(true);
     }
     const long n_done = completed.fetch_add(1, std::memory_order_relaxed) + 1;
     if (progress && omp_get_thread_num() == 0) {
       const auto now = std::chrono::steady_clock::now();
-      if (now - last_print > std::chrono::milliseconds(500) || n_done == runs) {
+      if (now - last_print > std::chrono::milliseconds(500)) {
         last_print = now;
         const double secs = std::chrono::duration<double>(now - start).count();
-        const double eta = secs / static_cast<double>(n_done) * static_cast<double>(runs - n_done);
-        std::fprintf(stderr, "\r  %ld / %ld runs (%.0f%%), %.1f s elapsed, ~%.0f s left   ", n_done, runs,
-                     100.0 * static_cast<double>(n_done) / static_cast<double>(runs), secs, eta);
+        const double eta = secs / static_cast<double>(n_done) * static_cast<double>(todo - n_done);
+        std::fprintf(stderr, "\r  %ld / %ld runs (%.0f%%), %.1f s elapsed, ~%.0f s left   ", n_done, todo,
+                     100.0 * static_cast<double>(n_done) / static_cast<double>(std::max(todo, 1L)), secs, eta);
       }
     }
   }
-  if (progress) std::fprintf(stderr, "\r%80s\r", "");
+  if (progress) std::fprintf(stderr, "\r%78s\r", "");
   if (error) throw InputError(*error);
+}
 
-  // Keep only completed runs (an interrupted run stops early; the table holds a prefix-free set).
-  long n_done = 0;
-  for (char d : done) n_done += d;
-  results.meta.completed_runs = n_done;
-  results.meta.complete = n_done == runs;
-  if (!results.meta.complete) {
-    RunTable kept;
-    kept.resize(n_done, n_tracks);
-    kept.tracks = t.tracks;
-    long j = 0;
-    for (long i = 0; i < runs; ++i) {
-      if (!done[static_cast<std::size_t>(i)]) continue;
-      kept.payment.row(j) = t.payment.row(i);
-      kept.outcome.row(j) = t.outcome.row(i);
-      kept.benchmark(j) = t.benchmark(i);
-      kept.expenditure(j) = t.expenditure(i);
-      kept.true_effect(j) = t.true_effect(i);
-      kept.benchmark_factor(j) = t.benchmark_factor(i);
-      kept.quality(j) = t.quality(i);
-      kept.met_qps(j) = t.met_qps(i);
-      kept.met_alt_qps(j) = t.met_alt_qps(i);
-      ++j;
+void settle_runs(const Scenario& s, RunTable& t) {
+  const long n_tracks = static_cast<long>(s.tracks.size());
+  for (long run = 0; run < t.runs(); ++run) {
+    if (!t.done(run)) continue;
+    RunSample r;
+    r.benchmark = t.benchmark(run);
+    r.expenditure = t.expenditure(run);
+    r.true_effect = t.true_effect(run);
+    r.benchmark_factor = t.benchmark_factor(run);
+    r.quality = t.quality(run);
+    r.met_qps = t.met_qps(run) != 0;
+    r.met_alt_qps = t.met_alt_qps(run) != 0;
+    for (long k = 0; k < n_tracks; ++k) {
+      const TrackChoice& choice = s.tracks[static_cast<std::size_t>(k)];
+      Settlement st;
+      try {
+        st = settle(choice.track, settlement_input(s, choice, r));
+      } catch (const std::invalid_argument& e) {
+        throw InputError(fmt::format("run {}, track {}: {}", run, choice.label, e.what()));
+      }
+      t.payment(run, k) = st.payment;
+      t.outcome(run, k) = static_cast<OutcomeCode>(st.outcome);
     }
-    t = std::move(kept);
   }
+}
 
+SimulationResults simulate(const SimulationModel& model, const RunOptions& options, const RunTable* resume) {
+  const Scenario& s = model.scenario();
+  SimulationResults results;
+  RunTable& t = results.table;
+  if (resume) {
+    if (resume->runs() != s.runs || resume->tracks.size() != s.tracks.size()) {
+      throw InputError(fmt::format("cannot resume: the file has {} runs x {} tracks, the scenario {} x {}",
+                                   resume->runs(), resume->tracks.size(), s.runs, s.tracks.size()));
+    }
+    t = *resume;
+  } else {
+    t = make_table(s);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const long done_before = t.completed();
+  sample_runs(model, options, t, 0, s.runs);
+  settle_runs(s, t);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  int threads = options.threads > 0 ? options.threads : s.threads;
+  if (threads <= 0) threads = omp_get_max_threads();
   ResultMetadata& m = results.meta;
   m.scenario_name = s.name;
   m.scenario_path = s.path;
   m.scenario_text = s.text;
   m.seed = s.seed;
-  m.runs = runs;
+  m.runs = s.runs;
   m.threads = threads;
   m.rng_layout = kRngLayout;
   m.wall_seconds = secs;
+  m.completed_runs = t.completed();
+  m.complete = m.completed_runs == s.runs;
   const double years = s.benchmark_mode == BenchmarkMode::Historical ? 4.0 : 1.0;
-  m.beneficiary_years = static_cast<double>(n_done) * static_cast<double>(s.total_beneficiaries()) * years;
+  m.beneficiary_years = static_cast<double>(m.completed_runs - done_before) *
+                        static_cast<double>(s.total_beneficiaries()) * years;
   m.performance_year = s.performance_year;
   m.beneficiaries = s.total_beneficiaries();
   summarize(results);

@@ -56,7 +56,23 @@ struct RunOptions {
   const std::atomic<bool>* stop = nullptr;  // when set and true, stop after the current runs
 };
 
-// Runs all runs of the scenario, fills the run table and the summaries.
-SimulationResults simulate(const SimulationModel& model, const RunOptions& options);
+// The sampling pass: the one parallel loop. Samples every run r in [first, last) whose
+// table.done(r) is 0 into the table's sample columns (benchmark, expenditure, ...) and sets done.
+// Stops early (leaving done = 0) when options.stop becomes true.
+void sample_runs(const SimulationModel& model, const RunOptions& options, RunTable& table,
+                 long first, long last);
+
+// The settlement pass: settles every completed run under each of the scenario's tracks (common
+// random numbers), filling table.payment and table.outcome. Cheap next to sampling, so a sweep over
+// settle-only parameters reuses one sampling pass.
+void settle_runs(const Scenario& scenario, RunTable& table);
+
+// Sampling + settlement + statistics + metadata. With `resume`, runs already done there are kept
+// (their rows must come from the same scenario and seed) and only the rest are sampled.
+SimulationResults simulate(const SimulationModel& model, const RunOptions& options,
+                           const RunTable* resume = nullptr);
+
+// A table shaped for the scenario (runs x tracks, labels set, nothing done).
+RunTable make_table(const Scenario& scenario);
 
 }  // namespace acosim

@@ -151,17 +151,19 @@ int run_puf(const SettleOptions& o, std::ostream& out) {
 
   std::string csv =
       "aco_id,aco_name,line,track,outcome,benchmark,expenditure,gross_savings,savings_rate,msr,sharing_rate,"
-      "loss_rate,cap_bound,loss_relief,earned,cms_earned,diff,tolerance,match,reason,explanation\n";
+      "loss_rate,cap_bound,loss_relief,earned,cms_earned,diff,tolerance,match,reason,explanation,notes\n";
   for (std::size_t i = 0; i < file.records.size(); ++i) {
     const PufRecord& rec = file.records[i];
     const PufResult& r = report.results[i];
     const Settlement& s = r.settlement;
-    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_escape(rec.aco_id),
+    std::string notes;
+    for (const std::string& n : rec.notes) notes += (notes.empty() ? "" : "; ") + n;
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_escape(rec.aco_id),
                        csv_escape(rec.aco_name), rec.line, rec.track->id, to_string(s.outcome), money(s.benchmark),
                        money(s.expenditure), money(s.gross_savings), rate(s.savings_rate), rate(s.msr),
                        rate(s.sharing_rate), rate(s.loss_rate), s.cap_bound ? 1 : 0, money(s.loss_relief),
                        money(r.earned), money(r.cms_earned), money(r.diff), money(r.tolerance), to_string(r.status),
-                       csv_escape(r.reason), csv_escape(explain(*rec.track, s)));
+                       csv_escape(r.reason), csv_escape(explain(*rec.track, s)), csv_escape(notes));
   }
   write_file_atomically(o.output, csv);
 

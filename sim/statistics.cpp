@@ -62,19 +62,25 @@ Stats compute_stats(std::span<const double> values) {
 
 void summarize(SimulationResults& results) {
   const RunTable& t = results.table;
-  const long runs = t.runs();
   const long n_tracks = static_cast<long>(t.tracks.size());
   results.tracks.clear();
   results.pairs.clear();
+  // Completed runs only, in index order.
+  std::vector<long> rows;
+  for (long i = 0; i < t.runs(); ++i) {
+    if (t.done(i)) rows.push_back(i);
+  }
+  const long runs = static_cast<long>(rows.size());
   if (runs == 0) return;
   const double r = static_cast<double>(runs);
   std::vector<double> dollars(static_cast<std::size_t>(runs)), percent(dollars.size());
 
   auto fill = [&](auto&& value) {
-    for (long i = 0; i < runs; ++i) {
+    for (long j = 0; j < runs; ++j) {
+      const long i = rows[static_cast<std::size_t>(j)];
       const double v = value(i);
-      dollars[static_cast<std::size_t>(i)] = v;
-      percent[static_cast<std::size_t>(i)] = 100.0 * v / t.benchmark(i);
+      dollars[static_cast<std::size_t>(j)] = v;
+      percent[static_cast<std::size_t>(j)] = 100.0 * v / t.benchmark(i);
     }
   };
 
@@ -85,7 +91,7 @@ void summarize(SimulationResults& results) {
     s.dollars = compute_stats(dollars);
     s.percent = compute_stats(percent);
     long savings = 0, losses = 0, corridor = 0, quality_failed = 0;
-    for (long i = 0; i < runs; ++i) {
+    for (const long i : rows) {
       switch (static_cast<Outcome>(t.outcome(i, k))) {
         case Outcome::SharedSavings: ++savings; break;
         case Outcome::SharedLosses: ++losses; break;
@@ -115,7 +121,7 @@ void summarize(SimulationResults& results) {
       p.dollars = compute_stats(dollars);
       p.percent = compute_stats(percent);
       long better = 0, equal = 0;
-      for (long i = 0; i < runs; ++i) {
+      for (const long i : rows) {
         better += t.payment(i, a) > t.payment(i, b);
         equal += t.payment(i, a) == t.payment(i, b);
       }
@@ -136,6 +142,7 @@ void RunTable::resize(long runs, long n_tracks) {
   quality = Eigen::VectorXd::Zero(runs);
   met_qps = Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1>::Zero(runs);
   met_alt_qps = Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1>::Zero(runs);
+  done = Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1>::Zero(runs);
 }
 
 }  // namespace acosim

@@ -83,6 +83,7 @@ SimulationResults sample_results() {
   t.quality << 88.5, 42.25, 91.0, 77.0, 30.0, 65.125;
   t.met_qps << 1, 0, 1, 1, 0, 1;
   t.met_alt_qps << 1, 0, 1, 1, 1, 1;
+  t.done.setOnes();
   summarize(r);
   return r;
 }
@@ -138,6 +139,7 @@ void check_same(const SimulationResults& a, const SimulationResults& b) {
   }
   CHECK(s.met_qps == t.met_qps);
   CHECK(s.met_alt_qps == t.met_alt_qps);
+  CHECK(s.done == t.done);
 
   REQUIRE(a.tracks.size() == b.tracks.size());
   for (std::size_t i = 0; i < a.tracks.size(); ++i) {
@@ -227,6 +229,7 @@ TEST_CASE("A large table round-trips through the compressed chunked layout", "[h
     r.table.quality(i) = 50 + normal(gen) * 1e-5;
     r.table.met_qps(i) = static_cast<std::int8_t>(i % 2);
     r.table.met_alt_qps(i) = static_cast<std::int8_t>(i % 5 == 0);
+    r.table.done(i) = 1;
   }
   summarize(r);
   const fs::path file = dir / "big.h5";

@@ -45,6 +45,7 @@ SimulationResults sample_results() {
   RunTable& t = r.table;
   t.tracks = {"BASIC_A (one-sided)", "ENHANCED", "BASIC_E (MSR/MLR 1%, \"élection\")"};
   t.resize(6, 3);
+  t.done.setOnes();
   t.payment.col(0) << 1200000, 0, 3000000, 0, 0, 1800000;  // mean 1,000,000
   t.payment.col(1) << 2400000, -600000, 4800000, -1800000, 0, 2700000;  // mean 1,250,000
   t.payment.col(2) << 3000000.25, -1000000, 6000000, -3000000.5, 0, 2400000.125;
