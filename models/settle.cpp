@@ -212,8 +212,9 @@ std::string explain(const Track& track, const Settlement& s) {
   switch (s.outcome) {
     case Outcome::SharedSavings:
       return fmt::format(
-          "{}: savings rate {:.2f}% met the MSR {:.2f}%{}; {:.2f}% of ${:.0f} shared{}{}",
-          track.id, s.savings_rate * pct, s.msr * pct, s.half_rate ? " only through the 425.605(h) half rate" : "",
+          "{}: savings rate {:.2f}% {} the MSR {:.2f}%{}; {:.2f}% of ${:.0f} shared{}{}",
+          track.id, s.savings_rate * pct, s.half_rate ? "was below" : "met", s.msr * pct,
+          s.half_rate ? ", shared at the 42 CFR 425.605(h) half rate" : "",
           s.sharing_rate * pct, s.gross_savings,
           s.sequestration > 0 ? fmt::format(", less ${:.0f} sequestration", s.sequestration) : "",
           s.cap_bound ? fmt::format("; capped at the performance payment limit ${:.0f}", s.cap) : "");
