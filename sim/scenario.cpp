@@ -10,134 +10,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/error.hpp"
+#include "sim/yaml_reader.hpp"
 
 namespace acosim {
 namespace {
-
-// Levenshtein distance, for "did you mean" suggestions.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1] ? 1 : 0)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
-std::string suggestion(std::string_view key, const std::vector<std::string>& allowed) {
-  std::string best;
-  std::size_t best_d = 3;  // suggest only close matches
-  for (const auto& a : allowed) {
-    const std::size_t d = edit_distance(key, a);
-    if (d < best_d) {
-      best_d = d;
-      best = a;
-    }
-  }
-  return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
-// Validating reader over a YAML tree; every failure names origin:line:column and the key path.
-class Reader {
- public:
-  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
-
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& msg) const {
-    std::string where = origin_;
-    if (node.IsDefined() && node.Mark().line >= 0) {
-      where += fmt::format(":{}:{}", node.Mark().line + 1, node.Mark().column + 1);
-    } else {
-      where += " (from --set)";
-    }
-    throw InputError(fmt::format("{}: key '{}': {}", where, key, msg));
-  }
-
-  // Rejects keys outside `allowed`.
-  void check_keys(const YAML::Node& map, const std::string& path,
-                  const std::vector<std::string>& allowed) const {
-    if (!map.IsMap()) fail(map, path, "must be a mapping of keys to values");
-    for (const auto& kv : map) {
-      const std::string k = kv.first.as<std::string>();
-      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-        fail(kv.first, join_key(path, k),
-             fmt::format("unknown key{}; allowed here: {}", suggestion(k, allowed), join(allowed)));
-      }
-    }
-  }
-
-  static std::string join_key(const std::string& path, const std::string& k) {
-    return path.empty() ? k : path + "." + k;
-  }
-
-  // A number; "12%" strings are read as 0.12 when `percent_ok`.
-  double number(const YAML::Node& node, const std::string& key, bool percent_ok = false) const {
-    if (!node.IsScalar()) fail(node, key, "must be a number");
-    std::string s = node.Scalar();
-    double scale = 1.0;
-    if (percent_ok && !s.empty() && s.back() == '%') {
-      s.pop_back();
-      scale = 0.01;
-    }
-    double v = 0;
-    std::size_t used = 0;
-    try {
-      v = std::stod(s, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != s.size()) {
-      fail(node, key, fmt::format("'{}' is not a number{}", node.Scalar(),
-                                  percent_ok ? " (a fraction like 0.01 or a percent like 1%)" : ""));
-    }
-    if (!std::isfinite(v)) fail(node, key, fmt::format("'{}' must be finite", node.Scalar()));
-    return v * scale;
-  }
-
-  double number_in(const YAML::Node& node, const std::string& key, double lo, double hi,
-                   const std::string& allowed, bool percent_ok = false) const {
-    const double v = number(node, key, percent_ok);
-    if (v < lo || v > hi) fail(node, key, fmt::format("value {} is out of range; allowed: {}", node.Scalar(), allowed));
-    return v;
-  }
-
-  long integer_in(const YAML::Node& node, const std::string& key, long lo, long hi) const {
-    const double v = number(node, key);
-    if (v != std::floor(v)) fail(node, key, fmt::format("'{}' must be a whole number", node.Scalar()));
-    if (v < static_cast<double>(lo) || v > static_cast<double>(hi)) {
-      fail(node, key, fmt::format("value {} is out of range; allowed: {} to {}", node.Scalar(), lo, hi));
-    }
-    return static_cast<long>(v);
-  }
-
-  bool boolean(const YAML::Node& node, const std::string& key) const {
-    if (node.IsScalar()) {
-      const std::string& s = node.Scalar();
-      if (s == "true" || s == "yes" || s == "on") return true;
-      if (s == "false" || s == "no" || s == "off") return false;
-    }
-    fail(node, key, fmt::format("'{}' must be true or false", node.IsScalar() ? node.Scalar() : "?"));
-  }
-
-  std::string string(const YAML::Node& node, const std::string& key) const {
-    if (!node.IsScalar()) fail(node, key, "must be a text value");
-    return node.Scalar();
-  }
-
-  const std::string& origin() const { return origin_; }
-
- private:
-  std::string origin_;
-};
 
 // Applies "a.b.c=value" by walking (and creating) maps.
 void apply_override(YAML::Node root, const Override& o, const std::string& origin) {
@@ -364,7 +240,8 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
 
   const Reader rd(origin);
   rd.check_keys(root, "", {"name", "description", "performance_year", "aco", "cost_model", "benchmark",
-                           "true_effect", "quality", "correlation", "tracks", "runs", "seed", "threads"});
+                           "true_effect", "quality", "correlation", "tracks", "runs", "seed", "threads",
+                           "sweep", "tornado", "risk", "agreement"});
   Scenario s;
   s.path = origin;
   s.name = root["name"] ? rd.string(root["name"], "name") : std::filesystem::path(origin).stem().string();
@@ -522,6 +399,10 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
       rd.fail(tr[i], fmt::format("tracks[{}]", i), fmt::format("{}'s loss limit depends on ACO-participant revenue: set aco.participant_revenue [USD]", c.track.id));
     }
     s.tracks.push_back(std::move(c));
+  }
+
+  for (const char* section : {"sweep", "tornado", "risk", "agreement"}) {
+    if (root[section]) s.sections[section] = root[section];
   }
 
   if (root["runs"]) s.runs = rd.integer_in(root["runs"], "runs", 1, 100'000'000);

@@ -6,11 +6,13 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <Eigen/Dense>
+#include <yaml-cpp/yaml.h>
 
 #include "models/cost_model.hpp"
 #include "models/msr.hpp"
@@ -73,6 +75,11 @@ struct Scenario {
   Eigen::Matrix3d correlation = Eigen::Matrix3d::Identity();
 
   std::vector<TrackChoice> tracks;
+
+  // Sections owned by other features, validated by them before any sampling: "sweep" and
+  // "tornado" (sim/sweep), "risk" (sim/risk), "agreement" (sim/agreement). The nodes keep their
+  // file positions for error messages; absent sections are not in the map.
+  std::map<std::string, YAML::Node> sections;
 
   long runs = 1000;
   std::uint64_t seed = 1;
