@@ -1,4 +1,6 @@
 // `acosim run`: simulate a scenario, write the HDF5 results and print the percentile report.
+#include <unistd.h>
+
 #include <csignal>
 #include <ctime>
 #include <filesystem>
@@ -131,6 +133,13 @@ int run(const RunArgs& a) {
                           : previous       ? fs::path(a.resume)
                                            : fs::path("results") / (scenario.name + ".h5");
   check_writable(output);  // before hours of work
+  const std::size_t need = estimated_bytes(scenario);
+  const double available = static_cast<double>(::sysconf(_SC_AVPHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  if (available > 0 && static_cast<double>(need) > 0.8 * available) {
+    throw InputError(fmt::format("{} runs x {} tracks need about {:.1f} GB but only {:.1f} GB of memory is available; "
+                                 "reduce runs (--runs) or split the work (--resume keeps completed runs)",
+                                 scenario.runs, scenario.tracks.size(), static_cast<double>(need) / 1e9, available / 1e9));
+  }
   if (!a.report.empty()) check_writable(a.report);
 
   RunOptions options;

@@ -31,7 +31,8 @@ SimulationModel::SimulationModel(const Scenario& scenario) : scenario_(scenario)
 namespace {
 
 // Sum of one enrollment type's PY costs, beneficiaries in index order; two per Philox block.
-double sample_py_only(const CostDistribution& cost, const PhiloxStream& stream, long n) {
+template <class Cost>
+double sample_py_only(const Cost& cost, const PhiloxStream& stream, long n) {
   double sum = 0;
   const long blocks = n / 2;
   for (long b = 0; b < blocks; ++b) {
@@ -49,7 +50,8 @@ double sample_py_only(const CostDistribution& cost, const PhiloxStream& stream, 
 // BY1, BY2, BY3 and PY costs of one enrollment type's panel. Each beneficiary's latent normals
 // follow an AR(1) across the four years with correlation rho (persistence of high spenders);
 // blocks 2i and 2i+1 hold beneficiary i's innovations.
-void sample_history(const CostDistribution& cost, const PhiloxStream& stream, long n, double rho,
+template <class Cost>
+void sample_history(const Cost& cost, const PhiloxStream& stream, long n, double rho,
                     std::array<double, 4>& sums) {
   const double innovation = std::sqrt(1.0 - rho * rho);
   for (long i = 0; i < n; ++i) {
@@ -93,17 +95,22 @@ RunSample sample_run(const SimulationModel& model, std::uint64_t seed, std::uint
     const long n = s.beneficiaries[static_cast<std::size_t>(e)];
     if (n == 0) continue;
     const PhiloxStream stream(seed, run, Purpose::Beneficiary, static_cast<std::uint32_t>(e));
-    const CostDistribution& cost = model.cost(e);
     const std::size_t k = static_cast<std::size_t>(e);
+    const EmpiricalCost* observed = model.empirical(e);
     if (s.benchmark_mode == BenchmarkMode::Historical) {
       std::array<double, 4> sums{};
-      sample_history(cost, stream, n, s.persistence, sums);
+      if (observed) {
+        sample_history(*observed, stream, n, s.persistence, sums);
+      } else {
+        sample_history(model.cost(e), stream, n, s.persistence, sums);
+      }
       r.expenditure_by_type[k] = multiplier * sums[3];
       // Weighted base years of the same beneficiaries (spec §4.1 step 4: 10/30/60 or 1/3 each).
       r.benchmark_by_type[k] = s.base_year_weights[0] * sums[0] + s.base_year_weights[1] * sums[1] +
                                s.base_year_weights[2] * sums[2];
     } else {
-      r.expenditure_by_type[k] = multiplier * sample_py_only(cost, stream, n);
+      r.expenditure_by_type[k] = multiplier * (observed ? sample_py_only(*observed, stream, n)
+                                                        : sample_py_only(model.cost(e), stream, n));
       const double per_capita = s.benchmark_per_capita.value_or(s.expected_spending_per_capita());
       r.benchmark_by_type[k] = per_capita * static_cast<double>(n);
     }
@@ -130,6 +137,14 @@ SettlementInput settlement_input(const Scenario& s, const TrackChoice& choice, c
   in.agreement_start_year = s.agreement_start_year;
   in.euc_relief_fraction = s.euc_relief_fraction;
   return in;
+}
+
+std::size_t estimated_bytes(const Scenario& s) {
+  const auto runs = static_cast<std::size_t>(s.runs);
+  const std::size_t tracks = s.tracks.size();
+  const std::size_t per_run = tracks * (sizeof(double) + sizeof(OutcomeCode)) + 5 * sizeof(double) + 3;
+  const std::size_t statistics = 4 * sizeof(double) + sizeof(long);  // sorted copies, losses, rows
+  return runs * (per_run + statistics) + (1u << 20);
 }
 
 RunTable make_table(const Scenario& s) {

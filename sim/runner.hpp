@@ -24,6 +24,11 @@ class SimulationModel {
   explicit SimulationModel(const Scenario& scenario);
   const Scenario& scenario() const { return scenario_; }
   const CostDistribution& cost(int type) const { return costs_[static_cast<std::size_t>(type)]; }
+  // The type's observed costs when the scenario resamples them (empirical mode), else nullptr.
+  const EmpiricalCost* empirical(int type) const {
+    const auto& e = scenario_.empirical[static_cast<std::size_t>(type)];
+    return e ? &*e : nullptr;
+  }
   const Eigen::Matrix3d& cholesky() const { return cholesky_; }
 
  private:
@@ -71,6 +76,11 @@ void settle_runs(const Scenario& scenario, RunTable& table);
 // (their rows must come from the same scenario and seed) and only the rest are sampled.
 SimulationResults simulate(const SimulationModel& model, const RunOptions& options,
                            const RunTable* resume = nullptr);
+
+// Memory a simulation of the scenario needs [bytes]: the run table (runs x tracks payments and
+// outcomes, 5 doubles and 3 flags per run) plus the statistics' sorted copies; independent of the
+// number of beneficiaries, whose draws are summed on the fly.
+std::size_t estimated_bytes(const Scenario& scenario);
 
 // A table shaped for the scenario (runs x tracks, labels set, nothing done).
 RunTable make_table(const Scenario& scenario);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "sim/csv.hpp"
 #include "sim/error.hpp"
 #include "sim/yaml_reader.hpp"
 
@@ -204,6 +205,54 @@ TrackChoice read_track(const Reader& rd, const YAML::Node& node, const std::stri
   return c;
 }
 
+// cost_model.empirical: {file: costs.csv, truncation_percentile: 0.99}. The CSV has columns
+// enrollment_type (esrd, disabled, aged_dual, aged_nondual) and annual_cost [USD]; a relative path
+// is read from the scenario's folder. A type with a `types.<type>.mean` is rescaled to that mean.
+void read_empirical(const Reader& rd, const YAML::Node& cm, const std::string& origin, Scenario& s) {
+  const YAML::Node em = cm["empirical"];
+  rd.check_keys(em, "cost_model.empirical", {"file", "truncation_percentile"});
+  if (!em["file"]) rd.fail(em, "cost_model.empirical.file", "is required: a CSV with columns enrollment_type, annual_cost");
+  std::filesystem::path file = rd.string(em["file"], "cost_model.empirical.file");
+  if (file.is_relative()) file = std::filesystem::path(origin).parent_path() / file;
+  const double trunc = em["truncation_percentile"]
+      ? rd.number_in(em["truncation_percentile"], "cost_model.empirical.truncation_percentile", 0.5001, 1.0, "a fraction in (0.5, 1]", true)
+      : 0.99;
+  const CsvTable table = CsvTable::read(file);
+  {  // Record which data the run used: the scenario text names only the path.
+    std::ifstream in(file, std::ios::binary);
+    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
+    for (char ch; in.get(ch);) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
+    s.text += fmt::format("\n# empirical cost file {} ({} rows, FNV-1a 64 {:016x})\n", file.string(), table.size(), h);
+  }
+  if (table.empty()) rd.fail(em["file"], "cost_model.empirical.file", fmt::format("{} has no data rows", file.string()));
+  const std::size_t type_col = table.require("enrollment_type", "esrd, disabled, aged_dual or aged_nondual");
+  const std::size_t cost_col = table.require("annual_cost", "annual Parts A+B spending [USD]");
+  std::array<std::vector<double>, kEnrollmentTypes> costs;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const CsvRow row = table.row(i);
+    const auto type = parse_enrollment_type(row.cell(type_col));
+    if (!type) row.fail(type_col, fmt::format("'{}' is not an enrollment type; allowed: esrd, disabled, aged_dual, aged_nondual", row.cell(type_col)));
+    const double c = row.number(cost_col, "annual cost in dollars").value;
+    if (!std::isfinite(c) || c < 0) row.fail(cost_col, fmt::format("'{}' must be a non-negative dollar amount", row.cell(cost_col)));
+    costs[static_cast<std::size_t>(*type)].push_back(c);
+  }
+  const YAML::Node types = cm["types"];
+  for (int e = 0; e < kEnrollmentTypes; ++e) {
+    const auto k = static_cast<std::size_t>(e);
+    const std::string t(to_string(static_cast<EnrollmentType>(e)));
+    if (costs[k].empty()) {
+      if (s.beneficiaries[k] > 0) {
+        rd.fail(em["file"], "cost_model.empirical.file", fmt::format("{} has no {} rows but the ACO has {} {} beneficiaries", file.string(), t, s.beneficiaries[k], t));
+      }
+      continue;
+    }
+    std::optional<double> mean;
+    if (types && types[t] && types[t]["mean"]) mean = s.cost_means[k];
+    s.empirical[k] = EmpiricalCost(std::move(costs[k]), trunc, mean);
+    s.cost_means[k] = s.empirical[k]->mean();
+  }
+}
+
 }  // namespace
 
 long Scenario::total_beneficiaries() const {
@@ -280,7 +329,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     s.cost_means[static_cast<std::size_t>(e)] = national_mean(static_cast<EnrollmentType>(e));
   }
   if (const YAML::Node cm = root["cost_model"]) {
-    rd.check_keys(cm, "cost_model", {"preset", "shape", "types", "mean_scale"});
+    rd.check_keys(cm, "cost_model", {"preset", "shape", "types", "mean_scale", "empirical"});
     if (cm["preset"] && rd.string(cm["preset"], "cost_model.preset") != "national") {
       rd.fail(cm["preset"], "cost_model.preset", fmt::format("'{}' is not a preset; allowed: national", cm["preset"].Scalar()));
     }
@@ -304,6 +353,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   } else {
     for (auto& sh : s.cost_shapes) sh = base;
   }
+  if (root["cost_model"] && root["cost_model"]["empirical"]) read_empirical(rd, root["cost_model"], origin, s);
   for (int e = 0; e < kEnrollmentTypes; ++e) {  // surface model errors at load, with the key
     try {
       CostDistribution check(s.cost_shapes[static_cast<std::size_t>(e)], s.cost_means[static_cast<std::size_t>(e)]);
@@ -415,7 +465,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
 
   YAML::Emitter out;
   out << root;
-  s.text = overrides.empty() ? yaml_text : std::string(out.c_str()) + "\n";
+  s.text = (overrides.empty() ? yaml_text : std::string(out.c_str()) + "\n") + s.text;
   return s;
 }
 

@@ -15,6 +15,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "models/cost_model.hpp"
+#include "models/empirical_cost.hpp"
 #include "models/msr.hpp"
 #include "models/track.hpp"
 
@@ -54,6 +55,8 @@ struct Scenario {
   // Costs.
   std::array<CostShape, kEnrollmentTypes> cost_shapes;
   std::array<double, kEnrollmentTypes> cost_means{};   // truncated mean [USD per beneficiary-year]
+  // Empirical mode: a type with observed costs resamples them instead of the parametric shape.
+  std::array<std::optional<EmpiricalCost>, kEnrollmentTypes> empirical;
 
   // Benchmark.
   BenchmarkMode benchmark_mode = BenchmarkMode::Historical;

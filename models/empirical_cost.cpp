@@ -1,0 +1,48 @@
+#include "models/empirical_cost.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace acosim {
+
+EmpiricalCost::EmpiricalCost(std::vector<double> costs, double truncation_percentile,
+                             std::optional<double> mean) {
+  if (costs.empty()) throw std::invalid_argument("empirical costs: no values");
+  for (double c : costs) {
+    if (!std::isfinite(c) || c < 0) {
+      throw std::invalid_argument("empirical costs: " + std::to_string(c) +
+                                  " is not a finite non-negative dollar amount");
+    }
+  }
+  if (!(truncation_percentile > 0.5 && truncation_percentile <= 1.0)) {
+    throw std::invalid_argument("empirical costs: truncation_percentile " +
+                                std::to_string(truncation_percentile) + " must lie in (0.5, 1]");
+  }
+  if (mean && !(std::isfinite(*mean) && *mean > 0)) {
+    throw std::invalid_argument("empirical costs: mean must be a positive dollar amount");
+  }
+  std::sort(costs.begin(), costs.end());
+  // CMS truncates at the percentile value (spec §4.1): the order statistic at rank ceil(p n).
+  const std::size_t n = costs.size();
+  const auto rank = static_cast<std::size_t>(std::ceil(truncation_percentile * static_cast<double>(n)));
+  cap_ = costs[std::clamp<std::size_t>(rank, 1, n) - 1];
+  for (double& c : costs) c = std::min(c, cap_);
+  double sum = 0;
+  for (double c : costs) sum += c;
+  double m = sum / static_cast<double>(n);
+  if (m <= 0) throw std::invalid_argument("empirical costs: every value is 0");
+  if (mean) {
+    const double k = *mean / m;
+    for (double& c : costs) c *= k;
+    cap_ *= k;
+    m = *mean;
+  }
+  double ss = 0;
+  for (double c : costs) ss += (c - m) * (c - m);
+  mean_ = m;
+  sd_ = n > 1 ? std::sqrt(ss / static_cast<double>(n - 1)) : 0.0;
+  sorted_ = std::make_shared<const std::vector<double>>(std::move(costs));
+}
+
+}  // namespace acosim
