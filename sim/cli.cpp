@@ -24,6 +24,7 @@ int run_cli(int argc, char** argv) {
   add_settle_command(app, action);
   add_run_command(app, action);
   add_report_command(app, action);
+  add_agreement_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -16,5 +16,6 @@ using CommandAction = std::function<int()>;
 void add_settle_command(CLI::App& app, CommandAction& action);
 void add_run_command(CLI::App& app, CommandAction& action);
 void add_report_command(CLI::App& app, CommandAction& action);
+void add_agreement_command(CLI::App& app, CommandAction& action);
 
 }  // namespace acosim

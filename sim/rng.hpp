@@ -21,6 +21,11 @@ enum class Purpose : std::uint32_t {
   RunLevel = 1,       // true effect, benchmark factor, quality score (correlated normals)
   QualityAlt = 2,     // whether the alternative quality standard is met
   Beneficiary = 3,    // beneficiary-year latents; sub = enrollment type
+  // Agreement periods (sim/agreement.hpp), path year y >= 1 (0-based; year 0 draws as above):
+  Turnover = 4,        // whether a slot's beneficiary leaves; sub = 4y + type, block = slot / 4
+  NewBeneficiary = 5,  // a replacement's fresh latents; sub = 4y + type, block = slot / 2
+  AgreementYear = 6,   // run-level draws of year y (growth, spending gap, risk score, quality); sub = y
+  PanelYear = 7,       // a staying beneficiary's AR(1) innovations; sub = 4y + type, block = slot / 2
 };
 
 inline constexpr const char* kRngLayout =
@@ -29,7 +34,11 @@ inline constexpr const char* kRngLayout =
     "purposes: 1 run-level normals, 2 alternative-QPS uniform, 3 beneficiary latents (sub = "
     "enrollment type 0 ESRD, 1 disabled, 2 aged/dual, 3 aged/non-dual; block = beneficiary "
     "index for single-year runs / 2, or beneficiary index x 2 + k for histories); uniforms "
-    "u = (word + 0.5) / 2^32; normals by Box-Muller (r cos, r sin)";
+    "u = (word + 0.5) / 2^32; normals by Box-Muller (r cos, r sin); "
+    "agreements, path year y >= 1: 4 turnover (sub = 4y + type, block = slot / 4, word slot % 4), "
+    "5 replacement latents and 7 stayer AR(1) innovations (sub = 4y + type, block = slot / 2, "
+    "normals 2 (slot % 2), +1), 6 run-level year draws (sub = y; block 0 normals: growth, spending "
+    "gap, risk score, quality; block 1 word 0: alternative-QPS uniform)";
 
 class PhiloxStream {
  public:
