@@ -17,6 +17,8 @@
 #include <optional>
 #include <string_view>
 
+#include "models/det_math.hpp"
+
 namespace acosim {
 
 // Family of the positive part of the cost distribution (all families carry the zero mass p_zero).
@@ -49,6 +51,25 @@ struct CostShape {
   double gamma_shape = 0.24;     // gamma family: shape k, > 0 (cost §1 fit)
   double truncation_percentile = 0.99;  // CMS truncation point, a percentile of the whole
                                         // distribution incl. zeros [fraction], in (0.5, 1]; 1 = none
+};
+
+// The lognormal families' cost() as plain numbers (CostDistribution::kernel()): what the vectorized
+// sampler (sim/runner.cpp) evaluates over arrays of latents. Branch-free; the same bits as cost().
+struct LognormalCost {
+  double z_zero = 0, z_high = 0;  // state thresholds in z space (+-inf when a state is empty)
+  double mu_low = 0;              // log-scale location of the low component [ln USD]
+  double log_ratio = 0;           // mu_high - mu_low
+  double sigma = 1;               // log-sd
+  double cap = 0;                 // truncation point [USD]; +inf when none
+
+  double operator()(double z_state, double z_size, double log_multiplier = 0.0) const {
+    // Selects by sign-bit masks, not branches: the state is random (a branch would mispredict)
+    // and masks vectorize. mu = mu_low + (z_state > z_high ? log_ratio : +0).
+    const double mu = mu_low + detmath::select(detmath::less_mask(z_high, z_state), log_ratio, 0.0);
+    const double x = detmath::exp(mu + log_multiplier + sigma * z_size);
+    const double capped = detmath::select(detmath::less_mask(x, cap), x, cap);  // min(x, cap)
+    return detmath::select(detmath::less_mask(z_state, z_zero), 0.0, capped);   // zero state
+  }
 };
 
 // One enrollment type's annual cost distribution, scaled so that the TRUNCATED mean equals `mean`
@@ -91,6 +112,9 @@ class CostDistribution {
   double gamma_shape() const { return shape_.gamma_shape; }
   double gamma_scale() const { return gamma_scale_; }  // [USD]
   const CostShape& shape() const { return shape_; }
+  bool is_gamma() const { return gamma_; }
+  // cost() of the lognormal families as a value (not meaningful for the gamma family).
+  LognormalCost kernel() const { return {z_zero_, z_high_, mu_low_, log_ratio_, sigma_, cap_}; }
 
  private:
   double gamma_cost(double z_size, double log_multiplier) const;  // slow path (gamma quantile)
@@ -108,13 +132,10 @@ class CostDistribution {
   double mean_ = 0, sd_ = 0, untruncated_mean_ = 0, untruncated_sd_ = 0;
 };
 
-// Hot path: two compares, a multiply-add select, an exp. No allocation.
+// Hot path: two compares, a multiply-add select, an exp (models/det_math.hpp), a min. No allocation.
 inline double CostDistribution::cost(double z_state, double z_size, double log_multiplier) const {
-  if (z_state < z_zero_) return 0.0;
-  if (gamma_) [[unlikely]] return gamma_cost(z_size, log_multiplier);
-  // Arithmetic select: the state is random, so a branch here would mispredict (8 -> 5 ns/call).
-  const double mu = mu_low_ + static_cast<double>(z_state > z_high_) * log_ratio_;
-  return std::exp(std::min(log_cap_, mu + log_multiplier + sigma_ * z_size));
+  if (gamma_) [[unlikely]] return z_state < z_zero_ ? 0.0 : gamma_cost(z_size, log_multiplier);
+  return kernel()(z_state, z_size, log_multiplier);
 }
 
 // The shipped "national" model (cost §1): the zero + 2-component lognormal mixture (p0 = 0.10,

@@ -13,24 +13,33 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument(what);
 }
 
+// Messages name the input, the offending value and what is allowed; callers add file and line.
 void validate(const Track& track, const SettlementInput& in) {
   require(std::isfinite(in.benchmark) && in.benchmark > 0,
-          fmt::format("benchmark {} must be a positive number of dollars", in.benchmark));
+          fmt::format("benchmark {} is out of range; allowed: a positive, finite number of dollars", in.benchmark));
   require(std::isfinite(in.expenditure) && in.expenditure >= 0,
-          fmt::format("expenditure {} must be a non-negative number of dollars", in.expenditure));
+          fmt::format("expenditure {} is out of range; allowed: a non-negative, finite number of dollars",
+                      in.expenditure));
   require(in.assigned_beneficiaries > 0,
-          fmt::format("assigned beneficiaries {} must be positive", in.assigned_beneficiaries));
+          fmt::format("assigned beneficiaries {} is out of range; allowed: a positive count",
+                      in.assigned_beneficiaries));
   require(std::isfinite(in.quality_score) && in.quality_score >= 0 && in.quality_score <= 100,
-          fmt::format("quality score {} must lie in [0, 100]", in.quality_score));
+          fmt::format("quality score {} is out of range; allowed: [0, 100]", in.quality_score));
   require(in.euc_relief_fraction >= 0 && in.euc_relief_fraction <= 1,
-          fmt::format("EUC relief fraction {} must lie in [0, 1]", in.euc_relief_fraction));
+          fmt::format("EUC relief fraction {} is out of range; allowed: [0, 1]", in.euc_relief_fraction));
   require(!in.loss_relief_amount || (std::isfinite(*in.loss_relief_amount) && *in.loss_relief_amount >= 0),
-          "loss relief amount must be a non-negative number of dollars");
+          fmt::format("loss relief amount {} is out of range; allowed: a non-negative, finite number of dollars",
+                      in.loss_relief_amount.value_or(0.0)));
   require(!in.participant_revenue ||
               (std::isfinite(*in.participant_revenue) && *in.participant_revenue >= 0),
-          "participant revenue must be a non-negative number of dollars");
+          fmt::format("participant revenue {} is out of range; allowed: a non-negative, finite number of dollars",
+                      in.participant_revenue.value_or(0.0)));
   require(in.msr_election.variable || (in.msr_election.rate >= 0 && in.msr_election.rate < 1),
-          fmt::format("elected MSR/MLR {} must lie in [0, 1)", in.msr_election.rate));
+          fmt::format("elected MSR/MLR {} is out of range; allowed: [0, 1)", in.msr_election.rate));
+  require(!in.msr_override || (*in.msr_override >= 0 && *in.msr_override < 1),
+          fmt::format("MSR override {} is out of range; allowed: [0, 1)", in.msr_override.value_or(0.0)));
+  require(in.track2_year >= 1,
+          fmt::format("year of participation in Track 2 {} is out of range; allowed: 1, 2, 3, ...", in.track2_year));
   if (!track.custom && (in.performance_year < track.first_py || in.performance_year > track.last_py)) {
     throw std::invalid_argument(fmt::format("{} was not reconciled in PY{} (only PY{}-PY{})",
                                             track.id, in.performance_year, track.first_py,

@@ -10,6 +10,8 @@ namespace acosim {
 
 // Owns a temporary path "<target>.tmp-<pid>"; commit() renames it onto the target. If commit() is
 // never called (an exception, a signal-driven unwind), the destructor removes the temporary.
+// While one exists, SIGINT / SIGTERM / SIGHUP with their default (terminating) disposition are
+// deferred and re-raised once the temporary is renamed or removed: a signal cannot leave it behind.
 class AtomicFile {
  public:
   explicit AtomicFile(std::filesystem::path target);

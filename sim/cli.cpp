@@ -25,11 +25,18 @@ int run_cli(int argc, char** argv) {
   add_run_command(app, action);
   add_report_command(app, action);
   add_agreement_command(app, action);
+  add_sweep_command(app, action);
+  add_tornado_command(app, action);
+  add_bench_command(app, action);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // A bad command line is an input error like any other: one line naming the option and the
+    // value, exit code 2 (CLI11's own codes, 105 and up, would tell scripts nothing).
+    std::cerr << "acosim: error: " << e.what() << " (run with --help for the options)\n";
+    return 2;
   }
   try {
     return action ? action() : 0;

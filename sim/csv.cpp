@@ -38,10 +38,28 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// A cell value for a message: quoted, shortened when long.
+// A cell value for a message: quoted, shortened when long, control characters other than a line
+// break (a quoted cell may hold one) escaped as \xNN so a message stays readable.
 std::string shown(std::string_view v) {
-  if (v.size() > 40) return fmt::format("'{}...'", v.substr(0, 37));
-  return fmt::format("'{}'", v);
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i == 37 && v.size() > 40) {
+      out += "...";
+      break;
+    }
+    const auto c = static_cast<unsigned char>(v[i]);
+    if ((c < 0x20 && c != '\n') || c == 0x7F) out += fmt::format("\\x{:02x}", c);
+    else out += v[i];
+  }
+  return fmt::format("'{}'", out);
+}
+
+// "nan", "inf", "-Infinity", ".inf": what a spreadsheet or NumPy writes for a non-finite value.
+bool non_finite_text(std::string_view s) {
+  s = trim(s);
+  if (!s.empty() && (s.front() == '+' || s.front() == '-')) s.remove_prefix(1);
+  if (!s.empty() && s.front() == '.') s.remove_prefix(1);
+  return iequals(s, "nan") || iequals(s, "inf") || iequals(s, "infinity");
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -63,8 +81,10 @@ constexpr std::array<std::uint16_t, 32> kCp1252 = {
     0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
+}  // namespace
+
 // Length of a valid UTF-8 sequence starting at s[i], or 0 when the bytes there are not one.
-std::size_t utf8_sequence(const std::string& s, std::size_t i) {
+std::size_t utf8_length(std::string_view s, std::size_t i) {
   const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = b(i);
   std::size_t len = 0;
@@ -84,6 +104,8 @@ std::size_t utf8_sequence(const std::string& s, std::size_t i) {
   return len;
 }
 
+namespace {
+
 // Valid UTF-8 sequences are kept; any other byte >= 0x80 is read as Windows-1252 / Latin-1.
 std::string to_utf8(std::string text) {
   bool ascii = std::all_of(text.begin(), text.end(),
@@ -97,7 +119,7 @@ std::string to_utf8(std::string text) {
       out += text[i++];
       continue;
     }
-    if (const std::size_t len = utf8_sequence(text, i); len > 0) {
+    if (const std::size_t len = utf8_length(text, i); len > 0) {
       out.append(text, i, len);
       i += len;
       continue;
@@ -245,6 +267,9 @@ std::optional<CsvNumber> CsvRow::optional_number(std::size_t col, std::string_vi
   const std::string_view text = cell(col);
   if (is_missing_cell(text)) return std::nullopt;
   auto n = parse_csv_number(text);
+  if (!n && non_finite_text(text)) {
+    fail(col, fmt::format("{} is not a finite number (expected {})", shown(text), expected));
+  }
   if (!n) fail(col, fmt::format("{} is not a number (expected {})", shown(text), expected));
   return n;
 }
@@ -258,7 +283,10 @@ CsvNumber CsvRow::number(std::size_t col, std::string_view expected) const {
 std::optional<long> CsvRow::optional_integer(std::size_t col, std::string_view expected) const {
   const auto n = optional_number(col, expected);
   if (!n) return std::nullopt;
-  if (n->percent || std::fabs(n->value - std::round(n->value)) > 1e-9 || std::fabs(n->value) > 9e15) {
+  if (std::fabs(n->value) > 9e15) {
+    fail(col, fmt::format("{} is out of range (expected {})", shown(cell(col)), expected));
+  }
+  if (n->percent || std::fabs(n->value - std::round(n->value)) > 1e-9) {
     fail(col, fmt::format("{} is not a whole number (expected {})", shown(cell(col)), expected));
   }
   return static_cast<long>(std::llround(n->value));
@@ -311,6 +339,22 @@ CsvTable CsvTable::parse(std::string text, std::string source) {
     throw InputError(fmt::format("{}: the file is UTF-16; save it as UTF-8 (or Latin-1) CSV", src));
   }
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
+  // NUL bytes and control characters never occur in a text CSV: the file is binary (a
+  // spreadsheet saved as .xlsx, a compressed file) or UTF-16 without a byte-order mark.
+  {
+    std::size_t line = 1;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c == '\n') ++line;
+      if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) {
+        throw InputError(fmt::format(
+            "{}:{}: byte 0x{:02x}{} is not text: this is not a CSV file ({}); save it as UTF-8 or Latin-1 CSV",
+            src, line, c, c == 0 ? " (NUL)" : "",
+            c == 0 ? "UTF-16 without a byte-order mark, or binary data such as .xlsx or .gz?"
+                   : "binary data such as .xlsx or .gz?"));
+      }
+    }
+  }
   text = to_utf8(std::move(text));
 
   std::vector<Record> records;

@@ -6,10 +6,20 @@
 #include "sim/hdf5_io.hpp"
 
 #include <H5Cpp.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -19,7 +29,9 @@
 #include <fmt/format.h>
 
 #include "sim/atomic_file.hpp"
+#include "sim/csv.hpp"
 #include "sim/error.hpp"
+#include "sim/statistics.hpp"
 
 namespace acosim {
 namespace fs = std::filesystem;
@@ -789,7 +801,210 @@ void write_results(const fs::path& path, const SimulationResults& results) {
   out.commit();
 }
 
-SimulationResults read_results(const fs::path& path) {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Checks after reading: a damaged file must not produce a report. HDF5 (with the default file
+// format) has no checksums, so a flipped byte in the data reads back without an error; these
+// checks catch what a wrong byte does to the numbers and strings.
+
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t len = utf8_length(s, i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+// Equal up to summation-order rounding, relative to `scale` (the largest magnitude summed).
+bool close(double stored, double recomputed, double scale) {
+  if (std::isnan(stored) || std::isnan(recomputed)) return std::isnan(stored) && std::isnan(recomputed);
+  return std::fabs(stored - recomputed) <= 1e-11 * std::max({scale, std::fabs(stored), std::fabs(recomputed)}) + 1e-300;
+}
+
+class Checker {
+ public:
+  explicit Checker(std::string name) : name_(std::move(name)) {}
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw InputError(fmt::format("{}: the file is damaged: {} (rerun the simulation to write it again)", name_, what));
+  }
+
+  void text(std::string_view s, const std::string& what) const {
+    if (!valid_utf8(s)) fail(fmt::format("{} is not valid UTF-8 text", what));
+  }
+
+  // The summary statistics of one quantity: internally consistent, and (for the mean, min and max)
+  // equal to what the per-run values give.
+  void stats(const Stats& st, const std::string& what, double runs, double mean, double min,
+             double max, double scale) const {
+    auto bad = [&](const char* field) {
+      fail(fmt::format("{}: the {} stored in /summary does not match the per-run data", what, field));
+    };
+    if (!close(st.mean, mean, scale)) bad("mean");
+    if (!close(st.min, min, 0) || !close(st.max, max, 0)) bad("minimum or maximum");
+    if (!(st.sd >= 0) && !std::isnan(st.sd)) bad("standard deviation");
+    if (runs > 1 && !close(st.mcse, st.sd / std::sqrt(runs), 0)) bad("Monte Carlo standard error");
+    double prev = st.min;
+    for (const double p : st.percentiles) {
+      if (!(p >= prev - 1e-9 * scale) || p > st.max + 1e-9 * scale) bad("percentile order");
+      prev = p;
+    }
+    for (const double v : {st.var95, st.var99, st.es95, st.es99}) {
+      if (!(v >= 0) || v > std::max(0.0, -st.min) * (1 + 1e-9) + 1e-300) bad("value at risk or expected shortfall");
+    }
+  }
+
+  // Every field equal to the statistics recomputed from the per-run values.
+  void same(const Stats& stored, const Stats& again, const std::string& what, double scale) const {
+    bool ok = close(stored.mean, again.mean, scale) && close(stored.sd, again.sd, scale) &&
+              close(stored.mcse, again.mcse, scale) && close(stored.min, again.min, 0) &&
+              close(stored.max, again.max, 0) && close(stored.var95, again.var95, scale) &&
+              close(stored.var99, again.var99, scale) && close(stored.es95, again.es95, scale) &&
+              close(stored.es99, again.es99, scale);
+    for (std::size_t j = 0; j < stored.percentiles.size(); ++j) {
+      ok = ok && close(stored.percentiles[j], again.percentiles[j], scale);
+    }
+    if (!ok) fail(fmt::format("{}: a statistic stored in /summary does not match the per-run data", what));
+  }
+
+ private:
+  std::string name_;
+};
+
+void check_results(const fs::path& path, const SimulationResults& r) {
+  const Checker ck(path.string());
+  const ResultMetadata& m = r.meta;
+  const RunTable& t = r.table;
+  const long runs = t.runs();
+  const auto n_tracks = static_cast<long>(t.tracks.size());
+
+  for (const std::string* s : {&m.program_version, &m.git_commit, &m.scenario_name, &m.scenario_path,
+                               &m.scenario_text, &m.rng_layout, &m.created_utc}) {
+    ck.text(*s, "a /metadata string");
+  }
+  for (const auto& [k, v] : m.library_versions) ck.text(k + v, "a /metadata/library_versions string");
+  for (const std::string& label : t.tracks) ck.text(label, "a track label in /tracks/labels");
+  if (m.runs != runs) ck.fail(fmt::format("the runs attribute says {} but /runs holds {} rows", m.runs, runs));
+
+  long done = 0;
+  for (long i = 0; i < runs; ++i) {
+    for (const auto* flags : {&t.done, &t.met_qps, &t.met_alt_qps}) {
+      if ((*flags)(i) != 0 && (*flags)(i) != 1) {
+        ck.fail(fmt::format("run {} has a 0/1 flag of {} in /runs", i, static_cast<int>((*flags)(i))));
+      }
+    }
+    if (!t.done(i)) continue;
+    ++done;
+    if (!(std::isfinite(t.benchmark(i)) && t.benchmark(i) > 0) || !std::isfinite(t.expenditure(i)) ||
+        !std::isfinite(t.true_effect(i)) || !std::isfinite(t.benchmark_factor(i)) ||
+        !(t.quality(i) >= 0 && t.quality(i) <= 100)) {
+      ck.fail(fmt::format("run {} has an impossible sample (benchmark {}, expenditure {}, quality {})", i,
+                          t.benchmark(i), t.expenditure(i), t.quality(i)));
+    }
+    for (long k = 0; k < n_tracks; ++k) {
+      if (!std::isfinite(t.payment(i, k)) || t.outcome(i, k) < 0 ||
+          t.outcome(i, k) >= static_cast<OutcomeCode>(kOutcomeNames.size())) {
+        ck.fail(fmt::format("run {}, track {}: payment {} or outcome code {} is impossible", i, k, t.payment(i, k),
+                            static_cast<int>(t.outcome(i, k))));
+      }
+    }
+  }
+  if (m.completed_runs != done) {
+    ck.fail(fmt::format("completed_runs says {} but /runs/done marks {} runs", m.completed_runs, done));
+  }
+  if (m.complete != (done == runs)) {
+    ck.fail(fmt::format("the complete flag says {} but {} of {} runs are done", m.complete ? 1 : 0, done, runs));
+  }
+  if (done == 0) return;  // no summaries to check
+
+  // Summaries against the per-run data (O(runs) per row: means, extremes, probabilities).
+  if (static_cast<long>(r.tracks.size()) != n_tracks) {
+    ck.fail(fmt::format("/summary/tracks has {} rows for {} tracks", r.tracks.size(), n_tracks));
+  }
+  const double n = static_cast<double>(done);
+  struct Moments {
+    double sum = 0, min = HUGE_VAL, max = -HUGE_VAL, scale = 0;
+    void add(double v) {
+      sum += v;
+      min = std::min(min, v);
+      max = std::max(max, v);
+      scale = std::max(scale, std::fabs(v));
+    }
+  };
+  // Recomputing every statistic (compute_stats sorts each column) costs O(R log R) per summary row;
+  // up to ~1e8 values that is a few seconds at most, beyond it only the O(R) statistics are checked.
+  const bool full = static_cast<double>(done) * static_cast<double>(r.tracks.size() + r.pairs.size()) <= 1e8;
+  std::vector<double> dv, pv;
+  auto check_column = [&](const std::string& what, const Stats& dollars, const Stats& percent, auto&& value) {
+    Moments d, p;
+    dv.clear();
+    pv.clear();
+    for (long i = 0; i < runs; ++i) {
+      if (!t.done(i)) continue;
+      const double v = value(i);
+      d.add(v);
+      p.add(100.0 * v / t.benchmark(i));
+      if (full) {
+        dv.push_back(v);
+        pv.push_back(100.0 * v / t.benchmark(i));
+      }
+    }
+    ck.stats(dollars, what + " (dollars)", n, d.sum / n, d.min, d.max, d.scale);
+    ck.stats(percent, what + " (percent)", n, p.sum / n, p.min, p.max, p.scale);
+    if (full) {
+      ck.same(dollars, compute_stats(dv), what + " (dollars)", d.scale);
+      ck.same(percent, compute_stats(pv), what + " (percent)", p.scale);
+    }
+  };
+  for (long k = 0; k < n_tracks; ++k) {
+    const TrackSummary& s = r.tracks[static_cast<std::size_t>(k)];
+    ck.text(s.label, "a track label in /summary/tracks/label");
+    if (s.label != t.tracks[static_cast<std::size_t>(k)]) {
+      ck.fail(fmt::format("/summary/tracks row {} is labelled '{}' but column {} of /runs is '{}'", k, s.label, k,
+                          t.tracks[static_cast<std::size_t>(k)]));
+    }
+    check_column("track " + s.label, s.dollars, s.percent, [&](long i) { return t.payment(i, k); });
+    std::array<long, kOutcomeNames.size()> counts{};
+    for (long i = 0; i < runs; ++i) {
+      if (t.done(i)) ++counts[static_cast<std::size_t>(t.outcome(i, k))];
+    }
+    const double p_savings = static_cast<double>(counts[0]) / n, p_losses = static_cast<double>(counts[1]) / n;
+    const double p_corridor = static_cast<double>(counts[2] + counts[3]) / n;
+    const double p_quality = static_cast<double>(counts[4]) / n;
+    if (!close(s.p_savings, p_savings, 1) || !close(s.p_losses, p_losses, 1) || !close(s.p_corridor, p_corridor, 1) ||
+        !close(s.p_quality_failed, p_quality, 1) ||
+        !close(s.p_savings_se, std::sqrt(p_savings * (1 - p_savings) / n), 1) ||
+        !close(s.p_losses_se, std::sqrt(p_losses * (1 - p_losses) / n), 1)) {
+      ck.fail(fmt::format("track {} outcome probabilities disagree with /runs/outcome", s.label));
+    }
+  }
+  for (const PairSummary& p : r.pairs) {
+    const auto a = static_cast<long>(p.index_a), b = static_cast<long>(p.index_b);
+    ck.text(p.a + p.b, "a track label in /summary/pairs");
+    if (a == b || p.a != t.tracks[static_cast<std::size_t>(a)] || p.b != t.tracks[static_cast<std::size_t>(b)]) {
+      ck.fail(fmt::format("/summary/pairs row ({}, {}) does not match the tracks '{}' and '{}'", a, b, p.a, p.b));
+    }
+    check_column("pair " + p.a + " - " + p.b, p.dollars, p.percent,
+                 [&](long i) { return t.payment(i, a) - t.payment(i, b); });
+    long better = 0, equal = 0;
+    for (long i = 0; i < runs; ++i) {
+      if (!t.done(i)) continue;
+      better += t.payment(i, a) > t.payment(i, b);
+      equal += t.payment(i, a) == t.payment(i, b);
+    }
+    if (!close(p.p_a_better, static_cast<double>(better) / n, 1) || !close(p.p_equal, static_cast<double>(equal) / n, 1)) {
+      ck.fail(fmt::format("pair {} - {} probabilities disagree with /runs/payment", p.a, p.b));
+    }
+  }
+}
+
+SimulationResults read_unchecked(const fs::path& path) {
   H5::Exception::dontPrint();
   Reader rd(path);
   SimulationResults r;
@@ -802,6 +1017,121 @@ SimulationResults read_results(const fs::path& path) {
     rd.fail(fmt::format("cannot read {}: {} (truncated or corrupt file?)", rd.context(),
                         describe(e)));
   }
+  return r;
+}
+
+// The HDF5 library trusts the file's internal sizes and addresses: a damaged file can crash it
+// (a segmentation fault in H5HG_read), make it allocate without bound, or loop. So the file is
+// first read in a child process with CPU-time and memory limits; only when that read succeeds does
+// this process read it. A crash, a limit or a failure in the child becomes an InputError naming
+// the file. ACOSIM_HDF5_NO_ISOLATION=1 reads in-process only (for debuggers).
+void read_in_child(const fs::path& path) {
+  if (const char* env = std::getenv("ACOSIM_HDF5_NO_ISOLATION"); env != nullptr && std::string(env) == "1") return;
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  const double mib = ec ? 0.0 : static_cast<double>(size) / (1 << 20);
+  const auto cpu_seconds = static_cast<rlim_t>(60 + mib / 4);  // reading runs at well over 4 MiB/s
+  int fds[2];
+  if (::pipe(fds) != 0) return;  // cannot isolate: read in-process
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return;
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    struct rlimit cpu {cpu_seconds, cpu_seconds + 5};
+    ::setrlimit(RLIMIT_CPU, &cpu);
+#if !defined(__SANITIZE_ADDRESS__)
+    // Address space: what the process already maps plus room for 16 copies of the file and 1 GiB.
+    long pages = 0;
+    if (std::ifstream statm("/proc/self/statm"); statm >> pages) {
+      const double limit = static_cast<double>(pages) * static_cast<double>(::sysconf(_SC_PAGESIZE)) +
+                           16.0 * mib * (1 << 20) + double(1u << 30);
+      struct rlimit as {static_cast<rlim_t>(limit), static_cast<rlim_t>(limit)};
+      ::setrlimit(RLIMIT_AS, &as);
+    }
+#endif
+    int code = 0;
+    std::string msg;
+    try {
+      (void)read_unchecked(path);
+    } catch (const InputError& e) {
+      code = 2;
+      msg = e.what();
+    } catch (const std::bad_alloc&) {
+      code = 4;
+      msg = "it claims more data than fits in memory";
+    } catch (const std::exception& e) {
+      code = 3;
+      msg = e.what();
+    } catch (...) {
+      code = 3;
+      msg = "unknown error";
+    }
+    for (std::size_t off = 0; off < msg.size();) {
+      const ssize_t w = ::write(fds[1], msg.data() + off, msg.size() - off);
+      if (w <= 0) break;
+      off += static_cast<std::size_t>(w);
+    }
+    ::_exit(code);
+  }
+  ::close(fds[1]);
+  std::string msg;
+  char buf[4096];
+  for (;;) {
+    const ssize_t got = ::read(fds[0], buf, sizeof buf);
+    if (got > 0) {
+      msg.append(buf, static_cast<std::size_t>(got));
+    } else if (got < 0 && errno == EINTR) {
+      continue;
+    } else {
+      break;
+    }
+  }
+  ::close(fds[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return;  // cannot tell: read in-process
+  }
+  const std::string name = path.string();
+  if (WIFEXITED(status)) {
+    switch (WEXITSTATUS(status)) {
+      case 0: return;
+      case 2: throw InputError(msg);
+      case 4: throw InputError(fmt::format("{}: cannot read: {} (the file is damaged)", name, msg));
+      case 3: throw InputError(fmt::format("{}: cannot read: {} (the file is damaged?)", name, msg));
+      default: break;  // a sanitizer's report on a crash inside the HDF5 library
+    }
+    throw InputError(fmt::format("{}: the file is damaged: the HDF5 library failed reading it (exit {}); rerun "
+                                 "the simulation to write it again", name, WEXITSTATUS(status)));
+  }
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    if (sig == SIGXCPU || sig == SIGKILL) {
+      throw InputError(fmt::format("{}: the file is damaged: reading it did not finish within {} s of CPU time; "
+                                   "rerun the simulation to write it again", name, cpu_seconds));
+    }
+    throw InputError(fmt::format("{}: the file is damaged: the HDF5 library crashed reading it (signal {}, {}); "
+                                 "rerun the simulation to write it again", name, sig, ::strsignal(sig)));
+  }
+}
+
+}  // namespace
+
+SimulationResults read_results(const fs::path& path) {
+  H5::Exception::dontPrint();
+  {
+    Reader rd(path);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) rd.fail("no such file");
+    if (fs::is_directory(path, ec)) rd.fail("is a directory, not a results file");
+  }
+  read_in_child(path);
+  SimulationResults r = read_unchecked(path);
+  check_results(path, r);
   return r;
 }
 

@@ -16,6 +16,10 @@
 namespace acosim {
 namespace {
 
+constexpr long kPufMaxBeneficiaries = 10'000'000;
+constexpr double kPufMaxDollars = 1e12;    // totals [USD]
+constexpr double kPufMaxPerCapita = 1e7;   // per beneficiary-year [USD]
+
 // Elections a two-sided ACO can make (spec §2.2): 0%, 0.5%, 1%, 1.5%, 2%.
 constexpr std::array<double, 5> kFixedElections = {0.0, 0.005, 0.01, 0.015, 0.02};
 
@@ -237,21 +241,36 @@ PufFile read_puf(const CsvTable& table, int py) {
                                       row.cell(track_col), track.id, py, track.first_py, track.last_py));
     }
 
-    // Size, benchmark, expenditure.
+    // Size, benchmark, expenditure. Bounds catch unit mistakes and absurd values: all of Medicare
+    // fee-for-service spends under $1 trillion a year; no beneficiary-year costs $10M.
     in.assigned_beneficiaries = row.integer(c_nab, "a count of assigned beneficiaries");
     if (in.assigned_beneficiaries <= 0) {
       row.fail(c_nab, fmt::format("'{}' must be positive (expected a count of assigned beneficiaries)",
                                   row.cell(c_nab)));
     }
+    if (in.assigned_beneficiaries > kPufMaxBeneficiaries) {
+      row.fail(c_nab, fmt::format("'{}' is out of range (expected a count of assigned beneficiaries up to {})",
+                                  row.cell(c_nab), kPufMaxBeneficiaries));
+    }
+    auto bounded = [&](std::size_t col, std::string_view what, double max) {
+      const double v = row.number(col, what).value;
+      if (std::fabs(v) > max) {
+        row.fail(col, fmt::format("'{}' is out of range (expected {}, at most {:g} in magnitude)", row.cell(col), what, max));
+      }
+      return v;
+    };
     const bool totals = c_btot && c_etot;
     const std::size_t c_b = totals ? *c_btot : *c_bpc, c_e = totals ? *c_etot : *c_epc;
     if (totals) {
-      in.benchmark = row.number(*c_btot, "the total updated benchmark in dollars").value;
-      in.expenditure = row.number(*c_etot, "total expenditures in dollars").value;
+      in.benchmark = bounded(*c_btot, "the total updated benchmark in dollars", kPufMaxDollars);
+      in.expenditure = bounded(*c_etot, "total expenditures in dollars", kPufMaxDollars);
     } else {
-      const double years = row.number(*c_py_years, "person-years").value;
-      in.benchmark = row.number(*c_bpc, "the per-capita updated benchmark in dollars").value * years;
-      in.expenditure = row.number(*c_epc, "per-capita expenditures in dollars").value * years;
+      const double years = bounded(*c_py_years, "person-years", kPufMaxBeneficiaries);
+      if (years <= 0) {
+        row.fail(*c_py_years, fmt::format("'{}' must be positive (expected person-years)", row.cell(*c_py_years)));
+      }
+      in.benchmark = bounded(*c_bpc, "the per-capita updated benchmark in dollars", kPufMaxPerCapita) * years;
+      in.expenditure = bounded(*c_epc, "per-capita expenditures in dollars", kPufMaxPerCapita) * years;
       rec.notes.push_back("totals rebuilt as per-capita x N_AB_Year_PY");
     }
     if (!(in.benchmark > 0)) {
@@ -262,7 +281,7 @@ PufFile read_puf(const CsvTable& table, int py) {
     }
 
     // CMS's result.
-    rec.cms_earned = row.number(c_earned, "CMS's earned savings or losses in dollars").value;
+    rec.cms_earned = bounded(c_earned, "CMS's earned savings or losses in dollars", kPufMaxDollars);
     if (c_gen) {
       if (auto g = row.optional_number(*c_gen, "dollars")) rec.gen_save_loss = g->value;
     }

@@ -13,11 +13,21 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "sim/risk.hpp"
 #include "sim/statistics.hpp"
+#include "sim/yaml_reader.hpp"
 
 namespace acosim {
 
-namespace {
+using report_detail::MoneyFormat;
+using report_detail::Table;
+using report_detail::fixed;
+using report_detail::probability;
+using report_detail::build_tables;
+using report_detail::scenario_items;
+using report_detail::summarized;
+
+namespace report_detail {
 
 // ---------------------------------------------------------------------------------------------
 // Number formatting
@@ -29,6 +39,12 @@ std::string fixed(double x, int decimals) {
   if (s.front() == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
   return s;
 }
+
+std::string probability(double p) { return fixed(100.0 * p, 2) + "%"; }
+
+}  // namespace report_detail
+
+namespace {
 
 // Digits of a non-negative integer with thousands separators: 1234567 -> "1,234,567".
 std::string grouped(const std::string& digits) {
@@ -75,7 +91,6 @@ std::string money_compact(double x) {
 }
 
 std::string percent(double x) { return fixed(x, 2) + "%"; }
-std::string probability(double p) { return fixed(100.0 * p, 2) + "%"; }
 
 // Raw number for CSV: shortest form that reads back to the same double.
 std::string raw(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "NaN"; }
@@ -85,15 +100,9 @@ std::string pair_name(const PairSummary& p) { return p.a + " vs " + p.b; }
 // ---------------------------------------------------------------------------------------------
 // Tables shared by the Markdown and text reports
 
-struct Table {
-  std::string title;
-  std::string note;
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  std::size_t left_columns = 1;  // the first columns are left-aligned, the rest right-aligned
-};
+}  // namespace
 
-using MoneyFormat = std::function<std::string(double)>;
+namespace report_detail {
 
 std::vector<std::string> percentile_headers() {
   std::vector<std::string> h;
@@ -199,6 +208,10 @@ std::vector<std::pair<std::string, std::string>> scenario_items(const Simulation
   return items;
 }
 
+}  // namespace report_detail
+
+namespace {
+
 // Display width of UTF-8 text: code points (every character here is one column wide).
 std::size_t width(std::string_view s) {
   return static_cast<std::size_t>(
@@ -266,6 +279,10 @@ std::string render_text(const Table& t) {
   return out + "\n";
 }
 
+}  // namespace
+
+namespace report_detail {
+
 // The results with summaries: `r` itself, or a summarized copy when it has none.
 const SimulationResults& summarized(const SimulationResults& r, SimulationResults& storage) {
   if (!r.tracks.empty() || r.table.runs() == 0 || r.table.tracks.empty()) return r;
@@ -273,6 +290,10 @@ const SimulationResults& summarized(const SimulationResults& r, SimulationResult
   summarize(storage);
   return storage;
 }
+
+}  // namespace report_detail
+
+namespace {
 
 nlohmann::ordered_json stats_json(const Stats& s) {
   nlohmann::ordered_json j;
@@ -343,7 +364,87 @@ constexpr const char* kUnitProbability = "probability";
 
 }  // namespace
 
+namespace report_detail {
+
+Table risk_table(const RiskVerdict& v, const MoneyFormat& money) {
+  const RiskAppetite& a = v.appetite;
+  const std::string level = fmt::format("{:g}", std::round(a.confidence * 1e4) / 1e2);
+  Table t{"Risk verdict", "", {"Rank", "Track", "Fits", "Mean"}, {}, 3};
+  if (a.max_loss) t.header.push_back(fmt::format("P(owe > {})", money(*a.max_loss)));
+  t.header.push_back("VaR" + level);
+  t.header.push_back("ES" + level);
+  t.header.push_back("Certainty equiv.");
+  int rank = 0;
+  bool any_borderline = false;
+  for (int i : v.ranking) {
+    const TrackRisk& x = v.tracks[static_cast<std::size_t>(i)];
+    std::string fits = x.fits() ? "yes" : "no";
+    if (!x.fits()) {
+      std::vector<std::string> why;
+      if (!x.fits_loss) why.emplace_back("P(owe)");
+      if (!x.fits_es) why.emplace_back("ES");
+      fits += " (" + join(why) + ")";
+    }
+    if (x.borderline) {
+      fits += "*";
+      any_borderline = true;
+    }
+    std::vector<std::string> row{std::to_string(++rank), x.label, fits, money(x.mean)};
+    if (a.max_loss) row.push_back(probability(x.p_exceed) + " ± " + probability(x.p_exceed_se));
+    row.push_back(money(x.var));
+    row.push_back(money(x.es));
+    row.push_back(money(x.ce));
+    t.rows.push_back(std::move(row));
+  }
+  t.note = "Your appetite: " + describe_appetite(a) + ". Ranked: tracks that fit first, then by " +
+           (a.risk_aversion && *a.risk_aversion > 0
+                ? "certainty equivalent CE = -(1/a) ln E[exp(-a x)]"
+                : "certainty equivalent (= mean: no risk aversion given)") +
+           ". VaR/ES: loss quantile and mean loss in the worst " +
+           fmt::format("{:g}%", std::round((1 - a.confidence) * 1e6) / 1e4) + " of runs." +
+           (any_borderline ? " *: within 2 Monte Carlo standard errors of a limit." : "");
+  return t;
+}
+
+std::optional<RiskAppetite> scenario_risk(const SimulationResults& r, std::string& error) {
+  error.clear();
+  try {
+    return risk_from_scenario_text(r.meta.scenario_text, r.meta.scenario_path.empty() ? r.meta.scenario_name
+                                                                                         : r.meta.scenario_path);
+  } catch (const std::exception& e) {
+    error = e.what();
+    return std::nullopt;
+  }
+}
+
+}  // namespace report_detail
+
+std::string format_money(double usd) { return money_compact(usd); }
+std::string format_money_full(double usd) { return money_full(usd); }
+
+namespace {
+
+// The verdict for `r` under `risk` (nullopt when no appetite or no run table).
+std::optional<RiskVerdict> verdict(const SimulationResults& r, const std::optional<RiskAppetite>& risk) {
+  if (!risk || r.table.runs() == 0 || r.table.completed() == 0) return std::nullopt;
+  return assess_risk(r.table, *risk);
+}
+
+std::optional<RiskAppetite> default_risk(const SimulationResults& r, std::string& error) {
+  return report_detail::scenario_risk(r, error);
+}
+
+}  // namespace
+
 std::string report_markdown(const SimulationResults& results) {
+  std::string error;
+  const auto risk = default_risk(results, error);
+  std::string out = report_markdown(results, risk);
+  if (!error.empty()) out += fmt::format("> **Risk verdict unavailable:** {}\n", md_cell(error));
+  return out;
+}
+
+std::string report_markdown(const SimulationResults& results, const std::optional<RiskAppetite>& risk) {
   SimulationResults storage;
   const SimulationResults& r = summarized(results, storage);
   std::string out = fmt::format("# acosim results: {}\n\n", md_cell(r.meta.scenario_name));
@@ -356,11 +457,23 @@ std::string report_markdown(const SimulationResults& results) {
     out += fmt::format("| {} | {} |\n", md_cell(item), md_cell(value));
   }
   out += "\n";
+  if (const auto v = verdict(r, risk)) {
+    out += fmt::format("**Recommendation:** {}\n\n", md_cell(v->recommendation));
+    out += render_markdown(report_detail::risk_table(*v, money_full));
+  }
   for (const auto& t : build_tables(r, money_full)) out += render_markdown(t);
   return out;
 }
 
 std::string report_text(const SimulationResults& results) {
+  std::string error;
+  const auto risk = default_risk(results, error);
+  std::string out = report_text(results, risk);
+  if (!error.empty()) out += "Risk verdict unavailable: " + error + "\n";
+  return out;
+}
+
+std::string report_text(const SimulationResults& results, const std::optional<RiskAppetite>& risk) {
   SimulationResults storage;
   const SimulationResults& r = summarized(results, storage);
   const std::string title = "acosim results: " + r.meta.scenario_name;
@@ -371,10 +484,19 @@ std::string report_text(const SimulationResults& results) {
   for (const auto& [item, value] : items) out += pad(item + ":", w + 1, true) + "  " + value + "\n";
   out += "\n";
   for (const auto& t : build_tables(r, money_compact)) out += render_text(t);
+  if (const auto v = verdict(r, risk)) {
+    out += render_text(report_detail::risk_table(*v, money_compact));
+    out += "Recommendation: " + v->recommendation + "\n\n";
+  }
   return out;
 }
 
 std::string report_csv(const SimulationResults& results) {
+  std::string error;
+  return report_csv(results, default_risk(results, error));
+}
+
+std::string report_csv(const SimulationResults& results, const std::optional<RiskAppetite>& risk) {
   SimulationResults storage;
   const SimulationResults& r = summarized(results, storage);
   const ResultMetadata& m = r.meta;
@@ -410,10 +532,39 @@ std::string report_csv(const SimulationResults& results) {
     csv.number("pair", name, "p_a_better", kUnitProbability, p.p_a_better);
     csv.number("pair", name, "p_equal", kUnitProbability, p.p_equal);
   }
+  if (const auto v = verdict(r, risk)) {
+    const RiskAppetite& a = v->appetite;
+    if (a.max_loss) csv.number("risk", "", "max_loss", kUnitUsd, *a.max_loss);
+    csv.number("risk", "", "confidence", kUnitProbability, a.confidence);
+    if (a.max_es) csv.number("risk", "", "max_es", kUnitUsd, *a.max_es);
+    if (a.risk_aversion) csv.number("risk", "", "risk_aversion", "1/USD", *a.risk_aversion);
+    csv.row("risk", "", "recommendation", "", v->recommendation);
+    int rank = 0;
+    for (int i : v->ranking) {
+      const TrackRisk& x = v->tracks[static_cast<std::size_t>(i)];
+      csv.row("risk", x.label, "rank", "count", std::to_string(++rank));
+      csv.row("risk", x.label, "fits", "0/1", x.fits() ? "1" : "0");
+      csv.row("risk", x.label, "fits_max_loss", "0/1", x.fits_loss ? "1" : "0");
+      csv.row("risk", x.label, "fits_max_es", "0/1", x.fits_es ? "1" : "0");
+      csv.row("risk", x.label, "borderline", "0/1", x.borderline ? "1" : "0");
+      if (a.max_loss) {
+        csv.number("risk", x.label, "p_exceed", kUnitProbability, x.p_exceed);
+        csv.number("risk", x.label, "p_exceed_se", kUnitProbability, x.p_exceed_se);
+      }
+      csv.number("risk", x.label, "var", kUnitUsd, x.var);
+      csv.number("risk", x.label, "es", kUnitUsd, x.es);
+      csv.number("risk", x.label, "certainty_equivalent", kUnitUsd, x.ce);
+    }
+  }
   return csv.take();
 }
 
 std::string report_json(const SimulationResults& results) {
+  std::string error;
+  return report_json(results, default_risk(results, error));
+}
+
+std::string report_json(const SimulationResults& results, const std::optional<RiskAppetite>& risk) {
   SimulationResults storage;
   const SimulationResults& r = summarized(results, storage);
   const ResultMetadata& m = r.meta;
@@ -471,6 +622,39 @@ std::string report_json(const SimulationResults& results) {
     pairs.push_back(std::move(e));
   }
   j["pairs"] = std::move(pairs);
+  if (const auto v = verdict(r, risk)) {
+    const RiskAppetite& a = v->appetite;
+    nlohmann::ordered_json rj;
+    nlohmann::ordered_json ap;
+    ap["max_loss"] = a.max_loss ? nlohmann::ordered_json(*a.max_loss) : nlohmann::ordered_json(nullptr);
+    ap["confidence"] = a.confidence;
+    ap["max_es"] = a.max_es ? nlohmann::ordered_json(*a.max_es) : nlohmann::ordered_json(nullptr);
+    ap["risk_aversion"] = a.risk_aversion ? nlohmann::ordered_json(*a.risk_aversion) : nlohmann::ordered_json(nullptr);
+    ap["description"] = describe_appetite(a);
+    rj["appetite"] = std::move(ap);
+    auto tr = nlohmann::ordered_json::array();
+    int rank = 0;
+    for (int i : v->ranking) {
+      const TrackRisk& x = v->tracks[static_cast<std::size_t>(i)];
+      nlohmann::ordered_json e;
+      e["rank"] = ++rank;
+      e["label"] = x.label;
+      e["fits"] = x.fits();
+      e["fits_max_loss"] = x.fits_loss;
+      e["fits_max_es"] = x.fits_es;
+      e["borderline"] = x.borderline;
+      e["mean"] = x.mean;
+      e["p_exceed"] = x.p_exceed;
+      e["p_exceed_se"] = x.p_exceed_se;
+      e["var"] = x.var;
+      e["es"] = x.es;
+      e["certainty_equivalent"] = x.ce;
+      tr.push_back(std::move(e));
+    }
+    rj["ranking"] = std::move(tr);
+    rj["recommendation"] = v->recommendation;
+    j["risk"] = std::move(rj);
+  }
   return j.dump(2) + "\n";
 }
 

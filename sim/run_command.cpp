@@ -18,7 +18,9 @@
 #include "sim/commands.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_io.hpp"
+#include "sim/mpi.hpp"
 #include "sim/report.hpp"
+#include "sim/rng.hpp"
 #include "sim/runner.hpp"
 #include "sim/version.hpp"
 
@@ -122,6 +124,12 @@ int run(const RunArgs& a) {
   }
   const Scenario scenario = previous ? parse_scenario(previous->meta.scenario_text, previous->meta.scenario_path)
                                      : load_scenario(a.scenario.empty() ? default_scenario() : fs::path(a.scenario), overrides);
+  if (previous && previous->meta.rng_layout != kRngLayout) {
+    std::cerr << fmt::format("acosim: warning: {} was started by a build that draws differently (its rng_layout "
+                             "attribute differs from this build's); the completed runs are kept and the rest are drawn "
+                             "by this build, so the file will not be bit-identical to one uninterrupted run\n",
+                             a.resume);
+  }
   if (previous && previous->meta.seed != scenario.seed) {
     throw InputError(fmt::format("{}: the seed attribute {} disagrees with its scenario's seed {}", a.resume,
                                  previous->meta.seed, scenario.seed));
@@ -151,6 +159,8 @@ int run(const RunArgs& a) {
   SimulationResults results = simulate(model, options, previous ? &previous->table : nullptr);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  // Under MPI every rank now holds every run (sample_runs); rank 0 alone writes and reports.
+  if (!mpi::is_root()) return results.meta.complete ? 0 : 130;
 
   ResultMetadata& m = results.meta;
   m.program_version = kVersion;
@@ -165,9 +175,11 @@ int run(const RunArgs& a) {
     const std::string text = ext == ".csv" ? report_csv(results) : ext == ".json" ? report_json(results) : report_markdown(results);
     write_file_atomically(a.report, text);
   }
-  std::cerr << fmt::format("acosim: {} of {} runs, {:.3g} beneficiary-years in {:.2f} s ({:.3g} per second, {} threads) -> {}\n",
+  const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
+                                              : fmt::format("{} threads", m.threads);
+  std::cerr << fmt::format("acosim: {} of {} runs, {:.3g} beneficiary-years in {:.2f} s ({:.3g} per second, {}) -> {}\n",
                            m.completed_runs, m.runs, m.beneficiary_years, m.wall_seconds,
-                           m.beneficiary_years / std::max(m.wall_seconds, 1e-9), m.threads, output.string());
+                           m.beneficiary_years / std::max(m.wall_seconds, 1e-9), workers, output.string());
   if (!m.complete) {
     std::cerr << fmt::format("acosim: interrupted: {} holds the {} completed runs and is marked incomplete; "
                              "finish it with: acosim run --resume {}\n", output.string(), m.completed_runs, output.string());

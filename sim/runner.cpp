@@ -15,10 +15,17 @@
 #include <fmt/format.h>
 
 #include "sim/error.hpp"
+#include "sim/mpi.hpp"
 #include "sim/rng.hpp"
+#include "sim/sampler.hpp"
 #include "sim/statistics.hpp"
 
 namespace acosim {
+
+namespace {
+// The sample columns of a run as a row of doubles (for the MPI exchange; the flags are 0/1).
+constexpr int kRowWidth = 8;
+}  // namespace
 
 SimulationModel::SimulationModel(const Scenario& scenario) : scenario_(scenario) {
   for (int e = 0; e < kEnrollmentTypes; ++e) {
@@ -27,51 +34,6 @@ SimulationModel::SimulationModel(const Scenario& scenario) : scenario_(scenario)
   }
   cholesky_ = Eigen::LLT<Eigen::Matrix3d>(scenario.correlation).matrixL();
 }
-
-namespace {
-
-// Sum of one enrollment type's PY costs, beneficiaries in index order; two per Philox block.
-template <class Cost>
-double sample_py_only(const Cost& cost, const PhiloxStream& stream, long n) {
-  double sum = 0;
-  const long blocks = n / 2;
-  for (long b = 0; b < blocks; ++b) {
-    const auto z = normals4(stream, static_cast<std::uint32_t>(b));
-    sum += cost.cost(z[0], z[1]);
-    sum += cost.cost(z[2], z[3]);
-  }
-  if (n % 2 == 1) {
-    const auto z = normals4(stream, static_cast<std::uint32_t>(blocks));
-    sum += cost.cost(z[0], z[1]);
-  }
-  return sum;
-}
-
-// BY1, BY2, BY3 and PY costs of one enrollment type's panel. Each beneficiary's latent normals
-// follow an AR(1) across the four years with correlation rho (persistence of high spenders);
-// blocks 2i and 2i+1 hold beneficiary i's innovations.
-template <class Cost>
-void sample_history(const Cost& cost, const PhiloxStream& stream, long n, double rho,
-                    std::array<double, 4>& sums) {
-  const double innovation = std::sqrt(1.0 - rho * rho);
-  for (long i = 0; i < n; ++i) {
-    const auto a = normals4(stream, static_cast<std::uint32_t>(2 * i));
-    const auto b = normals4(stream, static_cast<std::uint32_t>(2 * i + 1));
-    double zs = a[0], zz = a[1];
-    sums[0] += cost.cost(zs, zz);
-    zs = rho * zs + innovation * a[2];
-    zz = rho * zz + innovation * a[3];
-    sums[1] += cost.cost(zs, zz);
-    zs = rho * zs + innovation * b[0];
-    zz = rho * zz + innovation * b[1];
-    sums[2] += cost.cost(zs, zz);
-    zs = rho * zs + innovation * b[2];
-    zz = rho * zz + innovation * b[3];
-    sums[3] += cost.cost(zs, zz);
-  }
-}
-
-}  // namespace
 
 RunSample sample_run(const SimulationModel& model, std::uint64_t seed, std::uint64_t run) {
   const Scenario& s = model.scenario();
@@ -142,9 +104,13 @@ SettlementInput settlement_input(const Scenario& s, const TrackChoice& choice, c
 std::size_t estimated_bytes(const Scenario& s) {
   const auto runs = static_cast<std::size_t>(s.runs);
   const std::size_t tracks = s.tracks.size();
-  const std::size_t per_run = tracks * (sizeof(double) + sizeof(OutcomeCode)) + 5 * sizeof(double) + 3;
+  // The table: payment and outcome per track, 5 sample doubles and 3 flags; the run list of
+  // sample_runs; under MPI the exchanged rows (this rank's and everyone's, 8 doubles each).
+  const std::size_t per_run = tracks * (sizeof(double) + sizeof(OutcomeCode)) + 5 * sizeof(double) + 3 + sizeof(long);
+  const std::size_t exchange = mpi::size() > 1 ? 2 * kRowWidth * sizeof(double) : 0;
   const std::size_t statistics = 4 * sizeof(double) + sizeof(long);  // sorted copies, losses, rows
-  return runs * (per_run + statistics) + (1u << 20);
+  // Beneficiaries cost no memory beyond each thread's tile (sim/sampler.hpp: ~20 KB of stack).
+  return runs * (per_run + exchange + statistics) + (1u << 20);
 }
 
 RunTable make_table(const Scenario& s) {
@@ -154,58 +120,122 @@ RunTable make_table(const Scenario& s) {
   return t;
 }
 
+namespace {
+
+void pack_row(const RunTable& t, long run, double* row) {
+  row[0] = t.benchmark(run);
+  row[1] = t.expenditure(run);
+  row[2] = t.true_effect(run);
+  row[3] = t.benchmark_factor(run);
+  row[4] = t.quality(run);
+  row[5] = t.met_qps(run);
+  row[6] = t.met_alt_qps(run);
+  row[7] = t.done(run);
+}
+
+void unpack_row(const double* row, long run, RunTable& t) {
+  t.benchmark(run) = row[0];
+  t.expenditure(run) = row[1];
+  t.true_effect(run) = row[2];
+  t.benchmark_factor(run) = row[3];
+  t.quality(run) = row[4];
+  t.met_qps(run) = static_cast<std::int8_t>(row[5]);
+  t.met_alt_qps(run) = static_cast<std::int8_t>(row[6]);
+  t.done(run) = static_cast<std::int8_t>(row[7]);
+}
+
+}  // namespace
+
 void sample_runs(const SimulationModel& model, const RunOptions& options, RunTable& t, long first,
                  long last) {
   const Scenario& s = model.scenario();
   int threads = options.threads > 0 ? options.threads : s.threads;
   if (threads <= 0) threads = omp_get_max_threads();
-  long todo = 0;
-  for (long run = first; run < last; ++run) todo += t.done(run) == 0;
+
+  // The runs still to do, split into one contiguous share per MPI rank (a single share without
+  // MPI). Every rank holds the same table, so every rank computes the same list and split.
+  std::vector<long> todo;
+  for (long run = first; run < last; ++run) {
+    if (t.done(run) == 0) todo.push_back(run);
+  }
+  const int ranks = mpi::size(), rank = mpi::rank();
+  std::vector<long> share(static_cast<std::size_t>(ranks)), offset(static_cast<std::size_t>(ranks) + 1, 0);
+  const long n_todo = static_cast<long>(todo.size());
+  for (int k = 0; k < ranks; ++k) {
+    share[static_cast<std::size_t>(k)] = n_todo / ranks + (k < n_todo % ranks ? 1 : 0);
+    offset[static_cast<std::size_t>(k) + 1] = offset[static_cast<std::size_t>(k)] + share[static_cast<std::size_t>(k)];
+  }
+  const long my_first = offset[static_cast<std::size_t>(rank)], my_count = share[static_cast<std::size_t>(rank)];
+  // With several ranks the share is done in rounds; after each, the ranks agree whether to stop
+  // (an interrupt or an error on any rank stops all at the same round: no rank waits for another
+  // in a collective it will never reach). Rounds are long (1/16 of the largest share, at least 64
+  // runs): the all-reduce is microseconds.
+  const long largest = share.empty() ? 0 : share[0];
+  const long round = ranks > 1 ? std::max(64L, (largest + 15) / 16) : std::max(1L, my_count);
+  const long rounds = ranks > 1 ? (largest + round - 1) / round : 1;
 
   std::atomic<long> completed{0};
   std::mutex error_mutex;
   std::optional<std::string> error;
   std::atomic<bool> failed{false};
-  const bool progress = options.progress && ::isatty(STDERR_FILENO);
+  const bool progress = options.progress && mpi::is_root() && ::isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
   auto last_print = start;
+  const auto stopping = [&] {
+    return failed.load(std::memory_order_relaxed) || (options.stop && options.stop->load(std::memory_order_relaxed));
+  };
 
-  // The one parallel loop. Row r of the table is written only by run r; a run's draws depend only
-  // on (seed, run), so the schedule and thread count cannot change any number.
+  for (long r = 0; r < rounds; ++r) {
+    const long lo = my_first + std::min(my_count, r * round), hi = my_first + std::min(my_count, (r + 1) * round);
+    // The one parallel loop. Row `run` of the table is written only by that run; a run's draws
+    // depend only on (seed, run), so the schedule, thread and rank counts cannot change any number.
 #pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
-  for (long run = first; run < last; ++run) {
-    if (t.done(run) || failed.load(std::memory_order_relaxed) ||
-        (options.stop && options.stop->load(std::memory_order_relaxed))) {
-      continue;
-    }
-    try {
-      const RunSample r = sample_run(model, s.seed, static_cast<std::uint64_t>(run));
-      t.benchmark(run) = r.benchmark;
-      t.expenditure(run) = r.expenditure;
-      t.true_effect(run) = r.true_effect;
-      t.benchmark_factor(run) = r.benchmark_factor;
-      t.quality(run) = r.quality;
-      t.met_qps(run) = r.met_qps;
-      t.met_alt_qps(run) = r.met_alt_qps;
-      t.done(run) = 1;
-    } catch (const std::exception& e) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = fmt::format("run {}: {}", run, e.what());
-      failed.store(true);
-    }
-    const long n_done = completed.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (progress && omp_get_thread_num() == 0) {
-      const auto now = std::chrono::steady_clock::now();
-      if (now - last_print > std::chrono::milliseconds(500)) {
-        last_print = now;
-        const double secs = std::chrono::duration<double>(now - start).count();
-        const double eta = secs / static_cast<double>(n_done) * static_cast<double>(todo - n_done);
-        std::fprintf(stderr, "\r  %ld / %ld runs (%.0f%%), %.1f s elapsed, ~%.0f s left   ", n_done, todo,
-                     100.0 * static_cast<double>(n_done) / static_cast<double>(std::max(todo, 1L)), secs, eta);
+    for (long i = lo; i < hi; ++i) {
+      const long run = todo[static_cast<std::size_t>(i)];
+      if (stopping()) continue;
+      try {
+        const RunSample x = sample_run(model, s.seed, static_cast<std::uint64_t>(run));
+        t.benchmark(run) = x.benchmark;
+        t.expenditure(run) = x.expenditure;
+        t.true_effect(run) = x.true_effect;
+        t.benchmark_factor(run) = x.benchmark_factor;
+        t.quality(run) = x.quality;
+        t.met_qps(run) = x.met_qps;
+        t.met_alt_qps(run) = x.met_alt_qps;
+        t.done(run) = 1;
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = fmt::format("run {}: {}", run, e.what());
+        failed.store(true);
+      }
+      const long n_done = completed.fetch_add(1, std::memory_order_relaxed) + 1;
+      if (progress && omp_get_thread_num() == 0) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_print > std::chrono::milliseconds(500)) {
+          last_print = now;
+          // This rank's progress stands for all ranks' (equal shares).
+          const double frac = static_cast<double>(n_done) / static_cast<double>(std::max(my_count, 1L));
+          const double secs = std::chrono::duration<double>(now - start).count();
+          std::fprintf(stderr, "\r  %ld / %ld runs (%.0f%%), %.1f s elapsed, ~%.0f s left   ",
+                       static_cast<long>(frac * static_cast<double>(n_todo)), n_todo, 100.0 * frac, secs,
+                       secs / frac * (1.0 - frac));
+        }
       }
     }
+    if (ranks > 1 ? mpi::any(stopping()) : stopping()) break;
   }
   if (progress) std::fprintf(stderr, "\r%78s\r", "");
+
+  if (ranks > 1) {
+    // Every rank gets every rank's rows (rank 0 writes them; all ranks then settle alike).
+    std::vector<double> mine(static_cast<std::size_t>(my_count * kRowWidth));
+    for (long i = 0; i < my_count; ++i) {
+      pack_row(t, todo[static_cast<std::size_t>(my_first + i)], &mine[static_cast<std::size_t>(i * kRowWidth)]);
+    }
+    const std::vector<double> all = mpi::all_gather_rows(mine, share, kRowWidth);
+    for (long i = 0; i < n_todo; ++i) unpack_row(&all[static_cast<std::size_t>(i * kRowWidth)], todo[static_cast<std::size_t>(i)], t);
+    if (mpi::any(error.has_value()) && !error) error = "a run failed on another MPI rank (its message is on that rank)";
+  }
   if (error) throw InputError(*error);
 }
 

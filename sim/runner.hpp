@@ -64,6 +64,12 @@ struct RunOptions {
 // The sampling pass: the one parallel loop. Samples every run r in [first, last) whose
 // table.done(r) is 0 into the table's sample columns (benchmark, expenditure, ...) and sets done.
 // Stops early (leaving done = 0) when options.stop becomes true.
+//
+// Under MPI (sim/mpi.hpp; every rank must call it with the same table) the runs to do are split
+// into one contiguous share per rank, each rank samples its share with its OpenMP threads, and
+// at the end every rank holds every row: the numbers are those of a single process. A stop or an
+// error on any rank stops every rank at the next round boundary (1/16 of a share); a run's error
+// is thrown on every rank.
 void sample_runs(const SimulationModel& model, const RunOptions& options, RunTable& table,
                  long first, long last);
 
@@ -78,8 +84,9 @@ SimulationResults simulate(const SimulationModel& model, const RunOptions& optio
                            const RunTable* resume = nullptr);
 
 // Memory a simulation of the scenario needs [bytes]: the run table (runs x tracks payments and
-// outcomes, 5 doubles and 3 flags per run) plus the statistics' sorted copies; independent of the
-// number of beneficiaries, whose draws are summed on the fly.
+// outcomes, 5 doubles and 3 flags per run, the run list; under MPI the exchanged rows) plus the
+// statistics' sorted copies: 145 bytes per run with 6 tracks (+128 under MPI), plus 1 MB.
+// Independent of the number of beneficiaries, whose draws are summed tile by tile on the fly.
 std::size_t estimated_bytes(const Scenario& scenario);
 
 // A table shaped for the scenario (runs x tracks, labels set, nothing done).

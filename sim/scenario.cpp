@@ -1,12 +1,15 @@
 #include "sim/scenario.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <system_error>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include "sim/csv.hpp"
@@ -16,25 +19,81 @@
 namespace acosim {
 namespace {
 
+// A scenario is a small text file.
+constexpr std::size_t kMaxScenarioBytes = 4u << 20;
+
+// Rejects text that is not UTF-8 YAML before the YAML parser sees it: UTF-16 / UTF-32 (a byte-order
+// mark or NUL bytes), binary data, control characters, bytes that are not UTF-8. Names line:column.
+void check_scenario_text(const std::string& text, const std::string& origin) {
+  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  if (text.size() > kMaxScenarioBytes) {
+    throw InputError(fmt::format("{}: the scenario is larger than {} MiB; a scenario is a small YAML text file",
+                                 origin, kMaxScenarioBytes >> 20));
+  }
+  if (text.size() >= 4 && ((b(0) == 0 && b(1) == 0 && b(2) == 0xFE && b(3) == 0xFF) ||
+                           (b(0) == 0xFF && b(1) == 0xFE && b(2) == 0 && b(3) == 0))) {
+    throw InputError(fmt::format("{}: the file is UTF-32; save the scenario as UTF-8 text", origin));
+  }
+  if (text.size() >= 2 && ((b(0) == 0xFF && b(1) == 0xFE) || (b(0) == 0xFE && b(1) == 0xFF))) {
+    throw InputError(fmt::format("{}: the file is UTF-16 (it starts with a UTF-16 byte-order mark); save the "
+                                 "scenario as UTF-8 text", origin));
+  }
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = b(i);
+    if (c == '\n') {
+      ++line;
+      column = 1;
+      ++i;
+      continue;
+    }
+    if (c == 0) {
+      throw InputError(fmt::format("{}:{}:{}: a NUL byte: this is not a text file (binary data, or UTF-16 without "
+                                   "a byte-order mark?); save the scenario as UTF-8 text", origin, line, column));
+    }
+    if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F) {
+      throw InputError(fmt::format("{}:{}:{}: control character 0x{:02x} is not allowed in a scenario (binary "
+                                   "data?); save the scenario as UTF-8 text", origin, line, column, c));
+    }
+    if (c >= 0x80) {
+      const std::size_t len = utf8_length(text, i);
+      if (len == 0) {
+        throw InputError(fmt::format("{}:{}:{}: byte 0x{:02x} is not valid UTF-8 (a Latin-1 / Windows-1252 file, "
+                                     "or binary data?); save the scenario as UTF-8 text", origin, line, column, c));
+      }
+      i += len;
+    } else {
+      ++i;
+    }
+    ++column;
+  }
+}
+
 // Applies "a.b.c=value" by walking (and creating) maps.
 void apply_override(YAML::Node root, const Override& o, const std::string& origin) {
   std::vector<std::string> parts;
   std::stringstream ss(o.key);
   for (std::string p; std::getline(ss, p, '.');) {
-    if (p.empty()) throw InputError(fmt::format("--set {}: empty key component", o.key));
+    if (p.empty()) {
+      throw InputError(fmt::format("--set {}={}: the key has an empty component (expected KEY.SUBKEY=VALUE, "
+                                   "e.g. aco.beneficiaries=20000)", printable(o.key), printable(o.value)));
+    }
     parts.push_back(p);
   }
   YAML::Node value;
   try {
     value = YAML::Load(o.value);
   } catch (const YAML::Exception& e) {
-    throw InputError(fmt::format("--set {}={}: value is not valid YAML: {}", o.key, o.value, e.msg));
+    throw InputError(fmt::format("--set {}={}: the value is not valid YAML: {}", printable(o.key),
+                                 printable(o.value), e.msg));
   }
   std::vector<YAML::Node> chain{root};
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
     YAML::Node next = chain.back()[parts[i]];
     if (next.IsDefined() && !next.IsMap() && !next.IsNull()) {
-      throw InputError(fmt::format("--set {}: '{}' in {} is not a mapping", o.key, parts[i], origin));
+      throw InputError(fmt::format("--set {}={}: '{}' in {} holds {}, not a mapping of keys, so it has no "
+                                   "key '{}'", printable(o.key), printable(o.value), parts[i], origin,
+                                   node_kind(next), parts[i + 1]));
     }
     chain.push_back(next);
   }
@@ -232,8 +291,11 @@ void read_empirical(const Reader& rd, const YAML::Node& cm, const std::string& o
     const CsvRow row = table.row(i);
     const auto type = parse_enrollment_type(row.cell(type_col));
     if (!type) row.fail(type_col, fmt::format("'{}' is not an enrollment type; allowed: esrd, disabled, aged_dual, aged_nondual", row.cell(type_col)));
-    const double c = row.number(cost_col, "annual cost in dollars").value;
-    if (!std::isfinite(c) || c < 0) row.fail(cost_col, fmt::format("'{}' must be a non-negative dollar amount", row.cell(cost_col)));
+    const double c = row.number(cost_col, "annual cost in dollars, 0 to 100,000,000").value;
+    if (!std::isfinite(c) || c < 0 || c > 1e8 || row.cell(cost_col).back() == '%') {
+      row.fail(cost_col, fmt::format("'{}' is out of range (expected annual cost in dollars, 0 to 100,000,000)",
+                                     row.cell(cost_col)));
+    }
     costs[static_cast<std::size_t>(*type)].push_back(c);
   }
   const YAML::Node types = cm["types"];
@@ -248,7 +310,11 @@ void read_empirical(const Reader& rd, const YAML::Node& cm, const std::string& o
     }
     std::optional<double> mean;
     if (types && types[t] && types[t]["mean"]) mean = s.cost_means[k];
-    s.empirical[k] = EmpiricalCost(std::move(costs[k]), trunc, mean);
+    try {
+      s.empirical[k] = EmpiricalCost(std::move(costs[k]), trunc, mean);
+    } catch (const std::invalid_argument& ex) {
+      rd.fail(em["file"], "cost_model.empirical.file", fmt::format("{}: {} rows: {}", file.string(), t, ex.what()));
+    }
     s.cost_means[k] = s.empirical[k]->mean();
   }
 }
@@ -277,23 +343,52 @@ Override parse_override(const std::string& text) {
 
 Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
                         const std::vector<Override>& overrides) {
+  check_scenario_text(yaml_text, origin);
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
+  } catch (const YAML::DeepRecursion& e) {
+    throw InputError(fmt::format("{}:{}:{}: not valid YAML: lists or mappings are nested too deeply (a scenario "
+                                 "needs a few levels)", origin, e.mark.line + 1, e.mark.column + 1));
   } catch (const YAML::ParserException& e) {
     throw InputError(fmt::format("{}:{}:{}: not valid YAML: {}", origin, e.mark.line + 1, e.mark.column + 1, e.msg));
+  } catch (const YAML::Exception& e) {
+    throw InputError(fmt::format("{}: not valid YAML: {}", origin, e.msg));
   }
-  if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
-  if (!root.IsMap()) throw InputError(fmt::format("{}: a scenario must be a mapping of keys to values", origin));
+  if (!root.IsDefined() || root.IsNull()) {
+    if (overrides.empty()) {
+      throw InputError(fmt::format("{}: the scenario is empty (expected a mapping with at least the keys aco "
+                                   "and tracks; see scenarios/default.yaml)", origin));
+    }
+    root = YAML::Node(YAML::NodeType::Map);
+  }
+  if (!root.IsMap()) {
+    throw InputError(fmt::format("{}: a scenario must be a mapping of keys to values (aco: ..., tracks: ...), "
+                                 "not {}", origin, node_kind(root)));
+  }
   for (const Override& o : overrides) apply_override(root, o, origin);
 
-  const Reader rd(origin);
+  std::vector<std::string> set_texts;
+  for (const Override& o : overrides) set_texts.push_back(o.key + "=" + o.value);
+  const Reader rd(origin, set_texts);
   rd.check_keys(root, "", {"name", "description", "performance_year", "aco", "cost_model", "benchmark",
                            "true_effect", "quality", "correlation", "tracks", "runs", "seed", "threads",
                            "sweep", "tornado", "risk", "agreement"});
   Scenario s;
   s.path = origin;
   s.name = root["name"] ? rd.string(root["name"], "name") : std::filesystem::path(origin).stem().string();
+  if (root["name"]) {
+    // The name becomes the default output file results/<name>.h5: no path separators, no
+    // control characters, no leading dot (".." would leave the results folder).
+    const bool bad_char = std::any_of(s.name.begin(), s.name.end(), [](char c) {
+      return c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+    });
+    if (s.name.empty() || s.name.size() > 200 || s.name.front() == '.' || bad_char) {
+      rd.fail(root["name"], "name",
+              fmt::format("'{}' cannot name the results file results/<name>.h5; allowed: 1-200 characters, no "
+                          "'/', '\\' or control characters, not starting with '.'", printable(s.name)));
+    }
+  }
   if (root["performance_year"]) {
     s.performance_year = static_cast<int>(rd.integer_in(root["performance_year"], "performance_year", kFirstRuleYear, kLastRuleYear));
   }
@@ -456,26 +551,57 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   }
 
   if (root["runs"]) s.runs = rd.integer_in(root["runs"], "runs", 1, 100'000'000);
-  if (root["seed"]) {
-    const double v = rd.number(root["seed"], "seed");
-    if (v < 0 || v != std::floor(v) || v > 1.8e19) rd.fail(root["seed"], "seed", fmt::format("'{}' must be a whole number >= 0", root["seed"].Scalar()));
-    s.seed = root["seed"].as<std::uint64_t>();
+  if (const YAML::Node sn = root["seed"]) {
+    const char* allowed = "a whole number from 0 to 18446744073709551615";
+    const std::string text = sn.IsScalar() ? sn.Scalar() : std::string();
+    if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), s.seed);
+      if (ec != std::errc() || ptr != text.data() + text.size()) {
+        rd.fail(sn, "seed", fmt::format("value {} is out of range; allowed: {}", printable(text), allowed));
+      }
+    } else {
+      const double v = rd.number(sn, "seed", false, allowed);
+      if (v < 0 || v != std::floor(v) || v >= 9007199254740992.0) {  // exact in a double below 2^53
+        rd.fail(sn, "seed", fmt::format("'{}' is not allowed; allowed: {} (write seeds above 2^53 as plain digits)",
+                                        printable(text), allowed));
+      }
+      s.seed = static_cast<std::uint64_t>(v);
+    }
   }
   if (root["threads"]) s.threads = static_cast<int>(rd.integer_in(root["threads"], "threads", 0, 4096));
 
-  YAML::Emitter out;
-  out << root;
-  s.text = (overrides.empty() ? yaml_text : std::string(out.c_str()) + "\n") + s.text;
+  if (overrides.empty()) {
+    s.text = yaml_text + s.text;
+  } else {
+    YAML::Emitter out;
+    out << root;
+    if (!out.good()) {
+      throw InputError(fmt::format("{}: the scenario with its --set overrides cannot be written back as YAML ({}); "
+                                   "simplify the overridden values", origin, out.GetLastError()));
+    }
+    s.text = std::string(out.c_str()) + "\n" + s.text;
+  }
   return s;
 }
 
 Scenario load_scenario(const std::filesystem::path& path, const std::vector<Override>& overrides) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError(fmt::format("cannot read scenario {}: it is a directory, not a YAML file", path.string()));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(fmt::format("cannot read scenario {}: no such file or not readable", path.string()));
-  std::stringstream buf;
-  buf << in.rdbuf();
-  Scenario s = parse_scenario(buf.str(), path.string(), overrides);
-  return s;
+  std::string text;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxScenarioBytes) {
+      throw InputError(fmt::format("{}: the file is larger than {} MiB; a scenario is a small YAML text file "
+                                   "(is this the right file?)", path.string(), kMaxScenarioBytes >> 20));
+    }
+  }
+  if (in.bad()) throw InputError(fmt::format("cannot read scenario {}: read error", path.string()));
+  return parse_scenario(text, path.string(), overrides);
 }
 
 }  // namespace acosim

@@ -33,6 +33,13 @@ std::string lower(std::string_view s) {
 std::string money(double v) { return fmt::format("{:.2f}", std::fabs(v) < 0.005 ? 0.0 : v); }
 std::string rate(double v) { return fmt::format("{:.6f}", v); }
 
+// Upper bounds that catch unit mistakes and absurd values before they settle into an answer: all
+// of Medicare fee-for-service spends under $1 trillion a year; no beneficiary-year costs $10M.
+constexpr double kMaxDollars = 1e12;        // totals: benchmark, expenditure, revenue, relief [USD]
+constexpr double kMaxPerCapita = 1e7;       // per beneficiary-year [USD]
+constexpr double kMaxPersonYears = 1e7;     // person-years
+constexpr long kMaxBeneficiaries = 10'000'000;
+
 // Optional typed cells of the simple format; each validates its range with the column named.
 struct Reader {
   const CsvTable& table;
@@ -44,14 +51,16 @@ struct Reader {
     return c && !row.missing(*c);
   }
 
-  std::optional<double> dollars(std::string_view name, bool positive) const {
+  // A non-negative (or positive) amount up to `max`: dollars unless `unit` says otherwise.
+  std::optional<double> dollars(std::string_view name, bool positive, double max = kMaxDollars,
+                                std::string_view unit = "dollars") const {
     const auto c = col(name);
     if (!c) return std::nullopt;
-    const char* what = positive ? "a positive number of dollars" : "a non-negative number of dollars";
+    const std::string what = fmt::format("a {} number of {}", positive ? "positive" : "non-negative", unit);
     const auto n = row.optional_number(*c, what);
     if (!n) return std::nullopt;
-    if (n->percent || (positive ? !(n->value > 0) : n->value < 0)) {
-      row.fail(*c, fmt::format("'{}' is out of range (expected {})", row.cell(*c), what));
+    if (n->percent || (positive ? !(n->value > 0) : n->value < 0) || n->value > max) {
+      row.fail(*c, fmt::format("'{}' is out of range (expected {} up to {:g})", row.cell(*c), what, max));
     }
     return n->value;
   }
@@ -255,6 +264,10 @@ std::vector<SettleCase> read_settle_cases(const CsvTable& table) {
     if (in.assigned_beneficiaries <= 0) {
       row.fail(c_nab, fmt::format("'{}' must be positive (expected a count of assigned beneficiaries)", row.cell(c_nab)));
     }
+    if (in.assigned_beneficiaries > kMaxBeneficiaries) {
+      row.fail(c_nab, fmt::format("'{}' is out of range (expected a count of assigned beneficiaries up to {})",
+                                  row.cell(c_nab), kMaxBeneficiaries));
+    }
     const bool totals = r.has("benchmark_total") || r.has("expenditure_total");
     const bool per_capita = r.has("benchmark_pc") || r.has("expenditure_pc") || r.has("person_years");
     if (totals == per_capita) {
@@ -263,24 +276,24 @@ std::vector<SettleCase> read_settle_cases(const CsvTable& table) {
                       : "no benchmark: give benchmark_total and expenditure_total, or benchmark_pc, "
                         "expenditure_pc and person_years");
     }
-    auto need = [&](std::string_view name, bool positive) {
-      const auto v = r.dollars(name, positive);
+    auto need = [&](std::string_view name, bool positive, double max, std::string_view unit) {
+      const auto v = r.dollars(name, positive, max, unit);
       if (!v) {
         const auto col = table.find(name);
         if (!col) row.fail(fmt::format("missing column '{}' (needed with the other {} columns)", name,
                                        totals ? "total" : "per-capita"));
-        row.fail(*col, fmt::format("value is missing (expected {})",
-                                   positive ? "a positive number" : "a non-negative number"));
+        row.fail(*col, fmt::format("value is missing (expected a {} number of {})",
+                                   positive ? "positive" : "non-negative", unit));
       }
       return *v;
     };
     if (totals) {
-      in.benchmark = need("benchmark_total", true);
-      in.expenditure = need("expenditure_total", false);
+      in.benchmark = need("benchmark_total", true, kMaxDollars, "dollars");
+      in.expenditure = need("expenditure_total", false, kMaxDollars, "dollars");
     } else {
-      const double years = need("person_years", true);
-      in.benchmark = need("benchmark_pc", true) * years;
-      in.expenditure = need("expenditure_pc", false) * years;
+      const double years = need("person_years", true, kMaxPersonYears, "person-years");
+      in.benchmark = need("benchmark_pc", true, kMaxPerCapita, "dollars per beneficiary-year") * years;
+      in.expenditure = need("expenditure_pc", false, kMaxPerCapita, "dollars per beneficiary-year") * years;
     }
 
     // MSR/MLR.

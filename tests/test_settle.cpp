@@ -65,7 +65,7 @@ TEST_CASE("Track 1 PY2018: FSR = 50% x Q, first dollar, 2% sequester", "[settle]
   CHECK_THAT(s.payment, WithinAbs(2'205'000.0, kCent));
 }
 
-TEST_CASE("Track 2 PY2018: FSR = 60% x Q; loss rate 1 - FSR (41.2% at Q = 98)", "[settle][track2]") {
+TEST_CASE("Track 2 PY2018: FSR = 60% x Q, loss rate 1 - FSR (41.2% at Q = 98)", "[settle][track2]") {
   const Track& t2 = track("TRACK_2");
   // spec §1.2 / 425.606: 2012-2015 starts have a fixed 2% MSR/MLR.
   // Savings: B = 100M, E = 96M, G = 4M, r = 4% >= 2%; Q = 90 -> FSR = 0.60 x 0.90 = 0.54;
@@ -84,7 +84,7 @@ TEST_CASE("Track 2 PY2018: FSR = 60% x Q; loss rate 1 - FSR (41.2% at Q = 98)", 
   CHECK_THAT(s.payment, WithinAbs(-1'236'000.0, kCent));
 }
 
-TEST_CASE("Track 3 PY2018: FSR = 75% x Q; loss rate 1 - FSR in [40%, 75%]", "[settle][track3]") {
+TEST_CASE("Track 3 PY2018: FSR = 75% x Q, loss rate 1 - FSR in [40%, 75%]", "[settle][track3]") {
   const Track& t3 = track("TRACK_3");
   // spec §1.2 / 425.610: elected MSR 0.5%. Savings: B = 100M, E = 95M, G = 5M; Q = 80 ->
   // FSR = 0.75 x 0.80 = 0.60; 5M x 0.60 x 0.98 = 2,940,000 (cap 20M not hit).
@@ -179,7 +179,7 @@ TEST_CASE("PY2023 PHE relief forgives 5/12 of shared losses", "[settle][relief]"
   CHECK_THAT(s.payment, WithinAbs(-350'000.0, kCent));
 }
 
-TEST_CASE("PY2022 PHE relief zeroes losses; ENHANCED loss rate is 1 - FSR = 40% when QPS met", "[settle][relief]") {
+TEST_CASE("PY2022 PHE relief zeroes losses, ENHANCED loss rate is 1 - FSR = 40% when QPS met", "[settle][relief]") {
   // spec §3.2: ENHANCED PY2021-22 loss rate 1 - 0.75 = 0.25 -> floor 0.40 (425.610(f)).
   // spec §5.2: PY2020-22 relief 100%. MLR 0, G = -2M -> 2M x 0.40 = 800,000, all forgiven.
   SettlementInput in = two_sided_year(2022, kB, 102e6, 0.0);
@@ -346,7 +346,7 @@ TEST_CASE("Track 1+ loss limit: 8% of revenue capped at 4% of B, or 4% of B for 
 // Quality and the loss rate (spec §3.3; 425.610(f))
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("Quality failed: no savings; ENHANCED loss rate 75%, Track 2 60%", "[settle][quality]") {
+TEST_CASE("Quality failed: no savings, ENHANCED loss rate 75%, Track 2 60%", "[settle][quality]") {
   // Savings that clear the MSR are not shared when quality fails (spec §3.3).
   SettlementInput sav = two_sided_year(2024, kB, 95e6, 0.01);
   sav.met_qps = false;

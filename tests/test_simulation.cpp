@@ -124,7 +124,7 @@ TEST_CASE("Results are bit-identical for 1, 2 and 4 threads", "[simulation][repr
   CHECK(r1.tracks[1].dollars.mean == r4.tracks[1].dollars.mean);
 }
 
-TEST_CASE("Replaying run k alone gives the run's row; every track settles the same sample",
+TEST_CASE("Replaying run k alone gives the run's row, every track settles the same sample",
           "[simulation][reproducibility]") {
   const Scenario s = parse_scenario(
       null_aco(2000, "{mode: historical}", 40, "[BASIC_A, {track: BASIC_E, msr: 0%}]"), "test");

@@ -1,0 +1,145 @@
+// Deterministic elementary functions for the sampler's hot path: log, exp and the sine/cosine of
+// a full turn fraction, written in plain IEEE-754 double arithmetic (adds, multiplies, one
+// divide, exact bit manipulation; no libm calls, no table look-ups).
+//
+// Why not std::log/std::exp/std::sin: (1) a loop of these functions vectorizes (SSE2, AVX2,
+// AVX-512) under `#pragma omp simd`, where libm calls would not; (2) every operation is a
+// correctly rounded IEEE operation, so a value does not depend on the vector width, the ISA the
+// compiler picked, or the libm version — the scalar and the vectorized sampler give the same bits.
+// That holds as long as the compiler does not contract a*b+c into an FMA: the project builds with
+// -ffp-contract=off (top-level CMakeLists.txt) and never with -ffast-math.
+//
+// Accuracy (tests/test_bench.cpp checks it against libm): log and exp within 1 ulp, sin/cos of
+// 2 pi u within 1 ulp (the argument reduction is exact because u is a dyadic fraction). The
+// polynomials are near-minimax fits (Chebyshev interpolation in 60-digit arithmetic) whose own
+// error is at most 0.17 ulp on the reduced range; the rest is the rounding of the evaluation.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <limits>
+
+namespace acosim::detmath {
+
+// Uniform on (0, 1) from a 32-bit word: (w + 0.5) / 2^32, exact. Written with a signed
+// conversion so that vector code uses the packed int32 -> double instruction.
+inline double uniform(std::uint32_t w) {
+  return (static_cast<double>(static_cast<std::int32_t>(w ^ 0x80000000u)) + 2147483648.5) * 0x1p-32;
+}
+
+// ln(x) for a positive, normal, finite x (the sampler's uniforms are in [2^-33, 1)).
+inline double log_positive(double x) {
+  constexpr std::uint64_t kMantissa = 0x000fffffffffffffULL;
+  const std::uint64_t ix = std::bit_cast<std::uint64_t>(x);
+  const std::uint64_t mant = ix & kMantissa;
+  // Normalize to m in [~sqrt(1/2), ~sqrt(2)): when the mantissa is above ~sqrt(2) use m / 2 and
+  // k + 1 (the carry of this add lands in bit 52 exactly then; fdlibm's e_log.c trick).
+  const std::uint64_t carry = (mant + 0x00095f6400000000ULL) & 0x0010000000000000ULL;
+  const double m = std::bit_cast<double>(mant | (carry ^ 0x3ff0000000000000ULL));
+  // k + 1023 as an exact double without an int64 -> double conversion (none before AVX-512).
+  const std::uint64_t kb = (ix >> 52) + (carry >> 52);
+  const double dk = (std::bit_cast<double>(0x4330000000000000ULL | kb) - 0x1p52) - 1023.0;
+  const double f = m - 1.0;
+  const double hfsq = 0.5 * f * f;
+  const double s = f / (2.0 + f);  // log(1 + f) = 2 atanh(s), |s| <= 0.172
+  const double z = s * s;
+  // R = z Q(z), Q a degree-6 near-minimax fit of (2 atanh(s) - 2 s) / (s z) on z in [0, 0.0295]
+  // (Chebyshev interpolation; fit error 0.05 ulp).
+  const double r =
+      z * (0.666666666666667 +
+           z * (0.3999999999989819 +
+                z * (0.28571428626570206 +
+                     z * (0.2222221103781659 +
+                          z * (0.18182896183483085 + z * (0.15331487235865734 + z * 0.14619343453512615))))));
+  constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 0x3fe62e42fee00000: k * hi is exact
+  constexpr double kLn2Lo = 1.90821492927058770002e-10;
+  return dk * kLn2Hi - ((hfsq - (s * (hfsq + r) + dk * kLn2Lo)) - f);
+}
+
+// All ones when a < b, else 0, for finite a and b (the sign of a - b, which is exact: a - b is 0
+// only when a == b). Masks and selects are built from sign bits with integer ops rather than from
+// compares: SSE2 has no 64-bit integer compare, and a compare's bool stops vectorization there.
+inline std::uint64_t less_mask(double a, double b) {
+  return std::uint64_t{0} - (std::bit_cast<std::uint64_t>(a - b) >> 63);
+}
+
+// mask ? x : y, bitwise.
+inline double select(std::uint64_t mask, double x, double y) {
+  return std::bit_cast<double>((std::bit_cast<std::uint64_t>(x) & mask) | (std::bit_cast<std::uint64_t>(y) & ~mask));
+}
+
+// e^y. Exact range reduction y = n ln2 + r, |r| <= ln2 / 2, then a degree-13 polynomial.
+// Returns +inf above 709.78, 0 below -708 (no subnormal results), NaN for NaN.
+inline double exp(double y) {
+  constexpr double kMax = 709.782712893384, kMin = -708.0;
+  constexpr double kShifter = 0x1.8p52;  // adding it rounds to an integer (round to nearest)
+  const double t = y * 1.4426950408889634 + kShifter;
+  const double n = t - kShifter;
+  constexpr double kLn2Hi = 6.93147180369123816490e-01;  // n * hi is exact for |n| < 2^21
+  constexpr double kLn2Lo = 1.90821492927058770002e-10;
+  const double r = (y - n * kLn2Hi) - n * kLn2Lo;
+  // e^r = 1 + r + r^2 P(r), P a degree-9 near-minimax fit on |r| <= ln2 / 2 (fit error 0.15 ulp).
+  const double p =
+      r + r * r *
+              (0.5000000000000001 +
+               r * (0.16666666666666669 +
+                    r * (0.041666666666624164 +
+                         r * (0.008333333333330065 +
+                              r * (0.0013888888917196719 +
+                                   r * (0.00019841269863040545 +
+                                        r * (2.4801521322368692e-05 +
+                                             r * (2.7557268480310024e-06 +
+                                                  r * (2.7620075879983367e-07 + r * 2.5100375832561234e-08)))))))));
+  // 2^(n-1) from the integer in t's low bits, then x 2: both steps exact for n in [-1021, 1024].
+  const std::uint64_t nb = std::bit_cast<std::uint64_t>(t) - std::bit_cast<std::uint64_t>(kShifter);
+  const double scale = std::bit_cast<double>((nb + 1022) << 52);
+  const double e = ((1.0 + p) * scale) * 2.0;
+  // Outside [kMin, kMax] e is garbage: replace it without a branch (a branch here would keep GCC
+  // from vectorizing). A NaN y makes both differences NaN with y's sign: both masks or neither,
+  // and e (NaN) is kept.
+  const std::uint64_t over = less_mask(kMax, y), under = less_mask(y, kMin);
+  const std::uint64_t over_only = over & ~under, out = over ^ under;
+  const std::uint64_t inf = std::bit_cast<std::uint64_t>(std::numeric_limits<double>::infinity());
+  return std::bit_cast<double>((std::bit_cast<std::uint64_t>(e) & ~out) | (inf & over_only));
+}
+
+// sin and cos of 2 pi u with u = (w + 0.5) / 2^32: the angle of a Box-Muller pair. The quadrant
+// q = round(4u) and the remainder x = 4u - q in [-1/2, 1/2] are computed exactly in integers.
+inline void sincos_turn(std::uint32_t w, double& sine, double& cosine) {
+  const std::uint32_t q = static_cast<std::uint32_t>((static_cast<std::uint64_t>(w) + (1u << 29)) >> 30);  // 0..4
+  const std::int32_t d = static_cast<std::int32_t>(w - (q << 30));  // in [-2^29, 2^29)
+  const double x = (static_cast<double>(d) + 0.5) * 0x1p-30;        // 4u - q, exact
+  // The angle a = x pi/2 in [-pi/4, pi/4] as a_hi + a_lo: x has at most 31 significant bits and
+  // pi/2's high part 21, so a_hi is exact.
+  const double a_hi = x * 1.570796012878418;  // 0x1.921fbp+0
+  const double a_lo = x * 3.139164786504813e-07;
+  const double a = a_hi + a_lo;
+  const double z = a * a;
+  // sin a = a + a^3 S(a^2), cos a = 1 - a^2 / 2 + a^4 C(a^2): degree-5 near-minimax fits on
+  // a^2 in [0, (pi/4)^2] (fit errors 0.17 and 0.01 ulp).
+  const double sa =
+      a_hi + (a_lo + a * z *
+                         (-0.16666666666666666 +
+                          z * (0.008333333333330948 +
+                               z * (-0.00019841269836758574 +
+                                    z * (2.755731610255244e-06 +
+                                         z * (-2.5051131845003624e-08 + z * 1.5918129294866608e-10))))));
+  const double hz = 0.5 * z;
+  const double one_minus = 1.0 - hz;
+  const double ca =
+      one_minus +
+      (((1.0 - one_minus) - hz) +
+       z * z *
+           (0.041666666666666664 +
+            z * (-0.0013888888888887398 +
+                 z * (2.480158729876569e-05 +
+                      z * (-2.7557317271729793e-07 + z * (2.08761462684032e-09 + z * -1.1382632425521717e-11))))));
+  // 2 pi u = q pi/2 + a: odd q swaps sine and cosine; signs by quadrant.
+  const bool swap = (q & 1u) != 0;
+  const double s = swap ? ca : sa;
+  const double c = swap ? sa : ca;
+  sine = (q & 2u) != 0 ? -s : s;
+  cosine = ((q + 1u) & 2u) != 0 ? -c : c;
+}
+
+}  // namespace acosim::detmath

@@ -1,0 +1,80 @@
+#!/bin/bash
+# Builds acosim (Release) and times, side by side, on the reference workload (20,000 beneficiaries,
+# national cost model, 6 tracks; docs/performance.md):
+#   - the engine (`acosim bench`), 1 and 2 threads, with its bit-identity check;
+#   - the same model in NumPy (scripts/bench_numpy.py, Debian's /usr/bin/python3);
+#   - the arithmetic limit (Philox -> Box-Muller -> exp in the tightest loop);
+# and prints ns per beneficiary-year and the ratios.
+#
+#   scripts/bench.sh [--runs 10000] [--numpy-runs 300] [--mode historical|fixed] [--repeat 3]
+#                    [--build-dir build/release] [--no-build]
+#
+# The timings are minima over --repeat repetitions; on a shared machine check the load average the
+# script prints first (a loaded machine inflates every figure, the NumPy one included).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=10000 NUMPY_RUNS=300 MODE=historical REPEAT=3 BUILD_DIR=build/release BUILD=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --runs) RUNS=$2; shift 2 ;;
+    --numpy-runs) NUMPY_RUNS=$2; shift 2 ;;
+    --mode) MODE=$2; shift 2 ;;
+    --repeat) REPEAT=$2; shift 2 ;;
+    --build-dir) BUILD_DIR=$2; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+if [[ $BUILD -eq 1 ]]; then
+  cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$BUILD_DIR" -j"$(nproc)" --target acosim >/dev/null
+fi
+ACOSIM="$BUILD_DIR/sim/acosim"
+[[ -x "$ACOSIM" ]] || { echo "bench.sh: $ACOSIM not found (build first or drop --no-build)" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "engine: $ACOSIM bench --runs $RUNS --mode $MODE --threads 1,2 --repeat $REPEAT"
+"$ACOSIM" bench --runs "$RUNS" --mode "$MODE" --threads 1,2 --repeat "$REPEAT" --json > "$tmp/engine.json"
+"$ACOSIM" bench --runs "$RUNS" --mode "$MODE" --print-model > "$tmp/model.json"
+echo "numpy:  /usr/bin/python3 scripts/bench_numpy.py --runs $NUMPY_RUNS --repeat $REPEAT"
+/usr/bin/python3 scripts/bench_numpy.py "$tmp/model.json" --runs "$NUMPY_RUNS" --repeat "$REPEAT" --json > "$tmp/numpy.json"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+
+/usr/bin/python3 - "$tmp/engine.json" "$tmp/numpy.json" <<'EOF'
+import json, sys
+e = json.load(open(sys.argv[1]))
+n = json.load(open(sys.argv[2]))
+t = {x["threads"]: x for x in e["threads"]}
+one, two = t[1]["ns_per_beneficiary_year_per_core"], t[2]["ns_per_beneficiary_year_per_core"]
+speedup = t[2]["beneficiary_years_per_second"] / t[1]["beneficiary_years_per_second"]
+limit, numpy = e["limit_ns_per_beneficiary_year"], n["ns_per_beneficiary_year"]
+cpu1, cpu2 = t[1]["cpu_ns_per_beneficiary_year"], t[2]["cpu_ns_per_beneficiary_year"]
+climit, cnumpy = e["limit_cpu_ns_per_beneficiary_year"], n["cpu_ns_per_beneficiary_year"]
+print(f"reference workload: {e['beneficiaries']} beneficiaries, {e['mode']} benchmark, {e['tracks']} tracks; "
+      f"engine {e['runs']} runs (sampler {e['simd']}), NumPy {n['runs']} runs (numpy {n['numpy']}, blocks of {n['block']} run)")
+print()
+print(f"{'':30} {'wall: ns/ben.-year/core':>24} {'ben.-years/s':>13} {'CPU time: ns/ben.-year':>23}")
+print(f"{'engine, 1 thread':30} {one:24.2f} {t[1]['beneficiary_years_per_second']:13.3g} {cpu1:23.2f}")
+print(f"{'engine, 2 threads':30} {two:24.2f} {t[2]['beneficiary_years_per_second']:13.3g} {cpu2:23.2f}")
+print(f"{'NumPy (1 core)':30} {numpy:24.2f} {n['beneficiary_years_per_second']:13.3g} {cnumpy:23.2f}")
+print(f"{'limit: Philox+Box-Muller+exp':30} {limit:24.2f} {1e9 / limit:13.3g} {climit:23.2f}")
+print()
+print(f"{'':38} {'wall':>7} {'CPU time':>9}")
+print(f"{'NumPy / engine (1 thread, per core)':38} {numpy / one:6.1f}x {cnumpy / cpu1:8.1f}x   (target >= 10x)")
+print(f"{'engine (1 thread) / limit':38} {one / limit:6.2f}x {cpu1 / climit:8.2f}x   (target <= 2x)")
+print(f"{'2 threads vs 1 thread throughput':38} {speedup:6.2f}x {2 * cpu1 / cpu2:8.2f}x   (target >= 1.8x)")
+print("  (CPU-time column for 2 threads: 2 x CPU time per beneficiary-year at 1 thread / at 2 threads,")
+print("   the speedup two otherwise idle cores give; the wall figure needs an idle machine)")
+print(f"bit-identical across thread counts: {'yes' if e['identical'] else 'NO'}")
+print(f"memory per run (run table): {e['bytes_per_run']} bytes")
+print(f"check: spending per capita engine {e['mean_expenditure_per_capita']:.1f} vs NumPy {n['mean_expenditure_per_capita']:.1f}; "
+      f"benchmark {e['mean_benchmark_per_capita']:.1f} vs {n['mean_benchmark_per_capita']:.1f}")
+print(f"load average when the engine started: {e['load_average']:.2f} on 2 cores (well above 0 inflates the wall figures)")
+EOF

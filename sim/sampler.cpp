@@ -1,0 +1,230 @@
+#include "sim/sampler.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#include <immintrin.h>
+#endif
+
+namespace acosim {
+
+namespace {
+
+// Each kernel is compiled once per instruction set: `flatten` inlines every call (Philox,
+// Box-Muller, the cost kernel) into the function so all of it takes the function's target.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ACOSIM_HAVE_SIMD_LEVELS 1
+#define ACOSIM_KERNEL_SSE2 __attribute__((flatten))
+#define ACOSIM_KERNEL_AVX2 __attribute__((flatten, target("avx2")))
+#define ACOSIM_KERNEL_AVX512 __attribute__((flatten, target("avx512f")))
+#else
+#define ACOSIM_HAVE_SIMD_LEVELS 0
+#define ACOSIM_KERNEL_SSE2
+#endif
+
+#if ACOSIM_HAVE_SIMD_LEVELS
+// GCC 12's AVX-512 intrinsics start from _mm512_undefined_epi32(), which -Wmaybe-uninitialized
+// reports once inlined (a known false positive); the kernels below inline them.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+// Philox4x32-10 with intrinsics, 16 (AVX-512) or 8 (AVX2) blocks at a time: the same words as
+// PhiloxStream::words (tests/test_bench.cpp), about 3x faster than what GCC 12 makes of the portable
+// loop (it widens the 32 x 32 -> 64-bit products into emulated 64 x 64-bit multiplies). The
+// products of the even lanes come from one vpmuludq, those of the odd lanes from another after a
+// 32-bit shift; blends assemble the high and low halves.
+struct Avx512Words {
+  __attribute__((target("avx512f"))) void operator()(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride,
+                                                      int count, std::uint32_t* w0, std::uint32_t* w1, std::uint32_t* w2,
+                                                      std::uint32_t* w3) const {
+    const auto key = s.key();
+    const auto tail = s.counter_tail();
+    const __m512i m0 = _mm512_set1_epi32(static_cast<int>(0xD2511F53u)), m1 = _mm512_set1_epi32(static_cast<int>(0xCD9E8D57u));
+    const __m512i lanes = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                             _mm512_set1_epi32(static_cast<int>(stride)));
+    for (int i = 0; i < count; i += 16) {
+      __m512i x0 = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(first + static_cast<std::uint32_t>(i) * stride)), lanes);
+      __m512i x1 = _mm512_set1_epi32(static_cast<int>(tail[0]));
+      __m512i x2 = _mm512_set1_epi32(static_cast<int>(tail[1]));
+      __m512i x3 = _mm512_set1_epi32(static_cast<int>(tail[2]));
+      std::uint32_t ka = key[0], kb = key[1];
+      for (int round = 0; round < 10; ++round) {
+        if (round > 0) {
+          ka += 0x9E3779B9u;
+          kb += 0xBB67AE85u;
+        }
+        const __m512i pe0 = _mm512_mul_epu32(x0, m0), po0 = _mm512_mul_epu32(_mm512_srli_epi64(x0, 32), m0);
+        const __m512i pe1 = _mm512_mul_epu32(x2, m1), po1 = _mm512_mul_epu32(_mm512_srli_epi64(x2, 32), m1);
+        const __m512i hi0 = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(pe0, 32), po0);
+        const __m512i hi1 = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(pe1, 32), po1);
+        const __m512i lo0 = _mm512_mask_blend_epi32(0xAAAA, pe0, _mm512_slli_epi64(po0, 32));
+        const __m512i lo1 = _mm512_mask_blend_epi32(0xAAAA, pe1, _mm512_slli_epi64(po1, 32));
+        x0 = _mm512_ternarylogic_epi32(hi1, x1, _mm512_set1_epi32(static_cast<int>(ka)), 0x96);  // a ^ b ^ c
+        x1 = lo1;
+        x2 = _mm512_ternarylogic_epi32(hi0, x3, _mm512_set1_epi32(static_cast<int>(kb)), 0x96);
+        x3 = lo0;
+      }
+      _mm512_store_si512(w0 + i, x0);
+      _mm512_store_si512(w1 + i, x1);
+      _mm512_store_si512(w2 + i, x2);
+      _mm512_store_si512(w3 + i, x3);
+    }
+  }
+};
+
+struct Avx2Words {
+  __attribute__((target("avx2"))) void operator()(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride,
+                                                   int count, std::uint32_t* w0, std::uint32_t* w1, std::uint32_t* w2,
+                                                   std::uint32_t* w3) const {
+    const auto key = s.key();
+    const auto tail = s.counter_tail();
+    const __m256i m0 = _mm256_set1_epi32(static_cast<int>(0xD2511F53u)), m1 = _mm256_set1_epi32(static_cast<int>(0xCD9E8D57u));
+    const __m256i lanes = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(static_cast<int>(stride)));
+    for (int i = 0; i < count; i += 8) {
+      __m256i x0 = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(first + static_cast<std::uint32_t>(i) * stride)), lanes);
+      __m256i x1 = _mm256_set1_epi32(static_cast<int>(tail[0]));
+      __m256i x2 = _mm256_set1_epi32(static_cast<int>(tail[1]));
+      __m256i x3 = _mm256_set1_epi32(static_cast<int>(tail[2]));
+      std::uint32_t ka = key[0], kb = key[1];
+      for (int round = 0; round < 10; ++round) {
+        if (round > 0) {
+          ka += 0x9E3779B9u;
+          kb += 0xBB67AE85u;
+        }
+        const __m256i pe0 = _mm256_mul_epu32(x0, m0), po0 = _mm256_mul_epu32(_mm256_srli_epi64(x0, 32), m0);
+        const __m256i pe1 = _mm256_mul_epu32(x2, m1), po1 = _mm256_mul_epu32(_mm256_srli_epi64(x2, 32), m1);
+        const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(pe0, 32), po0, 0xAA);
+        const __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(pe1, 32), po1, 0xAA);
+        const __m256i lo0 = _mm256_blend_epi32(pe0, _mm256_slli_epi64(po0, 32), 0xAA);
+        const __m256i lo1 = _mm256_blend_epi32(pe1, _mm256_slli_epi64(po1, 32), 0xAA);
+        x0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), _mm256_set1_epi32(static_cast<int>(ka)));
+        x1 = lo1;
+        x2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), _mm256_set1_epi32(static_cast<int>(kb)));
+        x3 = lo0;
+      }
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w0 + i), x0);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w1 + i), x1);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w2 + i), x2);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w3 + i), x3);
+    }
+  }
+};
+#endif
+
+template <class Words>
+double limit_tiles(std::uint64_t seed, std::uint64_t run, long n) {
+  const PhiloxStream stream(seed, run, Purpose::Beneficiary, 0);
+  constexpr double mu = 8.5, sigma = 0.9;  // the national model's scale (values do not matter)
+  alignas(64) double z0[kSamplerTile], z1[kSamplerTile], z2[kSamplerTile], z3[kSamplerTile];
+  double sum = 0;
+  const long blocks = (n + 1) / 2;  // two beneficiary-years per block
+  for (long b0 = 0; b0 < blocks; b0 += kSamplerTile) {
+    const int m = static_cast<int>(std::min<long>(kSamplerTile, blocks - b0));
+    sampler_detail::tile_normals(Words{}, stream, static_cast<std::uint32_t>(b0), 1, m, z0, z1, z2, z3);
+#pragma omp simd reduction(+ : sum)
+    for (int j = 0; j < m; ++j) {
+      sum += detmath::exp(mu + sigma * z1[j]) + detmath::exp(mu + sigma * z3[j]) + (z0[j] + z2[j]);
+    }
+  }
+  return sum;
+}
+
+#define ACOSIM_DEFINE_KERNELS(SUFFIX, ATTR, WORDS)                                                           \
+  ATTR double py_only_##SUFFIX(const LognormalCost& cost, const PhiloxStream& stream, long n) {           \
+    const LognormalCost k = cost; /* a local copy: no store in the loop can change it */                 \
+    return sampler_detail::py_only_tiles<true>(k, stream, n, WORDS{});                                   \
+  }                                                                                                      \
+  ATTR void history_##SUFFIX(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho,  \
+                             std::array<double, 4>& sums) {                                              \
+    const LognormalCost k = cost;                                                                        \
+    std::array<double, 4> s = sums;                                                                      \
+    sampler_detail::history_tiles<true>(k, stream, n, rho, s, WORDS{});                                  \
+    sums = s;                                                                                            \
+  }                                                                                                      \
+  ATTR double limit_##SUFFIX(std::uint64_t seed, std::uint64_t run, long n) { return limit_tiles<WORDS>(seed, run, n); }
+
+ACOSIM_DEFINE_KERNELS(sse2, ACOSIM_KERNEL_SSE2, sampler_detail::PortableWords)
+#if ACOSIM_HAVE_SIMD_LEVELS
+ACOSIM_DEFINE_KERNELS(avx2, ACOSIM_KERNEL_AVX2, Avx2Words)
+ACOSIM_DEFINE_KERNELS(avx512, ACOSIM_KERNEL_AVX512, Avx512Words)
+#endif
+
+SimdLevel detect() {
+  SimdLevel best = SimdLevel::Sse2;
+#if ACOSIM_HAVE_SIMD_LEVELS
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2")) best = SimdLevel::Avx2;
+  if (__builtin_cpu_supports("avx512f")) best = SimdLevel::Avx512;
+#endif
+  if (const char* env = std::getenv("ACOSIM_SIMD")) {
+    for (SimdLevel l : {SimdLevel::Sse2, SimdLevel::Avx2, SimdLevel::Avx512}) {
+      if (std::strcmp(env, to_string(l)) == 0 && static_cast<int>(l) < static_cast<int>(best)) best = l;
+    }
+  }
+  return best;
+}
+
+SimdLevel usable(SimdLevel level) { return simd_supported(level) ? level : SimdLevel::Sse2; }
+
+}  // namespace
+
+const char* to_string(SimdLevel level) {
+  switch (level) {
+    case SimdLevel::Avx2: return "avx2";
+    case SimdLevel::Avx512: return "avx512";
+    case SimdLevel::Sse2: break;
+  }
+  return "sse2";
+}
+
+bool simd_supported(SimdLevel level) {
+#if ACOSIM_HAVE_SIMD_LEVELS
+  __builtin_cpu_init();
+  switch (level) {
+    case SimdLevel::Avx2: return __builtin_cpu_supports("avx2") != 0;
+    case SimdLevel::Avx512: return __builtin_cpu_supports("avx512f") != 0;
+    case SimdLevel::Sse2: return true;
+  }
+  return false;
+#else
+  return level == SimdLevel::Sse2;
+#endif
+}
+
+SimdLevel simd_level() {
+  static const SimdLevel level = detect();
+  return level;
+}
+
+double sum_py_only(const LognormalCost& cost, const PhiloxStream& stream, long n, SimdLevel level) {
+  switch (usable(level)) {
+#if ACOSIM_HAVE_SIMD_LEVELS
+    case SimdLevel::Avx512: return py_only_avx512(cost, stream, n);
+    case SimdLevel::Avx2: return py_only_avx2(cost, stream, n);
+#endif
+    default: return py_only_sse2(cost, stream, n);
+  }
+}
+
+void sum_history(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho, std::array<double, 4>& sums,
+                 SimdLevel level) {
+  switch (usable(level)) {
+#if ACOSIM_HAVE_SIMD_LEVELS
+    case SimdLevel::Avx512: return history_avx512(cost, stream, n, rho, sums);
+    case SimdLevel::Avx2: return history_avx2(cost, stream, n, rho, sums);
+#endif
+    default: return history_sse2(cost, stream, n, rho, sums);
+  }
+}
+
+double transform_limit(std::uint64_t seed, std::uint64_t run, long n, SimdLevel level) {
+  switch (usable(level)) {
+#if ACOSIM_HAVE_SIMD_LEVELS
+    case SimdLevel::Avx512: return limit_avx512(seed, run, n);
+    case SimdLevel::Avx2: return limit_avx2(seed, run, n);
+#endif
+    default: return limit_sse2(seed, run, n);
+  }
+}
+
+}  // namespace acosim

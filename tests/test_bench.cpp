@@ -1,0 +1,234 @@
+// The fast sampler and the bench path: correctness only (no timed assertions).
+// - the vectorizable Philox equals Random123's word for word;
+// - the deterministic log/exp/sincos are within 1 ulp of libm (or of a long double reference);
+// - the tiled sums equal the one-block-at-a-time definitions bit for bit at every instruction set
+//   this CPU has (SSE2, AVX2, AVX-512), so every rank of a mixed cluster gets the same numbers;
+// - `acosim bench` and `--print-model` run and report bit-identical tables across thread counts.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "models/cost_model.hpp"
+#include "models/det_math.hpp"
+#include "models/empirical_cost.hpp"
+#include "sim/rng.hpp"
+#include "sim/sampler.hpp"
+
+using namespace acosim;
+
+namespace {
+
+// |a - b| in units of the last place of b.
+double ulps(double a, double b) {
+  if (a == b) return 0;
+  int e = 0;
+  std::frexp(b, &e);
+  return std::fabs(a - b) / std::ldexp(1.0, e - 53);
+}
+
+bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
+
+std::string run_command(const std::string& cmd, int& status) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  status = ::pclose(p);
+  return out;
+}
+
+std::vector<SimdLevel> supported_levels() {
+  std::vector<SimdLevel> out;
+  for (SimdLevel l : {SimdLevel::Sse2, SimdLevel::Avx2, SimdLevel::Avx512}) {
+    if (simd_supported(l)) out.push_back(l);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("The batched Philox equals Random123 word for word", "[bench][rng]") {
+  for (std::uint64_t seed : {0ULL, 1ULL, 20240101ULL, 0xffffffffffffffffULL}) {
+    for (std::uint64_t run : {0ULL, 7ULL, 0x1234567890ULL}) {
+      const PhiloxStream s(seed, run, Purpose::Beneficiary, 3);
+      for (std::uint32_t stride : {1u, 2u, 5u}) {
+        std::array<std::uint32_t, 37> w0{}, w1{}, w2{}, w3{};
+        const std::uint32_t first = 0xfffffff0u;  // crosses the 32-bit block wrap-around
+        s.words_batch(first, stride, 37, w0.data(), w1.data(), w2.data(), w3.data());
+        for (std::uint32_t i = 0; i < 37; ++i) {
+          const auto w = s.words(first + i * stride);
+          REQUIRE(w[0] == w0[i]);
+          REQUIRE(w[1] == w1[i]);
+          REQUIRE(w[2] == w2[i]);
+          REQUIRE(w[3] == w3[i]);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("Batched normals equal normals4 bit for bit", "[bench][rng]") {
+  const PhiloxStream s(99, 3, Purpose::RunLevel);
+  std::array<double, kMaxBatch> z0{}, z1{}, z2{}, z3{};
+  normals4_batch(s, 11, 2, kMaxBatch, z0.data(), z1.data(), z2.data(), z3.data());
+  for (int i = 0; i < kMaxBatch; ++i) {
+    const auto z = normals4(s, static_cast<std::uint32_t>(11 + 2 * i));
+    const auto k = static_cast<std::size_t>(i);
+    REQUIRE(same_bits(z[0], z0[k]));
+    REQUIRE(same_bits(z[1], z1[k]));
+    REQUIRE(same_bits(z[2], z2[k]));
+    REQUIRE(same_bits(z[3], z3[k]));
+  }
+}
+
+TEST_CASE("Deterministic log, exp and sincos are within 1 ulp", "[bench][math]") {
+  std::mt19937_64 g(12345);
+  double worst_log = 0, worst_exp = 0, worst_sin = 0, worst_cos = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::uint32_t w = static_cast<std::uint32_t>(g());
+    if (i < 64) w = static_cast<std::uint32_t>(i);                // the smallest uniforms
+    if (i >= 64 && i < 128) w = 0xffffffffu - static_cast<std::uint32_t>(i - 64);  // the largest
+    const double u = detmath::uniform(w);
+    REQUIRE(u == (static_cast<double>(w) + 0.5) * 0x1p-32);
+    worst_log = std::max(worst_log, ulps(detmath::log_positive(u), std::log(u)));
+    // sin/cos of 2 pi u against long double on the same exact reduction (4u = q + x).
+    const long double t4 = (static_cast<long double>(w) + 0.5L) / 1073741824.0L;
+    const long double q = std::round(t4);
+    const long double a = (t4 - q) * 1.57079632679489661923132169163975144L;
+    const long double sa = std::sin(a), ca = std::cos(a);
+    const int quadrant = static_cast<int>(q) & 3;
+    const long double sine = quadrant == 0 ? sa : quadrant == 1 ? ca : quadrant == 2 ? -sa : -ca;
+    const long double cosine = quadrant == 0 ? ca : quadrant == 1 ? -sa : quadrant == 2 ? -ca : sa;
+    double s = 0, c = 0;
+    detmath::sincos_turn(w, s, c);
+    worst_sin = std::max(worst_sin, ulps(s, static_cast<double>(sine)));
+    worst_cos = std::max(worst_cos, ulps(c, static_cast<double>(cosine)));
+    const double y = std::uniform_real_distribution<double>(-700.0, 700.0)(g) / (i % 2 == 0 ? 1.0 : 40.0);
+    worst_exp = std::max(worst_exp, ulps(detmath::exp(y), std::exp(y)));
+  }
+  INFO("worst ulps: log " << worst_log << ", exp " << worst_exp << ", sin " << worst_sin << ", cos " << worst_cos);
+  CHECK(worst_log <= 1.0);
+  CHECK(worst_exp <= 1.0);
+  CHECK(worst_sin <= 1.0);
+  CHECK(worst_cos <= 1.0);
+  // Out of range and special values.
+  CHECK(detmath::exp(0.0) == 1.0);
+  CHECK(detmath::exp(710.0) == std::numeric_limits<double>::infinity());
+  CHECK(detmath::exp(std::numeric_limits<double>::infinity()) == std::numeric_limits<double>::infinity());
+  CHECK(detmath::exp(-709.0) == 0.0);
+  CHECK(detmath::exp(-std::numeric_limits<double>::infinity()) == 0.0);
+  CHECK(std::isnan(detmath::exp(std::numeric_limits<double>::quiet_NaN())));
+  CHECK(std::isnan(detmath::exp(-std::numeric_limits<double>::quiet_NaN())));
+  CHECK(ulps(detmath::exp(709.78), std::exp(709.78)) <= 1.0);
+  CHECK(ulps(detmath::exp(-707.9), std::exp(-707.9)) <= 1.0);
+}
+
+TEST_CASE("cost() and its vector kernel agree and the cap is exact", "[bench][cost]") {
+  const CostDistribution d(national_shape(), 12000);
+  const LognormalCost k = d.kernel();
+  std::mt19937_64 g(7);
+  std::normal_distribution<double> z;
+  for (int i = 0; i < 10000; ++i) {
+    const double zs = z(g), zz = 3 * z(g), lm = 0.05 * z(g);
+    REQUIRE(same_bits(d.cost(zs, zz, lm), k(zs, zz, lm)));
+  }
+  CHECK(d.cost(1.0, 9.0) == d.truncation_point());
+  CHECK(d.cost(d.z_zero() - 1e-12, 9.0) == 0.0);
+  CHECK(d.cost(d.z_zero(), 0.0) > 0.0);  // z_state == z_zero is not the zero state
+}
+
+TEST_CASE("Tiled sums equal the one-block definitions bit for bit at every instruction set", "[bench][sampler]") {
+  const CostDistribution d(national_shape(), national_mean(EnrollmentType::AgedNonDual));
+  const CostDistribution esrd(national_shape(), national_mean(EnrollmentType::ESRD));
+  const auto levels = supported_levels();
+  INFO("this CPU: " << levels.size() << " instruction sets; default " << to_string(simd_level()));
+  for (const CostDistribution* cost : {&d, &esrd}) {
+    for (long n : {0L, 1L, 2L, 3L, 127L, 128L, 129L, 255L, 256L, 257L, 1001L, 4096L}) {
+      const PhiloxStream s(20240101, static_cast<std::uint64_t>(n), Purpose::Beneficiary, 3);
+      std::array<double, 4> want{};
+      sample_history_reference(*cost, s, n, 0.52, want);
+      const double want_py = sample_py_only_reference(*cost, s, n);
+      for (SimdLevel l : levels) {
+        std::array<double, 4> got{};
+        sum_history(cost->kernel(), s, n, 0.52, got, l);
+        INFO("n = " << n << ", " << to_string(l));
+        for (int y = 0; y < 4; ++y) REQUIRE(same_bits(got[static_cast<std::size_t>(y)], want[static_cast<std::size_t>(y)]));
+        REQUIRE(same_bits(sum_py_only(cost->kernel(), s, n, l), want_py));
+      }
+      // The templates the engine calls dispatch to the same kernels.
+      std::array<double, 4> via{};
+      sample_history(*cost, s, n, 0.52, via);
+      CHECK(std::memcmp(via.data(), want.data(), sizeof via) == 0);
+      CHECK(same_bits(sample_py_only(*cost, s, n), want_py));
+    }
+  }
+}
+
+TEST_CASE("The generic path (empirical costs, gamma family) equals its definition", "[bench][sampler]") {
+  const EmpiricalCost observed({0, 0, 100, 250, 900, 1200, 5000, 40000, 120000}, 0.99);
+  CostShape gamma_shape = national_shape();
+  gamma_shape.family = CostFamily::Gamma;
+  const CostDistribution gamma(gamma_shape, 12000);
+  const PhiloxStream s(5, 6, Purpose::Beneficiary, 1);
+  for (long n : {1L, 130L, 301L}) {
+    std::array<double, 4> a{}, b{};
+    sample_history(observed, s, n, 0.4, a);
+    sample_history_reference(observed, s, n, 0.4, b);
+    CHECK(std::memcmp(a.data(), b.data(), sizeof a) == 0);
+    CHECK(same_bits(sample_py_only(observed, s, n), sample_py_only_reference(observed, s, n)));
+    CHECK(same_bits(sample_py_only(gamma, s, n), sample_py_only_reference(gamma, s, n)));
+  }
+}
+
+TEST_CASE("The arithmetic-limit kernel runs at every instruction set", "[bench][sampler]") {
+  for (SimdLevel l : supported_levels()) {
+    const double x = transform_limit(1, 2, 1000, l);
+    INFO(to_string(l));
+    CHECK(std::isfinite(x));
+    CHECK(x > 0);
+  }
+}
+
+TEST_CASE("acosim bench reports bit-identical tables for 1 and 2 threads and --print-model is JSON", "[bench][cli]") {
+  int status = 0;
+  const std::string out = run_command(std::string(ACOSIM_BINARY) +
+                                          " bench --runs 24 --beneficiaries 700 --repeat 1 --threads 1,2 --json 2>&1",
+                                      status);
+  INFO(out);
+  REQUIRE(status == 0);
+  const auto j = nlohmann::json::parse(out);
+  CHECK(j["identical"] == true);
+  CHECK(j["threads"].size() == 2);
+  CHECK(j["threads"][0]["ns_per_beneficiary_year_per_core"].get<double>() > 0);
+  CHECK(j["beneficiary_years"].get<double>() == 24.0 * 700 * 4);
+  CHECK(j["bytes_per_run"].get<long>() == 145);
+
+  const std::string model = run_command(std::string(ACOSIM_BINARY) + " bench --print-model --mode fixed 2>&1", status);
+  INFO(model);
+  REQUIRE(status == 0);
+  const auto m = nlohmann::json::parse(model);
+  CHECK(m["mode"] == "fixed");
+  CHECK(m["beneficiaries"] == 20000);
+  CHECK(m["tracks"] == 6);
+  REQUIRE(m["types"].size() == 4);
+  long total = 0;
+  for (const auto& t : m["types"]) {
+    total += t["beneficiaries"].get<long>();
+    CHECK(t["mu_high"].get<double>() > t["mu_low"].get<double>());
+    CHECK(t["cap"].get<double>() > 0);
+  }
+  CHECK(total == 20000);
+
+  run_command(std::string(ACOSIM_BINARY) + " bench --threads 0 2>&1", status);
+  CHECK(status != 0);
+}

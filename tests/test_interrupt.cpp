@@ -1,0 +1,383 @@
+// Interruption and resource limits of `acosim run`, driving the real binary:
+// - SIGINT / SIGTERM during the sampling pass leave a valid results file marked incomplete, with
+//   /runs/done flags for the completed runs and no temporary file; `acosim run --resume FILE`
+//   completes it, and its per-run data is bit-identical to an uninterrupted run with the same seed
+//   (also when the resume itself is interrupted and resumed again).
+// - A run that would not fit in memory is refused before any sampling; an output path in a missing
+//   folder is refused at once.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "sim/atomic_file.hpp"
+#include "sim/hdf5_io.hpp"
+#include "sim/runner.hpp"
+#include "sim/scenario.hpp"
+
+namespace fs = std::filesystem;
+using namespace acosim;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& tag) {
+    path = fs::temp_directory_path() / fmt::format("acosim_interrupt_{}_{}", ::getpid(), tag);
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<std::string> leftovers(const fs::path& dir) {
+  std::vector<std::string> tmp;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().filename().string().find(".tmp-") != std::string::npos) tmp.push_back(e.path().string());
+  }
+  return tmp;
+}
+
+// Child::wait() returns the exit code, or kKilledBy + the signal that ended the process.
+constexpr int kKilledBy = 1000;
+
+// A child process running acosim with stdout and stderr redirected to files.
+struct Child {
+  pid_t pid = -1;
+  fs::path out, err;
+
+  Child(const std::vector<std::string>& args, const fs::path& capture_dir, const std::string& tag) {
+    out = capture_dir / (tag + ".out");
+    err = capture_dir / (tag + ".err");
+    pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      std::FILE* o = std::freopen(out.c_str(), "w", stdout);
+      std::FILE* e = std::freopen(err.c_str(), "w", stderr);
+      if (o == nullptr || e == nullptr) ::_exit(126);
+      // Until execv, this is a copy of the test process with Catch2's handlers: reset them, so that
+      // a caught SIGINT / SIGTERM (SigCgt) means acosim itself installed the handler.
+      ::signal(SIGINT, SIG_DFL);
+      ::signal(SIGTERM, SIG_DFL);
+      ::setenv("OMP_NUM_THREADS", "2", 1);
+      std::vector<char*> argv;
+      argv.push_back(const_cast<char*>(ACOSIM_BINARY));
+      for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      ::execv(ACOSIM_BINARY, argv.data());
+      ::_exit(127);
+    }
+  }
+
+  // True once the process has installed its handler for `sig` (SigCgt in /proc/PID/status):
+  // from then on the signal interrupts the run instead of killing the process.
+  bool catches(int sig) const {
+    // Before execv the child is a copy of this process, with its handlers: look only after it.
+    std::error_code ec;
+    if (!fs::equivalent(fs::read_symlink(fmt::format("/proc/{}/exe", pid), ec), ACOSIM_BINARY, ec)) return false;
+    std::ifstream status(fmt::format("/proc/{}/status", pid));
+    for (std::string line; std::getline(status, line);) {
+      if (line.rfind("SigCgt:", 0) == 0) {
+        const unsigned long long mask = std::stoull(line.substr(7), nullptr, 16);
+        return (mask >> (sig - 1)) & 1ULL;
+      }
+    }
+    return false;
+  }
+
+  bool running() const {
+    int status = 0;
+    return ::waitpid(pid, &status, WNOHANG) == 0;
+  }
+
+  int wait() {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+      if (errno != EINTR) return -1;
+    }
+    pid = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : kKilledBy + WTERMSIG(status);
+  }
+
+  ~Child() {
+    if (pid > 0) {
+      ::kill(pid, SIGKILL);
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+    }
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+};
+
+int run_to_end(const std::vector<std::string>& args, const fs::path& capture, const std::string& tag) {
+  Child c(args, capture, tag);
+  const int code = c.wait();
+  INFO(tag << " stderr: " << slurp(c.err));
+  CHECK(code == 0);
+  return code;
+}
+
+// Starts `args`, waits until the run catches `sig` (its handler is set just before sampling
+// starts), lets it sample for `delay`, then sends `sig`. Returns the exit code.
+int interrupt(const std::vector<std::string>& args, int sig, std::chrono::milliseconds delay, const fs::path& capture,
+              const std::string& tag) {
+  Child c(args, capture, tag);
+  const auto deadline = Clock::now() + std::chrono::seconds(120);
+  while (!c.catches(sig) && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(c.catches(sig));
+  std::this_thread::sleep_for(delay);
+  ::kill(c.pid, sig);
+  const int code = c.wait();
+  INFO(tag << " stderr: " << slurp(c.err));
+  return code;
+}
+
+template <class M>
+bool same_bits(const M& a, const M& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() &&
+         std::memcmp(a.data(), b.data(), sizeof(typename M::Scalar) * static_cast<std::size_t>(a.size())) == 0;
+}
+
+// Every /runs dataset of `a` equals that of `b` bit for bit.
+void check_same_runs(const SimulationResults& a, const SimulationResults& b) {
+  const RunTable &x = a.table, &y = b.table;
+  CHECK(x.tracks == y.tracks);
+  CHECK(same_bits(x.payment, y.payment));
+  CHECK(same_bits(x.outcome, y.outcome));
+  CHECK(same_bits(x.benchmark, y.benchmark));
+  CHECK(same_bits(x.expenditure, y.expenditure));
+  CHECK(same_bits(x.true_effect, y.true_effect));
+  CHECK(same_bits(x.benchmark_factor, y.benchmark_factor));
+  CHECK(same_bits(x.quality, y.quality));
+  CHECK(same_bits(x.met_qps, y.met_qps));
+  CHECK(same_bits(x.met_alt_qps, y.met_alt_qps));
+  CHECK(same_bits(x.done, y.done));
+  REQUIRE(a.tracks.size() == b.tracks.size());
+  for (std::size_t k = 0; k < a.tracks.size(); ++k) {
+    CHECK(std::memcmp(&a.tracks[k].dollars, &b.tracks[k].dollars, sizeof(Stats)) == 0);
+  }
+}
+
+std::string scenario_text(long runs) {
+  return fmt::format(
+      "name: interrupt\n"
+      "aco: {{beneficiaries: 20000, participant_revenue: 6.0e7}}\n"
+      "tracks: [BASIC_A, {{track: BASIC_E, msr: 1%}}, {{track: ENHANCED, msr: 2%}}]\n"
+      "runs: {}\n"
+      "seed: 424242\n",
+      runs);
+}
+
+}  // namespace
+
+TEST_CASE("SIGINT and SIGTERM leave a valid incomplete file that --resume completes bit-identically",
+          "[interrupt][slow]") {
+  TempDir dir("signals");
+  const fs::path scenario = dir.path / "s.yaml";
+  const fs::path capture = dir.path / "capture";
+  fs::create_directories(capture);
+  const fs::path out_dir = dir.path / "out";
+  fs::create_directories(out_dir);
+
+  // Size the run so that the uninterrupted run takes about 2 s on this machine and build: a signal
+  // 100 ms into sampling then lands early in the sampling pass.
+  long runs = 500;
+  std::ofstream(scenario) << scenario_text(runs);
+  const auto t0 = Clock::now();
+  run_to_end({"run", scenario.string(), "-o", (out_dir / "probe.h5").string(), "-q"}, capture, "probe");
+  const double probe_secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  fs::remove(out_dir / "probe.h5");
+  if (probe_secs < 2.0) runs = std::min(100000L, static_cast<long>(static_cast<double>(runs) * 2.0 / std::max(probe_secs, 0.05)));
+  std::ofstream(scenario) << scenario_text(runs);
+
+  // Reference: the same scenario and seed, uninterrupted.
+  const fs::path full = out_dir / "full.h5";
+  run_to_end({"run", scenario.string(), "-o", full.string(), "-q"}, capture, "full");
+  const SimulationResults reference = read_results(full);
+  REQUIRE(reference.meta.complete);
+  REQUIRE(reference.meta.runs == runs);
+
+  for (const int sig : {SIGINT, SIGTERM}) {
+    DYNAMIC_SECTION((sig == SIGINT ? "SIGINT" : "SIGTERM")) {
+      const std::string name = sig == SIGINT ? "int" : "term";
+      const fs::path file = out_dir / (name + ".h5");
+      const int code = interrupt({"run", scenario.string(), "-o", file.string(), "-q"}, sig,
+                                 std::chrono::milliseconds(100), capture, name);
+      INFO("stderr: " << slurp(capture / (name + ".err")));
+      REQUIRE(code == 130);  // interrupted: the file holds the completed runs
+      CHECK_THAT(slurp(capture / (name + ".err")), Catch::Contains("marked incomplete") &&
+                                                       Catch::Contains("acosim run --resume " + file.string()));
+      CHECK(leftovers(out_dir).empty());
+
+      const SimulationResults part = read_results(file);  // valid HDF5 with every dataset
+      CHECK_FALSE(part.meta.complete);
+      CHECK(part.meta.runs == runs);
+      CHECK(part.meta.completed_runs > 0);
+      CHECK(part.meta.completed_runs < runs);
+      CHECK(part.table.completed() == part.meta.completed_runs);
+      // The completed runs already hold the uninterrupted run's numbers.
+      for (long r = 0; r < runs; ++r) {
+        if (!part.table.done(r)) continue;
+        CHECK(part.table.benchmark(r) == reference.table.benchmark(r));
+        CHECK(part.table.payment.row(r) == reference.table.payment.row(r));
+      }
+
+      if (sig == SIGTERM) {
+        // Interrupt the resume too: the file stays valid and keeps at least what it had.
+        const int again = interrupt({"run", "--resume", file.string(), "-q"}, SIGTERM, std::chrono::milliseconds(100),
+                                    capture, name + "-resume1");
+        // 130: interrupted while sampling; 0: it had finished; killed by SIGTERM: it arrived while the
+        // file was being written, and was deferred until the write completed (AtomicFile).
+        CHECK((again == 130 || again == 0 || again == kKilledBy + SIGTERM));
+        CHECK(leftovers(out_dir).empty());
+        const SimulationResults more = read_results(file);
+        CHECK(more.meta.completed_runs >= part.meta.completed_runs);
+        for (long r = 0; r < runs; ++r) {
+          if (part.table.done(r)) CHECK(more.table.done(r) == 1);
+        }
+      }
+
+      run_to_end({"run", "--resume", file.string(), "-q"}, capture, name + "-resume");
+      CHECK(leftovers(out_dir).empty());
+      const SimulationResults resumed = read_results(file);
+      CHECK(resumed.meta.complete);
+      CHECK(resumed.meta.completed_runs == runs);
+      check_same_runs(resumed, reference);
+
+      // Resuming a complete file changes nothing.
+      const std::string before = slurp(file);
+      run_to_end({"run", "--resume", file.string(), "-q"}, capture, name + "-noop");
+      CHECK(slurp(file) == before);
+    }
+  }
+}
+
+TEST_CASE("A run that would not fit in memory is refused before any sampling", "[interrupt][limits]") {
+  TempDir dir("memory");
+  // Enough custom tracks that 100,000,000 runs need more than twice the available memory.
+  const double available = static_cast<double>(::sysconf(_SC_AVPHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  REQUIRE(available > 0);
+  std::string text;
+  for (int tracks = 2;; tracks *= 2) {
+    text = "aco: {beneficiaries: 100000}\nruns: 100000000\ntracks:\n";
+    for (int k = 0; k < tracks; ++k) text += fmt::format("  - {{custom: {{name: T{}, sharing_rate: 0.5}}}}\n", k);
+    const Scenario s = parse_scenario(text, "huge.yaml");
+    if (static_cast<double>(estimated_bytes(s)) > 2 * available) break;
+    REQUIRE(tracks < 100000);
+  }
+  const fs::path scenario = dir.path / "huge.yaml";
+  std::ofstream(scenario) << text;
+  const fs::path out = dir.path / "huge.h5";
+
+#if defined(__SANITIZE_ADDRESS__)
+  const std::string limit;  // AddressSanitizer reserves terabytes of address space
+#else
+  const std::string limit = "ulimit -v 8000000; ";  // should the check fail: bad_alloc, not swapping
+#endif
+  const auto start = Clock::now();
+  const std::string cmd = fmt::format("{}OMP_NUM_THREADS=2 timeout 120 '{}' run '{}' -o '{}' -q > '{}' 2>&1", limit,
+                                      ACOSIM_BINARY, scenario.string(), out.string(), (dir.path / "err.txt").string());
+  const int status = std::system(cmd.c_str());
+  const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  const std::string err = slurp(dir.path / "err.txt");
+  INFO(err);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK_THAT(err, Catch::Contains("acosim: error: 100000000 runs x") && Catch::Contains("GB of memory is available") &&
+                      Catch::Contains("reduce runs (--runs)"));
+  CHECK(secs < 20);  // refused up front: parsing only, no sampling
+  CHECK_FALSE(fs::exists(out));
+  CHECK(leftovers(dir.path).empty());
+}
+
+TEST_CASE("An output path in a missing folder is refused at once", "[interrupt][limits]") {
+  TempDir dir("nodir");
+  const fs::path scenario = dir.path / "s.yaml";
+  std::ofstream(scenario) << scenario_text(1000);
+  for (const std::string flag : {"-o", "--report"}) {
+    DYNAMIC_SECTION(flag) {
+      const fs::path target = dir.path / "missing" / (flag == "-o" ? "r.h5" : "r.md");
+      const fs::path ok = dir.path / "ok.h5";
+      const std::string outputs = flag == "-o" ? fmt::format("-o '{}'", target.string())
+                                               : fmt::format("-o '{}' --report '{}'", ok.string(), target.string());
+      const auto start = Clock::now();
+      // 10 million runs: hours of work if the check came after sampling.
+      const std::string cmd = fmt::format("OMP_NUM_THREADS=2 timeout 120 '{}' run '{}' --runs 10000000 {} -q > '{}' 2>&1",
+                                          ACOSIM_BINARY, scenario.string(), outputs, (dir.path / "err.txt").string());
+      const int status = std::system(cmd.c_str());
+      const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+      const std::string err = slurp(dir.path / "err.txt");
+      INFO(err);
+      REQUIRE(WIFEXITED(status));
+      CHECK(WEXITSTATUS(status) == 2);
+      CHECK_THAT(err, Catch::Contains("output directory " + (dir.path / "missing").string() + " does not exist"));
+      CHECK(secs < 20);
+      CHECK_FALSE(fs::exists(dir.path / "missing"));
+      CHECK_FALSE(fs::exists(ok));
+      CHECK_FALSE(fs::exists(dir.path / "results"));
+    }
+  }
+}
+
+TEST_CASE("A signal while a file is being written is deferred until it is complete or removed", "[interrupt]") {
+  TempDir dir("atomic");
+  for (const bool commit : {true, false}) {
+    DYNAMIC_SECTION((commit ? "committed" : "abandoned")) {
+      const fs::path target = dir.path / (commit ? "done.txt" : "dropped.txt");
+      const pid_t pid = ::fork();
+      REQUIRE(pid >= 0);
+      if (pid == 0) {
+        ::signal(SIGTERM, SIG_DFL);  // as in acosim (Catch2 installs its own handlers)
+        try {
+          AtomicFile f(target);
+          std::ofstream(f.temp_path()) << "complete content\n";
+          ::raise(SIGTERM);  // deferred: the process carries on
+          std::ofstream(f.temp_path(), std::ios::app) << "written after the signal\n";
+          if (commit) f.commit();
+        } catch (...) {
+          ::_exit(3);
+        }
+        ::_exit(0);  // not reached: the deferred SIGTERM is re-raised when f is destroyed
+      }
+      int status = 0;
+      REQUIRE(::waitpid(pid, &status, 0) == pid);
+      CHECK(WIFSIGNALED(status));
+      CHECK((WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM));
+      CHECK(leftovers(dir.path).empty());
+      if (commit) {
+        CHECK(slurp(target) == "complete content\nwritten after the signal\n");
+      } else {
+        CHECK_FALSE(fs::exists(target));
+      }
+    }
+  }
+}
