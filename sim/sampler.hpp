@@ -43,8 +43,9 @@ double transform_limit(std::uint64_t seed, std::uint64_t run, long n, SimdLevel 
 
 namespace sampler_detail {
 
-// The portable Philox of a tile (PhiloxStream::words_batch); sim/sampler.cpp has AVX2 and AVX-512
-// versions with intrinsics (the same words). May write up to `count` rounded up to 16 words.
+// The portable Philox of a tile (PhiloxStream::words_batch). sim/sampler.cpp has AVX2 and AVX-512
+// versions with intrinsics (the same words) that write `count` rounded up to 8 or 16 entries: the
+// tile's word arrays have room for that (kSamplerTile is a multiple of 16).
 struct PortableWords {
   void operator()(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, std::uint32_t* w0,
                   std::uint32_t* w1, std::uint32_t* w2, std::uint32_t* w3) const {
