@@ -20,6 +20,7 @@
 #include "sim/error.hpp"
 #include "sim/hdf5_io.hpp"
 #include "sim/rng.hpp"
+#include "sim/sampler.hpp"
 #include "sim/statistics.hpp"
 #include "sim/yaml_reader.hpp"
 
@@ -422,64 +423,6 @@ void with_cost(const Model& model, int e, F&& f) {
   f(model.cost(e));
 }
 
-// Year 1, historical benchmark: exactly sample_run's history (runner.cpp sample_history): blocks 2i
-// and 2i+1 hold beneficiary i's BY1 latents and the BY2, BY3, PY innovations. Keeps the PY latents.
-template <class Cost>
-void first_year_history(const Cost& cost, const PhiloxStream& stream, long n, double rho, std::array<double, 4>& sums,
-                        double* zs_out, double* zz_out, double* costs) {
-  const double innovation = std::sqrt(1.0 - rho * rho);
-  for (long i = 0; i < n; ++i) {
-    const auto a = normals4(stream, static_cast<std::uint32_t>(2 * i));
-    const auto b = normals4(stream, static_cast<std::uint32_t>(2 * i + 1));
-    double zs = a[0], zz = a[1];
-    sums[0] += cost.cost(zs, zz);
-    zs = rho * zs + innovation * a[2];
-    zz = rho * zz + innovation * a[3];
-    sums[1] += cost.cost(zs, zz);
-    zs = rho * zs + innovation * b[0];
-    zz = rho * zz + innovation * b[1];
-    sums[2] += cost.cost(zs, zz);
-    zs = rho * zs + innovation * b[2];
-    zz = rho * zz + innovation * b[3];
-    const double c = cost.cost(zs, zz);
-    sums[3] += c;
-    zs_out[i] = zs;
-    zz_out[i] = zz;
-    if (costs) costs[i] = c;
-  }
-}
-
-// Year 1, fixed benchmark: exactly sample_run's PY-only draw (two beneficiaries per block).
-template <class Cost>
-double first_year_fixed(const Cost& cost, const PhiloxStream& stream, long n, double* zs_out, double* zz_out,
-                        double* costs) {
-  double sum = 0;
-  const long blocks = n / 2;
-  for (long b = 0; b < blocks; ++b) {
-    const auto z = normals4(stream, static_cast<std::uint32_t>(b));
-    const double c0 = cost.cost(z[0], z[1]);
-    sum += c0;
-    const double c1 = cost.cost(z[2], z[3]);
-    sum += c1;
-    zs_out[2 * b] = z[0];
-    zz_out[2 * b] = z[1];
-    zs_out[2 * b + 1] = z[2];
-    zz_out[2 * b + 1] = z[3];
-    if (costs) {
-      costs[2 * b] = c0;
-      costs[2 * b + 1] = c1;
-    }
-  }
-  if (n % 2 == 1) {
-    const auto z = normals4(stream, static_cast<std::uint32_t>(blocks));
-    const double c = cost.cost(z[0], z[1]);
-    sum += c;
-    zs_out[n - 1] = z[0];
-    zz_out[n - 1] = z[1];
-    if (costs) costs[n - 1] = c;
-  }
-  return sum;
-}
 
 // Year y >= 1: each slot's beneficiary leaves with probability `turnover` and is replaced by a new
 // one with fresh latents; a stayer's latents continue the AR(1).
@@ -539,8 +482,7 @@ AgreementSample sample_agreement(const AgreementModel& model, std::uint64_t seed
   }
 
   // ---- Year 1: exactly sample_run (runner.cpp): run-level normals, alternative QPS, beneficiaries.
-  const auto z = normals4(PhiloxStream(seed, run, Purpose::RunLevel), 0);
-  const Eigen::Vector3d x = base_model.cholesky() * Eigen::Vector3d(z[0], z[1], z[2]);
+  const Eigen::Vector3d x = run_level_normals(base_model, seed, run);
   const double effect_deviation = s.true_effect.sd * x(0);
   const double u1 = std::max(0.01, s.update_factor.mean + s.update_factor.sd * x(1));
   double quality_latent = x(2);
@@ -549,8 +491,7 @@ AgreementSample sample_agreement(const AgreementModel& model, std::uint64_t seed
     y0.true_effect = std::max(-0.9, sp.true_effect_mean[0] + s.true_effect.sd * x(0));
     y0.quality = std::clamp(s.quality.mean + s.quality.sd * x(2), 0.0, 100.0);
     y0.met_qps = !sp.qps_threshold[0] || y0.quality >= *sp.qps_threshold[0];
-    const double u_alt = to_uniform(PhiloxStream(seed, run, Purpose::QualityAlt).words(0)[0]);
-    y0.met_alt_qps = !y0.met_qps && u_alt < s.alt_qps_probability;
+    y0.met_alt_qps = !y0.met_qps && alternative_qps_uniform(seed, run) < s.alt_qps_probability;
     y0.update_factor = u1;
 
     const double multiplier = 1.0 + y0.true_effect;
@@ -561,18 +502,26 @@ AgreementSample sample_agreement(const AgreementModel& model, std::uint64_t seed
       if (n == 0) continue;
       const PhiloxStream stream(seed, run, Purpose::Beneficiary, static_cast<std::uint32_t>(e));
       double* costs = observer ? ws.costs.data() : nullptr;
+      // Year 1 draws exactly what sample_run draws; keep the PY latents for the later years.
+      double* zs_out = ws.z_state[k].data();
+      double* zz_out = ws.z_size[k].data();
+      auto keep_py_latents = [&](long i, double zs, double zz, double c) {
+        zs_out[i] = zs;
+        zz_out[i] = zz;
+        if (costs) costs[i] = c;
+      };
       double type_expenditure = 0, type_base = 0;
       if (s.benchmark_mode == BenchmarkMode::Historical) {
         std::array<double, 4> sums{};
         with_cost(base_model, e, [&](const auto& cost) {
-          first_year_history(cost, stream, n, s.persistence, sums, ws.z_state[k].data(), ws.z_size[k].data(), costs);
+          sample_history_reference(cost, stream, n, s.persistence, sums, keep_py_latents);
         });
         type_expenditure = multiplier * sums[3];
         type_base = s.base_year_weights[0] * sums[0] + s.base_year_weights[1] * sums[1] + s.base_year_weights[2] * sums[2];
       } else {
         double sum = 0;
         with_cost(base_model, e, [&](const auto& cost) {
-          sum = first_year_fixed(cost, stream, n, ws.z_state[k].data(), ws.z_size[k].data(), costs);
+          sum = sample_py_only_reference(cost, stream, n, keep_py_latents);
         });
         type_expenditure = multiplier * sum;
         const double per_capita = s.benchmark_per_capita.value_or(s.expected_spending_per_capita());

@@ -1,13 +1,11 @@
 // `acosim agreement`: simulate whole agreement periods (sim/agreement.hpp), write the HDF5 results
 // (the standard layout plus /agreement) and print the report with its agreement section.
 #include <csignal>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <map>
 
 #include <CLI/CLI.hpp>
-#include <H5public.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -15,6 +13,7 @@
 #include "sim/atomic_file.hpp"
 #include "sim/commands.hpp"
 #include "sim/error.hpp"
+#include "sim/provenance.hpp"
 #include "sim/report.hpp"
 #include "sim/version.hpp"
 
@@ -36,13 +35,6 @@ struct AgreementArgs {
 
 std::atomic<bool> g_stop{false};
 extern "C" void on_agreement_signal(int) { g_stop.store(true); }
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
 
 std::string full_report(const AgreementResults& ar, const std::string& ext) {
   if (ext == ".csv") return report_csv(ar.results) + agreement_report(ar, "csv");
@@ -68,10 +60,7 @@ std::string full_report(const AgreementResults& ar, const std::string& ext) {
 }
 
 int run_agreement(const AgreementArgs& a) {
-  std::vector<Override> overrides;
-  for (const auto& s : a.sets) overrides.push_back(parse_override(s));
-  if (a.runs > 0) overrides.push_back({"runs", std::to_string(a.runs)});
-  if (a.seed >= 0) overrides.push_back({"seed", std::to_string(a.seed)});
+  const std::vector<Override> overrides = scenario_overrides(a.sets, a.runs, a.seed);
   const Scenario scenario = load_scenario(a.scenario, overrides);
   const AgreementModel model(scenario);  // validates the agreement section before any sampling
 
@@ -96,15 +85,7 @@ int run_agreement(const AgreementArgs& a) {
   }
 
   ResultMetadata& m = ar.results.meta;
-  m.program_version = kVersion;
-  m.git_commit = kGitCommit;
-  unsigned maj = 0, min = 0, rel = 0;
-  H5get_libversion(&maj, &min, &rel);
-  m.library_versions = {{"hdf5", fmt::format("{}.{}.{}", maj, min, rel)},
-                        {"fmt", fmt::format("{}", FMT_VERSION)},
-                        {"random123", "Philox4x32-10 (Random123 1.14)"},
-                        {"compiler", fmt::format("g++ {}.{}.{}", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__)}};
-  m.created_utc = utc_now();
+  stamp_provenance(m);
   write_agreement_results(output, ar);
 
   if (!a.quiet) std::cout << report_text(ar.results) << agreement_report(ar, "text");

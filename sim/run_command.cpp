@@ -2,15 +2,12 @@
 #include <unistd.h>
 
 #include <csignal>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <optional>
 
 #include <CLI/CLI.hpp>
-#include <H5public.h>
-#include <boost/version.hpp>
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -18,6 +15,7 @@
 #include "sim/commands.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5_io.hpp"
+#include "sim/provenance.hpp"
 #include "sim/mpi.hpp"
 #include "sim/report.hpp"
 #include "sim/rng.hpp"
@@ -53,24 +51,6 @@ fs::path default_scenario() {
   return fs::path(ACOSIM_SOURCE_DIR) / ACOSIM_DEFAULT_SCENARIO;
 }
 
-std::map<std::string, std::string> library_versions() {
-  unsigned maj = 0, min = 0, rel = 0;
-  H5get_libversion(&maj, &min, &rel);
-  return {{"hdf5", fmt::format("{}.{}.{}", maj, min, rel)},
-          {"eigen", fmt::format("{}.{}.{}", EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION)},
-          {"boost", fmt::format("{}.{}.{}", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100)},
-          {"fmt", fmt::format("{}", FMT_VERSION)},
-          {"random123", "Philox4x32-10 (Random123 1.14)"},
-          {"compiler", fmt::format("g++ {}.{}.{}", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__)}};
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
 // Prints what run K sampled and how each track settled it.
 int replay(const SimulationModel& model, long k) {
   const Scenario& s = model.scenario();
@@ -103,10 +83,7 @@ std::atomic<bool> g_stop{false};
 extern "C" void on_signal(int) { g_stop.store(true); }
 
 int run(const RunArgs& a) {
-  std::vector<Override> overrides;
-  for (const auto& s : a.sets) overrides.push_back(parse_override(s));
-  if (a.runs > 0) overrides.push_back({"runs", std::to_string(a.runs)});
-  if (a.seed >= 0) overrides.push_back({"seed", std::to_string(a.seed)});
+  const std::vector<Override> overrides = scenario_overrides(a.sets, a.runs, a.seed);
 
   // --resume: the scenario, seed and completed runs come from the file itself.
   std::optional<SimulationResults> previous;
@@ -163,10 +140,7 @@ int run(const RunArgs& a) {
   if (!mpi::is_root()) return results.meta.complete ? 0 : 130;
 
   ResultMetadata& m = results.meta;
-  m.program_version = kVersion;
-  m.git_commit = kGitCommit;
-  m.library_versions = library_versions();
-  m.created_utc = utc_now();
+  stamp_provenance(m);
   write_results(output, results);
 
   if (!a.quiet) std::cout << report_text(results);

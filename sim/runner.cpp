@@ -35,19 +35,26 @@ SimulationModel::SimulationModel(const Scenario& scenario) : scenario_(scenario)
   cholesky_ = Eigen::LLT<Eigen::Matrix3d>(scenario.correlation).matrixL();
 }
 
+Eigen::Vector3d run_level_normals(const SimulationModel& model, std::uint64_t seed, std::uint64_t run) {
+  const auto z = normals4(PhiloxStream(seed, run, Purpose::RunLevel), 0);
+  return model.cholesky() * Eigen::Vector3d(z[0], z[1], z[2]);
+}
+
+double alternative_qps_uniform(std::uint64_t seed, std::uint64_t run) {
+  return to_uniform(PhiloxStream(seed, run, Purpose::QualityAlt).words(0)[0]);
+}
+
 RunSample sample_run(const SimulationModel& model, std::uint64_t seed, std::uint64_t run) {
   const Scenario& s = model.scenario();
   RunSample r;
 
   // Run-level inputs: correlated normals -> true effect, benchmark factor, quality.
-  const auto z = normals4(PhiloxStream(seed, run, Purpose::RunLevel), 0);
-  const Eigen::Vector3d x = model.cholesky() * Eigen::Vector3d(z[0], z[1], z[2]);
+  const Eigen::Vector3d x = run_level_normals(model, seed, run);
   r.true_effect = std::max(-0.9, s.true_effect.mean + s.true_effect.sd * x(0));
   r.benchmark_factor = std::max(0.01, s.update_factor.mean + s.update_factor.sd * x(1));
   r.quality = std::clamp(s.quality.mean + s.quality.sd * x(2), 0.0, 100.0);
   r.met_qps = !s.qps_threshold || r.quality >= *s.qps_threshold;
-  const double u_alt = to_uniform(PhiloxStream(seed, run, Purpose::QualityAlt).words(0)[0]);
-  r.met_alt_qps = !r.met_qps && u_alt < s.alt_qps_probability;
+  r.met_alt_qps = !r.met_qps && alternative_qps_uniform(seed, run) < s.alt_qps_probability;
 
   // The true effect scales the ACO's PY spending as CMS measures it (after truncation), so a
   // -2% effect lowers E by exactly 2% of what it would otherwise have been.

@@ -49,6 +49,11 @@ struct RunSample {
   std::array<double, kEnrollmentTypes> benchmark_by_type{};     // before the update factor [USD]
 };
 
+// The run's correlated run-level normals (true effect, update factor, quality), purpose RunLevel,
+// and its alternative-QPS uniform, purpose QualityAlt: the draws every engine shares.
+Eigen::Vector3d run_level_normals(const SimulationModel& model, std::uint64_t seed, std::uint64_t run);
+double alternative_qps_uniform(std::uint64_t seed, std::uint64_t run);
+
 // Samples run `run` (pure: depends only on the model, seed and run index).
 RunSample sample_run(const SimulationModel& model, std::uint64_t seed, std::uint64_t run);
 

@@ -166,26 +166,38 @@ void sample_history(const Cost& cost, const PhiloxStream& stream, long n, double
   sampler_detail::history_tiles<false>(sampler_detail::CallCost<Cost>{cost}, stream, n, rho, sums);
 }
 
-// The definitions the tiled loops must reproduce bit for bit: one block at a time.
-template <class Cost>
-double sample_py_only_reference(const Cost& cost, const PhiloxStream& stream, long n) {
+// The definitions the tiled loops must reproduce bit for bit: one block at a time. `visit(i, z_state,
+// z_size, cost)` sees each beneficiary's PY latents and cost (sim/agreement.cpp carries the latents
+// into later years); the default visits nothing.
+struct NoVisit {
+  void operator()(long, double, double, double) const {}
+};
+
+template <class Cost, class Visit = NoVisit>
+double sample_py_only_reference(const Cost& cost, const PhiloxStream& stream, long n, Visit&& visit = {}) {
   double sum = 0;
   const long blocks = n / 2;
   for (long b = 0; b < blocks; ++b) {
     const auto z = normals4(stream, static_cast<std::uint32_t>(b));
-    sum += cost.cost(z[0], z[1]);
-    sum += cost.cost(z[2], z[3]);
+    const double c0 = cost.cost(z[0], z[1]);
+    sum += c0;
+    visit(2 * b, z[0], z[1], c0);
+    const double c1 = cost.cost(z[2], z[3]);
+    sum += c1;
+    visit(2 * b + 1, z[2], z[3], c1);
   }
   if (n % 2 == 1) {
     const auto z = normals4(stream, static_cast<std::uint32_t>(blocks));
-    sum += cost.cost(z[0], z[1]);
+    const double c = cost.cost(z[0], z[1]);
+    sum += c;
+    visit(n - 1, z[0], z[1], c);
   }
   return sum;
 }
 
-template <class Cost>
+template <class Cost, class Visit = NoVisit>
 void sample_history_reference(const Cost& cost, const PhiloxStream& stream, long n, double rho,
-                              std::array<double, 4>& sums) {
+                              std::array<double, 4>& sums, Visit&& visit = {}) {
   const double innovation = std::sqrt(1.0 - rho * rho);
   for (long i = 0; i < n; ++i) {
     const auto a = normals4(stream, static_cast<std::uint32_t>(2 * i));
@@ -200,7 +212,9 @@ void sample_history_reference(const Cost& cost, const PhiloxStream& stream, long
     sums[2] += cost.cost(zs, zz);
     zs = rho * zs + innovation * b[2];
     zz = rho * zz + innovation * b[3];
-    sums[3] += cost.cost(zs, zz);
+    const double c = cost.cost(zs, zz);
+    sums[3] += c;
+    visit(i, zs, zz, c);
   }
 }
 

@@ -4,7 +4,6 @@
 //   acosim tornado SCENARIO.yaml [--input KEY=LOW,HIGH ...] [--metric mean|p_losses|p5|...] [--track LABEL]
 //
 // Every key, value and grid point is validated before any sampling; a bad one exits 2.
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -17,6 +16,7 @@
 #include "sim/atomic_file.hpp"
 #include "sim/commands.hpp"
 #include "sim/error.hpp"
+#include "sim/provenance.hpp"
 #include "sim/mpi.hpp"
 #include "sim/risk.hpp"
 #include "sim/sweep.hpp"
@@ -48,18 +48,7 @@ void add_common(CLI::App* cmd, CommonArgs& a) {
 }
 
 Scenario load_base(const CommonArgs& a) {
-  std::vector<Override> overrides;
-  for (const auto& s : a.sets) overrides.push_back(parse_override(s));
-  if (a.runs > 0) overrides.push_back({"runs", std::to_string(a.runs)});
-  if (a.seed >= 0) overrides.push_back({"seed", std::to_string(a.seed)});
-  return load_scenario(a.scenario, overrides);
-}
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
+  return load_scenario(a.scenario, scenario_overrides(a.sets, a.runs, a.seed));
 }
 
 fs::path with_extension(fs::path p, const char* ext) { return p.replace_extension(ext); }
