@@ -13,6 +13,7 @@
 #include "sim/atomic_file.hpp"
 #include "sim/commands.hpp"
 #include "sim/error.hpp"
+#include "sim/mpi.hpp"
 #include "sim/provenance.hpp"
 #include "sim/report.hpp"
 #include "sim/version.hpp"
@@ -76,6 +77,9 @@ int run_agreement(const AgreementArgs& a) {
   std::signal(SIGINT, on_agreement_signal);
   std::signal(SIGTERM, on_agreement_signal);
   AgreementResults ar = simulate_agreement(model, options);
+  // Agreements are not split across MPI ranks: under mpirun every rank computes the same runs and
+  // only rank 0 writes and prints.
+  if (!mpi::is_root()) return 0;
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (!ar.results.meta.complete) {

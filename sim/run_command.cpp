@@ -18,6 +18,8 @@
 #include "sim/provenance.hpp"
 #include "sim/mpi.hpp"
 #include "sim/report.hpp"
+#include "sim/risk.hpp"
+#include "sim/yaml_reader.hpp"
 #include "sim/rng.hpp"
 #include "sim/runner.hpp"
 #include "sim/version.hpp"
@@ -42,6 +44,7 @@ struct RunArgs {
   std::string resume;
   long replay = -1;
   bool quiet = false;
+  RiskFlags risk;
 };
 
 // The scenario used when none is given: scenarios/default.yaml here, else the one shipped with
@@ -111,6 +114,12 @@ int run(const RunArgs& a) {
     throw InputError(fmt::format("{}: the seed attribute {} disagrees with its scenario's seed {}", a.resume,
                                  previous->meta.seed, scenario.seed));
   }
+  // The risk appetite (scenario section, then flags) is checked before any sampling.
+  std::optional<RiskAppetite> risk;
+  if (const auto it = scenario.sections.find("risk"); it != scenario.sections.end()) {
+    risk = parse_risk(it->second, Reader(scenario.path));
+  }
+  risk = merge_risk(risk, a.risk);
   const SimulationModel model(scenario);
   if (a.replay >= 0) return replay(model, a.replay);
 
@@ -143,10 +152,13 @@ int run(const RunArgs& a) {
   stamp_provenance(m);
   write_results(output, results);
 
-  if (!a.quiet) std::cout << report_text(results);
+  if (!a.quiet) std::cout << report_text(results, risk);
   if (!a.report.empty()) {
     const std::string ext = fs::path(a.report).extension().string();
-    const std::string text = ext == ".csv" ? report_csv(results) : ext == ".json" ? report_json(results) : report_markdown(results);
+    const std::string text = ext == ".csv"    ? report_csv(results, risk)
+                             : ext == ".json"  ? report_json(results, risk)
+                             : ext == ".html"  ? report_html(results, risk)
+                                               : report_markdown(results, risk);
     write_file_atomically(a.report, text);
   }
   const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
@@ -169,7 +181,7 @@ void add_run_command(CLI::App& app, CommandAction& action) {
   CLI::App* cmd = app.add_subcommand("run", "Simulate a scenario: sample, settle every track, write HDF5 and a report");
   cmd->add_option("scenario", args->scenario, "Scenario YAML (default: scenarios/default.yaml)");
   cmd->add_option("-o,--output", args->output, "HDF5 results file (default: results/<name>.h5)");
-  cmd->add_option("--report", args->report, "Also write the report to FILE (.md, .csv or .json)");
+  cmd->add_option("--report", args->report, "Also write the report to FILE (.md, .csv, .json or .html)");
   cmd->add_option("--runs", args->runs, "Number of runs (overrides the scenario)")->check(CLI::Range(1L, 100000000L));
   cmd->add_option("--seed", args->seed, "Random seed (overrides the scenario)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--threads", args->threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
@@ -177,6 +189,7 @@ void add_run_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--resume", args->resume, "Complete an interrupted results FILE (same numbers as an uninterrupted run)");
   cmd->add_option("--replay", args->replay, "Recompute run K alone and show its details")->check(CLI::NonNegativeNumber);
   cmd->add_flag("-q,--quiet", args->quiet, "No progress and no report on the terminal");
+  add_risk_flags(*cmd, args->risk);
   cmd->callback([args, &action] { action = [args] { return run(*args); }; });
 }
 
