@@ -1,5 +1,7 @@
 #include "sim/sweep.hpp"
 
+#include "sim/agreement.hpp"
+
 #include <omp.h>
 
 #include <algorithm>
@@ -63,9 +65,9 @@ const std::set<std::string> kSettleOnly = {"aco.participant_revenue", "aco.low_r
                                            "aco.euc_relief_fraction", "quality.threshold",
                                            "quality.alternative_probability"};
 
-// Keys a sweep must not touch: they are not model inputs.
-const std::set<std::string> kNotSweepable = {"name", "description", "threads", "sweep", "tornado", "risk",
-                                             "agreement"};
+// Keys a sweep must not touch: they are not model inputs. (agreement.* keys are inputs of an
+// agreement scenario, whose points each run the whole agreement.)
+const std::set<std::string> kNotSweepable = {"name", "description", "threads", "sweep", "tornado", "risk"};
 
 std::string trim(const std::string& s) {
   const auto a = s.find_first_not_of(" \t");
@@ -220,9 +222,7 @@ std::string did_you_mean(const KeyPath& key) {
 void check_key(const YAML::Node& root, const KeyPath& key) {
   if (kNotSweepable.count(key.parts.front().key) != 0) {
     const std::string& top = key.parts.front().key;
-    throw InputError(fmt::format("sweep key '{}': '{}' {} and cannot be varied", key.text, top,
-                                 top == "agreement" ? "is read by acosim agreement, not by a simulation of one year"
-                                                    : "is not a model input"));
+    throw InputError(fmt::format("sweep key '{}': '{}' is not a model input and cannot be varied", key.text, top));
   }
   // Sequence indices must exist: a sweep changes tracks, it does not add them.
   std::vector<YAML::Node> chain{root};
@@ -617,6 +617,27 @@ SweepResults run_sweep(const SweepPlan& plan, const RunOptions& options, bool ke
     const Scenario& first = plan.points[members.front()].scenario;
     if (progress) std::fprintf(stderr, "acosim sweep: sampling pass %d of %d\n", g + 1, plan.groups);
     const auto t0 = std::chrono::steady_clock::now();
+    if (first.sections.count("agreement")) {
+      // An agreement scenario: every point simulates its whole agreement (sim/agreement.cpp); the
+      // columns are the per-path total, PV, worst year and year-k payments.
+      for (std::size_t i : members) {
+        const PlannedPoint& pt = plan.points[i];
+        const auto t1 = std::chrono::steady_clock::now();
+        SweepPointResult& res = out.points[i];
+        res.set = pt.set;
+        res.index = pt.index;
+        res.group = g;
+        res.results = simulate_agreement(AgreementModel(pt.scenario), options).results;
+        if (risk) res.risk = assess_risk(res.results.table, *risk);
+        if (!keep_tables) {
+          RunTable empty;
+          empty.tracks = res.results.table.tracks;
+          res.results.table = std::move(empty);
+        }
+        out.stats.sampling_seconds += seconds_since(t1);
+      }
+      continue;
+    }
     const SimulationModel model(first);
     RunTable sampled = make_table(first);
     sample_runs(model, options, sampled, 0, first.runs);

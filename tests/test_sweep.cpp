@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "sim/agreement.hpp"
 #include "sim/error.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario.hpp"
@@ -385,4 +386,23 @@ TEST_CASE("acosim sweep and tornado: files parse, bad input exits 2 before sampl
   CHECK(j.at("tracks")[0].at("bars")[0].at("input") == "true_effect.mean");
   CHECK(cli(fmt::format("tornado '{}' -q --input true_effect.mean=-4%,2% --metric median", scen.string()), log) == 2);
   CHECK_THAT(slurp(log), Contains("median"));
+}
+
+TEST_CASE("a sweep over an agreement scenario equals plain agreement runs, bit for bit", "[sweep][agreement]") {
+  const Scenario base = load_scenario(ACOSIM_SOURCE_DIR "/scenarios/agreement-paths.yaml",
+                                      {{"runs", "24"}, {"aco.beneficiaries", "5000"}});
+  const SweepPlan plan = plan_grid(base, sweep_axes(base, {"agreement.turnover=0.1,0.2"}));
+  REQUIRE(plan.points.size() == 2);
+  const SweepResults res = run_sweep(plan, two_threads(), /*keep_tables=*/true);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const Scenario s = load_scenario(ACOSIM_SOURCE_DIR "/scenarios/agreement-paths.yaml",
+                                     {{"runs", "24"}, {"aco.beneficiaries", "5000"},
+                                      {"agreement.turnover", i == 0 ? "0.1" : "0.2"}});
+    const AgreementResults plain = simulate_agreement(AgreementModel(s), two_threads());
+    INFO("point " << i);
+    REQUIRE(res.points[i].results.table.tracks == plain.results.table.tracks);
+    CHECK(res.points[i].results.table.payment == plain.results.table.payment);
+  }
+  // Turnover changes later years, so the two points differ.
+  CHECK(res.points[0].results.table.payment != res.points[1].results.table.payment);
 }
