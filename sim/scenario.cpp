@@ -83,6 +83,9 @@ void apply_override(YAML::Node root, const Override& o, const std::string& origi
   YAML::Node value;
   try {
     value = YAML::Load(o.value);
+    // A scalar made without a file position, so an error about it says "(from --set)" rather
+    // than pointing at line 1 of the scenario file.
+    if (value.IsScalar()) value = YAML::Node(value.Scalar());
   } catch (const YAML::Exception& e) {
     throw InputError(fmt::format("--set {}={}: the value is not valid YAML: {}", printable(o.key),
                                  printable(o.value), e.msg));
