@@ -120,6 +120,25 @@ std::size_t estimated_bytes(const Scenario& s) {
   return runs * (per_run + exchange + statistics) + (1u << 20);
 }
 
+void describe_run(ResultMetadata& m, const Scenario& s, int threads, double seconds, const RunTable& t,
+                  long done_before) {
+  m.scenario_name = s.name;
+  m.scenario_path = s.path;
+  m.scenario_text = s.text;
+  m.seed = s.seed;
+  m.runs = s.runs;
+  m.threads = threads;
+  m.rng_layout = kRngLayout;
+  m.wall_seconds = seconds;
+  m.completed_runs = t.completed();
+  m.complete = m.completed_runs == s.runs;
+  const double years = s.benchmark_mode == BenchmarkMode::Historical ? 4.0 : 1.0;
+  m.beneficiary_years = static_cast<double>(m.completed_runs - done_before) *
+                        static_cast<double>(s.total_beneficiaries()) * years;
+  m.performance_year = s.performance_year;
+  m.beneficiaries = s.total_beneficiaries();
+}
+
 RunTable make_table(const Scenario& s) {
   RunTable t;
   t.resize(s.runs, static_cast<long>(s.tracks.size()));
@@ -293,22 +312,7 @@ SimulationResults simulate(const SimulationModel& model, const RunOptions& optio
 
   int threads = options.threads > 0 ? options.threads : s.threads;
   if (threads <= 0) threads = omp_get_max_threads();
-  ResultMetadata& m = results.meta;
-  m.scenario_name = s.name;
-  m.scenario_path = s.path;
-  m.scenario_text = s.text;
-  m.seed = s.seed;
-  m.runs = s.runs;
-  m.threads = threads;
-  m.rng_layout = kRngLayout;
-  m.wall_seconds = secs;
-  m.completed_runs = t.completed();
-  m.complete = m.completed_runs == s.runs;
-  const double years = s.benchmark_mode == BenchmarkMode::Historical ? 4.0 : 1.0;
-  m.beneficiary_years = static_cast<double>(m.completed_runs - done_before) *
-                        static_cast<double>(s.total_beneficiaries()) * years;
-  m.performance_year = s.performance_year;
-  m.beneficiaries = s.total_beneficiaries();
+  describe_run(results.meta, s, threads, secs, t, done_before);
   summarize(results);
   return results;
 }

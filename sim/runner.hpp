@@ -94,6 +94,11 @@ SimulationResults simulate(const SimulationModel& model, const RunOptions& optio
 // Independent of the number of beneficiaries, whose draws are summed tile by tile on the fly.
 std::size_t estimated_bytes(const Scenario& scenario);
 
+// Fills the run description of `meta` (scenario, seed, runs, threads, RNG layout, wall time,
+// completion, beneficiary-years drawn by the runs sampled after `done_before` were done).
+void describe_run(ResultMetadata& meta, const Scenario& scenario, int threads, double seconds,
+                  const RunTable& table, long done_before = 0);
+
 // A table shaped for the scenario (runs x tracks, labels set, nothing done).
 RunTable make_table(const Scenario& scenario);
 

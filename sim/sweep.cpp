@@ -305,27 +305,10 @@ void requalify(const Scenario& s, RunTable& t) {
   for (long run = 0; run < t.runs(); ++run) {
     if (!t.done(run)) continue;
     const bool met = !s.qps_threshold || t.quality(run) >= *s.qps_threshold;
-    const double u_alt = to_uniform(PhiloxStream(s.seed, static_cast<std::uint64_t>(run), Purpose::QualityAlt).words(0)[0]);
+    const double u_alt = alternative_qps_uniform(s.seed, static_cast<std::uint64_t>(run));
     t.met_qps(run) = met;
     t.met_alt_qps(run) = !met && u_alt < s.alt_qps_probability;
   }
-}
-
-void fill_meta(ResultMetadata& m, const Scenario& s, int threads, double seconds, const RunTable& t) {
-  m.scenario_name = s.name;
-  m.scenario_path = s.path;
-  m.scenario_text = s.text;
-  m.seed = s.seed;
-  m.runs = s.runs;
-  m.threads = threads;
-  m.rng_layout = kRngLayout;
-  m.wall_seconds = seconds;
-  m.completed_runs = t.completed();
-  m.complete = m.completed_runs == s.runs;
-  const double years = s.benchmark_mode == BenchmarkMode::Historical ? 4.0 : 1.0;
-  m.beneficiary_years = static_cast<double>(m.completed_runs) * static_cast<double>(s.total_beneficiaries()) * years;
-  m.performance_year = s.performance_year;
-  m.beneficiaries = s.total_beneficiaries();
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -680,7 +663,7 @@ SweepResults run_sweep(const SweepPlan& plan, const RunOptions& options, bool ke
         requalify(s, t);
       }
       settle_runs(s, t);
-      fill_meta(res.results.meta, s, threads, sample_secs / static_cast<double>(members.size()) + seconds_since(t1), t);
+      describe_run(res.results.meta, s, threads, sample_secs / static_cast<double>(members.size()) + seconds_since(t1), t);
       summarize(res.results);
       if (risk) res.risk = assess_risk(t, *risk);
       if (!keep_tables) {
