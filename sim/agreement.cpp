@@ -4,6 +4,8 @@
 #include <omp.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -18,6 +20,7 @@
 
 #include "sim/atomic_file.hpp"
 #include "sim/error.hpp"
+#include "sim/progress.hpp"
 #include "sim/hdf5_io.hpp"
 #include "sim/rng.hpp"
 #include "sim/sampler.hpp"
@@ -735,9 +738,8 @@ AgreementResults simulate_agreement(const AgreementModel& model, const RunOption
   std::optional<std::string> error;
   std::atomic<bool> failed{false};
   std::atomic<long> completed{0};
-  const bool progress = options.progress && ::isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
-  auto last_print = start;
+  std::optional<ProgressMeter> progress(std::in_place, options.progress, runs);
 
   // The one parallel loop. The panel lives in a per-thread workspace sized by beneficiaries; row r
   // is written only by run r, and a run's draws depend only on (seed, run).
@@ -801,19 +803,12 @@ AgreementResults simulate_agreement(const AgreementModel& model, const RunOption
         failed.store(true);
       }
       const long n_done = completed.fetch_add(1, std::memory_order_relaxed) + 1;
-      if (progress && omp_get_thread_num() == 0) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now - last_print > std::chrono::milliseconds(500)) {
-          last_print = now;
-          const double secs = std::chrono::duration<double>(now - start).count();
-          std::fprintf(stderr, "\r  %ld / %ld runs (%.0f%%), %.1f s elapsed, ~%.0f s left   ", n_done, runs,
-                       100.0 * static_cast<double>(n_done) / static_cast<double>(runs), secs,
-                       secs / static_cast<double>(n_done) * static_cast<double>(runs - n_done));
-        }
+      if (progress->enabled() && omp_get_thread_num() == 0) {
+        progress->update(static_cast<double>(n_done) / static_cast<double>(runs));
       }
     }
   }
-  if (progress) std::fprintf(stderr, "\r%78s\r", "");
+  progress.reset();  // clears the progress line
   if (error) throw InputError(*error);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "sim/error.hpp"
+#include "sim/progress.hpp"
 #include "sim/mpi.hpp"
 #include "sim/rng.hpp"
 #include "sim/sampler.hpp"
@@ -204,9 +205,7 @@ void sample_runs(const SimulationModel& model, const RunOptions& options, RunTab
   std::mutex error_mutex;
   std::optional<std::string> error;
   std::atomic<bool> failed{false};
-  const bool progress = options.progress && mpi::is_root() && ::isatty(STDERR_FILENO);
-  const auto start = std::chrono::steady_clock::now();
-  auto last_print = start;
+  ProgressMeter progress(options.progress && mpi::is_root(), n_todo);
   const auto stopping = [&] {
     return failed.load(std::memory_order_relaxed) || (options.stop && options.stop->load(std::memory_order_relaxed));
   };
@@ -235,22 +234,13 @@ void sample_runs(const SimulationModel& model, const RunOptions& options, RunTab
         failed.store(true);
       }
       const long n_done = completed.fetch_add(1, std::memory_order_relaxed) + 1;
-      if (progress && omp_get_thread_num() == 0) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now - last_print > std::chrono::milliseconds(500)) {
-          last_print = now;
-          // This rank's progress stands for all ranks' (equal shares).
-          const double frac = static_cast<double>(n_done) / static_cast<double>(std::max(my_count, 1L));
-          const double secs = std::chrono::duration<double>(now - start).count();
-          std::fprintf(stderr, "\r  %ld / %ld runs (%.0f%%), %.1f s elapsed, ~%.0f s left   ",
-                       static_cast<long>(frac * static_cast<double>(n_todo)), n_todo, 100.0 * frac, secs,
-                       secs / frac * (1.0 - frac));
-        }
+      if (progress.enabled() && omp_get_thread_num() == 0) {
+        // This rank's progress stands for all ranks' (equal shares).
+        progress.update(static_cast<double>(n_done) / static_cast<double>(std::max(my_count, 1L)));
       }
     }
     if (ranks > 1 ? mpi::any(stopping()) : stopping()) break;
   }
-  if (progress) std::fprintf(stderr, "\r%78s\r", "");
 
   if (ranks > 1) {
     // Every rank gets every rank's rows (rank 0 writes them; all ranks then settle alike).
