@@ -15,6 +15,7 @@
 #include "sim/error.hpp"
 #include "sim/report.hpp"
 #include "sim/sweep.hpp"
+#include "sim/summary_fields.hpp"
 #include "sim/yaml_reader.hpp"
 
 namespace acosim {
@@ -89,37 +90,6 @@ void strings(H5::H5File& f, const std::string& path, const std::vector<std::stri
   if (!ptr.empty()) ds.write(ptr.data(), t);
   attr(ds, "description", description);
 }
-
-struct StatField {
-  const char* name;
-  double Stats::*member;
-  const char* description;
-};
-constexpr StatField kStatFields[] = {
-    {"mean", &Stats::mean, "mean over runs"},
-    {"sd", &Stats::sd, "standard deviation over runs (n - 1 denominator)"},
-    {"mcse", &Stats::mcse, "Monte Carlo standard error of the mean = sd / sqrt(runs)"},
-    {"min", &Stats::min, "smallest value over runs"},
-    {"max", &Stats::max, "largest value over runs"},
-    {"var95", &Stats::var95, "value at risk: 95th percentile of losses L = max(0, -x)"},
-    {"var99", &Stats::var99, "value at risk: 99th percentile of losses L = max(0, -x)"},
-    {"es95", &Stats::es95, "expected shortfall: mean of the worst 5% of runs' losses"},
-    {"es99", &Stats::es99, "expected shortfall: mean of the worst 1% of runs' losses"},
-};
-
-struct TrackField {
-  const char* name;
-  double TrackSummary::*member;
-  const char* description;
-};
-constexpr TrackField kTrackFields[] = {
-    {"p_savings", &TrackSummary::p_savings, "share of runs earning shared savings"},
-    {"p_losses", &TrackSummary::p_losses, "share of runs owing shared losses"},
-    {"p_corridor", &TrackSummary::p_corridor, "share of runs inside the MSR/MLR corridor"},
-    {"p_quality_failed", &TrackSummary::p_quality_failed, "share of runs that met the MSR but failed quality"},
-    {"p_savings_se", &TrackSummary::p_savings_se, "binomial Monte Carlo standard error of p_savings"},
-    {"p_losses_se", &TrackSummary::p_losses_se, "binomial Monte Carlo standard error of p_losses"},
-};
 
 // The numeric reading of a value as written: "1.5%" -> 0.015, "5000" -> 5000; NaN otherwise.
 double numeric(const std::string& v) {
@@ -215,7 +185,7 @@ void write_sweep_file(H5::H5File& f, const SweepResults& s, const SweepProvenanc
     const std::string gp = std::string("/sweep/summary/") + name;
     H5::Group g = group(f, gp, std::string("net payment statistics, ") + units);
     attr(g, "units", units);
-    for (const auto& field : kStatFields) {
+    for (const auto& field : kStatsFields) {
       std::vector<double> v;
       for (const auto& p : s.points) {
         for (std::size_t t = 0; t < T; ++t) v.push_back(p.results.tracks[t].*member.*field.member);
