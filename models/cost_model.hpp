@@ -63,12 +63,12 @@ struct LognormalCost {
   double cap = 0;                 // truncation point [USD]; +inf when none
 
   double operator()(double z_state, double z_size, double log_multiplier = 0.0) const {
-    // Selects by sign-bit masks, not branches: the state is random (a branch would mispredict)
-    // and masks vectorize. mu = mu_low + (z_state > z_high ? log_ratio : +0).
-    const double mu = mu_low + detmath::select(detmath::less_mask(z_high, z_state), log_ratio, 0.0);
+    // Selects, not branches: the state is random (a branch would mispredict), and in the sampler's
+    // vector loops these become compares and blends.
+    const double mu = mu_low + (z_high < z_state ? log_ratio : 0.0);
     const double x = detmath::exp(mu + log_multiplier + sigma * z_size);
-    const double capped = detmath::select(detmath::less_mask(x, cap), x, cap);  // min(x, cap)
-    return detmath::select(detmath::less_mask(z_state, z_zero), 0.0, capped);   // zero state
+    const double capped = x < cap ? x : cap;  // min(x, cap)
+    return z_state < z_zero ? 0.0 : capped;   // zero state
   }
 };
 

@@ -6,8 +6,11 @@
 // AVX-512) under `#pragma omp simd`, where libm calls would not; (2) every operation is a
 // correctly rounded IEEE operation, so a value does not depend on the vector width, the ISA the
 // compiler picked, or the libm version — the scalar and the vectorized sampler give the same bits.
-// That holds as long as the compiler does not contract a*b+c into an FMA: the project builds with
-// -ffp-contract=off (top-level CMakeLists.txt) and never with -ffast-math.
+// Fused multiply-adds are written out (fmadd below) and are correctly rounded too: one instruction
+// where the function is compiled for FMA (the sampler's AVX2 and AVX-512 kernels), the C library's
+// fma() elsewhere (hardware through glibc's ifunc on FMA CPUs, exact software otherwise) -- the
+// same bits either way. The compiler must not contract anything else: the project builds with
+// -ffp-contract=off (sim/CMakeLists.txt) and never with -ffast-math.
 //
 // Accuracy (tests/test_bench.cpp checks it against libm): log and exp within 1 ulp, sin/cos of
 // 2 pi u within 1 ulp (the argument reduction is exact because u is a dyadic fraction). The
@@ -20,6 +23,9 @@
 #include <limits>
 
 namespace acosim::detmath {
+
+// a * b + c with one rounding (IEEE-754 fusedMultiplyAdd).
+inline double fmadd(double a, double b, double c) { return __builtin_fma(a, b, c); }
 
 // Uniform on (0, 1) from a 32-bit word: (w + 0.5) / 2^32, exact. Written with a signed
 // conversion so that vector code uses the packed int32 -> double instruction.
@@ -45,27 +51,17 @@ inline double log_positive(double x) {
   const double z = s * s;
   // R = z Q(z), Q a degree-6 near-minimax fit of (2 atanh(s) - 2 s) / (s z) on z in [0, 0.0295]
   // (Chebyshev interpolation; fit error 0.05 ulp).
-  const double r =
-      z * (0.666666666666667 +
-           z * (0.3999999999989819 +
-                z * (0.28571428626570206 +
-                     z * (0.2222221103781659 +
-                          z * (0.18182896183483085 + z * (0.15331487235865734 + z * 0.14619343453512615))))));
+  double q = 0.14619343453512615;
+  q = fmadd(q, z, 0.15331487235865734);
+  q = fmadd(q, z, 0.18182896183483085);
+  q = fmadd(q, z, 0.2222221103781659);
+  q = fmadd(q, z, 0.28571428626570206);
+  q = fmadd(q, z, 0.3999999999989819);
+  q = fmadd(q, z, 0.666666666666667);
+  const double r = z * q;
   constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 0x3fe62e42fee00000: k * hi is exact
   constexpr double kLn2Lo = 1.90821492927058770002e-10;
-  return dk * kLn2Hi - ((hfsq - (s * (hfsq + r) + dk * kLn2Lo)) - f);
-}
-
-// All ones when a < b, else 0, for finite a and b (the sign of a - b, which is exact: a - b is 0
-// only when a == b). Masks and selects are built from sign bits with integer ops rather than from
-// compares: SSE2 has no 64-bit integer compare, and a compare's bool stops vectorization there.
-inline std::uint64_t less_mask(double a, double b) {
-  return std::uint64_t{0} - (std::bit_cast<std::uint64_t>(a - b) >> 63);
-}
-
-// mask ? x : y, bitwise.
-inline double select(std::uint64_t mask, double x, double y) {
-  return std::bit_cast<double>((std::bit_cast<std::uint64_t>(x) & mask) | (std::bit_cast<std::uint64_t>(y) & ~mask));
+  return fmadd(dk, kLn2Hi, -((hfsq - fmadd(s, hfsq + r, dk * kLn2Lo)) - f));
 }
 
 // e^y. Exact range reduction y = n ln2 + r, |r| <= ln2 / 2, then a degree-13 polynomial.
@@ -73,40 +69,38 @@ inline double select(std::uint64_t mask, double x, double y) {
 inline double exp(double y) {
   constexpr double kMax = 709.782712893384, kMin = -708.0;
   constexpr double kShifter = 0x1.8p52;  // adding it rounds to an integer (round to nearest)
-  const double t = y * 1.4426950408889634 + kShifter;
+  const double t = fmadd(y, 1.4426950408889634, kShifter);
   const double n = t - kShifter;
   constexpr double kLn2Hi = 6.93147180369123816490e-01;  // n * hi is exact for |n| < 2^21
   constexpr double kLn2Lo = 1.90821492927058770002e-10;
-  const double r = (y - n * kLn2Hi) - n * kLn2Lo;
+  const double r = fmadd(-n, kLn2Lo, fmadd(-n, kLn2Hi, y));
   // e^r = 1 + r + r^2 P(r), P a degree-9 near-minimax fit on |r| <= ln2 / 2 (fit error 0.15 ulp).
-  const double p =
-      r + r * r *
-              (0.5000000000000001 +
-               r * (0.16666666666666669 +
-                    r * (0.041666666666624164 +
-                         r * (0.008333333333330065 +
-                              r * (0.0013888888917196719 +
-                                   r * (0.00019841269863040545 +
-                                        r * (2.4801521322368692e-05 +
-                                             r * (2.7557268480310024e-06 +
-                                                  r * (2.7620075879983367e-07 + r * 2.5100375832561234e-08)))))))));
+  double q = 2.5100375832561234e-08;
+  q = fmadd(q, r, 2.7620075879983367e-07);
+  q = fmadd(q, r, 2.7557268480310024e-06);
+  q = fmadd(q, r, 2.4801521322368692e-05);
+  q = fmadd(q, r, 0.00019841269863040545);
+  q = fmadd(q, r, 0.0013888888917196719);
+  q = fmadd(q, r, 0.008333333333330065);
+  q = fmadd(q, r, 0.041666666666624164);
+  q = fmadd(q, r, 0.16666666666666669);
+  q = fmadd(q, r, 0.5000000000000001);
+  const double p = fmadd(r * r, q, r);
   // 2^(n-1) from the integer in t's low bits, then x 2: both steps exact for n in [-1021, 1024].
   const std::uint64_t nb = std::bit_cast<std::uint64_t>(t) - std::bit_cast<std::uint64_t>(kShifter);
   const double scale = std::bit_cast<double>((nb + 1022) << 52);
-  const double e = ((1.0 + p) * scale) * 2.0;
-  // Outside [kMin, kMax] e is garbage: replace it without a branch (a branch here would keep GCC
-  // from vectorizing). A NaN y makes both differences NaN with y's sign: both masks or neither,
-  // and e (NaN) is kept.
-  const std::uint64_t over = less_mask(kMax, y), under = less_mask(y, kMin);
-  const std::uint64_t over_only = over & ~under, out = over ^ under;
-  const std::uint64_t inf = std::bit_cast<std::uint64_t>(std::numeric_limits<double>::infinity());
-  return std::bit_cast<double>((std::bit_cast<std::uint64_t>(e) & ~out) | (inf & over_only));
+  const double e = fmadd(p, scale, scale) * 2.0;
+  // Outside [kMin, kMax] e is garbage: replace it by selects, not branches (a branch here would
+  // keep GCC from vectorizing; these become vector compares and blends). A NaN y fails both
+  // compares and keeps e, which is NaN.
+  return y > kMax ? std::numeric_limits<double>::infinity() : (y < kMin ? 0.0 : e);
 }
 
 // sin and cos of 2 pi u with u = (w + 0.5) / 2^32: the angle of a Box-Muller pair. The quadrant
 // q = round(4u) and the remainder x = 4u - q in [-1/2, 1/2] are computed exactly in integers.
 inline void sincos_turn(std::uint32_t w, double& sine, double& cosine) {
-  const std::uint32_t q = static_cast<std::uint32_t>((static_cast<std::uint64_t>(w) + (1u << 29)) >> 30);  // 0..4
+  // q = round(4u) mod 4 (the add wraps for w >= 7 2^29, which is q = 4 = 0 mod 4, as it should).
+  const std::uint32_t q = (w + (1u << 29)) >> 30;
   const std::int32_t d = static_cast<std::int32_t>(w - (q << 30));  // in [-2^29, 2^29)
   const double x = (static_cast<double>(d) + 0.5) * 0x1p-30;        // 4u - q, exact
   // The angle a = x pi/2 in [-pi/4, pi/4] as a_hi + a_lo: x has at most 31 significant bits and
@@ -117,23 +111,22 @@ inline void sincos_turn(std::uint32_t w, double& sine, double& cosine) {
   const double z = a * a;
   // sin a = a + a^3 S(a^2), cos a = 1 - a^2 / 2 + a^4 C(a^2): degree-5 near-minimax fits on
   // a^2 in [0, (pi/4)^2] (fit errors 0.17 and 0.01 ulp).
-  const double sa =
-      a_hi + (a_lo + a * z *
-                         (-0.16666666666666666 +
-                          z * (0.008333333333330948 +
-                               z * (-0.00019841269836758574 +
-                                    z * (2.755731610255244e-06 +
-                                         z * (-2.5051131845003624e-08 + z * 1.5918129294866608e-10))))));
+  double ps = 1.5918129294866608e-10;
+  ps = fmadd(ps, z, -2.5051131845003624e-08);
+  ps = fmadd(ps, z, 2.755731610255244e-06);
+  ps = fmadd(ps, z, -0.00019841269836758574);
+  ps = fmadd(ps, z, 0.008333333333330948);
+  ps = fmadd(ps, z, -0.16666666666666666);
+  const double sa = a_hi + fmadd(a * z, ps, a_lo);
+  double pc = -1.1382632425521717e-11;
+  pc = fmadd(pc, z, 2.08761462684032e-09);
+  pc = fmadd(pc, z, -2.7557317271729793e-07);
+  pc = fmadd(pc, z, 2.480158729876569e-05);
+  pc = fmadd(pc, z, -0.0013888888888887398);
+  pc = fmadd(pc, z, 0.041666666666666664);
   const double hz = 0.5 * z;
   const double one_minus = 1.0 - hz;
-  const double ca =
-      one_minus +
-      (((1.0 - one_minus) - hz) +
-       z * z *
-           (0.041666666666666664 +
-            z * (-0.0013888888888887398 +
-                 z * (2.480158729876569e-05 +
-                      z * (-2.7557317271729793e-07 + z * (2.08761462684032e-09 + z * -1.1382632425521717e-11))))));
+  const double ca = one_minus + fmadd(z * z, pc, (1.0 - one_minus) - hz);
   // 2 pi u = q pi/2 + a: odd q swaps sine and cosine; signs by quadrant.
   const bool swap = (q & 1u) != 0;
   const double s = swap ? ca : sa;

@@ -451,8 +451,8 @@ double later_year(const Cost& cost, std::uint64_t seed, std::uint64_t run, int y
       zz[i] = f[o + 1];
       ++replaced;
     } else {
-      zs[i] = rho * zs[i] + innovation * iz[o];
-      zz[i] = rho * zz[i] + innovation * iz[o + 1];
+      zs[i] = ar1_step(zs[i], rho, innovation, iz[o]);
+      zz[i] = ar1_step(zz[i], rho, innovation, iz[o + 1]);
     }
     const double c = cost.cost(zs[i], zz[i]);
     sum += c;

@@ -3,7 +3,7 @@
 // and the cost transform (docs/performance.md). The stream layout and the summation order are
 // those of the one-block-at-a-time definition (sample_py_only_reference and
 // sample_history_reference below, kept as the specification and checked bit for bit by
-// tests/test_bench.cpp): beneficiaries in index order, one running sum per year.
+// tests/test_bench.cpp): each year's costs summed in the lanes of a LaneSum (below).
 #pragma once
 
 #include <algorithm>
@@ -17,9 +17,36 @@
 
 namespace acosim {
 
+// One step of a latent's AR(1) across years: rho * previous + sqrt(1 - rho^2) * fresh, fresh a new
+// standard normal (`innovation` = sqrt(1 - rho^2)). One definition for every sampler path.
+inline double ar1_step(double previous, double rho, double innovation, double fresh) {
+  return detmath::fmadd(innovation, fresh, rho * previous);
+}
+
+// A sum of beneficiary-year costs in kSumLanes interleaved partial sums -- beneficiary i goes to
+// lane i mod kSumLanes, in index order -- added pairwise at the end. One vector add per eight
+// beneficiaries instead of a chain of scalar adds that waits for each add's latency, and the same
+// bits at every vector width (SSE2 holds the lanes in four registers, AVX-512 in one).
+inline constexpr int kSumLanes = 8;
+struct LaneSum {
+  std::array<double, kSumLanes> lane{};
+  void add(long i, double c) { lane[static_cast<std::size_t>(i % kSumLanes)] += c; }
+  // Beneficiaries first .. first + m - 1, with first a multiple of kSumLanes.
+  void add_run(const double* c, int m) {
+    int j = 0;
+    for (; j + kSumLanes <= m; j += kSumLanes) {
+      for (int l = 0; l < kSumLanes; ++l) lane[static_cast<std::size_t>(l)] += c[j + l];
+    }
+    for (int l = 0; j < m; ++j, ++l) lane[static_cast<std::size_t>(l)] += c[j];
+  }
+  double total() const {
+    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+  }
+};
+
 // Beneficiaries per tile: the tile's latents, costs and words stay in L1 (about 20 KB).
 inline constexpr int kSamplerTile = 128;
-static_assert(kSamplerTile <= kMaxBatch && kSamplerTile % 16 == 0);
+static_assert(kSamplerTile <= kMaxBatch && kSamplerTile % 16 == 0 && kSamplerTile % kSumLanes == 0);
 
 // Instruction sets the tiled loops are compiled for (sim/sampler.cpp). Every version gives the
 // same bits: models/det_math.hpp uses only correctly rounded operations, and the build disables
@@ -67,8 +94,8 @@ inline void tile_normals(const Words& words, const PhiloxStream& s, std::uint32_
 template <bool Vector, class K, class Words = PortableWords>
 inline double py_only_tiles(const K& cost, const PhiloxStream& stream, long n, const Words& words = {}) {
   alignas(64) double z0[kSamplerTile], z1[kSamplerTile], z2[kSamplerTile], z3[kSamplerTile];
-  alignas(64) double c0[kSamplerTile], c1[kSamplerTile];
-  double sum = 0;
+  alignas(64) double c[2 * kSamplerTile];  // beneficiaries 2 b0 .. 2 b0 + 2 m - 1
+  LaneSum sum;
   const long blocks = n / 2;
   for (long b0 = 0; b0 < blocks; b0 += kSamplerTile) {
     const int m = static_cast<int>(std::min<long>(kSamplerTile, blocks - b0));
@@ -76,25 +103,22 @@ inline double py_only_tiles(const K& cost, const PhiloxStream& stream, long n, c
     if constexpr (Vector) {
 #pragma omp simd
       for (int j = 0; j < m; ++j) {
-        c0[j] = cost(z0[j], z1[j]);
-        c1[j] = cost(z2[j], z3[j]);
+        c[2 * j] = cost(z0[j], z1[j]);
+        c[2 * j + 1] = cost(z2[j], z3[j]);
       }
     } else {
       for (int j = 0; j < m; ++j) {
-        c0[j] = cost(z0[j], z1[j]);
-        c1[j] = cost(z2[j], z3[j]);
+        c[2 * j] = cost(z0[j], z1[j]);
+        c[2 * j + 1] = cost(z2[j], z3[j]);
       }
     }
-    for (int j = 0; j < m; ++j) {  // index order: beneficiary 2b, then 2b + 1
-      sum += c0[j];
-      sum += c1[j];
-    }
+    sum.add_run(c, 2 * m);
   }
   if (n % 2 == 1) {
     const auto z = normals4(stream, static_cast<std::uint32_t>(blocks));
-    sum += cost(z[0], z[1]);
+    sum.add(n - 1, cost(z[0], z[1]));
   }
-  return sum;
+  return sum.total();
 }
 
 template <bool Vector, class K, class Words = PortableWords>
@@ -104,17 +128,18 @@ inline void history_tiles(const K& cost, const PhiloxStream& stream, long n, dou
   alignas(64) double a0[kSamplerTile], a1[kSamplerTile], a2[kSamplerTile], a3[kSamplerTile];
   alignas(64) double b0[kSamplerTile], b1[kSamplerTile], b2[kSamplerTile], b3[kSamplerTile];
   alignas(64) double c[4][kSamplerTile];
+  LaneSum sum[4];  // BY1, BY2, BY3, PY
   const auto costs = [&](int i) {
     double zs = a0[i], zz = a1[i];
     c[0][i] = cost(zs, zz);
-    zs = rho * zs + innovation * a2[i];
-    zz = rho * zz + innovation * a3[i];
+    zs = ar1_step(zs, rho, innovation, a2[i]);
+    zz = ar1_step(zz, rho, innovation, a3[i]);
     c[1][i] = cost(zs, zz);
-    zs = rho * zs + innovation * b0[i];
-    zz = rho * zz + innovation * b1[i];
+    zs = ar1_step(zs, rho, innovation, b0[i]);
+    zz = ar1_step(zz, rho, innovation, b1[i]);
     c[2][i] = cost(zs, zz);
-    zs = rho * zs + innovation * b2[i];
-    zz = rho * zz + innovation * b3[i];
+    zs = ar1_step(zs, rho, innovation, b2[i]);
+    zz = ar1_step(zz, rho, innovation, b3[i]);
     c[3][i] = cost(zs, zz);
   };
   for (long i0 = 0; i0 < n; i0 += kSamplerTile) {
@@ -127,13 +152,9 @@ inline void history_tiles(const K& cost, const PhiloxStream& stream, long n, dou
     } else {
       for (int i = 0; i < m; ++i) costs(i);
     }
-    for (int i = 0; i < m; ++i) {  // four running sums, beneficiaries in index order
-      sums[0] += c[0][i];
-      sums[1] += c[1][i];
-      sums[2] += c[2][i];
-      sums[3] += c[3][i];
-    }
+    for (int y = 0; y < 4; ++y) sum[y].add_run(c[y], m);
   }
+  for (int y = 0; y < 4; ++y) sums[static_cast<std::size_t>(y)] += sum[y].total();
 }
 
 template <class Cost>
@@ -144,7 +165,7 @@ struct CallCost {
 
 }  // namespace sampler_detail
 
-// Sum of one enrollment type's performance-year costs, beneficiaries in index order; beneficiaries
+// Sum of one enrollment type's performance-year costs, summed in a LaneSum; beneficiaries
 // 2b and 2b + 1 take the normals (0, 1) and (2, 3) of block b.
 template <class Cost>
 double sample_py_only(const Cost& cost, const PhiloxStream& stream, long n) {
@@ -175,47 +196,49 @@ struct NoVisit {
 
 template <class Cost, class Visit = NoVisit>
 double sample_py_only_reference(const Cost& cost, const PhiloxStream& stream, long n, Visit&& visit = {}) {
-  double sum = 0;
+  LaneSum sum;
   const long blocks = n / 2;
   for (long b = 0; b < blocks; ++b) {
     const auto z = normals4(stream, static_cast<std::uint32_t>(b));
     const double c0 = cost.cost(z[0], z[1]);
-    sum += c0;
+    sum.add(2 * b, c0);
     visit(2 * b, z[0], z[1], c0);
     const double c1 = cost.cost(z[2], z[3]);
-    sum += c1;
+    sum.add(2 * b + 1, c1);
     visit(2 * b + 1, z[2], z[3], c1);
   }
   if (n % 2 == 1) {
     const auto z = normals4(stream, static_cast<std::uint32_t>(blocks));
     const double c = cost.cost(z[0], z[1]);
-    sum += c;
+    sum.add(n - 1, c);
     visit(n - 1, z[0], z[1], c);
   }
-  return sum;
+  return sum.total();
 }
 
 template <class Cost, class Visit = NoVisit>
 void sample_history_reference(const Cost& cost, const PhiloxStream& stream, long n, double rho,
                               std::array<double, 4>& sums, Visit&& visit = {}) {
   const double innovation = std::sqrt(1.0 - rho * rho);
+  LaneSum sum[4];  // BY1, BY2, BY3, PY
   for (long i = 0; i < n; ++i) {
     const auto a = normals4(stream, static_cast<std::uint32_t>(2 * i));
     const auto b = normals4(stream, static_cast<std::uint32_t>(2 * i + 1));
     double zs = a[0], zz = a[1];
-    sums[0] += cost.cost(zs, zz);
-    zs = rho * zs + innovation * a[2];
-    zz = rho * zz + innovation * a[3];
-    sums[1] += cost.cost(zs, zz);
-    zs = rho * zs + innovation * b[0];
-    zz = rho * zz + innovation * b[1];
-    sums[2] += cost.cost(zs, zz);
-    zs = rho * zs + innovation * b[2];
-    zz = rho * zz + innovation * b[3];
+    sum[0].add(i, cost.cost(zs, zz));
+    zs = ar1_step(zs, rho, innovation, a[2]);
+    zz = ar1_step(zz, rho, innovation, a[3]);
+    sum[1].add(i, cost.cost(zs, zz));
+    zs = ar1_step(zs, rho, innovation, b[0]);
+    zz = ar1_step(zz, rho, innovation, b[1]);
+    sum[2].add(i, cost.cost(zs, zz));
+    zs = ar1_step(zs, rho, innovation, b[2]);
+    zz = ar1_step(zz, rho, innovation, b[3]);
     const double c = cost.cost(zs, zz);
-    sums[3] += c;
+    sum[3].add(i, c);
     visit(i, zs, zz, c);
   }
+  for (int y = 0; y < 4; ++y) sums[static_cast<std::size_t>(y)] += sum[y].total();
 }
 
 }  // namespace acosim
