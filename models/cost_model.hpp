@@ -54,21 +54,30 @@ struct CostShape {
 };
 
 // The lognormal families' cost() as plain numbers (CostDistribution::kernel()): what the vectorized
-// sampler (sim/runner.cpp) evaluates over arrays of latents. Branch-free; the same bits as cost().
+// sampler (sim/sampler.hpp) evaluates over arrays of latents. Branch-free; the same bits as cost().
 struct LognormalCost {
   double z_zero = 0, z_high = 0;  // state thresholds in z space (+-inf when a state is empty)
-  double mu_low = 0;              // log-scale location of the low component [ln USD]
-  double log_ratio = 0;           // mu_high - mu_low
+  double mu_low = 0, mu_high = 0;  // log-scale locations of the components [ln USD]
   double sigma = 1;               // log-sd
   double cap = 0;                 // truncation point [USD]; +inf when none
 
-  double operator()(double z_state, double z_size, double log_multiplier = 0.0) const {
-    // Selects, not branches: the state is random (a branch would mispredict), and in the sampler's
-    // vector loops these become compares and blends.
-    const double mu = mu_low + (z_high < z_state ? log_ratio : 0.0);
-    const double x = detmath::exp(mu + log_multiplier + sigma * z_size);
-    const double capped = x < cap ? x : cap;  // min(x, cap)
-    return z_state < z_zero ? 0.0 : capped;   // zero state
+  // min(cap, exp(mu + sigma z_size)), or 0 in the zero state. Selects, not branches: the state is
+  // random (a branch would mispredict), and in the sampler's vector loops these become compares
+  // and blends.
+  double operator()(double z_state, double z_size) const {
+    return capped(z_state, detmath::fmadd(sigma, z_size, mu(z_state)));
+  }
+  // The same with the spending multiplier exp(log_multiplier); equal to the above for 0.
+  double operator()(double z_state, double z_size, double log_multiplier) const {
+    return capped(z_state, detmath::fmadd(sigma, z_size, mu(z_state) + log_multiplier));
+  }
+
+ private:
+  double mu(double z_state) const { return z_high < z_state ? mu_high : mu_low; }
+  double capped(double z_state, double log_x) const {
+    const double x = detmath::exp(log_x);
+    const double below_cap = x < cap ? x : cap;  // min(x, cap)
+    return z_state < z_zero ? 0.0 : below_cap;   // zero state
   }
 };
 
@@ -114,7 +123,7 @@ class CostDistribution {
   const CostShape& shape() const { return shape_; }
   bool is_gamma() const { return gamma_; }
   // cost() of the lognormal families as a value (not meaningful for the gamma family).
-  LognormalCost kernel() const { return {z_zero_, z_high_, mu_low_, log_ratio_, sigma_, cap_}; }
+  LognormalCost kernel() const { return {z_zero_, z_high_, mu_low_, mu_high_, sigma_, cap_}; }
 
  private:
   double gamma_cost(double z_size, double log_multiplier) const;  // slow path (gamma quantile)

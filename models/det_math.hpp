@@ -33,8 +33,15 @@ inline double uniform(std::uint32_t w) {
   return (static_cast<double>(static_cast<std::int32_t>(w ^ 0x80000000u)) + 2147483648.5) * 0x1p-32;
 }
 
-// ln(x) for a positive, normal, finite x (the sampler's uniforms are in [2^-33, 1)).
-inline double log_positive(double x) {
+constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 0x3fe62e42fee00000: k * hi is exact
+constexpr double kLn2Lo = 1.90821492927058770002e-10;
+
+// ln(x 2^-shift) = dk ln2_hi - tail for a positive, normal, finite x (the parts, so that callers
+// can finish it scaled, exactly: see minus_two_log_uniform).
+struct LogParts {
+  double dk, tail;
+};
+inline LogParts log_parts(double x, double shift) {
   constexpr std::uint64_t kMantissa = 0x000fffffffffffffULL;
   const std::uint64_t ix = std::bit_cast<std::uint64_t>(x);
   const std::uint64_t mant = ix & kMantissa;
@@ -44,7 +51,7 @@ inline double log_positive(double x) {
   const double m = std::bit_cast<double>(mant | (carry ^ 0x3ff0000000000000ULL));
   // k + 1023 as an exact double without an int64 -> double conversion (none before AVX-512).
   const std::uint64_t kb = (ix >> 52) + (carry >> 52);
-  const double dk = (std::bit_cast<double>(0x4330000000000000ULL | kb) - 0x1p52) - 1023.0;
+  const double dk = (std::bit_cast<double>(0x4330000000000000ULL | kb) - 0x1p52) - (1023.0 + shift);
   const double f = m - 1.0;
   const double hfsq = 0.5 * f * f;
   const double s = f / (2.0 + f);  // log(1 + f) = 2 atanh(s), |s| <= 0.172
@@ -58,10 +65,22 @@ inline double log_positive(double x) {
   q = fmadd(q, z, 0.28571428626570206);
   q = fmadd(q, z, 0.3999999999989819);
   q = fmadd(q, z, 0.666666666666667);
-  const double r = z * q;
-  constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 0x3fe62e42fee00000: k * hi is exact
-  constexpr double kLn2Lo = 1.90821492927058770002e-10;
-  return fmadd(dk, kLn2Hi, -((hfsq - fmadd(s, hfsq + r, dk * kLn2Lo)) - f));
+  return {dk, (hfsq - fmadd(s, fmadd(z, q, hfsq), dk * kLn2Lo)) - f};
+}
+
+// ln(x) for a positive, normal, finite x.
+inline double log_positive(double x) {
+  const LogParts p = log_parts(x, 0.0);
+  return fmadd(p.dk, kLn2Hi, -p.tail);
+}
+
+// -2 ln u for the uniform u = uniform(w): the Box-Muller radius squared. Bit for bit
+// -2.0 * log_positive(uniform(w)) (u = (w + 0.5) 2^-32 has w + 0.5's mantissa, and scaling by -2
+// is exact), with the scalings folded into the exponent and an add.
+inline double minus_two_log_uniform(std::uint32_t w) {
+  const double v = static_cast<double>(static_cast<std::int32_t>(w ^ 0x80000000u)) + 2147483648.5;  // w + 0.5
+  const LogParts p = log_parts(v, 32.0);
+  return fmadd(p.dk, -2.0 * kLn2Hi, p.tail + p.tail);
 }
 
 // e^y. Exact range reduction y = n ln2 + r, |r| <= ln2 / 2, then a degree-13 polynomial.
@@ -70,9 +89,7 @@ inline double exp(double y) {
   constexpr double kMax = 709.782712893384, kMin = -708.0;
   constexpr double kShifter = 0x1.8p52;  // adding it rounds to an integer (round to nearest)
   const double t = fmadd(y, 1.4426950408889634, kShifter);
-  const double n = t - kShifter;
-  constexpr double kLn2Hi = 6.93147180369123816490e-01;  // n * hi is exact for |n| < 2^21
-  constexpr double kLn2Lo = 1.90821492927058770002e-10;
+  const double n = t - kShifter;  // n * kLn2Hi is exact for |n| < 2^21
   const double r = fmadd(-n, kLn2Lo, fmadd(-n, kLn2Hi, y));
   // e^r = 1 + r + r^2 P(r), P a degree-9 near-minimax fit on |r| <= ln2 / 2 (fit error 0.15 ulp).
   double q = 2.5100375832561234e-08;
@@ -89,7 +106,8 @@ inline double exp(double y) {
   // 2^(n-1) from the integer in t's low bits, then x 2: both steps exact for n in [-1021, 1024].
   const std::uint64_t nb = std::bit_cast<std::uint64_t>(t) - std::bit_cast<std::uint64_t>(kShifter);
   const double scale = std::bit_cast<double>((nb + 1022) << 52);
-  const double e = fmadd(p, scale, scale) * 2.0;
+  const double half = fmadd(p, scale, scale);
+  const double e = half + half;
   // Outside [kMin, kMax] e is garbage: replace it by selects, not branches (a branch here would
   // keep GCC from vectorizing; these become vector compares and blends). A NaN y fails both
   // compares and keeps e, which is NaN.
@@ -102,11 +120,11 @@ inline void sincos_turn(std::uint32_t w, double& sine, double& cosine) {
   // q = round(4u) mod 4 (the add wraps for w >= 7 2^29, which is q = 4 = 0 mod 4, as it should).
   const std::uint32_t q = (w + (1u << 29)) >> 30;
   const std::int32_t d = static_cast<std::int32_t>(w - (q << 30));  // in [-2^29, 2^29)
-  const double x = (static_cast<double>(d) + 0.5) * 0x1p-30;        // 4u - q, exact
-  // The angle a = x pi/2 in [-pi/4, pi/4] as a_hi + a_lo: x has at most 31 significant bits and
-  // pi/2's high part 21, so a_hi is exact.
-  const double a_hi = x * 1.570796012878418;  // 0x1.921fbp+0
-  const double a_lo = x * 3.139164786504813e-07;
+  const double x = static_cast<double>(d) + 0.5;  // (4u - q) 2^30, exact
+  // The angle a = (4u - q) pi/2 in [-pi/4, pi/4] as a_hi + a_lo: x has at most 31 significant bits
+  // and pi/2's high part 21, so a_hi is exact (the 2^-30 is in the constants).
+  const double a_hi = x * (1.570796012878418 * 0x1p-30);  // 0x1.921fbp+0 2^-30
+  const double a_lo = x * (3.139164786504813e-07 * 0x1p-30);
   const double a = a_hi + a_lo;
   const double z = a * a;
   // sin a = a + a^3 S(a^2), cos a = 1 - a^2 / 2 + a^4 C(a^2): degree-5 near-minimax fits on

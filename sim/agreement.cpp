@@ -464,10 +464,9 @@ double later_year(const Cost& cost, std::uint64_t seed, std::uint64_t run, int y
   return sum;
 }
 
-}  // namespace
-
-AgreementSample sample_agreement(const AgreementModel& model, std::uint64_t seed, std::uint64_t run,
-                                 PanelWorkspace& ws, PanelObserver* observer) {
+// One run of an agreement (sample_agreement below runs it through with_fma_isa).
+AgreementSample sample_agreement_on(const AgreementModel& model, std::uint64_t seed, std::uint64_t run,
+                                    PanelWorkspace& ws, PanelObserver* observer) {
   const Scenario& s = model.scenario();
   const AgreementSpec& sp = model.spec();
   const SimulationModel& base_model = model.base();
@@ -621,6 +620,15 @@ AgreementSample sample_agreement(const AgreementModel& model, std::uint64_t seed
     }
     yr.expenditure = expenditure * yr.spending_level;
   }
+  return r;
+}
+
+}  // namespace
+
+AgreementSample sample_agreement(const AgreementModel& model, std::uint64_t seed, std::uint64_t run,
+                                 PanelWorkspace& ws, PanelObserver* observer) {
+  AgreementSample r;
+  with_fma_isa([&] { r = sample_agreement_on(model, seed, run, ws, observer); });
   return r;
 }
 

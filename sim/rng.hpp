@@ -109,7 +109,7 @@ inline double to_uniform(std::uint32_t w) { return detmath::uniform(w); }
 // Two independent standard normals from two uniform words (Box-Muller): z1 = r cos(2 pi u2),
 // z2 = r sin(2 pi u2), r = sqrt(-2 ln u1).
 inline void box_muller(std::uint32_t w1, std::uint32_t w2, double& z1, double& z2) {
-  const double r = std::sqrt(-2.0 * detmath::log_positive(detmath::uniform(w1)));
+  const double r = std::sqrt(detmath::minus_two_log_uniform(w1));
   double s = 0, c = 0;
   detmath::sincos_turn(w2, s, c);
   z1 = r * c;

@@ -101,6 +101,8 @@ TEST_CASE("Deterministic log, exp and sincos are within 1 ulp", "[bench][math]")
     const double u = detmath::uniform(w);
     REQUIRE(u == (static_cast<double>(w) + 0.5) * 0x1p-32);
     worst_log = std::max(worst_log, ulps(detmath::log_positive(u), std::log(u)));
+    // The Box-Muller form folds the scalings in: it must still be exactly -2 log_positive(u).
+    REQUIRE(same_bits(detmath::minus_two_log_uniform(w), -2.0 * detmath::log_positive(u)));
     // sin/cos of 2 pi u against long double on the same exact reduction (4u = q + x).
     const long double t4 = (static_cast<long double>(w) + 0.5L) / 1073741824.0L;
     const long double q = std::round(t4);
