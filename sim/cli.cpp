@@ -8,6 +8,7 @@
 
 #include "sim/commands.hpp"
 #include "sim/error.hpp"
+#include "sim/sampler.hpp"
 #include "sim/version.hpp"
 
 namespace acosim {
@@ -37,6 +38,13 @@ int run_cli(int argc, char** argv) {
     // value, exit code 2 (CLI11's own codes, 105 and up, would tell scripts nothing).
     std::cerr << "acosim: error: " << e.what() << " (run with --help for the options)\n";
     return 2;
+  }
+  for (const char* sampling : {"run", "sweep", "tornado", "agreement", "bench"}) {
+    if (app.got_subcommand(sampling) && !hardware_fma()) {
+      std::cerr << "acosim: warning: this CPU has no fused multiply-add (FMA) instruction; the sampler "
+                   "computes it with the C library's fma(): the same results, many times slower\n";
+      break;
+    }
   }
   try {
     return action ? action() : 0;

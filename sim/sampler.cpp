@@ -188,6 +188,17 @@ bool simd_supported(SimdLevel level) {
 #endif
 }
 
+bool hardware_fma() {
+#if ACOSIM_HAVE_SIMD_LEVELS
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("fma") != 0;
+#elif defined(__FP_FAST_FMA)
+  return true;
+#else
+  return false;
+#endif
+}
+
 SimdLevel simd_level() {
   static const SimdLevel level = detect();
   return level;

@@ -33,11 +33,13 @@ struct LaneSum {
   void add(long i, double c) { lane[static_cast<std::size_t>(i % kSumLanes)] += c; }
   // Beneficiaries first .. first + m - 1, with first a multiple of kSumLanes.
   void add_run(const double* c, int m) {
+    std::array<double, kSumLanes> acc = lane;  // a local copy: c cannot alias it
     int j = 0;
     for (; j + kSumLanes <= m; j += kSumLanes) {
-      for (int l = 0; l < kSumLanes; ++l) lane[static_cast<std::size_t>(l)] += c[j + l];
+      for (int l = 0; l < kSumLanes; ++l) acc[static_cast<std::size_t>(l)] += c[j + l];
     }
-    for (int l = 0; j < m; ++j, ++l) lane[static_cast<std::size_t>(l)] += c[j];
+    for (int l = 0; j < m; ++j, ++l) acc[static_cast<std::size_t>(l)] += c[j];
+    lane = acc;
   }
   double total() const {
     return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
@@ -57,6 +59,11 @@ const char* to_string(SimdLevel level);  // "sse2", "avx2", "avx512"
 // (sse2, avx2, avx512) asks for a lower one. Decided once per process.
 SimdLevel simd_level();
 bool simd_supported(SimdLevel level);
+// Whether models/det_math.hpp's fused multiply-adds are instructions on this CPU. False only on
+// x86-64 CPUs without FMA (Intel before Haswell, 2013; AMD before Piledriver, 2012; Atom, Celeron
+// and Pentium models without AVX2): there the C library's fma() gives the same results, far more
+// slowly (the CLI warns).
+bool hardware_fma();
 
 // The tiled loops for the lognormal families at the given (supported) level.
 double sum_py_only(const LognormalCost& cost, const PhiloxStream& stream, long n, SimdLevel level = simd_level());
