@@ -36,6 +36,35 @@ inline double uniform(std::uint32_t w) {
 constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 0x3fe62e42fee00000: k * hi is exact
 constexpr double kLn2Lo = 1.90821492927058770002e-10;
 
+// The polynomial parts below are templates over the number type T and the fused multiply-add
+// `fma`, so that the sampler's AVX-512 Box-Muller (sim/sampler.cpp) runs the very same operations
+// on eight lanes at once (T = __m512d) -- one definition of each polynomial, the same bits.
+struct ScalarFma {
+  double operator()(double a, double b, double c) const { return fmadd(a, b, c); }
+};
+
+// ln(m 2^dk) = dk ln2_hi - tail, for m in [~sqrt(1/2), ~sqrt(2)) and an integral dk: returns tail.
+template <class T, class Fma>
+inline T log_tail(T m, T dk, Fma fma) {
+  const T f = m - 1.0;
+  const T hfsq = 0.5 * f * f;
+  const T s = f / (2.0 + f);  // log(1 + f) = 2 atanh(s), |s| <= 0.172
+  const T z = s * s;
+  // R = z Q(z), Q a degree-6 near-minimax fit of (2 atanh(s) - 2 s) / (s z) on z in [0, 0.0295]
+  // (Chebyshev interpolation; fit error 0.05 ulp).
+  T q = fma(z, 0.14619343453512615, 0.15331487235865734);
+  q = fma(q, z, 0.18182896183483085);
+  q = fma(q, z, 0.2222221103781659);
+  q = fma(q, z, 0.28571428626570206);
+  q = fma(q, z, 0.3999999999989819);
+  q = fma(q, z, 0.666666666666667);
+  return (hfsq - fma(s, fma(z, q, hfsq), dk * kLn2Lo)) - f;
+}
+
+// The exponent/mantissa split of log_tail: the mantissa above ~sqrt(2) (the bits of this double and
+// up) is halved and the exponent raised by one.
+constexpr std::uint64_t kLogHalveFrom = 0x3ff6a09c00000000ULL;  // 1.41421... in [1, 2)
+
 // ln(x 2^-shift) = dk ln2_hi - tail for a positive, normal, finite x (the parts, so that callers
 // can finish it scaled, exactly: see minus_two_log_uniform).
 struct LogParts {
@@ -45,27 +74,14 @@ inline LogParts log_parts(double x, double shift) {
   constexpr std::uint64_t kMantissa = 0x000fffffffffffffULL;
   const std::uint64_t ix = std::bit_cast<std::uint64_t>(x);
   const std::uint64_t mant = ix & kMantissa;
-  // Normalize to m in [~sqrt(1/2), ~sqrt(2)): when the mantissa is above ~sqrt(2) use m / 2 and
-  // k + 1 (the carry of this add lands in bit 52 exactly then; fdlibm's e_log.c trick).
-  const std::uint64_t carry = (mant + 0x00095f6400000000ULL) & 0x0010000000000000ULL;
+  // Normalize to m in [~sqrt(1/2), ~sqrt(2)): the carry of this add lands in bit 52 exactly when
+  // the mantissa is at least kLogHalveFrom's (fdlibm's e_log.c trick); then m / 2 and k + 1.
+  const std::uint64_t carry = (mant + (0x0010000000000000ULL - (kLogHalveFrom & kMantissa))) & 0x0010000000000000ULL;
   const double m = std::bit_cast<double>(mant | (carry ^ 0x3ff0000000000000ULL));
   // k + 1023 as an exact double without an int64 -> double conversion (none before AVX-512).
   const std::uint64_t kb = (ix >> 52) + (carry >> 52);
   const double dk = (std::bit_cast<double>(0x4330000000000000ULL | kb) - 0x1p52) - (1023.0 + shift);
-  const double f = m - 1.0;
-  const double hfsq = 0.5 * f * f;
-  const double s = f / (2.0 + f);  // log(1 + f) = 2 atanh(s), |s| <= 0.172
-  const double z = s * s;
-  // R = z Q(z), Q a degree-6 near-minimax fit of (2 atanh(s) - 2 s) / (s z) on z in [0, 0.0295]
-  // (Chebyshev interpolation; fit error 0.05 ulp).
-  double q = 0.14619343453512615;
-  q = fmadd(q, z, 0.15331487235865734);
-  q = fmadd(q, z, 0.18182896183483085);
-  q = fmadd(q, z, 0.2222221103781659);
-  q = fmadd(q, z, 0.28571428626570206);
-  q = fmadd(q, z, 0.3999999999989819);
-  q = fmadd(q, z, 0.666666666666667);
-  return {dk, (hfsq - fmadd(s, fmadd(z, q, hfsq), dk * kLn2Lo)) - f};
+  return {dk, log_tail(m, dk, ScalarFma{})};
 }
 
 // ln(x) for a positive, normal, finite x.
@@ -114,6 +130,33 @@ inline double exp(double y) {
   return y > kMax ? std::numeric_limits<double>::infinity() : (y < kMin ? 0.0 : e);
 }
 
+// sin a and cos a for a = x pi/2 2^-30, |x| <= 2^29 + 1/2 an exact half-integer (|a| <= pi/4).
+template <class T, class Fma>
+inline void sincos_poly(T x, Fma fma, T& sa, T& ca) {
+  // a as a_hi + a_lo: x has at most 31 significant bits and pi/2's high part 21, so a_hi is exact
+  // (the 2^-30 is in the constants).
+  const T a_hi = x * (1.570796012878418 * 0x1p-30);  // 0x1.921fbp+0 2^-30
+  const T a_lo = x * (3.139164786504813e-07 * 0x1p-30);
+  const T a = a_hi + a_lo;
+  const T z = a * a;
+  // sin a = a + a^3 S(a^2), cos a = 1 - a^2 / 2 + a^4 C(a^2): degree-5 near-minimax fits on
+  // a^2 in [0, (pi/4)^2] (fit errors 0.17 and 0.01 ulp).
+  T ps = fma(z, 1.5918129294866608e-10, -2.5051131845003624e-08);
+  ps = fma(ps, z, 2.755731610255244e-06);
+  ps = fma(ps, z, -0.00019841269836758574);
+  ps = fma(ps, z, 0.008333333333330948);
+  ps = fma(ps, z, -0.16666666666666666);
+  sa = a_hi + fma(a * z, ps, a_lo);
+  T pc = fma(z, -1.1382632425521717e-11, 2.08761462684032e-09);
+  pc = fma(pc, z, -2.7557317271729793e-07);
+  pc = fma(pc, z, 2.480158729876569e-05);
+  pc = fma(pc, z, -0.0013888888888887398);
+  pc = fma(pc, z, 0.041666666666666664);
+  const T hz = 0.5 * z;
+  const T one_minus = 1.0 - hz;
+  ca = one_minus + fma(z * z, pc, (1.0 - one_minus) - hz);
+}
+
 // sin and cos of 2 pi u with u = (w + 0.5) / 2^32: the angle of a Box-Muller pair. The quadrant
 // q = round(4u) and the remainder x = 4u - q in [-1/2, 1/2] are computed exactly in integers.
 inline void sincos_turn(std::uint32_t w, double& sine, double& cosine) {
@@ -121,30 +164,8 @@ inline void sincos_turn(std::uint32_t w, double& sine, double& cosine) {
   const std::uint32_t q = (w + (1u << 29)) >> 30;
   const std::int32_t d = static_cast<std::int32_t>(w - (q << 30));  // in [-2^29, 2^29)
   const double x = static_cast<double>(d) + 0.5;  // (4u - q) 2^30, exact
-  // The angle a = (4u - q) pi/2 in [-pi/4, pi/4] as a_hi + a_lo: x has at most 31 significant bits
-  // and pi/2's high part 21, so a_hi is exact (the 2^-30 is in the constants).
-  const double a_hi = x * (1.570796012878418 * 0x1p-30);  // 0x1.921fbp+0 2^-30
-  const double a_lo = x * (3.139164786504813e-07 * 0x1p-30);
-  const double a = a_hi + a_lo;
-  const double z = a * a;
-  // sin a = a + a^3 S(a^2), cos a = 1 - a^2 / 2 + a^4 C(a^2): degree-5 near-minimax fits on
-  // a^2 in [0, (pi/4)^2] (fit errors 0.17 and 0.01 ulp).
-  double ps = 1.5918129294866608e-10;
-  ps = fmadd(ps, z, -2.5051131845003624e-08);
-  ps = fmadd(ps, z, 2.755731610255244e-06);
-  ps = fmadd(ps, z, -0.00019841269836758574);
-  ps = fmadd(ps, z, 0.008333333333330948);
-  ps = fmadd(ps, z, -0.16666666666666666);
-  const double sa = a_hi + fmadd(a * z, ps, a_lo);
-  double pc = -1.1382632425521717e-11;
-  pc = fmadd(pc, z, 2.08761462684032e-09);
-  pc = fmadd(pc, z, -2.7557317271729793e-07);
-  pc = fmadd(pc, z, 2.480158729876569e-05);
-  pc = fmadd(pc, z, -0.0013888888888887398);
-  pc = fmadd(pc, z, 0.041666666666666664);
-  const double hz = 0.5 * z;
-  const double one_minus = 1.0 - hz;
-  const double ca = one_minus + fmadd(z * z, pc, (1.0 - one_minus) - hz);
+  double sa = 0, ca = 0;  // of the angle a = (4u - q) pi/2 in [-pi/4, pi/4]
+  sincos_poly(x, ScalarFma{}, sa, ca);
   // 2 pi u = q pi/2 + a: odd q swaps sine and cosine; signs by quadrant.
   const bool swap = (q & 1u) != 0;
   const double s = swap ? ca : sa;

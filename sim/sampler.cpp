@@ -1,5 +1,12 @@
+// models/det_math.hpp's templates are instantiated on __m512d below and always inlined (flatten):
+// GCC's note that passing a 64-byte vector by value to a function compiled without AVX-512 would
+// change the ABI concerns calls that never happen. (It is reported at the template, hence here.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
 #include "sim/sampler.hpp"
 
+#include <bit>
 #include <cstdlib>
 #include <cstring>
 
@@ -36,6 +43,9 @@ namespace {
 // the garbage the upper halves collect is never read (vpmuludq reads the low halves only); a
 // vpmovqd packs the words at the end. Six instructions per round for eight blocks.
 struct Avx512Words {
+  // Box-Muller of 8 pairs: box_muller(wr[k], wa[k], zc[k], zs[k]), bit for bit.
+  static void box_muller8(const std::uint32_t* wr, const std::uint32_t* wa, double* zc, double* zs);
+
   __attribute__((target("avx512f"))) void operator()(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride,
                                                       int count, std::uint32_t* w0, std::uint32_t* w1, std::uint32_t* w2,
                                                       std::uint32_t* w3) const {
@@ -48,7 +58,8 @@ struct Avx512Words {
       kb[round] = _mm512_set1_epi64(b);
     }
     const __m512i lanes = _mm512_setr_epi64(0, stride, 2 * stride, 3 * stride, 4 * stride, 5 * stride, 6 * stride, 7 * stride);
-    for (int i = 0; i < count; i += 8) {
+    const int padded = (count + 15) & ~15;  // normals() reads this far
+    for (int i = 0; i < padded; i += 8) {
       __m512i x0 = _mm512_add_epi64(_mm512_set1_epi64(first + static_cast<std::uint32_t>(i) * stride), lanes);
       __m512i x1 = _mm512_set1_epi64(tail[0]);
       __m512i x2 = _mm512_set1_epi64(tail[1]);
@@ -66,9 +77,68 @@ struct Avx512Words {
       _mm256_store_si256(reinterpret_cast<__m256i*>(w3 + i), _mm512_cvtepi64_epi32(x3));
     }
   }
+  __attribute__((target("avx512f,fma"))) void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1,
+                                                     const std::uint32_t* w2, const std::uint32_t* w3, double* z0,
+                                                     double* z1, double* z2, double* z3) const {
+    // 16 blocks per pass (four independent chains of about 60 dependent operations each: enough
+    // for the out-of-order core to overlap them); the words exist up to count rounded up to 16.
+    for (int i = 0; i < count; i += 16) {
+      box_muller8(w0 + i, w1 + i, z0 + i, z1 + i);
+      box_muller8(w2 + i, w3 + i, z2 + i, z3 + i);
+      box_muller8(w0 + i + 8, w1 + i + 8, z0 + i + 8, z1 + i + 8);
+      box_muller8(w2 + i + 8, w3 + i + 8, z2 + i + 8, z3 + i + 8);
+    }
+  }
 };
 
-struct Avx2Words {
+// The fused multiply-add of models/det_math.hpp's templates on eight lanes.
+struct Avx512Fma {
+  __attribute__((target("avx512f"))) static __m512d v(double x) { return _mm512_set1_pd(x); }
+  __attribute__((target("avx512f"))) static __m512d v(__m512d x) { return x; }
+  template <class A, class B, class C>
+  __attribute__((target("avx512f,fma"))) __m512d operator()(A a, B b, C c) const {
+    return _mm512_fmadd_pd(v(a), v(b), v(c));
+  }
+};
+
+// box_muller (sim/rng.hpp) with the bit manipulations of models/det_math.hpp done by AVX-512
+// instructions (vgetmantpd/vgetexppd for log_parts' split, mask registers for sincos_turn's
+// quadrants) and the polynomials by the same templates: the same values, bit for bit
+// (tests/test_bench.cpp), in fewer instructions.
+__attribute__((target("avx512f,fma"), flatten)) void Avx512Words::box_muller8(const std::uint32_t* wr,
+                                                                           const std::uint32_t* wa, double* zc,
+                                                                           double* zs) {
+  const Avx512Fma fma;
+  // Radius: -2 ln u = -2 ln((w + 0.5) 2^-32) (detmath::minus_two_log_uniform).
+  const __m512d v = _mm512_add_pd(_mm512_cvtepu32_pd(_mm256_load_si256(reinterpret_cast<const __m256i*>(wr))),
+                                  _mm512_set1_pd(0.5));  // w + 0.5, exact
+  const __m512d m1 = _mm512_getmant_pd(v, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);  // in [1, 2)
+  const __m512d e = _mm512_sub_pd(_mm512_getexp_pd(v), _mm512_set1_pd(32.0));     // exponent of u
+  const __mmask8 halve = _mm512_cmp_pd_mask(m1, _mm512_set1_pd(std::bit_cast<double>(detmath::kLogHalveFrom)), _CMP_GE_OQ);
+  const __m512d m = _mm512_mask_mul_pd(m1, halve, m1, _mm512_set1_pd(0.5));
+  const __m512d dk = _mm512_mask_add_pd(e, halve, e, _mm512_set1_pd(1.0));
+  const __m512d tail = detmath::log_tail(m, dk, fma);
+  const __m512d r = _mm512_sqrt_pd(fma(dk, -2.0 * detmath::kLn2Hi, _mm512_add_pd(tail, tail)));
+  // Angle: detmath::sincos_turn.
+  const __m256i w = _mm256_load_si256(reinterpret_cast<const __m256i*>(wa));
+  const __m256i q = _mm256_srli_epi32(_mm256_add_epi32(w, _mm256_set1_epi32(1 << 29)), 30);
+  const __m256i d = _mm256_sub_epi32(w, _mm256_slli_epi32(q, 30));
+  __m512d sa, ca;
+  detmath::sincos_poly(_mm512_add_pd(_mm512_cvtepi32_pd(d), _mm512_set1_pd(0.5)), fma, sa, ca);
+  const __m512i q64 = _mm512_cvtepu32_epi64(q), one = _mm512_set1_epi64(1), two = _mm512_set1_epi64(2);
+  const __mmask8 swap = _mm512_test_epi64_mask(q64, one);
+  const __mmask8 negate_sine = _mm512_test_epi64_mask(q64, two);
+  const __mmask8 negate_cosine = _mm512_test_epi64_mask(_mm512_add_epi64(q64, one), two);
+  const __m512i sign = _mm512_set1_epi64(static_cast<long long>(0x8000000000000000ULL));
+  const __m512i s = _mm512_castpd_si512(_mm512_mask_blend_pd(swap, sa, ca));
+  const __m512i c = _mm512_castpd_si512(_mm512_mask_blend_pd(swap, ca, sa));
+  const __m512d sine = _mm512_castsi512_pd(_mm512_mask_xor_epi64(s, negate_sine, s, sign));
+  const __m512d cosine = _mm512_castsi512_pd(_mm512_mask_xor_epi64(c, negate_cosine, c, sign));
+  _mm512_store_pd(zc, _mm512_mul_pd(r, cosine));
+  _mm512_store_pd(zs, _mm512_mul_pd(r, sine));
+}
+
+struct Avx2Words : sampler_detail::PortableWords {
   __attribute__((target("avx2"))) void operator()(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride,
                                                    int count, std::uint32_t* w0, std::uint32_t* w1, std::uint32_t* w2,
                                                    std::uint32_t* w3) const {
@@ -137,7 +207,11 @@ double limit_tiles(std::uint64_t seed, std::uint64_t run, long n) {
     sampler_detail::history_tiles<true>(k, stream, n, rho, s, WORDS{});                                  \
     sums = s;                                                                                            \
   }                                                                                                      \
-  ATTR double limit_##SUFFIX(std::uint64_t seed, std::uint64_t run, long n) { return limit_tiles<WORDS>(seed, run, n); }
+  ATTR double limit_##SUFFIX(std::uint64_t seed, std::uint64_t run, long n) { return limit_tiles<WORDS>(seed, run, n); } \
+  ATTR void normals_##SUFFIX(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count,      \
+                             double* z0, double* z1, double* z2, double* z3) {                                  \
+    sampler_detail::tile_normals(WORDS{}, s, first, stride, count, z0, z1, z2, z3);                              \
+  }
 
 ACOSIM_DEFINE_KERNELS(sse2, ACOSIM_KERNEL_SSE2, sampler_detail::PortableWords)
 #if ACOSIM_HAVE_SIMD_LEVELS
@@ -222,6 +296,17 @@ void sum_history(const LognormalCost& cost, const PhiloxStream& stream, long n, 
     case SimdLevel::Avx2: return history_avx2(cost, stream, n, rho, sums);
 #endif
     default: return history_sse2(cost, stream, n, rho, sums);
+  }
+}
+
+void kernel_normals(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, double* z0, double* z1,
+                    double* z2, double* z3, SimdLevel level) {
+  switch (usable(level)) {
+#if ACOSIM_HAVE_SIMD_LEVELS
+    case SimdLevel::Avx512: return normals_avx512(s, first, stride, count, z0, z1, z2, z3);
+    case SimdLevel::Avx2: return normals_avx2(s, first, stride, count, z0, z1, z2, z3);
+#endif
+    default: return normals_sse2(s, first, stride, count, z0, z1, z2, z3);
   }
 }
 

@@ -75,15 +75,25 @@ void sum_history(const LognormalCost& cost, const PhiloxStream& stream, long n, 
 // (no states, no cap, no AR(1), an unordered vector sum). Returns the sum so nothing is elided.
 double transform_limit(std::uint64_t seed, std::uint64_t run, long n, SimdLevel level = simd_level());
 
+// The normals of blocks first, first + stride, ... (count <= kSamplerTile) as the sampler's kernels
+// at `level` compute them; z* must hold kSamplerTile values. They must equal normals4 bit for bit
+// (tests/test_bench.cpp).
+void kernel_normals(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, double* z0, double* z1,
+                    double* z2, double* z3, SimdLevel level = simd_level());
+
 namespace sampler_detail {
 
-// The portable Philox of a tile (PhiloxStream::words_batch). sim/sampler.cpp has AVX2 and AVX-512
-// versions with intrinsics (the same words) that write `count` rounded up to 8 or 16 entries: the
-// tile's word arrays have room for that (kSamplerTile is a multiple of 16).
+// The portable Philox and Box-Muller of a tile (PhiloxStream::words_batch, normals_from_words).
+// sim/sampler.cpp has versions with intrinsics (the same bits) that work on `count` rounded up to
+// 16 entries: the tile's arrays have room for that (kSamplerTile is a multiple of 16).
 struct PortableWords {
   void operator()(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, std::uint32_t* w0,
                   std::uint32_t* w1, std::uint32_t* w2, std::uint32_t* w3) const {
     s.words_batch(first, stride, count, w0, w1, w2, w3);
+  }
+  void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2,
+               const std::uint32_t* w3, double* z0, double* z1, double* z2, double* z3) const {
+    normals_from_words(count, w0, w1, w2, w3, z0, z1, z2, z3);
   }
 };
 
@@ -93,7 +103,7 @@ inline void tile_normals(const Words& words, const PhiloxStream& s, std::uint32_
                          double* z0, double* z1, double* z2, double* z3) {
   alignas(64) std::uint32_t w0[kSamplerTile], w1[kSamplerTile], w2[kSamplerTile], w3[kSamplerTile];
   words(s, first, stride, count, w0, w1, w2, w3);
-  normals_from_words(count, w0, w1, w2, w3, z0, z1, z2, z3);
+  words.normals(count, w0, w1, w2, w3, z0, z1, z2, z3);
 }
 
 // Tile loops shared by the compiled kernels and the generic (scalar-cost) path. `cost(zs, zz)` is

@@ -91,6 +91,24 @@ TEST_CASE("Batched normals equal normals4 bit for bit", "[bench][rng]") {
   }
 }
 
+TEST_CASE("The sampler kernels' normals equal normals4 bit for bit at every instruction set", "[bench][rng]") {
+  const PhiloxStream s(20240101, 77, Purpose::Beneficiary, 2);
+  alignas(64) double z[4][kSamplerTile];
+  for (SimdLevel level : {SimdLevel::Sse2, SimdLevel::Avx2, SimdLevel::Avx512}) {
+    if (!simd_supported(level)) continue;
+    INFO("level " << to_string(level));
+    for (const int count : {kSamplerTile, 1, 9, 17, 100}) {
+      for (std::uint32_t first = 0; first < 40000; first += 4999) {
+        kernel_normals(s, first, 2, count, z[0], z[1], z[2], z[3], level);
+        for (int k = 0; k < count; ++k) {
+          const auto want = normals4(s, first + 2 * static_cast<std::uint32_t>(k));
+          for (std::size_t j = 0; j < 4; ++j) REQUIRE(same_bits(z[j][k], want[j]));
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("Deterministic log, exp and sincos are within 1 ulp", "[bench][math]") {
   std::mt19937_64 g(12345);
   double worst_log = 0, worst_exp = 0, worst_sin = 0, worst_cos = 0;
