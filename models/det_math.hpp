@@ -1,6 +1,6 @@
 // Deterministic elementary functions for the sampler's hot path: log, exp and the sine/cosine of
-// a full turn fraction, written in plain IEEE-754 double arithmetic (adds, multiplies, one
-// divide, exact bit manipulation; no libm calls, no table look-ups).
+// a full turn fraction, written in plain IEEE-754 double arithmetic (adds, multiplies, fused
+// multiply-adds, one divide, exact bit manipulation; no libm calls, no table look-ups).
 //
 // Why not std::log/std::exp/std::sin: (1) a loop of these functions vectorizes (SSE2, AVX2,
 // AVX-512) under `#pragma omp simd`, where libm calls would not; (2) every operation is a
@@ -10,7 +10,7 @@
 // where the function is compiled for FMA (the sampler's AVX2 and AVX-512 kernels), the C library's
 // fma() elsewhere (hardware through glibc's ifunc on FMA CPUs, exact software otherwise) -- the
 // same bits either way. The compiler must not contract anything else: the project builds with
-// -ffp-contract=off (sim/CMakeLists.txt) and never with -ffast-math.
+// -ffp-contract=off (models/CMakeLists.txt) and never with -ffast-math.
 //
 // Accuracy (tests/test_bench.cpp checks it against libm): log and exp within 1 ulp, sin/cos of
 // 2 pi u within 1 ulp (the argument reduction is exact because u is a dyadic fraction). The

@@ -51,8 +51,9 @@ inline constexpr int kSamplerTile = 128;
 static_assert(kSamplerTile <= kMaxBatch && kSamplerTile % 16 == 0 && kSamplerTile % kSumLanes == 0);
 
 // Instruction sets the tiled loops are compiled for (sim/sampler.cpp). Every version gives the
-// same bits: models/det_math.hpp uses only correctly rounded operations, and the build disables
-// FMA contraction (-ffp-contract=off), so the vector width cannot change a result.
+// same bits: models/det_math.hpp uses only correctly rounded operations (fused multiply-adds
+// written out, no implicit contraction: -ffp-contract=off), so the vector width cannot change a
+// result. The AVX2 and AVX-512 levels need FMA as well.
 enum class SimdLevel { Sse2 = 0, Avx2 = 1, Avx512 = 2 };
 const char* to_string(SimdLevel level);  // "sse2", "avx2", "avx512"
 // The best level this CPU (and OS) supports, unless the environment variable ACOSIM_SIMD
