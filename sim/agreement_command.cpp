@@ -29,7 +29,7 @@ struct AgreementArgs {
   std::string report;
   std::vector<std::string> sets;
   long runs = 0;
-  long long seed = -1;
+  std::string seed;  // empty: the scenario's (parse_seed_option checks it)
   int threads = 0;
   bool quiet = false;
 };
@@ -110,7 +110,7 @@ void add_agreement_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("-o,--output", args->output, "HDF5 results file (default: results/<name>-agreement.h5)");
   cmd->add_option("--report", args->report, "Also write the report to FILE (.md, .csv or .json)");
   cmd->add_option("--runs", args->runs, "Number of runs (overrides the scenario)")->check(CLI::Range(1L, 100000000L));
-  cmd->add_option("--seed", args->seed, "Random seed (overrides the scenario)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--seed", args->seed, "Random seed (overrides the scenario)");
   cmd->add_option("--threads", args->threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
   cmd->add_option("--set", args->sets, "Override a scenario key: --set agreement.turnover=0.2 (repeatable)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress and no report on the terminal");

@@ -33,6 +33,7 @@
 #include "sim/commands.hpp"
 #include "sim/error.hpp"
 #include "sim/mpi.hpp"
+#include "sim/provenance.hpp"
 #include "sim/runner.hpp"
 #include "sim/sampler.hpp"
 #include "sim/scenario.hpp"
@@ -47,7 +48,7 @@ struct BenchArgs {
   std::string threads = "1,2";
   std::string mode = "historical";
   int repeat = 3;
-  long long seed = 20240101;
+  std::string seed = "20240101";  // parse_seed_option checks it
   bool json = false;
   bool print_model = false;
 };
@@ -70,7 +71,7 @@ tracks:
 runs: {}
 seed: {}
 )",
-                     a.beneficiaries, a.mode, a.runs, a.seed);
+                     a.beneficiaries, a.mode, a.runs, parse_seed_option(a.seed));
 }
 
 std::vector<int> parse_threads(const std::string& text) {
@@ -310,7 +311,7 @@ void add_bench_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--mode", args->mode, "Benchmark mode: historical (BY1-3 + PY, the default) or fixed (PY only)");
   cmd->add_option("--repeat", args->repeat, "Repetitions per thread count; the minimum time counts (default 3)")
       ->check(CLI::Range(1, 100));
-  cmd->add_option("--seed", args->seed, "Seed (default 20240101)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--seed", args->seed, "Seed (default 20240101)");
   cmd->add_flag("--json", args->json, "Print the figures as JSON");
   cmd->add_flag("--print-model", args->print_model, "Print the workload's model parameters as JSON and exit");
   cmd->callback([args, &action] { action = [args] { return run_bench(*args); }; });

@@ -32,7 +32,7 @@ struct CommonArgs {
   std::string scenario;
   std::vector<std::string> sets;
   long runs = 0;
-  long long seed = -1;
+  std::string seed;  // empty: the scenario's (parse_seed_option checks it)
   int threads = 0;
   bool quiet = false;
 };
@@ -42,7 +42,7 @@ void add_common(CLI::App* cmd, CommonArgs& a) {
   cmd->add_option("--set", a.sets, "Override a scenario key for every point: --set runs=2000 (repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--runs", a.runs, "Runs per point (overrides the scenario)")->check(CLI::Range(1L, 100000000L));
-  cmd->add_option("--seed", a.seed, "Random seed (overrides the scenario); every point uses it")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--seed", a.seed, "Random seed (overrides the scenario); every point uses it");
   cmd->add_option("--threads", a.threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
   cmd->add_flag("-q,--quiet", a.quiet, "No progress and no table on the terminal");
 }

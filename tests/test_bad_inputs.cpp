@@ -301,6 +301,13 @@ TEST_CASE("Bad CLI values and --set overrides: exit 2 naming the option and valu
       Case{"--runs above the limit", files, kRun + " --runs 100000001", {"--runs", "100000001", "1 to 100000000"}},
       Case{"--seed negative", files, kRun + " --seed -5", {"--seed", "-5"}},
       Case{"--seed fractional", files, kRun + " --seed 1.5", {"--seed", "1.5"}},
+      Case{"--seed beyond 2^64", files, kRun + " --seed 18446744073709551616",
+           {"--seed: value 18446744073709551616 is out of range", "0 to 18446744073709551615"}},
+      Case{"--seed in exponent form", files, kRun + " --seed 1e19", {"--seed: '1e19' is not allowed", "plain digits"}},
+      Case{"--seed beyond 2^64 (sweep)", files, "sweep s.yaml --vary runs=10 -o out.h5 -q --seed 99999999999999999999",
+           {"--seed: value 99999999999999999999 is out of range"}},
+      Case{"--seed beyond 2^64 (bench)", {}, "bench --runs 10 --seed 99999999999999999999",
+           {"--seed: value 99999999999999999999 is out of range"}},
       Case{"--threads negative", files, kRun + " --threads -1", {"--threads", "-1", "0 to 4096"}},
       Case{"--replay beyond the runs", files, kRun + " --replay 10", {"--replay 10: no such run; allowed: 0 to 9"}},
       Case{"output folder missing", files, "run s.yaml -o nowhere/out.h5 -q", {"output directory nowhere does not exist"}},
@@ -437,4 +444,15 @@ TEST_CASE("Bad results files for report and run --resume: exit 2 naming the file
       Case{"resume: not a results file", {{"r.h5", "not hdf5"}}, "run --resume r.h5 -q", {"r.h5: not an HDF5 file"}},
   };
   run_cases(cases);
+}
+
+TEST_CASE("A --seed above 2^63 reaches the results file exactly", "[bad-input][cli]") {
+  // Before --seed was taken as text, values above 2^63 - 1 were silently clamped to it.
+  Scratch s("seed");
+  std::ofstream(s.dir / "s.yaml") << kScenario;
+  const Outcome o = run_acosim("run s.yaml -o out.h5 -q --seed 18446744073709551615", s.dir, s.capture);
+  INFO(o.err);
+  REQUIRE(o.exit_code == 0);
+  const Outcome replay = run_acosim("run s.yaml -q --seed 18446744073709551615 --replay 0", s.dir, s.capture);
+  CHECK_THAT(replay.out, Catch::Contains("(seed 18446744073709551615)"));
 }
