@@ -1,5 +1,4 @@
 // `acosim run`: simulate a scenario, write the HDF5 results and print the percentile report.
-#include <unistd.h>
 
 #include <csignal>
 #include <filesystem>
@@ -16,6 +15,7 @@
 #include "sim/error.hpp"
 #include "sim/hdf5_io.hpp"
 #include "sim/provenance.hpp"
+#include "sim/memory.hpp"
 #include "sim/mpi.hpp"
 #include "sim/report.hpp"
 #include "sim/risk.hpp"
@@ -128,7 +128,7 @@ int run(const RunArgs& a) {
                                            : fs::path("results") / (scenario.name + ".h5");
   check_writable(output);  // before hours of work
   const std::size_t need = estimated_bytes(scenario);
-  const double available = static_cast<double>(::sysconf(_SC_AVPHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  const double available = available_memory_bytes();
   if (available > 0 && static_cast<double>(need) > 0.8 * available) {
     throw InputError(fmt::format("{} runs x {} tracks need about {:.1f} GB but only {:.1f} GB of memory is available; "
                                  "reduce runs (--runs) or split the work (--resume keeps completed runs)",

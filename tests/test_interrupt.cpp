@@ -27,6 +27,7 @@
 
 #include "sim/atomic_file.hpp"
 #include "sim/hdf5_io.hpp"
+#include "sim/memory.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario.hpp"
 
@@ -380,4 +381,38 @@ TEST_CASE("A signal while a file is being written is deferred until it is comple
       }
     }
   }
+}
+
+TEST_CASE("The memory check sees a control group's limit (cgroup v1 and v2)", "[interrupt][limits]") {
+  const fs::path root = fs::temp_directory_path() / fmt::format("acosim_cgroup_{}", ::getpid());
+  fs::remove_all(root);
+  const auto put = [&](const fs::path& rel, const std::string& text) {
+    fs::create_directories((root / rel).parent_path());
+    std::ofstream(root / rel) << text << "\n";
+  };
+  // v2: a job's group limited to 8 GB with 3 GB in use, inside a parent with no limit.
+  put("jobs/job7/memory.max", "8000000000");
+  put("jobs/job7/memory.current", "3000000000");
+  put("jobs/memory.max", "max");
+  CHECK(cgroup_memory_headroom("0::/jobs/job7\n", root) == 5e9);
+  // A tighter parent wins.
+  put("jobs/memory.max", "6000000000");
+  put("jobs/memory.current", "4000000000");
+  CHECK(cgroup_memory_headroom("0::/jobs/job7\n", root) == 2e9);
+  // Usage above the limit leaves nothing.
+  put("jobs/job7/memory.current", "9000000000");
+  CHECK(cgroup_memory_headroom("0::/jobs/job7\n", root) == 0.0);
+  // v1 (this development machine's layout): the memory controller's own hierarchy; the
+  // "unlimited" value 2^63 - 4096 is no limit.
+  put("memory/box/memory.limit_in_bytes", "4000000000");
+  put("memory/box/memory.usage_in_bytes", "1500000000");
+  put("memory/memory.limit_in_bytes", "9223372036854771712");
+  CHECK(cgroup_memory_headroom("12:pids:/box\n4:memory:/box\n1:cpu,cpuacct:/\n", root) == 2.5e9);
+  // No limit anywhere, or no control groups at all.
+  CHECK_FALSE(cgroup_memory_headroom("4:memory:/\n", root).has_value());
+  CHECK_FALSE(cgroup_memory_headroom("0::/elsewhere\n", root).has_value());
+  CHECK_FALSE(cgroup_memory_headroom("", root).has_value());
+  // The real machine: some positive figure.
+  CHECK(available_memory_bytes() > 0);
+  fs::remove_all(root);
 }
