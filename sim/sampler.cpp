@@ -80,8 +80,7 @@ struct Avx512Words {
   __attribute__((target("avx512f,fma"))) void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1,
                                                      const std::uint32_t* w2, const std::uint32_t* w3, double* z0,
                                                      double* z1, double* z2, double* z3) const {
-    // 16 blocks per pass (four independent chains of about 60 dependent operations each: enough
-    // for the out-of-order core to overlap them); the words exist up to count rounded up to 16.
+    // Four groups of 8 pairs per pass; the words exist up to count rounded up to 16.
     for (int i = 0; i < count; i += 16) {
       box_muller8(w0 + i, w1 + i, z0 + i, z1 + i);
       box_muller8(w2 + i, w3 + i, z2 + i, z3 + i);
@@ -138,6 +137,8 @@ __attribute__((target("avx512f,fma"), flatten)) void Avx512Words::box_muller8(co
   _mm512_store_pd(zs, _mm512_mul_pd(r, sine));
 }
 
+// AVX2: words in 32-bit lanes; the products of the even lanes come from one vpmuludq, those of the
+// odd lanes from another after a 32-bit shift, and blends assemble the high and low halves.
 struct Avx2Words : sampler_detail::PortableWords {
   __attribute__((target("avx2"))) void operator()(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride,
                                                    int count, std::uint32_t* w0, std::uint32_t* w1, std::uint32_t* w2,
