@@ -1,5 +1,6 @@
 // `acosim run`: simulate a scenario, write the HDF5 results and print the percentile report.
 
+#include <bit>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -82,6 +83,26 @@ int replay(const SimulationModel& model, long k) {
   return 0;
 }
 
+// --resume trusts the file's scenario text; a damaged text that still parses would finish the file
+// under another scenario. Re-sample the first completed run from it (one run: milliseconds) and
+// require the stored draws back bit for bit. Only for files of this build's layout: others are
+// already warned about and cannot match.
+void verify_resumable(const SimulationModel& model, const RunTable& table, const std::string& file) {
+  for (long k = 0; k < table.runs(); ++k) {
+    if (!table.done(k)) continue;
+    const RunSample r = sample_run(model, model.scenario().seed, static_cast<std::uint64_t>(k));
+    const auto same = [](double x, double y) { return std::bit_cast<std::uint64_t>(x) == std::bit_cast<std::uint64_t>(y); };
+    if (!same(r.expenditure, table.expenditure(k)) || !same(r.benchmark, table.benchmark(k)) ||
+        !same(r.true_effect, table.true_effect(k)) || !same(r.quality, table.quality(k))) {
+      throw InputError(fmt::format("{}: completed run {} does not reproduce from the scenario stored in the file (stored "
+                                   "spending {:.17g}, recomputed {:.17g}): the file is damaged; start the run again "
+                                   "instead of resuming it",
+                                   file, k, table.expenditure(k), r.expenditure));
+    }
+    return;
+  }
+}
+
 std::atomic<bool> g_stop{false};
 extern "C" void on_signal(int) { g_stop.store(true); }
 
@@ -122,6 +143,7 @@ int run(const RunArgs& a) {
   risk = merge_risk(risk, a.risk);
   const SimulationModel model(scenario);
   if (a.replay >= 0) return replay(model, a.replay);
+  if (previous && previous->meta.rng_layout == kRngLayout) verify_resumable(model, previous->table, a.resume);
 
   const fs::path output = !a.output.empty() ? fs::path(a.output)
                           : previous       ? fs::path(a.resume)

@@ -30,6 +30,7 @@
 #include "sim/memory.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario.hpp"
+#include "sim/statistics.hpp"
 
 namespace fs = std::filesystem;
 using namespace acosim;
@@ -415,4 +416,45 @@ TEST_CASE("The memory check sees a control group's limit (cgroup v1 and v2)", "[
   // The real machine: some positive figure.
   CHECK(available_memory_bytes() > 0);
   fs::remove_all(root);
+}
+
+TEST_CASE("Resuming refuses a file whose completed runs do not reproduce from its stored scenario", "[interrupt]") {
+  TempDir dir("verify");
+  const fs::path scenario = dir.path / "s.yaml", full = dir.path / "full.h5";
+  std::ofstream(scenario) << scenario_text(20);
+  const auto acosim = [&](const std::string& args) {
+    const std::string cmd = fmt::format("OMP_NUM_THREADS=2 '{}' {} > '{}' 2>&1", ACOSIM_BINARY, args, (dir.path / "err.txt").string());
+    const int status = std::system(cmd.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  REQUIRE(acosim(fmt::format("run '{}' -o '{}' -q", scenario.string(), full.string())) == 0);
+  // The same file with its last run not done: once as written, once with a damaged scenario text
+  // that still parses (20,000 beneficiaries read as 20,001).
+  for (const bool damaged : {false, true}) {
+    DYNAMIC_SECTION((damaged ? "damaged scenario text" : "intact")) {
+      SimulationResults res = read_results(full);
+      res.table.done(res.table.runs() - 1) = 0;
+      res.meta.complete = false;
+      res.meta.completed_runs = res.table.runs() - 1;
+      if (damaged) {
+        const auto at = res.meta.scenario_text.find("beneficiaries: 20000");
+        REQUIRE(at != std::string::npos);
+        res.meta.scenario_text.replace(at, 20, "beneficiaries: 20001");
+      }
+      summarize(res);  // of the completed runs, as an interrupted run writes them
+      const fs::path partial = dir.path / "partial.h5";
+      write_results(partial, res);
+      const int code = acosim(fmt::format("run --resume '{}' -q", partial.string()));
+      const std::string err = slurp(dir.path / "err.txt");
+      INFO(err);
+      if (damaged) {
+        CHECK(code == 2);
+        CHECK_THAT(err, Catch::Contains("completed run 0 does not reproduce from the scenario stored in the file") &&
+                            Catch::Contains("start the run again"));
+      } else {
+        CHECK(code == 0);
+        CHECK(read_results(partial).meta.complete);
+      }
+    }
+  }
 }
