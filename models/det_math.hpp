@@ -13,12 +13,14 @@
 // -ffp-contract=off (models/CMakeLists.txt) and never with -ffast-math.
 //
 // Accuracy (tests/test_bench.cpp checks it against libm): log and exp within 1 ulp, sin/cos of
-// 2 pi u within 1 ulp (the argument reduction is exact because u is a dyadic fraction). The
+// 2 pi u within 2 ulp (the argument reduction is exact because u is a dyadic fraction; one of the
+// two is a square root of 1 - the other squared, which costs up to an ulp). The
 // polynomials are near-minimax fits (Chebyshev interpolation in 60-digit arithmetic) whose own
 // error is at most 0.17 ulp on the reduced range; the rest is the rounding of the evaluation.
 #pragma once
 
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -130,31 +132,25 @@ inline double exp(double y) {
   return y > kMax ? std::numeric_limits<double>::infinity() : (y < kMin ? 0.0 : e);
 }
 
-// sin a and cos a for a = x pi/2 2^-30, |x| <= 2^29 + 1/2 an exact half-integer (|a| <= pi/4).
+// sin a and cos^2 a for a = x pi/2 2^-30, |x| <= 2^29 + 1/2 an exact half-integer (|a| <= pi/4).
+// The cosine is taken as sqrt(1 - sin^2 a) -- cos a >= 0.7 here, so this loses at most about one
+// ulp against a polynomial of its own, and saves six multiply-adds and five other operations.
 template <class T, class Fma>
-inline void sincos_poly(T x, Fma fma, T& sa, T& ca) {
+inline void sin_cos2_poly(T x, Fma fma, T& sa, T& ca2) {
   // a as a_hi + a_lo: x has at most 31 significant bits and pi/2's high part 21, so a_hi is exact
   // (the 2^-30 is in the constants).
   const T a_hi = x * (1.570796012878418 * 0x1p-30);  // 0x1.921fbp+0 2^-30
   const T a_lo = x * (3.139164786504813e-07 * 0x1p-30);
   const T a = a_hi + a_lo;
   const T z = a * a;
-  // sin a = a + a^3 S(a^2), cos a = 1 - a^2 / 2 + a^4 C(a^2): degree-5 near-minimax fits on
-  // a^2 in [0, (pi/4)^2] (fit errors 0.17 and 0.01 ulp).
+  // sin a = a + a^3 S(a^2): a degree-5 near-minimax fit on a^2 in [0, (pi/4)^2] (fit error 0.17 ulp).
   T ps = fma(z, 1.5918129294866608e-10, -2.5051131845003624e-08);
   ps = fma(ps, z, 2.755731610255244e-06);
   ps = fma(ps, z, -0.00019841269836758574);
   ps = fma(ps, z, 0.008333333333330948);
   ps = fma(ps, z, -0.16666666666666666);
   sa = a_hi + fma(a * z, ps, a_lo);
-  T pc = fma(z, -1.1382632425521717e-11, 2.08761462684032e-09);
-  pc = fma(pc, z, -2.7557317271729793e-07);
-  pc = fma(pc, z, 2.480158729876569e-05);
-  pc = fma(pc, z, -0.0013888888888887398);
-  pc = fma(pc, z, 0.041666666666666664);
-  const T hz = 0.5 * z;
-  const T one_minus = 1.0 - hz;
-  ca = one_minus + fma(z * z, pc, (1.0 - one_minus) - hz);
+  ca2 = fma(-sa, sa, 1.0);
 }
 
 // sin and cos of 2 pi u with u = (w + 0.5) / 2^32: the angle of a Box-Muller pair. The quadrant
@@ -164,8 +160,9 @@ inline void sincos_turn(std::uint32_t w, double& sine, double& cosine) {
   const std::uint32_t q = (w + (1u << 29)) >> 30;
   const std::int32_t d = static_cast<std::int32_t>(w - (q << 30));  // in [-2^29, 2^29)
   const double x = static_cast<double>(d) + 0.5;  // (4u - q) 2^30, exact
-  double sa = 0, ca = 0;  // of the angle a = (4u - q) pi/2 in [-pi/4, pi/4]
-  sincos_poly(x, ScalarFma{}, sa, ca);
+  double sa = 0, ca2 = 0;  // of the angle a = (4u - q) pi/2 in [-pi/4, pi/4]
+  sin_cos2_poly(x, ScalarFma{}, sa, ca2);
+  const double ca = std::sqrt(ca2);
   // 2 pi u = q pi/2 + a: odd q swaps sine and cosine; signs by quadrant.
   const bool swap = (q & 1u) != 0;
   const double s = swap ? ca : sa;

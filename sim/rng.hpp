@@ -42,7 +42,7 @@ inline constexpr const char* kRngLayout =
     "index for single-year runs / 2, or beneficiary index x 2 + k for histories); uniforms "
     "u = (word + 0.5) / 2^32; normals by Box-Muller from words (w0, w1) and (w2, w3): "
     "r = sqrt(-2 ln u0), (r cos 2 pi u1, r sin 2 pi u1), with models/det_math.hpp's log and sincos "
-    "(explicit fused multiply-adds); a type's beneficiary-year costs summed in 8 lanes (beneficiary "
+    "(explicit fused multiply-adds; the cosine of the reduced angle as sqrt(1 - sin^2)); a type's beneficiary-year costs summed in 8 lanes (beneficiary "
     "i into lane i mod 8) added pairwise; "
     "agreements, path year y >= 1: 4 turnover (sub = 4y + type, block = slot / 4, word slot % 4), "
     "5 replacement latents and 7 stayer AR(1) innovations (sub = 4y + type, block = slot / 2, "

@@ -122,8 +122,9 @@ __attribute__((target("avx512f,fma"), flatten)) void Avx512Words::box_muller8(co
   const __m256i w = _mm256_load_si256(reinterpret_cast<const __m256i*>(wa));
   const __m256i q = _mm256_srli_epi32(_mm256_add_epi32(w, _mm256_set1_epi32(1 << 29)), 30);
   const __m256i d = _mm256_sub_epi32(w, _mm256_slli_epi32(q, 30));
-  __m512d sa, ca;
-  detmath::sincos_poly(_mm512_add_pd(_mm512_cvtepi32_pd(d), _mm512_set1_pd(0.5)), fma, sa, ca);
+  __m512d sa, ca2;
+  detmath::sin_cos2_poly(_mm512_add_pd(_mm512_cvtepi32_pd(d), _mm512_set1_pd(0.5)), fma, sa, ca2);
+  const __m512d ca = _mm512_sqrt_pd(ca2);
   const __m512i q64 = _mm512_cvtepu32_epi64(q), one = _mm512_set1_epi64(1), two = _mm512_set1_epi64(2);
   const __mmask8 swap = _mm512_test_epi64_mask(q64, one);
   const __mmask8 negate_sine = _mm512_test_epi64_mask(q64, two);
