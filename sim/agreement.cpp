@@ -22,6 +22,7 @@
 #include "sim/error.hpp"
 #include "sim/progress.hpp"
 #include "sim/hdf5_io.hpp"
+#include "sim/hdf5_layout.hpp"
 #include "sim/rng.hpp"
 #include "sim/sampler.hpp"
 #include "sim/statistics.hpp"
@@ -891,14 +892,7 @@ void matrix(H5::Group& g, const char* name, const Eigen::Matrix<T, Eigen::Dynami
   const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rm = m;
   const hsize_t dims[2] = {static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())};
   H5::DataSpace space(2, dims);
-  H5::DSetCreatPropList plist;
-  if (m.size() >= 4096 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
-    hsize_t chunk[2] = {std::clamp<hsize_t>(65536 / std::max<hsize_t>(dims[1], 1), 1, dims[0]), dims[1]};
-    plist.setChunk(2, chunk);
-    plist.setShuffle();
-    plist.setDeflate(4);
-  }
-  H5::DataSet ds = g.createDataSet(name, file_type, space, plist);
+  H5::DataSet ds = g.createDataSet(name, file_type, space, checksummed_layout({dims[0], dims[1]}, m.size() >= 4096));
   if (m.size() > 0) ds.write(rm.data(), mem_type);
   attr_string(ds, "units", units);
   attr_string(ds, "description", description);
@@ -907,7 +901,7 @@ void matrix(H5::Group& g, const char* name, const Eigen::Matrix<T, Eigen::Dynami
 void vector_int(H5::Group& g, const char* name, const std::vector<int>& v, const std::string& description) {
   std::vector<std::int64_t> w(v.begin(), v.end());
   const hsize_t n = w.size();
-  H5::DataSet ds = g.createDataSet(name, H5::PredType::STD_I64LE, H5::DataSpace(1, &n));
+  H5::DataSet ds = g.createDataSet(name, H5::PredType::STD_I64LE, H5::DataSpace(1, &n), checksummed_layout({n}));
   if (n > 0) ds.write(w.data(), H5::PredType::NATIVE_INT64);
   attr_string(ds, "description", description);
 }
@@ -919,7 +913,7 @@ void write_agreement_results(const std::filesystem::path& path, const AgreementR
   write_results(file.temp_path(), ar.results);
   try {
     H5::Exception::dontPrint();
-    H5::H5File h5(file.temp_path().string(), H5F_ACC_RDWR);
+    H5::H5File h5(file.temp_path().string(), H5F_ACC_RDWR, H5::FileCreatPropList::DEFAULT, checksummed_file_access());
     H5::Group g = h5.createGroup("/agreement");
     attr_string(g, "description",
                 "agreement-period samples (sim/agreement.hpp, docs/agreements.md): per run and path year; the "

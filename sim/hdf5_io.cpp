@@ -31,6 +31,7 @@
 #include <fmt/format.h>
 
 #include "sim/atomic_file.hpp"
+#include "sim/hdf5_layout.hpp"
 #include "sim/csv.hpp"
 #include "sim/error.hpp"
 #include "sim/statistics.hpp"
@@ -169,8 +170,7 @@ void put_levels(H5::H5Object& obj) {
 
 class Writer {
  public:
-  explicit Writer(H5::H5File& file)
-      : file_(file), deflate_(H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {}
+  explicit Writer(H5::H5File& file) : file_(file) {}
 
   H5::Group group(const std::string& path, const char* description) {
     H5::Group g = file_.createGroup(path);
@@ -184,15 +184,7 @@ class Writer {
                       const char* units, const char* description) {
     hsize_t total = 1;
     for (hsize_t d : dims) total *= d;
-    H5::DSetCreatPropList plist;
-    if (deflate_ && total >= kCompressMinElements) {
-      std::vector<hsize_t> chunk = dims;
-      const hsize_t row = dims.size() > 1 ? dims[1] : 1;
-      chunk[0] = std::clamp<hsize_t>(kChunkElements / row, 1, dims[0]);
-      plist.setChunk(static_cast<int>(chunk.size()), chunk.data());
-      plist.setShuffle();
-      plist.setDeflate(kDeflateLevel);
-    }
+    const H5::DSetCreatPropList plist = checksummed_layout(dims, total >= kCompressMinElements, kChunkElements, kDeflateLevel);
     H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
     H5::DataSet ds = file_.createDataSet(path, H5Types<T>::file(), space, plist);
     if (total > 0) ds.write(data, H5Types<T>::mem());
@@ -253,7 +245,6 @@ class Writer {
 
  private:
   H5::H5File& file_;
-  bool deflate_;
 };
 
 void check_consistent(const SimulationResults& r) {
@@ -755,7 +746,7 @@ void write_results(const fs::path& path, const SimulationResults& results) {
   H5::Exception::dontPrint();
   AtomicFile out(path);  // declared first: its destructor removes the temporary after the file closes
   try {
-    H5::H5File file(out.temp_path().string(), H5F_ACC_TRUNC);
+    H5::H5File file(out.temp_path().string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, checksummed_file_access());
     put_string(file, "format", kResultsFormat);
     put_number<std::int64_t>(file, "format_version", kResultsFormatVersion);
     Writer w(file);
@@ -772,9 +763,10 @@ void write_results(const fs::path& path, const SimulationResults& results) {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Checks after reading: a damaged file must not produce a report. HDF5 (with the default file
-// format) has no checksums, so a flipped byte in the data reads back without an error; these
-// checks catch what a wrong byte does to the numbers and strings.
+// Checks after reading: a damaged file must not produce a report. Files written by this version
+// carry checksums (metadata, and Fletcher-32 per numeric chunk), which libhdf5 verifies; strings
+// (in the global heap) and files from earlier versions have none, and these checks catch what a
+// wrong byte does to the numbers and strings.
 
 bool valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {

@@ -13,6 +13,7 @@
 
 #include "sim/atomic_file.hpp"
 #include "sim/error.hpp"
+#include "sim/hdf5_layout.hpp"
 #include "sim/report.hpp"
 #include "sim/sweep.hpp"
 #include "sim/summary_fields.hpp"
@@ -54,7 +55,7 @@ H5::Group group(H5::H5File& f, const std::string& path, const std::string& descr
 void doubles(H5::H5File& f, const std::string& path, const std::vector<double>& v, std::vector<hsize_t> dims,
              const std::string& units, const std::string& description) {
   H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-  H5::DataSet ds = f.createDataSet(path, H5::PredType::IEEE_F64LE, space);
+  H5::DataSet ds = f.createDataSet(path, H5::PredType::IEEE_F64LE, space, checksummed_layout(dims));
   if (!v.empty()) ds.write(v.data(), H5::PredType::NATIVE_DOUBLE);
   if (!units.empty()) attr(ds, "units", units);
   attr(ds, "description", description);
@@ -63,7 +64,7 @@ void doubles(H5::H5File& f, const std::string& path, const std::vector<double>& 
 void ints(H5::H5File& f, const std::string& path, const std::vector<std::int64_t>& v, std::vector<hsize_t> dims,
           const std::string& description) {
   H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-  H5::DataSet ds = f.createDataSet(path, H5::PredType::STD_I64LE, space);
+  H5::DataSet ds = f.createDataSet(path, H5::PredType::STD_I64LE, space, checksummed_layout(dims));
   if (!v.empty()) ds.write(v.data(), H5::PredType::NATIVE_INT64);
   attr(ds, "description", description);
 }
@@ -71,7 +72,7 @@ void ints(H5::H5File& f, const std::string& path, const std::vector<std::int64_t
 void flags(H5::H5File& f, const std::string& path, const std::vector<std::int8_t>& v, std::vector<hsize_t> dims,
            const std::string& description) {
   H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-  H5::DataSet ds = f.createDataSet(path, H5::PredType::STD_I8LE, space);
+  H5::DataSet ds = f.createDataSet(path, H5::PredType::STD_I8LE, space, checksummed_layout(dims));
   if (!v.empty()) ds.write(v.data(), H5::PredType::NATIVE_INT8);
   attr(ds, "units", "0/1");
   attr(ds, "description", description);
@@ -338,7 +339,7 @@ void write_sweep(const std::filesystem::path& path, const SweepResults& s, const
   H5::Exception::dontPrint();
   AtomicFile out(path);
   try {
-    H5::H5File f(out.temp_path().string(), H5F_ACC_TRUNC);
+    H5::H5File f(out.temp_path().string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, checksummed_file_access());
     write_sweep_file(f, s, prov);
     f.close();
   } catch (const H5::Exception& e) {

@@ -405,3 +405,30 @@ TEST_CASE("A failed write leaves no file behind", "[hdf5]") {
     CHECK(listing(dir.path).empty());
   }
 }
+
+TEST_CASE("A changed byte in a numeric array is refused by its checksum", "[hdf5]") {
+  // The smallest change the consistency checks cannot see: one ulp of one run's benchmark.
+  TempDir dir;
+  SimulationResults r = sample_results();
+  const double marker = 98765432.125;
+  r.table.benchmark(2) = marker;
+  summarize(r);
+  const fs::path f = dir / "flip.h5";
+  write_results(f, r);
+  REQUIRE(read_results(f).table.benchmark(2) == marker);
+  std::string bytes;
+  {
+    std::ifstream in(f, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  char pattern[sizeof marker];
+  std::memcpy(pattern, &marker, sizeof marker);  // the file is little-endian, like this machine
+  const auto at = bytes.find(std::string(pattern, sizeof pattern));
+  REQUIRE(at != std::string::npos);
+  bytes[at] = static_cast<char>(bytes[at] ^ 1);
+  std::ofstream(f, std::ios::binary | std::ios::trunc) << bytes;
+  const std::string msg = input_error([&] { read_results(f); });
+  CHECK_THAT(msg, Contains(f.string()));
+  INFO(msg);
+  CHECK_THAT(msg, Contains("cannot read dataset /runs/benchmark") && Contains("corrupt"));
+}
