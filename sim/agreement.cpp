@@ -743,22 +743,22 @@ AgreementResults simulate_agreement(const AgreementModel& model, const RunOption
 
   int threads = options.threads > 0 ? options.threads : s.threads;
   if (threads <= 0) threads = omp_get_max_threads();
-  std::mutex error_mutex;
-  std::optional<std::string> error;
-  std::atomic<bool> failed{false};
-  std::atomic<long> completed{0};
   const auto start = std::chrono::steady_clock::now();
-  std::optional<ProgressMeter> progress(std::in_place, options.progress, runs);
-
-  // The one parallel loop. The panel lives in a per-thread workspace sized by beneficiaries; row r
-  // is written only by run r, and a run's draws depend only on (seed, run).
-#pragma omp parallel num_threads(threads)
-  {
-    PanelWorkspace ws;
-#pragma omp for schedule(dynamic, 4)
-    for (long run = 0; run < runs; ++run) {
-      if (failed.load(std::memory_order_relaxed) || (options.stop && options.stop->load(std::memory_order_relaxed))) continue;
-      try {
+  // One panel workspace per thread (sized by beneficiaries); row `run` is written only by that run.
+  std::vector<PanelWorkspace> workspaces(static_cast<std::size_t>(threads));
+  const long cells = n_paths * width;  // payment and outcome columns
+  const int row_width = static_cast<int>(2 * cells + 8 + 11 * years + n_paths);
+  std::vector<long> todo(static_cast<std::size_t>(runs));
+  for (long run = 0; run < runs; ++run) todo[static_cast<std::size_t>(run)] = run;
+  // Under MPI each rank does its share of the runs and all ranks then hold all rows (split_runs).
+  const auto yearly = [&] {
+    return std::array<Eigen::MatrixXd*, 8>{&x.benchmark, &x.expenditure, &x.true_effect, &x.quality,
+                                           &x.growth, &x.spending_level, &x.update_factor, &x.risk_ratio};
+  };
+  split_runs(
+      todo, threads, options, row_width,
+      [&](long run) {
+        PanelWorkspace& ws = workspaces[static_cast<std::size_t>(omp_get_thread_num())];
         const AgreementSample r = sample_agreement(model, s.seed, static_cast<std::uint64_t>(run), ws);
         double benchmark = 0, expenditure = 0;
         for (int y = 0; y < years; ++y) {
@@ -806,19 +806,50 @@ AgreementResults simulate_agreement(const AgreementModel& model, const RunOption
         t.met_qps(run) = r.year[0].met_qps;
         t.met_alt_qps(run) = r.year[0].met_alt_qps;
         t.done(run) = 1;
-      } catch (const std::exception& e) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = fmt::format("run {}: {}", run, e.what());
-        failed.store(true);
-      }
-      const long n_done = completed.fetch_add(1, std::memory_order_relaxed) + 1;
-      if (progress->enabled() && omp_get_thread_num() == 0) {
-        progress->update(static_cast<double>(n_done) / static_cast<double>(runs));
-      }
-    }
-  }
-  progress.reset();  // clears the progress line
-  if (error) throw InputError(*error);
+      },
+      [&](long run, double* row) {
+        for (long c = 0; c < cells; ++c) {
+          *row++ = t.payment(run, c);
+          *row++ = static_cast<double>(t.outcome(run, c));
+        }
+        for (double v : {t.benchmark(run), t.expenditure(run), t.true_effect(run), t.benchmark_factor(run), t.quality(run),
+                         static_cast<double>(t.met_qps(run)), static_cast<double>(t.met_alt_qps(run)),
+                         static_cast<double>(t.done(run))}) {
+          *row++ = v;
+        }
+        for (Eigen::MatrixXd* m : yearly()) {
+          for (int y = 0; y < years; ++y) *row++ = (*m)(run, y);
+        }
+        for (int y = 0; y < years; ++y) {
+          *row++ = x.met_qps(run, y);
+          *row++ = x.met_alt_qps(run, y);
+          *row++ = static_cast<double>(x.replaced(run, y));
+        }
+        for (long p = 0; p < n_paths; ++p) *row++ = x.any_year_owed(run, p);
+      },
+      [&](const double* row, long run) {
+        for (long c = 0; c < cells; ++c) {
+          t.payment(run, c) = *row++;
+          t.outcome(run, c) = static_cast<OutcomeCode>(*row++);
+        }
+        t.benchmark(run) = *row++;
+        t.expenditure(run) = *row++;
+        t.true_effect(run) = *row++;
+        t.benchmark_factor(run) = *row++;
+        t.quality(run) = *row++;
+        t.met_qps(run) = static_cast<std::int8_t>(*row++);
+        t.met_alt_qps(run) = static_cast<std::int8_t>(*row++);
+        t.done(run) = static_cast<std::int8_t>(*row++);
+        for (Eigen::MatrixXd* m : yearly()) {
+          for (int y = 0; y < years; ++y) (*m)(run, y) = *row++;
+        }
+        for (int y = 0; y < years; ++y) {
+          x.met_qps(run, y) = static_cast<std::int8_t>(*row++);
+          x.met_alt_qps(run, y) = static_cast<std::int8_t>(*row++);
+          x.replaced(run, y) = static_cast<std::int64_t>(*row++);
+        }
+        for (long p = 0; p < n_paths; ++p) x.any_year_owed(run, p) = static_cast<std::int8_t>(*row++);
+      });
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   ResultMetadata& m = ar.results.meta;

@@ -77,8 +77,8 @@ int run_agreement(const AgreementArgs& a) {
   std::signal(SIGINT, on_agreement_signal);
   std::signal(SIGTERM, on_agreement_signal);
   AgreementResults ar = simulate_agreement(model, options);
-  // Agreements are not split across MPI ranks: under mpirun every rank computes the same runs and
-  // only rank 0 writes and prints.
+  // Under mpirun the ranks split the runs (split_runs) and all hold the results; rank 0 writes and
+  // prints.
   if (!mpi::is_root()) return 0;
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
@@ -94,9 +94,11 @@ int run_agreement(const AgreementArgs& a) {
 
   if (!a.quiet) std::cout << report_text(ar.results) << agreement_report(ar, "text");
   if (!a.report.empty()) write_file_atomically(a.report, full_report(ar, fs::path(a.report).extension().string()));
-  std::cerr << fmt::format("acosim: {} runs x {} years, {:.3g} beneficiary-years in {:.2f} s ({} threads) -> {}\n",
-                           m.completed_runs, ar.performance_year.size(), m.beneficiary_years, m.wall_seconds,
-                           m.threads, output.string());
+  const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
+                                             : fmt::format("{} threads", m.threads);
+  std::cerr << fmt::format("acosim: {} runs x {} years, {:.3g} beneficiary-years in {:.2f} s ({}) -> {}\n",
+                           m.completed_runs, ar.performance_year.size(), m.beneficiary_years, m.wall_seconds, workers,
+                           output.string());
   return 0;
 }
 

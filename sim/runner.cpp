@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -173,18 +174,11 @@ void unpack_row(const double* row, long run, RunTable& t) {
 
 }  // namespace
 
-void sample_runs(const SimulationModel& model, const RunOptions& options, RunTable& t, long first,
-                 long last) {
-  const Scenario& s = model.scenario();
-  int threads = options.threads > 0 ? options.threads : s.threads;
-  if (threads <= 0) threads = omp_get_max_threads();
-
-  // The runs still to do, split into one contiguous share per MPI rank (a single share without
-  // MPI). Every rank holds the same table, so every rank computes the same list and split.
-  std::vector<long> todo;
-  for (long run = first; run < last; ++run) {
-    if (t.done(run) == 0) todo.push_back(run);
-  }
+void split_runs(const std::vector<long>& todo, int threads, const RunOptions& options, int width,
+                const std::function<void(long)>& body, const std::function<void(long, double*)>& pack,
+                const std::function<void(const double*, long)>& unpack) {
+  // One contiguous share of `todo` per MPI rank (a single share without MPI). Every rank holds
+  // the same list, so every rank computes the same split.
   const int ranks = mpi::size(), rank = mpi::rank();
   std::vector<long> share(static_cast<std::size_t>(ranks)), offset(static_cast<std::size_t>(ranks) + 1, 0);
   const long n_todo = static_cast<long>(todo.size());
@@ -212,22 +206,14 @@ void sample_runs(const SimulationModel& model, const RunOptions& options, RunTab
 
   for (long r = 0; r < rounds; ++r) {
     const long lo = my_first + std::min(my_count, r * round), hi = my_first + std::min(my_count, (r + 1) * round);
-    // The one parallel loop. Row `run` of the table is written only by that run; a run's draws
-    // depend only on (seed, run), so the schedule, thread and rank counts cannot change any number.
+    // The one parallel loop. A run writes only its own rows; its draws depend only on (seed, run),
+    // so the schedule, thread and rank counts cannot change any number.
 #pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
     for (long i = lo; i < hi; ++i) {
       const long run = todo[static_cast<std::size_t>(i)];
       if (stopping()) continue;
       try {
-        const RunSample x = sample_run(model, s.seed, static_cast<std::uint64_t>(run));
-        t.benchmark(run) = x.benchmark;
-        t.expenditure(run) = x.expenditure;
-        t.true_effect(run) = x.true_effect;
-        t.benchmark_factor(run) = x.benchmark_factor;
-        t.quality(run) = x.quality;
-        t.met_qps(run) = x.met_qps;
-        t.met_alt_qps(run) = x.met_alt_qps;
-        t.done(run) = 1;
+        body(run);
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(error_mutex);
         if (!error) error = fmt::format("run {}: {}", run, e.what());
@@ -244,15 +230,40 @@ void sample_runs(const SimulationModel& model, const RunOptions& options, RunTab
 
   if (ranks > 1) {
     // Every rank gets every rank's rows (rank 0 writes them; all ranks then settle alike).
-    std::vector<double> mine(static_cast<std::size_t>(my_count * kRowWidth));
+    std::vector<double> mine(static_cast<std::size_t>(my_count * width));
     for (long i = 0; i < my_count; ++i) {
-      pack_row(t, todo[static_cast<std::size_t>(my_first + i)], &mine[static_cast<std::size_t>(i * kRowWidth)]);
+      pack(todo[static_cast<std::size_t>(my_first + i)], &mine[static_cast<std::size_t>(i * width)]);
     }
-    const std::vector<double> all = mpi::all_gather_rows(mine, share, kRowWidth);
-    for (long i = 0; i < n_todo; ++i) unpack_row(&all[static_cast<std::size_t>(i * kRowWidth)], todo[static_cast<std::size_t>(i)], t);
+    const std::vector<double> all = mpi::all_gather_rows(mine, share, width);
+    for (long i = 0; i < n_todo; ++i) unpack(&all[static_cast<std::size_t>(i * width)], todo[static_cast<std::size_t>(i)]);
     if (mpi::any(error.has_value()) && !error) error = "a run failed on another MPI rank (its message is on that rank)";
   }
   if (error) throw InputError(*error);
+}
+
+void sample_runs(const SimulationModel& model, const RunOptions& options, RunTable& t, long first,
+                 long last) {
+  const Scenario& s = model.scenario();
+  int threads = options.threads > 0 ? options.threads : s.threads;
+  if (threads <= 0) threads = omp_get_max_threads();
+  std::vector<long> todo;
+  for (long run = first; run < last; ++run) {
+    if (t.done(run) == 0) todo.push_back(run);
+  }
+  split_runs(
+      todo, threads, options, kRowWidth,
+      [&](long run) {
+        const RunSample x = sample_run(model, s.seed, static_cast<std::uint64_t>(run));
+        t.benchmark(run) = x.benchmark;
+        t.expenditure(run) = x.expenditure;
+        t.true_effect(run) = x.true_effect;
+        t.benchmark_factor(run) = x.benchmark_factor;
+        t.quality(run) = x.quality;
+        t.met_qps(run) = x.met_qps;
+        t.met_alt_qps(run) = x.met_alt_qps;
+        t.done(run) = 1;
+      },
+      [&](long run, double* row) { pack_row(t, run, row); }, [&](const double* row, long run) { unpack_row(row, run, t); });
 }
 
 void settle_runs(const Scenario& s, RunTable& t) {

@@ -78,6 +78,16 @@ struct RunOptions {
 void sample_runs(const SimulationModel& model, const RunOptions& options, RunTable& table,
                  long first, long last);
 
+// The run loop under sample_runs and acosim agreement: the runs `todo` split into one contiguous
+// share per MPI rank, each share done by the rank's `threads` OpenMP threads (in rounds after which
+// the ranks agree whether an interrupt or error stops them all). `body(run)` computes and stores
+// one run (it may throw: the first error stops every run, on every rank, and is rethrown as an
+// InputError). Afterwards every rank holds every run: `pack(run, row)` writes a run's `width`
+// doubles and `unpack(row, run)` stores another rank's. One rank: just the parallel loop.
+void split_runs(const std::vector<long>& todo, int threads, const RunOptions& options, int width,
+                const std::function<void(long)>& body, const std::function<void(long, double*)>& pack,
+                const std::function<void(const double*, long)>& unpack);
+
 // The settlement pass: settles every completed run under each of the scenario's tracks (common
 // random numbers), filling table.payment and table.outcome. Cheap next to sampling, so a sweep over
 // settle-only parameters reuses one sampling pass.

@@ -114,3 +114,29 @@ TEST_CASE("mpirun -np 2 acosim run gives the one-process per-run data, written b
   CHECK(errors == 1);
   fs::remove_all(dir);
 }
+
+TEST_CASE("mpirun -np 2 and 3 acosim agreement split the runs and give the one-process per-run data", "[mpi]") {
+  if (!mpi::built_with_mpi() || !have_mpirun()) {
+    WARN("no MPI build or no mpirun: skipped");
+    return;
+  }
+  const fs::path dir = fs::temp_directory_path() / fmt::format("acosim-test-mpi-agreement-{}", ::getpid());
+  fs::create_directories(dir);
+  const std::string scenario = std::string(ACOSIM_SOURCE_DIR) + "/scenarios/agreement-paths.yaml";
+  const std::string common =
+      fmt::format(" agreement {} --runs 37 --set aco.beneficiaries=2000 --seed 7 --quiet", scenario);
+  int status = 0;
+  const std::string single_out =
+      run_command(fmt::format("{}{} --threads 2 -o {}/single.h5 2>&1", ACOSIM_BINARY, common, dir.string()), status);
+  INFO(single_out);
+  REQUIRE(status == 0);
+  for (int ranks : {2, 3}) {
+    const std::string file = fmt::format("{}/mpi{}.h5", dir.string(), ranks);
+    const std::string out = run_command(fmt::format("{} {} {}{} -o {} 2>&1", kMpirun, ranks, ACOSIM_BINARY, common, file), status);
+    INFO("mpirun -np " << ranks << ":\n" << out);
+    REQUIRE(status == 0);
+    CHECK(out.find(fmt::format("{} ranks x 1 threads", ranks)) != std::string::npos);  // split, not repeated
+    require_same_runs(read_results(dir / "single.h5"), read_results(file));
+  }
+  fs::remove_all(dir);
+}
