@@ -23,6 +23,7 @@
 #include "sim/progress.hpp"
 #include "sim/hdf5_io.hpp"
 #include "sim/hdf5_layout.hpp"
+#include "sim/mpi.hpp"
 #include "sim/rng.hpp"
 #include "sim/sampler.hpp"
 #include "sim/statistics.hpp"
@@ -859,6 +860,7 @@ AgreementResults simulate_agreement(const AgreementModel& model, const RunOption
   m.seed = s.seed;
   m.runs = runs;
   m.threads = threads;
+  m.ranks = mpi::size();
   m.rng_layout = kRngLayout;
   m.wall_seconds = secs;
   m.completed_runs = t.completed();

@@ -289,6 +289,7 @@ void write_metadata(Writer& w, const ResultMetadata& m) {
   put_number<std::uint64_t>(g, "seed", m.seed);
   put_number<std::int64_t>(g, "runs", m.runs);
   put_number<std::int64_t>(g, "threads", m.threads);
+  put_number<std::int64_t>(g, "ranks", m.ranks);
   put_string(g, "rng_layout", m.rng_layout);
   put_string(g, "created_utc", m.created_utc);
   put_number<double>(g, "wall_seconds", m.wall_seconds);
@@ -609,6 +610,8 @@ void read_metadata(Reader& rd, ResultMetadata& m) {
   m.seed = rd.attr_number<std::uint64_t>(g, w, "seed");
   m.runs = rd.attr_number<std::int64_t>(g, w, "runs");
   m.threads = static_cast<int>(rd.attr_number<std::int64_t>(g, w, "threads"));
+  // Files written before the attribute existed were single-process or did not say: read as 1.
+  if (g.attrExists("ranks")) m.ranks = static_cast<int>(rd.attr_number<std::int64_t>(g, w, "ranks"));
   m.rng_layout = rd.attr_string(g, w, "rng_layout");
   m.created_utc = rd.attr_string(g, w, "created_utc");
   m.wall_seconds = rd.attr_number<double>(g, w, "wall_seconds");

@@ -203,8 +203,9 @@ std::vector<std::pair<std::string, std::string>> scenario_items(const Simulation
   items.emplace_back("Program", fmt::format("acosim {} (commit {})", m.program_version,
                                             m.git_commit));
   if (!m.created_utc.empty()) items.emplace_back("Created", m.created_utc);
-  items.emplace_back("Wall time", fmt::format("{} s on {} threads", fixed(m.wall_seconds, 1),
-                                              m.threads));
+  items.emplace_back("Wall time", m.ranks > 1 ? fmt::format("{} s on {} MPI ranks x {} threads", fixed(m.wall_seconds, 1),
+                                                             m.ranks, m.threads)
+                                             : fmt::format("{} s on {} threads", fixed(m.wall_seconds, 1), m.threads));
   return items;
 }
 
@@ -514,6 +515,7 @@ std::string report_csv(const SimulationResults& results, const std::optional<Ris
   csv.row("scenario", "", "created_utc", "", m.created_utc);
   csv.number("scenario", "", "wall_seconds", "s", m.wall_seconds);
   csv.row("scenario", "", "threads", "count", std::to_string(m.threads));
+  csv.row("scenario", "", "ranks", "count", std::to_string(m.ranks));
   csv.number("scenario", "", "beneficiary_years", "count", m.beneficiary_years);
   for (const auto& t : r.tracks) {
     csv.stats("track", t.label, kUnitUsd, t.dollars);
@@ -585,6 +587,7 @@ std::string report_json(const SimulationResults& results, const std::optional<Ri
   s["created_utc"] = m.created_utc;
   s["wall_seconds"] = m.wall_seconds;
   s["threads"] = m.threads;
+  s["ranks"] = m.ranks;
   s["beneficiary_years"] = m.beneficiary_years;
   s["rng_layout"] = m.rng_layout;
   s["library_versions"] = m.library_versions;

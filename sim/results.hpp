@@ -78,6 +78,7 @@ struct ResultMetadata {
   std::uint64_t seed = 0;
   long runs = 0;
   int threads = 0;                  // recorded only; results do not depend on it
+  int ranks = 1;                    // MPI processes (threads is per process); recorded only
   std::string rng_layout;           // how (seed, run, purpose, block) map to Philox counters/keys
   std::map<std::string, std::string> library_versions;
   std::string created_utc;          // ISO 8601

@@ -130,6 +130,7 @@ void describe_run(ResultMetadata& m, const Scenario& s, int threads, double seco
   m.seed = s.seed;
   m.runs = s.runs;
   m.threads = threads;
+  m.ranks = mpi::size();
   m.rng_layout = kRngLayout;
   m.wall_seconds = seconds;
   m.completed_runs = t.completed();

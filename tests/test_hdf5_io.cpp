@@ -56,6 +56,7 @@ SimulationResults sample_results() {
   m.seed = 18446744073709551557ULL;  // largest 64-bit prime: needs the full uint64 range
   m.runs = 6;
   m.threads = 2;
+  m.ranks = 3;
   m.rng_layout = "Philox4x64-10; key = seed; counter = (run, purpose, block, 0)";
   m.library_versions = {{"hdf5", "1.10.8"}, {"eigen", "3.4.0"}, {"boost", "1.74"}};
   m.created_utc = "2024-05-01T12:00:00Z";
@@ -115,6 +116,7 @@ void check_same(const SimulationResults& a, const SimulationResults& b) {
   CHECK(x.seed == y.seed);
   CHECK(x.runs == y.runs);
   CHECK(x.threads == y.threads);
+  CHECK(x.ranks == y.ranks);
   CHECK(x.rng_layout == y.rng_layout);
   CHECK(x.library_versions == y.library_versions);
   CHECK(x.created_utc == y.created_utc);

@@ -98,6 +98,8 @@ TEST_CASE("mpirun -np 2 acosim run gives the one-process per-run data, written b
     require_same_runs(a, b);
     CHECK(b.meta.complete);
     CHECK(b.meta.completed_runs == 37);
+    CHECK(b.meta.ranks == ranks);  // recorded, and said by the report
+    CHECK(a.meta.ranks == 1);
   }
   // Only the named output exists: no rank wrote anything else (no temporaries left behind).
   std::size_t files = 0;
