@@ -135,6 +135,11 @@ int run(const RunArgs& a) {
     throw InputError(fmt::format("{}: the seed attribute {} disagrees with its scenario's seed {}", a.resume,
                                  previous->meta.seed, scenario.seed));
   }
+  if (scenario.sections.count("agreement") != 0 && !previous) {
+    std::cerr << fmt::format("acosim: note: {} has an agreement section; acosim run settles its first performance year "
+                             "only (acosim agreement follows the whole agreement)\n",
+                             scenario.path);
+  }
   // The risk appetite (scenario section, then flags) is checked before any sampling.
   std::optional<RiskAppetite> risk;
   if (const auto it = scenario.sections.find("risk"); it != scenario.sections.end()) {

@@ -456,3 +456,15 @@ TEST_CASE("A --seed above 2^63 reaches the results file exactly", "[bad-input][c
   const Outcome replay = run_acosim("run s.yaml -q --seed 18446744073709551615 --replay 0", s.dir, s.capture);
   CHECK_THAT(replay.out, Catch::Contains("(seed 18446744073709551615)"));
 }
+
+TEST_CASE("acosim run on an agreement scenario says it settles the first year only", "[cli]") {
+  Scratch s("agreement-note");
+  std::ofstream(s.dir / "s.yaml") << kScenario << "agreement: {}\n";
+  const Outcome o = run_acosim("run s.yaml -o out.h5 -q", s.dir, s.capture);
+  INFO(o.err);
+  REQUIRE(o.exit_code == 0);
+  CHECK_THAT(o.err, Catch::Contains("s.yaml has an agreement section; acosim run settles its first performance year only"));
+  // Without the section: no note.
+  std::ofstream(s.dir / "plain.yaml") << kScenario;
+  CHECK(run_acosim("run plain.yaml -o plain.h5 -q", s.dir, s.capture).err.find("agreement") == std::string::npos);
+}
