@@ -22,8 +22,10 @@
 #include "models/empirical_cost.hpp"
 #include "sim/rng.hpp"
 #include "sim/sampler.hpp"
+#include "tests/support.hpp"
 
 using namespace acosim;
+using namespace acosim::test;
 
 namespace {
 
@@ -36,16 +38,6 @@ double ulps(double a, double b) {
 }
 
 bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
-
-std::string run_command(const std::string& cmd, int& status) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  status = ::pclose(p);
-  return out;
-}
 
 std::vector<SimdLevel> supported_levels() {
   std::vector<SimdLevel> out;

@@ -31,32 +31,14 @@
 #include "sim/runner.hpp"
 #include "sim/scenario.hpp"
 #include "sim/statistics.hpp"
+#include "tests/support.hpp"
 
 namespace fs = std::filesystem;
 using namespace acosim;
+using namespace acosim::test;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& tag) {
-    path = fs::temp_directory_path() / fmt::format("acosim_interrupt_{}_{}", ::getpid(), tag);
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::vector<std::string> leftovers(const fs::path& dir) {
   std::vector<std::string> tmp;
@@ -163,26 +145,9 @@ int interrupt(const std::vector<std::string>& args, int sig, std::chrono::millis
   return code;
 }
 
-template <class M>
-bool same_bits(const M& a, const M& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), sizeof(typename M::Scalar) * static_cast<std::size_t>(a.size())) == 0;
-}
-
-// Every /runs dataset of `a` equals that of `b` bit for bit.
+// Every /runs dataset of `a` equals that of `b` bit for bit, and so do the track summaries.
 void check_same_runs(const SimulationResults& a, const SimulationResults& b) {
-  const RunTable &x = a.table, &y = b.table;
-  CHECK(x.tracks == y.tracks);
-  CHECK(same_bits(x.payment, y.payment));
-  CHECK(same_bits(x.outcome, y.outcome));
-  CHECK(same_bits(x.benchmark, y.benchmark));
-  CHECK(same_bits(x.expenditure, y.expenditure));
-  CHECK(same_bits(x.true_effect, y.true_effect));
-  CHECK(same_bits(x.benchmark_factor, y.benchmark_factor));
-  CHECK(same_bits(x.quality, y.quality));
-  CHECK(same_bits(x.met_qps, y.met_qps));
-  CHECK(same_bits(x.met_alt_qps, y.met_alt_qps));
-  CHECK(same_bits(x.done, y.done));
+  require_same_runs(a, b);
   REQUIRE(a.tracks.size() == b.tracks.size());
   for (std::size_t k = 0; k < a.tracks.size(); ++k) {
     CHECK(std::memcmp(&a.tracks[k].dollars, &b.tracks[k].dollars, sizeof(Stats)) == 0);

@@ -15,49 +15,18 @@
 
 #include "sim/hdf5_io.hpp"
 #include "sim/mpi.hpp"
+#include "tests/support.hpp"
 
 using namespace acosim;
+using namespace acosim::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string run_command(const std::string& cmd, int& status) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  status = ::pclose(p);
-  return out;
-}
 
 bool have_mpirun() {
   int status = 0;
   run_command("command -v mpirun >/dev/null 2>&1", status);
   return status == 0;
-}
-
-template <class A>
-bool same_bytes(const A& a, const A& b) {
-  return a.size() == b.size() &&
-         std::memcmp(a.data(), b.data(), sizeof(*a.data()) * static_cast<std::size_t>(a.size())) == 0;
-}
-
-// The per-run datasets (/runs/*) of two results files.
-void require_same_runs(const SimulationResults& a, const SimulationResults& b) {
-  const RunTable &x = a.table, &y = b.table;
-  REQUIRE(x.runs() == y.runs());
-  CHECK(x.tracks == y.tracks);
-  CHECK(same_bytes(x.benchmark, y.benchmark));
-  CHECK(same_bytes(x.expenditure, y.expenditure));
-  CHECK(same_bytes(x.true_effect, y.true_effect));
-  CHECK(same_bytes(x.benchmark_factor, y.benchmark_factor));
-  CHECK(same_bytes(x.quality, y.quality));
-  CHECK(same_bytes(x.met_qps, y.met_qps));
-  CHECK(same_bytes(x.met_alt_qps, y.met_alt_qps));
-  CHECK(same_bytes(x.done, y.done));
-  CHECK(same_bytes(x.payment, y.payment));
-  CHECK(same_bytes(x.outcome, y.outcome));
 }
 
 const char* kMpirun = "mpirun --allow-run-as-root --oversubscribe -x OMP_NUM_THREADS=1 -np";
