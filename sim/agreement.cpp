@@ -7,11 +7,9 @@
 #include <optional>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <mutex>
 #include <set>
 #include <stdexcept>
 
@@ -20,7 +18,6 @@
 
 #include "sim/atomic_file.hpp"
 #include "sim/error.hpp"
-#include "sim/progress.hpp"
 #include "sim/hdf5_io.hpp"
 #include "sim/hdf5_layout.hpp"
 #include "sim/mpi.hpp"
