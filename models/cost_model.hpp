@@ -54,7 +54,7 @@ struct CostShape {
 };
 
 // The lognormal families' cost() as plain numbers (CostDistribution::kernel()): what the vectorized
-// sampler (sim/sampler.hpp) evaluates over arrays of latents. Branch-free; the same bits as cost().
+// sampler (sim/engine/sampler.hpp) evaluates over arrays of latents. Branch-free; the same bits as cost().
 struct LognormalCost {
   double z_zero = 0, z_high = 0;  // state thresholds in z space (+-inf when a state is empty)
   double mu_low = 0, mu_high = 0;  // log-scale locations of the components [ln USD]

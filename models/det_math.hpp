@@ -39,7 +39,7 @@ constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 0x3fe62e42fee00000: k 
 constexpr double kLn2Lo = 1.90821492927058770002e-10;
 
 // The polynomial parts below are templates over the number type T and the fused multiply-add
-// `fma`, so that the sampler's AVX-512 Box-Muller (sim/sampler.cpp) runs the very same operations
+// `fma`, so that the sampler's AVX-512 Box-Muller (sim/engine/sampler.cpp) runs the very same operations
 // on eight lanes at once (T = __m512d) -- one definition of each polynomial, the same bits.
 struct ScalarFma {
   double operator()(double a, double b, double c) const { return fmadd(a, b, c); }

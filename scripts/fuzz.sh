@@ -42,8 +42,8 @@ build() {  # name sources...
   echo "fuzz: building $name" >&2
   "$CXX" "${FLAGS[@]}" -o "$out/$name" "$@" "${MODELS[@]}" -lyaml-cpp -lfmt
 }
-build fuzz_scenario tests/fuzz/fuzz_scenario.cpp sim/scenario.cpp sim/csv.cpp &
-build fuzz_csv tests/fuzz/fuzz_csv.cpp sim/csv.cpp sim/puf.cpp sim/settle_command.cpp sim/atomic_file.cpp &
+build fuzz_scenario tests/fuzz/fuzz_scenario.cpp sim/input/scenario_reader.cpp sim/input/csv.cpp &
+build fuzz_csv tests/fuzz/fuzz_csv.cpp sim/input/csv.cpp sim/input/puf.cpp sim/cli/settle_command.cpp sim/output/atomic_file.cpp &
 wait %1 && wait %2 || { echo "fuzz: build failed" >&2; exit 1; }
 
 # Seed corpora: the shipped scenarios and CSVs, and the hand-written seeds.

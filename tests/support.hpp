@@ -14,7 +14,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/results.hpp"
+#include "sim/engine/results.hpp"
 
 namespace acosim::test {
 

@@ -1,4 +1,4 @@
-// Whole agreement periods (sim/agreement.hpp): the one-year agreement reproduces the single-year
+// Whole agreement periods (sim/engine/agreement.hpp): the one-year agreement reproduces the single-year
 // engine bit for bit; the panel shows the configured persistence and turnover; the shipped path
 // comparison gives sane orderings; results do not depend on the thread count; bad agreement
 // sections fail at load with file:line:key.
@@ -19,12 +19,12 @@
 
 #include <fmt/format.h>
 
-#include "sim/agreement.hpp"
-#include "sim/error.hpp"
-#include "sim/hdf5_io.hpp"
-#include "sim/report.hpp"
-#include "sim/runner.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/agreement.hpp"
+#include "sim/common/error.hpp"
+#include "sim/output/hdf5_io.hpp"
+#include "sim/output/report.hpp"
+#include "sim/engine/runner.hpp"
+#include "sim/engine/scenario.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;

@@ -20,8 +20,8 @@
 #include "models/cost_model.hpp"
 #include "models/det_math.hpp"
 #include "models/empirical_cost.hpp"
-#include "sim/rng.hpp"
-#include "sim/sampler.hpp"
+#include "sim/engine/rng.hpp"
+#include "sim/engine/sampler.hpp"
 #include "tests/support.hpp"
 
 using namespace acosim;

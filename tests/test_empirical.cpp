@@ -6,9 +6,9 @@
 #include <fstream>
 
 #include "models/empirical_cost.hpp"
-#include "sim/error.hpp"
-#include "sim/runner.hpp"
-#include "sim/scenario.hpp"
+#include "sim/common/error.hpp"
+#include "sim/engine/runner.hpp"
+#include "sim/engine/scenario.hpp"
 
 using namespace acosim;
 using Catch::Matchers::Contains;

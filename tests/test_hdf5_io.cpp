@@ -16,9 +16,9 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
-#include "sim/error.hpp"
-#include "sim/hdf5_io.hpp"
-#include "sim/statistics.hpp"
+#include "sim/common/error.hpp"
+#include "sim/output/hdf5_io.hpp"
+#include "sim/engine/statistics.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;

@@ -25,12 +25,12 @@
 
 #include <fmt/format.h>
 
-#include "sim/atomic_file.hpp"
-#include "sim/hdf5_io.hpp"
-#include "sim/memory.hpp"
-#include "sim/runner.hpp"
-#include "sim/scenario.hpp"
-#include "sim/statistics.hpp"
+#include "sim/output/atomic_file.hpp"
+#include "sim/output/hdf5_io.hpp"
+#include "sim/engine/memory.hpp"
+#include "sim/engine/runner.hpp"
+#include "sim/engine/scenario.hpp"
+#include "sim/engine/statistics.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;

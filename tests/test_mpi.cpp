@@ -13,8 +13,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/hdf5_io.hpp"
-#include "sim/mpi.hpp"
+#include "sim/output/hdf5_io.hpp"
+#include "sim/engine/mpi.hpp"
 #include "tests/support.hpp"
 
 using namespace acosim;

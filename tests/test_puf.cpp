@@ -11,9 +11,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "sim/csv.hpp"
-#include "sim/error.hpp"
-#include "sim/puf.hpp"
+#include "sim/input/csv.hpp"
+#include "sim/common/error.hpp"
+#include "sim/input/puf.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;

@@ -14,9 +14,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "sim/hdf5_io.hpp"
-#include "sim/report.hpp"
-#include "sim/statistics.hpp"
+#include "sim/output/hdf5_io.hpp"
+#include "sim/output/report.hpp"
+#include "sim/engine/statistics.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;

@@ -8,11 +8,11 @@
 #include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
 
-#include "sim/error.hpp"
-#include "sim/report.hpp"
-#include "sim/risk.hpp"
-#include "sim/statistics.hpp"
-#include "sim/yaml_reader.hpp"
+#include "sim/common/error.hpp"
+#include "sim/output/report.hpp"
+#include "sim/engine/risk.hpp"
+#include "sim/engine/statistics.hpp"
+#include "sim/input/yaml_reader.hpp"
 
 using namespace acosim;
 using Catch::Matchers::Contains;

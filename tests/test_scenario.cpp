@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "sim/error.hpp"
-#include "sim/scenario.hpp"
+#include "sim/common/error.hpp"
+#include "sim/engine/scenario.hpp"
 
 using namespace acosim;
 using Catch::Matchers::Contains;

@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include "sim/csv.hpp"
+#include "sim/input/csv.hpp"
 
 namespace fs = std::filesystem;
 

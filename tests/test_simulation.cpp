@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "models/msr.hpp"
-#include "sim/runner.hpp"
-#include "sim/scenario.hpp"
+#include "sim/engine/runner.hpp"
+#include "sim/engine/scenario.hpp"
 
 using namespace acosim;
 

@@ -17,11 +17,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "sim/agreement.hpp"
-#include "sim/error.hpp"
-#include "sim/runner.hpp"
-#include "sim/scenario.hpp"
-#include "sim/sweep.hpp"
+#include "sim/engine/agreement.hpp"
+#include "sim/common/error.hpp"
+#include "sim/engine/runner.hpp"
+#include "sim/engine/scenario.hpp"
+#include "sim/engine/sweep.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;

@@ -1,5 +1,5 @@
-// libFuzzer target: the CSV reader (sim/csv.cpp) and its two consumers, the simple settle format
-// (sim/settle_command.cpp) and the CMS PUF reader (sim/puf.cpp), through settlement. Any exception
+// libFuzzer target: the CSV reader (sim/input/csv.cpp) and its two consumers, the simple settle format
+// (sim/cli/settle_command.cpp) and the CMS PUF reader (sim/input/puf.cpp), through settlement. Any exception
 // other than InputError is a finding (libFuzzer reports it as a crash), as is any sanitizer
 // report, hang or leak. Built and run by scripts/fuzz.sh.
 #include <algorithm>
@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/csv.hpp"
-#include "sim/error.hpp"
-#include "sim/puf.hpp"
-#include "sim/settle_command.hpp"
+#include "sim/input/csv.hpp"
+#include "sim/common/error.hpp"
+#include "sim/input/puf.hpp"
+#include "sim/cli/settle_command.hpp"
 
 namespace {
 

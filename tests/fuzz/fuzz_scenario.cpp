@@ -1,4 +1,4 @@
-// libFuzzer target: the scenario parser (sim/scenario.cpp, sim/yaml_reader.hpp), --set overrides
+// libFuzzer target: the scenario parser (sim/input/scenario_reader.cpp, sim/input/yaml_reader.hpp), --set overrides
 // and the empirical cost file it may load. Any exception other than InputError escaping the parser
 // is a finding (libFuzzer reports it as a crash), as is any sanitizer report, hang or leak.
 // Built and run by scripts/fuzz.sh.
@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/error.hpp"
-#include "sim/scenario.hpp"
+#include "sim/common/error.hpp"
+#include "sim/engine/scenario.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

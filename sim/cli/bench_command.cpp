@@ -1,0 +1,320 @@
+// `acosim bench`: throughput of the engine on the reference workload (docs/performance.md).
+//
+//   acosim bench [--runs 10000] [--beneficiaries 20000] [--threads 1,2] [--mode historical|fixed]
+//                [--repeat 3] [--json] [--print-model]
+//
+// The reference workload: 20,000 beneficiaries with the national cost model (split by the
+// national enrollment mix), every current track (BASIC A-E, ENHANCED; the two-sided ones with a
+// 1% MSR/MLR election) settled on every run, 10,000 runs. For each thread count it times the
+// sampling pass and the settlement pass (the minimum over --repeat repetitions), reports
+// nanoseconds per beneficiary-year per core and beneficiary-years per second, and checks that
+// every thread count gave bit-identical run tables. It also times the arithmetic limit: the bare
+// Philox -> Box-Muller -> exp work per beneficiary-year in the tightest loop (sim/engine/sampler.hpp).
+// --print-model prints the workload's computed model parameters as JSON (for
+// scripts/bench_numpy.py) and exits.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <omp.h>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/cli/commands.hpp"
+#include "sim/common/error.hpp"
+#include "sim/engine/mpi.hpp"
+#include "sim/output/provenance.hpp"
+#include "sim/engine/runner.hpp"
+#include "sim/engine/sampler.hpp"
+#include "sim/engine/scenario.hpp"
+
+namespace acosim {
+
+namespace {
+
+struct BenchArgs {
+  long runs = 10000;
+  long beneficiaries = 20000;
+  std::string threads = "1,2";
+  std::string mode = "historical";
+  int repeat = 3;
+  std::string seed = "20240101";  // parse_seed_option checks it
+  bool json = false;
+  bool print_model = false;
+};
+
+std::string reference_yaml(const BenchArgs& a) {
+  return fmt::format(R"(name: bench-reference
+performance_year: 2024
+aco: {{beneficiaries: {}, participant_revenue: 60.0e6, low_revenue: true}}
+cost_model: {{preset: national}}
+benchmark: {{mode: {}, update_factor: {{mean: 1.0, sd: 0.01}}}}
+true_effect: {{mean: -1.5%, sd: 1.5%}}
+quality: {{score: {{mean: 83.1, sd: 6.9}}, alternative_probability: 0.9}}
+tracks:
+  - BASIC_A
+  - BASIC_B
+  - {{track: BASIC_C, msr: 1%}}
+  - {{track: BASIC_D, msr: 1%}}
+  - {{track: BASIC_E, msr: 1%}}
+  - {{track: ENHANCED, msr: 1%}}
+runs: {}
+seed: {}
+)",
+                     a.beneficiaries, a.mode, a.runs, parse_seed_option(a.seed));
+}
+
+std::vector<int> parse_threads(const std::string& text) {
+  std::vector<int> out;
+  std::stringstream ss(text);
+  for (std::string item; std::getline(ss, item, ',');) {
+    try {
+      std::size_t used = 0;
+      const int t = std::stoi(item, &used);
+      if (used != item.size() || t < 1 || t > 4096) throw std::invalid_argument("range");
+      out.push_back(t);
+    } catch (const std::exception&) {
+      throw InputError(fmt::format("--threads {}: expected thread counts like 1,2 (each 1 to 4096)", text));
+    }
+  }
+  if (out.empty()) throw InputError("--threads: give at least one thread count");
+  return out;
+}
+
+bool same_bits(const RunTable& a, const RunTable& b) {
+  const auto eq = [](const auto& x, const auto& y) {
+    return x.size() == y.size() && std::memcmp(x.data(), y.data(), sizeof(*x.data()) * static_cast<std::size_t>(x.size())) == 0;
+  };
+  return eq(a.payment, b.payment) && eq(a.outcome, b.outcome) && eq(a.benchmark, b.benchmark) &&
+         eq(a.expenditure, b.expenditure) && eq(a.true_effect, b.true_effect) && eq(a.benchmark_factor, b.benchmark_factor) &&
+         eq(a.quality, b.quality) && eq(a.met_qps, b.met_qps) && eq(a.met_alt_qps, b.met_alt_qps) && eq(a.done, b.done);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// CPU time of the whole process (all threads) [s]: on a machine shared with other work, CPU
+// seconds per beneficiary-year show the engine's own cost and parallel overhead, which wall time
+// mixes with waiting for a core.
+double cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+nlohmann::json model_json(const SimulationModel& model) {
+  const Scenario& s = model.scenario();
+  nlohmann::json types = nlohmann::json::array();
+  const char* names[] = {"esrd", "disabled", "aged_dual", "aged_nondual"};
+  for (int e = 0; e < kEnrollmentTypes; ++e) {
+    const CostDistribution& d = model.cost(e);
+    const LognormalCost k = d.kernel();
+    types.push_back({{"type", names[e]},
+                     {"beneficiaries", s.beneficiaries[static_cast<std::size_t>(e)]},
+                     {"z_zero", k.z_zero},
+                     {"z_high", k.z_high},
+                     {"mu_low", k.mu_low},
+                     {"mu_high", d.mu_high()},
+                     {"sigma", k.sigma},
+                     {"cap", k.cap},
+                     {"mean", d.mean()}});
+  }
+  return {{"workload", "acosim bench reference"},
+          {"mode", s.benchmark_mode == BenchmarkMode::Historical ? "historical" : "fixed"},
+          {"runs", s.runs},
+          {"seed", s.seed},
+          {"beneficiaries", s.total_beneficiaries()},
+          {"tracks", s.tracks.size()},
+          {"persistence", s.persistence},
+          {"base_year_weights", s.base_year_weights},
+          {"benchmark_per_capita", s.benchmark_per_capita.value_or(s.expected_spending_per_capita())},
+          {"true_effect", {{"mean", s.true_effect.mean}, {"sd", s.true_effect.sd}}},
+          {"update_factor", {{"mean", s.update_factor.mean}, {"sd", s.update_factor.sd}}},
+          {"types", types},
+          {"cost", "state: zero if z_state < z_zero, high if z_state > z_high, else low; "
+                   "cost = min(cap, exp(mu + sigma z_size)); historical: (z_state, z_size) follow an AR(1) "
+                   "with correlation `persistence` over BY1, BY2, BY3, PY"}};
+}
+
+// The 1-minute load average (how busy the machine was), or -1.
+double load_average() {
+  double l[1] = {-1};
+  return ::getloadavg(l, 1) == 1 ? l[0] : -1;
+}
+
+struct Timing {
+  int threads = 0;
+  double sample_seconds = 0, settle_seconds = 0;  // wall [s], minimum over repetitions
+  double cpu_seconds = 0;                         // CPU time of that repetition [s]
+};
+
+int run_bench(const BenchArgs& a) {
+  if (a.mode != "historical" && a.mode != "fixed") {
+    throw InputError(fmt::format("--mode {}: allowed: historical, fixed", a.mode));
+  }
+  const std::vector<int> thread_counts = parse_threads(a.threads);
+  const Scenario scenario = parse_scenario(reference_yaml(a), "acosim bench");
+  const SimulationModel model(scenario);
+  if (a.print_model) {
+    std::cout << model_json(model).dump(2) << '\n';
+    return 0;
+  }
+  const double years = scenario.benchmark_mode == BenchmarkMode::Historical ? 4.0 : 1.0;
+  const double beneficiary_years = static_cast<double>(scenario.runs) * static_cast<double>(scenario.total_beneficiaries()) * years;
+  const bool human = !a.json;
+  if (human) {
+    std::cout << fmt::format("acosim bench: {} beneficiaries x {} runs, {} benchmark ({:.3g} beneficiary-years per pass), "
+                             "{} tracks, sampler {}, best of {}; load average {:.2f} on {} cores\n",
+                             scenario.total_beneficiaries(), scenario.runs, a.mode, beneficiary_years, scenario.tracks.size(),
+                             to_string(simd_level()), a.repeat, load_average(), omp_get_num_procs());
+  }
+
+  std::vector<Timing> timings;
+  RunTable first;
+  bool identical = true;
+  for (int threads : thread_counts) {
+    Timing t;
+    t.threads = threads;
+    t.sample_seconds = t.settle_seconds = 1e300;
+    for (int rep = 0; rep < a.repeat; ++rep) {
+      RunTable table = make_table(scenario);
+      RunOptions options;
+      options.threads = threads;
+      const double c0 = cpu_seconds();
+      const auto t0 = std::chrono::steady_clock::now();
+      sample_runs(model, options, table, 0, scenario.runs);
+      const double sampled = seconds_since(t0);
+      const auto t1 = std::chrono::steady_clock::now();
+      settle_runs(scenario, table);
+      const double settled = seconds_since(t1);
+      if (sampled + settled < t.sample_seconds + t.settle_seconds) {
+        t.sample_seconds = sampled;
+        t.settle_seconds = settled;
+        t.cpu_seconds = cpu_seconds() - c0;
+      }
+      if (timings.empty() && rep == 0) {
+        first = std::move(table);
+      } else if (!same_bits(first, table)) {
+        identical = false;
+      }
+    }
+    timings.push_back(t);
+    if (human) {
+      const double total = t.sample_seconds + t.settle_seconds;
+      std::cout << fmt::format("  {:>3} thread{}  {:7.3f} s (sampling {:.3f} s, settling {} tracks {:.3f} s)  "
+                               "{:6.2f} ns per beneficiary-year per core  {:.3g} beneficiary-years/s  "
+                               "(CPU time {:.2f} ns per beneficiary-year)\n",
+                               threads, threads == 1 ? " " : "s", total, t.sample_seconds, scenario.tracks.size(),
+                               t.settle_seconds, total * threads / beneficiary_years * 1e9, beneficiary_years / total,
+                               t.cpu_seconds / beneficiary_years * 1e9);
+    }
+  }
+
+  // The arithmetic limit on one thread, over up to 2,000 runs' worth of beneficiary-years.
+  const long limit_runs = std::min<long>(scenario.runs, 2000);
+  const long per_run = static_cast<long>(static_cast<double>(scenario.total_beneficiaries()) * years);
+  double limit_seconds = 1e300, limit_cpu = 1e300, sink = 0;
+  for (int rep = 0; rep < a.repeat; ++rep) {
+    const double c0 = cpu_seconds();
+    const auto t0 = std::chrono::steady_clock::now();
+    for (long r = 0; r < limit_runs; ++r) sink += transform_limit(scenario.seed, static_cast<std::uint64_t>(r), per_run);
+    limit_seconds = std::min(limit_seconds, seconds_since(t0));
+    limit_cpu = std::min(limit_cpu, cpu_seconds() - c0);
+  }
+  const double limit_years = static_cast<double>(limit_runs) * static_cast<double>(per_run);
+  const double limit_ns = limit_seconds / limit_years * 1e9, limit_cpu_ns = limit_cpu / limit_years * 1e9;
+
+  const auto ns_per_core = [&](const Timing& t) {
+    return (t.sample_seconds + t.settle_seconds) * t.threads / beneficiary_years * 1e9;
+  };
+  const auto per_second = [&](const Timing& t) { return beneficiary_years / (t.sample_seconds + t.settle_seconds); };
+  const Timing& base = timings.front();
+  if (human) {
+    std::cout << fmt::format("  limit (Philox -> Box-Muller -> exp, 1 thread, {}): {:.2f} ns per beneficiary-year (CPU time "
+                             "{:.2f}); engine / limit = {:.2f} (CPU time {:.2f})\n",
+                             to_string(simd_level()), limit_ns, limit_cpu_ns, ns_per_core(base) / limit_ns,
+                             base.cpu_seconds / beneficiary_years * 1e9 / limit_cpu_ns);
+    for (std::size_t i = 1; i < timings.size(); ++i) {
+      std::cout << fmt::format("  speedup {} vs {} threads: {:.2f}x wall (parallel efficiency {:.0f}%); CPU time per "
+                               "beneficiary-year {:.2f}x the {}-thread figure\n",
+                               timings[i].threads, base.threads, per_second(timings[i]) / per_second(base),
+                               100.0 * per_second(timings[i]) / per_second(base) * base.threads / timings[i].threads,
+                               timings[i].cpu_seconds / base.cpu_seconds, base.threads);
+    }
+    std::cout << fmt::format("  run tables bit-identical across thread counts and repetitions: {}\n",
+                             identical ? "yes" : "NO");
+    const double n = static_cast<double>(scenario.total_beneficiaries());
+    std::cout << fmt::format("  mean spending per capita {:.2f}, benchmark per capita {:.2f}\n",
+                             first.expenditure.mean() / n, first.benchmark.mean() / n);
+    std::cout << fmt::format("  memory: {} bytes per run ({} tracks), independent of beneficiaries\n",
+                             (estimated_bytes(scenario) - (1u << 20)) / static_cast<std::size_t>(scenario.runs),
+                             scenario.tracks.size());
+  } else {
+    nlohmann::json j;
+    j["mode"] = a.mode;
+    j["beneficiaries"] = scenario.total_beneficiaries();
+    j["runs"] = scenario.runs;
+    j["tracks"] = scenario.tracks.size();
+    j["beneficiary_years"] = beneficiary_years;
+    j["simd"] = to_string(simd_level());
+    j["repeat"] = a.repeat;
+    j["load_average"] = load_average();
+    j["identical"] = identical;
+    j["limit_ns_per_beneficiary_year"] = limit_ns;
+    j["limit_cpu_ns_per_beneficiary_year"] = limit_cpu_ns;
+    j["bytes_per_run"] = (estimated_bytes(scenario) - (1u << 20)) / static_cast<std::size_t>(scenario.runs);
+    j["limit_checksum"] = sink;
+    const double n = static_cast<double>(scenario.total_beneficiaries());
+    j["mean_expenditure_per_capita"] = first.expenditure.mean() / n;
+    j["mean_benchmark_per_capita"] = first.benchmark.mean() / n;
+    for (const Timing& t : timings) {
+      j["threads"].push_back({{"threads", t.threads},
+                              {"sample_seconds", t.sample_seconds},
+                              {"settle_seconds", t.settle_seconds},
+                              {"ns_per_beneficiary_year_per_core", ns_per_core(t)},
+                              {"cpu_seconds", t.cpu_seconds},
+                              {"cpu_ns_per_beneficiary_year", t.cpu_seconds / beneficiary_years * 1e9},
+                              {"beneficiary_years_per_second", per_second(t)}});
+    }
+    std::cout << j.dump(2) << '\n';
+  }
+  if (!identical) {
+    std::cerr << "acosim bench: the run tables differ between thread counts: the reproducibility contract is broken\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app, CommandAction& action) {
+  auto args = std::make_shared<BenchArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "bench", "Time the engine on the reference workload (20,000 beneficiaries, 6 tracks, 10,000 runs) for "
+               "1 and 2 threads; check the results are bit-identical; time the arithmetic limit");
+  cmd->add_option("--runs", args->runs, "Runs (default 10000)")->check(CLI::Range(1L, 100000000L));
+  cmd->add_option("--beneficiaries", args->beneficiaries, "Assigned beneficiaries (default 20000)")
+      ->check(CLI::Range(1L, 1000000000L));
+  cmd->add_option("--threads", args->threads, "Comma-separated thread counts (default 1,2)");
+  cmd->add_option("--mode", args->mode, "Benchmark mode: historical (BY1-3 + PY, the default) or fixed (PY only)");
+  cmd->add_option("--repeat", args->repeat, "Repetitions per thread count; the minimum time counts (default 3)")
+      ->check(CLI::Range(1, 100));
+  cmd->add_option("--seed", args->seed, "Seed (default 20240101)");
+  cmd->add_flag("--json", args->json, "Print the figures as JSON");
+  cmd->add_flag("--print-model", args->print_model, "Print the workload's model parameters as JSON and exit");
+  cmd->callback([args, &action] { action = [args] { return run_bench(*args); }; });
+}
+
+}  // namespace acosim

@@ -1,0 +1,163 @@
+// `acosim sweep` and `acosim tornado` (docs/sweeps-and-risk.md).
+//
+//   acosim sweep SCENARIO.yaml --vary KEY=V1,V2,... [--vary KEY2=start:stop:step] [-o OUT.h5]
+//   acosim tornado SCENARIO.yaml [--input KEY=LOW,HIGH ...] [--metric mean|p_losses|p5|...] [--track LABEL]
+//
+// Every key, value and grid point is validated before any sampling; a bad one exits 2.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "sim/output/atomic_file.hpp"
+#include "sim/cli/commands.hpp"
+#include "sim/common/error.hpp"
+#include "sim/output/provenance.hpp"
+#include "sim/engine/mpi.hpp"
+#include "sim/engine/risk.hpp"
+#include "sim/engine/sweep.hpp"
+#include "sim/cli/version.hpp"
+#include "sim/input/yaml_reader.hpp"
+
+namespace acosim {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CommonArgs {
+  std::string scenario;
+  std::vector<std::string> sets;
+  long runs = 0;
+  std::string seed;  // empty: the scenario's (parse_seed_option checks it)
+  int threads = 0;
+  bool quiet = false;
+};
+
+void add_common(CLI::App* cmd, CommonArgs& a) {
+  cmd->add_option("scenario", a.scenario, "Scenario YAML")->required();
+  cmd->add_option("--set", a.sets, "Override a scenario key for every point: --set runs=2000 (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--runs", a.runs, "Runs per point (overrides the scenario)")->check(CLI::Range(1L, 100000000L));
+  cmd->add_option("--seed", a.seed, "Random seed (overrides the scenario); every point uses it");
+  cmd->add_option("--threads", a.threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
+  cmd->add_flag("-q,--quiet", a.quiet, "No progress and no table on the terminal");
+}
+
+Scenario load_base(const CommonArgs& a) {
+  return load_scenario(a.scenario, scenario_overrides(a.sets, a.runs, a.seed));
+}
+
+fs::path with_extension(fs::path p, const char* ext) { return p.replace_extension(ext); }
+
+// ---- sweep ----
+
+struct SweepArgs {
+  CommonArgs common;
+  std::vector<std::string> vary;
+  std::string output, csv, md;
+  RiskFlags risk;
+};
+
+int run_sweep_command(const SweepArgs& a) {
+  const Scenario base = load_base(a.common);
+  std::optional<RiskAppetite> section;
+  if (const auto it = base.sections.find("risk"); it != base.sections.end()) {
+    section = parse_risk(it->second, Reader(base.path));
+  }
+  const std::optional<RiskAppetite> risk = merge_risk(section, a.risk);
+  // Validate everything before sampling: keys, values, every point's scenario, output paths.
+  const SweepPlan plan = plan_grid(base, sweep_axes(base, a.vary));
+  const fs::path h5 = a.output.empty() ? fs::path("results") / (base.name + "-sweep.h5") : fs::path(a.output);
+  const fs::path csv = a.csv.empty() ? with_extension(h5, ".csv") : fs::path(a.csv);
+  const fs::path md = a.md.empty() ? with_extension(h5, ".md") : fs::path(a.md);
+  for (const auto& p : {h5, csv, md}) check_writable(p);
+  if (!a.common.quiet) {
+    std::cerr << fmt::format("acosim sweep: {} points, {} sampling pass{} of {} runs\n", plan.points.size(), plan.groups,
+                             plan.groups == 1 ? "" : "es", base.runs);
+  }
+
+  RunOptions options;
+  options.threads = a.common.threads;
+  options.progress = !a.common.quiet;
+  const SweepResults results = run_sweep(plan, options, false, risk);
+  if (!mpi::is_root()) return 0;  // under MPI every rank holds the results; rank 0 writes them
+  write_sweep(h5, results, {kVersion, kGitCommit, utc_now()});
+  write_file_atomically(csv, sweep_csv(results));
+  write_file_atomically(md, sweep_markdown(results));
+  if (!a.common.quiet) std::cout << sweep_text(results) << std::flush;
+  std::cerr << fmt::format("acosim: sweep -> {}, {}, {}\n", h5.string(), csv.string(), md.string());
+  return 0;
+}
+
+// ---- tornado ----
+
+struct TornadoArgs {
+  CommonArgs common;
+  std::vector<std::string> inputs;
+  std::string metric, track, output, json;
+};
+
+int run_tornado_command(const TornadoArgs& a) {
+  const Scenario base = load_base(a.common);
+  const TornadoSpec spec = tornado_spec(base, a.inputs, a.metric, a.track);
+  const SweepPlan plan = plan_tornado(base, spec);
+  const fs::path csv = a.output.empty() ? fs::path("results") / (base.name + "-tornado.csv") : fs::path(a.output);
+  const fs::path json = a.json.empty() ? with_extension(csv, ".json") : fs::path(a.json);
+  for (const auto& p : {csv, json}) check_writable(p);
+  if (!a.common.quiet) {
+    std::cerr << fmt::format("acosim tornado: {} inputs, {} simulations in {} sampling pass{} of {} runs\n",
+                             spec.inputs.size(), plan.points.size(), plan.groups, plan.groups == 1 ? "" : "es", base.runs);
+  }
+  RunOptions options;
+  options.threads = a.common.threads;
+  options.progress = !a.common.quiet;
+  const TornadoResult t = run_tornado(plan, spec, options);
+  if (!mpi::is_root()) return 0;  // under MPI every rank holds the results; rank 0 writes them
+  write_file_atomically(csv, tornado_csv(t));
+  write_file_atomically(json, tornado_json(t));
+  if (!a.common.quiet) std::cout << tornado_text(t) << std::flush;
+  std::cerr << fmt::format("acosim: tornado -> {}, {}\n", csv.string(), json.string());
+  return 0;
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app, CommandAction& action) {
+  auto args = std::make_shared<SweepArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "sweep", "Sensitivity sweep: simulate the scenario at every combination of the varied keys' values "
+               "(same seed at every point); write HDF5, CSV and Markdown tables");
+  add_common(cmd, args->common);
+  cmd->add_option("--vary", args->vary,
+                  "KEY=V1,V2,... or KEY=start:stop:step (stop included), e.g. aco.beneficiaries=5000,10000 or "
+                  "tracks[1].msr=0%:2%:0.5%; repeat for a 2-D grid. Replaces the scenario's sweep: section")
+      ->allow_extra_args(false);
+  cmd->add_option("-o,--output", args->output, "HDF5 sweep file (default: results/<name>-sweep.h5)");
+  cmd->add_option("--csv", args->csv, "CSV table (default: the output path with .csv)");
+  cmd->add_option("--md", args->md, "Markdown table (default: the output path with .md)");
+  add_risk_flags(*cmd, args->risk);
+  cmd->callback([args, &action] { action = [args] { return run_sweep_command(*args); }; });
+}
+
+void add_tornado_command(CLI::App& app, CommandAction& action) {
+  auto args = std::make_shared<TornadoArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "tornado", "Tornado analysis: vary each input alone between its low and high value and rank the inputs "
+                 "by the swing of a metric");
+  add_common(cmd, args->common);
+  cmd->add_option("--input", args->inputs,
+                  "KEY=LOW,HIGH (repeatable); replaces the scenario's tornado.inputs, e.g. true_effect.mean=-4.5%,1.5%")
+      ->allow_extra_args(false);
+  cmd->add_option("--metric", args->metric, "mean, p_losses, p_savings, p5, p50, p95, var95 or es95 (default: the "
+                                            "section's, else mean)");
+  cmd->add_option("--track", args->track, "Rank for this track only (label or index; default: every track)");
+  cmd->add_option("-o,--output", args->output, "CSV table (default: results/<name>-tornado.csv)");
+  cmd->add_option("--json", args->json, "JSON (default: the CSV path with .json)");
+  cmd->callback([args, &action] { action = [args] { return run_tornado_command(*args); }; });
+}
+
+}  // namespace acosim

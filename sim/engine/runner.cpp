@@ -1,0 +1,322 @@
+#include "sim/engine/runner.hpp"
+
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "sim/common/error.hpp"
+#include "sim/engine/progress.hpp"
+#include "sim/engine/mpi.hpp"
+#include "sim/engine/rng.hpp"
+#include "sim/engine/sampler.hpp"
+#include "sim/engine/statistics.hpp"
+
+namespace acosim {
+
+namespace {
+// The sample columns of a run as a row of doubles (for the MPI exchange; the flags are 0/1).
+constexpr int kRowWidth = 8;
+}  // namespace
+
+SimulationModel::SimulationModel(const Scenario& scenario) : scenario_(scenario) {
+  for (int e = 0; e < kEnrollmentTypes; ++e) {
+    costs_.emplace_back(scenario.cost_shapes[static_cast<std::size_t>(e)],
+                        scenario.cost_means[static_cast<std::size_t>(e)]);
+  }
+  cholesky_ = Eigen::LLT<Eigen::Matrix3d>(scenario.correlation).matrixL();
+}
+
+Eigen::Vector3d run_level_normals(const SimulationModel& model, std::uint64_t seed, std::uint64_t run) {
+  const auto z = normals4(PhiloxStream(seed, run, Purpose::RunLevel), 0);
+  return model.cholesky() * Eigen::Vector3d(z[0], z[1], z[2]);
+}
+
+double alternative_qps_uniform(std::uint64_t seed, std::uint64_t run) {
+  return to_uniform(PhiloxStream(seed, run, Purpose::QualityAlt).words(0)[0]);
+}
+
+RunSample sample_run(const SimulationModel& model, std::uint64_t seed, std::uint64_t run) {
+  const Scenario& s = model.scenario();
+  RunSample r;
+
+  // Run-level inputs: correlated normals -> true effect, benchmark factor, quality.
+  const Eigen::Vector3d x = run_level_normals(model, seed, run);
+  r.true_effect = std::max(-0.9, s.true_effect.mean + s.true_effect.sd * x(0));
+  r.benchmark_factor = std::max(0.01, s.update_factor.mean + s.update_factor.sd * x(1));
+  r.quality = std::clamp(s.quality.mean + s.quality.sd * x(2), 0.0, 100.0);
+  r.met_qps = !s.qps_threshold || r.quality >= *s.qps_threshold;
+  r.met_alt_qps = !r.met_qps && alternative_qps_uniform(seed, run) < s.alt_qps_probability;
+
+  // The true effect scales the ACO's PY spending as CMS measures it (after truncation), so a
+  // -2% effect lowers E by exactly 2% of what it would otherwise have been.
+  const double multiplier = 1.0 + r.true_effect;
+  double expenditure = 0, base = 0;
+  for (int e = 0; e < kEnrollmentTypes; ++e) {
+    const long n = s.beneficiaries[static_cast<std::size_t>(e)];
+    if (n == 0) continue;
+    const PhiloxStream stream(seed, run, Purpose::Beneficiary, static_cast<std::uint32_t>(e));
+    const std::size_t k = static_cast<std::size_t>(e);
+    const EmpiricalCost* observed = model.empirical(e);
+    if (s.benchmark_mode == BenchmarkMode::Historical) {
+      std::array<double, 4> sums{};
+      if (observed) {
+        sample_history(*observed, stream, n, s.persistence, sums);
+      } else {
+        sample_history(model.cost(e), stream, n, s.persistence, sums);
+      }
+      r.expenditure_by_type[k] = multiplier * sums[3];
+      // Weighted base years of the same beneficiaries (spec §4.1 step 4: 10/30/60 or 1/3 each).
+      r.benchmark_by_type[k] = s.base_year_weights[0] * sums[0] + s.base_year_weights[1] * sums[1] +
+                               s.base_year_weights[2] * sums[2];
+    } else {
+      r.expenditure_by_type[k] = multiplier * (observed ? sample_py_only(*observed, stream, n)
+                                                        : sample_py_only(model.cost(e), stream, n));
+      const double per_capita = s.benchmark_per_capita.value_or(s.expected_spending_per_capita());
+      r.benchmark_by_type[k] = per_capita * static_cast<double>(n);
+    }
+    expenditure += r.expenditure_by_type[k];
+    base += r.benchmark_by_type[k];
+  }
+  r.expenditure = expenditure;
+  r.benchmark = base * r.benchmark_factor;
+  return r;
+}
+
+SettlementInput settlement_input(const Scenario& s, const TrackChoice& choice, const RunSample& r) {
+  SettlementInput in;
+  in.performance_year = s.performance_year;
+  in.assigned_beneficiaries = s.total_beneficiaries();
+  in.benchmark = r.benchmark;
+  in.expenditure = r.expenditure;
+  in.msr_election = choice.election;
+  in.quality_score = r.quality;
+  in.met_qps = r.met_qps;
+  in.met_alt_qps = r.met_alt_qps;
+  in.low_revenue = s.low_revenue;
+  in.participant_revenue = s.participant_revenue;
+  in.agreement_start_year = s.agreement_start_year;
+  in.euc_relief_fraction = s.euc_relief_fraction;
+  return in;
+}
+
+std::size_t estimated_bytes(const Scenario& s) {
+  const auto runs = static_cast<std::size_t>(s.runs);
+  const std::size_t tracks = s.tracks.size();
+  // The table: payment and outcome per track, 5 sample doubles and 3 flags; the run list of
+  // sample_runs; under MPI the exchanged rows (this rank's and everyone's, 8 doubles each).
+  const std::size_t per_run = tracks * (sizeof(double) + sizeof(OutcomeCode)) + 5 * sizeof(double) + 3 + sizeof(long);
+  const std::size_t exchange = mpi::size() > 1 ? 2 * kRowWidth * sizeof(double) : 0;
+  const std::size_t statistics = 4 * sizeof(double) + sizeof(long);  // sorted copies, losses, rows
+  // Beneficiaries cost no memory beyond each thread's tile (sim/engine/sampler.hpp: ~20 KB of stack).
+  return runs * (per_run + exchange + statistics) + (1u << 20);
+}
+
+void describe_run(ResultMetadata& m, const Scenario& s, int threads, double seconds, const RunTable& t,
+                  long done_before) {
+  m.scenario_name = s.name;
+  m.scenario_path = s.path;
+  m.scenario_text = s.text;
+  m.seed = s.seed;
+  m.runs = s.runs;
+  m.threads = threads;
+  m.ranks = mpi::size();
+  m.rng_layout = kRngLayout;
+  m.wall_seconds = seconds;
+  m.completed_runs = t.completed();
+  m.complete = m.completed_runs == s.runs;
+  const double years = s.benchmark_mode == BenchmarkMode::Historical ? 4.0 : 1.0;
+  m.beneficiary_years = static_cast<double>(m.completed_runs - done_before) *
+                        static_cast<double>(s.total_beneficiaries()) * years;
+  m.performance_year = s.performance_year;
+  m.beneficiaries = s.total_beneficiaries();
+}
+
+RunTable make_table(const Scenario& s) {
+  RunTable t;
+  t.resize(s.runs, static_cast<long>(s.tracks.size()));
+  for (const TrackChoice& c : s.tracks) t.tracks.push_back(c.label);
+  return t;
+}
+
+namespace {
+
+void pack_row(const RunTable& t, long run, double* row) {
+  row[0] = t.benchmark(run);
+  row[1] = t.expenditure(run);
+  row[2] = t.true_effect(run);
+  row[3] = t.benchmark_factor(run);
+  row[4] = t.quality(run);
+  row[5] = t.met_qps(run);
+  row[6] = t.met_alt_qps(run);
+  row[7] = t.done(run);
+}
+
+void unpack_row(const double* row, long run, RunTable& t) {
+  t.benchmark(run) = row[0];
+  t.expenditure(run) = row[1];
+  t.true_effect(run) = row[2];
+  t.benchmark_factor(run) = row[3];
+  t.quality(run) = row[4];
+  t.met_qps(run) = static_cast<std::int8_t>(row[5]);
+  t.met_alt_qps(run) = static_cast<std::int8_t>(row[6]);
+  t.done(run) = static_cast<std::int8_t>(row[7]);
+}
+
+}  // namespace
+
+void split_runs(const std::vector<long>& todo, int threads, const RunOptions& options, int width,
+                const std::function<void(long)>& body, const std::function<void(long, double*)>& pack,
+                const std::function<void(const double*, long)>& unpack) {
+  // One contiguous share of `todo` per MPI rank (a single share without MPI). Every rank holds
+  // the same list, so every rank computes the same split.
+  const int ranks = mpi::size(), rank = mpi::rank();
+  std::vector<long> share(static_cast<std::size_t>(ranks)), offset(static_cast<std::size_t>(ranks) + 1, 0);
+  const long n_todo = static_cast<long>(todo.size());
+  for (int k = 0; k < ranks; ++k) {
+    share[static_cast<std::size_t>(k)] = n_todo / ranks + (k < n_todo % ranks ? 1 : 0);
+    offset[static_cast<std::size_t>(k) + 1] = offset[static_cast<std::size_t>(k)] + share[static_cast<std::size_t>(k)];
+  }
+  const long my_first = offset[static_cast<std::size_t>(rank)], my_count = share[static_cast<std::size_t>(rank)];
+  // With several ranks the share is done in rounds; after each, the ranks agree whether to stop
+  // (an interrupt or an error on any rank stops all at the same round: no rank waits for another
+  // in a collective it will never reach). Rounds are long (1/16 of the largest share, at least 64
+  // runs): the all-reduce is microseconds.
+  const long largest = share.empty() ? 0 : share[0];
+  const long round = ranks > 1 ? std::max(64L, (largest + 15) / 16) : std::max(1L, my_count);
+  const long rounds = ranks > 1 ? (largest + round - 1) / round : 1;
+
+  std::atomic<long> completed{0};
+  std::mutex error_mutex;
+  std::optional<std::string> error;
+  std::atomic<bool> failed{false};
+  ProgressMeter progress(options.progress && mpi::is_root(), n_todo);
+  const auto stopping = [&] {
+    return failed.load(std::memory_order_relaxed) || (options.stop && options.stop->load(std::memory_order_relaxed));
+  };
+
+  for (long r = 0; r < rounds; ++r) {
+    const long lo = my_first + std::min(my_count, r * round), hi = my_first + std::min(my_count, (r + 1) * round);
+    // The one parallel loop. A run writes only its own rows; its draws depend only on (seed, run),
+    // so the schedule, thread and rank counts cannot change any number.
+#pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
+    for (long i = lo; i < hi; ++i) {
+      const long run = todo[static_cast<std::size_t>(i)];
+      if (stopping()) continue;
+      try {
+        body(run);
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = fmt::format("run {}: {}", run, e.what());
+        failed.store(true);
+      }
+      const long n_done = completed.fetch_add(1, std::memory_order_relaxed) + 1;
+      if (progress.enabled() && omp_get_thread_num() == 0) {
+        // This rank's progress stands for all ranks' (equal shares).
+        progress.update(static_cast<double>(n_done) / static_cast<double>(std::max(my_count, 1L)));
+      }
+    }
+    if (ranks > 1 ? mpi::any(stopping()) : stopping()) break;
+  }
+
+  if (ranks > 1) {
+    // Every rank gets every rank's rows (rank 0 writes them; all ranks then settle alike).
+    std::vector<double> mine(static_cast<std::size_t>(my_count * width));
+    for (long i = 0; i < my_count; ++i) {
+      pack(todo[static_cast<std::size_t>(my_first + i)], &mine[static_cast<std::size_t>(i * width)]);
+    }
+    const std::vector<double> all = mpi::all_gather_rows(mine, share, width);
+    for (long i = 0; i < n_todo; ++i) unpack(&all[static_cast<std::size_t>(i * width)], todo[static_cast<std::size_t>(i)]);
+    if (mpi::any(error.has_value()) && !error) error = "a run failed on another MPI rank (its message is on that rank)";
+  }
+  if (error) throw InputError(*error);
+}
+
+void sample_runs(const SimulationModel& model, const RunOptions& options, RunTable& t, long first,
+                 long last) {
+  const Scenario& s = model.scenario();
+  int threads = options.threads > 0 ? options.threads : s.threads;
+  if (threads <= 0) threads = omp_get_max_threads();
+  std::vector<long> todo;
+  for (long run = first; run < last; ++run) {
+    if (t.done(run) == 0) todo.push_back(run);
+  }
+  split_runs(
+      todo, threads, options, kRowWidth,
+      [&](long run) {
+        const RunSample x = sample_run(model, s.seed, static_cast<std::uint64_t>(run));
+        t.benchmark(run) = x.benchmark;
+        t.expenditure(run) = x.expenditure;
+        t.true_effect(run) = x.true_effect;
+        t.benchmark_factor(run) = x.benchmark_factor;
+        t.quality(run) = x.quality;
+        t.met_qps(run) = x.met_qps;
+        t.met_alt_qps(run) = x.met_alt_qps;
+        t.done(run) = 1;
+      },
+      [&](long run, double* row) { pack_row(t, run, row); }, [&](const double* row, long run) { unpack_row(row, run, t); });
+}
+
+void settle_runs(const Scenario& s, RunTable& t) {
+  const long n_tracks = static_cast<long>(s.tracks.size());
+  for (long run = 0; run < t.runs(); ++run) {
+    if (!t.done(run)) continue;
+    RunSample r;
+    r.benchmark = t.benchmark(run);
+    r.expenditure = t.expenditure(run);
+    r.true_effect = t.true_effect(run);
+    r.benchmark_factor = t.benchmark_factor(run);
+    r.quality = t.quality(run);
+    r.met_qps = t.met_qps(run) != 0;
+    r.met_alt_qps = t.met_alt_qps(run) != 0;
+    for (long k = 0; k < n_tracks; ++k) {
+      const TrackChoice& choice = s.tracks[static_cast<std::size_t>(k)];
+      Settlement st;
+      try {
+        st = settle(choice.track, settlement_input(s, choice, r));
+      } catch (const std::invalid_argument& e) {
+        throw InputError(fmt::format("run {}, track {}: {}", run, choice.label, e.what()));
+      }
+      t.payment(run, k) = st.payment;
+      t.outcome(run, k) = static_cast<OutcomeCode>(st.outcome);
+    }
+  }
+}
+
+SimulationResults simulate(const SimulationModel& model, const RunOptions& options, const RunTable* resume) {
+  const Scenario& s = model.scenario();
+  SimulationResults results;
+  RunTable& t = results.table;
+  if (resume) {
+    if (resume->runs() != s.runs || resume->tracks.size() != s.tracks.size()) {
+      throw InputError(fmt::format("cannot resume: the file has {} runs x {} tracks, the scenario {} x {}",
+                                   resume->runs(), resume->tracks.size(), s.runs, s.tracks.size()));
+    }
+    t = *resume;
+  } else {
+    t = make_table(s);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const long done_before = t.completed();
+  sample_runs(model, options, t, 0, s.runs);
+  settle_runs(s, t);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  int threads = options.threads > 0 ? options.threads : s.threads;
+  if (threads <= 0) threads = omp_get_max_threads();
+  describe_run(results.meta, s, threads, secs, t, done_before);
+  summarize(results);
+  return results;
+}
+
+}  // namespace acosim

@@ -1,0 +1,24 @@
+// Statistics over runs: moments with Monte Carlo standard errors, percentiles, probabilities,
+// value at risk and expected shortfall (formulas in the comments, after QuantLib's
+// riskstatistics.hpp). Pure functions of the run table.
+#pragma once
+
+#include <span>
+
+#include "sim/engine/results.hpp"
+
+namespace acosim {
+
+// Percentile p [percent] of sorted values, linear interpolation between order statistics
+// (Hyndman-Fan type 7, NumPy's default): h = (n-1) p/100, x[floor h] + (h - floor h)(x[ceil h] - x[floor h]).
+double percentile_sorted(std::span<const double> sorted, double p);
+
+// mean, sd (n-1 denominator), mcse = sd/sqrt(n), percentiles at kPercentileLevels, min, max;
+// for losses L = max(0, -x): VaR_a = percentile_a(L), ES_a = mean of the ceil((1-a) n) largest L.
+// Values are summed in index order (the result does not depend on thread count).
+Stats compute_stats(std::span<const double> values);
+
+// Fills results.tracks and results.pairs from results.table.
+void summarize(SimulationResults& results);
+
+}  // namespace acosim

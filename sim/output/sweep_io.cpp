@@ -1,0 +1,572 @@
+// Sweep and tornado output: the sweep HDF5 file (docs/results-schema.md, "Sweep files"), the
+// sweep's CSV / Markdown / terminal tables, and the tornado's text / CSV / JSON.
+#include <H5Cpp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/output/atomic_file.hpp"
+#include "sim/common/error.hpp"
+#include "sim/output/hdf5_layout.hpp"
+#include "sim/output/report.hpp"
+#include "sim/engine/sweep.hpp"
+#include "sim/output/summary_fields.hpp"
+#include "sim/input/yaml_reader.hpp"
+
+namespace acosim {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// HDF5
+
+H5::StrType utf8() {
+  H5::StrType t(H5::PredType::C_S1, H5T_VARIABLE);
+  t.setCset(H5T_CSET_UTF8);
+  return t;
+}
+
+void attr(H5::H5Object& o, const char* name, const std::string& v) {
+  const H5::StrType t = utf8();
+  o.createAttribute(name, t, H5::DataSpace(H5S_SCALAR)).write(t, v);
+}
+void attr(H5::H5Object& o, const char* name, double v) {
+  o.createAttribute(name, H5::PredType::IEEE_F64LE, H5::DataSpace(H5S_SCALAR)).write(H5::PredType::NATIVE_DOUBLE, &v);
+}
+void attr_i64(H5::H5Object& o, const char* name, std::int64_t v) {
+  o.createAttribute(name, H5::PredType::STD_I64LE, H5::DataSpace(H5S_SCALAR)).write(H5::PredType::NATIVE_INT64, &v);
+}
+void attr_u64(H5::H5Object& o, const char* name, std::uint64_t v) {
+  o.createAttribute(name, H5::PredType::STD_U64LE, H5::DataSpace(H5S_SCALAR)).write(H5::PredType::NATIVE_UINT64, &v);
+}
+
+H5::Group group(H5::H5File& f, const std::string& path, const std::string& description) {
+  H5::Group g = f.createGroup(path);
+  attr(g, "description", description);
+  return g;
+}
+
+void doubles(H5::H5File& f, const std::string& path, const std::vector<double>& v, std::vector<hsize_t> dims,
+             const std::string& units, const std::string& description) {
+  H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
+  H5::DataSet ds = f.createDataSet(path, H5::PredType::IEEE_F64LE, space, checksummed_layout(dims));
+  if (!v.empty()) ds.write(v.data(), H5::PredType::NATIVE_DOUBLE);
+  if (!units.empty()) attr(ds, "units", units);
+  attr(ds, "description", description);
+}
+
+void ints(H5::H5File& f, const std::string& path, const std::vector<std::int64_t>& v, std::vector<hsize_t> dims,
+          const std::string& description) {
+  H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
+  H5::DataSet ds = f.createDataSet(path, H5::PredType::STD_I64LE, space, checksummed_layout(dims));
+  if (!v.empty()) ds.write(v.data(), H5::PredType::NATIVE_INT64);
+  attr(ds, "description", description);
+}
+
+void flags(H5::H5File& f, const std::string& path, const std::vector<std::int8_t>& v, std::vector<hsize_t> dims,
+           const std::string& description) {
+  H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
+  H5::DataSet ds = f.createDataSet(path, H5::PredType::STD_I8LE, space, checksummed_layout(dims));
+  if (!v.empty()) ds.write(v.data(), H5::PredType::NATIVE_INT8);
+  attr(ds, "units", "0/1");
+  attr(ds, "description", description);
+}
+
+void strings(H5::H5File& f, const std::string& path, const std::vector<std::string>& v, std::vector<hsize_t> dims,
+             const std::string& description) {
+  std::vector<const char*> ptr;
+  for (const auto& s : v) {
+    if (s.find('\0') != std::string::npos) throw std::invalid_argument(path + ": a string holds a NUL character");
+    ptr.push_back(s.c_str());
+  }
+  const H5::StrType t = utf8();
+  H5::DataSpace space = dims.empty() ? H5::DataSpace(H5S_SCALAR) : H5::DataSpace(static_cast<int>(dims.size()), dims.data());
+  H5::DataSet ds = f.createDataSet(path, t, space);
+  if (!ptr.empty()) ds.write(ptr.data(), t);
+  attr(ds, "description", description);
+}
+
+// The numeric reading of a value as written: "1.5%" -> 0.015, "5000" -> 5000; NaN otherwise.
+double numeric(const std::string& v) {
+  std::string s = v;
+  double scale = 1;
+  if (!s.empty() && s.back() == '%') {
+    s.pop_back();
+    scale = 0.01;
+  }
+  try {
+    std::size_t used = 0;
+    const double x = std::stod(s, &used);
+    if (used == s.size()) return x * scale;
+  } catch (const std::exception&) {
+  }
+  if (v == "true" || v == "yes" || v == "on") return 1;
+  if (v == "false" || v == "no" || v == "off") return 0;
+  return NAN;
+}
+
+std::size_t n_tracks(const SweepResults& s) {
+  return s.points.empty() ? 0 : s.points.front().results.tracks.size();
+}
+
+void write_sweep_file(H5::H5File& f, const SweepResults& s, const SweepProvenance& prov) {
+  attr(f, "format", kSweepFormat);
+  attr_i64(f, "format_version", kSweepFormatVersion);
+  const auto P = static_cast<hsize_t>(s.points.size());
+  const auto T = static_cast<hsize_t>(n_tracks(s));
+  const auto K = static_cast<hsize_t>(s.axes.size());
+
+  H5::Group meta = group(f, "/metadata", "what produced the sweep and how long it took");
+  attr(meta, "program_version", prov.program_version);
+  attr(meta, "git_commit", prov.git_commit);
+  attr(meta, "created_utc", prov.created_utc);
+  attr(meta, "scenario_name", s.base.name);
+  attr(meta, "scenario_path", s.base.path);
+  attr_u64(meta, "seed", s.base.seed);
+  attr_i64(meta, "runs", s.stats.runs);
+  attr_i64(meta, "threads", s.stats.threads);
+  attr_i64(meta, "points", s.stats.points);
+  attr_i64(meta, "sampling_passes", s.stats.sampling_passes);
+  attr(meta, "wall_seconds", s.stats.wall_seconds);
+  attr(meta, "sampling_seconds", s.stats.sampling_seconds);
+  attr(meta, "settle_seconds", s.stats.settle_seconds);
+  strings(f, "/metadata/scenario", {s.base.text}, {}, "the base scenario YAML as loaded (with --set overrides)");
+
+  H5::Group sw = group(f, "/sweep", "the grid: varied keys, their values, and per grid point a summary table");
+  std::vector<std::string> keys;
+  std::vector<std::int8_t> settle;
+  std::vector<std::int64_t> shape;
+  for (const auto& a : s.axes) {
+    keys.push_back(a.key);
+    settle.push_back(a.settle_only ? 1 : 0);
+    shape.push_back(static_cast<std::int64_t>(a.values.size()));
+  }
+  strings(f, "/sweep/keys", keys, {K}, "varied scenario keys, in axis order");
+  flags(f, "/sweep/settle_only", settle, {K}, "1: the key changes only settlement (points share a sampling pass)");
+  ints(f, "/sweep/shape", shape, {K}, "number of values of each key; the grid has prod(shape) points");
+  group(f, "/sweep/values", "values/<k>: the values of key k as written (string)");
+  group(f, "/sweep/numeric", "numeric/<k>: the values of key k as numbers (percent as a fraction; NaN if not numeric)");
+  for (std::size_t k = 0; k < s.axes.size(); ++k) {
+    const auto& a = s.axes[k];
+    const auto n = static_cast<hsize_t>(a.values.size());
+    strings(f, fmt::format("/sweep/values/{}", k), a.values, {n}, "values of key " + a.key + " as written");
+    std::vector<double> num;
+    for (const auto& v : a.values) num.push_back(numeric(v));
+    doubles(f, fmt::format("/sweep/numeric/{}", k), num, {n}, "", "values of key " + a.key + " as numbers");
+  }
+
+  group(f, "/sweep/points", "one row per grid point, row-major over the axes (the last key varies fastest)");
+  std::vector<std::int64_t> index, pass;
+  std::vector<std::string> value, scen, labels;
+  for (const auto& p : s.points) {
+    for (std::size_t k = 0; k < s.axes.size(); ++k) {
+      index.push_back(k < p.index.size() ? static_cast<std::int64_t>(p.index[k]) : -1);
+      value.push_back(k < p.set.size() ? p.set[k].value : "");
+    }
+    pass.push_back(p.group);
+    scen.push_back(p.results.meta.scenario_text);
+    for (std::size_t t = 0; t < T; ++t) labels.push_back(p.results.tracks[t].label);
+  }
+  ints(f, "/sweep/points/index", index, {P, K}, "index into each key's values");
+  strings(f, "/sweep/points/value", value, {P, K}, "each key's value at the point, as written");
+  ints(f, "/sweep/points/sampling_pass", pass, {P}, "the sampling pass (shared random draws) that served the point");
+  strings(f, "/sweep/points/scenario", scen, {P}, "the point's complete scenario YAML (acosim run reproduces it)");
+  strings(f, "/sweep/points/labels", labels, {P, T}, "track labels at each point (a settle-only key may change them)");
+
+  H5::Group sum = group(f, "/sweep/summary", "statistics per grid point (rows) and track slot (columns)");
+  attr(sum, "dimensions", "points x tracks");
+  for (const auto& [name, member, units] :
+       {std::tuple{"dollars", &TrackSummary::dollars, "USD"}, std::tuple{"percent", &TrackSummary::percent, "percent of updated benchmark"}}) {
+    const std::string gp = std::string("/sweep/summary/") + name;
+    H5::Group g = group(f, gp, std::string("net payment statistics, ") + units);
+    attr(g, "units", units);
+    for (const auto& field : kStatsFields) {
+      std::vector<double> v;
+      for (const auto& p : s.points) {
+        for (std::size_t t = 0; t < T; ++t) v.push_back(p.results.tracks[t].*member.*field.member);
+      }
+      doubles(f, gp + "/" + field.name, v, {P, T}, units, field.description);
+    }
+    std::vector<double> pct;
+    for (const auto& p : s.points) {
+      for (std::size_t t = 0; t < T; ++t) {
+        const auto& ps = (p.results.tracks[t].*member).percentiles;
+        pct.insert(pct.end(), ps.begin(), ps.end());
+      }
+    }
+    const hsize_t L = kPercentileLevels.size();
+    doubles(f, gp + "/percentiles", pct, {P, T, L}, units, "percentiles; [p, t, j] is level levels[j]");
+    H5::DataSet ds = f.openDataSet(gp + "/percentiles");
+    ds.createAttribute("levels", H5::PredType::IEEE_F64LE, H5::DataSpace(1, &L))
+        .write(H5::PredType::NATIVE_DOUBLE, kPercentileLevels.data());
+  }
+  for (const auto& field : kTrackFields) {
+    std::vector<double> v;
+    for (const auto& p : s.points) {
+      for (std::size_t t = 0; t < T; ++t) v.push_back(p.results.tracks[t].*field.member);
+    }
+    doubles(f, std::string("/sweep/summary/") + field.name, v, {P, T}, "probability [0-1]", field.description);
+  }
+
+  if (s.risk) {
+    H5::Group rg = group(f, "/sweep/risk", "the risk verdict per grid point and track slot (sim/engine/risk.hpp)");
+    attr(rg, "max_loss", s.risk->max_loss.value_or(NAN));
+    attr(rg, "confidence", s.risk->confidence);
+    attr(rg, "max_es", s.risk->max_es.value_or(NAN));
+    attr(rg, "risk_aversion", s.risk->risk_aversion.value_or(NAN));
+    attr(rg, "appetite", describe_appetite(*s.risk));
+    std::vector<double> pe, var, es, ce;
+    std::vector<std::int8_t> fits;
+    std::vector<std::int64_t> rank;
+    std::vector<std::string> rec;
+    for (const auto& p : s.points) {
+      std::vector<std::int64_t> r(T, 0);
+      for (std::size_t i = 0; i < p.risk->ranking.size(); ++i) r[static_cast<std::size_t>(p.risk->ranking[i])] = static_cast<std::int64_t>(i) + 1;
+      for (std::size_t t = 0; t < T; ++t) {
+        const TrackRisk& x = p.risk->tracks[t];
+        pe.push_back(x.p_exceed);
+        var.push_back(x.var);
+        es.push_back(x.es);
+        ce.push_back(x.ce);
+        fits.push_back(x.fits() ? 1 : 0);
+        rank.push_back(r[t]);
+      }
+      rec.push_back(p.risk->recommendation);
+    }
+    doubles(f, "/sweep/risk/p_exceed", pe, {P, T}, "probability [0-1]", "P(owing more than max_loss)");
+    doubles(f, "/sweep/risk/var", var, {P, T}, "USD", "value at risk of losses at the confidence level");
+    doubles(f, "/sweep/risk/es", es, {P, T}, "USD", "expected shortfall of losses at the confidence level");
+    doubles(f, "/sweep/risk/certainty_equivalent", ce, {P, T}, "USD", "CE = -(1/a) ln E[exp(-a x)] (mean when a = 0)");
+    flags(f, "/sweep/risk/fits", fits, {P, T}, "1 when the track meets every stated limit");
+    ints(f, "/sweep/risk/rank", rank, {P, T}, "1 = recommended at that point");
+    strings(f, "/sweep/risk/recommendation", rec, {P}, "the recommendation in plain words");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + '"';
+}
+
+std::string raw(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "NaN"; }
+
+std::string md_cell(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += '\\';
+    out += c == '\n' ? ' ' : c;
+  }
+  return out;
+}
+
+std::size_t width(const std::string& s) {
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// Aligned columns; `left` first columns left-aligned.
+std::string aligned(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                    std::size_t left) {
+  std::vector<std::size_t> w(header.size());
+  for (std::size_t j = 0; j < w.size(); ++j) {
+    w[j] = width(header[j]);
+    for (const auto& r : rows) {
+      if (!r.empty()) w[j] = std::max(w[j], width(r[j]));  // empty rows are blank separator lines
+    }
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s;
+    for (std::size_t j = 0; j < cells.size(); ++j) {
+      const std::string fill(w[j] - width(cells[j]), ' ');
+      if (j > 0) s += "  ";
+      s += j < left ? cells[j] + fill : fill + cells[j];
+    }
+    s.erase(s.find_last_not_of(' ') + 1);
+    return s + "\n";
+  };
+  std::string out = line(header);
+  std::string rule;
+  for (std::size_t j = 0; j < w.size(); ++j) rule += (j ? "  " : "") + std::string(w[j], '-');
+  out += rule + "\n";
+  for (const auto& r : rows) out += r.empty() ? "\n" : line(r);
+  return out;
+}
+
+std::string prob(double p) { return report_detail::probability(p); }
+
+std::string header_line(const SweepResults& s) {
+  std::string keys;
+  for (const auto& a : s.axes) {
+    keys += fmt::format("{}{} ({} value{}{})", keys.empty() ? "" : " x ", a.key, a.values.size(),
+                        a.values.size() == 1 ? "" : "s", a.settle_only ? ", settle-only" : "");
+  }
+  return fmt::format("Sweep of {}: {}", s.base.name, keys);
+}
+
+// True when the table shows a certainty equivalent (only with risk aversion; else CE = mean).
+bool show_ce(const SweepResults& s) { return s.risk && s.risk->risk_aversion && *s.risk->risk_aversion > 0; }
+
+std::string stats_line(const SweepResults& s) {
+  const std::string runs = s.stats.runs > 0 ? fmt::format("{} runs", s.stats.runs) : std::string("runs as varied");
+  return fmt::format("{} points x {}, seed {}; {} sampling pass{} ({:.2f} s), settlement and statistics {:.2f} s, "
+                     "{:.2f} s in all on {} threads",
+                     s.stats.points, runs, s.base.seed, s.stats.sampling_passes,
+                     s.stats.sampling_passes == 1 ? "" : "es", s.stats.sampling_seconds, s.stats.settle_seconds,
+                     s.stats.wall_seconds, s.stats.threads);
+}
+
+}  // namespace
+
+void write_sweep(const std::filesystem::path& path, const SweepResults& s, const SweepProvenance& prov) {
+  for (const auto& p : s.points) {
+    if (p.results.tracks.size() != n_tracks(s)) throw std::invalid_argument("write_sweep: points differ in track count");
+    if (s.risk && !p.risk) throw std::invalid_argument("write_sweep: a point lacks its risk verdict");
+  }
+  check_writable(path);
+  H5::Exception::dontPrint();
+  AtomicFile out(path);
+  try {
+    H5::H5File f(out.temp_path().string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, checksummed_file_access());
+    write_sweep_file(f, s, prov);
+    f.close();
+  } catch (const H5::Exception& e) {
+    throw InputError(fmt::format("cannot write sweep file {}: {}", path.string(), e.getDetailMsg()));
+  }
+  out.commit();
+}
+
+std::string sweep_csv(const SweepResults& s) {
+  std::vector<std::string> h = {"point"};
+  for (const auto& a : s.axes) h.push_back(a.key);
+  for (const char* c : {"track_index", "track", "sampling_pass", "mean", "mcse", "sd", "min"}) h.emplace_back(c);
+  for (double l : kPercentileLevels) h.push_back(fmt::format("p{}", l));
+  for (const char* c : {"max", "var95", "es95", "var99", "es99", "mean_pct", "mcse_pct", "p5_pct", "p50_pct", "p95_pct",
+                        "es95_pct", "p_savings", "p_savings_se", "p_losses", "p_losses_se", "p_corridor",
+                        "p_quality_failed"}) {
+    h.emplace_back(c);
+  }
+  if (s.risk) {
+    for (const char* c : {"risk_rank", "risk_fits", "risk_p_exceed", "risk_var", "risk_es", "certainty_equivalent"}) h.emplace_back(c);
+  }
+  std::string out;
+  for (std::size_t j = 0; j < h.size(); ++j) out += (j ? "," : "") + csv_field(h[j]);
+  out += "\n";
+  for (std::size_t i = 0; i < s.points.size(); ++i) {
+    const auto& p = s.points[i];
+    std::vector<int> rank(p.results.tracks.size(), 0);
+    if (p.risk) {
+      for (std::size_t r = 0; r < p.risk->ranking.size(); ++r) rank[static_cast<std::size_t>(p.risk->ranking[r])] = static_cast<int>(r) + 1;
+    }
+    for (std::size_t t = 0; t < p.results.tracks.size(); ++t) {
+      const TrackSummary& x = p.results.tracks[t];
+      std::vector<std::string> row = {std::to_string(i)};
+      for (const auto& a : p.set) row.push_back(a.value);
+      row.push_back(std::to_string(t));
+      row.push_back(x.label);
+      row.push_back(std::to_string(p.group));
+      for (double v : {x.dollars.mean, x.dollars.mcse, x.dollars.sd, x.dollars.min}) row.push_back(raw(v));
+      for (double v : x.dollars.percentiles) row.push_back(raw(v));
+      for (double v : {x.dollars.max, x.dollars.var95, x.dollars.es95, x.dollars.var99, x.dollars.es99, x.percent.mean,
+                       x.percent.mcse, x.percent.percentiles[1], x.percent.percentiles[4], x.percent.percentiles[7],
+                       x.percent.es95, x.p_savings, x.p_savings_se, x.p_losses, x.p_losses_se, x.p_corridor,
+                       x.p_quality_failed}) {
+        row.push_back(raw(v));
+      }
+      if (s.risk) {
+        const TrackRisk& r = p.risk->tracks[t];
+        row.push_back(std::to_string(rank[t]));
+        row.push_back(r.fits() ? "1" : "0");
+        for (double v : {r.p_exceed, r.var, r.es, r.ce}) row.push_back(raw(v));
+      }
+      for (std::size_t j = 0; j < row.size(); ++j) out += (j ? "," : "") + csv_field(row[j]);
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+std::string sweep_markdown(const SweepResults& s) {
+  std::string out = "# " + md_cell(header_line(s)) + "\n\n" + md_cell(stats_line(s)) + ".\n\n";
+  if (s.risk) out += "Risk appetite: " + md_cell(describe_appetite(*s.risk)) + ".\n\n";
+  out += "Net payment to the ACO per grid point and track (USD; negative: shared losses owed). Mean ± Monte Carlo "
+         "standard error; P5/P50/P95 percentiles over runs; ES95: mean loss in the worst 5% of runs.\n\n";
+  std::vector<std::string> h;
+  for (const auto& a : s.axes) h.push_back(a.key);
+  for (const char* c : {"Track", "Mean ± SE", "P(losses)", "P5", "P50", "P95", "ES95"}) h.emplace_back(c);
+  if (s.risk && s.risk->max_loss) h.push_back("P(owe > " + format_money_full(*s.risk->max_loss) + ")");
+  if (show_ce(s)) h.emplace_back("CE");
+  if (s.risk) h.emplace_back("Fits");
+  out += "|";
+  for (const auto& c : h) out += " " + md_cell(c) + " |";
+  out += "\n|";
+  for (std::size_t j = 0; j < h.size(); ++j) out += j <= s.axes.size() ? ":---|" : "---:|";
+  out += "\n";
+  for (const auto& p : s.points) {
+    for (std::size_t t = 0; t < p.results.tracks.size(); ++t) {
+      const TrackSummary& x = p.results.tracks[t];
+      std::vector<std::string> row;
+      for (const auto& a : p.set) row.push_back(a.value);
+      row.push_back(x.label);
+      row.push_back(format_money_full(x.dollars.mean) + " ± " + format_money_full(x.dollars.mcse));
+      row.push_back(prob(x.p_losses));
+      for (double v : {x.dollars.percentiles[1], x.dollars.percentiles[4], x.dollars.percentiles[7], x.dollars.es95}) {
+        row.push_back(format_money_full(v));
+      }
+      if (s.risk && s.risk->max_loss) row.push_back(prob(p.risk->tracks[t].p_exceed));
+      if (show_ce(s)) row.push_back(format_money_full(p.risk->tracks[t].ce));
+      if (s.risk) row.push_back(p.risk->tracks[t].fits() ? "yes" : "no");
+      out += "|";
+      for (const auto& c : row) out += " " + md_cell(c) + " |";
+      out += "\n";
+    }
+  }
+  return out + "\n";
+}
+
+std::string sweep_text(const SweepResults& s) {
+  std::string out = header_line(s) + "\n";
+  std::vector<std::string> h;
+  for (const auto& a : s.axes) h.push_back(a.key);
+  for (const char* c : {"Track", "Mean", "P(losses)", "P5", "ES95"}) h.emplace_back(c);
+  if (s.risk && s.risk->max_loss) h.push_back("P(owe>" + format_money(*s.risk->max_loss) + ")");
+  if (show_ce(s)) h.emplace_back("CE");
+  if (s.risk) h.emplace_back("Fits");
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t i = 0; i < s.points.size(); ++i) {
+    const auto& p = s.points[i];
+    if (i > 0 && p.results.tracks.size() > 1) rows.emplace_back();  // a blank line between points
+    for (std::size_t t = 0; t < p.results.tracks.size(); ++t) {
+      const TrackSummary& x = p.results.tracks[t];
+      std::vector<std::string> row;
+      for (const auto& a : p.set) row.push_back(t == 0 ? a.value : "");
+      row.push_back(x.label);
+      row.push_back(format_money(x.dollars.mean));
+      row.push_back(prob(x.p_losses));
+      row.push_back(format_money(x.dollars.percentiles[1]));
+      row.push_back(format_money(x.dollars.es95));
+      if (s.risk && s.risk->max_loss) row.push_back(prob(p.risk->tracks[t].p_exceed));
+      if (show_ce(s)) row.push_back(format_money(p.risk->tracks[t].ce));
+      if (s.risk) {
+        const TrackRisk& r = p.risk->tracks[t];
+        row.push_back(r.fits() ? (r.borderline ? "yes*" : "yes") : "no");
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  out += std::string(width(out) - 1, '=') + "\n";
+  out += aligned(h, rows, s.axes.size() + 1);
+  out += "Mean: net payment to the ACO (negative: owed); P5: 5th percentile; ES95: mean loss in the worst 5% of runs.\n";
+  if (s.risk) {
+    out += "Risk appetite: " + describe_appetite(*s.risk) + (show_ce(s) ? "; CE: certainty equivalent" : "") +
+           "; Fits: meets every limit (*: within Monte Carlo error of one).\n";
+  }
+  out += stats_line(s) + ".\n";
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tornado
+
+namespace {
+
+bool is_probability(const std::string& metric) { return metric == "p_losses" || metric == "p_savings"; }
+
+std::string metric_value(const std::string& metric, double v) {
+  return is_probability(metric) ? report_detail::probability(v) : format_money(v);
+}
+
+std::string metric_name(const std::string& m) {
+  if (m == "mean") return "mean net payment";
+  if (m == "p_losses") return "P(owing shared losses)";
+  if (m == "p_savings") return "P(earning shared savings)";
+  if (m == "p5") return "5th percentile of net payment";
+  if (m == "p50") return "median net payment";
+  if (m == "p95") return "95th percentile of net payment";
+  if (m == "var95") return "VaR95 of losses";
+  if (m == "es95") return "ES95 of losses";
+  return m;
+}
+
+}  // namespace
+
+std::string tornado_text(const TornadoResult& t) {
+  std::string out;
+  for (const auto& tr : t.tracks) {
+    const std::string title = fmt::format("Tornado: {} of {} (base {}), {} runs, seed {}", metric_name(t.metric), tr.label,
+                                          metric_value(t.metric, tr.base), t.runs, t.seed);
+    out += title + "\n" + std::string(width(title), '=') + "\n";
+    std::vector<std::vector<std::string>> rows;
+    int rank = 0;
+    for (const auto& b : tr.bars) {
+      const std::string swing = is_probability(t.metric) ? fmt::format("{:.2f} pts", 100 * b.swing) : format_money(b.swing);
+      rows.push_back({std::to_string(++rank), b.key, b.low, b.high, metric_value(t.metric, b.at_low),
+                      metric_value(t.metric, b.at_high), swing});
+    }
+    out += aligned({"Rank", "Input", "Low", "High", "At low", "At high", "Swing"}, rows, 4);
+    out += "\n";
+  }
+  out += fmt::format("Inputs varied one at a time between low and high, the others at the scenario's values; ranked by "
+                     "swing |at high - at low|. {} simulations in {} sampling pass{}, {:.2f} s.\n",
+                     t.stats.points, t.stats.sampling_passes, t.stats.sampling_passes == 1 ? "" : "es", t.stats.wall_seconds);
+  return out;
+}
+
+std::string tornado_csv(const TornadoResult& t) {
+  std::string out = "track,rank,input,low,high,metric,base,at_low,at_high,swing,settle_only\n";
+  for (const auto& tr : t.tracks) {
+    int rank = 0;
+    for (const auto& b : tr.bars) {
+      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(tr.label), ++rank, csv_field(b.key),
+                         csv_field(b.low), csv_field(b.high), t.metric, raw(tr.base), raw(b.at_low), raw(b.at_high),
+                         raw(b.swing), b.settle_only ? 1 : 0);
+    }
+  }
+  return out;
+}
+
+std::string tornado_json(const TornadoResult& t) {
+  nlohmann::ordered_json j;
+  j["format"] = "acosim-tornado";
+  j["format_version"] = 1;
+  j["scenario"] = t.scenario_name;
+  j["runs"] = t.runs;
+  j["seed"] = t.seed;
+  j["metric"] = t.metric;
+  j["metric_description"] = metric_name(t.metric);
+  j["units"] = is_probability(t.metric) ? "probability [0-1]" : "USD";
+  auto tracks = nlohmann::ordered_json::array();
+  for (const auto& tr : t.tracks) {
+    nlohmann::ordered_json e;
+    e["label"] = tr.label;
+    e["index"] = tr.index;
+    e["base"] = tr.base;
+    auto bars = nlohmann::ordered_json::array();
+    int rank = 0;
+    for (const auto& b : tr.bars) {
+      bars.push_back({{"rank", ++rank}, {"input", b.key}, {"low", b.low}, {"high", b.high}, {"at_low", b.at_low},
+                      {"at_high", b.at_high}, {"swing", b.swing}, {"settle_only", b.settle_only}});
+    }
+    e["bars"] = std::move(bars);
+    tracks.push_back(std::move(e));
+  }
+  j["tracks"] = std::move(tracks);
+  j["sampling_passes"] = t.stats.sampling_passes;
+  j["simulations"] = t.stats.points;
+  j["wall_seconds"] = t.stats.wall_seconds;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace acosim
