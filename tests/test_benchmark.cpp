@@ -209,7 +209,7 @@ TEST_CASE("425.656(d) weights by times adjusted and spending, +5% cap of nationa
 // §4 Prior savings adjustment (425.658) and §5 population adjustment (425.662)
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("bench §4 example: PSA = $63.33 beats RA = $45 on every type; $95.00 at the proposed 75%", "[benchmark][psa]") {
+TEST_CASE("bench §4 example: PSA = $63.33 beats RA = $45 on every type, $95.00 at the proposed 75%", "[benchmark][psa]") {
   // v = (+500, -100, unreconciled) -> vbar = 133.33; pi = 0.95 -> 126.67; 50% -> 63.33 < 5% x 12,800 = 640.
   PriorSavingsInput in;
   in.per_capita_savings = {500.0, -100.0, std::nullopt};
@@ -255,7 +255,7 @@ TEST_CASE("PSA: cap at 5% of national per capita, ineligible without savings or 
   CHECK(psa_proration(12'000, 10'000) == 1.0);
 }
 
-TEST_CASE("bench §5 example: HEBA = $220 beats RA = $100; with q = 0.12 the ACO keeps RA", "[benchmark][population]") {
+TEST_CASE("bench §5 example: HEBA = $220 beats RA = $100, and with q = 0.12 the ACO keeps RA", "[benchmark][population]") {
   // Nbar = 13,000, RA = 100, no PSA: sigma = 650 - 100 = 550; q = 0.40 -> 220.
   const PopulationAdjustment h = population_adjustment(13'000, 100, std::nullopt, 0.40, 2025);
   CHECK(h.applies);
@@ -442,7 +442,7 @@ TEST_CASE("bench §10 ENHANCED lower-spending regional weight at most 35% for 20
 // §8 Quality performance standard, health equity adjustment, floors (425.512)
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("QPS by PY: 65.76, 77.05, 76.70, 73.85; PY2027 is a required parameter", "[quality]") {
+TEST_CASE("QPS by PY is 65.76, 77.05, 76.70, 73.85 and PY2027 is a required parameter", "[quality]") {
   CHECK(quality_performance_standard(2023) == 65.76);
   CHECK(quality_performance_standard(2024) == 77.05);
   CHECK(quality_performance_standard(2025) == 76.70);
@@ -471,7 +471,7 @@ TEST_CASE("bench §8 PY2026: a complete reporter at 62.00 is floored to 73.85 an
   CHECK(quality_score(in).floor == QualityFloor::None);
 }
 
-TEST_CASE("EUC floor: the PY's percentile value (30th in PY2023); health equity points only PY2023-2025", "[quality]") {
+TEST_CASE("EUC floor is the PY's percentile value (30th in PY2023), health equity points count only in PY2023-2025", "[quality]") {
   QualityInput in;
   in.performance_year = 2023;
   in.raw_score = 50;
@@ -527,14 +527,14 @@ TEST_CASE("bench §7: a 2024 starter at A may hold A for five PYs, which stays l
 // §9 Cash: repayment mechanism, AIP, prepaid shared savings, net cash
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("bench §9.1: repayment mechanism $600,000; a $1.5M recalculation is no required increase", "[cash]") {
+TEST_CASE("bench §9.1: repayment mechanism $600,000, and a $1.5M recalculation is no required increase", "[cash]") {
   // 20,000 x 12,000 = 240M -> 0.5% = 1.2M; revenue 60M -> 1% = 0.6M.
   CHECK(repayment_mechanism_amount(20'000 * 12'000.0, 60e6) == 600'000.0);
   CHECK_FALSE(repayment_mechanism_increase_required(600'000, 1'500'000));  // +0.9M < 1M
   CHECK(repayment_mechanism_increase_required(600'000, 1'600'000));        // +1.0M
 }
 
-TEST_CASE("bench §9.2: AIP pays $289,000 a quarter, $1,406,000 in PY1; $900,000 of savings leaves $506,000 owed",
+TEST_CASE("bench §9.2: AIP pays $289,000 a quarter, $1,406,000 in PY1, and $900,000 of savings leaves $506,000 owed",
           "[cash]") {
   std::vector<int> scores;
   scores.insert(scores.end(), 5'000, aip_score(true, -1));  // LIS/dual: 100 -> $45
@@ -582,7 +582,7 @@ TEST_CASE("bench §9.3: prepaid multiplier $105.00, $393,750 a quarter, $575,000
   CHECK(prepaid_multiplier(-100, 50, 1.0, 12'000) == 0.0);
 }
 
-TEST_CASE("bench §9.4: net cash recoups the AIP before the prepaid balance; AIP carries into a renewal", "[cash]") {
+TEST_CASE("bench §9.4: net cash recoups the AIP before the prepaid balance, and the AIP carries into a renewal", "[cash]") {
   CashLedger ledger(300'000, 0);  // an AIP balance from the earlier agreement
   const CashYear y = ledger.year({0, 400'000, 500'000});
   CHECK(y.aip_recouped == 300'000.0);

@@ -85,8 +85,8 @@ TEST_CASE("Bad scenarios fail at load naming file, line and key", "[scenario][er
   // correlation matrix not positive definite
   expect_error("aco: {beneficiaries: 10000}\ntracks: [BASIC_A]\ncorrelation: {effect_benchmark: 0.9, effect_quality: 0.9, benchmark_quality: -0.9}\n",
                {"correlation", "positive definite"});
-  // PY2025 has no published QPS threshold
-  expect_error("performance_year: 2025\naco: {beneficiaries: 10000}\ntracks: [BASIC_A]\n", {"quality.threshold", "PY2025"});
+  // PY2027 has no published QPS threshold (benchmark-rules.md §8)
+  expect_error("performance_year: 2027\naco: {beneficiaries: 10000}\ntracks: [BASIC_A]\n", {"quality.threshold", "PY2027"});
   // below 500 beneficiaries
   expect_error("aco: {beneficiaries: 300}\ntracks: [BASIC_A]\n", {"300", "500"});
   // not YAML

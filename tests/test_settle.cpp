@@ -724,7 +724,7 @@ TEST_CASE("bench §1.1: the two flagged Level E 'savers' at 0% MSR settle at $0 
 // Quality and the ENHANCED loss rate (bench §8; 425.512, 425.610(f))
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("bench §8 PY2026: floored to 73.85 the ENHANCED loss rate is 44.61%; unfloored at 62 it is 53.5%",
+TEST_CASE("bench §8 PY2026: floored to 73.85 the ENHANCED loss rate is 44.61%, unfloored at 62 it is 53.5%",
           "[settle][quality]") {
   const Track& en = track("ENHANCED");
   SettlementInput in = two_sided_year(2026, kB, 102e6, 0.0);
@@ -757,6 +757,20 @@ TEST_CASE("425.610(f)(2): the PY2021-22 ENHANCED loss rate is quality-scaled: 47
   in.met_qps = true;
   in.quality_score = 70;
   CHECK_THAT(settle(track("TRACK_3"), in).loss_rate, WithinAbs(0.475, kRate));
+}
+
+TEST_CASE("PY2022 PUF A1539: CMS's disaster relief equals the quality-scaled loss, 47.03% of $13,280,553",
+          "[settle][quality][puf]") {
+  // PY2022 PUF row A1539 (ENHANCED, MLR 1%, QualScore 70.63, the PY's QPS value): ABtotBnchmk
+  // 236,275,356, ABtotExp 249,555,909, DisAdj -6,245,512, EarnSaveLoss 0. The relief is the whole
+  // loss: 13,280,553 x (1 - 0.75 x 0.7063) = 13,280,553 x 0.470275 = 6,245,512.06, not the
+  // 5,312,221 of a flat 40% (425.610(f)(2)).
+  SettlementInput in = two_sided_year(2022, 236'275'356.0, 249'555'909.0, 0.01);
+  in.quality_score = 70.63;
+  const Settlement s = settle(track("ENHANCED"), in);
+  CHECK_THAT(s.loss_rate, WithinAbs(0.470275, kRate));
+  CHECK_THAT(s.loss_relief, WithinAbs(6'245'512.0, 1.0));
+  CHECK(s.payment == 0.0);
 }
 
 // ---------------------------------------------------------------------------------------------
