@@ -240,7 +240,9 @@ struct BenchmarkInput {
   double dual_share_by3 = 0;         // [fraction]
   double risk_score_by3 = 1;         // rbar_BY3 [ratio]
   bool enhanced = false;
-  std::optional<PriorSavingsInput> prior_savings;  // renewing / re-entering 2024+ ACOs
+  std::optional<PriorSavingsInput> prior_savings;  // renewing / re-entering 2024+ ACOs; its start year
+                                                   // and rules are this input's; national_per_capita
+                                                   // 0 means the BY3 single value sum p_t N_t
   std::optional<double> low_income_share;          // q for the population adjustment (2025+)
   std::optional<double> acpt_weight;               // overrides acpt_weight(PY)
   AcptMode acpt_mode = AcptMode::Rate;

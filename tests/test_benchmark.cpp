@@ -386,6 +386,43 @@ TEST_CASE("build_benchmark applies the regional adjustment to H before the updat
   CHECK_THAT(r.three_way, WithinAbs(13'653.83, kCent));
 }
 
+TEST_CASE("build_benchmark applies the highest of RA, PSA and the population adjustment, with M = max(RA, PSA)",
+          "[benchmark][pipeline]") {
+  // 2025 start, PY2025: H = 12,000, Rtilde = 12,200, 2nd regional adjustment (w = 50%): RA = +100.
+  // PSA: v = 300 x 3, pi = 1 -> 150. Population: Nbar = 13,000, M = 150, sigma = 650 - 150 = 500,
+  // q = 0.40 -> 200, the highest. b2 = 12,200 x 1.05 = 12,810; b3 = 12,200 x (2/3 x 1.05 + 1/3 x 1.051).
+  BenchmarkInput in = pipeline_example();
+  in.agreement_start_year = 2025;
+  in.performance_year = 2025;
+  in.times_regionally_adjusted = 2;
+  in.low_income_share = 0.40;
+  PriorSavingsInput psa;
+  psa.per_capita_savings = {300.0, 300.0, 300.0};
+  in.prior_savings = psa;
+  for (BenchmarkTypeInput& t : in.type) {
+    t.regional_per_capita_by3 = 12'200;
+    t.national_per_capita_by3 = 13'000;
+    t.national_growth = {0.05};
+    t.regional_growth = 1.05;
+    t.acpt = {0.051};
+    t.hcc_risk_ratio = 1.0;
+  }
+  const BenchmarkResult r = build_benchmark(in);
+  CHECK_THAT(r.regional.single_value, WithinAbs(100.0, 1e-9));
+  REQUIRE(r.prior_savings.has_value());
+  CHECK_THAT(r.prior_savings->amount, WithinAbs(150.0, 1e-9));
+  CHECK_THAT(r.prior_savings->cap, WithinAbs(650.0, 1e-9));  // 5% of Nbar_BY3 = sum p_t N_t
+  REQUIRE(r.population.has_value());
+  CHECK_THAT(r.population->competing, WithinAbs(150.0, 1e-9));
+  CHECK_THAT(r.population->amount, WithinAbs(200.0, 1e-9));
+  CHECK(r.adjustment.kind == BenchmarkAdjustment::Population);
+  CHECK_THAT(r.adjusted_historical[AGND], WithinAbs(12'200.0, 1e-9));
+  CHECK(r.acpt_weight == 1.0 / 3.0);
+  CHECK_THAT(r.two_way, WithinAbs(12'810.00, kCent));
+  CHECK_THAT(r.three_way, WithinAbs(12'200 * (2.0 / 3.0 * 1.05 + 1.051 / 3.0), 1e-6));
+  CHECK_THAT(r.three_way, WithinAbs(12'814.07, kCent));
+}
+
 TEST_CASE("build_benchmark refuses ACPT lists that do not run from BY3 to the PY, and a PY before the start",
           "[benchmark][pipeline]") {
   BenchmarkInput in = pipeline_example();
