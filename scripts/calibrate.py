@@ -70,8 +70,8 @@ def num(series):
 
 
 def load(path):
-    """Usable rows (the C++ reader's rule, sim/input/puf_scenario.cpp): benchmark, expenditure and
-    person-years present, not a mid-year termination."""
+    """Usable rows (the C++ reader's rule, sim/input/puf_scenario.cpp read_puf_year): benchmark,
+    savings and person-years present, N_AB >= 500, not a mid-year termination (pro-rated by CMS)."""
     df = pd.read_csv(path, encoding="latin-1", dtype=str, keep_default_na=False)
     out = pd.DataFrame({"aco": df["ACO_ID"], "start": df["Current_Start_Date"], "track": df["Current_Track"],
                         "agree": df["Agree_Type"]})
@@ -81,8 +81,11 @@ def load(path):
     out["nab"] = num(df["N_AB"])
     out["q"] = num(df["QualScore"])
     out["two_sided"] = df["Risk_Model"].str.strip().str.lower() == "two-sided"
-    term = num(df["Impact_Mid_Year_Termination"]) if "Impact_Mid_Year_Termination" in df else 0
-    ok = out["s"].notna() & (b > 0) & (out["n"] > 0) & ~(pd.Series(term).fillna(0).to_numpy() == 1)
+    term = pd.Series(0, index=df.index)
+    for col in ("Impact_Mid_Year_Termination", "Prorate_Shared_Losses"):
+        if col in df:
+            term = term + num(df[col]).fillna(0)
+    ok = out["s"].notna() & (b > 0) & (out["n"] > 0) & (out["nab"] >= 500) & (term == 0)
     return out[ok].reset_index(drop=True)
 
 
@@ -196,7 +199,7 @@ def main(argv=None):
         mu_b, tau2_b = cross_section(ab)
         f = fit_pair(mb, mu_b, tau2_b)
         qb = fit_quality(mb)
-        boot.append([mu_b, np.sqrt(tau2_b), f["phi"], f["sigma_d"], f["shift"], qb["b"], qb["sigma"], baseline_s2(mb)])
+        boot.append([mu_b, np.sqrt(tau2_b), f["phi"], f["sigma_d"], f["shift"], qb["b"], qb["sigma"], np.sqrt(baseline_s2(mb))])
     boot = np.array(boot)
     se = boot.std(axis=0, ddof=1)
 
@@ -260,13 +263,27 @@ def main(argv=None):
     write_atomically(json_path, json.dumps(defaults, indent=2) + "\n")
     report = render(defaults, fa, fb, a, m, mu, tau2, fit, se, q, s2, spec_path, means, changes, gamma, sigma_c, loo,
                     stability, k_hat, k_ci, cover, args)
-    write_atomically(os.path.join(ROOT, "docs", "calibration.md"), report)
+    doc = os.path.join(ROOT, "docs", "calibration.md")
+    write_atomically(doc, keep_backtest_block(doc, report))
     print(json.dumps(defaults, indent=2))
     return 0
 
 
 def means_pc():
     return {y: v[0] for y, v in spec_history()[1].items()}
+
+
+BACKTEST_BLOCK = "<!-- backtest:begin -->\n(run acosim backtest and paste its figures here)\n<!-- backtest:end -->"
+
+
+def keep_backtest_block(path, text):
+    """The measured backtest figures between the markers survive a refit (they come from acosim)."""
+    if os.path.exists(path):
+        old = open(path, encoding="utf-8").read()
+        m = re.search(r"<!-- backtest:begin -->.*?<!-- backtest:end -->", old, re.S)
+        if m:
+            text = text.replace(BACKTEST_BLOCK, m.group(0))
+    return text
 
 
 def write_atomically(path, text):
@@ -387,7 +404,7 @@ def render(dflt, fa, fb, a, m, mu, tau2, fit, se, q, s2, spec_path, means, chang
     w(f"Analytic preview of the forecast on the same pair (Normal, the backtest simulates it): central 50/80/90% "
       f"intervals cover {100 * cover[0.5]:.1f} / {100 * cover[0.8]:.1f} / {100 * cover[0.9]:.1f}% of the realized "
       f"rates. The persistence baseline's s (issue 14: Normal(s_A, 2·2.15²/n + s²)) fitted on the pair is "
-      f"{pp(np.sqrt(s2))} pp (SE {pp(np.sqrt(max(s2, 0)) and se[7] / (2 * np.sqrt(s2)))} pp).")
+      f"{pp(np.sqrt(s2))} pp (bootstrap SE {pp(se[7])} pp).")
     w("")
     w("## What was not fitted")
     w("")
@@ -401,7 +418,9 @@ def render(dflt, fa, fb, a, m, mu, tau2, fit, se, q, s2, spec_path, means, chang
       "and the alternative-QPS probability keeps its scenario default.")
     w("- Correlation between the ACO's effect, the trend shock and quality: none assumed.")
     w("")
-    w("The backtest's measured calibration (coverage, PIT, CRPS, Brier) is in docs/backtest.md.")
+    w("## Measured: the backtest on the same pair")
+    w("")
+    w(BACKTEST_BLOCK)
     w("")
     return "\n".join(L)
 
