@@ -4,7 +4,6 @@
 #include <cmath>
 #include <numeric>
 #include <regex>
-#include <set>
 
 #include <fmt/format.h>
 
