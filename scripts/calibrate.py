@@ -410,7 +410,7 @@ def render(dflt, fa, fb, a, m, mu, tau2, fit, se, q, s2, spec_path, means, chang
     w("")
     w(f"Analytic preview of the forecast on the same pair (Normal, the backtest simulates it): central 50/80/90% "
       f"intervals cover {100 * cover[0.5]:.1f} / {100 * cover[0.8]:.1f} / {100 * cover[0.9]:.1f}% of the realized "
-      f"rates. The persistence baseline's s (issue 14: Normal(s_A, 2·2.15²/n + s²)) fitted on the pair is "
+      f"rates. The persistence baseline's s (the backtest's baseline Normal(s_A, 2·2.15²/n + s²)) fitted on the pair is "
       f"{pp(np.sqrt(s2))} pp (bootstrap SE {pp(se[7])} pp).")
     w("")
     w("## What was not fitted")
