@@ -600,7 +600,7 @@ SweepResults run_sweep(const SweepPlan& plan, const RunOptions& options, bool ke
     const Scenario& first = plan.points[members.front()].scenario;
     if (progress) std::fprintf(stderr, "acosim sweep: sampling pass %d of %d\n", g + 1, plan.groups);
     const auto t0 = std::chrono::steady_clock::now();
-    if (first.sections.count("agreement")) {
+    if (first.agreement) {
       // An agreement scenario: every point simulates its whole agreement (sim/engine/agreement.cpp); the
       // columns are the per-path total, PV, worst year and year-k payments.
       for (std::size_t i : members) {

@@ -53,17 +53,6 @@ inline constexpr std::size_t kMaxValues = 1000;
 inline constexpr std::size_t kMaxPoints = 2000;
 std::vector<std::string> expand_values(const std::string& key, const std::string& spec);
 
-struct Assignment {
-  std::string key;
-  std::string value;  // as written (YAML scalar text)
-};
-
-struct SweepAxis {
-  std::string key;
-  std::vector<std::string> values;
-  bool settle_only = false;
-};
-
 // Axes from `--vary KEY=VALUES` options (they replace the scenario's `sweep:` section), else from
 // the section `sweep: {vary: {KEY: [values] | "start:stop:step", ...}}`. Keys are validated
 // against the scenario (unknown keys with a did-you-mean); throws InputError.
@@ -126,19 +115,7 @@ SweepResults run_sweep(const SweepPlan& plan, const RunOptions& options, bool ke
 
 // ---- tornado ----
 
-struct TornadoInput {
-  std::string key, low, high;
-};
-
-// Metrics a tornado can rank by: mean, p_losses, p_savings, p5, p50, p95, var95, es95.
-const std::vector<std::string>& tornado_metrics();
 double tornado_metric(const TrackSummary& t, const std::string& metric);
-
-struct TornadoSpec {
-  std::vector<TornadoInput> inputs;
-  std::string metric = "mean";
-  std::string track;  // a label of the base scenario (or its index); empty: every track
-};
 
 // From the scenario's `tornado:` section, then the command-line values over it (empty = keep).
 TornadoSpec tornado_spec(const Scenario& base, const std::vector<std::string>& input_flags,

@@ -12,6 +12,7 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include "sim/input/agreement_reader.hpp"
 #include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
 #include "sim/input/yaml_reader.hpp"
@@ -549,7 +550,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     s.tracks.push_back(std::move(c));
   }
 
-  for (const char* section : {"sweep", "tornado", "risk", "agreement"}) {
+  for (const char* section : {"sweep", "tornado", "risk"}) {
     if (root[section]) s.sections[section] = root[section];
   }
 
@@ -572,6 +573,9 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     }
   }
   if (root["threads"]) s.threads = static_cast<int>(rd.integer_in(root["threads"], "threads", 0, 4096));
+
+  // The feature sections, once the scenario's own keys are read (they are checked against them).
+  if (root["agreement"]) s.agreement = read_agreement(root["agreement"], s);
 
   if (overrides.empty()) {
     s.text = yaml_text + s.text;
