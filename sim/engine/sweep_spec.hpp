@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,7 @@ struct TornadoSpec {
   std::vector<TornadoInput> inputs;
   std::string metric = "mean";
   std::string track;     // a label of the base scenario (or its index); empty: every track
+  std::optional<int> track_index;  // `track` resolved among the base scenario's tracks
   std::string location;  // where the section is ("file:line:col"), for messages about it
 };
 

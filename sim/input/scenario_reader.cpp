@@ -14,6 +14,7 @@
 
 #include "sim/input/agreement_reader.hpp"
 #include "sim/input/csv.hpp"
+#include "sim/input/sweep_reader.hpp"
 #include "sim/common/error.hpp"
 #include "sim/input/yaml_reader.hpp"
 
@@ -550,7 +551,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     s.tracks.push_back(std::move(c));
   }
 
-  for (const char* section : {"sweep", "tornado", "risk"}) {
+  for (const char* section : {"risk"}) {
     if (root[section]) s.sections[section] = root[section];
   }
 
@@ -576,6 +577,8 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
 
   // The feature sections, once the scenario's own keys are read (they are checked against them).
   if (root["agreement"]) s.agreement = read_agreement(root["agreement"], s);
+  if (root["sweep"]) s.sweep = read_sweep_section(root["sweep"], root, origin);
+  if (root["tornado"]) s.tornado = read_tornado_section(root["tornado"], origin);
 
   if (overrides.empty()) {
     s.text = yaml_text + s.text;

@@ -15,9 +15,8 @@
 #include "sim/common/error.hpp"
 #include "sim/output/hdf5_layout.hpp"
 #include "sim/output/report.hpp"
-#include "sim/engine/sweep.hpp"
+#include "sim/output/sweep_io.hpp"
 #include "sim/output/summary_fields.hpp"
-#include "sim/input/yaml_reader.hpp"
 
 namespace acosim {
 
