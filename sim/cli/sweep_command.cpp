@@ -22,7 +22,7 @@
 #include "sim/engine/sweep.hpp"
 #include "sim/input/sweep_reader.hpp"
 #include "sim/output/sweep_io.hpp"
-#include "sim/cli/version.hpp"
+#include "sim/common/version.hpp"
 #include "sim/input/yaml_reader.hpp"
 
 namespace acosim {

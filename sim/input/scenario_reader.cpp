@@ -16,6 +16,7 @@
 #include "sim/input/csv.hpp"
 #include "sim/input/sweep_reader.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/text.hpp"
 #include "sim/input/yaml_reader.hpp"
 
 namespace acosim {

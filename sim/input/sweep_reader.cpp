@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
+#include "sim/common/parse.hpp"
+#include "sim/common/text.hpp"
 #include "sim/input/yaml_reader.hpp"
 
 namespace acosim {
@@ -62,23 +64,6 @@ std::string trim(const std::string& s) {
   return s.substr(a, b - a + 1);
 }
 
-// A number with an optional trailing %; nullopt when not numeric.
-std::optional<double> parse_number(std::string s, bool& percent) {
-  percent = !s.empty() && s.back() == '%';
-  if (percent) s.pop_back();
-  // Plain decimals only: no hex, inf or nan (which std::stod would take).
-  if (s.empty() || s.find_first_not_of("0123456789+-.eE") != std::string::npos) return std::nullopt;
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(s, &used);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-  if (used != s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
-
 // Splits on commas outside [] and {} (a value may be a YAML flow list, e.g. benchmark weights).
 std::vector<std::string> split_top_level(const std::string& s) {
   std::vector<std::string> out;
@@ -114,11 +99,10 @@ std::vector<std::string> expand_range(const std::string& key, const std::string&
   std::array<double, 3> v{};
   int percents = 0;
   for (std::size_t i = 0; i < 3; ++i) {
-    bool pc = false;
-    const auto x = parse_number(parts[i], pc);
+    const auto x = parse_decimal_or_percent(parts[i]);
     if (!x) fail(fmt::format("has a non-numeric {} '{}'", std::array{"start", "stop", "step"}[i], parts[i]));
-    v[i] = *x;
-    percents += pc;
+    v[i] = x->value;
+    percents += x->percent;
   }
   if (percents != 0 && percents != 3) fail("mixes percents and plain numbers: write % on all three parts or none");
   const double lo = v[0], hi = v[1], step = v[2];
@@ -163,7 +147,7 @@ YAML::Node find_node(const YAML::Node& root, const KeyPath& key) {
 
 // The best "did you mean" for an unknown key among the sweepable patterns (indices as the user
 // wrote them, else [0]).
-std::string did_you_mean(const KeyPath& key) {
+std::string sweep_key_did_you_mean(const KeyPath& key) {
   long first_index = -1;
   for (const auto& p : key.parts) {
     if (p.index >= 0) {
@@ -178,7 +162,7 @@ std::string did_you_mean(const KeyPath& key) {
     if (at != std::string::npos) k.replace(at, 2, idx);
     candidates.push_back(k);
   }
-  std::string s = suggestion(key.text, candidates);
+  std::string s = did_you_mean(key.text, candidates);
   if (!s.empty()) return s;
   // Same last component (e.g. "beneficiaries" -> "aco.beneficiaries").
   std::string last;
@@ -241,7 +225,7 @@ void check_key(const YAML::Node& root, const KeyPath& key) {
   if (existing.IsDefined() && (existing.IsScalar() || existing.IsSequence())) return;
   throw InputError(fmt::format("unknown sweep key '{}'{}; sweepable keys are listed in docs/sweeps-and-risk.md "
                                "(e.g. aco.beneficiaries, true_effect.mean, quality.score.mean, tracks[1].msr)",
-                               key.text, did_you_mean(key)));
+                               key.text, sweep_key_did_you_mean(key)));
 }
 
 void set_value(YAML::Node root, const KeyPath& key, const YAML::Node& value) {
@@ -360,7 +344,7 @@ int tornado_track_index(const Scenario& base, const std::string& track) {
   std::string quoted;
   for (const auto& l : labels) quoted += (quoted.empty() ? "'" : ", '") + l + "'";
   throw InputError(fmt::format("--track '{}': no such track{}; the scenario's tracks are {} (or their index 0 to {})",
-                               track, suggestion(track, labels), quoted, labels.size() - 1));
+                               track, did_you_mean(track, labels), quoted, labels.size() - 1));
 }
 
 }  // namespace
@@ -561,7 +545,7 @@ TornadoSpec read_tornado_section(const YAML::Node& tn, const std::string& origin
   if (tn["track"]) spec.track = rd.string(tn["track"], "tornado.track");
   if (tn["metric"] && std::find(tornado_metrics().begin(), tornado_metrics().end(), spec.metric) == tornado_metrics().end()) {
     rd.fail(tn["metric"], "tornado.metric",
-            fmt::format("unknown metric '{}'{}; allowed: {}", spec.metric, suggestion(spec.metric, tornado_metrics()),
+            fmt::format("unknown metric '{}'{}; allowed: {}", spec.metric, did_you_mean(spec.metric, tornado_metrics()),
                         join(tornado_metrics())));
   }
   const YAML::Node in = tn["inputs"];
@@ -609,7 +593,7 @@ TornadoSpec tornado_spec(const Scenario& base, const std::vector<std::string>& i
   if (!track_flag.empty()) spec.track = track_flag;
   if (std::find(tornado_metrics().begin(), tornado_metrics().end(), spec.metric) == tornado_metrics().end()) {
     throw InputError(fmt::format("--metric '{}': unknown metric{}; allowed: {}", spec.metric,
-                                 suggestion(spec.metric, tornado_metrics()), join(tornado_metrics())));
+                                 did_you_mean(spec.metric, tornado_metrics()), join(tornado_metrics())));
   }
   if (spec.inputs.empty()) {
     throw InputError(fmt::format("{}: no tornado inputs: add a tornado: section (tornado: {{inputs: "

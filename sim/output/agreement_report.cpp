@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "sim/common/format.hpp"
 #include "sim/output/report.hpp"
 
 namespace acosim {
@@ -16,18 +17,6 @@ namespace acosim {
 namespace {
 
 std::string percent_label(double f) { return fmt::format("{:g}%", std::round(f * 1e6) / 1e4); }
-
-std::string money(double x) {
-  if (!std::isfinite(x)) return "n/a";
-  const double a = std::fabs(x);
-  const char* sign = x < 0 ? "-" : "";
-  if (a < 999.5) return fmt::format("{}${:.0f}", sign, a);
-  if (a < 999.5e3) return fmt::format("{}${:.{}f}K", sign, a / 1e3, a < 9.995e3 ? 2 : a < 99.95e3 ? 1 : 0);
-  if (a < 999.5e6) return fmt::format("{}${:.{}f}M", sign, a / 1e6, a < 9.995e6 ? 2 : a < 99.95e6 ? 1 : 0);
-  return fmt::format("{}${:.2f}B", sign, a / 1e9);
-}
-
-std::string prob(double p) { return fmt::format("{:.1f}%", 100.0 * p); }
 
 struct SimpleTable {
   std::string title, note;
@@ -152,11 +141,11 @@ SimpleTable totals_table(const AgreementResults& ar) {
   for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
     const TrackSummary& tot = col(p, 0);
     const TrackSummary& worst = col(p, 2);
-    totals.rows.push_back({ar.path_labels[p], money(tot.dollars.mean) + " ± " + money(tot.dollars.mcse),
-                           money(tot.dollars.percentiles[1]), money(tot.dollars.percentiles[4]),
-                           money(tot.dollars.percentiles[7]), money(col(p, 1).dollars.mean),
-                           prob(tot.p_losses), prob(worst.p_losses), money(worst.dollars.mean),
-                           money(worst.dollars.percentiles[1])});
+    totals.rows.push_back({ar.path_labels[p], money_compact(tot.dollars.mean) + " ± " + money_compact(tot.dollars.mcse),
+                           money_compact(tot.dollars.percentiles[1]), money_compact(tot.dollars.percentiles[4]),
+                           money_compact(tot.dollars.percentiles[7]), money_compact(col(p, 1).dollars.mean),
+                           probability(tot.p_losses), probability(worst.p_losses), money_compact(worst.dollars.mean),
+                           money_compact(worst.dollars.percentiles[1])});
   }
   return totals;
 }
@@ -183,8 +172,8 @@ std::array<SimpleTable, 2> yearly_tables(const AgreementResults& ar) {
   for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
     std::vector<std::string> a{ar.path_labels[p]}, b{ar.path_labels[p]};
     for (int y = 0; y < years; ++y) {
-      a.push_back(money(col(p, kPathSummaryColumns + y).dollars.mean));
-      b.push_back(prob(col(p, kPathSummaryColumns + y).p_losses));
+      a.push_back(money_compact(col(p, kPathSummaryColumns + y).dollars.mean));
+      b.push_back(probability(col(p, kPathSummaryColumns + y).p_losses));
     }
     by_year.rows.push_back(std::move(a));
     owes.rows.push_back(std::move(b));

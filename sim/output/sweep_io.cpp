@@ -13,6 +13,7 @@
 
 #include "sim/output/atomic_file.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/parse.hpp"
 #include "sim/output/hdf5_layout.hpp"
 #include "sim/output/report.hpp"
 #include "sim/output/sweep_io.hpp"
@@ -93,18 +94,7 @@ void strings(H5::H5File& f, const std::string& path, const std::vector<std::stri
 
 // The numeric reading of a value as written: "1.5%" -> 0.015, "5000" -> 5000; NaN otherwise.
 double numeric(const std::string& v) {
-  std::string s = v;
-  double scale = 1;
-  if (!s.empty() && s.back() == '%') {
-    s.pop_back();
-    scale = 0.01;
-  }
-  try {
-    std::size_t used = 0;
-    const double x = std::stod(s, &used);
-    if (used == s.size()) return x * scale;
-  } catch (const std::exception&) {
-  }
+  if (const auto x = parse_decimal_or_percent(v)) return x->percent ? x->value * 0.01 : x->value;
   if (v == "true" || v == "yes" || v == "on") return 1;
   if (v == "false" || v == "no" || v == "off") return 0;
   return NAN;
