@@ -89,6 +89,7 @@ int run_agreement(const AgreementArgs& a) {
   }
 
   ResultMetadata& m = ar.results.meta;
+  m.risk = scenario.risk;
   stamp_provenance(m);
   write_agreement_results(output, ar);
 

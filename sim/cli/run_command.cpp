@@ -19,7 +19,7 @@
 #include "sim/engine/memory.hpp"
 #include "sim/engine/mpi.hpp"
 #include "sim/output/report.hpp"
-#include "sim/engine/risk.hpp"
+#include "sim/cli/risk_options.hpp"
 #include "sim/input/yaml_reader.hpp"
 #include "sim/engine/rng.hpp"
 #include "sim/engine/runner.hpp"
@@ -141,11 +141,7 @@ int run(const RunArgs& a) {
                              scenario.path);
   }
   // The risk appetite (scenario section, then flags) is checked before any sampling.
-  std::optional<RiskAppetite> risk;
-  if (const auto it = scenario.sections.find("risk"); it != scenario.sections.end()) {
-    risk = parse_risk(it->second, Reader(scenario.path));
-  }
-  risk = merge_risk(risk, a.risk);
+  const std::optional<RiskAppetite> risk = merge_risk(scenario.risk, a.risk);
   const SimulationModel model(scenario);
   if (a.replay >= 0) return replay(model, a.replay);
   if (previous && previous->meta.rng_layout == kRngLayout) verify_resumable(model, previous->table, a.resume);

@@ -18,6 +18,7 @@
 #include "sim/common/error.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/engine/mpi.hpp"
+#include "sim/cli/risk_options.hpp"
 #include "sim/engine/risk.hpp"
 #include "sim/engine/sweep.hpp"
 #include "sim/cli/version.hpp"
@@ -64,11 +65,7 @@ struct SweepArgs {
 
 int run_sweep_command(const SweepArgs& a) {
   const Scenario base = load_base(a.common);
-  std::optional<RiskAppetite> section;
-  if (const auto it = base.sections.find("risk"); it != base.sections.end()) {
-    section = parse_risk(it->second, Reader(base.path));
-  }
-  const std::optional<RiskAppetite> risk = merge_risk(section, a.risk);
+  const std::optional<RiskAppetite> risk = merge_risk(base.risk, a.risk);
   // Validate everything before sampling: keys, values, every point's scenario, output paths.
   const SweepPlan plan = plan_grid(base, sweep_axes(base, a.vary));
   const fs::path h5 = a.output.empty() ? fs::path("results") / (base.name + "-sweep.h5") : fs::path(a.output);

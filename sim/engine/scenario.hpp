@@ -18,6 +18,7 @@
 #include "models/empirical_cost.hpp"
 #include "models/msr.hpp"
 #include "models/track.hpp"
+#include "sim/engine/risk_appetite.hpp"
 
 namespace acosim {
 
@@ -79,8 +80,11 @@ struct Scenario {
 
   std::vector<TrackChoice> tracks;
 
+  // The `risk:` section (sim/input/risk_reader.hpp); empty when the scenario states none.
+  std::optional<RiskAppetite> risk;
+
   // Sections owned by other features, validated by them before any sampling: "sweep" and
-  // "tornado" (sim/sweep), "risk" (sim/risk), "agreement" (sim/agreement). The nodes keep their
+  // "tornado" (sim/sweep), "agreement" (sim/agreement). The nodes keep their
   // file positions for error messages; absent sections are not in the map.
   std::map<std::string, YAML::Node> sections;
 

@@ -12,8 +12,10 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include "sim/engine/cost_family.hpp"
 #include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
+#include "sim/input/risk_reader.hpp"
 #include "sim/input/yaml_reader.hpp"
 
 namespace acosim {
@@ -124,11 +126,14 @@ CostShape read_shape(const Reader& rd, const YAML::Node& node, const std::string
                             "truncation_percentile", "mean"});
   if (node["family"]) {
     const std::string f = rd.string(node["family"], key + ".family");
-    if (f == "lognormal") shape.family = CostFamily::Lognormal;
-    else if (f == "gamma") shape.family = CostFamily::Gamma;
-    else if (f == "lognormal_mixture") shape.family = CostFamily::LognormalMixture;
-    else rd.fail(node["family"], key + ".family",
-                 fmt::format("'{}' is not a cost family; allowed: lognormal, gamma, lognormal_mixture", f));
+    const std::optional<CostFamily> family = parse_cost_family(f);
+    if (!family) {
+      std::vector<std::string> names;
+      for (CostFamily c : kCostFamilies) names.emplace_back(to_string(c));
+      rd.fail(node["family"], key + ".family",
+              fmt::format("'{}' is not a cost family; allowed: {}", printable(f), join(names)));
+    }
+    shape.family = *family;
   }
   if (node["p_zero"]) shape.p_zero = rd.number_in(node["p_zero"], key + ".p_zero", 0, 0.999, "a probability in [0, 1)", true);
   if (node["sigma"]) shape.sigma = rd.number_in(node["sigma"], key + ".sigma", 1e-6, 5, "a log-scale SD in (0, 5]");
@@ -549,7 +554,8 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     s.tracks.push_back(std::move(c));
   }
 
-  for (const char* section : {"sweep", "tornado", "risk", "agreement"}) {
+  if (root["risk"]) s.risk = parse_risk(root["risk"], rd);
+  for (const char* section : {"sweep", "tornado", "agreement"}) {
     if (root[section]) s.sections[section] = root[section];
   }
 
