@@ -15,6 +15,7 @@
 #include "sim/engine/cost_family.hpp"
 #include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/text.hpp"
 #include "sim/input/risk_reader.hpp"
 #include "sim/input/yaml_reader.hpp"
 

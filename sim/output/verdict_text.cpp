@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/input/yaml_reader.hpp"  // join (moves to sim/common with the lead's text helpers)
-#include "sim/output/report.hpp"
+#include "sim/common/format.hpp"
+#include "sim/common/text.hpp"
 
 namespace acosim {
 
@@ -25,7 +25,7 @@ std::string level_pct(double confidence) {
   return fmt::format("{:g}%", std::round((1.0 - confidence) * 1e6) / 1e4);
 }
 
-std::string money(double x) { return format_money(x); }
+std::string money(double x) { return money_compact(x); }
 
 // "a" or "an" before a spoken number: an 8%, an 11%, an 18%, a 3%.
 std::string a_an(const std::string& number) {
