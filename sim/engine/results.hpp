@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -134,6 +135,17 @@ inline void unpack_run(const double* row, long run, RunTable& t) {
   }
 }
 
+// Two records hold the same bits in every field (a NaN equals itself, -0 differs from +0).
+inline bool same_bits(const RunRecord& a, const RunRecord& b) {
+  for (const RunField& f : kRunFields) {
+    if (f.real_field && std::bit_cast<std::uint64_t>(a.*f.real_field) != std::bit_cast<std::uint64_t>(b.*f.real_field)) {
+      return false;
+    }
+    if (f.flag_field && a.*f.flag_field != b.*f.flag_field) return false;
+  }
+  return true;
+}
+
 inline RunRecord RunTable::record(long run) const {
   RunRecord r;
   for (const RunField& f : kRunFields) {
@@ -170,6 +182,7 @@ struct ResultMetadata {
   // The scenario's risk: section as numbers (/metadata/risk), so reports need not re-read the YAML.
   std::optional<RiskAppetite> risk;
   bool risk_recorded = true;        // false: a file from before /metadata/risk (read the YAML text)
+  std::vector<std::string> warnings;  // the scenario's unit-slip warnings (in memory only)
 };
 
 struct SimulationResults {

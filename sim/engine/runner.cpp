@@ -133,6 +133,7 @@ void describe_run(ResultMetadata& m, const Scenario& s, int threads, double seco
   m.scenario_path = s.path;
   m.scenario_text = s.text;
   m.risk = s.risk;
+  m.warnings = s.warnings;
   m.seed = s.seed;
   m.runs = s.runs;
   m.threads = threads;

@@ -88,6 +88,10 @@ struct Scenario {
   // file positions for error messages; absent sections are not in the map.
   std::map<std::string, YAML::Node> sections;
 
+  // Values that are legal but almost certainly a unit slip (sim/input/unit_slips.hpp): one
+  // sentence each, naming the key and the rule; printed on stderr and shown with the assumptions.
+  std::vector<std::string> warnings;
+
   long runs = 1000;
   std::uint64_t seed = 1;
   int threads = 0;            // 0: all available
