@@ -22,7 +22,7 @@
 #include "sim/cli/scenario_args.hpp"
 #include "sim/engine/risk.hpp"
 #include "sim/engine/sweep.hpp"
-#include "sim/cli/version.hpp"
+#include "sim/common/version.hpp"
 #include "sim/input/yaml_reader.hpp"
 
 namespace acosim {

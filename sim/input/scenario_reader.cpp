@@ -448,6 +448,12 @@ void read_tracks(const Reader& rd, const YAML::Node& root, Scenario& s) {
   for (std::size_t i = 0; i < tr.size(); ++i) {
     const std::string key = fmt::format("tracks[{}]", i);
     TrackChoice c = read_track(rd, tr[i], key, s.performance_year);
+    if (flat_two_percent_msr(c.track, s.performance_year, s.agreement_start_year) &&
+        (c.election.variable || std::abs(c.election.rate - kTrack2FlatMsr) > 1e-12)) {
+      rd.fail(tr[i].IsMap() && tr[i]["msr"] ? tr[i]["msr"] : tr[i], key + ".msr",
+              fmt::format("TRACK_2 in PY{} (aco.agreement_start_year {}) had a flat 2% MSR/MLR (2012-2015 starts, "
+                          "settlement-rules.md §1.2); allowed: 2%", s.performance_year, s.agreement_start_year));
+    }
     if (!labels.insert(c.label).second) rd.fail(tr[i], key, fmt::format("track '{}' is listed twice; give one a label", c.label));
     const bool needs_revenue = c.track.loss_limit_rule == LossLimitRule::RevenueCappedByBenchmark;
     if (needs_revenue && !s.participant_revenue) {

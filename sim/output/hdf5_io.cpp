@@ -32,7 +32,6 @@
 
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/hdf5_layout.hpp"
-#include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text.hpp"
 #include "sim/engine/statistics.hpp"
@@ -43,8 +42,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // Outcome names by code: models/settle.hpp Outcome order (SharedSavings = 0, ... QualityFailed = 4).
-constexpr std::array<const char*, 5> kOutcomeNames = {"shared_savings", "shared_losses", "below_msr",
-                                                      "below_mlr", "quality_failed"};
+constexpr std::array<const char*, 6> kOutcomeNames = {"shared_savings", "shared_losses", "below_msr",
+                                                      "below_mlr", "quality_failed", "guardrail_neutral"};
 
 // Arrays with at least this many elements are chunked and compressed (shuffle + gzip 4); chunks
 // hold about this many elements (512 KiB of float64, under HDF5's default 1 MiB chunk cache).
