@@ -215,6 +215,15 @@ TEST_CASE("Every shipped scenario loads without a unit-slip warning", "[messages
   }
 }
 
+TEST_CASE("acosim run --replay -1 names the option, the value and the run indices allowed", "[messages][cli]") {
+  int status = 0;
+  const std::string out = test::run_command(
+      fmt::format("'{}' run '{}/scenarios/small-aco.yaml' --replay -1 2>&1", ACOSIM_BINARY, ACOSIM_SOURCE_DIR), status);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK_THAT(out, Contains("--replay") && Contains("'-1' is not a run index") && Contains("from 0 to"));
+  CHECK(out.find("1797") == std::string::npos);  // not CLI11's 1.8e308 bound
+}
+
 TEST_CASE("acosim run refuses --seed '' instead of using the scenario's seed", "[messages][cli]") {
   test::TempDir dir("seed_empty");
   int status = 0;

@@ -209,7 +209,7 @@ void add_run_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--threads", args->threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
   cmd->add_option("--set", args->sets, "Override a scenario key: --set aco.beneficiaries=20000 (repeatable)");
   cmd->add_option("--resume", args->resume, "Complete an interrupted results FILE (same numbers as an uninterrupted run)");
-  cmd->add_option("--replay", args->replay, "Recompute run K alone and show its details")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--replay", args->replay, "Recompute run K alone and show its details")->check(run_index_check());
   cmd->add_flag("-q,--quiet", args->quiet, "No progress and no report on the terminal");
   add_risk_flags(*cmd, args->risk);
   cmd->callback([args, &action] { action = [args] { return run(*args); }; });
