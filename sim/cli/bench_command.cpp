@@ -95,9 +95,9 @@ bool same_bits(const RunTable& a, const RunTable& b) {
   const auto eq = [](const auto& x, const auto& y) {
     return x.size() == y.size() && std::memcmp(x.data(), y.data(), sizeof(*x.data()) * static_cast<std::size_t>(x.size())) == 0;
   };
-  return eq(a.payment, b.payment) && eq(a.outcome, b.outcome) && eq(a.benchmark, b.benchmark) &&
-         eq(a.expenditure, b.expenditure) && eq(a.true_effect, b.true_effect) && eq(a.benchmark_factor, b.benchmark_factor) &&
-         eq(a.quality, b.quality) && eq(a.met_qps, b.met_qps) && eq(a.met_alt_qps, b.met_alt_qps) && eq(a.done, b.done);
+  bool same = eq(a.payment, b.payment) && eq(a.outcome, b.outcome);
+  for (const RunField& f : kRunFields) same = same && (f.real ? eq(a.*f.real, b.*f.real) : eq(a.*f.flag, b.*f.flag));
+  return same;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {

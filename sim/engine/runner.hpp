@@ -37,14 +37,8 @@ class SimulationModel {
   Eigen::Matrix3d cholesky_;             // lower factor of the run-level correlation matrix
 };
 
-// What one run sampled, before settlement.
-struct RunSample {
-  double true_effect = 0;        // [fraction]
-  double benchmark_factor = 1;   // [ratio]
-  double quality = 0;            // [0-100]
-  bool met_qps = true, met_alt_qps = false;
-  double benchmark = 0;          // B [USD]
-  double expenditure = 0;        // E [USD]
+// What one run sampled, before settlement: the run record (sim/engine/results.hpp) and its parts.
+struct RunSample : RunRecord {
   std::array<double, kEnrollmentTypes> expenditure_by_type{};   // [USD]
   std::array<double, kEnrollmentTypes> benchmark_by_type{};     // before the update factor [USD]
 };
@@ -58,7 +52,10 @@ double alternative_qps_uniform(std::uint64_t seed, std::uint64_t run);
 RunSample sample_run(const SimulationModel& model, std::uint64_t seed, std::uint64_t run);
 
 // The settlement input of a sampled run for one track.
-SettlementInput settlement_input(const Scenario& s, const TrackChoice& choice, const RunSample& r);
+SettlementInput settlement_input(const Scenario& s, const TrackChoice& choice, const RunRecord& r);
+
+// The thread count a run uses: the option's, else the scenario's, else (0) all available.
+int resolve_threads(int option_threads, int scenario_threads);
 
 struct RunOptions {
   int threads = 0;          // 0: the scenario's (0 there: all available)

@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "models/cost_model.hpp"
+#include "sim/engine/cost_family.hpp"
 #include "sim/engine/rng.hpp"
 
 namespace acosim {
@@ -211,7 +212,7 @@ void with_fma_isa(F&& f) {
 template <class Cost>
 double sample_py_only(const Cost& cost, const PhiloxStream& stream, long n) {
   if constexpr (std::is_same_v<Cost, CostDistribution>) {
-    if (!cost.is_gamma()) return sum_py_only(cost.kernel(), stream, n);
+    if (cost_kernel(cost.family()) == CostKernel::Lognormal) return sum_py_only(cost.kernel(), stream, n);
   }
   double sum = 0;
   with_fma_isa([&] { sum = sampler_detail::py_only_tiles<false>(sampler_detail::CallCost<Cost>{cost}, stream, n); });
@@ -225,7 +226,7 @@ double sample_py_only(const Cost& cost, const PhiloxStream& stream, long n) {
 template <class Cost>
 void sample_history(const Cost& cost, const PhiloxStream& stream, long n, double rho, std::array<double, 4>& sums) {
   if constexpr (std::is_same_v<Cost, CostDistribution>) {
-    if (!cost.is_gamma()) return sum_history(cost.kernel(), stream, n, rho, sums);
+    if (cost_kernel(cost.family()) == CostKernel::Lognormal) return sum_history(cost.kernel(), stream, n, rho, sums);
   }
   with_fma_isa([&] { sampler_detail::history_tiles<false>(sampler_detail::CallCost<Cost>{cost}, stream, n, rho, sums); });
 }

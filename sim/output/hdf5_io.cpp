@@ -301,6 +301,14 @@ void write_metadata(Writer& w, const ResultMetadata& m) {
   put_string(g, "scenario_name", m.scenario_name);
   put_string(g, "scenario_path", m.scenario_path);
   w.text("/metadata/scenario", m.scenario_text, "the scenario YAML exactly as loaded");
+  H5::Group risk = w.group("/metadata/risk", "the scenario's risk: section as numbers (stated = 0: none)");
+  put_number<std::int8_t>(risk, "stated", m.risk ? 1 : 0);
+  if (m.risk) {
+    put_number<double>(risk, "confidence", m.risk->confidence);
+    if (m.risk->max_loss) put_number<double>(risk, "max_loss", *m.risk->max_loss);
+    if (m.risk->max_es) put_number<double>(risk, "max_es", *m.risk->max_es);
+    if (m.risk->risk_aversion) put_number<double>(risk, "risk_aversion", *m.risk->risk_aversion);
+  }
   // Only library attributes here (no description), so readers can take every attribute as one.
   H5::Group lib = w.group("/metadata/library_versions", nullptr);
   for (const auto& [name, version] : m.library_versions) put_string(lib, name.c_str(), version);
@@ -623,6 +631,21 @@ void read_metadata(Reader& rd, ResultMetadata& m) {
   m.scenario_name = rd.attr_string(g, w, "scenario_name");
   m.scenario_path = rd.attr_string(g, w, "scenario_path");
   m.scenario_text = rd.strings("/metadata/scenario", {}).front();
+  m.risk.reset();
+  m.risk_recorded = g.nameExists("risk");
+  if (m.risk_recorded) {
+    const std::string rw = "/metadata/risk";
+    const H5::Group rg = rd.group(rw);
+    if (rd.attr_number<std::int8_t>(rg, rw, "stated") != 0) {
+      RiskAppetite a;
+      a.confidence = rd.attr_number<double>(rg, rw, "confidence");
+      for (auto [name, field] : {std::pair{"max_loss", &a.max_loss}, std::pair{"max_es", &a.max_es},
+                                 std::pair{"risk_aversion", &a.risk_aversion}}) {
+        if (rg.attrExists(name)) *field = rd.attr_number<double>(rg, rw, name);
+      }
+      m.risk = a;
+    }
+  }
 
   const std::string lw = "/metadata/library_versions";
   const H5::Group lib = rd.group(lw);
