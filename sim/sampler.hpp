@@ -72,9 +72,13 @@ void sum_history(const LognormalCost& cost, const PhiloxStream& stream, long n, 
                  std::array<double, 4>& sums, SimdLevel level = simd_level());
 
 // The arithmetic limit of the sampler (acosim bench): the bare per-beneficiary-year work of n
-// beneficiary-years — half a Philox block, one Box-Muller pair, one exp — in the tightest loop
-// (no states, no cap, no AR(1), an unordered vector sum). Returns the sum so nothing is elided.
-double transform_limit(std::uint64_t seed, std::uint64_t run, long n, SimdLevel level = simd_level());
+// beneficiary-years -- half a Philox block, one Box-Muller pair, one exp, the zero-state select,
+// a sum in double -- in the fastest loop written for the level (sim/sampler.cpp: everything in
+// registers, no tiles, no cap, no AR(1)), in double (the engine's functions) or with the
+// single-precision transforms of models/det_math.hpp. Returns the sum so nothing is elided.
+enum class LimitArithmetic { Double, Float };
+double transform_limit(std::uint64_t seed, std::uint64_t run, long n, LimitArithmetic arithmetic,
+                       SimdLevel level = simd_level());
 
 // The normals of blocks first, first + stride, ... (count <= kSamplerTile) as the sampler's kernels
 // at `level` compute them; z* must hold kSamplerTile values. They must equal normals4 bit for bit

@@ -145,6 +145,59 @@ TEST_CASE("Deterministic log and exp are within 1 ulp, sincos within 2", "[bench
   CHECK(ulps(detmath::exp(-707.9), std::exp(-707.9)) <= 1.0);
 }
 
+// |a - b| in units of the last place of a float at b.
+double ulps_f(double a, double b) {
+  if (a == b) return 0;
+  int e = 0;
+  std::frexp(b, &e);
+  return std::fabs(a - b) / std::ldexp(1.0, e - 24);
+}
+
+TEST_CASE("Single-precision log and exp are within 1 ulp of a float, sincos within 1.6", "[bench][math]") {
+  std::mt19937_64 g(54321);
+  double worst_log = 0, worst_exp = 0, worst_sin = 0, worst_cos = 0, worst_radius = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::uint32_t w = static_cast<std::uint32_t>(g());
+    if (i < 64) w = static_cast<std::uint32_t>(i);
+    if (i >= 64 && i < 128) w = 0xffffffffu - static_cast<std::uint32_t>(i - 64);
+    // w + 0.5 in float: exact below 2^23, within one float ulp above.
+    const float v = detmath::word_plus_half_f(w);
+    if (w < (1u << 23)) REQUIRE(static_cast<double>(v) == static_cast<double>(w) + 0.5);
+    REQUIRE(ulps_f(v, static_cast<double>(w) + 0.5) <= 1.0);
+    // -2 ln u of that float u, against long double (u = 1 gives exactly 0).
+    const long double u = static_cast<long double>(v) / 4294967296.0L;
+    const float radius2 = detmath::minus_two_log_uniform_f(w);
+    if (u < 1) worst_log = std::max(worst_log, ulps_f(radius2, static_cast<double>(-2.0L * std::log(u))));
+    // Against the exact u = (w + 0.5) 2^-32 the radius is off by at most 2^-24 / u relative in u.
+    const long double exact = -2.0L * std::log((static_cast<long double>(w) + 0.5L) / 4294967296.0L);
+    worst_radius = std::max(worst_radius, static_cast<double>(std::fabs(static_cast<long double>(radius2) - exact)));
+    const long double t4 = (static_cast<long double>(w) + 0.5L) / 1073741824.0L;
+    const long double q = std::round(t4);
+    const long double a = (t4 - q) * 1.57079632679489661923132169163975144L;
+    const long double sa = std::sin(a), ca = std::cos(a);
+    const int quadrant = static_cast<int>(q) & 3;
+    const long double sine = quadrant == 0 ? sa : quadrant == 1 ? ca : quadrant == 2 ? -sa : -ca;
+    const long double cosine = quadrant == 0 ? ca : quadrant == 1 ? -sa : quadrant == 2 ? -ca : sa;
+    float s = 0, c = 0;
+    detmath::sincos_turn_f(w, s, c);
+    worst_sin = std::max(worst_sin, ulps_f(s, static_cast<double>(sine)));
+    worst_cos = std::max(worst_cos, ulps_f(c, static_cast<double>(cosine)));
+    const float y = static_cast<float>(std::uniform_real_distribution<double>(-86.5, 88.7)(g) / (i % 2 == 0 ? 1.0 : 8.0));
+    worst_exp = std::max(worst_exp, ulps_f(detmath::exp_f(y), std::exp(static_cast<double>(y))));
+  }
+  INFO("worst float ulps: log " << worst_log << ", exp " << worst_exp << ", sin " << worst_sin << ", cos " << worst_cos
+                                << "; worst |radius^2 - exact| " << worst_radius);
+  CHECK(worst_log <= 1.0);
+  CHECK(worst_exp <= 1.05);
+  CHECK(worst_sin <= 1.6);
+  CHECK(worst_cos <= 1.6);
+  CHECK(worst_radius < 1e-5);  // -2 ln u <= 45.4: a few float ulps there
+  CHECK(detmath::exp_f(0.0f) == 1.0f);
+  CHECK(detmath::exp_f(89.0f) == std::numeric_limits<float>::infinity());
+  CHECK(detmath::exp_f(-87.0f) == 0.0f);
+  CHECK(std::isnan(detmath::exp_f(std::numeric_limits<float>::quiet_NaN())));
+}
+
 TEST_CASE("cost() and its vector kernel agree and the cap is exact", "[bench][cost]") {
   const CostDistribution d(national_shape(), 12000);
   const LognormalCost k = d.kernel();
@@ -202,12 +255,22 @@ TEST_CASE("The generic path (empirical costs, gamma family) equals its definitio
   }
 }
 
-TEST_CASE("The arithmetic-limit kernel runs at every instruction set", "[bench][sampler]") {
+TEST_CASE("The arithmetic-limit kernels compute the bench's sum at every instruction set, double and float",
+          "[bench][sampler]") {
+  // The sum of n beneficiary-years of exp(8.5 + 0.9 z) outside the zero state (z_state below the
+  // 10% quantile), so its mean is 0.9 exp(8.5 + 0.405) = 6,676 [USD] with a relative SE of about
+  // 1.4 / sqrt(n) (the lognormal's coefficient of variation over sqrt(n)): n = 2^17 gives 0.4%.
+  const long n = 1L << 17;
+  const double want = 0.9 * std::exp(8.5 + 0.5 * 0.81) * static_cast<double>(n);
   for (SimdLevel l : supported_levels()) {
-    const double x = transform_limit(1, 2, 1000, l);
-    INFO(to_string(l));
-    CHECK(std::isfinite(x));
-    CHECK(x > 0);
+    const double d = transform_limit(1, 2, n, LimitArithmetic::Double, l);
+    const double f = transform_limit(1, 2, n, LimitArithmetic::Float, l);
+    INFO(to_string(l) << ": double " << d << ", float " << f << ", expected " << want);
+    CHECK(std::fabs(d / want - 1) < 0.016);  // 4 SE
+    // The float transforms of the same words give the same sum to a float's rounding.
+    CHECK(std::fabs(f / d - 1) < 1e-5);
+    // Every level computes the double sum from the same costs (only the order of the adds differs).
+    CHECK(std::fabs(d / transform_limit(1, 2, n, LimitArithmetic::Double, SimdLevel::Sse2) - 1) < 1e-12);
   }
 }
 
