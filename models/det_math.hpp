@@ -203,10 +203,10 @@ constexpr float kLn2LoF = 9.0580006145e-06f;  // 0x3717f7d1
 // The float mantissa (bits) at and above which log's argument is halved: ~sqrt(2) (e_logf.c).
 constexpr std::uint32_t kLogHalveFromF = 0x3fb504e0u;
 
-// ln(m 2^dk) = dk ln2_hi - tail for m in [~sqrt(1/2), ~sqrt(2)): returns tail (e_logf.c's form).
+// ln((1 + f) 2^dk) = dk ln2_hi - tail for 1 + f in [~sqrt(1/2), ~sqrt(2)): returns tail (e_logf.c's
+// form; the caller gives f, see minus_two_log_uniform_f).
 template <class T, class Fma>
-inline T log_tail_f(T m, T dk, Fma fma) {
-  const T f = m - 1.0f;
+inline T log_tail_f(T f, T dk, Fma fma) {
   const T hfsq = 0.5f * f * f;
   const T s = f / (2.0f + f);
   const T z = s * s;
@@ -227,14 +227,18 @@ inline float word_plus_half_f(std::uint32_t w) {
 
 // -2 ln u for u = (w + 0.5) 2^-32 in float (the Box-Muller radius squared): the split of
 // word_plus_half_f(w) into m 2^k by bits, then log_tail_f, with the 2^-32 and the -2 folded into
-// the exponent (exact).
+// the exponent (exact). For u in [~sqrt(1/2), 1] (dk = 0) f = u - 1 is taken as -(~w + 0.5) 2^-32,
+// which is 1 - u from the complementary word (exact below 2^23, rounded once or twice above),
+// instead of m - 1 from the rounded u: near u = 1 the rounding of u (up to 2^-25) would be a large
+// error in 1 - u, and so in the radius of a small normal.
 inline float minus_two_log_uniform_f(std::uint32_t w) {
   const std::uint32_t ix = std::bit_cast<std::uint32_t>(word_plus_half_f(w));
   const std::uint32_t mant = ix & 0x007fffffu;
   const std::uint32_t carry = (mant + (0x00800000u - (kLogHalveFromF & 0x007fffffu))) & 0x00800000u;
   const float m = std::bit_cast<float>(mant | (carry ^ 0x3f800000u));
   const float dk = static_cast<float>(static_cast<std::int32_t>((ix >> 23) + (carry >> 23)) - (127 + 32));
-  const float tail = log_tail_f(m, dk, ScalarFmaF{});
+  const float f = dk == 0.0f ? word_plus_half_f(~w) * -0x1p-32f : m - 1.0f;
+  const float tail = log_tail_f(f, dk, ScalarFmaF{});
   return fmaddf(dk, -2.0f * kLn2HiF, tail + tail);
 }
 

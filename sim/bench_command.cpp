@@ -272,7 +272,7 @@ int run_bench(const BenchArgs& a) {
   for (int rep = 0; rep < a.repeat; ++rep) {
     clock_ghz = std::max(clock_ghz, estimate_clock_ghz());
     for (Limit* l : {&limit_double, &limit_float}) {
-      const LimitArithmetic arithmetic = l == &limit_float ? LimitArithmetic::Float : LimitArithmetic::Double;
+      const Arithmetic arithmetic = l == &limit_float ? Arithmetic::Float : Arithmetic::Double;
       const double c0 = cpu_seconds();
       const auto t0 = std::chrono::steady_clock::now();
       for (long r = 0; r < limit_runs; ++r) {

@@ -66,7 +66,7 @@ __attribute__((target("avx512f"))) inline void philox_keys_avx512(const PhiloxSt
 }
 
 struct Avx512Words {
-  // Box-Muller of 8 pairs: box_muller(wr[k], wa[k], zc[k], zs[k]), bit for bit.
+  // Box-Muller of 8 pairs: box_muller_double(wr[k], wa[k], zc[k], zs[k]), bit for bit.
   static void box_muller8(const std::uint32_t* wr, const std::uint32_t* wa, double* zc, double* zs);
 
   __attribute__((target("avx512f"))) void operator()(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride,
@@ -89,6 +89,12 @@ struct Avx512Words {
       _mm256_store_si256(reinterpret_cast<__m256i*>(w3 + i), _mm512_cvtepi64_epi32(x3));
     }
   }
+  // The engine's normals (box_muller: single precision), 16 pairs per call of bmf16_avx512.
+  void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2,
+               const std::uint32_t* w3, double* z0, double* z1, double* z2, double* z3) const;
+};
+// The same words with box_muller_double's normals (the double limit's arithmetic).
+struct Avx512WordsDouble : Avx512Words {
   __attribute__((target("avx512f,fma"))) void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1,
                                                      const std::uint32_t* w2, const std::uint32_t* w3, double* z0,
                                                      double* z1, double* z2, double* z3) const {
@@ -240,17 +246,9 @@ __attribute__((target("avx2"), always_inline)) inline void philox8_avx2(__m256i&
 
 // The AVX2 kernels' words (philox8_avx2) and normals (bm4_avx2).
 struct Avx2Words {
-  __attribute__((target("avx2,fma"))) void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1,
-                                                  const std::uint32_t* w2, const std::uint32_t* w3, double* z0,
-                                                  double* z1, double* z2, double* z3) const {
-    // Groups of 4 pairs; the words exist up to count rounded up to 8 (operator() below).
-    for (int i = 0; i < count; i += 8) {
-      box_muller4_avx2(w0 + i, w1 + i, z0 + i, z1 + i);
-      box_muller4_avx2(w2 + i, w3 + i, z2 + i, z3 + i);
-      box_muller4_avx2(w0 + i + 4, w1 + i + 4, z0 + i + 4, z1 + i + 4);
-      box_muller4_avx2(w2 + i + 4, w3 + i + 4, z2 + i + 4, z3 + i + 4);
-    }
-  }
+  // The engine's normals (box_muller: single precision), 8 pairs per call of bmf8_avx2.
+  void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2,
+               const std::uint32_t* w3, double* z0, double* z1, double* z2, double* z3) const;
   __attribute__((target("avx2"))) void operator()(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride,
                                                    int count, std::uint32_t* w0, std::uint32_t* w1, std::uint32_t* w2,
                                                    std::uint32_t* w3) const {
@@ -271,12 +269,28 @@ struct Avx2Words {
   }
 };
 
+// The same words with box_muller_double's normals (the double limit's arithmetic).
+struct Avx2WordsDouble : Avx2Words {
+  __attribute__((target("avx2,fma"))) void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1,
+                                                  const std::uint32_t* w2, const std::uint32_t* w3, double* z0,
+                                                  double* z1, double* z2, double* z3) const {
+    // Groups of 4 pairs; the words exist up to count rounded up to 8 (operator() below).
+    for (int i = 0; i < count; i += 8) {
+      box_muller4_avx2(w0 + i, w1 + i, z0 + i, z1 + i);
+      box_muller4_avx2(w2 + i, w3 + i, z2 + i, z3 + i);
+      box_muller4_avx2(w0 + i + 4, w1 + i + 4, z0 + i + 4, z1 + i + 4);
+      box_muller4_avx2(w2 + i + 4, w3 + i + 4, z2 + i + 4, z3 + i + 4);
+    }
+  }
+};
+
+
 // ---- The arithmetic limit (acosim bench) -------------------------------------------------------
 // The fastest loops written here for the bench's per-beneficiary-year work -- half a Philox4x32-10
 // block, one Box-Muller pair, one exp, the zero-state select, a sum in double -- with everything in
-// registers: no tile arrays, no cap, no AR(1). Double: the engine's functions (the same bits as
-// its kernels). Float: models/det_math.hpp's single-precision functions on 8 (AVX2) or 16
-// (AVX-512) lanes, each cost converted to double before it is added.
+// registers: no cap, no AR(1). Float: the engine's single-precision functions (models/det_math.hpp)
+// on 8 (AVX2) or 16 (AVX-512) lanes, each cost converted to double before it is added. Double: the
+// same work in double precision (box_muller_double, detmath::exp), the previous arithmetic.
 constexpr double kLimitMu = 8.5, kLimitSigma = 0.9, kLimitZero = -1.2815515655446004;  // national scale, p0 = 0.10
 
 // e^y on four lanes: detmath::exp's operations (the same bits).
@@ -341,7 +355,12 @@ __attribute__((target("avx2,fma"), flatten)) inline void bmf8_avx2(__m256i wr, _
   const __m256 m = _mm256_castsi256_ps(_mm256_or_si256(mant, _mm256_xor_si256(carry, _mm256_set1_epi32(0x3f800000))));
   const __m256 dk = _mm256_cvtepi32_ps(
       _mm256_sub_epi32(_mm256_add_epi32(_mm256_srli_epi32(ix, 23), _mm256_srli_epi32(carry, 23)), _mm256_set1_epi32(127 + 32)));
-  const __m256 tail = detmath::log_tail_f(m, dk, fma);
+  const __m256i nw = _mm256_xor_si256(wr, _mm256_set1_epi32(-1));  // ~w: 1 - u for u near 1
+  const __m256 one_minus_u = fma(_mm256_cvtepi32_ps(_mm256_srli_epi32(nw, 1)), 2.0f,
+                                 _mm256_add_ps(_mm256_cvtepi32_ps(_mm256_and_si256(nw, one)), _mm256_set1_ps(0.5f)));
+  const __m256 f = _mm256_blendv_ps(_mm256_sub_ps(m, _mm256_set1_ps(1.0f)), _mm256_mul_ps(one_minus_u, _mm256_set1_ps(-0x1p-32f)),
+                                    _mm256_cmp_ps(dk, _mm256_setzero_ps(), _CMP_EQ_OQ));
+  const __m256 tail = detmath::log_tail_f(f, dk, fma);
   const __m256 r = _mm256_sqrt_ps(fma(dk, -2.0f * detmath::kLn2HiF, _mm256_add_ps(tail, tail)));
   const __m256i q = _mm256_srli_epi32(_mm256_add_epi32(wa, _mm256_set1_epi32(1 << 29)), 30);
   const __m256i x = _mm256_add_epi32(_mm256_slli_epi32(_mm256_sub_epi32(wa, _mm256_slli_epi32(q, 30)), 1), one);
@@ -370,7 +389,12 @@ __attribute__((target("avx512f,fma"), flatten)) inline void bmf16_avx512(__m512i
   const __m512 m = _mm512_castsi512_ps(_mm512_ternarylogic_epi32(mant, carry, _mm512_set1_epi32(0x3f800000), 0xF6));  // a | (b ^ c)
   const __m512 dk = _mm512_cvtepi32_ps(
       _mm512_sub_epi32(_mm512_add_epi32(_mm512_srli_epi32(ix, 23), _mm512_srli_epi32(carry, 23)), _mm512_set1_epi32(127 + 32)));
-  const __m512 tail = detmath::log_tail_f(m, dk, fma);
+  const __m512i nw = _mm512_xor_si512(wr, _mm512_set1_epi32(-1));  // ~w: 1 - u for u near 1
+  const __m512 one_minus_u = fma(_mm512_cvtepi32_ps(_mm512_srli_epi32(nw, 1)), 2.0f,
+                                 _mm512_add_ps(_mm512_cvtepi32_ps(_mm512_and_si512(nw, one)), _mm512_set1_ps(0.5f)));
+  const __m512 f = _mm512_mask_mul_ps(_mm512_sub_ps(m, _mm512_set1_ps(1.0f)), _mm512_cmp_ps_mask(dk, _mm512_setzero_ps(), _CMP_EQ_OQ),
+                                      one_minus_u, _mm512_set1_ps(-0x1p-32f));
+  const __m512 tail = detmath::log_tail_f(f, dk, fma);
   const __m512 r = _mm512_sqrt_ps(fma(dk, -2.0f * detmath::kLn2HiF, _mm512_add_ps(tail, tail)));
   const __m512i q = _mm512_srli_epi32(_mm512_add_epi32(wa, _mm512_set1_epi32(1 << 29)), 30);
   const __m512i x = _mm512_add_epi32(_mm512_slli_epi32(_mm512_sub_epi32(wa, _mm512_slli_epi32(q, 30)), 1), one);
@@ -415,6 +439,52 @@ __attribute__((target("avx512f,fma"), flatten)) inline __m512 expf16_avx512(__m5
   e = _mm512_mask_mov_ps(e, _mm512_cmp_ps_mask(y, _mm512_set1_ps(detmath::kExpMinF), _CMP_LT_OQ), _mm512_setzero_ps());
   return _mm512_mask_mov_ps(e, _mm512_cmp_ps_mask(y, _mm512_set1_ps(detmath::kExpMaxF), _CMP_GT_OQ),
                             _mm512_set1_ps(std::numeric_limits<float>::infinity()));
+}
+
+// The engine's normals: bmf8_avx2 / bmf16_avx512 (box_muller's single-precision operations, bit for
+// bit), converted to double.
+__attribute__((target("avx2"))) inline void store_as_double_avx2(double* p, __m256 z) {
+  _mm256_store_pd(p, _mm256_cvtps_pd(_mm256_castps256_ps128(z)));
+  _mm256_store_pd(p + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(z, 1)));
+}
+__attribute__((target("avx512f"))) inline void store_as_double_avx512(double* p, __m512 z) {
+  _mm512_store_pd(p, _mm512_cvtps_pd(_mm512_castps512_ps256(z)));
+  _mm512_store_pd(p + 8, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(z), 1))));
+}
+__attribute__((target("avx2,fma"), flatten)) void Avx2Words::normals(int count, const std::uint32_t* w0,
+                                                                     const std::uint32_t* w1, const std::uint32_t* w2,
+                                                                     const std::uint32_t* w3, double* z0, double* z1,
+                                                                     double* z2, double* z3) const {
+  const auto* v0 = reinterpret_cast<const __m256i*>(w0);
+  const auto* v1 = reinterpret_cast<const __m256i*>(w1);
+  const auto* v2 = reinterpret_cast<const __m256i*>(w2);
+  const auto* v3 = reinterpret_cast<const __m256i*>(w3);
+  // Groups of 8 pairs; the words exist up to count rounded up to 8 (operator() above).
+  for (int i = 0; i < count; i += 8) {
+    __m256 a, b, c, d;
+    bmf8_avx2(_mm256_load_si256(v0 + i / 8), _mm256_load_si256(v1 + i / 8), a, b);
+    bmf8_avx2(_mm256_load_si256(v2 + i / 8), _mm256_load_si256(v3 + i / 8), c, d);
+    store_as_double_avx2(z0 + i, a);
+    store_as_double_avx2(z1 + i, b);
+    store_as_double_avx2(z2 + i, c);
+    store_as_double_avx2(z3 + i, d);
+  }
+}
+
+__attribute__((target("avx512f,fma"), flatten)) void Avx512Words::normals(int count, const std::uint32_t* w0,
+                                                                          const std::uint32_t* w1, const std::uint32_t* w2,
+                                                                          const std::uint32_t* w3, double* z0, double* z1,
+                                                                          double* z2, double* z3) const {
+  // Groups of 16 pairs; the words exist up to count rounded up to 16 (operator() above).
+  for (int i = 0; i < count; i += 16) {
+    __m512 a, b, c, d;
+    bmf16_avx512(_mm512_load_si512(w0 + i), _mm512_load_si512(w1 + i), a, b);
+    bmf16_avx512(_mm512_load_si512(w2 + i), _mm512_load_si512(w3 + i), c, d);
+    store_as_double_avx512(z0 + i, a);
+    store_as_double_avx512(z1 + i, b);
+    store_as_double_avx512(z2 + i, c);
+    store_as_double_avx512(z3 + i, d);
+  }
 }
 
 // The limit loops, over `blocks` Philox blocks (two beneficiary-years each): the words of a tile of
@@ -520,12 +590,23 @@ __attribute__((target("avx512f,fma"), flatten)) double limit_float_avx512(const 
 // The portable limit loops (SSE2, and CPUs without the hand kernels): tiles of words, then the
 // transforms in a loop the compiler vectorizes.
 constexpr double kLimitMuP = 8.5, kLimitSigmaP = 0.9, kLimitZeroP = -1.2815515655446004;
+// The portable words with box_muller_double's normals.
+struct PortableWordsDouble : sampler_detail::PortableWords {
+  void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2,
+               const std::uint32_t* w3, double* z0, double* z1, double* z2, double* z3) const {
+#pragma omp simd
+    for (int i = 0; i < count; ++i) {
+      box_muller_double(w0[i], w1[i], z0[i], z1[i]);
+      box_muller_double(w2[i], w3[i], z2[i], z3[i]);
+    }
+  }
+};
 inline double limit_tiles_double(const PhiloxStream& stream, long blocks) {
   alignas(64) double z0[kSamplerTile], z1[kSamplerTile], z2[kSamplerTile], z3[kSamplerTile];
   double sum = 0;
   for (long b0 = 0; b0 < blocks; b0 += kSamplerTile) {
     const int m = static_cast<int>(std::min<long>(kSamplerTile, blocks - b0));
-    sampler_detail::tile_normals(sampler_detail::PortableWords{}, stream, static_cast<std::uint32_t>(b0), 1, m, z0, z1, z2, z3);
+    sampler_detail::tile_normals(PortableWordsDouble{}, stream, static_cast<std::uint32_t>(b0), 1, m, z0, z1, z2, z3);
 #pragma omp simd reduction(+ : sum)
     for (int j = 0; j < m; ++j) {
       const double c0 = detmath::exp(detmath::fmadd(kLimitSigmaP, z1[j], kLimitMuP));
@@ -556,7 +637,7 @@ inline double limit_tiles_float(const PhiloxStream& stream, long blocks) {
   return sum;
 }
 
-#define ACOSIM_DEFINE_KERNELS(SUFFIX, ATTR, WORDS)                                                           \
+#define ACOSIM_DEFINE_KERNELS(SUFFIX, ATTR, WORDS, WORDS_DOUBLE)                                             \
   ATTR double py_only_##SUFFIX(const LognormalCost& cost, const PhiloxStream& stream, long n) {           \
     const LognormalCost k = cost; /* a local copy: no store in the loop can change it */                 \
     return sampler_detail::py_only_tiles<true>(k, stream, n, WORDS{});                                   \
@@ -571,12 +652,16 @@ inline double limit_tiles_float(const PhiloxStream& stream, long blocks) {
   ATTR void normals_##SUFFIX(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count,      \
                              double* z0, double* z1, double* z2, double* z3) {                                  \
     sampler_detail::tile_normals(WORDS{}, s, first, stride, count, z0, z1, z2, z3);                              \
+  }                                                                                                              \
+  ATTR void normals_double_##SUFFIX(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, \
+                                    double* z0, double* z1, double* z2, double* z3) {                            \
+    sampler_detail::tile_normals(WORDS_DOUBLE{}, s, first, stride, count, z0, z1, z2, z3);                       \
   }
 
-ACOSIM_DEFINE_KERNELS(sse2, ACOSIM_KERNEL_SSE2, sampler_detail::PortableWords)
+ACOSIM_DEFINE_KERNELS(sse2, ACOSIM_KERNEL_SSE2, sampler_detail::PortableWords, PortableWordsDouble)
 #if ACOSIM_HAVE_SIMD_LEVELS
-ACOSIM_DEFINE_KERNELS(avx2, ACOSIM_KERNEL_AVX2, Avx2Words)
-ACOSIM_DEFINE_KERNELS(avx512, ACOSIM_KERNEL_AVX512, Avx512Words)
+ACOSIM_DEFINE_KERNELS(avx2, ACOSIM_KERNEL_AVX2, Avx2Words, Avx2WordsDouble)
+ACOSIM_DEFINE_KERNELS(avx512, ACOSIM_KERNEL_AVX512, Avx512Words, Avx512WordsDouble)
 #endif
 
 SimdLevel detect() {
@@ -660,23 +745,30 @@ void sum_history(const LognormalCost& cost, const PhiloxStream& stream, long n, 
 }
 
 void kernel_normals(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, double* z0, double* z1,
-                    double* z2, double* z3, SimdLevel level) {
+                    double* z2, double* z3, SimdLevel level, Arithmetic arithmetic) {
+  const bool single = arithmetic == Arithmetic::Float;
   switch (usable(level)) {
 #if ACOSIM_HAVE_SIMD_LEVELS
-    case SimdLevel::Avx512: return normals_avx512(s, first, stride, count, z0, z1, z2, z3);
-    case SimdLevel::Avx2: return normals_avx2(s, first, stride, count, z0, z1, z2, z3);
+    case SimdLevel::Avx512:
+      return single ? normals_avx512(s, first, stride, count, z0, z1, z2, z3)
+                    : normals_double_avx512(s, first, stride, count, z0, z1, z2, z3);
+    case SimdLevel::Avx2:
+      return single ? normals_avx2(s, first, stride, count, z0, z1, z2, z3)
+                    : normals_double_avx2(s, first, stride, count, z0, z1, z2, z3);
 #endif
-    default: return normals_sse2(s, first, stride, count, z0, z1, z2, z3);
+    default:
+      return single ? normals_sse2(s, first, stride, count, z0, z1, z2, z3)
+                    : normals_double_sse2(s, first, stride, count, z0, z1, z2, z3);
   }
 }
 
 ACOSIM_KERNEL_SSE2 double limit_double_sse2(const PhiloxStream& s, long blocks) { return limit_tiles_double(s, blocks); }
 ACOSIM_KERNEL_SSE2 double limit_float_sse2(const PhiloxStream& s, long blocks) { return limit_tiles_float(s, blocks); }
 
-double transform_limit(std::uint64_t seed, std::uint64_t run, long n, LimitArithmetic arithmetic, SimdLevel level) {
+double transform_limit(std::uint64_t seed, std::uint64_t run, long n, Arithmetic arithmetic, SimdLevel level) {
   const PhiloxStream s(seed, run, Purpose::Beneficiary, 0);
   const long blocks = (n + 1) / 2;  // two beneficiary-years per block
-  const bool single = arithmetic == LimitArithmetic::Float;
+  const bool single = arithmetic == Arithmetic::Float;
   switch (usable(level)) {
 #if ACOSIM_HAVE_SIMD_LEVELS
     case SimdLevel::Avx512: return single ? limit_float_avx512(s, blocks) : limit_double_avx512(s, blocks);
