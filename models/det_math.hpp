@@ -189,9 +189,12 @@ inline void sincos_turn(std::uint32_t w, double& sine, double& cosine) {
 // The same functions in IEEE-754 binary32 arithmetic, for kernels that carry eight (AVX2) or
 // sixteen (AVX-512) lanes per register: correctly rounded operations, explicit fused
 // multiply-adds, exact bit manipulation, no tables, so every vector width gives the same bits.
-// Accuracy (tests/test_bench.cpp, against double libm): log and exp within 1 ulp of a float,
-// sin and cos of 2 pi u within 1.5 ulp. The polynomials are those of FreeBSD's e_logf.c (log) and
-// Cephes' sinf/cosf/expf, evaluated with fused multiply-adds.
+// These are the engine's arithmetic (sim/rng.hpp's box_muller, LognormalCost's exp); the double
+// functions above remain for acosim bench's double limit and the tests that compare the two.
+// Accuracy (tests/test_bench.cpp, against long double or double libm): -2 ln u within 2.3 float
+// ulps of the exact uniform's (the rounding of u to 24 bits; 0.8 ulp of the rounded u's), exp
+// within 1 ulp, sin and cos of 2 pi u within 1.5 ulp. The polynomials are those of FreeBSD's
+// e_logf.c (log) and Cephes' sinf/cosf/expf, evaluated with fused multiply-adds.
 
 inline float fmaddf(float a, float b, float c) { return __builtin_fmaf(a, b, c); }
 struct ScalarFmaF {
