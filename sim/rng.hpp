@@ -42,7 +42,8 @@ inline constexpr const char* kRngLayout =
     "index for single-year runs / 2, or beneficiary index x 2 + k for histories); uniforms "
     "u = (word + 0.5) / 2^32; normals by Box-Muller from words (w0, w1) and (w2, w3): "
     "r = sqrt(-2 ln u0), (r cos 2 pi u1, r sin 2 pi u1), in IEEE single precision with "
-    "models/det_math.hpp's log_f and sincos_turn_f (explicit fused multiply-adds), as doubles; "
+    "models/det_math.hpp's minus_two_log_uniform_f and sincos_turn_f (explicit fused multiply-adds), "
+    "converted to double; "
     "lognormal costs min(cap, exp_f(float(mu + sigma z))) in double otherwise; a type's "
     "beneficiary-year costs summed in double in 8 lanes (beneficiary i into lane i mod 8) added pairwise; "
     "agreements, path year y >= 1: 4 turnover (sub = 4y + type, block = slot / 4, word slot % 4), "
@@ -111,7 +112,8 @@ inline double to_uniform(std::uint32_t w) { return detmath::uniform(w); }
 
 // Two independent standard normals from two uniform words (Box-Muller): z1 = r cos(2 pi u2),
 // z2 = r sin(2 pi u2), r = sqrt(-2 ln u1), computed in single precision (models/det_math.hpp's
-// box_muller_f: log, sin and cos within 1.5 float ulps) and returned as doubles (exactly). A float's
+// box_muller_f: -2 ln u within 2.3 float ulps, sin and cos within 1.5) and returned as doubles
+// (exactly). A float's
 // 6e-8 relative rounding is five orders of magnitude below any Monte Carlo error here, and it
 // doubles the lanes per vector (docs/performance.md, "Single precision").
 inline void box_muller(std::uint32_t w1, std::uint32_t w2, double& z1, double& z2) {

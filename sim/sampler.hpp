@@ -79,9 +79,10 @@ enum class Arithmetic { Double, Float };
 
 // The arithmetic limit of the sampler (acosim bench): the bare per-beneficiary-year work of n
 // beneficiary-years -- half a Philox block, one Box-Muller pair, one exp, the zero-state select,
-// a sum in double -- in the fastest loop written for the level (sim/sampler.cpp: everything in
-// registers, no tiles, no cap, no AR(1)), in double (the engine's functions) or with the
-// single-precision transforms of models/det_math.hpp. Returns the sum so nothing is elided.
+// a sum in double -- in the fastest loops written for the level (sim/sampler.cpp: the hand Philox
+// into a tile of words, then the transforms, select and sum fused in registers; no cap, no AR(1)),
+// with the engine's single-precision transforms (Float) or the previous double ones (Double).
+// Returns the sum so nothing is elided.
 double transform_limit(std::uint64_t seed, std::uint64_t run, long n, Arithmetic arithmetic,
                        SimdLevel level = simd_level());
 
