@@ -124,11 +124,14 @@ int run(const RunArgs& a) {
   const Scenario scenario = previous ? parse_scenario(previous->meta.scenario_text, previous->meta.scenario_path)
                                      : load_scenario(a.scenario.empty() ? default_scenario() : fs::path(a.scenario), overrides);
   if (!previous) print_scenario_warnings(scenario);
+  // A file started by a build whose arithmetic differs cannot be completed bit-identically (its runs
+  // and this build's would mix two arithmetics): refused, with what to do instead.
   if (previous && previous->meta.rng_layout != kRngLayout) {
-    std::cerr << fmt::format("acosim: warning: {} was started by a build that draws differently (its rng_layout "
-                             "attribute differs from this build's); the completed runs are kept and the rest are drawn "
-                             "by this build, so the file will not be bit-identical to one uninterrupted run\n",
-                             a.resume);
+    throw InputError(fmt::format("{}: cannot resume: the file was started by a build that draws or computes differently "
+                                 "(its rng_layout attribute differs from this build's), so its {} completed runs and this "
+                                 "build's would not match one uninterrupted run; rerun the scenario with this build "
+                                 "(acosim run SCENARIO), or resume with the build that started the file",
+                                 a.resume, previous->meta.completed_runs));
   }
   if (previous && previous->meta.seed != scenario.seed) {
     throw InputError(fmt::format("{}: the seed attribute {} disagrees with its scenario's seed {}", a.resume,
@@ -143,7 +146,7 @@ int run(const RunArgs& a) {
   const std::optional<RiskAppetite> risk = merge_risk(scenario.risk, a.risk);
   const SimulationModel model(scenario);
   if (a.replay >= 0) return replay(model, a.replay);
-  if (previous && previous->meta.rng_layout == kRngLayout) verify_resumable(model, previous->table, a.resume);
+  if (previous) verify_resumable(model, previous->table, a.resume);
 
   const fs::path output = !a.output.empty() ? fs::path(a.output)
                           : previous       ? fs::path(a.resume)
