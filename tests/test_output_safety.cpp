@@ -8,7 +8,8 @@
 // - a full disk (a 200 KiB tmpfs, when this process may mount one) and a file-size limit (ulimit
 //   -f) give errno's text, exit 2 and leave no temporary; a resume onto a full disk keeps the file;
 // - an address-space limit (ulimit -v) gives the memory rule and advice, exit 2, before sampling;
-// - one run reports its Monte Carlo standard errors as undefined, not as 0.
+// - one run reports its Monte Carlo standard errors as undefined, not as 0;
+// - a CMS PUF with a known column renamed is read with a warning.
 #include <catch2/catch.hpp>
 
 #include <sys/mount.h>
@@ -25,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "sim/engine/statistics.hpp"
+#include "sim/input/puf.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "tests/support.hpp"
 
@@ -190,7 +192,7 @@ TEST_CASE("Only a regular file (new or existing) may be replaced: devices, FIFOs
   }
 }
 
-TEST_CASE("A legal 253-byte output name is written; a name longer than the file system allows is refused before "
+TEST_CASE("A legal 253-byte output name is written, and a name longer than the file system allows is refused before "
           "sampling",
           "[output_safety]") {
   Fixture f;
@@ -293,4 +295,29 @@ TEST_CASE("One run reports its Monte Carlo standard errors as undefined (NaN, n/
   const std::string md = slurp(f.dir.path / "one.md");
   CHECK_THAT(md, Contains("± n/a"));
   CHECK_THAT(md, !Contains("± $0"));
+}
+
+TEST_CASE("A CMS PUF whose known column looks renamed is read with a warning naming both, and real files give none",
+          "[output_safety][puf]") {
+  TempDir dir("pufcols");
+  const std::string header =
+      "ACO_ID,ACO_Name,Current_Start_Date,Current_Track,N_AB,MinSavPerc,GenSaveLoss,Dis_Adj,EarnSaveLoss,MetQPS,"
+      "QualScore,ABtotBnchmk,ABtotExp,FinalShareRate,Rev_Exp_Cat\n";
+  write(dir.path / "py2024.csv",
+        header + "A9001,Enhanced ACO,01/01/2022,EN,20000,2.00,5000000,0,3675000,1,85.50,100000000,95000000,75.00,"
+                 "High Revenue\n");
+  const PufFile file = read_puf(dir.path / "py2024.csv", 2024);
+  REQUIRE(file.warnings.size() == 2);
+  CHECK_THAT(file.warnings[0], Contains("column Met_QPS is absent but the header has 'MetQPS' (renamed?)"));
+  CHECK_THAT(file.warnings[1], Contains("column DisAdj is absent but the header has 'Dis_Adj' (renamed?)"));
+  const Result r = acosim_in(dir.path, "settle --puf py2024.csv --py 2024 -o out.csv");
+  CHECK(r.code == 0);
+  CHECK_THAT(r.err, Contains("acosim: warning: ") && Contains("'MetQPS'"));
+
+  for (const char* real : {"PY2018_ACO_PUF.csv", "PY2022_ACO_Results_PUF.csv", "PY2023_ACO_Results_PUF.csv"}) {
+    const fs::path path = fs::path(ACOSIM_SOURCE_DIR) / "../shared/data/puf" / real;
+    if (!fs::exists(path)) continue;
+    const int py = std::stoi(std::string(real).substr(2, 4));
+    CHECK(read_puf(path, py).warnings.empty());
+  }
 }

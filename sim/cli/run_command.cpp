@@ -120,7 +120,41 @@ std::string render_report(const SimulationResults& results, const std::optional<
                           : report_markdown(results, risk);
 }
 
+// Writes the results (a partial run beside an existing file: partial_destination) and the report,
+// and says what was written; 130 when the run was interrupted.
+int publish(const RunArgs& a, SimulationResults& results, const fs::path& output,
+            const std::optional<RiskAppetite>& risk) {
+  ResultMetadata& m = results.meta;
+  stamp_provenance(m);
+  const fs::path written = m.complete ? output : partial_destination(output, a.resume);
+  write_results(written, results);
+
+  if (!a.common.quiet) std::cout << report_text(results, risk);
+  if (!a.report.empty() && m.complete) write_file_atomically(a.report, render_report(results, risk, a.report));
+  const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
+                                              : fmt::format("{} threads", m.threads);
+  std::cerr << fmt::format("acosim: {} of {} runs, {:.3g} beneficiary-years in {:.2f} s ({:.3g} per second, {}) -> {}\n",
+                           m.completed_runs, m.runs, m.beneficiary_years, m.wall_seconds,
+                           m.beneficiary_years / std::max(m.wall_seconds, 1e-9), workers, written.string());
+  if (!m.complete) {
+    if (written != output) {
+      std::cerr << fmt::format("acosim: interrupted: {} already exists and is left as it was; the {} completed runs "
+                               "are in {} (marked incomplete)\n",
+                               output.string(), m.completed_runs, written.string());
+    } else {
+      std::cerr << fmt::format("acosim: interrupted: {} holds the {} completed runs and is marked incomplete\n",
+                               written.string(), m.completed_runs);
+    }
+    std::cerr << fmt::format("acosim: finish it with: acosim run --resume {}{}\n", written.string(),
+                             a.report.empty() ? "" : fmt::format(" --report {}", a.report));
+    return 130;
+  }
+  return 0;
+}
+
 std::atomic<bool> g_stop{false};
+
+int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previous);
 
 int run(const RunArgs& a) {
   const std::vector<Override> overrides = a.common.overrides();
@@ -139,6 +173,10 @@ int run(const RunArgs& a) {
       return 0;
     }
   }
+  return run_scenario(a, previous);
+}
+
+int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previous) {
   const Scenario scenario = previous ? parse_scenario(previous->meta.scenario_text, previous->meta.scenario_path)
                                      : a.common.load(default_scenario());
   const fs::path output = !a.output.empty() ? fs::path(a.output)
@@ -191,32 +229,7 @@ int run(const RunArgs& a) {
   // Under MPI every rank now holds every run (sample_runs); rank 0 alone writes and reports.
   if (!mpi::is_root()) return results.meta.complete ? 0 : 130;
 
-  ResultMetadata& m = results.meta;
-  stamp_provenance(m);
-  const fs::path written = m.complete ? output : partial_destination(output, a.resume);
-  write_results(written, results);
-
-  if (!a.common.quiet) std::cout << report_text(results, risk);
-  if (!a.report.empty() && m.complete) write_file_atomically(a.report, render_report(results, risk, a.report));
-  const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
-                                              : fmt::format("{} threads", m.threads);
-  std::cerr << fmt::format("acosim: {} of {} runs, {:.3g} beneficiary-years in {:.2f} s ({:.3g} per second, {}) -> {}\n",
-                           m.completed_runs, m.runs, m.beneficiary_years, m.wall_seconds,
-                           m.beneficiary_years / std::max(m.wall_seconds, 1e-9), workers, written.string());
-  if (!m.complete) {
-    if (written != output) {
-      std::cerr << fmt::format("acosim: interrupted: {} already exists and is left as it was; the {} completed runs "
-                               "are in {} (marked incomplete)\n",
-                               output.string(), m.completed_runs, written.string());
-    } else {
-      std::cerr << fmt::format("acosim: interrupted: {} holds the {} completed runs and is marked incomplete\n",
-                               written.string(), m.completed_runs);
-    }
-    std::cerr << fmt::format("acosim: finish it with: acosim run --resume {}{}\n", written.string(),
-                             a.report.empty() ? "" : fmt::format(" --report {}", a.report));
-    return 130;
-  }
-  return 0;
+  return publish(a, results, output, risk);
 }
 
 }  // namespace

@@ -161,9 +161,9 @@ std::vector<std::string> renamed_column_warnings(const CsvTable& table) {
     for (const std::string& col : table.columns()) {
       const std::string c = folded(col);
       if (c.empty() || (c != k && edit_distance(c, k) > 2)) continue;
-      bool used = false;  // a column the reader knows under its own name is not a rename
-      for (const char* other : kOptionalColumns) used = used || folded(other) == c;
-      for (const char* other : kOtherColumns) used = used || folded(other) == c;
+      bool used = false;  // a column the reader finds under its own name is not a rename
+      for (const char* other : kOptionalColumns) used = used || edit_distance(col, other, LetterCase::Insensitive) == 0;
+      for (const char* other : kOtherColumns) used = used || edit_distance(col, other, LetterCase::Insensitive) == 0;
       if (used) continue;
       warnings.push_back(fmt::format("{}: column {} is absent but the header has '{}' (renamed?); the reader "
                                      "matches {} by name, so every row is read as if it had none: rename the "

@@ -481,8 +481,8 @@ class Checker {
   std::string name_;
 };
 
-void check_results(const fs::path& path, const SimulationResults& r) {
-  const Checker ck(path.string());
+// Strings, flags, samples and payments of the completed runs, and the counts; returns the runs done.
+long check_runs(const Checker& ck, const SimulationResults& r) {
   const ResultMetadata& m = r.meta;
   const RunTable& t = r.table;
   const long runs = t.runs();
@@ -525,7 +525,14 @@ void check_results(const fs::path& path, const SimulationResults& r) {
   if (m.complete != (done == runs)) {
     ck.fail(fmt::format("the complete flag says {} but {} of {} runs are done", m.complete ? 1 : 0, done, runs));
   }
-  if (done == 0) return;  // no summaries to check
+  return done;
+}
+
+// The summaries against the per-run data of the `done` completed runs.
+void check_summaries(const Checker& ck, const SimulationResults& r, long done) {
+  const RunTable& t = r.table;
+  const long runs = t.runs();
+  const auto n_tracks = static_cast<long>(t.tracks.size());
 
   // Summaries against the per-run data (O(runs) per row: means, extremes, probabilities).
   if (static_cast<long>(r.tracks.size()) != n_tracks) {
@@ -605,6 +612,12 @@ void check_results(const fs::path& path, const SimulationResults& r) {
       ck.fail(fmt::format("pair {} - {} probabilities disagree with /runs/payment", p.a, p.b));
     }
   }
+}
+
+void check_results(const fs::path& path, const SimulationResults& r) {
+  const Checker ck(path.string());
+  const long done = check_runs(ck, r);
+  if (done > 0) check_summaries(ck, r, done);  // none to check otherwise
 }
 
 // Reads the file through `rd` (no consistency or checksum checks yet).

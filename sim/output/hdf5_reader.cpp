@@ -261,6 +261,54 @@ template std::int64_t FileReader::attr_number<std::int64_t>(const H5::H5Object&,
 template std::uint64_t FileReader::attr_number<std::uint64_t>(const H5::H5Object&, const std::string&, const char*);
 template std::int8_t FileReader::attr_number<std::int8_t>(const H5::H5Object&, const std::string&, const char*);
 
+namespace {
+
+// The child of read_isolated: limits, quiet stderr, `read`, and the outcome as exit code + message.
+[[noreturn]] void read_in_child(const fs::path& path, void (*read)(const fs::path&), const int fds[2],
+                                rlim_t cpu_seconds, double mib) {
+  ::close(fds[0]);
+  // Quiet: what the HDF5 library or a sanitizer prints about a crash is not for the user; the
+  // parent turns the outcome into one message.
+  if (const int null = ::open("/dev/null", O_WRONLY); null >= 0) ::dup2(null, STDERR_FILENO);
+  struct rlimit cpu {cpu_seconds, cpu_seconds + 5};
+  ::setrlimit(RLIMIT_CPU, &cpu);
+#if !defined(__SANITIZE_ADDRESS__)
+  // Address space: what the process already maps plus room for 16 copies of the file and 1 GiB.
+  long pages = 0;
+  if (std::ifstream statm("/proc/self/statm"); statm >> pages) {
+    const double limit = static_cast<double>(pages) * static_cast<double>(::sysconf(_SC_PAGESIZE)) +
+                         16.0 * mib * (1 << 20) + double(1u << 30);
+    struct rlimit as {static_cast<rlim_t>(limit), static_cast<rlim_t>(limit)};
+    ::setrlimit(RLIMIT_AS, &as);
+  }
+#endif
+  int code = 0;
+  std::string msg;
+  try {
+    read(path);
+  } catch (const InputError& e) {
+    code = 2;
+    msg = e.what();
+  } catch (const std::bad_alloc&) {
+    code = 4;
+    msg = "it claims more data than fits in memory";
+  } catch (const std::exception& e) {
+    code = 3;
+    msg = e.what();
+  } catch (...) {
+    code = 3;
+    msg = "unknown error";
+  }
+  for (std::size_t off = 0; off < msg.size();) {
+    const ssize_t w = ::write(fds[1], msg.data() + off, msg.size() - off);
+    if (w <= 0) break;
+    off += static_cast<std::size_t>(w);
+  }
+  ::_exit(code);
+}
+
+}  // namespace
+
 // A crash in the child (H5HG_read on a damaged global heap), a limit or a failure there becomes
 // one InputError in the parent.
 void read_isolated(const fs::path& path, void (*read)(const fs::path&)) {
@@ -278,47 +326,7 @@ void read_isolated(const fs::path& path, void (*read)(const fs::path&)) {
     ::close(fds[1]);
     return;
   }
-  if (pid == 0) {
-    ::close(fds[0]);
-    // Quiet: what the HDF5 library or a sanitizer prints about a crash is not for the user; the
-    // parent turns the outcome into one message.
-    if (const int null = ::open("/dev/null", O_WRONLY); null >= 0) ::dup2(null, STDERR_FILENO);
-    struct rlimit cpu {cpu_seconds, cpu_seconds + 5};
-    ::setrlimit(RLIMIT_CPU, &cpu);
-#if !defined(__SANITIZE_ADDRESS__)
-    // Address space: what the process already maps plus room for 16 copies of the file and 1 GiB.
-    long pages = 0;
-    if (std::ifstream statm("/proc/self/statm"); statm >> pages) {
-      const double limit = static_cast<double>(pages) * static_cast<double>(::sysconf(_SC_PAGESIZE)) +
-                           16.0 * mib * (1 << 20) + double(1u << 30);
-      struct rlimit as {static_cast<rlim_t>(limit), static_cast<rlim_t>(limit)};
-      ::setrlimit(RLIMIT_AS, &as);
-    }
-#endif
-    int code = 0;
-    std::string msg;
-    try {
-      read(path);
-    } catch (const InputError& e) {
-      code = 2;
-      msg = e.what();
-    } catch (const std::bad_alloc&) {
-      code = 4;
-      msg = "it claims more data than fits in memory";
-    } catch (const std::exception& e) {
-      code = 3;
-      msg = e.what();
-    } catch (...) {
-      code = 3;
-      msg = "unknown error";
-    }
-    for (std::size_t off = 0; off < msg.size();) {
-      const ssize_t w = ::write(fds[1], msg.data() + off, msg.size() - off);
-      if (w <= 0) break;
-      off += static_cast<std::size_t>(w);
-    }
-    ::_exit(code);
-  }
+  if (pid == 0) read_in_child(path, read, fds, cpu_seconds, mib);
   ::close(fds[1]);
   std::string msg;
   char buf[4096];

@@ -70,29 +70,11 @@ std::size_t n_tracks(const SweepResults& s) {
   return s.points.empty() ? 0 : s.points.front().results.tracks.size();
 }
 
-void write_sweep_file(h5::FileWriter& w, const SweepResults& s, const SweepProvenance& prov) {
-  attr(w, w.file(), "format", kSweepFormat);
-  attr_i64(w, w.file(), "format_version", kSweepFormatVersion);
+// /sweep: the varied keys, their values and the grid points.
+void write_sweep_grid(h5::FileWriter& w, const SweepResults& s) {
   const auto P = static_cast<hsize_t>(s.points.size());
   const auto T = static_cast<hsize_t>(n_tracks(s));
   const auto K = static_cast<hsize_t>(s.axes.size());
-
-  H5::Group meta = group(w, "/metadata", "what produced the sweep and how long it took");
-  attr(w, meta, "program_version", prov.program_version);
-  attr(w, meta, "git_commit", prov.git_commit);
-  attr(w, meta, "created_utc", prov.created_utc);
-  attr(w, meta, "scenario_name", s.base.name);
-  attr(w, meta, "scenario_path", s.base.path);
-  attr_u64(w, meta, "seed", s.base.seed);
-  attr_i64(w, meta, "runs", s.stats.runs);
-  attr_i64(w, meta, "threads", s.stats.threads);
-  attr_i64(w, meta, "points", s.stats.points);
-  attr_i64(w, meta, "sampling_passes", s.stats.sampling_passes);
-  attr(w, meta, "wall_seconds", s.stats.wall_seconds);
-  attr(w, meta, "sampling_seconds", s.stats.sampling_seconds);
-  attr(w, meta, "settle_seconds", s.stats.settle_seconds);
-  strings(w, "/metadata/scenario", {s.base.text}, {}, "the base scenario YAML as loaded (with --set overrides)");
-
   H5::Group sw = group(w, "/sweep", "the grid: varied keys, their values, and per grid point a summary table");
   std::vector<std::string> keys;
   std::vector<std::int8_t> settle;
@@ -134,6 +116,12 @@ void write_sweep_file(h5::FileWriter& w, const SweepResults& s, const SweepProve
   strings(w, "/sweep/points/scenario", scen, {P}, "the point's complete scenario YAML (acosim run reproduces it)");
   strings(w, "/sweep/points/labels", labels, {P, T}, "track labels at each point (a settle-only key may change them)");
 
+}
+
+// /sweep/summary: statistics per grid point and track slot.
+void write_sweep_summary(h5::FileWriter& w, const SweepResults& s) {
+  const auto P = static_cast<hsize_t>(s.points.size());
+  const auto T = static_cast<hsize_t>(n_tracks(s));
   H5::Group sum = group(w, "/sweep/summary", "statistics per grid point (rows) and track slot (columns)");
   attr(w, sum, "dimensions", "points x tracks");
   for (const auto& [name, member, units] :
@@ -166,40 +154,68 @@ void write_sweep_file(h5::FileWriter& w, const SweepResults& s, const SweepProve
     }
     doubles(w, std::string("/sweep/summary/") + field.name, v, {P, T}, "probability [0-1]", field.description);
   }
+}
 
-  if (s.risk) {
-    H5::Group rg = group(w, "/sweep/risk", "the risk verdict per grid point and track slot (sim/engine/risk.hpp)");
-    attr(w, rg, "max_loss", s.risk->max_loss.value_or(NAN));
-    attr(w, rg, "confidence", s.risk->confidence);
-    attr(w, rg, "max_es", s.risk->max_es.value_or(NAN));
-    attr(w, rg, "risk_aversion", s.risk->risk_aversion.value_or(NAN));
-    attr(w, rg, "appetite", describe_appetite(*s.risk));
-    std::vector<double> pe, var, es, ce;
-    std::vector<std::int8_t> fits;
-    std::vector<std::int64_t> rank;
-    std::vector<std::string> rec;
-    for (const auto& p : s.points) {
-      std::vector<std::int64_t> r(T, 0);
-      for (std::size_t i = 0; i < p.risk->ranking.size(); ++i) r[static_cast<std::size_t>(p.risk->ranking[i])] = static_cast<std::int64_t>(i) + 1;
-      for (std::size_t t = 0; t < T; ++t) {
-        const TrackRisk& x = p.risk->tracks[t];
-        pe.push_back(x.p_exceed);
-        var.push_back(x.var);
-        es.push_back(x.es);
-        ce.push_back(x.ce);
-        fits.push_back(x.fits() ? 1 : 0);
-        rank.push_back(r[t]);
-      }
-      rec.push_back(p.risk->recommendation);
+// /sweep/risk: the risk verdict per grid point and track slot.
+void write_sweep_risk(h5::FileWriter& w, const SweepResults& s) {
+  const auto P = static_cast<hsize_t>(s.points.size());
+  const auto T = static_cast<hsize_t>(n_tracks(s));
+  H5::Group rg = group(w, "/sweep/risk", "the risk verdict per grid point and track slot (sim/engine/risk.hpp)");
+  attr(w, rg, "max_loss", s.risk->max_loss.value_or(NAN));
+  attr(w, rg, "confidence", s.risk->confidence);
+  attr(w, rg, "max_es", s.risk->max_es.value_or(NAN));
+  attr(w, rg, "risk_aversion", s.risk->risk_aversion.value_or(NAN));
+  attr(w, rg, "appetite", describe_appetite(*s.risk));
+  std::vector<double> pe, var, es, ce;
+  std::vector<std::int8_t> fits;
+  std::vector<std::int64_t> rank;
+  std::vector<std::string> rec;
+  for (const auto& p : s.points) {
+    std::vector<std::int64_t> r(T, 0);
+    for (std::size_t i = 0; i < p.risk->ranking.size(); ++i) r[static_cast<std::size_t>(p.risk->ranking[i])] = static_cast<std::int64_t>(i) + 1;
+    for (std::size_t t = 0; t < T; ++t) {
+      const TrackRisk& x = p.risk->tracks[t];
+      pe.push_back(x.p_exceed);
+      var.push_back(x.var);
+      es.push_back(x.es);
+      ce.push_back(x.ce);
+      fits.push_back(x.fits() ? 1 : 0);
+      rank.push_back(r[t]);
     }
-    doubles(w, "/sweep/risk/p_exceed", pe, {P, T}, "probability [0-1]", "P(owing more than max_loss)");
-    doubles(w, "/sweep/risk/var", var, {P, T}, "USD", "value at risk of losses at the confidence level");
-    doubles(w, "/sweep/risk/es", es, {P, T}, "USD", "expected shortfall of losses at the confidence level");
-    doubles(w, "/sweep/risk/certainty_equivalent", ce, {P, T}, "USD", "CE = -(1/a) ln E[exp(-a x)] (mean when a = 0)");
-    flags(w, "/sweep/risk/fits", fits, {P, T}, "1 when the track meets every stated limit");
-    ints(w, "/sweep/risk/rank", rank, {P, T}, "1 = recommended at that point");
-    strings(w, "/sweep/risk/recommendation", rec, {P}, "the recommendation in plain words");
+    rec.push_back(p.risk->recommendation);
   }
+  doubles(w, "/sweep/risk/p_exceed", pe, {P, T}, "probability [0-1]", "P(owing more than max_loss)");
+  doubles(w, "/sweep/risk/var", var, {P, T}, "USD", "value at risk of losses at the confidence level");
+  doubles(w, "/sweep/risk/es", es, {P, T}, "USD", "expected shortfall of losses at the confidence level");
+  doubles(w, "/sweep/risk/certainty_equivalent", ce, {P, T}, "USD", "CE = -(1/a) ln E[exp(-a x)] (mean when a = 0)");
+  flags(w, "/sweep/risk/fits", fits, {P, T}, "1 when the track meets every stated limit");
+  ints(w, "/sweep/risk/rank", rank, {P, T}, "1 = recommended at that point");
+  strings(w, "/sweep/risk/recommendation", rec, {P}, "the recommendation in plain words");
+}
+
+void write_sweep_file(h5::FileWriter& w, const SweepResults& s, const SweepProvenance& prov) {
+  attr(w, w.file(), "format", kSweepFormat);
+  attr_i64(w, w.file(), "format_version", kSweepFormatVersion);
+
+  H5::Group meta = group(w, "/metadata", "what produced the sweep and how long it took");
+  attr(w, meta, "program_version", prov.program_version);
+  attr(w, meta, "git_commit", prov.git_commit);
+  attr(w, meta, "created_utc", prov.created_utc);
+  attr(w, meta, "scenario_name", s.base.name);
+  attr(w, meta, "scenario_path", s.base.path);
+  attr_u64(w, meta, "seed", s.base.seed);
+  attr_i64(w, meta, "runs", s.stats.runs);
+  attr_i64(w, meta, "threads", s.stats.threads);
+  attr_i64(w, meta, "points", s.stats.points);
+  attr_i64(w, meta, "sampling_passes", s.stats.sampling_passes);
+  attr(w, meta, "wall_seconds", s.stats.wall_seconds);
+  attr(w, meta, "sampling_seconds", s.stats.sampling_seconds);
+  attr(w, meta, "settle_seconds", s.stats.settle_seconds);
+  strings(w, "/metadata/scenario", {s.base.text}, {}, "the base scenario YAML as loaded (with --set overrides)");
+
+  write_sweep_grid(w, s);
+  write_sweep_summary(w, s);
+  if (s.risk) write_sweep_risk(w, s);
 }
 
 // ---------------------------------------------------------------------------------------------
