@@ -10,7 +10,7 @@
 
 using namespace acosim;
 
-TEST_CASE("edit distance counts insertions, deletions and substitutions; letter case on request") {
+TEST_CASE("edit distance counts insertions, deletions and substitutions, letter case on request") {
   CHECK(edit_distance("kitten", "sitting") == 3);
   CHECK(edit_distance("", "abc") == 3);
   CHECK(edit_distance("MSR", "msr") == 3);

@@ -207,7 +207,8 @@ TEST_CASE("A legal 253-byte output name is written, and a name longer than the f
   CHECK_THAT(r.err, Contains("the file name is 303 bytes; this file system allows at most 255"));
 }
 
-TEST_CASE("A file-size limit (ulimit -f) ends run and settle with exit 2, errno's text and no temporary",
+TEST_CASE("A file-size limit (ulimit -f) ends run, sweep, report, agreement and settle with exit 2, errno's text and "
+          "no temporary",
           "[output_safety][limits]") {
   Fixture f;
   const fs::path& d = f.dir.path;
@@ -216,6 +217,17 @@ TEST_CASE("A file-size limit (ulimit -f) ends run and settle with exit 2, errno'
   CHECK_THAT(r.err, Contains("cannot write big.h5") && Contains("File too large"));
   CHECK_FALSE(fs::exists(d / "big.h5"));
   CHECK(temporaries(d).empty());
+
+  for (const std::string args : {"sweep s.yaml --vary aco.beneficiaries=1000,2000 -q -o sw.h5",
+                                 "report r.h5 -f md -o r.md", "agreement a.yaml -q --runs 50 -o ag.h5"}) {
+    INFO(args);
+    fs::copy_file(ACOSIM_SOURCE_DIR "/scenarios/agreement-paths.yaml", d / "a.yaml", fs::copy_options::skip_existing);
+    r = acosim_in(d, args, "ulimit -f 1");
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("File too large"));
+    for (const char* out : {"sw.h5", "sw.csv", "sw.md", "r.md", "ag.h5"}) CHECK_FALSE(fs::exists(d / out));
+    CHECK(temporaries(d).empty());
+  }
 
   std::string rows = slurp(ACOSIM_SOURCE_DIR "/scenarios/settle-example.csv");
   const std::string header = rows.substr(0, rows.find('\n') + 1), body = rows.substr(header.size());

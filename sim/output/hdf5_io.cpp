@@ -24,7 +24,6 @@
 
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/hdf5_file.hpp"
-#include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text.hpp"
 #include "sim/engine/statistics.hpp"
@@ -35,8 +34,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // Outcome names by code: models/settle.hpp Outcome order (SharedSavings = 0, ... QualityFailed = 4).
-constexpr std::array<const char*, 5> kOutcomeNames = {"shared_savings", "shared_losses", "below_msr",
-                                                      "below_mlr", "quality_failed"};
+constexpr std::array<const char*, 6> kOutcomeNames = {"shared_savings", "shared_losses", "below_msr",
+                                                      "below_mlr", "quality_failed", "guardrail_neutral"};
 
 // Arrays with at least this many elements are chunked and compressed (shuffle + gzip 4); chunks
 // hold about this many elements (512 KiB of float64, under HDF5's default 1 MiB chunk cache).
@@ -586,7 +585,8 @@ void check_summaries(const Checker& ck, const SimulationResults& r, long done) {
       if (t.done(i)) ++counts[static_cast<std::size_t>(t.outcome(i, k))];
     }
     const double p_savings = static_cast<double>(counts[0]) / n, p_losses = static_cast<double>(counts[1]) / n;
-    const double p_corridor = static_cast<double>(counts[2] + counts[3]) / n;
+    // summarize() counts below_msr, below_mlr and guardrail_neutral (nothing settled) as the corridor.
+    const double p_corridor = static_cast<double>(counts[2] + counts[3] + counts[5]) / n;
     const double p_quality = static_cast<double>(counts[4]) / n;
     if (!close(s.p_savings, p_savings, 1) || !close(s.p_losses, p_losses, 1) || !close(s.p_corridor, p_corridor, 1) ||
         !close(s.p_quality_failed, p_quality, 1) ||

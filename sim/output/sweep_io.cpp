@@ -18,7 +18,6 @@
 #include "sim/output/report.hpp"
 #include "sim/engine/sweep.hpp"
 #include "sim/output/summary_fields.hpp"
-#include "sim/input/yaml_reader.hpp"
 
 namespace acosim {
 
