@@ -380,15 +380,20 @@ namespace {
 // The whole file's bytes; every HDF5 object is closed when this returns or throws.
 std::string file_image(const fs::path& path, const SimulationResults& results) {
   h5::FileWriter w(path.string());
+  write_results_into(w, results);
+  return w.image();
+}
+
+}  // namespace
+
+void write_results_into(h5::FileWriter& w, const SimulationResults& results) {
+  check_consistent(results);
   w.put_string(w.file(), "format", kResultsFormat);
   w.put_number<std::int64_t>(w.file(), "format_version", kResultsFormatVersion);
   write_metadata(w, results.meta);
   write_table(w, results.table);
   write_summaries(w, results);
-  return w.image();
 }
-
-}  // namespace
 
 void write_results(const fs::path& path, const SimulationResults& results) {
   check_consistent(results);

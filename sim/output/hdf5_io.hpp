@@ -9,6 +9,10 @@
 
 namespace acosim {
 
+namespace h5 {
+class FileWriter;  // sim/output/hdf5_file.hpp
+}
+
 inline constexpr const char* kResultsFormat = "acosim-results";  // root attribute `format`
 inline constexpr int kResultsFormatVersion = 1;                  // root attribute `format_version`
 
@@ -19,6 +23,10 @@ inline constexpr int kResultsFormatVersion = 1;                  // root attribu
 // text: a full disk, a file-size limit), std::invalid_argument when `results` is inconsistent
 // (array lengths differ from the run count, summaries out of step).
 void write_results(const std::filesystem::path& path, const SimulationResults& results);
+
+// The results file's objects written into `w` (an in-memory file of the HDF5 gateway), for files
+// that extend the layout (the agreement file adds /agreement) before publishing it.
+void write_results_into(h5::FileWriter& w, const SimulationResults& results);
 
 // Reads a file written by write_results. Per-run arrays and summaries come back bit-for-bit as
 // written. Throws InputError naming the file and the problem when it is missing, not HDF5,
