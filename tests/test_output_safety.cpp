@@ -37,7 +37,8 @@ using Catch::Contains;
 
 namespace {
 
-const std::string kScenario = "name: s\naco: {beneficiaries: 1000}\ntracks: [BASIC_A, {track: ENHANCED, msr: 2%}]\nruns: 20\nseed: 7\n";
+const std::string kScenario =
+    "name: s\naco: {beneficiaries: 1000}\ntracks: [BASIC_A, {track: ENHANCED, msr: 2%}]\nruns: 20\nseed: 7\n";
 
 struct Result {
   int code = -1;
@@ -104,8 +105,9 @@ struct SmallDisk {
 
 }  // namespace
 
-TEST_CASE("No command overwrites its own input or another of its outputs: exit 2 before any work, no file changed",
-          "[output_safety]") {
+TEST_CASE(
+    "No command overwrites its own input or another of its outputs: exit 2 before any work, no file changed",
+    "[output_safety]") {
   Fixture f;
   const fs::path& d = f.dir.path;
   fs::create_directories(d / "sub");
@@ -142,7 +144,8 @@ TEST_CASE("No command overwrites its own input or another of its outputs: exit 2
   for (const auto& [args, expected] : cases) {
     SECTION(args) {
       const std::set<std::string> before = listing(d);
-      const std::string scenario = slurp(d / "s.yaml"), results = slurp(d / "r.h5"), partial = slurp(d / "p.h5");
+      const std::string scenario = slurp(d / "s.yaml"), results = slurp(d / "r.h5"),
+                        partial = slurp(d / "p.h5");
       const std::string costs = slurp(d / "example-costs.csv"), agreement = slurp(d / "a.yaml");
       const Result r = acosim_in(d, args);
       CHECK(r.code == 2);
@@ -157,9 +160,10 @@ TEST_CASE("No command overwrites its own input or another of its outputs: exit 2
   }
 }
 
-TEST_CASE("Only a regular file (new or existing) may be replaced: devices, FIFOs, folders and dangling links are "
-          "refused",
-          "[output_safety]") {
+TEST_CASE(
+    "Only a regular file (new or existing) may be replaced: devices, FIFOs, folders and dangling links are "
+    "refused",
+    "[output_safety]") {
   Fixture f;
   const fs::path& d = f.dir.path;
   REQUIRE(::mkfifo((d / "fifo").c_str(), 0600) == 0);
@@ -172,7 +176,8 @@ TEST_CASE("Only a regular file (new or existing) may be replaced: devices, FIFOs
       {"run s.yaml -o dangling.h5 -q", "symbolic link to a missing file"},
       {"run s.yaml -o r2.h5 --report /dev/null -q", "is a character device"},
       {"report r.h5 -o fifo", "is a FIFO"},
-      {"sweep s.yaml --vary aco.beneficiaries=1000,2000 -q -o sw.h5 --csv /dev/null", "is a character device"},
+      {"sweep s.yaml --vary aco.beneficiaries=1000,2000 -q -o sw.h5 --csv /dev/null",
+       "is a character device"},
       {"tornado s.yaml --input true_effect.mean=-2%,1% -q -o fifo", "is a FIFO"},
       {"settle " ACOSIM_SOURCE_DIR "/scenarios/settle-example.csv -o /dev/null", "is a character device"},
   };
@@ -192,12 +197,15 @@ TEST_CASE("Only a regular file (new or existing) may be replaced: devices, FIFOs
   }
 }
 
-TEST_CASE("A legal 253-byte output name is written, and a name longer than the file system allows is refused before "
-          "sampling",
-          "[output_safety]") {
+TEST_CASE(
+    "A legal 253-byte output name is written, and a name longer than the file system allows is refused "
+    "before "
+    "sampling",
+    "[output_safety]") {
   Fixture f;
   const std::string name = std::string(250, 'a') + ".h5";  // 253 bytes: legal under NAME_MAX = 255
-  Result r = acosim_in(f.dir.path, fmt::format("run s.yaml -o {} -q --report {}.md", name, std::string(250, 'b')));
+  Result r =
+      acosim_in(f.dir.path, fmt::format("run s.yaml -o {} -q --report {}.md", name, std::string(250, 'b')));
   CHECK(r.code == 0);
   CHECK(fs::is_regular_file(f.dir.path / name));
   CHECK(temporaries(f.dir.path).empty());
@@ -207,9 +215,11 @@ TEST_CASE("A legal 253-byte output name is written, and a name longer than the f
   CHECK_THAT(r.err, Contains("the file name is 303 bytes; this file system allows at most 255"));
 }
 
-TEST_CASE("A file-size limit (ulimit -f) ends run, sweep, report, agreement and settle with exit 2, errno's text and "
-          "no temporary",
-          "[output_safety][limits]") {
+TEST_CASE(
+    "A file-size limit (ulimit -f) ends run, sweep, report, agreement and settle with exit 2, errno's text "
+    "and "
+    "no temporary",
+    "[output_safety][limits]") {
   Fixture f;
   const fs::path& d = f.dir.path;
   Result r = acosim_in(d, "run s.yaml -o big.h5 -q --runs 3000", "ulimit -f 16");
@@ -221,7 +231,8 @@ TEST_CASE("A file-size limit (ulimit -f) ends run, sweep, report, agreement and 
   for (const std::string args : {"sweep s.yaml --vary aco.beneficiaries=1000,2000 -q -o sw.h5",
                                  "report r.h5 -f md -o r.md", "agreement a.yaml -q --runs 50 -o ag.h5"}) {
     INFO(args);
-    fs::copy_file(ACOSIM_SOURCE_DIR "/scenarios/agreement-paths.yaml", d / "a.yaml", fs::copy_options::skip_existing);
+    fs::copy_file(ACOSIM_SOURCE_DIR "/scenarios/agreement-paths.yaml", d / "a.yaml",
+                  fs::copy_options::skip_existing);
     r = acosim_in(d, args, "ulimit -f 1");
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Contains("File too large"));
@@ -241,9 +252,10 @@ TEST_CASE("A file-size limit (ulimit -f) ends run, sweep, report, agreement and 
   CHECK(temporaries(d).empty());
 }
 
-TEST_CASE("A full disk ends run, resume and settle with exit 2 and errno's text, leaving the old file and no "
-          "temporary",
-          "[output_safety][limits]") {
+TEST_CASE(
+    "A full disk ends run, resume and settle with exit 2 and errno's text, leaving the old file and no "
+    "temporary",
+    "[output_safety][limits]") {
   Fixture f;
   const fs::path& d = f.dir.path;
   SmallDisk disk(d / "small", 200 * 1024);
@@ -283,9 +295,10 @@ TEST_CASE("A full disk ends run, resume and settle with exit 2 and errno's text,
   CHECK(listing(d / "small").empty());
 }
 
-TEST_CASE("Under an address-space limit (ulimit -v) a run too large is refused before sampling, stating the rule "
-          "and advice",
-          "[output_safety][limits]") {
+TEST_CASE(
+    "Under an address-space limit (ulimit -v) a run too large is refused before sampling, stating the rule "
+    "and advice",
+    "[output_safety][limits]") {
   Fixture f;
   const Result r = acosim_in(f.dir.path, "run s.yaml -o big.h5 -q --runs 40000000", "ulimit -v 4000000");
   CHECK(r.code == 2);
@@ -293,7 +306,8 @@ TEST_CASE("Under an address-space limit (ulimit -v) a run too large is refused b
   CHECK_FALSE(fs::exists(f.dir.path / "big.h5"));
 }
 
-TEST_CASE("One run reports its Monte Carlo standard errors as undefined (NaN, n/a), not as 0", "[output_safety]") {
+TEST_CASE("One run reports its Monte Carlo standard errors as undefined (NaN, n/a), not as 0",
+          "[output_safety]") {
   Fixture f;
   const Result r = acosim_in(f.dir.path, "run s.yaml -o one.h5 --runs 1 -q --report one.md");
   REQUIRE(r.code == 0);
@@ -309,15 +323,18 @@ TEST_CASE("One run reports its Monte Carlo standard errors as undefined (NaN, n/
   CHECK_THAT(md, !Contains("± $0"));
 }
 
-TEST_CASE("A CMS PUF whose known column looks renamed is read with a warning naming both, and real files give none",
-          "[output_safety][puf]") {
+TEST_CASE(
+    "A CMS PUF whose known column looks renamed is read with a warning naming both, and real files give none",
+    "[output_safety][puf]") {
   TempDir dir("pufcols");
   const std::string header =
-      "ACO_ID,ACO_Name,Current_Start_Date,Current_Track,N_AB,MinSavPerc,GenSaveLoss,Dis_Adj,EarnSaveLoss,MetQPS,"
+      "ACO_ID,ACO_Name,Current_Start_Date,Current_Track,N_AB,MinSavPerc,GenSaveLoss,Dis_Adj,EarnSaveLoss,"
+      "MetQPS,"
       "QualScore,ABtotBnchmk,ABtotExp,FinalShareRate,Rev_Exp_Cat\n";
   write(dir.path / "py2024.csv",
-        header + "A9001,Enhanced ACO,01/01/2022,EN,20000,2.00,5000000,0,3675000,1,85.50,100000000,95000000,75.00,"
-                 "High Revenue\n");
+        header +
+            "A9001,Enhanced ACO,01/01/2022,EN,20000,2.00,5000000,0,3675000,1,85.50,100000000,95000000,75.00,"
+            "High Revenue\n");
   const PufFile file = read_puf(dir.path / "py2024.csv", 2024);
   REQUIRE(file.warnings.size() == 2);
   CHECK_THAT(file.warnings[0], Contains("column Met_QPS is absent but the header has 'MetQPS' (renamed?)"));
@@ -326,7 +343,8 @@ TEST_CASE("A CMS PUF whose known column looks renamed is read with a warning nam
   CHECK(r.code == 0);
   CHECK_THAT(r.err, Contains("acosim: warning: ") && Contains("'MetQPS'"));
 
-  for (const char* real : {"PY2018_ACO_PUF.csv", "PY2022_ACO_Results_PUF.csv", "PY2023_ACO_Results_PUF.csv"}) {
+  for (const char* real :
+       {"PY2018_ACO_PUF.csv", "PY2022_ACO_Results_PUF.csv", "PY2023_ACO_Results_PUF.csv"}) {
     const fs::path path = fs::path(ACOSIM_SOURCE_DIR) / "../shared/data/puf" / real;
     if (!fs::exists(path)) continue;
     const int py = std::stoi(std::string(real).substr(2, 4));

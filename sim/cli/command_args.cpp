@@ -25,7 +25,8 @@ void add_scenario_args(CLI::App& cmd, ScenarioArgs& a, const ScenarioArgHelp& he
   if (help.scenario_required) s->required();
   cmd.add_option("--runs", a.runs, help.runs)->check(CLI::Range(1L, 100000000L));
   cmd.add_option("--seed", a.seed, help.seed);
-  cmd.add_option("--threads", a.threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
+  cmd.add_option("--threads", a.threads, "Threads (0: all; results do not depend on it)")
+      ->check(CLI::Range(0, 4096));
   cmd.add_option("--set", a.sets, help.set)->allow_extra_args(false);
   cmd.add_flag("-q,--quiet", a.quiet, help.quiet);
 }
@@ -38,14 +39,16 @@ std::vector<fs::path> scenario_inputs(const Scenario& scenario) {
   for (std::string line; std::getline(lines, line);) {
     if (line.rfind(kMark, 0) != 0) continue;
     const std::size_t end = line.rfind(" (");
-    if (end != std::string::npos && end > kMark.size()) files.emplace_back(line.substr(kMark.size(), end - kMark.size()));
+    if (end != std::string::npos && end > kMark.size())
+      files.emplace_back(line.substr(kMark.size(), end - kMark.size()));
   }
   return files;
 }
 
 void add_scenario_inputs(CommandPaths& paths, const Scenario& scenario) {
   const std::vector<fs::path> files = scenario_inputs(scenario);
-  for (std::size_t i = 0; i < files.size(); ++i) paths.input(files[i], i == 0 ? "the scenario" : "the cost file");
+  for (std::size_t i = 0; i < files.size(); ++i)
+    paths.input(files[i], i == 0 ? "the scenario" : "the cost file");
 }
 
 // ---- signals ----
@@ -75,7 +78,8 @@ StopOnSignals::StopOnSignals(std::atomic<bool>& stop) : saved_(std::make_unique<
 }
 
 StopOnSignals::~StopOnSignals() {
-  for (std::size_t i = 0; i < kStopSignals.size(); ++i) ::sigaction(kStopSignals[i], &saved_->old[i], nullptr);
+  for (std::size_t i = 0; i < kStopSignals.size(); ++i)
+    ::sigaction(kStopSignals[i], &saved_->old[i], nullptr);
   g_stop_flag.store(saved_->previous_flag);
 }
 

@@ -16,7 +16,7 @@ namespace acosim {
 //   others cannot match, and are warned about);
 // - settling every completed run's stored draws under the stored scenario's tracks gives its stored
 //   payment and outcome bit for bit (an edited MSR, sharing rate or revenue changes them).
-void verify_resumable(const SimulationModel& model, const SimulationResults& previous, const std::string& file,
-                      bool same_rng_layout);
+void verify_resumable(const SimulationModel& model, const SimulationResults& previous,
+                      const std::string& file, bool same_rng_layout);
 
 }  // namespace acosim

@@ -21,7 +21,8 @@ H5::StrType utf8_string_type() {
 
 void check_no_nul(std::string_view s, std::string_view what) {
   if (s.find('\0') != std::string_view::npos) {
-    throw std::invalid_argument(fmt::format("{} contains a NUL character, which an HDF5 string cannot hold", what));
+    throw std::invalid_argument(
+        fmt::format("{} contains a NUL character, which an HDF5 string cannot hold", what));
   }
 }
 
@@ -60,7 +61,8 @@ std::string describe(const H5::Exception& e) {
   std::string text = e.getDetailMsg();
   if (!messages.empty()) {
     text = messages.front();
-    if (messages.size() > 1 && messages.back() != messages.front()) text += fmt::format(" ({})", messages.back());
+    if (messages.size() > 1 && messages.back() != messages.front())
+      text += fmt::format(" ({})", messages.back());
   }
   return text;
 }
@@ -112,7 +114,8 @@ H5::FileAccPropList in_memory_access() {
 }  // namespace
 
 FileWriter::FileWriter(std::string name)
-    : file_(name, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, in_memory_access()), name_(std::move(name)) {}
+    : file_(name, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, in_memory_access()),
+      name_(std::move(name)) {}
 
 void FileWriter::record(const H5::H5Object& obj, const char* attribute, std::uint64_t value) {
   checksums_[attribute == nullptr ? obj.getObjName() : key_of(obj, attribute)] = value;
@@ -206,7 +209,8 @@ std::string FileWriter::image() {
   const hsize_t n = keys.size();
   H5::Attribute a = file_.createAttribute(kChecksumKeys, type, H5::DataSpace(1, &n));
   if (n > 0) a.write(type, pointers.data());
-  H5::Attribute b = file_.createAttribute(kChecksumValues, Types<std::uint64_t>::file(), H5::DataSpace(1, &n));
+  H5::Attribute b =
+      file_.createAttribute(kChecksumValues, Types<std::uint64_t>::file(), H5::DataSpace(1, &n));
   if (n > 0) b.write(Types<std::uint64_t>::mem(), values.data());
   a.close();
   b.close();
@@ -228,8 +232,9 @@ template void FileWriter::put_number<double>(H5::H5Object&, const char*, double)
 template void FileWriter::put_number<std::int64_t>(H5::H5Object&, const char*, std::int64_t);
 template void FileWriter::put_number<std::uint64_t>(H5::H5Object&, const char*, std::uint64_t);
 template void FileWriter::put_number<std::int8_t>(H5::H5Object&, const char*, std::int8_t);
-template H5::DataSet FileWriter::numbers<double>(const std::string&, const double*, const std::vector<hsize_t>&,
-                                                 const char*, const char*, const Layout&);
+template H5::DataSet FileWriter::numbers<double>(const std::string&, const double*,
+                                                 const std::vector<hsize_t>&, const char*, const char*,
+                                                 const Layout&);
 template H5::DataSet FileWriter::numbers<std::int64_t>(const std::string&, const std::int64_t*,
                                                        const std::vector<hsize_t>&, const char*, const char*,
                                                        const Layout&);

@@ -91,15 +91,16 @@ class FileWriter {
 
   // A numeric dataset of shape `dims` from row-major `data`, with optional units and a description.
   template <class T>
-  H5::DataSet numbers(const std::string& path, const T* data, const std::vector<hsize_t>& dims, const char* units,
-                      const char* description, const Layout& layout = {});
+  H5::DataSet numbers(const std::string& path, const T* data, const std::vector<hsize_t>& dims,
+                      const char* units, const char* description, const Layout& layout = {});
   template <class T>
-  H5::DataSet vector(const std::string& path, const std::vector<T>& v, const char* units, const char* description,
-                     const Layout& layout = {}) {
+  H5::DataSet vector(const std::string& path, const std::vector<T>& v, const char* units,
+                     const char* description, const Layout& layout = {}) {
     return numbers(path, v.data(), {v.size()}, units, description, layout);
   }
   // A string dataset: rank 1 of `values`, of shape `dims` (row-major; empty: scalar), or scalar with text().
-  H5::DataSet strings(const std::string& path, const std::vector<std::string>& values, const char* description) {
+  H5::DataSet strings(const std::string& path, const std::vector<std::string>& values,
+                      const char* description) {
     return strings(path, values, {values.size()}, description);
   }
   H5::DataSet strings(const std::string& path, const std::vector<std::string>& values,

@@ -41,8 +41,8 @@ std::string key_of(const H5::H5Object& obj, const char* attribute) {
 
 // Reads all elements of a fixed- or variable-length string object through `read(buf, type)`.
 template <class ReadFn>
-std::vector<std::string> read_strings(const FileReader& rd, const H5::StrType& file_type, const H5::DataSpace& space,
-                                      ReadFn&& read, const std::string& what) {
+std::vector<std::string> read_strings(const FileReader& rd, const H5::StrType& file_type,
+                                      const H5::DataSpace& space, ReadFn&& read, const std::string& what) {
   const auto n = static_cast<std::size_t>(space.getSimpleExtentNpoints());
   std::vector<std::string> out;
   out.reserve(n);
@@ -88,7 +88,8 @@ void FileReader::open(const char* expected_format, std::int64_t expected_version
   }
   const std::string kind = std::string(what).substr(0, std::string(what).find(" written"));
   if (!file_.attrExists("format")) {
-    fail(fmt::format(R"(not {}: the root attribute "format" is missing (expected "{}"))", kind, expected_format));
+    fail(fmt::format(R"(not {}: the root attribute "format" is missing (expected "{}"))", kind,
+                     expected_format));
   }
   const std::string format = attr_string(file_, "/", "format");
   if (format != expected_format) {
@@ -96,7 +97,8 @@ void FileReader::open(const char* expected_format, std::int64_t expected_version
   }
   const auto version = attr_number<std::int64_t>(file_, "/", "format_version");
   if (version != expected_version) {
-    fail(fmt::format("format_version {} is not supported: this acosim reads version {}{}", version, expected_version,
+    fail(fmt::format("format_version {} is not supported: this acosim reads version {}{}", version,
+                     expected_version,
                      version > expected_version ? " (the file is newer; upgrade acosim)" : ""));
   }
   read_checksum_table();
@@ -158,7 +160,8 @@ std::vector<T> FileReader::numbers(const std::string& path, const std::vector<hs
   H5::DataSet ds = dataset(path);
   const std::vector<hsize_t> got = dims_of(ds.getSpace());
   if (got != expected) {
-    fail(fmt::format("dataset {} has shape ({}), expected ({})", path, fmt::join(got, ", "), fmt::join(expected, ", ")));
+    fail(fmt::format("dataset {} has shape ({}), expected ({})", path, fmt::join(got, ", "),
+                     fmt::join(expected, ", ")));
   }
   if (ds.getTypeClass() != Types<T>::kClass) {
     fail(fmt::format("dataset {} has the wrong type (expected {})", path,
@@ -177,7 +180,8 @@ std::vector<std::string> FileReader::strings(const std::string& path, const std:
   const H5::DataSpace space = ds.getSpace();
   const std::vector<hsize_t> got = dims_of(space);
   if (got != expected) {
-    fail(fmt::format("dataset {} has shape ({}), expected ({})", path, fmt::join(got, ", "), fmt::join(expected, ", ")));
+    fail(fmt::format("dataset {} has shape ({}), expected ({})", path, fmt::join(got, ", "),
+                     fmt::join(expected, ", ")));
   }
   if (ds.getTypeClass() != H5T_STRING) fail(fmt::format("dataset {} is not a string", path));
   std::vector<std::string> v = read_strings(
@@ -186,18 +190,21 @@ std::vector<std::string> FileReader::strings(const std::string& path, const std:
   return v;
 }
 
-std::vector<hsize_t> FileReader::attr_dims(const H5::H5Object& obj, const std::string& where, const char* name) {
+std::vector<hsize_t> FileReader::attr_dims(const H5::H5Object& obj, const std::string& where,
+                                           const char* name) {
   context_ = fmt::format("attribute {} of {}", name, where);
   if (!obj.attrExists(name)) fail(fmt::format("missing attribute {} on {}", name, where));
   return dims_of(obj.openAttribute(name).getSpace());
 }
 
 std::string FileReader::attr_string(const H5::H5Object& obj, const std::string& where, const char* name) {
-  if (!attr_dims(obj, where, name).empty()) fail(fmt::format("attribute {} on {} is not a scalar", name, where));
+  if (!attr_dims(obj, where, name).empty())
+    fail(fmt::format("attribute {} on {} is not a scalar", name, where));
   return attr_strings(obj, where, name).front();
 }
 
-std::vector<std::string> FileReader::attr_strings(const H5::H5Object& obj, const std::string& where, const char* name) {
+std::vector<std::string> FileReader::attr_strings(const H5::H5Object& obj, const std::string& where,
+                                                  const char* name) {
   attr_dims(obj, where, name);
   const H5::Attribute a = obj.openAttribute(name);
   if (a.getTypeClass() != H5T_STRING) fail(fmt::format("attribute {} on {} is not a string", name, where));
@@ -211,7 +218,8 @@ std::vector<std::string> FileReader::attr_strings(const H5::H5Object& obj, const
 
 template <class T>
 T FileReader::attr_number(const H5::H5Object& obj, const std::string& where, const char* name) {
-  if (!attr_dims(obj, where, name).empty()) fail(fmt::format("attribute {} on {} is not a scalar", name, where));
+  if (!attr_dims(obj, where, name).empty())
+    fail(fmt::format("attribute {} on {} is not a scalar", name, where));
   const H5::Attribute a = obj.openAttribute(name);
   if (a.getTypeClass() != Types<T>::kClass) {
     fail(fmt::format("attribute {} on {} has the wrong type (expected {})", name, where,
@@ -223,7 +231,8 @@ T FileReader::attr_number(const H5::H5Object& obj, const std::string& where, con
   return value;
 }
 
-std::vector<double> FileReader::attr_doubles(const H5::H5Object& obj, const std::string& where, const char* name) {
+std::vector<double> FileReader::attr_doubles(const H5::H5Object& obj, const std::string& where,
+                                             const char* name) {
   const std::vector<hsize_t> d = attr_dims(obj, where, name);
   const H5::Attribute a = obj.openAttribute(name);
   if (d.size() != 1 || a.getTypeClass() != H5T_FLOAT) {
@@ -240,26 +249,33 @@ void FileReader::verify_checksums() const {
   for (const auto& [key, value] : read_) {
     const auto it = table_.find(key);
     if (it == table_.end()) {
-      fail(fmt::format("the file is damaged: {} is not in its checksum table (it was added or renamed after the "
-                       "file was written); rerun the simulation to write it again",
-                       key));
+      fail(fmt::format(
+          "the file is damaged: {} is not in its checksum table (it was added or renamed after the "
+          "file was written); rerun the simulation to write it again",
+          key));
     }
     if (it->second != value) {
-      fail(fmt::format("the file is damaged: {} differs from what acosim wrote (its FNV-1a 64 checksum is {:016x}, "
-                       "written {:016x}): it was edited or corrupted after the file was written; rerun the "
-                       "simulation to write it again",
-                       key, value, it->second));
+      fail(fmt::format(
+          "the file is damaged: {} differs from what acosim wrote (its FNV-1a 64 checksum is {:016x}, "
+          "written {:016x}): it was edited or corrupted after the file was written; rerun the "
+          "simulation to write it again",
+          key, value, it->second));
     }
   }
 }
 
 template std::vector<double> FileReader::numbers<double>(const std::string&, const std::vector<hsize_t>&);
-template std::vector<std::int64_t> FileReader::numbers<std::int64_t>(const std::string&, const std::vector<hsize_t>&);
-template std::vector<std::int8_t> FileReader::numbers<std::int8_t>(const std::string&, const std::vector<hsize_t>&);
+template std::vector<std::int64_t> FileReader::numbers<std::int64_t>(const std::string&,
+                                                                     const std::vector<hsize_t>&);
+template std::vector<std::int8_t> FileReader::numbers<std::int8_t>(const std::string&,
+                                                                   const std::vector<hsize_t>&);
 template double FileReader::attr_number<double>(const H5::H5Object&, const std::string&, const char*);
-template std::int64_t FileReader::attr_number<std::int64_t>(const H5::H5Object&, const std::string&, const char*);
-template std::uint64_t FileReader::attr_number<std::uint64_t>(const H5::H5Object&, const std::string&, const char*);
-template std::int8_t FileReader::attr_number<std::int8_t>(const H5::H5Object&, const std::string&, const char*);
+template std::int64_t FileReader::attr_number<std::int64_t>(const H5::H5Object&, const std::string&,
+                                                            const char*);
+template std::uint64_t FileReader::attr_number<std::uint64_t>(const H5::H5Object&, const std::string&,
+                                                              const char*);
+template std::int8_t FileReader::attr_number<std::int8_t>(const H5::H5Object&, const std::string&,
+                                                          const char*);
 
 namespace {
 
@@ -270,7 +286,9 @@ namespace {
   // Quiet: what the HDF5 library or a sanitizer prints about a crash is not for the user; the
   // parent turns the outcome into one message.
   if (const int null = ::open("/dev/null", O_WRONLY); null >= 0) ::dup2(null, STDERR_FILENO);
-  struct rlimit cpu {cpu_seconds, cpu_seconds + 5};
+  struct rlimit cpu {
+    cpu_seconds, cpu_seconds + 5
+  };
   ::setrlimit(RLIMIT_CPU, &cpu);
 #if !defined(__SANITIZE_ADDRESS__)
   // Address space: what the process already maps plus room for 16 copies of the file and 1 GiB.
@@ -278,7 +296,9 @@ namespace {
   if (std::ifstream statm("/proc/self/statm"); statm >> pages) {
     const double limit = static_cast<double>(pages) * static_cast<double>(::sysconf(_SC_PAGESIZE)) +
                          16.0 * mib * (1 << 20) + double(1u << 30);
-    struct rlimit as {static_cast<rlim_t>(limit), static_cast<rlim_t>(limit)};
+    struct rlimit as {
+      static_cast<rlim_t>(limit), static_cast<rlim_t>(limit)
+    };
     ::setrlimit(RLIMIT_AS, &as);
   }
 #endif
@@ -312,7 +332,8 @@ namespace {
 // A crash in the child (H5HG_read on a damaged global heap), a limit or a failure there becomes
 // one InputError in the parent.
 void read_isolated(const fs::path& path, void (*read)(const fs::path&)) {
-  if (const char* env = std::getenv("ACOSIM_HDF5_NO_ISOLATION"); env != nullptr && std::string(env) == "1") return;
+  if (const char* env = std::getenv("ACOSIM_HDF5_NO_ISOLATION"); env != nullptr && std::string(env) == "1")
+    return;
   std::error_code ec;
   const auto size = fs::file_size(path, ec);
   const double mib = ec ? 0.0 : static_cast<double>(size) / (1 << 20);
@@ -348,23 +369,34 @@ void read_isolated(const fs::path& path, void (*read)(const fs::path&)) {
   const std::string name = path.string();
   if (WIFEXITED(status)) {
     switch (WEXITSTATUS(status)) {
-      case 0: return;
-      case 2: throw InputError(msg);
-      case 4: throw InputError(fmt::format("{}: cannot read: {} (the file is damaged)", name, msg));
-      case 3: throw InputError(fmt::format("{}: cannot read: {} (the file is damaged?)", name, msg));
-      default: break;  // a sanitizer's report on a crash inside the HDF5 library
+      case 0:
+        return;
+      case 2:
+        throw InputError(msg);
+      case 4:
+        throw InputError(fmt::format("{}: cannot read: {} (the file is damaged)", name, msg));
+      case 3:
+        throw InputError(fmt::format("{}: cannot read: {} (the file is damaged?)", name, msg));
+      default:
+        break;  // a sanitizer's report on a crash inside the HDF5 library
     }
-    throw InputError(fmt::format("{}: the file is damaged: the HDF5 library failed reading it (exit {}); rerun "
-                                 "the simulation to write it again", name, WEXITSTATUS(status)));
+    throw InputError(
+        fmt::format("{}: the file is damaged: the HDF5 library failed reading it (exit {}); rerun "
+                    "the simulation to write it again",
+                    name, WEXITSTATUS(status)));
   }
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
     if (sig == SIGXCPU || sig == SIGKILL) {
-      throw InputError(fmt::format("{}: the file is damaged: reading it did not finish within {} s of CPU time; "
-                                   "rerun the simulation to write it again", name, cpu_seconds));
+      throw InputError(
+          fmt::format("{}: the file is damaged: reading it did not finish within {} s of CPU time; "
+                      "rerun the simulation to write it again",
+                      name, cpu_seconds));
     }
-    throw InputError(fmt::format("{}: the file is damaged: the HDF5 library crashed reading it (signal {}, {}); "
-                                 "rerun the simulation to write it again", name, sig, ::strsignal(sig)));
+    throw InputError(
+        fmt::format("{}: the file is damaged: the HDF5 library crashed reading it (signal {}, {}); "
+                    "rerun the simulation to write it again",
+                    name, sig, ::strsignal(sig)));
   }
 }
 

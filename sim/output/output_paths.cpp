@@ -77,22 +77,24 @@ void check_output_path(const fs::path& path, const std::string& role) {
                                  path.string(), name.size(), limit));
   }
   if (resolved(path).string().size() >= PATH_MAX) {
-    throw InputError(fmt::format("{} {}: the path is longer than the system allows ({} bytes)", role, path.string(),
-                                 PATH_MAX - 1));
+    throw InputError(fmt::format("{} {}: the path is longer than the system allows ({} bytes)", role,
+                                 path.string(), PATH_MAX - 1));
   }
   // Only a regular file (new, or existing: followed through symbolic links) may be replaced.
   if (::stat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) {
-      throw InputError(fmt::format("{}: output path {} is a directory; give a file name", role, path.string()));
+      throw InputError(
+          fmt::format("{}: output path {} is a directory; give a file name", role, path.string()));
     }
     if (!S_ISREG(st.st_mode)) {
-      throw InputError(fmt::format("{} {}: is {}; only a regular file (new or existing) may be written, so give "
-                                   "a file name",
-                                   role, path.string(), what_kind(st.st_mode)));
+      throw InputError(
+          fmt::format("{} {}: is {}; only a regular file (new or existing) may be written, so give "
+                      "a file name",
+                      role, path.string(), what_kind(st.st_mode)));
     }
   } else if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-    throw InputError(fmt::format("{} {}: is a symbolic link to a missing file; remove it or give another name", role,
-                                 path.string()));
+    throw InputError(fmt::format(
+        "{} {}: is a symbolic link to a missing file; remove it or give another name", role, path.string()));
   }
 }
 
@@ -109,16 +111,18 @@ void CommandPaths::check() const {
     const Entry& o = outputs_[i];
     for (const Entry& in : inputs_) {
       if (in.role == o.may_replace || !same_file(o.path, in.path)) continue;
-      throw InputError(fmt::format("{} {} is the same file as {} {}: the command would overwrite its own input; "
-                                   "give another name",
-                                   o.role, o.path.string(), in.role, in.path.string()));
+      throw InputError(
+          fmt::format("{} {} is the same file as {} {}: the command would overwrite its own input; "
+                      "give another name",
+                      o.role, o.path.string(), in.role, in.path.string()));
     }
     for (std::size_t j = 0; j < i; ++j) {
       const Entry& other = outputs_[j];
       if (!same_file(o.path, other.path)) continue;
-      throw InputError(fmt::format("{} {} is the same file as {} {}: one output would replace the other; give "
-                                   "each output its own name",
-                                   o.role, o.path.string(), other.role, other.path.string()));
+      throw InputError(
+          fmt::format("{} {} is the same file as {} {}: one output would replace the other; give "
+                      "each output its own name",
+                      o.role, o.path.string(), other.role, other.path.string()));
     }
     check_output_path(o.path, o.role);
   }
