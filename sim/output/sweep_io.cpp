@@ -16,7 +16,7 @@
 #include "sim/common/parse.hpp"
 #include "sim/output/hdf5_file.hpp"
 #include "sim/output/report.hpp"
-#include "sim/engine/sweep.hpp"
+#include "sim/output/sweep_io.hpp"
 #include "sim/output/summary_fields.hpp"
 
 namespace acosim {
@@ -56,10 +56,9 @@ void strings(h5::FileWriter& w, const std::string& path, const std::vector<std::
   w.strings(path, v, dims, description.c_str());
 }
 
-// The numeric reading of a value as written: "1.5%" -> 0.015, "5000" -> 5000, true/yes/on -> 1,
-// false/no/off -> 0; NaN otherwise.
+// The numeric reading of a value as written: "1.5%" -> 0.015, "5000" -> 5000; NaN otherwise.
 double numeric(const std::string& v) {
-  if (const auto d = parse_decimal_or_percent(v)) return d->percent ? d->value * 0.01 : d->value;  // as written before: x * 0.01
+  if (const auto x = parse_decimal_or_percent(v)) return x->percent ? x->value * 0.01 : x->value;
   if (v == "true" || v == "yes" || v == "on") return 1;
   if (v == "false" || v == "no" || v == "off") return 0;
   return NAN;
@@ -69,10 +68,27 @@ std::size_t n_tracks(const SweepResults& s) {
   return s.points.empty() ? 0 : s.points.front().results.tracks.size();
 }
 
-// /sweep: the varied keys, their values and the grid points.
-void write_sweep_grid(h5::FileWriter& w, const SweepResults& s) {
-  const auto P = static_cast<hsize_t>(s.points.size());
-  const auto T = static_cast<hsize_t>(n_tracks(s));
+// /metadata: what produced the sweep and how long it took.
+void write_sweep_metadata(h5::FileWriter& w, const SweepResults& s, const SweepProvenance& prov) {
+  H5::Group meta = group(w, "/metadata", "what produced the sweep and how long it took");
+  attr(w, meta, "program_version", prov.program_version);
+  attr(w, meta, "git_commit", prov.git_commit);
+  attr(w, meta, "created_utc", prov.created_utc);
+  attr(w, meta, "scenario_name", s.base.name);
+  attr(w, meta, "scenario_path", s.base.path);
+  attr_u64(w, meta, "seed", s.base.seed);
+  attr_i64(w, meta, "runs", s.stats.runs);
+  attr_i64(w, meta, "threads", s.stats.threads);
+  attr_i64(w, meta, "points", s.stats.points);
+  attr_i64(w, meta, "sampling_passes", s.stats.sampling_passes);
+  attr(w, meta, "wall_seconds", s.stats.wall_seconds);
+  attr(w, meta, "sampling_seconds", s.stats.sampling_seconds);
+  attr(w, meta, "settle_seconds", s.stats.settle_seconds);
+  strings(w, "/metadata/scenario", {s.base.text}, {}, "the base scenario YAML as loaded (with --set overrides)");
+}
+
+// /sweep: the varied keys and their values.
+void write_sweep_axes(h5::FileWriter& w, const SweepResults& s) {
   const auto K = static_cast<hsize_t>(s.axes.size());
   H5::Group sw = group(w, "/sweep", "the grid: varied keys, their values, and per grid point a summary table");
   std::vector<std::string> keys;
@@ -96,7 +112,13 @@ void write_sweep_grid(h5::FileWriter& w, const SweepResults& s) {
     for (const auto& v : a.values) num.push_back(numeric(v));
     doubles(w, fmt::format("/sweep/numeric/{}", k), num, {n}, "", "values of key " + a.key + " as numbers");
   }
+}
 
+// /sweep/points: one row per grid point.
+void write_sweep_points(h5::FileWriter& w, const SweepResults& s) {
+  const auto P = static_cast<hsize_t>(s.points.size());
+  const auto T = static_cast<hsize_t>(n_tracks(s));
+  const auto K = static_cast<hsize_t>(s.axes.size());
   group(w, "/sweep/points", "one row per grid point, row-major over the axes (the last key varies fastest)");
   std::vector<std::int64_t> index, pass;
   std::vector<std::string> value, scen, labels;
@@ -114,7 +136,6 @@ void write_sweep_grid(h5::FileWriter& w, const SweepResults& s) {
   ints(w, "/sweep/points/sampling_pass", pass, {P}, "the sampling pass (shared random draws) that served the point");
   strings(w, "/sweep/points/scenario", scen, {P}, "the point's complete scenario YAML (acosim run reproduces it)");
   strings(w, "/sweep/points/labels", labels, {P, T}, "track labels at each point (a settle-only key may change them)");
-
 }
 
 // /sweep/summary: statistics per grid point and track slot.
@@ -195,24 +216,9 @@ void write_sweep_risk(h5::FileWriter& w, const SweepResults& s) {
 void write_sweep_file(h5::FileWriter& w, const SweepResults& s, const SweepProvenance& prov) {
   attr(w, w.file(), "format", kSweepFormat);
   attr_i64(w, w.file(), "format_version", kSweepFormatVersion);
-
-  H5::Group meta = group(w, "/metadata", "what produced the sweep and how long it took");
-  attr(w, meta, "program_version", prov.program_version);
-  attr(w, meta, "git_commit", prov.git_commit);
-  attr(w, meta, "created_utc", prov.created_utc);
-  attr(w, meta, "scenario_name", s.base.name);
-  attr(w, meta, "scenario_path", s.base.path);
-  attr_u64(w, meta, "seed", s.base.seed);
-  attr_i64(w, meta, "runs", s.stats.runs);
-  attr_i64(w, meta, "threads", s.stats.threads);
-  attr_i64(w, meta, "points", s.stats.points);
-  attr_i64(w, meta, "sampling_passes", s.stats.sampling_passes);
-  attr(w, meta, "wall_seconds", s.stats.wall_seconds);
-  attr(w, meta, "sampling_seconds", s.stats.sampling_seconds);
-  attr(w, meta, "settle_seconds", s.stats.settle_seconds);
-  strings(w, "/metadata/scenario", {s.base.text}, {}, "the base scenario YAML as loaded (with --set overrides)");
-
-  write_sweep_grid(w, s);
+  write_sweep_metadata(w, s, prov);
+  write_sweep_axes(w, s);
+  write_sweep_points(w, s);
   write_sweep_summary(w, s);
   if (s.risk) write_sweep_risk(w, s);
 }
