@@ -19,15 +19,13 @@
 #include "sim/engine/memory.hpp"
 #include "sim/engine/mpi.hpp"
 #include "sim/output/report.hpp"
+#include "sim/output/report/format.hpp"
+#include "sim/cli/install_paths.hpp"
 #include "sim/engine/risk.hpp"
 #include "sim/input/yaml_reader.hpp"
 #include "sim/engine/rng.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/cli/version.hpp"
-
-#ifndef ACOSIM_DEFAULT_SCENARIO
-#define ACOSIM_DEFAULT_SCENARIO "scenarios/default.yaml"
-#endif
 
 namespace acosim {
 namespace fs = std::filesystem;
@@ -47,13 +45,6 @@ struct RunArgs {
   bool quiet = false;
   RiskFlags risk;
 };
-
-// The scenario used when none is given: scenarios/default.yaml here, else the one shipped with
-// the sources.
-fs::path default_scenario() {
-  if (fs::exists(ACOSIM_DEFAULT_SCENARIO)) return ACOSIM_DEFAULT_SCENARIO;
-  return fs::path(ACOSIM_SOURCE_DIR) / ACOSIM_DEFAULT_SCENARIO;
-}
 
 // Prints what run K sampled and how each track settled it.
 int replay(const SimulationModel& model, long k) {
@@ -124,7 +115,7 @@ int run(const RunArgs& a) {
     }
   }
   const Scenario scenario = previous ? parse_scenario(previous->meta.scenario_text, previous->meta.scenario_path)
-                                     : load_scenario(a.scenario.empty() ? default_scenario() : fs::path(a.scenario), overrides);
+                                     : load_scenario(a.scenario.empty() ? find_default_scenario() : fs::path(a.scenario), overrides);
   if (previous && previous->meta.rng_layout != kRngLayout) {
     std::cerr << fmt::format("acosim: warning: {} was started by a build that draws differently (its rng_layout "
                              "attribute differs from this build's); the completed runs are kept and the rest are drawn "
@@ -153,7 +144,7 @@ int run(const RunArgs& a) {
   const fs::path output = !a.output.empty() ? fs::path(a.output)
                           : previous       ? fs::path(a.resume)
                                            : fs::path("results") / (scenario.name + ".h5");
-  check_writable(output);  // before hours of work
+  check_output_path(output);  // before hours of work (missing folders are created when writing)
   const std::size_t need = estimated_bytes(scenario);
   const double available = available_memory_bytes();
   if (available > 0 && static_cast<double>(need) > 0.8 * available) {
@@ -161,7 +152,8 @@ int run(const RunArgs& a) {
                                  "reduce runs (--runs) or split the work (--resume keeps completed runs)",
                                  scenario.runs, scenario.tracks.size(), static_cast<double>(need) / 1e9, available / 1e9));
   }
-  if (!a.report.empty()) check_writable(a.report);
+  std::optional<ReportTarget> report;  // format from the extension, checked before any work
+  if (!a.report.empty()) report = resolve_report_target(a.report, "", "--report");
 
   RunOptions options;
   options.threads = a.threads;
@@ -177,17 +169,12 @@ int run(const RunArgs& a) {
 
   ResultMetadata& m = results.meta;
   stamp_provenance(m);
+  create_output_folder(output);
   write_results(output, results);
 
-  if (!a.quiet) std::cout << report_text(results, risk);
-  if (!a.report.empty()) {
-    const std::string ext = fs::path(a.report).extension().string();
-    const std::string text = ext == ".csv"    ? report_csv(results, risk)
-                             : ext == ".json"  ? report_json(results, risk)
-                             : ext == ".html"  ? report_html(results, risk)
-                                               : report_markdown(results, risk);
-    write_file_atomically(a.report, text);
-  }
+  ReportInput input{&results, risk, "", describe_assumptions(scenario, m)};
+  if (!a.quiet) std::cout << render_report(ReportFormat::Text, input);
+  if (report) write_report(*report, input);
   const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
                                               : fmt::format("{} threads", m.threads);
   std::cerr << fmt::format("acosim: {} of {} runs, {:.3g} beneficiary-years in {:.2f} s ({:.3g} per second, {}) -> {}\n",
@@ -206,9 +193,10 @@ int run(const RunArgs& a) {
 void add_run_command(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand("run", "Simulate a scenario: sample, settle every track, write HDF5 and a report");
-  cmd->add_option("scenario", args->scenario, "Scenario YAML (default: scenarios/default.yaml)");
+  cmd->add_option("scenario", args->scenario,
+                  "Scenario YAML (default: scenarios/default.yaml here, else the one installed with acosim)");
   cmd->add_option("-o,--output", args->output, "HDF5 results file (default: results/<name>.h5)");
-  cmd->add_option("--report", args->report, "Also write the report to FILE (.md, .csv, .json or .html)");
+  cmd->add_option("--report", args->report, "Also write the report to FILE; the format follows the extension: " + report_format_extensions());
   cmd->add_option("--runs", args->runs, "Number of runs (overrides the scenario)")->check(CLI::Range(1L, 100000000L));
   cmd->add_option("--seed", args->seed, "Random seed (overrides the scenario)");
   cmd->add_option("--threads", args->threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));

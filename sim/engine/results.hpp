@@ -75,6 +75,7 @@ struct RunTable {
 struct ResultMetadata {
   std::string program_version, git_commit;
   std::string scenario_name, scenario_path, scenario_text;  // the full YAML as loaded
+  std::vector<std::string> warnings;  // raised when the scenario was loaded (shown by every report)
   std::uint64_t seed = 0;
   long runs = 0;
   int threads = 0;                  // recorded only; results do not depend on it

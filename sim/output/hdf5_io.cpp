@@ -301,6 +301,7 @@ void write_metadata(Writer& w, const ResultMetadata& m) {
   put_string(g, "scenario_name", m.scenario_name);
   put_string(g, "scenario_path", m.scenario_path);
   w.text("/metadata/scenario", m.scenario_text, "the scenario YAML exactly as loaded");
+  w.strings("/metadata/warnings", m.warnings, "warnings raised when the scenario was loaded, one per element");
   // Only library attributes here (no description), so readers can take every attribute as one.
   H5::Group lib = w.group("/metadata/library_versions", nullptr);
   for (const auto& [name, version] : m.library_versions) put_string(lib, name.c_str(), version);
@@ -623,6 +624,9 @@ void read_metadata(Reader& rd, ResultMetadata& m) {
   m.scenario_name = rd.attr_string(g, w, "scenario_name");
   m.scenario_path = rd.attr_string(g, w, "scenario_path");
   m.scenario_text = rd.strings("/metadata/scenario", {}).front();
+  // Files written before warnings were stored have none to show.
+  m.warnings.clear();
+  if (rd.exists("/metadata/warnings")) m.warnings = rd.strings("/metadata/warnings", rd.dims("/metadata/warnings"));
 
   const std::string lw = "/metadata/library_versions";
   const H5::Group lib = rd.group(lw);

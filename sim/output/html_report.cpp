@@ -13,6 +13,8 @@
 #include <fmt/format.h>
 
 #include "sim/output/report.hpp"
+#include "sim/output/report/labels.hpp"
+#include "sim/output/report/table.hpp"
 #include "sim/engine/risk.hpp"
 #include "sim/engine/statistics.hpp"
 
@@ -20,27 +22,14 @@ namespace acosim {
 
 namespace {
 
-using report_detail::Table;
+using report::Table;
+using report::plain_track_label;
 
 constexpr std::array<const char*, 10> kPalette = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                                                   "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
 const char* color(std::size_t k) { return kPalette[k % kPalette.size()]; }
 
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view s) { return report::html_escape(s); }
 
 // Round, readable tick positions covering [lo, hi]: steps of 1, 2 or 5 x 10^k.
 std::vector<double> nice_ticks(double lo, double hi, int target = 8) {
@@ -263,7 +252,7 @@ std::string histogram_chart(const SimulationResults& r) {
     pts.emplace_back(hi, 0);
     c.polyline(pts, color(k));
     const double zero = 1.0 - static_cast<double>(values[k].size()) / n;
-    legend.emplace_back(fmt::format("{} ({} at $0)", t.tracks[k], pct_label(zero)), color(k));
+    legend.emplace_back(fmt::format("{} ({} at $0)", plain_track_label(t.tracks[k]), pct_label(zero)), color(k));
   }
   c.legend(legend);
   c.close();
@@ -327,7 +316,7 @@ std::string exceedance_chart(const SimulationResults& r, const std::optional<Ris
       pts.emplace_back(*it, static_cast<double>(above) / n);
     }
     c.polyline(pts, color(k));
-    legend.emplace_back(t.tracks[k], color(k));
+    legend.emplace_back(plain_track_label(t.tracks[k]), color(k));
   }
   c.legend(legend);
   c.close();
@@ -359,7 +348,7 @@ std::string range_chart(const SimulationResults& r) {
     const auto& p = t.dollars.percentiles;
     const double y = c.py(static_cast<double>(r.tracks.size() - k) - 0.5);
     s += fmt::format(R"(<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>)", num(c.left() - 8), num(y + 4),
-                     esc(t.label));
+                     esc(plain_track_label(t.label)));
     s += fmt::format(R"(<line x1="{0}" y1="{2}" x2="{1}" y2="{2}" stroke="{3}" stroke-width="2"/>)", num(c.px(p[1])),
                      num(c.px(p[7])), num(y), color(k));
     s += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="14" fill="{}" fill-opacity="0.35" stroke="{}"/>)",
@@ -407,7 +396,7 @@ std::string tradeoff_chart(const RiskVerdict& v) {
     }
     s += fmt::format(R"(<circle cx="{}" cy="{}" r="6" fill="{}" stroke="{}" stroke-width="2"/>)", num(x), num(y),
                      t.fits() ? color(k) : "#fff", color(k));
-    const std::string text = t.label + (t.fits() ? "" : " (over a limit)");
+    const std::string text = plain_track_label(t.label) + (t.fits() ? "" : " (over a limit)");
     const bool flip = x + 9 + 6.9 * static_cast<double>(text.size()) > c.right();  // keep labels inside
     s += fmt::format(R"(<text x="{}" y="{}" class="legend" text-anchor="{}">{}</text>)", num(flip ? x - 9 : x + 9),
                      num(y - 6), flip ? "end" : "start", esc(text));
@@ -416,24 +405,7 @@ std::string tradeoff_chart(const RiskVerdict& v) {
   return c.svg();
 }
 
-std::string html_table(const Table& t) {
-  std::string s = fmt::format("<h3>{}</h3>\n", esc(t.title));
-  if (!t.note.empty()) s += fmt::format("<p class=\"note\">{}</p>\n", esc(t.note));
-  if (t.rows.empty()) return s + "<p>(no tracks)</p>\n";
-  s += "<div class=\"scroll\"><table>\n<thead><tr>";
-  for (std::size_t j = 0; j < t.header.size(); ++j) {
-    s += fmt::format("<th class=\"{}\">{}</th>", j < t.left_columns ? "l" : "r", esc(t.header[j]));
-  }
-  s += "</tr></thead>\n<tbody>\n";
-  for (const auto& row : t.rows) {
-    s += "<tr>";
-    for (std::size_t j = 0; j < row.size(); ++j) {
-      s += fmt::format("<td class=\"{}\">{}</td>", j < t.left_columns ? "l" : "r", esc(row[j]));
-    }
-    s += "</tr>\n";
-  }
-  return s + "</tbody></table></div>\n";
-}
+std::string html_table(const Table& t) { return report::render_html(t); }
 
 constexpr const char* kCss = R"(
 :root { --ink: #1d2330; --muted: #5c6577; --line: #d9dee7; --accent: #2f5d8a; }
@@ -469,20 +441,10 @@ footer { color: var(--muted); font-size: 12px; margin-top: 36px; }
 
 }  // namespace
 
-std::string report_html(const SimulationResults& results) {
-  std::string error;
-  const auto risk = report_detail::scenario_risk(results, error);
-  std::string page = report_html(results, risk);
-  if (!error.empty()) {
-    const auto at = page.rfind("<footer>");
-    page.insert(at, fmt::format("<div class=\"banner\">Risk verdict unavailable: {}</div>\n", esc(error)));
-  }
-  return page;
-}
-
-std::string report_html(const SimulationResults& results, const std::optional<RiskAppetite>& risk) {
+std::string report_detail::render_html_report(const ReportInput& in) {
+  const std::optional<RiskAppetite>& risk = in.risk;
   SimulationResults storage;
-  const SimulationResults& r = report_detail::summarized(results, storage);
+  const SimulationResults& r = report_detail::summarized(*in.results, storage);
   const ResultMetadata& m = r.meta;
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
@@ -495,6 +457,20 @@ std::string report_html(const SimulationResults& results, const std::optional<Ri
   if (!m.complete) {
     h += fmt::format("<div class=\"banner\"><b>Interrupted run:</b> statistics cover {} of {} runs.</div>\n",
                      m.completed_runs, m.runs);
+  }
+
+  h += "<section class=\"assumptions\">\n<h2>Assumptions</h2>\n<table class=\"kv\">\n";
+  for (const auto& a : in.assumptions.rows) {
+    h += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", esc(a.item), esc(a.value));
+  }
+  h += "</table>\n";
+  if (!in.assumptions.note.empty()) h += fmt::format("<p class=\"note\">Not shown: {}.</p>\n", esc(in.assumptions.note));
+  for (const auto& w : in.assumptions.warnings) {
+    h += fmt::format("<div class=\"banner\"><b>Warning:</b> {}</div>\n", esc(w));
+  }
+  h += "</section>\n";
+  if (!in.risk_error.empty()) {
+    h += fmt::format("<div class=\"banner\">Risk verdict unavailable: {}</div>\n", esc(in.risk_error));
   }
 
   const bool have_runs = r.table.runs() > 0 && r.table.completed() > 0;
@@ -516,14 +492,6 @@ std::string report_html(const SimulationResults& results, const std::optional<Ri
     h += "</p>\n" + tradeoff_chart(*v) + "\n";
   }
 
-  h += "<h2>Scenario</h2>\n<table class=\"kv\">\n";
-  for (const auto& [item, value] : report_detail::scenario_items(r)) {
-    h += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", esc(item), esc(value));
-  }
-  h += "</table>\n";
-  if (!m.scenario_text.empty()) {
-    h += fmt::format("<details><summary>Scenario file as loaded</summary><pre>{}</pre></details>\n", esc(m.scenario_text));
-  }
 
   if (have_runs) {
     h += "<h2>Distributions</h2>\n";
@@ -548,6 +516,18 @@ std::string report_html(const SimulationResults& results, const std::optional<Ri
 
   h += "<h2>Tables</h2>\n";
   for (const auto& t : report_detail::build_tables(r, format_money_full)) h += html_table(t);
+
+  h += "<h2>Glossary</h2>\n<dl class=\"glossary\">\n";
+  for (const auto& [term, text] : report::glossary()) h += fmt::format("<dt>{}</dt><dd>{}</dd>\n", esc(term), esc(text));
+  h += "</dl>\n";
+  h += "<h2>Run</h2>\n<table class=\"kv\">\n";
+  for (const auto& [item, value] : report_detail::scenario_items(r)) {
+    h += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", esc(item), esc(value));
+  }
+  h += "</table>\n";
+  if (!m.scenario_text.empty()) {
+    h += fmt::format("<details><summary>Scenario file as loaded</summary><pre>{}</pre></details>\n", esc(m.scenario_text));
+  }
 
   h += fmt::format("<footer>acosim {} (commit {}), seed {}, {} runs{}. Monte Carlo standard errors are shown as "
                    "&plusmn;; results are a pure function of the scenario and seed.</footer>\n",

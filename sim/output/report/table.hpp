@@ -1,0 +1,42 @@
+// The one table renderer of the reports: a titled table of text cells rendered as GitHub Markdown
+// (cells escaped), aligned plain text that fits a line width (wide tables continue in column
+// groups that repeat the row labels), HTML, and RFC 4180 CSV fields.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace acosim::report {
+
+struct Table {
+  std::string title;
+  std::string note;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::size_t left_columns = 1;  // the first columns are left-aligned row labels, the rest right-aligned
+};
+
+// Width every plain-text report fits [columns].
+inline constexpr std::size_t kTextWidth = 100;
+
+std::string render_markdown(const Table& t);
+std::string render_text(const Table& t, std::size_t width = kTextWidth);
+std::string render_html(const Table& t);
+
+// Markdown cell: '|' escaped, line breaks as spaces.
+std::string md_cell(std::string_view s);
+// HTML text with &, <, >, " and ' escaped.
+std::string html_escape(std::string_view s);
+// RFC 4180 field: quoted when it holds a comma, quote or line break.
+std::string csv_field(std::string_view s);
+std::string csv_line(const std::vector<std::string>& cells);
+
+// Display width of UTF-8 text (every character here is one column wide).
+std::size_t display_width(std::string_view s);
+// `text` broken at spaces into lines of at most `width` columns, each prefixed by `indent`
+// (the first by `first`), joined with '\n' and ending with one.
+std::string wrap(std::string_view text, std::size_t width, std::string_view first = "", std::string_view indent = "");
+
+}  // namespace acosim::report
