@@ -25,7 +25,7 @@
 #include "sim/input/yaml_reader.hpp"
 #include "sim/engine/rng.hpp"
 #include "sim/engine/runner.hpp"
-#include "sim/cli/version.hpp"
+#include "sim/common/version.hpp"
 
 namespace acosim {
 namespace fs = std::filesystem;
