@@ -240,7 +240,7 @@ std::string render_markdown_report(const ReportInput& in) {
   out += report::render_markdown(assumptions_table(in.assumptions));
   for (const auto& w : in.assumptions.warnings) out += fmt::format("> **Warning:** {}\n\n", report::md_cell(w));
   if (const auto v = verdict(r, in.risk)) {
-    out += fmt::format("**Recommendation:** {}\n\n", report::md_cell(v->recommendation));
+    out += fmt::format("**Recommendation:** {}\n\n", report::md_cell(report::plain_sentence(v->recommendation, r.table.tracks)));
     out += report::render_markdown(risk_table(*v, report::money_full));
   }
   if (!in.risk_error.empty()) out += fmt::format("> **Risk verdict unavailable:** {}\n\n", report::md_cell(in.risk_error));
@@ -271,7 +271,7 @@ std::string render_text_report(const ReportInput& in) {
   for (const auto& t : build_tables(r, report::money_compact)) out += report::render_text(t, width);
   if (const auto v = verdict(r, in.risk)) {
     out += report::render_text(risk_table(*v, report::money_compact), width);
-    out += report::wrap(v->recommendation, width, "Recommendation: ", "  ") + "\n";
+    out += report::wrap(report::plain_sentence(v->recommendation, r.table.tracks), width, "Recommendation: ", "  ") + "\n";
   }
   if (!in.risk_error.empty()) out += report::wrap(in.risk_error, width, "Risk verdict unavailable: ", "  ") + "\n";
   out += "Run\n===\n";

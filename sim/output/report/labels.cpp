@@ -1,5 +1,6 @@
 #include "sim/output/report/labels.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -22,6 +23,18 @@ std::string plain_track_label(std::string_view label) {
   if (value == "variable") return t->name + ", variable MSR/MLR (by ACO size)";
   if (value.empty() || value.back() != '%' || value.find(' ') != std::string_view::npos) return std::string(label);
   return fmt::format("{}, {} MSR/MLR", t->name, value);
+}
+
+std::string plain_sentence(std::string text, std::vector<std::string> labels) {
+  std::sort(labels.begin(), labels.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  for (const std::string& label : labels) {
+    const std::string plain = plain_track_label(label);
+    if (plain == label || label.empty()) continue;
+    for (std::size_t at = text.find(label); at != std::string::npos; at = text.find(label, at + plain.size())) {
+      text.replace(at, label.size(), plain);
+    }
+  }
+  return text;
 }
 
 namespace {

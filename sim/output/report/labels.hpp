@@ -16,6 +16,10 @@ namespace acosim::report {
 // words; a label the user chose is kept as written.
 std::string plain_track_label(std::string_view label);
 
+// `text` with every label of `labels` that plain_track_label renames replaced by its plain name
+// (longest labels first, so no label is replaced inside a longer one).
+std::string plain_sentence(std::string text, std::vector<std::string> labels);
+
 // The reader's name for a scenario key ("aco.beneficiaries" -> "Assigned beneficiaries"); an
 // unknown key is returned as written.
 std::string plain_key_label(std::string_view key);

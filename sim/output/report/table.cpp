@@ -157,23 +157,46 @@ std::string render_text(const Table& t, std::size_t width) {
   return out + "\n";
 }
 
-std::string render_html(const Table& t) {
-  std::string s = fmt::format("<h3>{}</h3>\n", html_escape(t.title));
-  if (!t.note.empty()) s += fmt::format("<p class=\"note\">{}</p>\n", html_escape(t.note));
-  if (t.rows.empty()) return s + "<p>(no tracks)</p>\n";
-  s += "<div class=\"scroll\"><table>\n<thead><tr>";
-  for (std::size_t j = 0; j < t.header.size(); ++j) {
+namespace {
+
+// The <table> of the row labels and the columns `cols`.
+std::string html_rows(const Table& t, const std::vector<std::size_t>& cols) {
+  std::string s = "<table>\n<thead><tr>";
+  for (std::size_t j : cols) {
     s += fmt::format("<th class=\"{}\">{}</th>", j < t.left_columns ? "l" : "r", html_escape(t.header[j]));
   }
   s += "</tr></thead>\n<tbody>\n";
   for (const auto& row : t.rows) {
     s += "<tr>";
-    for (std::size_t j = 0; j < row.size(); ++j) {
+    for (std::size_t j : cols) {
       s += fmt::format("<td class=\"{}\">{}</td>", j < t.left_columns ? "l" : "r", html_escape(row[j]));
     }
     s += "</tr>\n";
   }
-  return s + "</tbody></table></div>\n";
+  return s + "</tbody></table>\n";
+}
+
+}  // namespace
+
+std::string render_html(const Table& t, std::size_t print_columns) {
+  std::string s = fmt::format("<h3>{}</h3>\n", html_escape(t.title));
+  if (!t.note.empty()) s += fmt::format("<p class=\"note\">{}</p>\n", html_escape(t.note));
+  if (t.rows.empty()) return s + "<p>(no tracks)</p>\n";
+  std::vector<std::size_t> all(t.header.size());
+  for (std::size_t j = 0; j < all.size(); ++j) all[j] = j;
+  const std::size_t labels = std::min(t.left_columns, all.size());
+  if (all.size() - labels <= print_columns) return s + "<div class=\"scroll\">" + html_rows(t, all) + "</div>\n";
+  // Too wide for a portrait page: the screen gets one table, print gets column groups that
+  // repeat the row labels (never a clipped column).
+  s += "<div class=\"scroll screen\">" + html_rows(t, all) + "</div>\n<div class=\"print\">\n";
+  const std::size_t groups = (all.size() - labels + print_columns - 1) / print_columns;
+  const std::size_t per = (all.size() - labels + groups - 1) / groups;  // balanced groups
+  for (std::size_t start = labels; start < all.size(); start += per) {
+    std::vector<std::size_t> cols(all.begin(), all.begin() + static_cast<long>(labels));
+    for (std::size_t j = start; j < std::min(start + per, all.size()); ++j) cols.push_back(j);
+    s += html_rows(t, cols);
+  }
+  return s + "</div>\n";
 }
 
 }  // namespace acosim::report

@@ -1,6 +1,7 @@
 // The one table renderer of the reports: a titled table of text cells rendered as GitHub Markdown
-// (cells escaped), aligned plain text that fits a line width (wide tables continue in column
-// groups that repeat the row labels), HTML, and RFC 4180 CSV fields.
+// (cells escaped), aligned plain text that fits a line width, and HTML (wide tables continue in
+// column groups that repeat the row labels, in text always and in HTML when printed), and RFC 4180
+// CSV fields.
 #pragma once
 
 #include <cstddef>
@@ -23,7 +24,11 @@ inline constexpr std::size_t kTextWidth = 100;
 
 std::string render_markdown(const Table& t);
 std::string render_text(const Table& t, std::size_t width = kTextWidth);
-std::string render_html(const Table& t);
+// Value columns a printed portrait page holds at the print font (A4 and Letter).
+inline constexpr std::size_t kPrintColumns = 7;
+// HTML; a table with more value columns than `print_columns` also carries a print-only copy in
+// column groups that repeat the row labels (CSS classes "screen" and "print").
+std::string render_html(const Table& t, std::size_t print_columns = kPrintColumns);
 
 // Markdown cell: '|' escaped, line breaks as spaces.
 std::string md_cell(std::string_view s);

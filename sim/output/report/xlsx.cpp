@@ -160,7 +160,7 @@ void assumptions_sheet(lxw_workbook* wb, const Formats& f, const ReportInput& in
   for (const auto& w : in.assumptions.warnings) s.text("Warning").text(w, f.wrap).next();
 }
 
-void verdict_sheet(lxw_workbook* wb, const Formats& f, const RiskVerdict& v) {
+void verdict_sheet(lxw_workbook* wb, const Formats& f, const RiskVerdict& v, const std::vector<std::string>& labels) {
   Sheet s(wb, "Verdict", f);
   const RiskAppetite& a = v.appetite;
   s.header({"Rank", "Track", "Fits", "Why", "Mean [USD]", "P(owe more than the limit)", "MC SE", "VaR [USD]", "ES [USD]",
@@ -180,7 +180,7 @@ void verdict_sheet(lxw_workbook* wb, const Formats& f, const RiskVerdict& v) {
   }
   s.next();
   s.text("").text("Appetite").text("").text(describe_appetite(a), f.wrap).next();
-  s.text("").text("Recommendation").text("").text(v.recommendation, f.wrap).next();
+  s.text("").text("Recommendation").text("").text(report::plain_sentence(v.recommendation, labels), f.wrap).next();
 }
 
 std::atomic<unsigned> g_workbooks{0};
@@ -224,7 +224,7 @@ std::string render_xlsx_report(const ReportInput& in) {
     if (!r.pairs.empty()) differences_sheet(wb, f, r);
     per_run_sheet(wb, f, r, in.per_run_rows);
     assumptions_sheet(wb, f, in);
-    if (const auto v = verdict(r, in.risk)) verdict_sheet(wb, f, *v);
+    if (const auto v = verdict(r, in.risk)) verdict_sheet(wb, f, *v, r.table.tracks);
   } catch (...) {
     workbook_close(wb);
     fs::remove(tmp);
