@@ -207,7 +207,7 @@ TEST_CASE("Markdown report renders as GitHub tables, one row per track", "[repor
     const std::string start = fmt::format("| {} |", label);
     int rows = 0;
     for (const auto& line : per_track) rows += line.rfind(start, 0) == 0;
-    CHECK(rows == 3);  // payment [USD], probabilities and tail risk, payment [% of benchmark]
+    CHECK(rows == 5);  // payment [USD], probabilities and tail risk, intervals, drivers, payment [% of benchmark]
   }
   // Every table: a header, a separator row of :--- / ---:, and rows with as many cells.
   int tables = 0;
@@ -222,7 +222,7 @@ TEST_CASE("Markdown report renders as GitHub tables, one row per track", "[repor
       CHECK(pipes(all[k]) == n);
     }
   }
-  CHECK(tables == 6);  // assumptions, USD, probabilities, percent, pairs, run
+  CHECK(tables == 8);  // assumptions, USD, probabilities, intervals, drivers, percent, pairs, run
 }
 
 TEST_CASE("Text report is aligned plain text", "[report]") {

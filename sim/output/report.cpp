@@ -13,6 +13,7 @@
 #include "models/settle.hpp"
 #include "sim/engine/risk.hpp"
 #include "sim/engine/statistics.hpp"
+#include "sim/engine/uncertainty.hpp"
 #include "sim/output/report/labels.hpp"
 #include "sim/output/report/numbers.hpp"
 #include "sim/output/report/table.hpp"
@@ -76,6 +77,44 @@ std::vector<Table> build_tables(const SimulationResults& r, const MoneyFormat& m
                              money(t.dollars.es99)});
   }
   tables.push_back(std::move(outcomes));
+
+  if (r.table.runs() > 0 && r.table.completed() > 1) {
+    const std::vector<TrackIntervals> ci = track_intervals(r.table);
+    Table intervals{"How sure: 95% confidence intervals [USD]",
+                    "Percentiles and VaR: distribution-free intervals from order statistics; ES: delta method. "
+                    "More runs narrow them.",
+                    {"Track", "P5", "P50", "P95", "VaR95", "ES95", "VaR99", "ES99"},
+                    {},
+                    1};
+    const auto range = [&](const Interval& i) { return money(i.lo) + " to " + money(i.hi); };
+    for (std::size_t k = 0; k < r.tracks.size() && k < ci.size(); ++k) {
+      const auto& c = ci[k];
+      intervals.rows.push_back({track_name(r.tracks[k].label), range(c.percentiles[1]), range(c.percentiles[4]),
+                                range(c.percentiles[7]), range(c.var95), range(c.es95), range(c.var99), range(c.es99)});
+    }
+    tables.push_back(std::move(intervals));
+
+    const Sensitivity sens = payment_sensitivity(r.table);
+    Table drivers{"What drives each track's payment",
+                  "From this run, without re-running: Spearman rank correlation of each per-run input with the "
+                  "track's payment, and (in brackets) its share of the explained variance, rho^2 / sum rho^2. "
+                  "Claims noise: the year's random spending against its benchmark base.",
+                  {"Track"},
+                  {},
+                  1};
+    for (const Driver& d : kDrivers) drivers.header.emplace_back(d.label);
+    for (std::size_t k = 0; k < r.tracks.size(); ++k) {
+      std::vector<std::string> row{track_name(r.tracks[k].label)};
+      for (std::size_t d = 0; d < kDrivers.size(); ++d) {
+        const auto dk = static_cast<long>(d), kk = static_cast<long>(k);
+        row.push_back(sens.varies[d] ? fmt::format("{:+.2f} ({}%)", sens.rank_correlation(dk, kk),
+                                                   report::fixed(100 * sens.variance_share(dk, kk), 1))
+                                     : "fixed");
+      }
+      drivers.rows.push_back(std::move(row));
+    }
+    tables.push_back(std::move(drivers));
+  }
 
   Table pct{"Net payment by track [% of updated benchmark]",
             "The same distribution relative to each run's benchmark; VaR/ES of losses in % of "

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/settle.hpp"
+#include "sim/engine/uncertainty.hpp"
 #include "sim/output/report.hpp"
 #include "sim/output/report/labels.hpp"
 #include "sim/output/report/numbers.hpp"
@@ -108,6 +109,34 @@ std::string render_json_report(const ReportInput& in) {
     tracks.push_back(std::move(e));
   }
   j["tracks"] = std::move(tracks);
+  if (r.table.runs() > 0 && r.table.completed() > 1) {
+    // 95% confidence intervals [USD] and the drivers' rank correlations (sim/engine/uncertainty.hpp).
+    const auto ci = track_intervals(r.table);
+    const Sensitivity sens = payment_sensitivity(r.table);
+    auto intervals = nlohmann::ordered_json::array();
+    for (std::size_t k = 0; k < ci.size(); ++k) {
+      const auto pair = [](const Interval& i) { return nlohmann::ordered_json::array({i.lo, i.hi}); };
+      nlohmann::ordered_json e;
+      e["label"] = r.table.tracks[k];
+      nlohmann::ordered_json p;
+      for (std::size_t q = 0; q < kPercentileLevels.size(); ++q) p[fmt::format("p{}", kPercentileLevels[q])] = pair(ci[k].percentiles[q]);
+      e["percentiles"] = std::move(p);
+      e["var95"] = pair(ci[k].var95);
+      e["es95"] = pair(ci[k].es95);
+      e["var99"] = pair(ci[k].var99);
+      e["es99"] = pair(ci[k].es99);
+      nlohmann::ordered_json drivers;
+      for (std::size_t d = 0; d < kDrivers.size(); ++d) {
+        drivers[kDrivers[d].key] = {{"rank_correlation", sens.rank_correlation(static_cast<long>(d), static_cast<long>(k))},
+                                    {"variance_share", sens.variance_share(static_cast<long>(d), static_cast<long>(k))},
+                                    {"varies", sens.varies[d]}};
+      }
+      e["drivers"] = std::move(drivers);
+      intervals.push_back(std::move(e));
+    }
+    j["confidence_level"] = 0.95;
+    j["uncertainty"] = std::move(intervals);
+  }
   auto pairs = nlohmann::ordered_json::array();
   for (const auto& p : r.pairs) {
     nlohmann::ordered_json e;

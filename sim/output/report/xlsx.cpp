@@ -1,7 +1,7 @@
 // The Excel workbook (libxlsxwriter): numbers are stored as numbers with number formats, so every
 // sheet sorts, filters and pivots. Sheets: Summary (one row per track), Percentiles, Differences
 // (pairs of tracks), Per run (run x track, capped at ReportInput::per_run_rows), Assumptions, and
-// Verdict when a risk appetite is given. Amounts [USD]; probabilities and "% of benchmark" are
+// Verdict when a risk appetite is given, plus Intervals (95% CIs) and Drivers (rank correlations). Amounts [USD]; probabilities and "% of benchmark" are
 // stored as fractions with a percent format (0.0123 shows as 1.23%).
 #include <unistd.h>
 
@@ -20,6 +20,7 @@
 
 #include "models/settle.hpp"
 #include "sim/common/error.hpp"
+#include "sim/engine/uncertainty.hpp"
 #include "sim/output/report.hpp"
 #include "sim/output/report/labels.hpp"
 #include "sim/output/report/numbers.hpp"
@@ -115,6 +116,42 @@ void percentile_sheet(lxw_workbook* wb, const Formats& f, const SimulationResult
     s.text(report::plain_track_label(t.label)).text("% of benchmark").share(t.percent.min / 100);
     for (double v : t.percent.percentiles) s.share(v / 100);
     s.share(t.percent.max / 100).next();
+  }
+}
+
+void intervals_sheet(lxw_workbook* wb, const Formats& f, const SimulationResults& r) {
+  Sheet s(wb, "Intervals", f);
+  std::vector<std::string> h{"Track"};
+  for (const char* m : {"P5", "P50", "P95", "VaR95", "ES95", "VaR99", "ES99"}) {
+    h.push_back(fmt::format("{} low [USD]", m));
+    h.push_back(fmt::format("{} high [USD]", m));
+  }
+  s.header(h, {30}, 1);
+  const auto ci = track_intervals(r.table);
+  for (std::size_t k = 0; k < ci.size(); ++k) {
+    const auto& c = ci[k];
+    s.text(report::plain_track_label(r.table.tracks[k]));
+    for (const Interval& i : {c.percentiles[1], c.percentiles[4], c.percentiles[7], c.var95, c.es95, c.var99, c.es99}) {
+      s.money(i.lo).money(i.hi);
+    }
+    s.next();
+  }
+  s.next();
+  s.text("95% confidence intervals: order statistics for percentiles and VaR, delta method for ES.");
+}
+
+void drivers_sheet(lxw_workbook* wb, const Formats& f, const SimulationResults& r) {
+  Sheet s(wb, "Drivers", f);
+  const Sensitivity sens = payment_sensitivity(r.table);
+  std::vector<std::string> h{"Track"};
+  for (const Driver& d : kDrivers) h.push_back(std::string(d.label) + ": rank correlation");
+  for (const Driver& d : kDrivers) h.push_back(std::string(d.label) + ": share of variance");
+  s.header(h, {30}, 1);
+  for (std::size_t k = 0; k < r.table.tracks.size(); ++k) {
+    s.text(report::plain_track_label(r.table.tracks[k]));
+    for (std::size_t d = 0; d < kDrivers.size(); ++d) s.number(sens.rank_correlation(static_cast<long>(d), static_cast<long>(k)), f.number);
+    for (std::size_t d = 0; d < kDrivers.size(); ++d) s.share(sens.variance_share(static_cast<long>(d), static_cast<long>(k)));
+    s.next();
   }
 }
 
@@ -222,6 +259,10 @@ std::string render_xlsx_report(const ReportInput& in) {
     summary_sheet(wb, f, r);
     percentile_sheet(wb, f, r);
     if (!r.pairs.empty()) differences_sheet(wb, f, r);
+    if (r.table.completed() > 1) {
+      intervals_sheet(wb, f, r);
+      drivers_sheet(wb, f, r);
+    }
     per_run_sheet(wb, f, r, in.per_run_rows);
     assumptions_sheet(wb, f, in);
     if (const auto v = verdict(r, in.risk)) verdict_sheet(wb, f, *v, r.table.tracks);
