@@ -10,8 +10,10 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "sim/engine/statistics.hpp"
+#include "sim/engine/target_se.hpp"
 #include "sim/engine/uncertainty.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "support.hpp"
@@ -138,4 +140,36 @@ TEST_CASE("the results file stores the intervals and the drivers' correlations u
   CHECK(rv[1] == s.rank_correlation(0, 1));
   // The file still reads back as before.
   CHECK(read_results(dir.path / "r.h5").tracks.size() == 2);
+}
+
+TEST_CASE("run --target-se stops at a block boundary that depends only on seed and scenario", "[uncertainty][cli]") {
+  acosim::test::TempDir dir("target_se");
+  const std::string scenario = std::string(ACOSIM_SOURCE_DIR) + "/scenarios/small-aco.yaml";
+  const auto run = [&](const std::string& args, const std::string& out) {
+    int status = 0;
+    const std::string log = acosim::test::run_command(
+        fmt::format("'{}' run '{}' {} -o '{}' 2>&1 > /dev/null", ACOSIM_BINARY, scenario, args, (dir.path / out).string()),
+        status);
+    INFO(log);
+    REQUIRE(status == 0);
+    return log;
+  };
+  const std::string log = run("--runs 20000 --target-se 0.008 --threads 2", "a.h5");
+  CHECK_THAT(log, Catch::Contains("runs: largest standard error"));
+  const SimulationResults a = read_results(dir.path / "a.h5");
+  CHECK(a.meta.complete);
+  CHECK(a.meta.runs % kTargetSeBlock == 0);
+  CHECK(a.meta.runs < 20000);
+  CHECK(largest_reported_se(a) <= 0.008);
+  // One block fewer would not have been precise enough.
+  if (a.meta.runs > kTargetSeBlock) {
+    run(fmt::format("--runs {} --threads 1", a.meta.runs - kTargetSeBlock), "short.h5");
+    CHECK(largest_reported_se(read_results(dir.path / "short.h5")) > 0.008);
+  }
+  // Another thread count stops at the same run, and --runs R gives the same file.
+  run("--runs 20000 --target-se 0.008 --threads 1", "b.h5");
+  run(fmt::format("--runs {} --threads 2", a.meta.runs), "c.h5");
+  const SimulationResults b = read_results(dir.path / "b.h5"), c = read_results(dir.path / "c.h5");
+  acosim::test::require_same_runs(a, b);
+  acosim::test::require_same_runs(a, c);
 }

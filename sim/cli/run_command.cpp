@@ -25,6 +25,8 @@
 #include "sim/input/yaml_reader.hpp"
 #include "sim/engine/rng.hpp"
 #include "sim/engine/runner.hpp"
+#include "sim/engine/target_se.hpp"
+#include "sim/common/format.hpp"
 #include "sim/common/version.hpp"
 
 namespace acosim {
@@ -42,6 +44,7 @@ struct RunArgs {
   int threads = 0;
   std::string resume;
   long replay = -1;
+  double target_se = 0;  // 0: run all the scenario's runs
   bool quiet = false;
   RiskFlags risk;
 };
@@ -161,7 +164,15 @@ int run(const RunArgs& a) {
   options.stop = &g_stop;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  SimulationResults results = simulate(model, options, previous ? &previous->table : nullptr);
+  if (a.target_se > 0 && previous) throw InputError("--target-se starts a run; it cannot be combined with --resume");
+  const auto show_se = [&](long runs, double se) {
+    if (!a.quiet && mpi::is_root()) {
+      std::cerr << fmt::format("acosim: {} runs: largest standard error {} (target {})\n", runs,
+                               percent_of(se, 3), percent_of(a.target_se, 3));
+    }
+  };
+  SimulationResults results = a.target_se > 0 ? simulate_to_target(model, options, a.target_se, show_se)
+                                              : simulate(model, options, previous ? &previous->table : nullptr);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   // Under MPI every rank now holds every run (sample_runs); rank 0 alone writes and reports.
@@ -202,6 +213,11 @@ void add_run_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--threads", args->threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
   cmd->add_option("--set", args->sets, "Override a scenario key: --set aco.beneficiaries=20000 (repeatable)");
   cmd->add_option("--resume", args->resume, "Complete an interrupted results FILE (same numbers as an uninterrupted run)");
+  cmd->add_option("--target-se", args->target_se,
+                  "Stop at the first block of 1000 runs where every reported probability's standard error and every "
+                  "track's mean payment SE (as a fraction of the benchmark) is at most this (e.g. 0.005); the "
+                  "scenario's runs are the maximum. Same seed and scenario, same stopping point")
+      ->check(CLI::Range(1e-6, 0.5));
   cmd->add_option("--replay", args->replay, "Recompute run K alone and show its details")->check(CLI::NonNegativeNumber);
   cmd->add_flag("-q,--quiet", args->quiet, "No progress and no report on the terminal");
   add_risk_flags(*cmd, args->risk);

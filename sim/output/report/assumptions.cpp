@@ -116,7 +116,9 @@ Assumptions describe_assumptions(const Scenario& s, const ResultMetadata& m) {
   std::vector<std::string> labels;
   for (const TrackChoice& c : s.tracks) labels.push_back(c.label);
   add("Tracks and elections", tracks_text(labels));
-  add("Runs", runs_text(m));
+  add("Runs", runs_text(m) + (m.runs < s.runs ? fmt::format(" (stopped when precise enough, --target-se; the scenario "
+                                                             "allows {})", count(s.runs))
+                                                 : ""));
   add("Seed", std::to_string(m.seed));
   a.warnings = m.warnings;
   return a;
