@@ -17,6 +17,7 @@
 #include "sim/output/report/table.hpp"
 #include "sim/engine/risk.hpp"
 #include "sim/engine/statistics.hpp"
+#include "sim/engine/uncertainty.hpp"
 
 namespace acosim {
 
@@ -363,6 +364,52 @@ std::string range_chart(const SimulationResults& r, const Size& z) {
   return c.svg();
 }
 
+// The tornado: each driver's rank correlation with each track's payment, one group of bars per
+// driver (largest effect first), one bar per track; right of 0: the driver raises the payment.
+std::string tornado_chart(const SimulationResults& r, const Size& z) {
+  const Sensitivity sens = payment_sensitivity(r.table);
+  const auto T = static_cast<long>(r.table.tracks.size());
+  if (T == 0) return "";
+  std::vector<std::size_t> order(kDrivers.size());
+  for (std::size_t d = 0; d < order.size(); ++d) order[d] = d;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return sens.rank_correlation.row(static_cast<long>(a)).cwiseAbs().maxCoeff() >
+           sens.rank_correlation.row(static_cast<long>(b)).cwiseAbs().maxCoeff();
+  });
+  const double bar = z.narrow ? 12 : 10, gap = z.narrow ? 30 : 22;
+  const double group = bar * static_cast<double>(T) + gap;
+  const double height = 50 + group * static_cast<double>(kDrivers.size());
+  Chart c(z.width, height, z.narrow ? 14 : 190, 20, 14, 44);
+  c.x_range(-1, 1);
+  c.y_range(0, height - 58);
+  c.open("Rank correlation of each driver with each track's payment", z);
+  c.x_axis(nice_ticks(-1, 1, z.ticks), [](double v) { return fmt::format("{:+.1f}", v); },
+           z.narrow ? "Rank correlation with payment" : "Rank correlation with the payment (Spearman)");
+  c.vline(0, "#666", "");
+  auto& s = c.svg();
+  double y = c.top() + 6;
+  for (std::size_t d : order) {
+    const std::string name = std::string(kDrivers[d].label) + (sens.varies[d] ? "" : " (fixed)");
+    if (z.narrow) {
+      s += fmt::format(R"(<text x="{}" y="{}" class="tick">{}</text>)", num(c.left() + 4), num(y + 8), esc(name));
+      y += 12;
+    } else {
+      s += fmt::format(R"(<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>)", num(c.left() - 8),
+                       num(y + bar * static_cast<double>(T) / 2 + 4), esc(name));
+    }
+    for (long k = 0; k < T; ++k) {
+      const double rho = sens.rank_correlation(static_cast<long>(d), k);
+      const double x0 = c.px(std::min(0.0, rho)), x1 = c.px(std::max(0.0, rho));
+      s += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>)", num(x0), num(y),
+                       num(std::max(0.5, x1 - x0)), num(bar - 2), color(static_cast<std::size_t>(k)));
+      y += bar;
+    }
+    y += z.narrow ? gap - 12 : gap;
+  }
+  c.close();
+  return c.svg();
+}
+
 // The trade-off: expected payment against expected shortfall at the appetite's confidence.
 std::string tradeoff_chart(const RiskVerdict& v, const Size& z) {
   if (v.tracks.empty()) return "";
@@ -572,6 +619,15 @@ std::string report_detail::render_html_report(const ReportInput& in) {
       if (risk && risk->max_loss) note += " Red lines: your limit; a track fits where its curve passes below the cross.";
       h += figure("Chance of owing more than a given amount", note, exc, exc_narrow, legend);
     }
+  }
+  if (have_runs && r.table.completed() > 1) {
+    Legend tracks;
+    for (std::size_t k = 0; k < r.table.tracks.size(); ++k) tracks.emplace_back(plain_track_label(r.table.tracks[k]), color(k));
+    h += figure("What drives the payment",
+                "From this run, without re-running: how each per-run input moves each track's payment (Spearman rank "
+                "correlation; the table below gives each input's share of the variance). Claims noise is the year's "
+                "random spending against its benchmark base.",
+                tornado_chart(r, kWide), tornado_chart(r, kNarrow), tracks);
   }
   if (!r.tracks.empty()) {
     h += figure("Percentile ranges", "Box: P25-P75; line: P5-P95; bar: median; dot: mean.", range_chart(r, kWide),
