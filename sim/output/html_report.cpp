@@ -223,7 +223,7 @@ std::string histogram_chart(const SimulationResults& r, const Size& z, Legend& l
     }
     for (double s : share[k]) ymax = std::max(ymax, s);
   }
-  Chart c(z.width, 320, 70, 20, 34, 46);
+  Chart c(z.width, 320, 70, z.narrow ? 30 : 20, 34, 46);
   c.x_range(lo, hi);
   c.y_range(0, ymax * 1.08);
   c.open("Distribution of net payment per track", z);
@@ -276,7 +276,7 @@ std::string exceedance_chart(const SimulationResults& r, const std::optional<Ris
   double xmax = max_loss;
   if (risk && risk->max_loss) xmax = std::max(xmax, *risk->max_loss * 1.1);
   const double ymin = std::pow(10.0, std::floor(std::log10(1.0 / n)));
-  Chart c(z.width, 320, 70, 20, 34, 46);
+  Chart c(z.width, 320, 70, z.narrow ? 30 : 20, 34, 46);
   c.x_range(0, xmax);
   c.y_range(ymin, 1, true);
   c.open("Exceedance curve of shared losses", z);
@@ -333,7 +333,7 @@ std::string range_chart(const SimulationResults& r, const Size& z) {
   // Wide: track names left of the rows; narrow: above each row.
   const double row = z.narrow ? 48 : 34;
   const double height = 60 + row * static_cast<double>(r.tracks.size());
-  Chart c(z.width, height, z.narrow ? 14 : 190, 20, 14, 44);
+  Chart c(z.width, height, z.narrow ? 14 : 190, z.narrow ? 30 : 20, 14, 44);
   c.x_range(lo, hi);
   c.y_range(0, static_cast<double>(r.tracks.size()));
   c.open("Percentile ranges per track", z);
@@ -379,7 +379,7 @@ std::string tornado_chart(const SimulationResults& r, const Size& z) {
   const double bar = z.narrow ? 12 : 10, gap = z.narrow ? 30 : 22;
   const double group = bar * static_cast<double>(T) + gap;
   const double height = 50 + group * static_cast<double>(kDrivers.size());
-  Chart c(z.width, height, z.narrow ? 14 : 190, 20, 14, 44);
+  Chart c(z.width, height, z.narrow ? 14 : 190, z.narrow ? 30 : 20, 14, 44);
   c.x_range(-1, 1);
   c.y_range(0, height - 58);
   c.open("Rank correlation of each driver with each track's payment", z);
@@ -424,13 +424,13 @@ std::string tradeoff_chart(const RiskVerdict& v, const Size& z) {
   const double pad = (y1 - y0) * 0.15 + 1;
   y0 -= pad;
   y1 += pad;
-  Chart c(z.width, 320, 80, 20, 14, 46);
+  Chart c(z.width, 320, 80, z.narrow ? 30 : 20, 14, 46);
   c.x_range(x0, x1);
   c.y_range(y0, y1);
   c.open("Expected payment against tail loss", z);
   const std::string level = fmt::format("{:g}%", std::round((1 - v.appetite.confidence) * 1e6) / 1e4);
   c.x_axis(nice_ticks(x0, x1, z.ticks), format_money,
-           z.narrow ? "Tail loss: ES" + level + " [USD]"
+           z.narrow ? std::string("Tail loss: expected shortfall [USD]")
                     : "Tail loss: expected shortfall, mean loss in the worst " + level + " of runs [USD]");
   c.y_axis(nice_ticks(y0, y1, 5), format_money, z.narrow ? "Mean [USD]" : "Mean net payment [USD]");
   if (v.appetite.max_es) c.vline(*v.appetite.max_es, "#c00", "ES limit " + format_money(*v.appetite.max_es));
