@@ -6,10 +6,11 @@ set -euo pipefail
 PACKAGES=(
   cmake g++ make pkg-config
   libeigen3-dev libboost-dev libhdf5-dev hdf5-tools catch2 librandom123-dev
-  libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+  libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev libxlsxwriter-dev
   libopenmpi-dev openmpi-bin libbenchmark-dev
   python3 python3-numpy python3-h5py python3-matplotlib python3-pandas python3-scipy
   g++-aarch64-linux-gnu qemu-user
+  python3-openpyxl chromium poppler-utils fonts-dejavu-core
 )
 
 missing=()

@@ -366,10 +366,11 @@ TEST_CASE("A failed write leaves no file behind", "[hdf5]") {
   TempDir dir;
   const SimulationResults r = sample_results();
 
-  SECTION("the target directory does not exist") {
-    const fs::path f = dir / "missing-dir" / "results.h5";
+  SECTION("the target folder cannot be created (a file stands where it would be)") {
+    { std::ofstream(dir / "not-a-folder") << "x"; }
+    const fs::path f = dir / "not-a-folder" / "results.h5";
     CHECK_THAT(input_error([&] { write_results(f, r); }), Contains(f.string()));
-    CHECK(listing(dir.path).empty());
+    CHECK(listing(dir.path) == std::vector<std::string>{"not-a-folder"});
   }
   SECTION("the target directory is not writable") {
     if (::geteuid() == 0) {

@@ -2,6 +2,7 @@
 // Markdown renders as GitHub tables with one row per track, and `acosim report` validates --format.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -112,42 +113,55 @@ int pipes(const std::string& line) {
 
 }  // namespace
 
-TEST_CASE("CSV report is one tidy 5-column table", "[report]") {
+TEST_CASE("CSV report is one row per track and one column per metric with its unit", "[report]") {
   const SimulationResults r = sample_results();
   const auto rows = parse_csv(report_csv(r));
-  REQUIRE(rows.size() > 10);
-  CHECK(rows.front() == std::vector<std::string>{"section", "track", "metric", "unit", "value"});
-  for (const auto& row : rows) CHECK(row.size() == 5);
-
-  auto value = [&](const std::string& section, const std::string& track, const std::string& metric,
-                   const std::string& unit) -> std::string {
-    std::string found = "(missing)";
-    int matches = 0;
-    for (const auto& row : rows) {
-      if (row[0] == section && row[1] == track && row[2] == metric && row[3] == unit) {
-        found = row[4];
-        ++matches;
-      }
-    }
-    CHECK(matches == 1);
-    return found;
+  REQUIRE(rows.size() == 1 + r.tracks.size());
+  const auto& header = rows.front();
+  for (const auto& row : rows) CHECK(row.size() == header.size());
+  // Every metric column names its unit; no two columns share a name (so it pivots).
+  for (std::size_t j = 2; j < header.size(); ++j) {
+    INFO(header[j]);
+    const bool unit = header[j].ends_with("_usd") || header[j].ends_with("_pct_of_benchmark") ||
+                      header[j].ends_with("_fraction");
+    CHECK(unit);
+    CHECK(std::count(header.begin(), header.end(), header[j]) == 1);
+  }
+  CHECK(header[0] == "track_key");
+  CHECK(header[1] == "track");
+  auto cell = [&](std::size_t track, const std::string& column) -> std::string {
+    const auto at = std::find(header.begin(), header.end(), column);
+    REQUIRE(at != header.end());
+    return rows[1 + track][static_cast<std::size_t>(at - header.begin())];
   };
-  CHECK(value("track", "BASIC_A (one-sided)", "mean", "USD") == "1000000");
-  CHECK(value("track", "ENHANCED", "mean", "USD") == "1250000");
-  const std::string& quoted = r.table.tracks[2];
-  CHECK(std::stod(value("track", quoted, "mean", "USD")) == r.tracks[2].dollars.mean);
-  CHECK(std::stod(value("track", quoted, "p95", "USD")) == r.tracks[2].dollars.percentiles[7]);
-  CHECK(std::stod(value("track", quoted, "es99", "USD")) == r.tracks[2].dollars.es99);
-  CHECK(std::stod(value("track", "ENHANCED", "mean", "percent_of_benchmark")) ==
-        r.tracks[1].percent.mean);
-  CHECK(std::stod(value("track", "ENHANCED", "p_losses", "probability")) == 2.0 / 6.0);
-  CHECK(std::stod(value("track", "BASIC_A (one-sided)", "p_corridor", "probability")) ==
-        2.0 / 6.0);
-  CHECK(std::stod(value("pair", "BASIC_A (one-sided) vs ENHANCED", "mean", "USD")) == -250000);
-  CHECK(std::stod(value("pair", "BASIC_A (one-sided) vs ENHANCED", "p_a_better", "probability")) ==
-        r.pairs[0].p_a_better);
-  CHECK(value("scenario", "", "seed", "") == "18446744073709551557");
-  CHECK(value("scenario", "", "name", "") == "Mid-size ACO");
+  CHECK(cell(0, "track_key") == "BASIC_A (one-sided)");
+  CHECK(cell(2, "track_key") == r.table.tracks[2]);  // quoted (comma, quotes) and not ASCII
+  // Amounts to the cent, rates to 6 significant digits: no 17-digit floats.
+  CHECK(cell(0, "mean_usd") == "1000000.00");
+  CHECK(cell(1, "mean_usd") == "1250000.00");
+  CHECK(cell(2, "mean_usd") == fmt::format("{:.2f}", r.tracks[2].dollars.mean));
+  CHECK(cell(2, "p95_usd") == fmt::format("{:.2f}", r.tracks[2].dollars.percentiles[7]));
+  CHECK(cell(2, "es99_usd") == fmt::format("{:.2f}", r.tracks[2].dollars.es99));
+  CHECK(cell(1, "p_losses_fraction") == "0.333333");
+  CHECK(cell(0, "p_corridor_fraction") == "0.333333");
+  CHECK(std::stod(cell(1, "mean_pct_of_benchmark")) == Approx(r.tracks[1].percent.mean).epsilon(1e-5));
+  for (std::size_t k = 0; k < r.tracks.size(); ++k) {
+    for (std::size_t j = 2; j < header.size(); ++j) {
+      const std::string& v = rows[1 + k][j];
+      INFO(header[j] << " = " << v);
+      CHECK(v.size() <= 16);
+    }
+  }
+  // The pairs go to a companion file, one row per pair.
+  const auto companions = report_detail::csv_companions(basic_report_input(r, std::nullopt));
+  REQUIRE(companions.size() == 1);
+  CHECK(companions[0].first == ".pairs.csv");
+  const auto pairs = parse_csv(companions[0].second);
+  REQUIRE(pairs.size() == 1 + r.pairs.size());
+  CHECK(pairs[1][0] == "BASIC_A (one-sided)");
+  CHECK(pairs[1][1] == "ENHANCED");
+  const auto mean = std::find(pairs[0].begin(), pairs[0].end(), "mean_usd") - pairs[0].begin();
+  CHECK(pairs[1][static_cast<std::size_t>(mean)] == "-250000.00");
 }
 
 TEST_CASE("JSON report holds the raw numbers", "[report]") {
@@ -193,7 +207,7 @@ TEST_CASE("Markdown report renders as GitHub tables, one row per track", "[repor
     const std::string start = fmt::format("| {} |", label);
     int rows = 0;
     for (const auto& line : per_track) rows += line.rfind(start, 0) == 0;
-    CHECK(rows == 3);  // payment [USD], probabilities and tail risk, payment [% of benchmark]
+    CHECK(rows == 5);  // payment [USD], probabilities and tail risk, intervals, drivers, payment [% of benchmark]
   }
   // Every table: a header, a separator row of :--- / ---:, and rows with as many cells.
   int tables = 0;
@@ -208,7 +222,7 @@ TEST_CASE("Markdown report renders as GitHub tables, one row per track", "[repor
       CHECK(pipes(all[k]) == n);
     }
   }
-  CHECK(tables == 5);  // scenario, USD, probabilities, percent, pairs
+  CHECK(tables == 8);  // assumptions, USD, probabilities, intervals, drivers, percent, pairs, run
 }
 
 TEST_CASE("Text report is aligned plain text", "[report]") {

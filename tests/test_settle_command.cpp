@@ -199,9 +199,13 @@ TEST_CASE("settle: usage errors exit 2 before any work", "[settle_command]") {
     CHECK_THAT(r.err, Catch::Contains("-o OUT.csv"));
   }
   {
-    const Run r = s.run("settle " + q(in) + " -o /nonexistent-dir/out.csv");
-    CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Catch::Contains("/nonexistent-dir"));
+    // A missing folder is created; one that cannot be (a file stands in its place) is refused.
+    const Run r = s.run("settle " + q(in) + " -o " + q(in) + "-folder/out.csv");
+    CHECK(r.exit_code == 0);
+    { std::ofstream(s.dir / "blocker") << "x"; }
+    const Run b = s.run("settle " + q(in) + " -o " + q(s.dir / "blocker" / "out.csv"));
+    CHECK(b.exit_code == 2);
+    CHECK_THAT(b.err, Catch::Contains("blocker"));
   }
   {
     const Run r = s.run("settle " + q(s.dir / "missing.csv") + " -o " + q(out));

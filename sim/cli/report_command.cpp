@@ -1,20 +1,23 @@
-// `acosim report RESULTS.h5 --format md|html|csv|json|text [-o FILE] [risk flags]`: renders a
-// results file, with the risk verdict when the scenario has a `risk:` section or flags are given.
+// `acosim report RESULTS.h5 [-o FILE|-] [--format F] [risk flags]`: renders a results file, with the
+// assumptions of the scenario stored in it and, when the scenario has a `risk:` section or flags
+// are given, the risk verdict. The format follows --format, else -o's extension
+// (sim/output/report/format.hpp); standard output gets text unless --format says otherwise.
 #include <filesystem>
-#include <iostream>
 #include <memory>
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
-#include "sim/output/atomic_file.hpp"
-#include "sim/output/output_paths.hpp"
 #include "sim/cli/commands.hpp"
-#include "sim/common/error.hpp"
-#include "sim/output/hdf5_io.hpp"
-#include "sim/output/report.hpp"
 #include "sim/cli/risk_options.hpp"
+#include "sim/common/error.hpp"
+#include "sim/engine/risk.hpp"
+#include "sim/engine/scenario.hpp"
 #include "sim/input/risk_reader.hpp"
+#include "sim/output/hdf5_io.hpp"
+#include "sim/output/output_paths.hpp"
+#include "sim/output/report/format.hpp"
 
 namespace acosim {
 
@@ -22,44 +25,51 @@ namespace {
 
 struct ReportOptions {
   std::filesystem::path results;
-  std::string format = "text";
-  std::filesystem::path output;  // empty: stdout
+  std::string format;  // "": from the extension (text on standard output)
+  std::string output;  // "" or "-": standard output
+  bool per_run = false;
+  long per_run_rows = 100000;
   RiskFlags risk;
 };
 
+// The assumptions of the scenario stored in the file; what the metadata tells when the stored
+// text no longer loads here (e.g. an empirical cost file that is not beside it).
+Assumptions stored_assumptions(const SimulationResults& r, const std::string& origin) {
+  try {
+    const Scenario s = parse_scenario(r.meta.scenario_text, r.meta.scenario_path.empty() ? origin : r.meta.scenario_path);
+    return describe_assumptions(s, r.meta);
+  } catch (const std::exception& e) {
+    return describe_assumptions(r.meta, r.table.tracks, fmt::format("the stored scenario does not load here ({})", e.what()));
+  }
+}
+
 int run_report(const ReportOptions& o) {
-  if (!o.output.empty()) {
+  if (!o.output.empty() && o.output != "-") {  // first: never onto the results file or a non-regular file
     CommandPaths paths;
     paths.input(o.results, "the results file");
     paths.output(o.output, "-o");
     paths.check();
   }
-  SimulationResults results = read_results(o.results);
-  if (!results.meta.risk_recorded) {  // a file from before /metadata/risk: its scenario text says
-    results.meta.risk =
-        risk_from_scenario_text(results.meta.scenario_text, o.results.string() + ": /metadata/scenario");
+  const ReportTarget target = resolve_report_target(o.output, o.format, "-o");
+  const SimulationResults results = read_results(o.results);
+  ReportInput in;
+  in.results = &results;
+  const std::string origin = o.results.string() + ": /metadata/scenario";
+  in.assumptions = stored_assumptions(results, origin);
+  in.per_run_csv = o.per_run;
+  in.per_run_rows = o.per_run_rows;
+  // The stated appetite: /metadata/risk, or in a file from before it the stored scenario text.
+  std::optional<RiskAppetite> stated = results.meta.risk;
+  if (!results.meta.risk_recorded) {
+    try {
+      stated = risk_from_scenario_text(results.meta.scenario_text, origin);
+    } catch (const std::exception& e) {
+      if (o.risk.any()) throw;  // flags refine a section: a broken one is an error, not replaced
+      in.risk_error = e.what();
+    }
   }
-  std::string text;
-  if (o.risk.any()) {
-    // Flags refine the scenario's section.
-    const std::optional<RiskAppetite> risk = merge_risk(results.meta.risk, o.risk);
-    if (o.format == "md") text = report_markdown(results, risk);
-    else if (o.format == "html") text = report_html(results, risk);
-    else if (o.format == "csv") text = report_csv(results, risk);
-    else if (o.format == "json") text = report_json(results, risk);
-    else text = report_text(results, risk);
-  } else {
-    if (o.format == "md") text = report_markdown(results);
-    else if (o.format == "html") text = report_html(results);
-    else if (o.format == "csv") text = report_csv(results);
-    else if (o.format == "json") text = report_json(results);
-    else text = report_text(results);
-  }
-  if (o.output.empty()) {
-    std::cout << text << std::flush;
-  } else {
-    write_file_atomically(o.output, text);
-  }
+  in.risk = o.risk.any() ? merge_risk(stated, o.risk) : stated;
+  write_report(target, in);
   return 0;
 }
 
@@ -68,18 +78,23 @@ int run_report(const ReportOptions& o) {
 void add_report_command(CLI::App& app, CommandAction& action) {
   auto options = std::make_shared<ReportOptions>();
   CLI::App* sub = app.add_subcommand(
-      "report", "Render a results file (written by `acosim run`) as a text, Markdown, HTML, CSV or "
-                "JSON report: per-track payment distribution, outcome probabilities, tail risk, "
-                "track-versus-track differences and, with a risk appetite, the risk verdict.");
+      "report", "Render a results file (written by `acosim run`): the assumptions, per-track payment distribution, "
+                "outcome probabilities, tail risk, track-versus-track differences and, with a risk appetite, the "
+                "risk verdict, as text, Markdown, HTML, CSV, JSON or an Excel workbook.");
   sub->add_option("results", options->results, "results file (.h5)")->required();
+  std::string formats;
+  for (const ReportFormatInfo& f : report_formats()) {
+    formats += fmt::format("{}{}: {} ({})", formats.empty() ? "" : "; ", f.name, f.description, f.extensions.front());
+  }
   sub->add_option("-f,--format", options->format,
-                  "md: GitHub Markdown; html: one self-contained page with charts; csv: tidy long "
-                  "table (section,track,metric,unit,value); json: nested, raw numbers; text: "
-                  "aligned plain text")
-      ->check(CLI::IsMember({"md", "html", "csv", "json", "text"}))
-      ->capture_default_str();
+                  "report format (default: from the -o extension; text on standard output): " + formats);
   sub->add_option("-o,--output", options->output,
-                  "write the report to this file (atomically) instead of standard output");
+                  "write the report to this file (atomically; missing folders are created) instead of standard "
+                  "output ('-'); the format follows the extension: " + report_format_extensions());
+  sub->add_flag("--per-run", options->per_run, "CSV: also write NAME.runs.csv, one row per run and track");
+  sub->add_option("--per-run-rows", options->per_run_rows, "workbook: at most this many runs on the Per run sheet")
+      ->check(CLI::Range(0L, 1000000L))
+      ->capture_default_str();
   add_risk_flags(*sub, options->risk);
   sub->callback([&action, options] { action = [options] { return run_report(*options); }; });
 }

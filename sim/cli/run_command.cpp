@@ -23,15 +23,15 @@
 #include "sim/engine/mpi.hpp"
 #include "sim/output/report.hpp"
 #include "sim/cli/risk_options.hpp"
-#include "sim/cli/command_args.hpp"
+#include "sim/cli/install_paths.hpp"
+#include "sim/engine/risk.hpp"
+#include "sim/output/report/format.hpp"
 #include "sim/input/yaml_reader.hpp"
 #include "sim/engine/rng.hpp"
 #include "sim/engine/runner.hpp"
+#include "sim/engine/target_se.hpp"
+#include "sim/common/format.hpp"
 #include "sim/common/version.hpp"
-
-#ifndef ACOSIM_DEFAULT_SCENARIO
-#define ACOSIM_DEFAULT_SCENARIO "scenarios/default.yaml"
-#endif
 
 namespace acosim {
 namespace fs = std::filesystem;
@@ -44,15 +44,9 @@ struct RunArgs {
   std::string report;
   std::string resume;
   long replay = -1;
+  double target_se = 0;  // 0: run all the scenario's runs
   RiskFlags risk;
 };
-
-// The scenario used when none is given: scenarios/default.yaml here, else the one shipped with
-// the sources.
-fs::path default_scenario() {
-  if (fs::exists(ACOSIM_DEFAULT_SCENARIO)) return ACOSIM_DEFAULT_SCENARIO;
-  return fs::path(ACOSIM_SOURCE_DIR) / ACOSIM_DEFAULT_SCENARIO;
-}
 
 // Prints what run K sampled and how each track settled it.
 int replay(const SimulationModel& model, long k) {
@@ -113,26 +107,17 @@ void check_memory(const Scenario& scenario) {
       std::max(1L, fit)));
 }
 
-std::string render_report(const SimulationResults& results, const std::optional<RiskAppetite>& risk,
-                          const fs::path& path) {
-  const std::string ext = path.extension().string();
-  return ext == ".csv"    ? report_csv(results, risk)
-         : ext == ".json" ? report_json(results, risk)
-         : ext == ".html" ? report_html(results, risk)
-                          : report_markdown(results, risk);
-}
-
 // Writes the results (a partial run beside an existing file: partial_destination) and the report,
 // and says what was written; 130 when the run was interrupted.
 int publish(const RunArgs& a, SimulationResults& results, const fs::path& output,
-            const std::optional<RiskAppetite>& risk) {
+            const std::optional<ReportTarget>& report, const ReportInput& input) {
   ResultMetadata& m = results.meta;
   stamp_provenance(m);
   const fs::path written = m.complete ? output : partial_destination(output, a.resume);
   write_results(written, results);
 
-  if (!a.common.quiet) std::cout << report_text(results, risk);
-  if (!a.report.empty() && m.complete) write_file_atomically(a.report, render_report(results, risk, a.report));
+  if (!a.common.quiet) std::cout << render_report(ReportFormat::Text, input);
+  if (report && m.complete) write_report(*report, input);
   const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
                                               : fmt::format("{} threads", m.threads);
   std::cerr << fmt::format("acosim: {} of {} runs, {:.3g} beneficiary-years in {:.2f} s ({:.3g} per second, {}) -> {}\n",
@@ -180,7 +165,7 @@ int run(const RunArgs& a) {
 
 int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previous) {
   const Scenario scenario = previous ? parse_scenario(previous->meta.scenario_text, previous->meta.scenario_path)
-                                     : a.common.load(default_scenario());
+                                     : a.common.load(find_default_scenario());
   const fs::path output = !a.output.empty() ? fs::path(a.output)
                           : previous       ? fs::path(a.resume)
                                            : fs::path("results") / (scenario.name + ".h5");
@@ -192,6 +177,8 @@ int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previ
     if (!a.report.empty()) paths.output(a.report, "--report");
     paths.check();
   }
+  std::optional<ReportTarget> report;  // the format follows the extension, checked before any work
+  if (!a.report.empty()) report = resolve_report_target(a.report, "", "--report");
   if (!previous) print_scenario_warnings(scenario);
   // A file started by a build whose arithmetic differs cannot be completed bit-identically (its runs
   // and this build's would mix two arithmetics): refused, with what to do instead.
@@ -218,6 +205,7 @@ int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previ
   if (a.replay >= 0) return replay(model, a.replay);
   if (previous) verify_resumable(model, *previous, a.resume, same_layout);
   check_memory(scenario);
+  if (a.target_se > 0 && previous) throw InputError("--target-se starts a run; it cannot be combined with --resume");
 
   RunOptions options;
   options.threads = a.common.threads;
@@ -226,12 +214,20 @@ int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previ
   SimulationResults results;
   {
     const StopOnSignals stop_on(g_stop);
-    results = simulate(model, options, previous ? &previous->table : nullptr);
+    const auto show_se = [&](long runs, double se) {
+      if (!a.common.quiet && mpi::is_root()) {
+        std::cerr << fmt::format("acosim: {} runs: largest standard error {} (target {})\n", runs,
+                                 percent_of(se, 3), percent_of(a.target_se, 3));
+      }
+    };
+    results = a.target_se > 0 ? simulate_to_target(model, options, a.target_se, show_se)
+                              : simulate(model, options, previous ? &previous->table : nullptr);
   }
   // Under MPI every rank now holds every run (sample_runs); rank 0 alone writes and reports.
   if (!mpi::is_root()) return results.meta.complete ? 0 : 130;
 
-  return publish(a, results, output, risk);
+  const ReportInput input{&results, risk, "", describe_assumptions(scenario, results.meta)};
+  return publish(a, results, output, report, input);
 }
 
 }  // namespace
@@ -244,8 +240,14 @@ void add_run_command(CLI::App& app, CommandAction& action) {
   help.scenario_required = false;
   add_scenario_args(*cmd, args->common, help);
   cmd->add_option("-o,--output", args->output, "HDF5 results file (default: results/<name>.h5)");
-  cmd->add_option("--report", args->report, "Also write the report to FILE (.md, .csv, .json or .html)");
+  cmd->add_option("--report", args->report,
+                  "Also write the report to FILE; the format follows the extension: " + report_format_extensions());
   cmd->add_option("--resume", args->resume, "Complete an interrupted results FILE (same numbers as an uninterrupted run)");
+  cmd->add_option("--target-se", args->target_se,
+                  "Stop at the first block of 1000 runs where every reported probability's standard error and every "
+                  "track's mean payment SE (as a fraction of the benchmark) is at most this (e.g. 0.005); the "
+                  "scenario's runs are the maximum. Same seed and scenario, same stopping point")
+      ->check(CLI::Range(1e-6, 0.5));
   cmd->add_option("--replay", args->replay, "Recompute run K alone and show its details")->check(run_index_check());
   add_risk_flags(*cmd, args->risk);
   cmd->callback([args, &action] { action = [args] { return run(*args); }; });

@@ -166,6 +166,7 @@ inline void RunTable::store(long run, const RunRecord& r) {
 struct ResultMetadata {
   std::string program_version, git_commit;
   std::string scenario_name, scenario_path, scenario_text;  // the full YAML as loaded
+  std::vector<std::string> warnings;  // raised when the scenario was loaded: unit slips (/metadata/warnings; every report shows them)
   std::uint64_t seed = 0;
   long runs = 0;
   int threads = 0;                  // recorded only; results do not depend on it
@@ -182,7 +183,6 @@ struct ResultMetadata {
   // The scenario's risk: section as numbers (/metadata/risk), so reports need not re-read the YAML.
   std::optional<RiskAppetite> risk;
   bool risk_recorded = true;        // false: a file from before /metadata/risk (read the YAML text)
-  std::vector<std::string> warnings;  // the scenario's unit-slip warnings (in memory only)
 };
 
 struct SimulationResults {

@@ -224,7 +224,8 @@ std::string agreement_report(const AgreementResults& ar, const std::string& form
 }
 
 std::string agreement_report_file(const AgreementResults& ar, const std::string& ext) {
-  if (ext == ".csv") return report_csv(ar.results) + agreement_report(ar, "csv");
+  // The per-track CSV is one row per track (report_csv); the agreement's paths are their own tidy table.
+  if (ext == ".csv") return "section,track,metric,unit,value\n" + agreement_report(ar, "csv");
   if (ext == ".json") return with_json_member(report_json(ar.results), "agreement", agreement_json(ar));
   return report_markdown(ar.results) + agreement_report(ar, "md");
 }

@@ -116,6 +116,7 @@ void AtomicFile::commit() {
 }
 
 void write_file_atomically(const fs::path& path, std::string_view content) {
+  create_output_folder(path);
   AtomicFile file(path);
   const int fd = ::open(file.temp_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) fail_errno(path, "cannot create its temporary", errno);

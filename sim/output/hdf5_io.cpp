@@ -4,6 +4,7 @@
 // expect. Summaries are stored as plain 1-D / 2-D numeric arrays per statistic, one row per track
 // or pair, so h5py and R's rhdf5 read them without compound-type handling.
 #include "sim/output/hdf5_io.hpp"
+#include "sim/engine/uncertainty.hpp"
 #include "sim/output/summary_fields.hpp"
 
 #include <H5Cpp.h>
@@ -144,6 +145,7 @@ void write_metadata(h5::FileWriter& w, const ResultMetadata& m) {
     if (m.risk->max_es) w.put_number<double>(risk, "max_es", *m.risk->max_es);
     if (m.risk->risk_aversion) w.put_number<double>(risk, "risk_aversion", *m.risk->risk_aversion);
   }
+  w.strings("/metadata/warnings", m.warnings, "warnings raised when the scenario was loaded, one per element");
   // Only library attributes here (no description), so readers can take every attribute as one.
   H5::Group lib = w.group("/metadata/library_versions", nullptr);
   for (const auto& [name, version] : m.library_versions) w.put_string(lib, name.c_str(), version);
@@ -278,6 +280,9 @@ void read_metadata(h5::FileReader& rd, ResultMetadata& m) {
       m.risk = a;
     }
   }
+  // Files written before warnings were stored have none to show.
+  m.warnings.clear();
+  if (rd.exists("/metadata/warnings")) m.warnings = rd.strings("/metadata/warnings", rd.dims("/metadata/warnings"));
 
   const std::string lw = "/metadata/library_versions";
   const H5::Group lib = rd.group(lw);
@@ -396,6 +401,38 @@ void read_summaries(h5::FileReader& rd, SimulationResults& r) {
   }
 }
 
+// How sure the summaries are and what drives them (sim/engine/uncertainty.hpp): recomputable from
+// /runs, stored so that readers of the file get them without acosim. Not read back.
+void write_uncertainty(h5::FileWriter& w, const SimulationResults& r) {
+  const RunTable& t = r.table;
+  if (t.runs() == 0 || t.completed() < 2) return;
+  w.group("/uncertainty", "95% confidence intervals of the summaries and the per-run drivers' effect on payment");
+  const auto ci = track_intervals(t);
+  const hsize_t n_tracks = t.tracks.size();
+  std::vector<double> pct, tail;
+  for (const TrackIntervals& c : ci) {
+    for (const Interval& i : c.percentiles) pct.insert(pct.end(), {i.lo, i.hi});
+    for (const Interval& i : {c.var95, c.es95, c.var99, c.es99}) tail.insert(tail.end(), {i.lo, i.hi});
+  }
+  w.numbers("/uncertainty/percentile_ci", pct.data(), {n_tracks, kPercentileLevels.size(), 2}, kUnitsUsd,
+            "tracks x percentile levels x (low, high): 95% order-statistic confidence interval of each payment percentile");
+  H5::DataSet tail_ds = w.numbers("/uncertainty/tail_ci", tail.data(), {n_tracks, 4, 2}, kUnitsUsd,
+                                  "tracks x (var95, es95, var99, es99) x (low, high): 95% confidence intervals of the "
+                                  "loss VaR (order statistics) and ES (delta method)");
+  w.put_strings(tail_ds, "columns", {"var95", "es95", "var99", "es99"});
+  const Sensitivity sens = payment_sensitivity(t);
+  std::vector<std::string> names;
+  for (const Driver& d : kDrivers) names.emplace_back(d.key);
+  const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rho = sens.rank_correlation,
+                                                                              share = sens.variance_share;
+  H5::DataSet rho_ds = w.numbers("/uncertainty/rank_correlation", rho.data(), {kDrivers.size(), n_tracks}, "1",
+                                 "drivers x tracks: Spearman rank correlation of the per-run driver with the payment");
+  w.put_strings(rho_ds, "rows", names);
+  H5::DataSet share_ds = w.numbers("/uncertainty/variance_share", share.data(), {kDrivers.size(), n_tracks}, "fraction",
+                                   "drivers x tracks: rho^2 / sum of rho^2 over drivers (contribution to variance)");
+  w.put_strings(share_ds, "rows", names);
+}
+
 }  // namespace
 
 namespace {
@@ -416,6 +453,7 @@ void write_results_into(h5::FileWriter& w, const SimulationResults& results) {
   write_metadata(w, results.meta);
   write_table(w, results.table);
   write_summaries(w, results);
+  write_uncertainty(w, results);
 }
 
 void write_results(const fs::path& path, const SimulationResults& results) {

@@ -13,35 +13,25 @@
 #include <fmt/format.h>
 
 #include "sim/output/report.hpp"
+#include "sim/output/report/labels.hpp"
+#include "sim/output/report/table.hpp"
 #include "sim/engine/risk.hpp"
 #include "sim/output/verdict_text.hpp"
 #include "sim/engine/statistics.hpp"
+#include "sim/engine/uncertainty.hpp"
 
 namespace acosim {
 
 namespace {
 
-using report_detail::Table;
+using report::Table;
+using report::plain_track_label;
 
 constexpr std::array<const char*, 10> kPalette = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                                                   "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
 const char* color(std::size_t k) { return kPalette[k % kPalette.size()]; }
 
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view s) { return report::html_escape(s); }
 
 // Round, readable tick positions covering [lo, hi]: steps of 1, 2 or 5 x 10^k.
 std::vector<double> nice_ticks(double lo, double hi, int target = 8) {
@@ -65,6 +55,18 @@ std::vector<double> nice_ticks(double lo, double hi, int target = 8) {
 }
 
 std::string num(double x) { return fmt::format("{:.1f}", x); }
+
+// Every chart is drawn twice: wide for screens and print, narrow (fewer ticks, larger type) for
+// phones; the page's CSS shows one. Legends are HTML lists under the chart, readable at any width.
+struct Size {
+  double width;      // [SVG user units]
+  int ticks;         // target tick count on x
+  bool narrow;
+  const char* css;   // class of the <svg>
+};
+constexpr Size kWide{760, 8, false, "chart wide"};
+constexpr Size kNarrow{400, 4, true, "chart narrow"};
+using Legend = std::vector<std::pair<std::string, const char*>>;
 
 // One plotting frame: data -> pixel mapping and the SVG text being built.
 class Chart {
@@ -91,9 +93,9 @@ class Chart {
 
   std::string& svg() { return s_; }
 
-  void open(const std::string& label) {
-    s_ += fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" aria-label="{}" class="chart">)",
-                      w_, h_, esc(label));
+  void open(const std::string& label, const Size& z) {
+    s_ += fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" aria-label="{}" class="{}">)",
+                      w_, h_, esc(label), z.css);
     s_ += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="#fff" stroke="#ccc"/>)", num(l_), num(t_),
                       num(w_ - l_ - r_), num(h_ - t_ - b_));
   }
@@ -161,23 +163,6 @@ class Chart {
     s_ += fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="{}" stroke-linejoin="round" points="{}"/>)", stroke,
                       width, d);
   }
-  // Legend entries stacked in the top-right corner of the plot.
-  void legend(const std::vector<std::pair<std::string, const char*>>& entries) {
-    double longest = 0;
-    for (const auto& e : entries) longest = std::max(longest, static_cast<double>(e.first.size()));
-    const double box_w = 32 + 6.9 * longest;
-    const double x = w_ - r_ - box_w - 6;
-    double y = t_ + 8;
-    s_ += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="#fff" fill-opacity="0.85" stroke="#ddd"/>)",
-                      num(x), num(y), num(box_w), num(16.0 * static_cast<double>(entries.size()) + 6));
-    for (const auto& [label, c] : entries) {
-      y += 16;
-      s_ += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="3"/>)", num(x + 6), num(y - 4),
-                        num(x + 22), num(y - 4), c);
-      s_ += fmt::format(R"(<text x="{}" y="{}" class="legend">{}</text>)", num(x + 26), num(y), esc(label));
-    }
-  }
-
  private:
   double w_, h_, l_, r_, t_, b_;
   double x0_ = 0, x1_ = 1, y0_ = 0, y1_ = 1;
@@ -207,7 +192,7 @@ double mean_benchmark(const RunTable& t, const std::vector<long>& rows) {
 
 // Step histograms of the non-zero net payments, one line per track; the mass at exactly $0
 // (no payment either way) goes in the legend, since it would dwarf every bin.
-std::string histogram_chart(const SimulationResults& r) {
+std::string histogram_chart(const SimulationResults& r, const Size& z, Legend& legend) {
   const RunTable& t = r.table;
   const auto rows = done_rows(t);
   if (rows.size() < 2) return "";
@@ -239,20 +224,21 @@ std::string histogram_chart(const SimulationResults& r) {
     }
     for (double s : share[k]) ymax = std::max(ymax, s);
   }
-  Chart c(760, 320, 70, 20, 34, 46);
+  Chart c(z.width, 320, 70, z.narrow ? 30 : 20, 34, 46);
   c.x_range(lo, hi);
   c.y_range(0, ymax * 1.08);
-  c.open("Distribution of net payment per track");
-  c.x_axis(nice_ticks(lo, hi), format_money, "Net payment to the ACO [USD] (negative: shared losses owed)");
+  c.open("Distribution of net payment per track", z);
+  c.x_axis(nice_ticks(lo, hi, z.ticks), format_money,
+           z.narrow ? "Net payment [USD]" : "Net payment to the ACO [USD] (negative: shared losses owed)");
   const double bench = mean_benchmark(t, rows);
   if (bench > 0) {
-    c.top_axis(nice_ticks(100 * lo / bench, 100 * hi / bench), 100 / bench,
+    c.top_axis(nice_ticks(100 * lo / bench, 100 * hi / bench, z.ticks), 100 / bench,
                [](double v) { return fmt::format("{:g}%", v); }, "% of mean benchmark");
   }
   c.y_axis(nice_ticks(0, ymax * 1.08, 5), [](double v) { return fmt::format("{:g}%", std::round(v * 1e5) / 1e3); },
-           "Share of runs per bin");
+           z.narrow ? "Share of runs" : "Share of runs per bin");
   if (lo < 0 && hi > 0) c.vline(0, "#666", "");
-  std::vector<std::pair<std::string, const char*>> legend;
+  legend.clear();
   for (std::size_t k = 0; k < T; ++k) {
     std::vector<std::pair<double, double>> pts;
     pts.emplace_back(lo, 0);
@@ -264,15 +250,15 @@ std::string histogram_chart(const SimulationResults& r) {
     pts.emplace_back(hi, 0);
     c.polyline(pts, color(k));
     const double zero = 1.0 - static_cast<double>(values[k].size()) / n;
-    legend.emplace_back(fmt::format("{} ({} at $0)", t.tracks[k], pct_label(zero)), color(k));
+    legend.emplace_back(fmt::format("{} ({} at $0)", plain_track_label(t.tracks[k]), pct_label(zero)), color(k));
   }
-  c.legend(legend);
   c.close();
   return c.svg();
 }
 
 // P(owe more than x) against x, log scale: the exceedance curve of losses L = max(0, -payment).
-std::string exceedance_chart(const SimulationResults& r, const std::optional<RiskAppetite>& risk) {
+std::string exceedance_chart(const SimulationResults& r, const std::optional<RiskAppetite>& risk, const Size& z,
+                             Legend& legend) {
   const RunTable& t = r.table;
   const auto rows = done_rows(t);
   if (rows.empty()) return "";
@@ -291,24 +277,24 @@ std::string exceedance_chart(const SimulationResults& r, const std::optional<Ris
   double xmax = max_loss;
   if (risk && risk->max_loss) xmax = std::max(xmax, *risk->max_loss * 1.1);
   const double ymin = std::pow(10.0, std::floor(std::log10(1.0 / n)));
-  Chart c(760, 320, 70, 20, 34, 46);
+  Chart c(z.width, 320, 70, z.narrow ? 30 : 20, 34, 46);
   c.x_range(0, xmax);
   c.y_range(ymin, 1, true);
-  c.open("Exceedance curve of shared losses");
-  c.x_axis(nice_ticks(0, xmax), format_money, "Loss owed to CMS, x [USD]");
+  c.open("Exceedance curve of shared losses", z);
+  c.x_axis(nice_ticks(0, xmax, z.ticks), format_money, "Loss owed to CMS, x [USD]");
   const double bench = mean_benchmark(t, rows);
   if (bench > 0) {
-    c.top_axis(nice_ticks(0, 100 * xmax / bench), 100 / bench, [](double v) { return fmt::format("{:g}%", v); },
+    c.top_axis(nice_ticks(0, 100 * xmax / bench, z.ticks), 100 / bench, [](double v) { return fmt::format("{:g}%", v); },
                "% of mean benchmark");
   }
   std::vector<double> yt;
   for (double y = 1; y >= ymin * 0.999; y /= 10) yt.push_back(y);
-  c.y_axis(yt, pct_label, "P(owe more than x), log scale");
+  c.y_axis(yt, pct_label, z.narrow ? "P(owe more than x)" : "P(owe more than x), log scale");
   if (risk && risk->max_loss) {
     c.vline(*risk->max_loss, "#c00", "max loss " + format_money(*risk->max_loss));
     c.hline(1 - risk->confidence, "#c00", "limit " + pct_label(1 - risk->confidence));
   }
-  std::vector<std::pair<std::string, const char*>> legend;
+  legend.clear();
   constexpr int kPoints = 240;
   for (std::size_t k = 0; k < t.tracks.size(); ++k) {
     const auto& L = losses[k];
@@ -328,15 +314,14 @@ std::string exceedance_chart(const SimulationResults& r, const std::optional<Ris
       pts.emplace_back(*it, static_cast<double>(above) / n);
     }
     c.polyline(pts, color(k));
-    legend.emplace_back(t.tracks[k], color(k));
+    legend.emplace_back(plain_track_label(t.tracks[k]), color(k));
   }
-  c.legend(legend);
   c.close();
   return c.svg();
 }
 
 // Per track: P5-P95 whisker, P25-P75 box, median tick and mean dot.
-std::string range_chart(const SimulationResults& r) {
+std::string range_chart(const SimulationResults& r, const Size& z) {
   if (r.tracks.empty()) return "";
   double lo = INFINITY, hi = -INFINITY;
   for (const auto& t : r.tracks) {
@@ -346,21 +331,28 @@ std::string range_chart(const SimulationResults& r) {
   const double pad = (hi - lo) * 0.05 + 1;
   lo -= pad;
   hi += pad;
-  const double row = 34;
+  // Wide: track names left of the rows; narrow: above each row.
+  const double row = z.narrow ? 48 : 34;
   const double height = 60 + row * static_cast<double>(r.tracks.size());
-  Chart c(760, height, 190, 20, 14, 44);
+  Chart c(z.width, height, z.narrow ? 14 : 190, z.narrow ? 30 : 20, 14, 44);
   c.x_range(lo, hi);
   c.y_range(0, static_cast<double>(r.tracks.size()));
-  c.open("Percentile ranges per track");
-  c.x_axis(nice_ticks(lo, hi), format_money, "Net payment [USD]: box P25-P75, line P5-P95, | median, ● mean");
+  c.open("Percentile ranges per track", z);
+  c.x_axis(nice_ticks(lo, hi, z.ticks), format_money,
+           z.narrow ? "Net payment [USD]" : "Net payment [USD]: box P25-P75, line P5-P95, | median, ● mean");
   if (lo < 0 && hi > 0) c.vline(0, "#666", "");
   auto& s = c.svg();
   for (std::size_t k = 0; k < r.tracks.size(); ++k) {
     const auto& t = r.tracks[k];
     const auto& p = t.dollars.percentiles;
     const double y = c.py(static_cast<double>(r.tracks.size() - k) - 0.5);
-    s += fmt::format(R"(<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>)", num(c.left() - 8), num(y + 4),
-                     esc(t.label));
+    if (z.narrow) {
+      s += fmt::format(R"(<text x="{}" y="{}" class="tick">{}</text>)", num(c.left() + 4), num(y - 12),
+                       esc(plain_track_label(t.label)));
+    } else {
+      s += fmt::format(R"(<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>)", num(c.left() - 8), num(y + 4),
+                       esc(plain_track_label(t.label)));
+    }
     s += fmt::format(R"(<line x1="{0}" y1="{2}" x2="{1}" y2="{2}" stroke="{3}" stroke-width="2"/>)", num(c.px(p[1])),
                      num(c.px(p[7])), num(y), color(k));
     s += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="14" fill="{}" fill-opacity="0.35" stroke="{}"/>)",
@@ -373,8 +365,54 @@ std::string range_chart(const SimulationResults& r) {
   return c.svg();
 }
 
+// The tornado: each driver's rank correlation with each track's payment, one group of bars per
+// driver (largest effect first), one bar per track; right of 0: the driver raises the payment.
+std::string tornado_chart(const SimulationResults& r, const Size& z) {
+  const Sensitivity sens = payment_sensitivity(r.table);
+  const auto T = static_cast<long>(r.table.tracks.size());
+  if (T == 0) return "";
+  std::vector<std::size_t> order(kDrivers.size());
+  for (std::size_t d = 0; d < order.size(); ++d) order[d] = d;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return sens.rank_correlation.row(static_cast<long>(a)).cwiseAbs().maxCoeff() >
+           sens.rank_correlation.row(static_cast<long>(b)).cwiseAbs().maxCoeff();
+  });
+  const double bar = z.narrow ? 12 : 10, gap = z.narrow ? 30 : 22;
+  const double group = bar * static_cast<double>(T) + gap;
+  const double height = 50 + group * static_cast<double>(kDrivers.size());
+  Chart c(z.width, height, z.narrow ? 14 : 190, z.narrow ? 30 : 20, 14, 44);
+  c.x_range(-1, 1);
+  c.y_range(0, height - 58);
+  c.open("Rank correlation of each driver with each track's payment", z);
+  c.x_axis(nice_ticks(-1, 1, z.ticks), [](double v) { return fmt::format("{:+.1f}", v); },
+           z.narrow ? "Rank correlation with payment" : "Rank correlation with the payment (Spearman)");
+  c.vline(0, "#666", "");
+  auto& s = c.svg();
+  double y = c.top() + 6;
+  for (std::size_t d : order) {
+    const std::string name = std::string(kDrivers[d].label) + (sens.varies[d] ? "" : " (fixed)");
+    if (z.narrow) {
+      s += fmt::format(R"(<text x="{}" y="{}" class="tick">{}</text>)", num(c.left() + 4), num(y + 8), esc(name));
+      y += 12;
+    } else {
+      s += fmt::format(R"(<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>)", num(c.left() - 8),
+                       num(y + bar * static_cast<double>(T) / 2 + 4), esc(name));
+    }
+    for (long k = 0; k < T; ++k) {
+      const double rho = sens.rank_correlation(static_cast<long>(d), k);
+      const double x0 = c.px(std::min(0.0, rho)), x1 = c.px(std::max(0.0, rho));
+      s += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>)", num(x0), num(y),
+                       num(std::max(0.5, x1 - x0)), num(bar - 2), color(static_cast<std::size_t>(k)));
+      y += bar;
+    }
+    y += z.narrow ? gap - 12 : gap;
+  }
+  c.close();
+  return c.svg();
+}
+
 // The trade-off: expected payment against expected shortfall at the appetite's confidence.
-std::string tradeoff_chart(const RiskVerdict& v) {
+std::string tradeoff_chart(const RiskVerdict& v, const Size& z) {
   if (v.tracks.empty()) return "";
   double x0 = 0, x1 = 0, y0 = INFINITY, y1 = -INFINITY;
   for (const auto& t : v.tracks) {
@@ -387,13 +425,15 @@ std::string tradeoff_chart(const RiskVerdict& v) {
   const double pad = (y1 - y0) * 0.15 + 1;
   y0 -= pad;
   y1 += pad;
-  Chart c(760, 320, 80, 20, 14, 46);
+  Chart c(z.width, 320, 80, z.narrow ? 30 : 20, 14, 46);
   c.x_range(x0, x1);
   c.y_range(y0, y1);
-  c.open("Expected payment against tail loss");
+  c.open("Expected payment against tail loss", z);
   const std::string level = fmt::format("{:g}%", std::round((1 - v.appetite.confidence) * 1e6) / 1e4);
-  c.x_axis(nice_ticks(x0, x1), format_money, "Tail loss: expected shortfall, mean loss in the worst " + level + " of runs [USD]");
-  c.y_axis(nice_ticks(y0, y1, 5), format_money, "Mean net payment [USD]");
+  c.x_axis(nice_ticks(x0, x1, z.ticks), format_money,
+           z.narrow ? std::string("Tail loss: expected shortfall [USD]")
+                    : "Tail loss: expected shortfall, mean loss in the worst " + level + " of runs [USD]");
+  c.y_axis(nice_ticks(y0, y1, 5), format_money, z.narrow ? "Mean [USD]" : "Mean net payment [USD]");
   if (v.appetite.max_es) c.vline(*v.appetite.max_es, "#c00", "ES limit " + format_money(*v.appetite.max_es));
   auto& s = c.svg();
   const bool ce = v.appetite.risk_aversion && *v.appetite.risk_aversion > 0;
@@ -408,7 +448,7 @@ std::string tradeoff_chart(const RiskVerdict& v) {
     }
     s += fmt::format(R"(<circle cx="{}" cy="{}" r="6" fill="{}" stroke="{}" stroke-width="2"/>)", num(x), num(y),
                      t.fits() ? color(k) : "#fff", color(k));
-    const std::string text = t.label + (t.fits() ? "" : " (over a limit)");
+    const std::string text = z.narrow ? std::to_string(k + 1) : plain_track_label(t.label) + (t.fits() ? "" : " (over a limit)");
     const bool flip = x + 9 + 6.9 * static_cast<double>(text.size()) > c.right();  // keep labels inside
     s += fmt::format(R"(<text x="{}" y="{}" class="legend" text-anchor="{}">{}</text>)", num(flip ? x - 9 : x + 9),
                      num(y - 6), flip ? "end" : "start", esc(text));
@@ -417,23 +457,23 @@ std::string tradeoff_chart(const RiskVerdict& v) {
   return c.svg();
 }
 
-std::string html_table(const Table& t) {
-  std::string s = fmt::format("<h3>{}</h3>\n", esc(t.title));
-  if (!t.note.empty()) s += fmt::format("<p class=\"note\">{}</p>\n", esc(t.note));
-  if (t.rows.empty()) return s + "<p>(no tracks)</p>\n";
-  s += "<div class=\"scroll\"><table>\n<thead><tr>";
-  for (std::size_t j = 0; j < t.header.size(); ++j) {
-    s += fmt::format("<th class=\"{}\">{}</th>", j < t.left_columns ? "l" : "r", esc(t.header[j]));
+std::string html_table(const Table& t) { return report::render_html(t); }
+
+std::string legend_html(const Legend& legend) {
+  if (legend.empty()) return "";
+  std::string s = "<ul class=\"legend\">";
+  for (const auto& [label, c] : legend) {
+    s += fmt::format("<li><span class=\"swatch\" style=\"background:{}\"></span>{}</li>", c, esc(label));
   }
-  s += "</tr></thead>\n<tbody>\n";
-  for (const auto& row : t.rows) {
-    s += "<tr>";
-    for (std::size_t j = 0; j < row.size(); ++j) {
-      s += fmt::format("<td class=\"{}\">{}</td>", j < t.left_columns ? "l" : "r", esc(row[j]));
-    }
-    s += "</tr>\n";
-  }
-  return s + "</tbody></table></div>\n";
+  return s + "</ul>\n";
+}
+
+// A heading, its note, the chart at both widths and the legend, kept together on a printed page.
+std::string figure(const std::string& title, const std::string& note_html, const std::string& wide,
+                   const std::string& narrow, const Legend& legend) {
+  std::string s = fmt::format("<div class=\"keep\">\n<h3>{}</h3>\n", esc(title));
+  if (!note_html.empty()) s += "<p class=\"note\">" + note_html + "</p>\n";
+  return s + wide + "\n" + narrow + "\n" + legend_html(legend) + "</div>\n";
 }
 
 constexpr const char* kCss = R"(
@@ -456,34 +496,59 @@ th, td { padding: 4px 7px; border-bottom: 1px solid var(--line); white-space: no
 th { background: #eef1f6; font-weight: 600; }
 td.l, th.l { text-align: left; } td.r, th.r { text-align: right; }
 tbody tr:nth-child(even) { background: #fafbfd; }
-table.kv td:first-child { color: var(--muted); padding-right: 24px; }
+table.kv td { white-space: normal; vertical-align: top; }
+table.kv td:first-child { color: var(--muted); padding-right: 24px; white-space: nowrap; }
+div.print { display: none; }
 svg.chart { width: 100%; max-width: 900px; height: auto; display: block; margin: 6px 0 4px; }
+svg.narrow { display: none; }
 svg .tick { font-size: 11px; fill: #444; }
 svg .axis { font-size: 12px; fill: #222; }
 svg .legend { font-size: 11.5px; fill: #222; }
 svg .note { font-size: 11px; }
+svg.narrow .tick, svg.narrow .legend { font-size: 14px; }
+svg.narrow .axis { font-size: 15px; }
+svg.narrow .note { font-size: 13px; }
+ul.legend { list-style: none; padding: 0; margin: 2px 0 10px; display: flex; flex-wrap: wrap; gap: 4px 18px;
+            font-size: 13px; }
+ul.legend .swatch { display: inline-block; width: 18px; height: 4px; vertical-align: middle; margin-right: 6px; }
+dl.glossary dt { font-weight: 600; margin-top: 6px; } dl.glossary dd { margin: 0 0 0 18px; }
 details { margin: 10px 0; } summary { cursor: pointer; color: var(--accent); }
 pre { background: #f3f4f7; padding: 10px; overflow-x: auto; font-size: 12px; }
 footer { color: var(--muted); font-size: 12px; margin-top: 36px; }
-@media print { body { background: #fff; } main { padding: 0; } h2 { break-after: avoid; } svg.chart { break-inside: avoid; } }
+@media (max-width: 640px) {
+  main { padding: 14px 12px 32px; }
+  svg.wide { display: none; }
+  svg.narrow { display: block; }
+  table.kv td:first-child { padding-right: 10px; }
+}
+/* Print (A4 or Letter, portrait): every column stays on the page (cells wrap instead of
+   scrolling), headings stay with their charts, no scroll bars, the wide charts. */
+@page { margin: 12mm 10mm; }
+@media print {
+  body { background: #fff; font-size: 10pt; }
+  main { max-width: none; padding: 0; min-height: 0; }
+  .scroll { overflow: visible; }
+  table { width: 100%; font-size: 8pt; }
+  th, td { white-space: normal; padding: 2px 4px; }
+  .screen { display: none; }
+  div.print { display: block; }
+  div.print table { margin-bottom: 6px; }
+  thead { display: table-header-group; }
+  tr, .banner, .verdict { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  .keep { break-inside: avoid; }
+  svg.wide { display: block; max-width: 100%; }
+  svg.narrow { display: none; }
+  details { display: none; }
+}
 )";
 
 }  // namespace
 
-std::string report_html(const SimulationResults& results) {
-  std::string error;
-  const auto risk = report_detail::scenario_risk(results, error);
-  std::string page = report_html(results, risk);
-  if (!error.empty()) {
-    const auto at = page.rfind("<footer>");
-    page.insert(at, fmt::format("<div class=\"banner\">Risk verdict unavailable: {}</div>\n", esc(error)));
-  }
-  return page;
-}
-
-std::string report_html(const SimulationResults& results, const std::optional<RiskAppetite>& risk) {
+std::string report_detail::render_html_report(const ReportInput& in) {
+  const std::optional<RiskAppetite>& risk = in.risk;
   SimulationResults storage;
-  const SimulationResults& r = report_detail::summarized(results, storage);
+  const SimulationResults& r = report_detail::summarized(*in.results, storage);
   const ResultMetadata& m = r.meta;
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
@@ -498,26 +563,85 @@ std::string report_html(const SimulationResults& results, const std::optional<Ri
                      m.completed_runs, m.runs);
   }
 
+  h += "<section class=\"assumptions\">\n<h2>Assumptions</h2>\n<table class=\"kv\">\n";
+  for (const auto& a : in.assumptions.rows) {
+    h += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", esc(a.item), esc(a.value));
+  }
+  h += "</table>\n";
+  if (!in.assumptions.note.empty()) h += fmt::format("<p class=\"note\">Not shown: {}.</p>\n", esc(in.assumptions.note));
+  for (const auto& w : in.assumptions.warnings) {
+    h += fmt::format("<div class=\"banner\"><b>Warning:</b> {}</div>\n", esc(w));
+  }
+  h += "</section>\n";
+  if (!in.risk_error.empty()) {
+    h += fmt::format("<div class=\"banner\">Risk verdict unavailable: {}</div>\n", esc(in.risk_error));
+  }
+
   const bool have_runs = r.table.runs() > 0 && r.table.completed() > 0;
   std::optional<RiskVerdict> v;
   if (risk && have_runs) v = assess_risk(r.table, *risk);
   if (v) {
     const bool none = std::none_of(v->tracks.begin(), v->tracks.end(), [](const TrackRisk& t) { return t.fits(); });
     h += "<h2>Risk verdict</h2>\n";
-    h += fmt::format("<div class=\"verdict{}\">{}</div>\n", none ? " none" : "", esc(recommendation_text(*v)));
+    h += fmt::format("<div class=\"verdict{}\">{}</div>\n", none ? " none" : "", esc(report::plain_sentence(recommendation_text(*v), r.table.tracks)));
     Table ranked = report_detail::risk_table(*v, format_money_full);
     ranked.title = "Tracks ranked against your appetite";
     h += html_table(ranked);
-    h += "<h3>Trade-off: expected payment against tail loss</h3>\n";
-    h += "<p class=\"note\">Each dot is a track (hollow: over a limit). Further up pays more on average; further "
-         "right loses more in bad years.";
+    std::string note = "Each dot is a track (hollow: over a limit). Further up pays more on average; further "
+                       "right loses more in bad years.";
     if (v->appetite.risk_aversion && *v->appetite.risk_aversion > 0) {
-      h += " The square below each dot is its certainty equivalent: the mean less the price of the spread.";
+      note += " The square below each dot is its certainty equivalent: the mean less the price of the spread.";
     }
-    h += "</p>\n" + tradeoff_chart(*v) + "\n";
+    Legend numbered;
+    for (std::size_t k = 0; k < v->tracks.size(); ++k) {
+      numbered.emplace_back(fmt::format("{}. {}", k + 1, plain_track_label(v->tracks[k].label)), color(k));
+    }
+    h += figure("Trade-off: expected payment against tail loss", esc(note), tradeoff_chart(*v, kWide),
+                tradeoff_chart(*v, kNarrow), numbered);
   }
 
-  h += "<h2>Scenario</h2>\n<table class=\"kv\">\n";
+  if (have_runs) {
+    h += "<h2>Distributions</h2>\n";
+    Legend legend;
+    const std::string hist_narrow = histogram_chart(r, kNarrow, legend);
+    const std::string hist_wide = histogram_chart(r, kWide, legend);
+    h += figure("Net payment per track",
+                "Share of runs in each bin of net payment (central 99% of non-zero payments; the rest fall in the edge "
+                "bins). Runs with no payment either way are not drawn; the legend gives their share.",
+                hist_wide, hist_narrow, legend);
+    const std::string exc_narrow = exceedance_chart(r, risk, kNarrow, legend);
+    const std::string exc = exceedance_chart(r, risk, kWide, legend);
+    if (exc.empty()) {
+      h += "<h3>Chance of owing more than a given amount</h3>\n<p class=\"note\">No run owed shared losses on any "
+           "track.</p>\n";
+    } else {
+      std::string note = "Exceedance curve of shared losses: the share of runs in which the ACO owes CMS more than x. "
+                         "Read it as &ldquo;a y chance of owing more than x&rdquo;.";
+      if (risk && risk->max_loss) note += " Red lines: your limit; a track fits where its curve passes below the cross.";
+      h += figure("Chance of owing more than a given amount", note, exc, exc_narrow, legend);
+    }
+  }
+  if (have_runs && r.table.completed() > 1) {
+    Legend tracks;
+    for (std::size_t k = 0; k < r.table.tracks.size(); ++k) tracks.emplace_back(plain_track_label(r.table.tracks[k]), color(k));
+    h += figure("What drives the payment",
+                "From this run, without re-running: how each per-run input moves each track's payment (Spearman rank "
+                "correlation; the table below gives each input's share of the variance). Claims noise is the year's "
+                "random spending against its benchmark base.",
+                tornado_chart(r, kWide), tornado_chart(r, kNarrow), tracks);
+  }
+  if (!r.tracks.empty()) {
+    h += figure("Percentile ranges", "Box: P25-P75; line: P5-P95; bar: median; dot: mean.", range_chart(r, kWide),
+                range_chart(r, kNarrow), {});
+  }
+
+  h += "<h2>Tables</h2>\n";
+  for (const auto& t : report_detail::build_tables(r, format_money_full)) h += html_table(t);
+
+  h += "<h2>Glossary</h2>\n<dl class=\"glossary\">\n";
+  for (const auto& [term, text] : report::glossary()) h += fmt::format("<dt>{}</dt><dd>{}</dd>\n", esc(term), esc(text));
+  h += "</dl>\n";
+  h += "<h2>Run</h2>\n<table class=\"kv\">\n";
   for (const auto& [item, value] : report_detail::scenario_items(r)) {
     h += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", esc(item), esc(value));
   }
@@ -525,30 +649,6 @@ std::string report_html(const SimulationResults& results, const std::optional<Ri
   if (!m.scenario_text.empty()) {
     h += fmt::format("<details><summary>Scenario file as loaded</summary><pre>{}</pre></details>\n", esc(m.scenario_text));
   }
-
-  if (have_runs) {
-    h += "<h2>Distributions</h2>\n";
-    h += "<h3>Net payment per track</h3>\n<p class=\"note\">Share of runs in each bin of net payment (central 99% "
-         "of non-zero payments; the rest fall in the edge bins). Runs with no payment either way are not drawn; the "
-         "legend gives their share.</p>\n";
-    h += histogram_chart(r) + "\n";
-    const std::string exc = exceedance_chart(r, risk);
-    h += "<h3>Chance of owing more than a given amount</h3>\n";
-    if (exc.empty()) {
-      h += "<p class=\"note\">No run owed shared losses on any track.</p>\n";
-    } else {
-      h += "<p class=\"note\">Exceedance curve of shared losses: the share of runs in which the ACO owes CMS more "
-           "than x. Read it as &ldquo;a y chance of owing more than x&rdquo;.";
-      if (risk && risk->max_loss) h += " Red lines: your limit; a track fits where its curve passes below the cross.";
-      h += "</p>\n" + exc + "\n";
-    }
-  }
-  if (!r.tracks.empty()) {
-    h += "<h3>Percentile ranges</h3>\n" + range_chart(r) + "\n";
-  }
-
-  h += "<h2>Tables</h2>\n";
-  for (const auto& t : report_detail::build_tables(r, format_money_full)) h += html_table(t);
 
   h += fmt::format("<footer>acosim {} (commit {}), seed {}, {} runs{}. Monte Carlo standard errors are shown as "
                    "&plusmn;; results are a pure function of the scenario and seed.</footer>\n",

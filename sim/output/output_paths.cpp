@@ -57,17 +57,21 @@ void check_output_path(const fs::path& path, const std::string& role) {
   if (name.empty() || name == "." || name == "..") {
     throw InputError(fmt::format("{} {}: names a folder, not a file; give a file name", role, path.string()));
   }
-  const fs::path dir = folder_of(path);
+  // The output folder is created when writing (create_output_folder): the nearest folder that
+  // exists must be a writable folder.
+  fs::path dir = folder_of(path);
   struct stat st {};
+  while (::stat(dir.c_str(), &st) != 0 && errno == ENOENT && dir != folder_of(dir)) dir = folder_of(dir);
   if (::stat(dir.c_str(), &st) != 0) {
-    throw InputError(fmt::format("{} {}: output directory {} does not exist ({}); create it first", role,
-                                 path.string(), dir.string(), std::strerror(errno)));
+    throw InputError(fmt::format("{} {}: cannot create the output folder {} (for {}): {}", role, path.string(),
+                                 folder_of(path).string(), path.string(), std::strerror(errno)));
   }
   if (!S_ISDIR(st.st_mode)) {
-    throw InputError(fmt::format("{} {}: {} is not a folder", role, path.string(), dir.string()));
+    throw InputError(fmt::format("{} {}: cannot create the output folder {} (for {}): {} is a file, not a folder",
+                                 role, path.string(), folder_of(path).string(), path.string(), dir.string()));
   }
   if (::access(dir.c_str(), W_OK) != 0) {
-    throw InputError(fmt::format("{} {}: output directory {} is not writable: {}", role, path.string(),
+    throw InputError(fmt::format("{} {}: output folder {} is not writable: {}", role, path.string(),
                                  dir.string(), std::strerror(errno)));
   }
   const long name_max = ::pathconf(dir.c_str(), _PC_NAME_MAX);
@@ -139,6 +143,20 @@ fs::path temporary_beside(const fs::path& target) {
   }
   const fs::path name = fmt::format("{}.tmp-{}-{}", stem, static_cast<long>(::getpid()), counter++);
   return target.has_parent_path() ? target.parent_path() / name : name;
+}
+
+}  // namespace acosim
+
+namespace acosim {
+
+void create_output_folder(const fs::path& path) {
+  if (!path.has_parent_path()) return;
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) {
+    throw InputError(fmt::format("cannot create the output folder {} (for {}): {}", path.parent_path().string(),
+                                 path.string(), ec.message()));
+  }
 }
 
 }  // namespace acosim

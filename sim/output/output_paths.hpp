@@ -37,8 +37,12 @@ class CommandPaths {
   std::vector<Entry> inputs_, outputs_;
 };
 
-// One output alone (no inputs): the checks of CommandPaths::check for a single path.
+// One output alone (no inputs): the checks of CommandPaths::check for a single path. A missing
+// output folder is allowed when it can be created (the nearest existing folder is writable).
 void check_output_path(const std::filesystem::path& path, const std::string& role = "output");
+
+// Creates the missing folders of `path` (every atomic write does it first).
+void create_output_folder(const std::filesystem::path& path);
 
 // The name of the temporary beside `target` that an atomic write uses: the first 24 bytes of the
 // target's name + ".tmp-<pid>-<n>" (at most 50 bytes), so that any legal target name has a legal

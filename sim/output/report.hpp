@@ -17,6 +17,8 @@
 
 #include "sim/engine/results.hpp"
 #include "sim/engine/risk.hpp"
+#include "sim/output/report/input.hpp"
+#include "sim/output/report/table.hpp"
 
 namespace acosim {
 
@@ -24,9 +26,10 @@ namespace acosim {
 std::string report_markdown(const SimulationResults& results);
 std::string report_markdown(const SimulationResults& results, const std::optional<RiskAppetite>& risk);
 
-// One tidy long-format table with the header `section,track,metric,unit,value` (RFC 4180 quoting);
-// values are raw numbers (shortest round-trip form) except scenario text fields.
-// section: scenario | track | pair | risk; track: the track label, or "A vs B" for a pair.
+// One row per track, one column per metric with its unit in the header (mean_usd, p5_usd,
+// mean_pct_of_benchmark, p_losses_fraction, ...; RFC 4180 quoting); amounts to the cent, other
+// numbers to 6 significant digits; with a verdict, risk_* columns (rank, fits, reason in words).
+// track_key is the internal label (the key of the results file), track its plain name.
 std::string report_csv(const SimulationResults& results);
 std::string report_csv(const SimulationResults& results, const std::optional<RiskAppetite>& risk);
 
@@ -45,30 +48,38 @@ std::string report_text(const SimulationResults& results, const std::optional<Ri
 std::string report_html(const SimulationResults& results);
 std::string report_html(const SimulationResults& results, const std::optional<RiskAppetite>& risk);
 
-// Money formats shared by the reports, risk and sweep output.
+// Money formats shared by the reports, risk and sweep output (sim/output/report/numbers.hpp).
 std::string format_money(double usd);       // compact: "$1.23M", "-$456K", "$87"
 std::string format_money_full(double usd);  // whole dollars: "$1,234,567"
 
 namespace report_detail {
 
-struct Table {
-  std::string title;
-  std::string note;
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  std::size_t left_columns = 1;  // the first columns are left-aligned, the rest right-aligned
-};
-
+using Table = report::Table;
 using MoneyFormat = std::function<std::string(double)>;
+
+// The renderers of the formats (sim/output/report/format.cpp's registry calls them).
+std::string render_text_report(const ReportInput& in);
+std::string render_markdown_report(const ReportInput& in);
+std::string render_html_report(const ReportInput& in);      // sim/output/html_report.cpp
+std::string render_csv_report(const ReportInput& in);       // sim/output/report/json_csv.cpp
+std::string render_json_report(const ReportInput& in);      // sim/output/report/json_csv.cpp
+std::string render_xlsx_report(const ReportInput& in);      // sim/output/report/xlsx.cpp
+// CSV companions: NAME.pairs.csv (when there are pairs), NAME.runs.csv (when in.per_run_csv).
+std::vector<std::pair<std::string, std::string>> csv_companions(const ReportInput& in);
 
 // The results with summaries: `r` itself, or a summarized copy in `storage` when it has none.
 const SimulationResults& summarized(const SimulationResults& r, SimulationResults& storage);
 // Payment percentiles [USD], probabilities and tail risk, payment [% of benchmark], pairs.
 std::vector<Table> build_tables(const SimulationResults& r, const MoneyFormat& money);
-// Scenario summary as (item, value) pairs.
+// How the run was made (program, seed, wall time) as (item, value) pairs.
 std::vector<std::pair<std::string, std::string>> scenario_items(const SimulationResults& r);
-// The verdict's ranked table.
+// The assumptions as a two-column table.
+Table assumptions_table(const Assumptions& a);
+// The verdict's ranked table; fit_words says in words whether and why a track fits.
 Table risk_table(const RiskVerdict& v, const MoneyFormat& money);
+std::string fit_words(const TrackRisk& x, const RiskAppetite& a, const MoneyFormat& money);
+// The verdict for `r` under `risk` (nullopt when no appetite or no completed run).
+std::optional<RiskVerdict> verdict(const SimulationResults& r, const std::optional<RiskAppetite>& risk);
 // The appetite a one-argument report uses: the scenario's risk: section (nullopt when absent);
 // `error` receives the message when the section is invalid.
 std::optional<RiskAppetite> scenario_risk(const SimulationResults& r, std::string& error);
