@@ -25,6 +25,7 @@
 #include "sim/engine/sampler.hpp"
 #include "sim/engine/statistics.hpp"
 #include "sim/input/yaml_reader.hpp"
+#include "models/glide_path.hpp"
 
 namespace acosim {
 
@@ -160,6 +161,7 @@ AgreementSpec parse_agreement(const Scenario& s) {
                                  rd.origin()));
   }
   const YAML::Node a = it->second;
+  if (s.cms_benchmark) rd.fail(a, "agreement", "benchmark mode cms settles one performance year (acosim run); agreement paths use mode fixed or historical");
   rd.check_keys(a, "agreement", {"years", "start_year", "turnover", "discount_rate", "growth", "acpt", "acpt_weight",
                                  "spending_gap", "risk_score_growth", "risk_score_cap", "true_effect_ramp",
                                  "quality_persistence", "quality_threshold", "future_rules", "renewal", "paths"});
@@ -325,6 +327,8 @@ AgreementSpec parse_agreement(const Scenario& s) {
         if (hold != 0 && hold != 1) rd.fail(p["hold"], key + ".hold", fmt::format("'{}' cannot be held; allowed: A, B (from PY2023, spec §1.1)", p["hold"].Scalar()));
         if (hold < entry) rd.fail(p["hold"], key + ".hold", "is below the entry level");
       }
+      // 2024+ starts (bench §7, 42 CFR 425.600(a)(4)(i)(C)(3)): a Level A hold only; the 2027+ 5-year one-sided limit.
+      if (sp.start_year >= 2024) try { (void)glide_path_levels(sp.start_year, static_cast<char>('A' + entry), hold >= 0 ? std::optional<char>(static_cast<char>('A' + hold)) : std::nullopt, sp.years); } catch (const std::invalid_argument& e) { rd.fail(p["hold"] ? p["hold"] : p["glide"], key + (p["hold"] ? ".hold" : ".glide"), e.what()); }
       std::optional<MsrElection> election;
       if (p["msr"]) election = read_election(rd, p["msr"], key + ".msr");
       int level = entry;

@@ -64,6 +64,12 @@ struct RunTable {
   Eigen::VectorXd benchmark_factor;  // sampled benchmark update factor [ratio]
   Eigen::VectorXd quality;           // sampled quality score [0-100]
   Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1> met_qps, met_alt_qps;
+  // Benchmark mode cms only (empty otherwise; sim/engine/benchmark_draw.hpp): the two-way
+  // benchmark B2 = b2 n [USD], the benchmarks under the cy2027_proposed overlay (0 without it)
+  // [USD], and per run and track 1 when the ACPT loss guardrail triggered (42 CFR 425.652(b)(5)).
+  Eigen::VectorXd two_way_benchmark, proposed_benchmark, proposed_two_way_benchmark;
+  Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic> guardrail;
+  bool has_cms_benchmark() const { return two_way_benchmark.size() > 0; }
   Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1> done;  // 1 when run r completed (an interrupted
                                                        // run leaves 0s; statistics skip them)
 

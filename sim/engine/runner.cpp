@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
+#include "sim/engine/benchmark_draw.hpp"
 #include "sim/engine/progress.hpp"
 #include "sim/engine/mpi.hpp"
 #include "sim/engine/rng.hpp"
@@ -26,7 +27,7 @@ namespace acosim {
 
 namespace {
 // The sample columns of a run as a row of doubles (for the MPI exchange; the flags are 0/1).
-constexpr int kRowWidth = 8;
+constexpr int kRowWidth = 11;
 }  // namespace
 
 SimulationModel::SimulationModel(const Scenario& scenario) : scenario_(scenario) {
@@ -90,6 +91,17 @@ RunSample sample_run(const SimulationModel& model, std::uint64_t seed, std::uint
   }
   r.expenditure = expenditure;
   r.benchmark = base * r.benchmark_factor;
+  if (s.cms_benchmark) {  // benchmark mode cms: B = b3 n, B2 = b2 n (sim/engine/benchmark_draw.hpp)
+    const BenchmarkDraw d = draw_benchmark(s, seed, run);
+    const auto n = static_cast<double>(s.total_beneficiaries());
+    const double k = n * r.benchmark_factor;  // benchmark.update_factor: 1 unless set (a sensitivity)
+    r.benchmark = d.b3 * k;
+    r.two_way_benchmark = d.b2 * k;
+    r.proposed_benchmark = d.proposed_b3 * k;
+    r.proposed_two_way_benchmark = d.proposed_b2 * k;
+    r.expenditure *= d.spending_factor;
+    for (double& by_type : r.expenditure_by_type) by_type *= d.spending_factor;
+  }
   return r;
 }
 
@@ -107,6 +119,14 @@ SettlementInput settlement_input(const Scenario& s, const TrackChoice& choice, c
   in.participant_revenue = s.participant_revenue;
   in.agreement_start_year = s.agreement_start_year;
   in.euc_relief_fraction = s.euc_relief_fraction;
+  if (choice.proposed) in.rules = cy2027_proposed_not_law();  // the overlay (PROPOSED, NOT LAW)
+  if (s.cms_benchmark) {
+    if (choice.proposed) in.benchmark = r.proposed_benchmark;
+    // 42 CFR 425.652(b)(5): CMS tracks of 2024+ starts; settle() applies it from the start year.
+    if (choice.acpt_guardrail && !choice.track.custom) {
+      in.two_way_benchmark = choice.proposed ? r.proposed_two_way_benchmark : r.two_way_benchmark;
+    }
+  }
   return in;
 }
 
@@ -115,7 +135,8 @@ std::size_t estimated_bytes(const Scenario& s) {
   const std::size_t tracks = s.tracks.size();
   // The table: payment and outcome per track, 5 sample doubles and 3 flags; the run list of
   // sample_runs; under MPI the exchanged rows (this rank's and everyone's, 8 doubles each).
-  const std::size_t per_run = tracks * (sizeof(double) + sizeof(OutcomeCode)) + 5 * sizeof(double) + 3 + sizeof(long);
+  std::size_t per_run = tracks * (sizeof(double) + sizeof(OutcomeCode)) + 5 * sizeof(double) + 3 + sizeof(long);
+  if (s.cms_benchmark) per_run += 3 * sizeof(double) + tracks;  // B2, the overlay's B3 and B2, guardrail flags
   const std::size_t exchange = mpi::size() > 1 ? 2 * kRowWidth * sizeof(double) : 0;
   const std::size_t statistics = 4 * sizeof(double) + sizeof(long);  // sorted copies, losses, rows
   // Beneficiaries cost no memory beyond each thread's tile (sim/engine/sampler.hpp: ~20 KB of stack).
@@ -146,6 +167,12 @@ RunTable make_table(const Scenario& s) {
   RunTable t;
   t.resize(s.runs, static_cast<long>(s.tracks.size()));
   for (const TrackChoice& c : s.tracks) t.tracks.push_back(c.label);
+  if (s.cms_benchmark) {
+    t.two_way_benchmark = Eigen::VectorXd::Zero(s.runs);
+    t.proposed_benchmark = Eigen::VectorXd::Zero(s.runs);
+    t.proposed_two_way_benchmark = Eigen::VectorXd::Zero(s.runs);
+    t.guardrail = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic>::Zero(s.runs, static_cast<long>(s.tracks.size()));
+  }
   return t;
 }
 
@@ -160,6 +187,10 @@ void pack_row(const RunTable& t, long run, double* row) {
   row[5] = t.met_qps(run);
   row[6] = t.met_alt_qps(run);
   row[7] = t.done(run);
+  const bool cms = t.has_cms_benchmark();
+  row[8] = cms ? t.two_way_benchmark(run) : 0.0;
+  row[9] = cms ? t.proposed_benchmark(run) : 0.0;
+  row[10] = cms ? t.proposed_two_way_benchmark(run) : 0.0;
 }
 
 void unpack_row(const double* row, long run, RunTable& t) {
@@ -171,6 +202,11 @@ void unpack_row(const double* row, long run, RunTable& t) {
   t.met_qps(run) = static_cast<std::int8_t>(row[5]);
   t.met_alt_qps(run) = static_cast<std::int8_t>(row[6]);
   t.done(run) = static_cast<std::int8_t>(row[7]);
+  if (t.has_cms_benchmark()) {
+    t.two_way_benchmark(run) = row[8];
+    t.proposed_benchmark(run) = row[9];
+    t.proposed_two_way_benchmark(run) = row[10];
+  }
 }
 
 }  // namespace
@@ -262,6 +298,11 @@ void sample_runs(const SimulationModel& model, const RunOptions& options, RunTab
         t.quality(run) = x.quality;
         t.met_qps(run) = x.met_qps;
         t.met_alt_qps(run) = x.met_alt_qps;
+        if (t.has_cms_benchmark()) {
+          t.two_way_benchmark(run) = x.two_way_benchmark;
+          t.proposed_benchmark(run) = x.proposed_benchmark;
+          t.proposed_two_way_benchmark(run) = x.proposed_two_way_benchmark;
+        }
         t.done(run) = 1;
       },
       [&](long run, double* row) { pack_row(t, run, row); }, [&](const double* row, long run) { unpack_row(row, run, t); });
@@ -279,6 +320,11 @@ void settle_runs(const Scenario& s, RunTable& t) {
     r.quality = t.quality(run);
     r.met_qps = t.met_qps(run) != 0;
     r.met_alt_qps = t.met_alt_qps(run) != 0;
+    if (t.has_cms_benchmark()) {
+      r.two_way_benchmark = t.two_way_benchmark(run);
+      r.proposed_benchmark = t.proposed_benchmark(run);
+      r.proposed_two_way_benchmark = t.proposed_two_way_benchmark(run);
+    }
     for (long k = 0; k < n_tracks; ++k) {
       const TrackChoice& choice = s.tracks[static_cast<std::size_t>(k)];
       Settlement st;
@@ -289,6 +335,7 @@ void settle_runs(const Scenario& s, RunTable& t) {
       }
       t.payment(run, k) = st.payment;
       t.outcome(run, k) = static_cast<OutcomeCode>(st.outcome);
+      if (t.has_cms_benchmark()) t.guardrail(run, k) = st.guardrail_triggered ? 1 : 0;
     }
   }
 }
@@ -301,6 +348,9 @@ SimulationResults simulate(const SimulationModel& model, const RunOptions& optio
     if (resume->runs() != s.runs || resume->tracks.size() != s.tracks.size()) {
       throw InputError(fmt::format("cannot resume: the file has {} runs x {} tracks, the scenario {} x {}",
                                    resume->runs(), resume->tracks.size(), s.runs, s.tracks.size()));
+    }
+    if (s.cms_benchmark && !resume->has_cms_benchmark()) {
+      throw InputError("cannot resume: the scenario uses benchmark mode cms but the file has no two-way benchmarks per run");
     }
     t = *resume;
   } else {

@@ -47,6 +47,10 @@ struct RunSample {
   double expenditure = 0;        // E [USD]
   std::array<double, kEnrollmentTypes> expenditure_by_type{};   // [USD]
   std::array<double, kEnrollmentTypes> benchmark_by_type{};     // before the update factor [USD]
+  // Benchmark mode cms (sim/engine/benchmark_draw.hpp): B = b3 n above, and
+  double two_way_benchmark = 0;            // B2 = b2 n [USD]
+  double proposed_benchmark = 0;           // B3 under cy2027_proposed (PROPOSED, NOT LAW) [USD]
+  double proposed_two_way_benchmark = 0;   // B2 under cy2027_proposed [USD]
 };
 
 // The run's correlated run-level normals (true effect, update factor, quality), purpose RunLevel,
@@ -100,7 +104,8 @@ SimulationResults simulate(const SimulationModel& model, const RunOptions& optio
 
 // Memory a simulation of the scenario needs [bytes]: the run table (runs x tracks payments and
 // outcomes, 5 doubles and 3 flags per run, the run list; under MPI the exchanged rows) plus the
-// statistics' sorted copies: 145 bytes per run with 6 tracks (+128 under MPI), plus 1 MB.
+// statistics' sorted copies: 145 bytes per run with 6 tracks (+176 under MPI; benchmark mode cms
+// adds 3 doubles and a flag per track), plus 1 MB.
 // Independent of the number of beneficiaries, whose draws are summed tile by tile on the fly.
 std::size_t estimated_bytes(const Scenario& scenario);
 

@@ -18,6 +18,7 @@
 #include "models/empirical_cost.hpp"
 #include "models/msr.hpp"
 #include "models/track.hpp"
+#include "sim/engine/benchmark_spec.hpp"
 
 namespace acosim {
 
@@ -29,7 +30,9 @@ struct Uncertain {
 
 enum class BenchmarkMode {
   Fixed,      // the ACO holds its benchmark report: B = per_capita x N x update factor
-  Historical  // B = update factor x weighted base-year spending of the same beneficiaries
+  Historical,  // B = update factor x weighted base-year spending of the same beneficiaries
+  Cms          // the benchmark as CMS builds it from its report's inputs (Scenario::cms_benchmark):
+               // B = b3 x n, B2 = b2 x n per run (sim/engine/benchmark_draw.hpp)
 };
 
 // One track to settle, with the ACO's MSR/MLR election for two-sided tracks.
@@ -37,6 +40,11 @@ struct TrackChoice {
   Track track;
   MsrElection election;
   std::string label;  // unique, e.g. "BASIC_E msr=1%"
+  // Benchmark mode cms only (docs/scenario.md): `acpt_guardrail: false` settles without the
+  // 425.652(b)(5) guardrail, a counterfactual; `proposed` tracks are the `rules: cy2027_proposed`
+  // overlay copies, settled under the proposed rules and benchmark (PROPOSED, NOT LAW).
+  bool acpt_guardrail = true;
+  bool proposed = false;
 };
 
 struct Scenario {
@@ -65,6 +73,7 @@ struct Scenario {
   double persistence = 0.52;  // AR(1) year-to-year correlation of each beneficiary's latent normals;
                               // 0.52 keeps ~30% of the top decile there next year (cost-model §3)
   Uncertain update_factor{1.0, 0.0};   // multiplies the benchmark [ratio]
+  std::optional<CmsBenchmarkSpec> cms_benchmark;  // mode Cms: the CMS report's inputs
 
   // The ACO's true effect on its PY spending [fraction; -0.02 = spends 2% less].
   Uncertain true_effect;

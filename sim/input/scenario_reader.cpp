@@ -12,6 +12,7 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include "sim/input/benchmark_reader.hpp"
 #include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text.hpp"
@@ -230,7 +231,8 @@ TrackChoice read_track(const Reader& rd, const YAML::Node& node, const std::stri
     c.label = t.id;
     return c;
   } else if (node.IsMap()) {
-    rd.check_keys(node, key, {"track", "msr", "label"});
+    rd.check_keys(node, key, {"track", "msr", "label", "acpt_guardrail"});
+    if (node["acpt_guardrail"]) c.acpt_guardrail = rd.boolean(node["acpt_guardrail"], key + ".acpt_guardrail");
     if (!node["track"]) rd.fail(node, key + ".track", "is required");
     const Track* t = find_track(rd.string(node["track"], key + ".track"));
     if (!t) rd.fail(node["track"], key + ".track", fmt::format("unknown track '{}'; allowed: {}", node["track"].Scalar(), known_track_ids()));
@@ -265,6 +267,7 @@ TrackChoice read_track(const Reader& rd, const YAML::Node& node, const std::stri
     c.label = c.track.id;
     if (c.track.two_sided) c.label += c.election.variable ? " msr=variable" : " msr=" + percent_label(c.election.rate);
   }
+  if (!c.acpt_guardrail && !node["label"]) c.label += " no ACPT guardrail (counterfactual)";
   return c;
 }
 
@@ -377,7 +380,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   const Reader rd(origin, set_texts);
   rd.check_keys(root, "", {"name", "description", "performance_year", "aco", "cost_model", "benchmark",
                            "true_effect", "quality", "correlation", "tracks", "runs", "seed", "threads",
-                           "sweep", "tornado", "risk", "agreement"});
+                           "sweep", "tornado", "risk", "agreement", "rules"});
   Scenario s;
   s.path = origin;
   s.name = root["name"] ? rd.string(root["name"], "name") : std::filesystem::path(origin).stem().string();
@@ -428,7 +431,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     s.cost_means[static_cast<std::size_t>(e)] = national_mean(static_cast<EnrollmentType>(e));
   }
   if (const YAML::Node cm = root["cost_model"]) {
-    rd.check_keys(cm, "cost_model", {"preset", "shape", "types", "mean_scale", "empirical"});
+    rd.check_keys(cm, "cost_model", {"preset", "shape", "types", "mean_scale", "empirical", "cv"});
     if (cm["preset"] && rd.string(cm["preset"], "cost_model.preset") != "national") {
       rd.fail(cm["preset"], "cost_model.preset", fmt::format("'{}' is not a preset; allowed: national", cm["preset"].Scalar()));
     }
@@ -449,6 +452,16 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
         }
       }
     }
+    if (cm["cv"]) {  // the spread of a beneficiary-year's truncated cost, every type (docs/scenario.md)
+      const double cv = rd.number_in(cm["cv"], "cost_model.cv", 0.05, 20, "a coefficient of variation in [0.05, 20] (Medicare national model: 2.08)");
+      for (auto& sh : s.cost_shapes) {
+        try {
+          sh = shape_with_cv(sh, cv);
+        } catch (const std::invalid_argument& ex) {
+          rd.fail(cm["cv"], "cost_model.cv", ex.what());
+        }
+      }
+    }
   } else {
     for (auto& sh : s.cost_shapes) sh = base;
   }
@@ -462,13 +475,15 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   }
 
   // benchmark
-  if (const YAML::Node b = root["benchmark"]) {
+  if (const YAML::Node b = root["benchmark"]; is_cms_benchmark(b)) {
+    read_cms_benchmark(rd, b, root, s);  // sim/input/benchmark_reader.cpp
+  } else if (b) {
     rd.check_keys(b, "benchmark", {"mode", "per_capita", "weights", "persistence", "update_factor"});
     if (b["mode"]) {
       const std::string m = rd.string(b["mode"], "benchmark.mode");
       if (m == "fixed") s.benchmark_mode = BenchmarkMode::Fixed;
       else if (m == "historical") s.benchmark_mode = BenchmarkMode::Historical;
-      else rd.fail(b["mode"], "benchmark.mode", fmt::format("'{}' is not a mode; allowed: fixed, historical", m));
+      else rd.fail(b["mode"], "benchmark.mode", fmt::format("'{}' is not a mode; allowed: fixed, historical, cms", m));
     }
     if (b["per_capita"]) {
       if (s.benchmark_mode != BenchmarkMode::Fixed) rd.fail(b["per_capita"], "benchmark.per_capita", "applies only to mode: fixed");
@@ -555,6 +570,8 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     }
     s.tracks.push_back(std::move(c));
   }
+
+  read_rules_and_guardrail(rd, root, s);  // sim/input/benchmark_reader.cpp
 
   for (const char* section : {"sweep", "tornado", "risk", "agreement"}) {
     if (root[section]) s.sections[section] = root[section];

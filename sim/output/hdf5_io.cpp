@@ -343,6 +343,15 @@ void write_table(Writer& w, const RunTable& t) {
             "1 when the alternative quality performance standard was met");
   w.numbers("/runs/done", t.done.data(), {runs}, "0/1",
             "1 when the run completed (0: not yet run, the file is incomplete; acosim run --resume)");
+  if (t.has_cms_benchmark()) {  // benchmark mode cms only (docs/results-schema.md)
+    vec("/runs/two_way_benchmark", t.two_way_benchmark, kUnitsUsd, "two-way benchmark B2 = b2 x n (42 CFR 425.652(b)(5))");
+    vec("/runs/proposed_benchmark", t.proposed_benchmark, kUnitsUsd, "B3 under cy2027_proposed, PROPOSED, NOT LAW (0: no overlay)");
+    vec("/runs/proposed_two_way_benchmark", t.proposed_two_way_benchmark, kUnitsUsd, "B2 under cy2027_proposed, PROPOSED, NOT LAW (0: no overlay)");
+    const Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> guardrail = t.guardrail;
+    H5::DataSet g = w.numbers("/runs/guardrail_triggered", guardrail.data(), {runs, n_tracks}, "0/1",
+                              "runs x tracks: 1 when the ACPT loss guardrail triggered (42 CFR 425.652(b)(5))");
+    put_strings(g, "columns", t.tracks);
+  }
 }
 
 void write_summaries(Writer& w, const SimulationResults& r) {
@@ -668,6 +677,14 @@ void read_table(Reader& rd, RunTable& t) {
   t.met_alt_qps = Eigen::Map<const FlagVector>(met_alt_qps.data(), r);
   const auto done = rd.numbers<std::int8_t>("/runs/done", {runs});
   t.done = Eigen::Map<const FlagVector>(done.data(), r);
+  if (rd.exists("/runs/two_way_benchmark")) {  // benchmark mode cms
+    t.two_way_benchmark = vec("/runs/two_way_benchmark");
+    t.proposed_benchmark = vec("/runs/proposed_benchmark");
+    t.proposed_two_way_benchmark = vec("/runs/proposed_two_way_benchmark");
+    using RowMajorF = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const auto g = rd.numbers<std::int8_t>("/runs/guardrail_triggered", {runs, n_tracks});
+    t.guardrail = Eigen::Map<const RowMajorF>(g.data(), r, k);
+  }
 }
 
 std::vector<Stats> read_stats(Reader& rd, const std::string& group, hsize_t n) {
@@ -938,7 +955,7 @@ void check_results(const fs::path& path, const SimulationResults& r) {
       if (t.done(i)) ++counts[static_cast<std::size_t>(t.outcome(i, k))];
     }
     const double p_savings = static_cast<double>(counts[0]) / n, p_losses = static_cast<double>(counts[1]) / n;
-    const double p_corridor = static_cast<double>(counts[2] + counts[3]) / n;
+    const double p_corridor = static_cast<double>(counts[2] + counts[3] + counts[5]) / n;  // below MSR, below MLR, guardrail neutral
     const double p_quality = static_cast<double>(counts[4]) / n;
     if (!close(s.p_savings, p_savings, 1) || !close(s.p_losses, p_losses, 1) || !close(s.p_corridor, p_corridor, 1) ||
         !close(s.p_quality_failed, p_quality, 1) ||
