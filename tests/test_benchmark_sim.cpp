@@ -16,8 +16,12 @@
 #include "sim/common/error.hpp"
 #include "sim/engine/agreement.hpp"
 #include "sim/engine/benchmark_draw.hpp"
+#include "sim/engine/cash_risk.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/input/puf_overlay.hpp"
+#include "models/rules.hpp"
+#include "models/track.hpp"
 
 using namespace acosim;
 using Catch::Matchers::Contains;
@@ -324,4 +328,60 @@ tracks: [{custom: {name: payer-x, sharing_rate: 50%, msr: 0%}}]
   const std::string why = explain(s.tracks[0].track, st);
   CHECK_THAT(why, Contains("MSR 0.00%"));
   CHECK_THAT(why, !Contains("12.20"));
+}
+
+TEST_CASE("settle --puf --rules cy2027_proposed totals the change in CMS payments: Level E 60% from PY2027",
+          "[benchmark_sim][puf]") {
+  // One BASIC Level E row of PY2027 with 5% savings (MSR 2% met, quality met): current law shares
+  // 50%, the proposal 60% (PROPOSED, NOT LAW); sequestration 2%: 5,000,000 x 0.5 x 0.98 = 2,450,000
+  // against 5,000,000 x 0.6 x 0.98 = 2,940,000, a change of +$490,000. A PY2023 row does not change.
+  PufFile file;
+  file.source = "test.csv";
+  for (int py : {2027, 2023}) {
+    PufRecord rec;
+    rec.line = static_cast<std::size_t>(py - 2020);
+    rec.aco_id = fmt::format("A{}", py);
+    rec.track = find_track("BASIC_E");
+    rec.input.performance_year = py;
+    rec.input.assigned_beneficiaries = 10000;
+    rec.input.benchmark = 100e6;
+    rec.input.expenditure = 95e6;
+    rec.input.msr_election = MsrElection::fixed(0.02);
+    rec.input.quality_score = 90;
+    rec.input.agreement_start_year = 2024;
+    rec.input.participant_revenue = 30e6;
+    file.records.push_back(rec);
+  }
+  const PufOverlay o = overlay_puf(file, *find_rule_set("cy2027_proposed"));
+  REQUIRE(o.rows.size() == 2);
+  CHECK(o.rows[0].current == Approx(2450000.0).margin(0.01));
+  CHECK(o.rows[0].overlay == Approx(2940000.0).margin(0.01));
+  CHECK(o.rows[1].overlay == o.rows[1].current);
+  CHECK(o.changed == 1);
+  CHECK(o.change() == Approx(490000.0).margin(0.01));
+  CHECK_THAT(describe_overlay(file, o), Contains("PROPOSED, NOT LAW") && Contains("change $490,000"));
+}
+
+TEST_CASE("The repayment mechanism is min(0.5% of expected expenditure, 1% of revenue), and P(losses > RM) is counted per two-sided track",
+          "[benchmark_sim][cash]") {
+  // 10,000 aged/non-dual at $14,040 expected: 0.5% x $140,400,000 = $702,000; 1% x $30,000,000 = $300,000.
+  const Scenario s = parse_scenario(single_type(kFixed, ", {track: BASIC_E, msr: 0%, acpt_guardrail: false}", 400), "rm");
+  CHECK(scenario_repayment_mechanism(s) == Approx(300000.0).margin(1e-6));
+  const SimulationResults r = simulate(SimulationModel(s), {});
+  const std::vector<TrackCashRisk> rows = cash_risk(s, r.table);
+  REQUIRE(rows.size() == 2);  // BASIC_A holds none
+  long exceed = 0;
+  for (long i = 0; i < r.table.runs(); ++i) exceed += -r.table.payment(i, 2) > 300000.0 ? 1 : 0;
+  CHECK(rows[1].p_losses_exceed == Approx(static_cast<double>(exceed) / 400));
+  CHECK(rows[0].p_losses_exceed <= rows[1].p_losses_exceed);  // the guardrail only removes losses
+  REQUIRE(rows[0].p_guardrail);
+  CHECK_THAT(cash_risk_text(s, r.table), Contains("$300,000") && Contains("P(ACPT guardrail triggered)"));
+}
+
+TEST_CASE("aco.agreement_start_year must contain the performance year in every benchmark mode", "[benchmark_sim][errors]") {
+  expect_error("performance_year: 2023\naco: {beneficiaries: 10000, agreement_start_year: 2024}\ntracks: [BASIC_A]\n",
+               {"bad.yaml:2:51", "aco.agreement_start_year", "2024 does not contain PY2023", "allowed: 2018 to 2023"});
+  expect_error("performance_year: 2025\naco: {beneficiaries: 10000, agreement_start_year: 2019}\ntracks: [BASIC_A]\n",
+               {"aco.agreement_start_year", "2019 does not contain PY2025"});
+  CHECK_NOTHROW(parse_scenario("performance_year: 2024\naco: {beneficiaries: 10000, agreement_start_year: 2019}\ntracks: [BASIC_A]\n", "ok"));
 }

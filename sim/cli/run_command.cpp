@@ -16,6 +16,7 @@
 #include "sim/common/error.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "sim/output/provenance.hpp"
+#include "sim/engine/cash_risk.hpp"
 #include "sim/engine/memory.hpp"
 #include "sim/engine/mpi.hpp"
 #include "sim/output/report.hpp"
@@ -179,7 +180,7 @@ int run(const RunArgs& a) {
   stamp_provenance(m);
   write_results(output, results);
 
-  if (!a.quiet) std::cout << report_text(results, risk);
+  if (!a.quiet) std::cout << report_text(results, risk) << cash_risk_text(scenario, results.table);  // sim/engine/cash_risk.hpp
   if (!a.report.empty()) {
     const std::string ext = fs::path(a.report).extension().string();
     const std::string text = ext == ".csv"    ? report_csv(results, risk)

@@ -422,7 +422,16 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   }
   if (aco["participant_revenue"]) s.participant_revenue = rd.number_in(aco["participant_revenue"], "aco.participant_revenue", 0, 1e12, "a non-negative dollar amount");
   if (aco["low_revenue"]) s.low_revenue = rd.boolean(aco["low_revenue"], "aco.low_revenue");
-  if (aco["agreement_start_year"]) s.agreement_start_year = static_cast<int>(rd.integer_in(aco["agreement_start_year"], "aco.agreement_start_year", 2012, kLastRuleYear));
+  if (aco["agreement_start_year"]) {
+    s.agreement_start_year = static_cast<int>(rd.integer_in(aco["agreement_start_year"], "aco.agreement_start_year", 2012, kLastRuleYear));
+    // The PY lies in the agreement: at most 6 PYs from the start (July 2019 starts to PY2024; 42 CFR 425.200(b)).
+    if (s.agreement_start_year > s.performance_year || s.performance_year - s.agreement_start_year > 5) {
+      rd.fail(aco["agreement_start_year"], "aco.agreement_start_year",
+              fmt::format("{} does not contain PY{}: an agreement period runs at most 6 performance years from its start "
+                          "(42 CFR 425.200(b)); allowed: {} to {}", s.agreement_start_year, s.performance_year,
+                          std::max(2012, s.performance_year - 5), s.performance_year));
+    }
+  }
   if (aco["euc_relief_fraction"]) s.euc_relief_fraction = rd.number_in(aco["euc_relief_fraction"], "aco.euc_relief_fraction", 0, 1, "a fraction in [0, 1]", true);
 
   // cost_model
