@@ -77,6 +77,11 @@ int replay(const SimulationModel& model, long k) {
   }
   std::cout << fmt::format("  benchmark ${:.0f}, expenditure ${:.0f}, savings rate {:+.4f}%\n", r.benchmark,
                            r.expenditure, 100 * (r.benchmark - r.expenditure) / r.benchmark);
+  if (s.cms_benchmark) {  // benchmark mode cms: the benchmark above is B3 = b3 x n
+    std::cout << fmt::format("  two-way benchmark B2 ${:.0f} (ACPT loss guardrail, 42 CFR 425.652(b)(5)){}\n", r.two_way_benchmark,
+                             s.cms_benchmark->proposed_overlay ? fmt::format("; under cy2027_proposed (PROPOSED, NOT LAW) B3 ${:.0f}, B2 ${:.0f}",
+                                                                             r.proposed_benchmark, r.proposed_two_way_benchmark) : "");
+  }
   for (const TrackChoice& c : s.tracks) {
     const Settlement st = settle(c.track, settlement_input(s, c, r));
     std::cout << fmt::format("  {:<24} {:>14.0f}  {}\n", c.label, st.payment, explain(c.track, st));

@@ -88,6 +88,7 @@ BenchmarkDraw draw_benchmark(const Scenario& s, std::uint64_t seed, std::uint64_
   const BenchmarkResult law = build_benchmark(cms_benchmark_input(s, x, current_law()));
   d.b3 = law.three_way;
   d.b2 = law.two_way;
+  for (std::size_t k = 0; k < law.update.size(); ++k) d.three_way_by_type[k] = law.update[k].three_way;
   if (sp.proposed_overlay) {
     const BenchmarkResult proposed = build_benchmark(cms_benchmark_input(s, x, cy2027_proposed_not_law()));
     d.proposed_b3 = proposed.three_way;

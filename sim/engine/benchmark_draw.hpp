@@ -38,6 +38,7 @@ BenchmarkInput cms_benchmark_input(const Scenario& s, const BenchmarkDrawInputs&
 
 struct BenchmarkDraw {
   double b3 = 0, b2 = 0;                    // per capita, current law [USD per person-year]
+  PerType three_way_by_type{};              // U3_t, each type's updated benchmark [USD per person-year]
   double proposed_b3 = 0, proposed_b2 = 0;  // under cy2027_proposed (PROPOSED, NOT LAW); 0 without the overlay
   double spending_factor = 1;               // realized over mean cumulative regional growth: multiplies the
                                             // ACO's PY spending (its costs grow with its region's) [ratio]

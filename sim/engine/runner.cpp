@@ -101,6 +101,9 @@ RunSample sample_run(const SimulationModel& model, std::uint64_t seed, std::uint
     r.proposed_two_way_benchmark = d.proposed_b2 * k;
     r.expenditure *= d.spending_factor;
     for (double& by_type : r.expenditure_by_type) by_type *= d.spending_factor;
+    for (std::size_t t = 0; t < r.benchmark_by_type.size(); ++t) {  // U3_t x n_t
+      r.benchmark_by_type[t] = d.three_way_by_type[t] * static_cast<double>(s.beneficiaries[t]);
+    }
   }
   return r;
 }
