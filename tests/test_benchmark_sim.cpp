@@ -385,3 +385,16 @@ TEST_CASE("aco.agreement_start_year must contain the performance year in every b
                {"aco.agreement_start_year", "2019 does not contain PY2025"});
   CHECK_NOTHROW(parse_scenario("performance_year: 2024\naco: {beneficiaries: 10000, agreement_start_year: 2019}\ntracks: [BASIC_A]\n", "ok"));
 }
+
+TEST_CASE("The default BY3 risk score weights each type's BY3 HCC score by its historical benchmark x BY3 person-years",
+          "[benchmark_sim]") {
+  std::string text = single_type(kFixed);
+  const std::string from = "historical_benchmark: 12000,";
+  text.replace(text.find(from), from.size(), "historical_benchmark: 12000, hcc_risk: [1.0, 1.0, 1.08],");
+  const Scenario s = parse_scenario(text, "rbar");
+  const BenchmarkInput in = cms_benchmark_input(s, mean_benchmark_inputs(*s.cms_benchmark), current_law());
+  CHECK(in.risk_score_by3 == Approx(1.08));  // one type: its own BY3 score
+  std::string bad = single_type(kFixed);
+  bad.replace(bad.find(from), from.size(), "historical_benchmark: 12000, trend_to_by3: [1.1, 1.05],");
+  expect_error(bad, {"benchmark.types.aged_nondual.trend_to_by3", "goes with per_capita"});
+}

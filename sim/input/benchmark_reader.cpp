@@ -56,21 +56,21 @@ void read_type(const Reader& rd, const YAML::Node& tn, const std::string& k, std
   const char* usd = "a positive dollar amount per person-year";
   if (tn["historical_benchmark"]) {
     if (tn["per_capita"]) rd.fail(tn["per_capita"], k + ".per_capita", "give historical_benchmark or per_capita (BY1-BY3), not both");
+    if (tn["trend_to_by3"]) rd.fail(tn["trend_to_by3"], k + ".trend_to_by3", "restates the base years: it goes with per_capita, not with historical_benchmark");
     t.historical_benchmark = rd.number_in(tn["historical_benchmark"], k + ".historical_benchmark", 1, 1e7, usd);
   } else {
     if (!tn["per_capita"]) rd.fail(tn, k + ".per_capita", "is required (BY1, BY2, BY3 expenditure per capita), or give historical_benchmark");
     const auto v = read_list(rd, tn["per_capita"], k + ".per_capita", 3, 1, 1e7, usd, "BY1, BY2, BY3");
     std::copy(v.begin(), v.end(), t.per_capita.begin());
-    if (tn["hcc_risk"]) {
-      const auto r = read_list(rd, tn["hcc_risk"], k + ".hcc_risk", 3, 0.05, 20, "a risk score in [0.05, 20]", "BY1, BY2, BY3");
-      std::copy(r.begin(), r.end(), t.hcc_risk.begin());
-    }
     if (tn["trend_to_by3"]) {
       const auto r = read_list(rd, tn["trend_to_by3"], k + ".trend_to_by3", 2, 0.5, 2, "a ratio in [0.5, 2]", "BY1 -> BY3, BY2 -> BY3");
       std::copy(r.begin(), r.end(), t.trend_to_by3.begin());
     }
   }
-  if (!tn["hcc_risk"] && tn["historical_benchmark"]) t.hcc_risk = {1, 1, 1};
+  if (tn["hcc_risk"]) {  // restates BY1, BY2 (with per_capita); BY3 weights the default risk_score_by3
+    const auto r = read_list(rd, tn["hcc_risk"], k + ".hcc_risk", 3, 0.05, 20, "a risk score in [0.05, 20]", "BY1, BY2, BY3");
+    std::copy(r.begin(), r.end(), t.hcc_risk.begin());
+  }
   if (!tn["by3_person_years"]) rd.fail(tn, k + ".by3_person_years", "is required (BY3 person-years of the type; its share p_t weights the regional adjustment)");
   t.by3_person_years = rd.number_in(tn["by3_person_years"], k + ".by3_person_years", 0, 1e8, "a non-negative number of person-years");
   if (!tn["regional_per_capita"]) rd.fail(tn, k + ".regional_per_capita", "is required (BY3 regional per capita, risk-adjusted, bench §3)");
