@@ -257,13 +257,15 @@ agreement:
   growth: {mean: 1.05, sd: 0.01}
   paths: [{glide: B, hold: B, msr: 1%}]
 )";
-  const Scenario s = parse_scenario(text, "hold.yaml");
   try {
-    (void)parse_agreement(s);
+    (void)parse_scenario(text, "hold.yaml");
     FAIL("a B hold of a 2024 start was accepted");
   } catch (const InputError& e) {
-    CHECK_THAT(std::string(e.what()), Contains("agreement.paths[0].hold"));
+    CHECK_THAT(std::string(e.what()), Contains("hold.yaml:10:") && Contains("agreement.paths[0].hold"));
   }
+  std::string a_hold = text;
+  a_hold.replace(a_hold.find("{glide: B, hold: B, msr: 1%}"), 28, "{glide: A, hold: A}");
+  CHECK_NOTHROW(parse_scenario(a_hold, "hold.yaml"));
 }
 
 TEST_CASE("The true effect scales spending before CMS truncation: min(cap, m X), not m min(cap, X)",

@@ -18,33 +18,18 @@
 #include "models/empirical_cost.hpp"
 #include "models/msr.hpp"
 #include "models/track.hpp"
+#include "sim/engine/agreement_spec.hpp"
 #include "sim/engine/benchmark_spec.hpp"
+#include "sim/engine/scenario_values.hpp"
+#include "sim/engine/sweep_spec.hpp"
 
 namespace acosim {
-
-// A run-level input that is uncertain: Normal(mean, sd) (sd = 0: fixed).
-struct Uncertain {
-  double mean = 0;
-  double sd = 0;
-};
 
 enum class BenchmarkMode {
   Fixed,      // the ACO holds its benchmark report: B = per_capita x N x update factor
   Historical,  // B = update factor x weighted base-year spending of the same beneficiaries
   Cms          // the benchmark as CMS builds it from its report's inputs (Scenario::cms_benchmark):
                // B = b3 x n, B2 = b2 x n per run (sim/engine/benchmark_draw.hpp)
-};
-
-// One track to settle, with the ACO's MSR/MLR election for two-sided tracks.
-struct TrackChoice {
-  Track track;
-  MsrElection election;
-  std::string label;  // unique, e.g. "BASIC_E msr=1%"
-  // Benchmark mode cms only (docs/scenario.md): `acpt_guardrail: false` settles without the
-  // 425.652(b)(5) guardrail, a counterfactual; `proposed` tracks are the `rules: cy2027_proposed`
-  // overlay copies, settled under the proposed rules and benchmark (PROPOSED, NOT LAW).
-  bool acpt_guardrail = true;
-  bool proposed = false;
 };
 
 struct Scenario {
@@ -88,10 +73,16 @@ struct Scenario {
 
   std::vector<TrackChoice> tracks;
 
-  // Sections owned by other features, validated by them before any sampling: "sweep" and
-  // "tornado" (sim/sweep), "risk" (sim/risk), "agreement" (sim/agreement). The nodes keep their
-  // file positions for error messages; absent sections are not in the map.
+  // Sections owned by other features, validated by them before any sampling: "risk"
+  // (sim/risk). The nodes keep their file positions for error messages; absent sections are not
+  // in the map.
   std::map<std::string, YAML::Node> sections;
+
+  // The feature sections, read and validated at load (sim/input/agreement_reader.cpp,
+  // sim/input/sweep_reader.cpp); empty when the scenario has none.
+  std::optional<AgreementSpec> agreement;  // `agreement:` (acosim agreement)
+  std::optional<SweepSection> sweep;       // `sweep:` (acosim sweep without --vary)
+  std::optional<TornadoSpec> tornado;      // `tornado:` (acosim tornado; flags override it)
 
   long runs = 1000;
   std::uint64_t seed = 1;

@@ -12,8 +12,10 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include "sim/input/agreement_reader.hpp"
 #include "sim/input/benchmark_reader.hpp"
 #include "sim/input/csv.hpp"
+#include "sim/input/sweep_reader.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text.hpp"
 #include "sim/input/yaml_reader.hpp"
@@ -582,7 +584,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
 
   read_rules_and_guardrail(rd, root, s);  // sim/input/benchmark_reader.cpp
 
-  for (const char* section : {"sweep", "tornado", "risk", "agreement"}) {
+  for (const char* section : {"risk"}) {
     if (root[section]) s.sections[section] = root[section];
   }
 
@@ -605,6 +607,14 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     }
   }
   if (root["threads"]) s.threads = static_cast<int>(rd.integer_in(root["threads"], "threads", 0, 4096));
+
+  // The feature sections, once the scenario's own keys are read (they are checked against them).
+  if (root["agreement"] && s.cms_benchmark) {
+    rd.fail(root["agreement"], "agreement", "benchmark mode cms settles one performance year (acosim run); agreement paths use mode fixed or historical");
+  }
+  if (root["agreement"]) s.agreement = read_agreement(root["agreement"], s);
+  if (root["sweep"]) s.sweep = read_sweep_section(root["sweep"], root, origin);
+  if (root["tornado"]) s.tornado = read_tornado_section(root["tornado"], origin);
 
   if (overrides.empty()) {
     s.text = yaml_text + s.text;
