@@ -64,14 +64,10 @@ inline void require_same_runs(const SimulationResults& a, const SimulationResult
   const RunTable &x = a.table, &y = b.table;
   REQUIRE(x.runs() == y.runs());
   CHECK(x.tracks == y.tracks);
-  CHECK(same_bytes(x.benchmark, y.benchmark));
-  CHECK(same_bytes(x.expenditure, y.expenditure));
-  CHECK(same_bytes(x.true_effect, y.true_effect));
-  CHECK(same_bytes(x.benchmark_factor, y.benchmark_factor));
-  CHECK(same_bytes(x.quality, y.quality));
-  CHECK(same_bytes(x.met_qps, y.met_qps));
-  CHECK(same_bytes(x.met_alt_qps, y.met_alt_qps));
-  CHECK(same_bytes(x.done, y.done));
+  for (const RunField& f : kRunFields) {
+    INFO(f.name);
+    CHECK((f.real ? same_bytes(x.*f.real, y.*f.real) : same_bytes(x.*f.flag, y.*f.flag)));
+  }
   CHECK(same_bytes(x.payment, y.payment));
   CHECK(same_bytes(x.outcome, y.outcome));
 }

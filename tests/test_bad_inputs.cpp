@@ -25,6 +25,9 @@
 
 #include <fmt/format.h>
 
+#include "sim/output/hdf5_io.hpp"
+#include "sim/engine/statistics.hpp"
+
 using namespace std::string_literals;
 namespace fs = std::filesystem;
 
@@ -219,7 +222,7 @@ TEST_CASE("Bad scenario YAML: exit 2, file:line, key, value and what is allowed,
   while (big.size() < (5u << 20)) big += "  " + std::string(78, 'x') + "\n";
   const std::vector<Case> cases = {
       yaml("NaN", "aco: {beneficiaries: .nan}\ntracks: [BASIC_A]\n",
-           {"s.yaml:1:22: key 'aco.beneficiaries': '.nan' is not a finite number", "allowed: a whole number from 1 to 10000000"}),
+           {"s.yaml:1:22: key 'aco.beneficiaries': '.nan' is not a finite number", "allowed: a whole number from 500 to 10000000"}),
       yaml("infinity", kScenario + "true_effect: .inf\n",
            {"s.yaml:4:14: key 'true_effect': '.inf' is not a finite number", "allowed: a fraction in [-0.9, 0.9]"}),
       yaml("negative infinity", kScenario + "benchmark: {update_factor: -.Inf}\n",
@@ -227,15 +230,15 @@ TEST_CASE("Bad scenario YAML: exit 2, file:line, key, value and what is allowed,
       yaml("overflowing number", kScenario + "quality: {score: 1e999}\n",
            {"key 'quality.score'", "'1e999' is not a finite number", "[0, 100]"}),
       yaml("negative size", "aco: {beneficiaries: -5}\ntracks: [BASIC_A]\n",
-           {"s.yaml:1:22", "aco.beneficiaries", "value -5 is out of range; allowed: 1 to 10000000"}),
+           {"s.yaml:1:22", "aco.beneficiaries", "value -5 is out of range; allowed: 500 to 10000000"}),
       yaml("absurd size", "aco: {beneficiaries: 1e300}\ntracks: [BASIC_A]\n",
-           {"s.yaml:1:22", "aco.beneficiaries", "1e300", "allowed: 1 to 10000000"}),
+           {"s.yaml:1:22", "aco.beneficiaries", "1e300", "allowed: 500 to 10000000"}),
       yaml("fractional count", "aco: {beneficiaries: 1000.5}\ntracks: [BASIC_A]\n",
            {"aco.beneficiaries", "'1000.5' is not a whole number"}),
       yaml("probability above 1", kScenario + "quality: {alternative_probability: 1.5}\n",
            {"s.yaml:4:36", "quality.alternative_probability", "value 1.5 is out of range", "a probability in [0, 1]"}),
       yaml("probability below 0", kScenario + "cost_model: {shape: {p_zero: -10%}}\n",
-           {"s.yaml:4:30", "cost_model.shape.p_zero", "-10%", "[0, 1)"}),
+           {"s.yaml:4:30", "cost_model.shape.p_zero", "-10%", "[0, 0.999] (or 0% to 99.9%)"}),
       yaml("list for a number", "aco: {beneficiaries: 1000}\ntracks: [BASIC_A]\nruns: [1, 2]\n",
            {"s.yaml:3:7", "key 'runs'", "must be a whole number from 1 to 100000000, not a list"}),
       yaml("text for a number", kScenario + "threads: many\n",
@@ -442,6 +445,19 @@ TEST_CASE("Bad results files for report and run --resume: exit 2 naming the file
       Case{"resume: truncated file", {}, "run --resume r.h5 -q", {"r.h5: cannot open as HDF5"}, 2, results_bytes(truncated)},
       Case{"resume: corrupt heap", {}, "run --resume r.h5 -q", {"r.h5: the file is damaged"}, 2, results_bytes(heap_size)},
       Case{"resume: not a results file", {{"r.h5", "not hdf5"}}, "run --resume r.h5 -q", {"r.h5: not an HDF5 file"}},
+      // An incomplete file (run 39 not done) from a build with another arithmetic: refused.
+      Case{"resume: a file from a build that draws differently", {}, "run --resume r.h5 -q",
+           {"r.h5: cannot resume: the file was started by a build that draws or computes differently",
+            "39 completed runs", "rerun the scenario with this build"},
+           2, [](const fs::path& dir) {
+             acosim::SimulationResults r = acosim::read_results(good_results());
+             r.table.done(39) = 0;
+             r.meta.complete = false;
+             r.meta.completed_runs = 39;
+             r.meta.rng_layout = "an earlier layout";
+             acosim::summarize(r);
+             acosim::write_results(dir / "r.h5", r);
+           }},
   };
   run_cases(cases);
 }

@@ -113,7 +113,10 @@ TEST_CASE("The trend, coding intensity and market share are drawn per run on the
   const RunSample rc = sample_run(mc, 11, 3), rf = sample_run(mf, 11, 3);
   CHECK(rc.quality == rf.quality);
   double realized = (1 + a.regional_steps[0]) * (1 + a.regional_steps[1]);
-  CHECK(rc.expenditure == Approx(rf.expenditure * realized / 1.17).epsilon(1e-12));
+  // The cost's exp is single precision (docs/performance.md): the two means (H x 1.0900 x
+  // 1.0733944954 = 14039.99999998 and 14040) round to the same float log-cost, so the sums agree
+  // to the float arithmetic's 6e-7 relative, not to the means' 1e-11 difference.
+  CHECK(rc.expenditure == Approx(rf.expenditure * realized / 1.17).epsilon(6e-7));
 }
 
 TEST_CASE("Between b3 and b2 a 0% MLR track's loss is settled at zero by the guardrail, and on b2 above b2",
@@ -277,7 +280,7 @@ TEST_CASE("The true effect scales spending before CMS truncation: min(cap, m X),
   // z_size whose high-component cost is 0.9 cap: exp(mu_high + sigma z) = 0.9 cap.
   const double z = (std::log(0.9 * cap) - d.mu_high()) / d.sigma();
   const double z_state = 10;  // the high component
-  REQUIRE(d.cost(z_state, z) == Approx(0.9 * cap).epsilon(1e-9));
+  REQUIRE(d.cost(z_state, z) == Approx(0.9 * cap).epsilon(6e-7));  // single-precision exp (test_cost_model)
   CHECK(d.cost(z_state, z, std::log(1.5)) == cap);
   CHECK(1.5 * d.cost(z_state, z) > cap);
 }

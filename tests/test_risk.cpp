@@ -10,9 +10,16 @@
 
 #include "sim/common/error.hpp"
 #include "sim/output/report.hpp"
+#include "sim/cli/risk_options.hpp"
 #include "sim/engine/risk.hpp"
+#include "sim/input/risk_reader.hpp"
+#include "sim/output/verdict_text.hpp"
 #include "sim/engine/statistics.hpp"
 #include "sim/input/yaml_reader.hpp"
+#include "sim/engine/runner.hpp"
+#include "sim/engine/scenario.hpp"
+#include "sim/output/hdf5_io.hpp"
+#include "support.hpp"
 
 using namespace acosim;
 using Catch::Matchers::Contains;
@@ -138,7 +145,7 @@ TEST_CASE("verdict ranks fitting tracks by CE and explains the trade-off", "[ris
   CHECK(v.ranking.back() == 1);
   const double ce_steady = v.tracks[0].ce, ce_one = v.tracks[2].ce;
   CHECK(v.ranking.front() == (ce_steady > ce_one ? 0 : 2));
-  const std::string& s = v.recommendation;
+  const std::string& s = recommendation_text(v);
   INFO(s);
   CHECK_THAT(s, Contains("has the highest certainty equivalent"));
   CHECK_THAT(s, Contains("bold pays more on average"));
@@ -151,8 +158,8 @@ TEST_CASE("no track fits: the verdict says so and names the closest", "[risk]") 
   RiskAppetite a;
   a.max_loss = 1e6;
   const RiskVerdict v = assess_risk(table_of({"wild", "milder"}, {a1, a2}), a);
-  CHECK_THAT(v.recommendation, Contains("No track fits your limits"));
-  CHECK_THAT(v.recommendation, Contains("The closest is milder"));
+  CHECK_THAT(recommendation_text(v), Contains("No track fits your limits"));
+  CHECK_THAT(recommendation_text(v), Contains("The closest is milder"));
 }
 
 TEST_CASE("risk-neutral ranking by mean when only limits are given", "[risk]") {
@@ -163,8 +170,8 @@ TEST_CASE("risk-neutral ranking by mean when only limits are given", "[risk]") {
   const RiskVerdict v = assess_risk(table_of({"lo", "hi"}, {lo, hi}), a);
   CHECK(v.ranking.front() == 1);
   CHECK(v.tracks[1].ce == v.tracks[1].mean);
-  CHECK_THAT(v.recommendation, Contains("hi has the highest expected payment ($292K)"));
-  CHECK_THAT(v.recommendation, Contains("a 0% chance of owing more than $1.00M, within your 5% limit"));
+  CHECK_THAT(recommendation_text(v), Contains("hi has the highest expected payment ($292K)"));
+  CHECK_THAT(recommendation_text(v), Contains("a 0% chance of owing more than $1.00M, within your 5% limit"));
 }
 
 TEST_CASE("borderline fits are flagged", "[risk]") {
@@ -210,4 +217,31 @@ TEST_CASE("risk from scenario text and command-line flags", "[risk]") {
   only_conf.confidence = 0.9;
   CHECK_THROWS_WITH(merge_risk(std::nullopt, only_conf), Contains("states no limit"));
   CHECK_THAT(describe_appetite(*m), Contains("1% chance of owing more than $2.00M") && Contains("risk tolerance $1.00M"));
+}
+
+TEST_CASE("a results file carries the scenario's risk appetite as numbers in /metadata/risk", "[risk][hdf5]") {
+  test::TempDir dir("risk_meta");
+  const Scenario s = parse_scenario("aco: {beneficiaries: 1000}\ntracks: [BASIC_A, {track: ENHANCED, msr: 1%}]\n"
+                                    "runs: 20\nrisk: {max_loss: 2e6, confidence: 90%, risk_tolerance: 4e6}\n",
+                                    "risk.yaml");
+  REQUIRE(s.risk);
+  RunOptions options;
+  options.threads = 1;
+  SimulationResults r = simulate(SimulationModel(s), options);
+  REQUIRE(r.meta.risk);
+  write_results(dir.path / "r.h5", r);
+  const SimulationResults back = read_results(dir.path / "r.h5");
+  CHECK(back.meta.risk_recorded);
+  REQUIRE(back.meta.risk);
+  CHECK(*back.meta.risk->max_loss == 2e6);
+  CHECK(back.meta.risk->confidence == 0.9);
+  CHECK_FALSE(back.meta.risk->max_es);
+  CHECK(*back.meta.risk->risk_aversion == 1.0 / 4e6);
+
+  // No risk: section: recorded as none (not "unknown"), so no report looks for one in the YAML.
+  const Scenario plain = parse_scenario("aco: {beneficiaries: 1000}\ntracks: [BASIC_A]\nruns: 5\n", "plain.yaml");
+  write_results(dir.path / "p.h5", simulate(SimulationModel(plain), options));
+  const SimulationResults p = read_results(dir.path / "p.h5");
+  CHECK(p.meta.risk_recorded);
+  CHECK_FALSE(p.meta.risk);
 }

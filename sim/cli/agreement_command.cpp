@@ -13,6 +13,7 @@
 #include "sim/output/agreement_report.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/scenario_args.hpp"
 #include "sim/common/error.hpp"
 #include "sim/engine/mpi.hpp"
 #include "sim/output/provenance.hpp"
@@ -41,6 +42,7 @@ extern "C" void on_agreement_signal(int) { g_stop.store(true); }
 int run_agreement(const AgreementArgs& a) {
   const std::vector<Override> overrides = scenario_overrides(a.sets, a.runs, a.seed);
   const Scenario scenario = load_scenario(a.scenario, overrides);
+  print_scenario_warnings(scenario);
   const AgreementModel model(scenario);  // validates the agreement section before any sampling
 
   const fs::path output = !a.output.empty() ? fs::path(a.output) : fs::path("results") / (scenario.name + "-agreement.h5");
@@ -67,6 +69,7 @@ int run_agreement(const AgreementArgs& a) {
   }
 
   ResultMetadata& m = ar.results.meta;
+  m.risk = scenario.risk;
   stamp_provenance(m);
   write_agreement_results(output, ar);
 
@@ -90,7 +93,7 @@ void add_agreement_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("-o,--output", args->output, "HDF5 results file (default: results/<name>-agreement.h5)");
   cmd->add_option("--report", args->report, "Also write the report to FILE (.md, .csv or .json)");
   cmd->add_option("--runs", args->runs, "Number of runs (overrides the scenario)")->check(CLI::Range(1L, 100000000L));
-  cmd->add_option("--seed", args->seed, "Random seed (overrides the scenario)");
+  cmd->add_option("--seed", args->seed, "Random seed (overrides the scenario)")->check(seed_check());
   cmd->add_option("--threads", args->threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
   cmd->add_option("--set", args->sets, "Override a scenario key: --set agreement.turnover=0.2 (repeatable)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress and no report on the terminal");

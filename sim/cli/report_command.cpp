@@ -12,7 +12,8 @@
 #include "sim/common/error.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "sim/output/report.hpp"
-#include "sim/engine/risk.hpp"
+#include "sim/cli/risk_options.hpp"
+#include "sim/input/risk_reader.hpp"
 
 namespace acosim {
 
@@ -27,13 +28,15 @@ struct ReportOptions {
 
 int run_report(const ReportOptions& o) {
   if (!o.output.empty()) check_writable(o.output);
-  const SimulationResults results = read_results(o.results);
+  SimulationResults results = read_results(o.results);
+  if (!results.meta.risk_recorded) {  // a file from before /metadata/risk: its scenario text says
+    results.meta.risk =
+        risk_from_scenario_text(results.meta.scenario_text, o.results.string() + ": /metadata/scenario");
+  }
   std::string text;
   if (o.risk.any()) {
-    // Flags refine the scenario's section; a broken section is reported, not silently replaced.
-    std::optional<RiskAppetite> base =
-        risk_from_scenario_text(results.meta.scenario_text, o.results.string() + ": /metadata/scenario");
-    const std::optional<RiskAppetite> risk = merge_risk(base, o.risk);
+    // Flags refine the scenario's section.
+    const std::optional<RiskAppetite> risk = merge_risk(results.meta.risk, o.risk);
     if (o.format == "md") text = report_markdown(results, risk);
     else if (o.format == "html") text = report_html(results, risk);
     else if (o.format == "csv") text = report_csv(results, risk);

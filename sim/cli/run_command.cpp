@@ -1,6 +1,5 @@
 // `acosim run`: simulate a scenario, write the HDF5 results and print the percentile report.
 
-#include <bit>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -20,7 +19,8 @@
 #include "sim/engine/memory.hpp"
 #include "sim/engine/mpi.hpp"
 #include "sim/output/report.hpp"
-#include "sim/engine/risk.hpp"
+#include "sim/cli/risk_options.hpp"
+#include "sim/cli/scenario_args.hpp"
 #include "sim/input/yaml_reader.hpp"
 #include "sim/engine/rng.hpp"
 #include "sim/engine/runner.hpp"
@@ -97,9 +97,7 @@ void verify_resumable(const SimulationModel& model, const RunTable& table, const
   for (long k = 0; k < table.runs(); ++k) {
     if (!table.done(k)) continue;
     const RunSample r = sample_run(model, model.scenario().seed, static_cast<std::uint64_t>(k));
-    const auto same = [](double x, double y) { return std::bit_cast<std::uint64_t>(x) == std::bit_cast<std::uint64_t>(y); };
-    if (!same(r.expenditure, table.expenditure(k)) || !same(r.benchmark, table.benchmark(k)) ||
-        !same(r.true_effect, table.true_effect(k)) || !same(r.quality, table.quality(k))) {
+    if (!same_bits(r, table.record(k))) {
       throw InputError(fmt::format("{}: completed run {} does not reproduce from the scenario stored in the file (stored "
                                    "spending {:.17g}, recomputed {:.17g}): the file is damaged; start the run again "
                                    "instead of resuming it",
@@ -131,11 +129,15 @@ int run(const RunArgs& a) {
   }
   const Scenario scenario = previous ? parse_scenario(previous->meta.scenario_text, previous->meta.scenario_path)
                                      : load_scenario(a.scenario.empty() ? default_scenario() : fs::path(a.scenario), overrides);
+  if (!previous) print_scenario_warnings(scenario);
+  // A file started by a build whose arithmetic differs cannot be completed bit-identically (its runs
+  // and this build's would mix two arithmetics): refused, with what to do instead.
   if (previous && previous->meta.rng_layout != kRngLayout) {
-    std::cerr << fmt::format("acosim: warning: {} was started by a build that draws differently (its rng_layout "
-                             "attribute differs from this build's); the completed runs are kept and the rest are drawn "
-                             "by this build, so the file will not be bit-identical to one uninterrupted run\n",
-                             a.resume);
+    throw InputError(fmt::format("{}: cannot resume: the file was started by a build that draws or computes differently "
+                                 "(its rng_layout attribute differs from this build's), so its {} completed runs and this "
+                                 "build's would not match one uninterrupted run; rerun the scenario with this build "
+                                 "(acosim run SCENARIO), or resume with the build that started the file",
+                                 a.resume, previous->meta.completed_runs));
   }
   if (previous && previous->meta.seed != scenario.seed) {
     throw InputError(fmt::format("{}: the seed attribute {} disagrees with its scenario's seed {}", a.resume,
@@ -147,14 +149,10 @@ int run(const RunArgs& a) {
                              scenario.path);
   }
   // The risk appetite (scenario section, then flags) is checked before any sampling.
-  std::optional<RiskAppetite> risk;
-  if (const auto it = scenario.sections.find("risk"); it != scenario.sections.end()) {
-    risk = parse_risk(it->second, Reader(scenario.path));
-  }
-  risk = merge_risk(risk, a.risk);
+  const std::optional<RiskAppetite> risk = merge_risk(scenario.risk, a.risk);
   const SimulationModel model(scenario);
   if (a.replay >= 0) return replay(model, a.replay);
-  if (previous && previous->meta.rng_layout == kRngLayout) verify_resumable(model, previous->table, a.resume);
+  if (previous) verify_resumable(model, previous->table, a.resume);
 
   const fs::path output = !a.output.empty() ? fs::path(a.output)
                           : previous       ? fs::path(a.resume)
@@ -216,11 +214,11 @@ void add_run_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("-o,--output", args->output, "HDF5 results file (default: results/<name>.h5)");
   cmd->add_option("--report", args->report, "Also write the report to FILE (.md, .csv, .json or .html)");
   cmd->add_option("--runs", args->runs, "Number of runs (overrides the scenario)")->check(CLI::Range(1L, 100000000L));
-  cmd->add_option("--seed", args->seed, "Random seed (overrides the scenario)");
+  cmd->add_option("--seed", args->seed, "Random seed (overrides the scenario)")->check(seed_check());
   cmd->add_option("--threads", args->threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
   cmd->add_option("--set", args->sets, "Override a scenario key: --set aco.beneficiaries=20000 (repeatable)");
   cmd->add_option("--resume", args->resume, "Complete an interrupted results FILE (same numbers as an uninterrupted run)");
-  cmd->add_option("--replay", args->replay, "Recompute run K alone and show its details")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--replay", args->replay, "Recompute run K alone and show its details")->check(run_index_check());
   cmd->add_flag("-q,--quiet", args->quiet, "No progress and no report on the terminal");
   add_risk_flags(*cmd, args->risk);
   cmd->callback([args, &action] { action = [args] { return run(*args); }; });

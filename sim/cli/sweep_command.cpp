@@ -18,6 +18,8 @@
 #include "sim/common/error.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/engine/mpi.hpp"
+#include "sim/cli/risk_options.hpp"
+#include "sim/cli/scenario_args.hpp"
 #include "sim/engine/risk.hpp"
 #include "sim/engine/sweep.hpp"
 #include "sim/input/sweep_reader.hpp"
@@ -44,13 +46,15 @@ void add_common(CLI::App* cmd, CommonArgs& a) {
   cmd->add_option("--set", a.sets, "Override a scenario key for every point: --set runs=2000 (repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--runs", a.runs, "Runs per point (overrides the scenario)")->check(CLI::Range(1L, 100000000L));
-  cmd->add_option("--seed", a.seed, "Random seed (overrides the scenario); every point uses it");
+  cmd->add_option("--seed", a.seed, "Random seed (overrides the scenario); every point uses it")->check(seed_check());
   cmd->add_option("--threads", a.threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
   cmd->add_flag("-q,--quiet", a.quiet, "No progress and no table on the terminal");
 }
 
 Scenario load_base(const CommonArgs& a) {
-  return load_scenario(a.scenario, scenario_overrides(a.sets, a.runs, a.seed));
+  Scenario s = load_scenario(a.scenario, scenario_overrides(a.sets, a.runs, a.seed));
+  print_scenario_warnings(s);
+  return s;
 }
 
 fs::path with_extension(fs::path p, const char* ext) { return p.replace_extension(ext); }
@@ -66,11 +70,7 @@ struct SweepArgs {
 
 int run_sweep_command(const SweepArgs& a) {
   const Scenario base = load_base(a.common);
-  std::optional<RiskAppetite> section;
-  if (const auto it = base.sections.find("risk"); it != base.sections.end()) {
-    section = parse_risk(it->second, Reader(base.path));
-  }
-  const std::optional<RiskAppetite> risk = merge_risk(section, a.risk);
+  const std::optional<RiskAppetite> risk = merge_risk(base.risk, a.risk);
   // Validate everything before sampling: keys, values, every point's scenario, output paths.
   const SweepPlan plan = plan_grid(base, sweep_axes(base, a.vary));
   const fs::path h5 = a.output.empty() ? fs::path("results") / (base.name + "-sweep.h5") : fs::path(a.output);

@@ -1,6 +1,7 @@
 // Risk tolerance: does a track's distribution of net payments fit what the ACO can bear, and which
 // track should a risk-averse ACO choose? Pure functions of payment vectors and the run table, so
-// they are testable on hand-made distributions (tests/test_risk.cpp). Docs: docs/sweeps-and-risk.md.
+// they are testable on hand-made distributions (tests/test_risk.cpp). Numbers only: the verdict's
+// plain words are sim/output/verdict_text.hpp. Docs: docs/sweeps-and-risk.md.
 //
 // Three independent ways to state a risk appetite (any combination):
 //   max_loss + confidence   "no more than (1 - confidence) chance of owing more than max_loss":
@@ -12,60 +13,34 @@
 //                           would value as much as the gamble (a = 0: CE = mean).
 #pragma once
 
-#include <optional>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
 #include "sim/engine/results.hpp"
-
-namespace CLI {
-class App;
-}
+#include "sim/engine/risk_appetite.hpp"
+#include "sim/engine/statistics.hpp"
 
 namespace acosim {
-
-class Reader;
-
-struct RiskAppetite {
-  std::optional<double> max_loss;       // [USD > 0]
-  double confidence = 0.95;             // [fraction in (0, 1)]; also the ES level
-  std::optional<double> max_es;         // [USD >= 0]
-  std::optional<double> risk_aversion;  // a [1/USD >= 0]
-  bool any() const { return max_loss || max_es || risk_aversion; }
-};
-
-// The `risk:` section: {max_loss, confidence, max_es, risk_aversion | risk_tolerance}; amounts in
-// USD (2e6, 2000000), confidence as 0.95 or 95%, risk_tolerance T = 1/a [USD]. Throws InputError
-// naming file:line and key on a bad value.
-RiskAppetite parse_risk(const YAML::Node& node, const Reader& rd);
-
-// The `risk:` section of a scenario's YAML text (e.g. ResultMetadata::scenario_text); empty when
-// the text has none. Throws InputError when the section is invalid.
-std::optional<RiskAppetite> risk_from_scenario_text(const std::string& yaml_text,
-                                                    const std::string& origin);
-
-// Command-line flags --max-loss, --confidence, --max-es, --risk-aversion, --risk-tolerance.
-struct RiskFlags {
-  std::optional<double> max_loss, confidence, max_es, risk_aversion, risk_tolerance;
-  bool any() const { return max_loss || confidence || max_es || risk_aversion || risk_tolerance; }
-};
-void add_risk_flags(CLI::App& cmd, RiskFlags& flags);
-// The flags over `base` (the scenario's section, if any); throws InputError on contradictions.
-std::optional<RiskAppetite> merge_risk(const std::optional<RiskAppetite>& base, const RiskFlags& flags);
 
 // ---- pure statistics of one payment vector x [USD] (+ paid to the ACO, - owed) ----
 
 // P(L > threshold), L = max(0, -x): the share of runs owing strictly more than `threshold`.
 double exceedance_probability(std::span<const double> x, double threshold);
-// Mean of the k = max(1, ceil((1 - level) n)) largest losses (sim/engine/statistics.cpp's definition).
-double expected_shortfall(std::span<const double> x, double level);
+// expected_shortfall(x, level): sim/engine/statistics.hpp (one definition, also the reports' ES).
 // Certainty equivalent under exponential utility with aversion a [1/USD]; a = 0 gives the mean.
 // Computed with a log-sum-exp shift and expm1/log1p, so it neither overflows for large a|x| nor
 // loses precision for tiny a.
 double certainty_equivalent(std::span<const double> x, double a);
+
+// Which limits of the appetite a track breaks (bit set).
+enum class RiskBreach : std::uint8_t {
+  None = 0,
+  Loss = 1,       // P(owe more than max_loss) above 1 - confidence
+  Shortfall = 2,  // expected shortfall above max_es
+  Both = 3
+};
 
 // One track judged against an appetite.
 struct TrackRisk {
@@ -79,6 +54,16 @@ struct TrackRisk {
   bool fits_loss = true, fits_es = true;
   bool borderline = false;   // a limit is within 2 MC standard errors of being crossed
   bool fits() const { return fits_loss && fits_es; }
+  RiskBreach breach() const {
+    return static_cast<RiskBreach>((fits_loss ? 0 : 1) | (fits_es ? 0 : 2));
+  }
+};
+
+// Whether some track fits the appetite.
+enum class RiskOutcome : std::uint8_t {
+  NoTracks,   // nothing to judge
+  Fits,       // `chosen` is the best of the tracks that fit
+  NoneFits    // no track fits; `chosen` is the one closest to the limits
 };
 
 struct RiskVerdict {
@@ -86,16 +71,19 @@ struct RiskVerdict {
   std::vector<TrackRisk> tracks;  // table column order
   std::vector<int> ranking;       // indices into tracks: fitting tracks first, each group by CE
                                   // (mean when no risk_aversion), best first
-  std::string recommendation;     // plain words: the choice and the trade-off
+  RiskOutcome outcome = RiskOutcome::NoTracks;
+  int chosen = -1;                // index into tracks (see RiskOutcome); -1 when NoTracks
+  int n_fit = 0;                  // tracks that fit
+  std::vector<int> richer;        // Fits: up to 3 tracks paying more on average than `chosen`,
+                                  // highest mean first (the trade-off)
+  std::vector<int> borderline;    // tracks within Monte Carlo error of a limit, ranking order
+  bool uses_ce() const { return appetite.risk_aversion && *appetite.risk_aversion > 0; }
 };
 
 TrackRisk assess_track(std::span<const double> x, const std::string& label, const RiskAppetite& a);
 // Every track of the table (completed runs only).
 RiskVerdict assess_risk(const RunTable& table, const RiskAppetite& a);
-// From already-assessed tracks (ranking + recommendation).
+// From already-assessed tracks: ranking, outcome, choice and trade-offs.
 RiskVerdict rank_tracks(std::vector<TrackRisk> tracks, const RiskAppetite& a);
-
-// "no more than 5% chance of owing more than $2.00M; expected shortfall (worst 5%) at most ...".
-std::string describe_appetite(const RiskAppetite& a);
 
 }  // namespace acosim

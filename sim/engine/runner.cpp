@@ -25,10 +25,10 @@
 
 namespace acosim {
 
-namespace {
-// The sample columns of a run as a row of doubles (for the MPI exchange; the flags are 0/1).
-constexpr int kRowWidth = 11;
-}  // namespace
+int resolve_threads(int option_threads, int scenario_threads) {
+  const int threads = option_threads > 0 ? option_threads : scenario_threads;
+  return threads > 0 ? threads : omp_get_max_threads();
+}
 
 SimulationModel::SimulationModel(const Scenario& scenario) : scenario_(scenario) {
   for (int e = 0; e < kEnrollmentTypes; ++e) {
@@ -108,7 +108,7 @@ RunSample sample_run(const SimulationModel& model, std::uint64_t seed, std::uint
   return r;
 }
 
-SettlementInput settlement_input(const Scenario& s, const TrackChoice& choice, const RunSample& r) {
+SettlementInput settlement_input(const Scenario& s, const TrackChoice& choice, const RunRecord& r) {
   SettlementInput in;
   in.performance_year = s.performance_year;
   in.assigned_beneficiaries = s.total_beneficiaries();
@@ -137,10 +137,15 @@ std::size_t estimated_bytes(const Scenario& s) {
   const auto runs = static_cast<std::size_t>(s.runs);
   const std::size_t tracks = s.tracks.size();
   // The table: payment and outcome per track, 5 sample doubles and 3 flags; the run list of
-  // sample_runs; under MPI the exchanged rows (this rank's and everyone's, 8 doubles each).
+  // sample_runs; under MPI the exchanged rows (this rank's and everyone's, kRunFields.size()
+  // doubles each, + kCmsRunFields.size() in benchmark mode cms).
   std::size_t per_run = tracks * (sizeof(double) + sizeof(OutcomeCode)) + 5 * sizeof(double) + 3 + sizeof(long);
-  if (s.cms_benchmark) per_run += 3 * sizeof(double) + tracks;  // B2, the overlay's B3 and B2, guardrail flags
-  const std::size_t exchange = mpi::size() > 1 ? 2 * kRowWidth * sizeof(double) : 0;
+  std::size_t row_width = kRunFields.size();
+  if (s.cms_benchmark) {
+    per_run += kCmsRunFields.size() * sizeof(double) + tracks;  // B2, the overlay's B3 and B2, guardrail flags
+    row_width += kCmsRunFields.size();
+  }
+  const std::size_t exchange = mpi::size() > 1 ? 2 * row_width * sizeof(double) : 0;
   const std::size_t statistics = 4 * sizeof(double) + sizeof(long);  // sorted copies, losses, rows
   // Beneficiaries cost no memory beyond each thread's tile (sim/engine/sampler.hpp: ~20 KB of stack).
   return runs * (per_run + exchange + statistics) + (1u << 20);
@@ -151,6 +156,8 @@ void describe_run(ResultMetadata& m, const Scenario& s, int threads, double seco
   m.scenario_name = s.name;
   m.scenario_path = s.path;
   m.scenario_text = s.text;
+  m.risk = s.risk;
+  m.warnings = s.warnings;
   m.seed = s.seed;
   m.runs = s.runs;
   m.threads = threads;
@@ -171,48 +178,11 @@ RunTable make_table(const Scenario& s) {
   t.resize(s.runs, static_cast<long>(s.tracks.size()));
   for (const TrackChoice& c : s.tracks) t.tracks.push_back(c.label);
   if (s.cms_benchmark) {
-    t.two_way_benchmark = Eigen::VectorXd::Zero(s.runs);
-    t.proposed_benchmark = Eigen::VectorXd::Zero(s.runs);
-    t.proposed_two_way_benchmark = Eigen::VectorXd::Zero(s.runs);
+    for (const RunField& f : kCmsRunFields) t.*f.real = Eigen::VectorXd::Zero(s.runs);
     t.guardrail = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic>::Zero(s.runs, static_cast<long>(s.tracks.size()));
   }
   return t;
 }
-
-namespace {
-
-void pack_row(const RunTable& t, long run, double* row) {
-  row[0] = t.benchmark(run);
-  row[1] = t.expenditure(run);
-  row[2] = t.true_effect(run);
-  row[3] = t.benchmark_factor(run);
-  row[4] = t.quality(run);
-  row[5] = t.met_qps(run);
-  row[6] = t.met_alt_qps(run);
-  row[7] = t.done(run);
-  const bool cms = t.has_cms_benchmark();
-  row[8] = cms ? t.two_way_benchmark(run) : 0.0;
-  row[9] = cms ? t.proposed_benchmark(run) : 0.0;
-  row[10] = cms ? t.proposed_two_way_benchmark(run) : 0.0;
-}
-
-void unpack_row(const double* row, long run, RunTable& t) {
-  t.benchmark(run) = row[0];
-  t.expenditure(run) = row[1];
-  t.true_effect(run) = row[2];
-  t.benchmark_factor(run) = row[3];
-  t.quality(run) = row[4];
-  t.met_qps(run) = static_cast<std::int8_t>(row[5]);
-  t.met_alt_qps(run) = static_cast<std::int8_t>(row[6]);
-  t.done(run) = static_cast<std::int8_t>(row[7]);
-  if (t.has_cms_benchmark()) {
-    t.two_way_benchmark(run) = row[8];
-    t.proposed_benchmark(run) = row[9];
-    t.proposed_two_way_benchmark(run) = row[10];
-  }
-}
-
-}  // namespace
 
 void split_runs(const std::vector<long>& todo, int threads, const RunOptions& options, int width,
                 const std::function<void(long)>& body, const std::function<void(long, double*)>& pack,
@@ -284,50 +254,22 @@ void split_runs(const std::vector<long>& todo, int threads, const RunOptions& op
 void sample_runs(const SimulationModel& model, const RunOptions& options, RunTable& t, long first,
                  long last) {
   const Scenario& s = model.scenario();
-  int threads = options.threads > 0 ? options.threads : s.threads;
-  if (threads <= 0) threads = omp_get_max_threads();
+  const int threads = resolve_threads(options.threads, s.threads);
   std::vector<long> todo;
   for (long run = first; run < last; ++run) {
     if (t.done(run) == 0) todo.push_back(run);
   }
   split_runs(
-      todo, threads, options, kRowWidth,
-      [&](long run) {
-        const RunSample x = sample_run(model, s.seed, static_cast<std::uint64_t>(run));
-        t.benchmark(run) = x.benchmark;
-        t.expenditure(run) = x.expenditure;
-        t.true_effect(run) = x.true_effect;
-        t.benchmark_factor(run) = x.benchmark_factor;
-        t.quality(run) = x.quality;
-        t.met_qps(run) = x.met_qps;
-        t.met_alt_qps(run) = x.met_alt_qps;
-        if (t.has_cms_benchmark()) {
-          t.two_way_benchmark(run) = x.two_way_benchmark;
-          t.proposed_benchmark(run) = x.proposed_benchmark;
-          t.proposed_two_way_benchmark(run) = x.proposed_two_way_benchmark;
-        }
-        t.done(run) = 1;
-      },
-      [&](long run, double* row) { pack_row(t, run, row); }, [&](const double* row, long run) { unpack_row(row, run, t); });
+      todo, threads, options, run_row_width(t),
+      [&](long run) { t.store(run, sample_run(model, s.seed, static_cast<std::uint64_t>(run))); },
+      [&](long run, double* row) { pack_run(t, run, row); }, [&](const double* row, long run) { unpack_run(row, run, t); });
 }
 
 void settle_runs(const Scenario& s, RunTable& t) {
   const long n_tracks = static_cast<long>(s.tracks.size());
   for (long run = 0; run < t.runs(); ++run) {
     if (!t.done(run)) continue;
-    RunSample r;
-    r.benchmark = t.benchmark(run);
-    r.expenditure = t.expenditure(run);
-    r.true_effect = t.true_effect(run);
-    r.benchmark_factor = t.benchmark_factor(run);
-    r.quality = t.quality(run);
-    r.met_qps = t.met_qps(run) != 0;
-    r.met_alt_qps = t.met_alt_qps(run) != 0;
-    if (t.has_cms_benchmark()) {
-      r.two_way_benchmark = t.two_way_benchmark(run);
-      r.proposed_benchmark = t.proposed_benchmark(run);
-      r.proposed_two_way_benchmark = t.proposed_two_way_benchmark(run);
-    }
+    const RunRecord r = t.record(run);
     for (long k = 0; k < n_tracks; ++k) {
       const TrackChoice& choice = s.tracks[static_cast<std::size_t>(k)];
       Settlement st;
@@ -365,8 +307,7 @@ SimulationResults simulate(const SimulationModel& model, const RunOptions& optio
   settle_runs(s, t);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  int threads = options.threads > 0 ? options.threads : s.threads;
-  if (threads <= 0) threads = omp_get_max_threads();
+  const int threads = resolve_threads(options.threads, s.threads);
   describe_run(results.meta, s, threads, secs, t, done_before);
   summarize(results);
   return results;

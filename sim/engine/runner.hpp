@@ -37,20 +37,10 @@ class SimulationModel {
   Eigen::Matrix3d cholesky_;             // lower factor of the run-level correlation matrix
 };
 
-// What one run sampled, before settlement.
-struct RunSample {
-  double true_effect = 0;        // [fraction]
-  double benchmark_factor = 1;   // [ratio]
-  double quality = 0;            // [0-100]
-  bool met_qps = true, met_alt_qps = false;
-  double benchmark = 0;          // B [USD]
-  double expenditure = 0;        // E [USD]
+// What one run sampled, before settlement: the run record (sim/engine/results.hpp) and its parts.
+struct RunSample : RunRecord {
   std::array<double, kEnrollmentTypes> expenditure_by_type{};   // [USD]
   std::array<double, kEnrollmentTypes> benchmark_by_type{};     // before the update factor [USD]
-  // Benchmark mode cms (sim/engine/benchmark_draw.hpp): B = b3 n above, and
-  double two_way_benchmark = 0;            // B2 = b2 n [USD]
-  double proposed_benchmark = 0;           // B3 under cy2027_proposed (PROPOSED, NOT LAW) [USD]
-  double proposed_two_way_benchmark = 0;   // B2 under cy2027_proposed [USD]
 };
 
 // The run's correlated run-level normals (true effect, update factor, quality), purpose RunLevel,
@@ -62,7 +52,10 @@ double alternative_qps_uniform(std::uint64_t seed, std::uint64_t run);
 RunSample sample_run(const SimulationModel& model, std::uint64_t seed, std::uint64_t run);
 
 // The settlement input of a sampled run for one track.
-SettlementInput settlement_input(const Scenario& s, const TrackChoice& choice, const RunSample& r);
+SettlementInput settlement_input(const Scenario& s, const TrackChoice& choice, const RunRecord& r);
+
+// The thread count a run uses: the option's, else the scenario's, else (0) all available.
+int resolve_threads(int option_threads, int scenario_threads);
 
 struct RunOptions {
   int threads = 0;          // 0: the scenario's (0 there: all available)
@@ -104,8 +97,8 @@ SimulationResults simulate(const SimulationModel& model, const RunOptions& optio
 
 // Memory a simulation of the scenario needs [bytes]: the run table (runs x tracks payments and
 // outcomes, 5 doubles and 3 flags per run, the run list; under MPI the exchanged rows) plus the
-// statistics' sorted copies: 145 bytes per run with 6 tracks (+176 under MPI; benchmark mode cms
-// adds 3 doubles and a flag per track), plus 1 MB.
+// statistics' sorted copies: 145 bytes per run with 6 tracks (+128 under MPI; benchmark mode cms
+// adds 3 doubles and a flag per track, +48 under MPI), plus 1 MB.
 // Independent of the number of beneficiaries, whose draws are summed tile by tile on the fly.
 std::size_t estimated_bytes(const Scenario& scenario);
 

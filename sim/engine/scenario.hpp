@@ -6,13 +6,11 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <Eigen/Dense>
-#include <yaml-cpp/yaml.h>
 
 #include "models/cost_model.hpp"
 #include "models/empirical_cost.hpp"
@@ -22,6 +20,7 @@
 #include "sim/engine/benchmark_spec.hpp"
 #include "sim/engine/scenario_values.hpp"
 #include "sim/engine/sweep_spec.hpp"
+#include "sim/engine/risk_appetite.hpp"
 
 namespace acosim {
 
@@ -73,16 +72,16 @@ struct Scenario {
 
   std::vector<TrackChoice> tracks;
 
-  // Sections owned by other features, validated by them before any sampling: "risk"
-  // (sim/risk). The nodes keep their file positions for error messages; absent sections are not
-  // in the map.
-  std::map<std::string, YAML::Node> sections;
-
   // The feature sections, read and validated at load (sim/input/agreement_reader.cpp,
-  // sim/input/sweep_reader.cpp); empty when the scenario has none.
+  // sim/input/sweep_reader.cpp, sim/input/risk_reader.cpp); empty when the scenario has none.
   std::optional<AgreementSpec> agreement;  // `agreement:` (acosim agreement)
   std::optional<SweepSection> sweep;       // `sweep:` (acosim sweep without --vary)
   std::optional<TornadoSpec> tornado;      // `tornado:` (acosim tornado; flags override it)
+  std::optional<RiskAppetite> risk;        // `risk:` (every command that judges tracks)
+
+  // Values that are legal but almost certainly a unit slip (sim/input/unit_slips.hpp): one
+  // sentence each, naming the key and the rule; printed on stderr and shown with the assumptions.
+  std::vector<std::string> warnings;
 
   long runs = 1000;
   std::uint64_t seed = 1;

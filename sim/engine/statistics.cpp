@@ -17,17 +17,29 @@ double percentile_sorted(std::span<const double> sorted, double p) {
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
+double expected_shortfall_sorted(std::span<const double> losses_sorted, double level) {
+  const std::size_t n = losses_sorted.size();
+  if (n == 0) return 0;
+  const auto k = std::max<std::size_t>(
+      1, static_cast<std::size_t>(std::ceil((1.0 - level) * static_cast<double>(n) - 1e-9)));
+  double sum = 0;
+  for (std::size_t i = n - k; i < n; ++i) sum += losses_sorted[i];
+  return sum / static_cast<double>(k);
+}
+
+double expected_shortfall(std::span<const double> x, double level) {
+  std::vector<double> losses(x.size());
+  std::transform(x.begin(), x.end(), losses.begin(), [](double v) { return std::max(0.0, -v); });
+  std::sort(losses.begin(), losses.end());
+  return expected_shortfall_sorted(losses, level);
+}
+
 namespace {
 
 // VaR and ES of L = max(0, -x) at level a [fraction], from L sorted ascending.
 void tail_risk(const std::vector<double>& losses_sorted, double a, double& var, double& es) {
   var = percentile_sorted(losses_sorted, 100.0 * a);
-  const std::size_t n = losses_sorted.size();
-  const auto k = std::max<std::size_t>(
-      1, static_cast<std::size_t>(std::ceil((1.0 - a) * static_cast<double>(n) - 1e-9)));
-  double sum = 0;
-  for (std::size_t i = n - k; i < n; ++i) sum += losses_sorted[i];
-  es = sum / static_cast<double>(k);
+  es = expected_shortfall_sorted(losses_sorted, a);
 }
 
 }  // namespace
@@ -136,14 +148,10 @@ void summarize(SimulationResults& results) {
 void RunTable::resize(long runs, long n_tracks) {
   payment = Eigen::MatrixXd::Zero(runs, n_tracks);
   outcome = Eigen::Matrix<OutcomeCode, Eigen::Dynamic, Eigen::Dynamic>::Zero(runs, n_tracks);
-  benchmark = Eigen::VectorXd::Zero(runs);
-  expenditure = Eigen::VectorXd::Zero(runs);
-  true_effect = Eigen::VectorXd::Zero(runs);
-  benchmark_factor = Eigen::VectorXd::Zero(runs);
-  quality = Eigen::VectorXd::Zero(runs);
-  met_qps = Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1>::Zero(runs);
-  met_alt_qps = Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1>::Zero(runs);
-  done = Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1>::Zero(runs);
+  for (const RunField& f : kRunFields) {
+    if (f.real) this->*f.real = Eigen::VectorXd::Zero(runs);
+    else this->*f.flag = FlagColumn::Zero(runs);
+  }
 }
 
 }  // namespace acosim

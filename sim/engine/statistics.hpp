@@ -13,6 +13,13 @@ namespace acosim {
 // (Hyndman-Fan type 7, NumPy's default): h = (n-1) p/100, x[floor h] + (h - floor h)(x[ceil h] - x[floor h]).
 double percentile_sorted(std::span<const double> sorted, double p);
 
+// Expected shortfall at level a [fraction] of payments x [USD]: the mean of the
+// k = max(1, ceil((1 - a) n)) largest losses L = max(0, -x), summed in ascending order. The one
+// definition: Stats::es95/es99 and the risk verdict (sim/engine/risk.hpp) use it.
+double expected_shortfall(std::span<const double> x, double level);
+// The same from losses L already sorted ascending.
+double expected_shortfall_sorted(std::span<const double> losses_sorted, double level);
+
 // mean, sd (n-1 denominator), mcse = sd/sqrt(n), percentiles at kPercentileLevels, min, max;
 // for losses L = max(0, -x): VaR_a = percentile_a(L), ES_a = mean of the ceil((1-a) n) largest L.
 // Values are summed in index order (the result does not depend on thread count).

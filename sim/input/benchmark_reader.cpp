@@ -10,6 +10,7 @@
 #include "models/benchmark.hpp"
 #include "models/rules.hpp"
 #include "sim/engine/benchmark_draw.hpp"
+#include "sim/input/key_schema.hpp"
 
 namespace acosim {
 namespace {
@@ -20,75 +21,65 @@ constexpr int kMaxYearsAfterStart = 5;
 // First start under 425.601 / 425.652, whose benchmark mode cms models (July 2019 on).
 constexpr int kFirstCmsStart = 2019;
 
-NormalInput read_normal(const Reader& rd, const YAML::Node& node, const std::string& key, double lo, double hi,
-                        const std::string& allowed, bool percent_ok) {
-  NormalInput u;
-  if (node.IsScalar()) {
-    u.mean = rd.number_in(node, key, lo, hi, allowed, percent_ok);
-    return u;
-  }
-  rd.check_keys(node, key, {"mean", "sd"});
-  if (!node["mean"]) rd.fail(node, key + ".mean", "is required");
-  u.mean = rd.number_in(node["mean"], key + ".mean", lo, hi, allowed, percent_ok);
-  if (node["sd"]) u.sd = rd.number_in(node["sd"], key + ".sd", 0, hi - lo, "a non-negative number", percent_ok);
-  return u;
+NormalInput read_normal(const Reader& rd, const YAML::Node& node, const std::string& key) {
+  const Uncertain u = read_uncertain(rd, node, key);  // the ranges of key, key.mean, key.sd
+  return {u.mean, u.sd};
 }
 
-// A list of exactly `n` numbers in [lo, hi].
+// A list of exactly `n` numbers, each in the range of the schema row `key[]`.
 std::vector<double> read_list(const Reader& rd, const YAML::Node& node, const std::string& key, std::size_t n,
-                              double lo, double hi, const std::string& allowed, const std::string& why) {
+                              const std::string& why) {
   if (!node.IsSequence() || node.size() != n) {
     rd.fail(node, key, fmt::format("must be a list of {} values ({}); got {}", n, why,
                                    node.IsSequence() ? fmt::format("{} values", node.size()) : node_kind(node)));
   }
   std::vector<double> v;
-  for (std::size_t i = 0; i < n; ++i) v.push_back(rd.number_in(node[i], fmt::format("{}[{}]", key, i), lo, hi, allowed, true));
+  for (std::size_t i = 0; i < n; ++i) v.push_back(read_number(rd, node[i], fmt::format("{}[{}]", key, i)));
   return v;
 }
 
-const char* kGrowth = "an annual growth rate in [-20%, 50%], e.g. 9% or 0.09";
+// The keys only mode cms reads (the others of `benchmark` are shared, or fixed / historical only).
+constexpr const char* kCmsOnlyKeys[] = {"types", "market_share", "times_regionally_adjusted", "dual_share_by3",
+                                        "risk_score_by3", "prior_savings", "low_income_share", "acpt",
+                                        "acpt_weight", "acpt_mode", "zero_difference_is_lower", "trend"};
 
 void read_type(const Reader& rd, const YAML::Node& tn, const std::string& k, std::size_t steps, bool acpt_rule,
                const std::vector<double>& common_acpt, CmsBenchmarkType& t) {
-  rd.check_keys(tn, k, {"historical_benchmark", "per_capita", "hcc_risk", "trend_to_by3", "by3_person_years",
-                        "regional_per_capita", "national_per_capita", "hcc_growth", "demographic_growth",
-                        "regional_hcc_growth", "regional_demographic_growth", "acpt", "acpt_dollar_base"});
-  const char* usd = "a positive dollar amount per person-year";
+  check_section_keys(rd, tn, k);
   if (tn["historical_benchmark"]) {
     if (tn["per_capita"]) rd.fail(tn["per_capita"], k + ".per_capita", "give historical_benchmark or per_capita (BY1-BY3), not both");
     if (tn["trend_to_by3"]) rd.fail(tn["trend_to_by3"], k + ".trend_to_by3", "restates the base years: it goes with per_capita, not with historical_benchmark");
-    t.historical_benchmark = rd.number_in(tn["historical_benchmark"], k + ".historical_benchmark", 1, 1e7, usd);
+    t.historical_benchmark = read_number(rd, tn["historical_benchmark"], k + ".historical_benchmark");
   } else {
     if (!tn["per_capita"]) rd.fail(tn, k + ".per_capita", "is required (BY1, BY2, BY3 expenditure per capita), or give historical_benchmark");
-    const auto v = read_list(rd, tn["per_capita"], k + ".per_capita", 3, 1, 1e7, usd, "BY1, BY2, BY3");
+    const auto v = read_list(rd, tn["per_capita"], k + ".per_capita", 3, "BY1, BY2, BY3");
     std::copy(v.begin(), v.end(), t.per_capita.begin());
     if (tn["trend_to_by3"]) {
-      const auto r = read_list(rd, tn["trend_to_by3"], k + ".trend_to_by3", 2, 0.5, 2, "a ratio in [0.5, 2]", "BY1 -> BY3, BY2 -> BY3");
+      const auto r = read_list(rd, tn["trend_to_by3"], k + ".trend_to_by3", 2, "BY1 -> BY3, BY2 -> BY3");
       std::copy(r.begin(), r.end(), t.trend_to_by3.begin());
     }
   }
   if (tn["hcc_risk"]) {  // restates BY1, BY2 (with per_capita); BY3 weights the default risk_score_by3
-    const auto r = read_list(rd, tn["hcc_risk"], k + ".hcc_risk", 3, 0.05, 20, "a risk score in [0.05, 20]", "BY1, BY2, BY3");
+    const auto r = read_list(rd, tn["hcc_risk"], k + ".hcc_risk", 3, "BY1, BY2, BY3");
     std::copy(r.begin(), r.end(), t.hcc_risk.begin());
   }
   if (!tn["by3_person_years"]) rd.fail(tn, k + ".by3_person_years", "is required (BY3 person-years of the type; its share p_t weights the regional adjustment)");
-  t.by3_person_years = rd.number_in(tn["by3_person_years"], k + ".by3_person_years", 0, 1e8, "a non-negative number of person-years");
+  t.by3_person_years = read_number(rd, tn["by3_person_years"], k + ".by3_person_years");
   if (!tn["regional_per_capita"]) rd.fail(tn, k + ".regional_per_capita", "is required (BY3 regional per capita, risk-adjusted, bench §3)");
-  t.regional_per_capita = rd.number_in(tn["regional_per_capita"], k + ".regional_per_capita", 1, 1e7, usd);
+  t.regional_per_capita = read_number(rd, tn["regional_per_capita"], k + ".regional_per_capita");
   if (!tn["national_per_capita"]) rd.fail(tn, k + ".national_per_capita", "is required (BY3 national assignable FFS per capita, bench §3)");
-  t.national_per_capita = rd.number_in(tn["national_per_capita"], k + ".national_per_capita", 1, 1e7, usd);
-  const char* frac = "a fraction in [-50%, 50%]";
-  if (tn["hcc_growth"]) t.hcc_growth = read_normal(rd, tn["hcc_growth"], k + ".hcc_growth", -0.5, 0.5, frac, true);
-  if (tn["demographic_growth"]) t.demographic_growth = rd.number_in(tn["demographic_growth"], k + ".demographic_growth", -0.5, 0.5, frac, true);
-  if (tn["regional_hcc_growth"]) t.regional_hcc_growth = rd.number_in(tn["regional_hcc_growth"], k + ".regional_hcc_growth", -0.5, 0.5, frac, true);
-  if (tn["regional_demographic_growth"]) t.regional_demographic_growth = rd.number_in(tn["regional_demographic_growth"], k + ".regional_demographic_growth", -0.5, 0.5, frac, true);
+  t.national_per_capita = read_number(rd, tn["national_per_capita"], k + ".national_per_capita");
+  if (tn["hcc_growth"]) t.hcc_growth = read_normal(rd, tn["hcc_growth"], k + ".hcc_growth");
+  if (tn["demographic_growth"]) t.demographic_growth = read_number(rd, tn["demographic_growth"], k + ".demographic_growth");
+  if (tn["regional_hcc_growth"]) t.regional_hcc_growth = read_number(rd, tn["regional_hcc_growth"], k + ".regional_hcc_growth");
+  if (tn["regional_demographic_growth"]) t.regional_demographic_growth = read_number(rd, tn["regional_demographic_growth"], k + ".regional_demographic_growth");
   if (tn["acpt"]) {
     if (!acpt_rule) rd.fail(tn["acpt"], k + ".acpt", "the ACPT applies to agreements starting in 2024 or later (42 CFR 425.652(b)); remove it");
-    t.acpt = read_list(rd, tn["acpt"], k + ".acpt", steps, -0.2, 0.5, kGrowth, "one annual ACPT rate per step BY3+1 .. PY, 42 CFR 425.660");
+    t.acpt = read_list(rd, tn["acpt"], k + ".acpt", steps, "one annual ACPT rate per step BY3+1 .. PY, 42 CFR 425.660");
   } else {
     t.acpt = common_acpt;
   }
-  if (tn["acpt_dollar_base"]) t.acpt_dollar_base = rd.number_in(tn["acpt_dollar_base"], k + ".acpt_dollar_base", 1, 1e7, usd);
+  if (tn["acpt_dollar_base"]) t.acpt_dollar_base = read_number(rd, tn["acpt_dollar_base"], k + ".acpt_dollar_base");
 }
 
 }  // namespace
@@ -97,11 +88,16 @@ bool is_cms_benchmark(const YAML::Node& b) {
   return b && b.IsMap() && b["mode"] && b["mode"].IsScalar() && b["mode"].Scalar() == "cms";
 }
 
+void refuse_cms_only_keys(const Reader& rd, const YAML::Node& b) {
+  for (const char* k : kCmsOnlyKeys) {
+    if (b[k]) rd.fail(b[k], std::string("benchmark.") + k, "applies only to mode: cms");
+  }
+}
+
 void read_cms_benchmark(const Reader& rd, const YAML::Node& b, const YAML::Node& root, Scenario& s) {
-  rd.check_keys(b, "benchmark", {"mode", "weights", "types", "market_share", "times_regionally_adjusted",
-                                 "dual_share_by3", "risk_score_by3", "prior_savings", "low_income_share",
-                                 "acpt", "acpt_weight", "acpt_mode", "zero_difference_is_lower", "trend",
-                                 "update_factor"});
+  check_section_keys(rd, b, "benchmark");
+  if (b["per_capita"]) rd.fail(b["per_capita"], "benchmark.per_capita", "applies only to mode: fixed (mode cms builds the benchmark from benchmark.types)");
+  if (b["persistence"]) rd.fail(b["persistence"], "benchmark.persistence", "applies only to mode: historical");
   s.benchmark_mode = BenchmarkMode::Cms;
   CmsBenchmarkSpec sp;
   const int start = s.agreement_start_year, py = s.performance_year;
@@ -126,34 +122,34 @@ void read_cms_benchmark(const Reader& rd, const YAML::Node& b, const YAML::Node&
     if (w.IsScalar() && (w.Scalar() == "first_agreement" || w.Scalar() == "rebased")) {
       sp.weights = w.Scalar() == "rebased" ? std::array<double, 3>{1.0 / 3, 1.0 / 3, 1.0 / 3} : std::array<double, 3>{0.1, 0.3, 0.6};
     } else {
-      const auto v = read_list(rd, w, "benchmark.weights", 3, 0, 1, "a weight in [0, 1]", "BY1, BY2, BY3; or first_agreement, rebased");
+      const auto v = read_list(rd, w, "benchmark.weights", 3, "BY1, BY2, BY3; or first_agreement, rebased");
       if (std::abs(v[0] + v[1] + v[2] - 1.0) > 1e-9) rd.fail(w, "benchmark.weights", fmt::format("weights sum to {}, must sum to 1", v[0] + v[1] + v[2]));
       std::copy(v.begin(), v.end(), sp.weights.begin());
     }
   }
   if (!b["market_share"]) rd.fail(b, "benchmark.market_share", "is required: the ACO's PY share of assignable beneficiaries in its region (bench §2), e.g. 0.2 or {mean: 0.2, sd: 0.02}");
-  sp.market_share = read_normal(rd, b["market_share"], "benchmark.market_share", 0, 1, "a fraction in [0, 1]", true);
-  if (b["times_regionally_adjusted"]) sp.times_regionally_adjusted = static_cast<int>(rd.integer_in(b["times_regionally_adjusted"], "benchmark.times_regionally_adjusted", 1, 10));
-  if (b["dual_share_by3"]) sp.dual_share_by3 = rd.number_in(b["dual_share_by3"], "benchmark.dual_share_by3", 0, 1, "a fraction in [0, 1]", true);
-  if (b["risk_score_by3"]) sp.risk_score_by3 = rd.number_in(b["risk_score_by3"], "benchmark.risk_score_by3", 0.05, 20, "a risk score in [0.05, 20]");
+  sp.market_share = read_normal(rd, b["market_share"], "benchmark.market_share");
+  if (b["times_regionally_adjusted"]) sp.times_regionally_adjusted = static_cast<int>(read_integer(rd, b["times_regionally_adjusted"], "benchmark.times_regionally_adjusted"));
+  if (b["dual_share_by3"]) sp.dual_share_by3 = read_number(rd, b["dual_share_by3"], "benchmark.dual_share_by3");
+  if (b["risk_score_by3"]) sp.risk_score_by3 = read_number(rd, b["risk_score_by3"], "benchmark.risk_score_by3");
   if (b["low_income_share"]) {
     if (start < kPopulationAdjustmentStart) rd.fail(b["low_income_share"], "benchmark.low_income_share", fmt::format("the population adjustment applies to agreements starting 2025 or later (42 CFR 425.662); this one starts in {}: remove it", start));
-    sp.low_income_share = rd.number_in(b["low_income_share"], "benchmark.low_income_share", 0, 1, "a fraction in [0, 1]", true);
+    sp.low_income_share = read_number(rd, b["low_income_share"], "benchmark.low_income_share");
   }
   if (const YAML::Node ps = b["prior_savings"]) {
-    rd.check_keys(ps, "benchmark.prior_savings", {"per_capita_savings", "proration", "renewing_or_reentering"});
+    check_section_keys(rd, ps, "benchmark.prior_savings");
     if (start < kBenchmark2024Start) rd.fail(ps, "benchmark.prior_savings", fmt::format("the prior savings adjustment applies to agreements starting 2024 or later (42 CFR 425.658); this one starts in {}", start));
     CmsPriorSavings p;
     const YAML::Node v = ps["per_capita_savings"];
     if (!v || !v.IsSequence() || v.size() != 3) rd.fail(v ? v : ps, "benchmark.prior_savings.per_capita_savings", "must list the per capita savings (+) or losses (-) of the 3 PYs before the agreement [USD]; null for a PY not reconciled");
     for (std::size_t i = 0; i < 3; ++i) {
-      if (!v[i].IsNull()) p.per_capita_savings[i] = rd.number_in(v[i], fmt::format("benchmark.prior_savings.per_capita_savings[{}]", i), -1e6, 1e6, "a dollar amount per person-year, or null");
+      if (!v[i].IsNull()) p.per_capita_savings[i] = read_number(rd, v[i], fmt::format("benchmark.prior_savings.per_capita_savings[{}]", i));
     }
-    if (ps["proration"]) p.proration = rd.number_in(ps["proration"], "benchmark.prior_savings.proration", 0, 1, "a fraction in [0, 1]", true);
+    if (ps["proration"]) p.proration = read_number(rd, ps["proration"], "benchmark.prior_savings.proration");
     if (ps["renewing_or_reentering"]) p.renewing_or_reentering = rd.boolean(ps["renewing_or_reentering"], "benchmark.prior_savings.renewing_or_reentering");
     sp.prior_savings = p;
   }
-  if (b["acpt_weight"]) sp.acpt_weight = rd.number_in(b["acpt_weight"], "benchmark.acpt_weight", 0, 1, "a fraction in [0, 1]", true);
+  if (b["acpt_weight"]) sp.acpt_weight = read_number(rd, b["acpt_weight"], "benchmark.acpt_weight");
   if (b["acpt_mode"]) {
     const std::string m = rd.string(b["acpt_mode"], "benchmark.acpt_mode");
     const auto mode = parse_acpt_mode(m);
@@ -161,27 +157,26 @@ void read_cms_benchmark(const Reader& rd, const YAML::Node& b, const YAML::Node&
     sp.acpt_mode = *mode;
   }
   if (b["update_factor"]) {  // the reduced-form knob: multiplies b3 and b2 alike (a sensitivity, not a CMS rule)
-    const NormalInput u = read_normal(rd, b["update_factor"], "benchmark.update_factor", 0.5, 2.0, "a ratio in [0.5, 2]", false);
-    s.update_factor = {u.mean, u.sd};
+    s.update_factor = read_uncertain(rd, b["update_factor"], "benchmark.update_factor");
   }
   if (b["zero_difference_is_lower"]) sp.zero_difference_is_lower = rd.boolean(b["zero_difference_is_lower"], "benchmark.zero_difference_is_lower");
 
   // Trend BY3 -> PY.
   const YAML::Node tr = b["trend"];
   if (!tr) rd.fail(b, "benchmark.trend", fmt::format("is required: {{national: [...]}} with {} annual national growth rate(s), steps {} .. {} (bench §2)", steps, sp.base_year_3 + 1, py));
-  rd.check_keys(tr, "benchmark.trend", {"national", "national_sd", "regional", "regional_sd", "coding_intensity_sd"});
+  check_section_keys(rd, tr, "benchmark.trend");
   if (!tr["national"]) rd.fail(tr, "benchmark.trend.national", fmt::format("is required: {} annual national growth rate(s), steps {} .. {}", steps, sp.base_year_3 + 1, py));
   const std::string why = fmt::format("one annual rate per step {} .. {}", sp.base_year_3 + 1, py);
-  sp.national_trend = read_list(rd, tr["national"], "benchmark.trend.national", steps, -0.2, 0.5, kGrowth, why);
-  sp.regional_trend = tr["regional"] ? read_list(rd, tr["regional"], "benchmark.trend.regional", steps, -0.2, 0.5, kGrowth, why) : sp.national_trend;
-  if (tr["national_sd"]) sp.national_trend_sd = rd.number_in(tr["national_sd"], "benchmark.trend.national_sd", 0, 0.2, "a fraction in [0, 20%]", true);
-  if (tr["regional_sd"]) sp.regional_trend_sd = rd.number_in(tr["regional_sd"], "benchmark.trend.regional_sd", 0, 0.2, "a fraction in [0, 20%]", true);
-  if (tr["coding_intensity_sd"]) sp.coding_intensity_sd = rd.number_in(tr["coding_intensity_sd"], "benchmark.trend.coding_intensity_sd", 0, 0.2, "a fraction in [0, 20%]", true);
+  sp.national_trend = read_list(rd, tr["national"], "benchmark.trend.national", steps, why);
+  sp.regional_trend = tr["regional"] ? read_list(rd, tr["regional"], "benchmark.trend.regional", steps, why) : sp.national_trend;
+  if (tr["national_sd"]) sp.national_trend_sd = read_number(rd, tr["national_sd"], "benchmark.trend.national_sd");
+  if (tr["regional_sd"]) sp.regional_trend_sd = read_number(rd, tr["regional_sd"], "benchmark.trend.regional_sd");
+  if (tr["coding_intensity_sd"]) sp.coding_intensity_sd = read_number(rd, tr["coding_intensity_sd"], "benchmark.trend.coding_intensity_sd");
 
   std::vector<double> common_acpt;
   if (b["acpt"]) {
     if (!acpt_rule) rd.fail(b["acpt"], "benchmark.acpt", fmt::format("the ACPT applies to agreements starting in 2024 or later (42 CFR 425.652(b)); this one starts in {}: remove it", start));
-    common_acpt = read_list(rd, b["acpt"], "benchmark.acpt", steps, -0.2, 0.5, kGrowth, why + " (42 CFR 425.660; 2024 starts: 4.9%, then 4.3% [S])");
+    common_acpt = read_list(rd, b["acpt"], "benchmark.acpt", steps, why + " (42 CFR 425.660; 2024 starts: 4.9%, then 4.3% [S])");
   }
 
   // Types.
@@ -230,7 +225,7 @@ void read_cms_benchmark(const Reader& rd, const YAML::Node& b, const YAML::Node&
   const YAML::Node cm = root["cost_model"];
   const bool empirical = cm && cm["empirical"];
   double scale = 1;
-  if (cm && cm["mean_scale"]) scale = rd.number(cm["mean_scale"], "cost_model.mean_scale");
+  if (cm && cm["mean_scale"]) scale = read_number(rd, cm["mean_scale"], "cost_model.mean_scale");
   for (int e = 0; e < kEnrollmentTypes; ++e) {
     const auto k = static_cast<std::size_t>(e);
     const std::string name(to_string(static_cast<EnrollmentType>(e)));

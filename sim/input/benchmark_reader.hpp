@@ -14,6 +14,9 @@ namespace acosim {
 // True when the `benchmark` mapping selects `mode: cms`.
 bool is_cms_benchmark(const YAML::Node& benchmark);
 
+// Modes fixed and historical: refuses the keys only mode cms reads ("applies only to mode: cms").
+void refuse_cms_only_keys(const Reader& rd, const YAML::Node& benchmark);
+
 // Reads the CMS-form benchmark into s.cms_benchmark (sets s.benchmark_mode = Cms) after `aco` and
 // `cost_model` were read: needs s.performance_year, s.agreement_start_year and s.beneficiaries.
 // Types without `cost_model.types.<type>.mean` (and not empirical) get the expected spending

@@ -301,6 +301,14 @@ void write_metadata(Writer& w, const ResultMetadata& m) {
   put_string(g, "scenario_name", m.scenario_name);
   put_string(g, "scenario_path", m.scenario_path);
   w.text("/metadata/scenario", m.scenario_text, "the scenario YAML exactly as loaded");
+  H5::Group risk = w.group("/metadata/risk", "the scenario's risk: section as numbers (stated = 0: none)");
+  put_number<std::int8_t>(risk, "stated", m.risk ? 1 : 0);
+  if (m.risk) {
+    put_number<double>(risk, "confidence", m.risk->confidence);
+    if (m.risk->max_loss) put_number<double>(risk, "max_loss", *m.risk->max_loss);
+    if (m.risk->max_es) put_number<double>(risk, "max_es", *m.risk->max_es);
+    if (m.risk->risk_aversion) put_number<double>(risk, "risk_aversion", *m.risk->risk_aversion);
+  }
   // Only library attributes here (no description), so readers can take every attribute as one.
   H5::Group lib = w.group("/metadata/library_versions", nullptr);
   for (const auto& [name, version] : m.library_versions) put_string(lib, name.c_str(), version);
@@ -344,9 +352,7 @@ void write_table(Writer& w, const RunTable& t) {
   w.numbers("/runs/done", t.done.data(), {runs}, "0/1",
             "1 when the run completed (0: not yet run, the file is incomplete; acosim run --resume)");
   if (t.has_cms_benchmark()) {  // benchmark mode cms only (docs/results-schema.md)
-    vec("/runs/two_way_benchmark", t.two_way_benchmark, kUnitsUsd, "two-way benchmark B2 = b2 x n (42 CFR 425.652(b)(5))");
-    vec("/runs/proposed_benchmark", t.proposed_benchmark, kUnitsUsd, "B3 under cy2027_proposed, PROPOSED, NOT LAW (0: no overlay)");
-    vec("/runs/proposed_two_way_benchmark", t.proposed_two_way_benchmark, kUnitsUsd, "B2 under cy2027_proposed, PROPOSED, NOT LAW (0: no overlay)");
+    for (const RunField& f : kCmsRunFields) vec(("/runs/" + std::string(f.name)).c_str(), t.*f.real, f.units, f.description);
     const Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> guardrail = t.guardrail;
     H5::DataSet g = w.numbers("/runs/guardrail_triggered", guardrail.data(), {runs, n_tracks}, "0/1",
                               "runs x tracks: 1 when the ACPT loss guardrail triggered (42 CFR 425.652(b)(5))");
@@ -632,6 +638,21 @@ void read_metadata(Reader& rd, ResultMetadata& m) {
   m.scenario_name = rd.attr_string(g, w, "scenario_name");
   m.scenario_path = rd.attr_string(g, w, "scenario_path");
   m.scenario_text = rd.strings("/metadata/scenario", {}).front();
+  m.risk.reset();
+  m.risk_recorded = g.nameExists("risk");
+  if (m.risk_recorded) {
+    const std::string rw = "/metadata/risk";
+    const H5::Group rg = rd.group(rw);
+    if (rd.attr_number<std::int8_t>(rg, rw, "stated") != 0) {
+      RiskAppetite a;
+      a.confidence = rd.attr_number<double>(rg, rw, "confidence");
+      for (auto [name, field] : {std::pair{"max_loss", &a.max_loss}, std::pair{"max_es", &a.max_es},
+                                 std::pair{"risk_aversion", &a.risk_aversion}}) {
+        if (rg.attrExists(name)) *field = rd.attr_number<double>(rg, rw, name);
+      }
+      m.risk = a;
+    }
+  }
 
   const std::string lw = "/metadata/library_versions";
   const H5::Group lib = rd.group(lw);
@@ -678,9 +699,7 @@ void read_table(Reader& rd, RunTable& t) {
   const auto done = rd.numbers<std::int8_t>("/runs/done", {runs});
   t.done = Eigen::Map<const FlagVector>(done.data(), r);
   if (rd.exists("/runs/two_way_benchmark")) {  // benchmark mode cms
-    t.two_way_benchmark = vec("/runs/two_way_benchmark");
-    t.proposed_benchmark = vec("/runs/proposed_benchmark");
-    t.proposed_two_way_benchmark = vec("/runs/proposed_two_way_benchmark");
+    for (const RunField& f : kCmsRunFields) t.*f.real = vec(("/runs/" + std::string(f.name)).c_str());
     using RowMajorF = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     const auto g = rd.numbers<std::int8_t>("/runs/guardrail_triggered", {runs, n_tracks});
     t.guardrail = Eigen::Map<const RowMajorF>(g.data(), r, k);

@@ -14,6 +14,7 @@
 
 #include "sim/output/report.hpp"
 #include "sim/engine/risk.hpp"
+#include "sim/output/verdict_text.hpp"
 #include "sim/engine/statistics.hpp"
 
 namespace acosim {
@@ -503,7 +504,7 @@ std::string report_html(const SimulationResults& results, const std::optional<Ri
   if (v) {
     const bool none = std::none_of(v->tracks.begin(), v->tracks.end(), [](const TrackRisk& t) { return t.fits(); });
     h += "<h2>Risk verdict</h2>\n";
-    h += fmt::format("<div class=\"verdict{}\">{}</div>\n", none ? " none" : "", esc(v->recommendation));
+    h += fmt::format("<div class=\"verdict{}\">{}</div>\n", none ? " none" : "", esc(recommendation_text(*v)));
     Table ranked = report_detail::risk_table(*v, format_money_full);
     ranked.title = "Tracks ranked against your appetite";
     h += html_table(ranked);

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/engine/risk.hpp"
+#include "sim/output/verdict_text.hpp"
 #include "sim/engine/statistics.hpp"
 #include "sim/input/yaml_reader.hpp"
 
@@ -409,13 +410,7 @@ Table risk_table(const RiskVerdict& v, const MoneyFormat& money) {
 
 std::optional<RiskAppetite> scenario_risk(const SimulationResults& r, std::string& error) {
   error.clear();
-  try {
-    return risk_from_scenario_text(r.meta.scenario_text, r.meta.scenario_path.empty() ? r.meta.scenario_name
-                                                                                         : r.meta.scenario_path);
-  } catch (const std::exception& e) {
-    error = e.what();
-    return std::nullopt;
-  }
+  return r.meta.risk;
 }
 
 }  // namespace report_detail
@@ -459,7 +454,7 @@ std::string report_markdown(const SimulationResults& results, const std::optiona
   }
   out += "\n";
   if (const auto v = verdict(r, risk)) {
-    out += fmt::format("**Recommendation:** {}\n\n", md_cell(v->recommendation));
+    out += fmt::format("**Recommendation:** {}\n\n", md_cell(recommendation_text(*v)));
     out += render_markdown(report_detail::risk_table(*v, money_full));
   }
   for (const auto& t : build_tables(r, money_full)) out += render_markdown(t);
@@ -487,7 +482,7 @@ std::string report_text(const SimulationResults& results, const std::optional<Ri
   for (const auto& t : build_tables(r, money_compact)) out += render_text(t);
   if (const auto v = verdict(r, risk)) {
     out += render_text(report_detail::risk_table(*v, money_compact));
-    out += "Recommendation: " + v->recommendation + "\n\n";
+    out += "Recommendation: " + recommendation_text(*v) + "\n\n";
   }
   return out;
 }
@@ -540,7 +535,7 @@ std::string report_csv(const SimulationResults& results, const std::optional<Ris
     csv.number("risk", "", "confidence", kUnitProbability, a.confidence);
     if (a.max_es) csv.number("risk", "", "max_es", kUnitUsd, *a.max_es);
     if (a.risk_aversion) csv.number("risk", "", "risk_aversion", "1/USD", *a.risk_aversion);
-    csv.row("risk", "", "recommendation", "", v->recommendation);
+    csv.row("risk", "", "recommendation", "", recommendation_text(*v));
     int rank = 0;
     for (int i : v->ranking) {
       const TrackRisk& x = v->tracks[static_cast<std::size_t>(i)];
@@ -655,7 +650,7 @@ std::string report_json(const SimulationResults& results, const std::optional<Ri
       tr.push_back(std::move(e));
     }
     rj["ranking"] = std::move(tr);
-    rj["recommendation"] = v->recommendation;
+    rj["recommendation"] = recommendation_text(*v);
     j["risk"] = std::move(rj);
   }
   return j.dump(2) + "\n";

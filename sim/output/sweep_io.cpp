@@ -18,6 +18,7 @@
 #include "sim/output/report.hpp"
 #include "sim/output/sweep_io.hpp"
 #include "sim/output/summary_fields.hpp"
+#include "sim/output/verdict_text.hpp"
 
 namespace acosim {
 
@@ -240,7 +241,7 @@ void write_sweep_risk(H5::H5File& f, const SweepResults& s) {
       fits.push_back(x.fits() ? 1 : 0);
       rank.push_back(r[t]);
     }
-    rec.push_back(p.risk->recommendation);
+    rec.push_back(recommendation_text(*p.risk));
   }
   doubles(f, "/sweep/risk/p_exceed", pe, {P, T}, "probability [0-1]", "P(owing more than max_loss)");
   doubles(f, "/sweep/risk/var", var, {P, T}, "USD", "value at risk of losses at the confidence level");
