@@ -273,6 +273,31 @@ double CostDistribution::top_share(double share) const {
 
 CostShape national_shape() { return CostShape{}; }
 
+CostShape shape_with_cv(CostShape shape, double cv) {
+  // The truncated CV rises with the spread parameter (sigma up, or the gamma shape down); bisect
+  // on it in log space between the bounds the CostShape validation allows.
+  const bool gamma = shape.family == CostFamily::Gamma;
+  const auto cv_at = [&](double p) {
+    CostShape s = shape;
+    (gamma ? s.gamma_shape : s.sigma) = p;
+    const CostDistribution d(s, 1.0);
+    return d.sd() / d.mean();
+  };
+  double lo = gamma ? 100.0 : 0.02, hi = gamma ? 0.005 : 4.0;  // least and most spread
+  const double cv_lo = cv_at(lo), cv_hi = cv_at(hi);
+  if (!(cv > cv_lo && cv < cv_hi)) {
+    throw std::invalid_argument(fmt::format("a CV of {:g} cannot be reached with this shape (p_zero {:g}, truncation "
+                                            "percentile {:g}); allowed: {:.3g} to {:.3g}",
+                                            cv, shape.p_zero, shape.truncation_percentile, cv_lo, cv_hi));
+  }
+  for (int i = 0; i < 100; ++i) {
+    const double mid = std::sqrt(lo * hi);
+    (cv_at(mid) < cv ? lo : hi) = mid;
+  }
+  (gamma ? shape.gamma_shape : shape.sigma) = std::sqrt(lo * hi);
+  return shape;
+}
+
 double national_mean(EnrollmentType t) {
   // cost §2: median ACO per-capita spending by enrollment type, CMS PY2023 results [USD].
   switch (t) {

@@ -153,6 +153,12 @@ inline double CostDistribution::cost(double z_state, double z_size, double log_m
 // positives 70% / 30%, common sigma 0.90, medians 12x apart), truncated at the 99th percentile,
 // for every enrollment type.
 CostShape national_shape();
+// The shape with the log-sd `sigma` (lognormal families) or `gamma_shape` (gamma) solved so that a
+// beneficiary-year's truncated cost has coefficient of variation `cv` (SD / mean, scale-free):
+// the `cost_model.cv` key. Throws std::invalid_argument naming the attainable range when `cv`
+// cannot be reached with the shape's other parameters (p_zero, truncation).
+CostShape shape_with_cv(CostShape shape, double cv);
+
 // Per-capita (truncated) spending by enrollment type [USD per beneficiary-year]: the median ACO's
 // PY2023 figures, cost §2 (ESRD 88,800; disabled 11,400; aged/dual 17,600; aged/non-dual 11,300).
 double national_mean(EnrollmentType t);

@@ -182,7 +182,7 @@ TEST_CASE("The panel keeps ~30% of the top decile at rho 0.52 and replaces the c
   {
     const std::string agreement = "{years: 4, start_year: 2021, turnover: 0.16, paths: [{fixed: BASIC_A}]}";
     const Scenario s = parse_scenario(scenario_text("{mode: historical}", 100000, agreement, 1), "turnover.yaml",
-                                      {{"performance_year", "2021"}});
+                                      {{"performance_year", "2021"}, {"aco.agreement_start_year", "2021"}});
     const AgreementModel m(s);
     PanelWorkspace ws;
     Recorder rec;

@@ -29,6 +29,38 @@ namespace {
 
 const char* kBase = "aco: {beneficiaries: 10000, participant_revenue: 3.0e7}\ntracks: [BASIC_A]\n";
 
+// A complete benchmark mode cms scenario (a 2025 start in PY2025: one trend step, the ACPT, the
+// prior savings and population adjustments all apply), so each cms key can be pushed past a bound.
+const char* kCmsBase = R"(performance_year: 2025
+aco: {beneficiaries: {esrd: 10000}, agreement_start_year: 2025, participant_revenue: 3.0e7}
+benchmark:
+  mode: cms
+  market_share: {mean: 0.2, sd: 0}
+  times_regionally_adjusted: 1
+  dual_share_by3: 0.1
+  risk_score_by3: 1.0
+  prior_savings: {per_capita_savings: [100, 100, 100], proration: 1}
+  low_income_share: 0.1
+  acpt: [4.3%]
+  acpt_weight: 0.3
+  trend: {national: [5%], national_sd: 0.01, regional_sd: 0.01, coding_intensity_sd: 0.01}
+  types:
+    esrd: {historical_benchmark: 90000, by3_person_years: 10000, regional_per_capita: 88000,
+           national_per_capita: 90000, hcc_growth: {mean: 1%, sd: 0}, demographic_growth: 0,
+           regional_hcc_growth: 0, regional_demographic_growth: 0, acpt_dollar_base: 90000}
+tracks: [BASIC_A]
+)";
+
+// Keys read only in benchmark mode cms (they need kCmsBase around them).
+bool cms_only(const std::string& key) {
+  if (key.rfind("benchmark.", 0) != 0) return false;
+  for (const char* shared : {"benchmark.mode", "benchmark.per_capita", "benchmark.weights", "benchmark.persistence",
+                             "benchmark.update_factor"}) {
+    if (key.rfind(shared, 0) == 0) return false;
+  }
+  return true;
+}
+
 std::string error_of(const std::string& text, const std::vector<Override>& overrides = {}) {
   try {
     parse_scenario(text, "s.yaml", overrides);
@@ -105,6 +137,7 @@ TEST_CASE("Concrete keys map to their schema rows: enrollment types and list ind
   CHECK(schema_path("aco.beneficiaries.aged_dual") == "aco.beneficiaries.<type>");
   CHECK(schema_path("tracks[12].custom.msr") == "tracks[].custom.msr");
   CHECK(schema_path("benchmark.weights[2]") == "benchmark.weights[]");
+  CHECK(schema_path("benchmark.types.aged_dual.acpt[1]") == "benchmark.types.<type>.acpt[]");
   CHECK(find_key("tracks[1].msr")->sweep == SweepUse::SettleOnly);
   CHECK(find_key("aco.beneficiaries")->sweep == SweepUse::Sampled);
   CHECK(find_key("threads")->sweep == SweepUse::No);
@@ -125,12 +158,13 @@ TEST_CASE("Every numeric key refuses a value past each bound and the message sta
     std::vector<Override> context;
     if (key.rfind("aco.beneficiaries.", 0) == 0) context.push_back({"aco.beneficiaries", "{aged_nondual: 10000}"});
     if (key == "benchmark.per_capita") context.push_back({"benchmark.mode", "fixed"});
+    const char* base = cms_only(key) ? kCmsBase : kBase;
     const std::string bounds =
         k.type == KeyType::Integer ? fmt::format("allowed: {:.0f} to {:.0f}", k.lo, k.hi) : "allowed: " + k.allowed();
     for (const double bad : {k.lo - std::max(1.0, std::abs(k.lo)), k.hi + std::max(1.0, std::abs(k.hi))}) {
       std::vector<Override> set = context;
       set.push_back({key, fmt::format("{:g}", bad)});
-      const std::string msg = error_of(kBase, set);
+      const std::string msg = error_of(base, set);
       INFO(key << " = " << set.back().value << ": " << msg);
       CHECK_THAT(msg, Contains("key '" + key + "'") && Contains("out of range") && Contains(bounds));
     }
@@ -208,7 +242,7 @@ TEST_CASE("Values that are legal but almost certainly a unit slip are warned abo
 
 TEST_CASE("Every shipped scenario loads without a unit-slip warning", "[messages][warnings]") {
   for (const char* name : {"default", "small-aco", "large-aco", "commercial-contract", "empirical-costs",
-                           "sweep-size-msr", "agreement-paths"}) {
+                           "sweep-size-msr", "agreement-paths", "guardrail-2024-two-sided", "renewal-2026-regional-psa"}) {
     INFO(name);
     const Scenario s = load_scenario(std::string(ACOSIM_SOURCE_DIR) + "/scenarios/" + name + ".yaml");
     CHECK(s.warnings.empty());

@@ -19,6 +19,7 @@
 #include "sim/common/error.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "sim/output/provenance.hpp"
+#include "sim/engine/cash_risk.hpp"
 #include "sim/engine/memory.hpp"
 #include "sim/engine/mpi.hpp"
 #include "sim/output/report.hpp"
@@ -69,6 +70,11 @@ int replay(const SimulationModel& model, long k) {
   }
   std::cout << fmt::format("  benchmark ${:.0f}, expenditure ${:.0f}, savings rate {:+.4f}%\n", r.benchmark,
                            r.expenditure, 100 * (r.benchmark - r.expenditure) / r.benchmark);
+  if (s.cms_benchmark) {  // benchmark mode cms: the benchmark above is B3 = b3 x n
+    std::cout << fmt::format("  two-way benchmark B2 ${:.0f} (ACPT loss guardrail, 42 CFR 425.652(b)(5)){}\n", r.two_way_benchmark,
+                             s.cms_benchmark->proposed_overlay ? fmt::format("; under cy2027_proposed (PROPOSED, NOT LAW) B3 ${:.0f}, B2 ${:.0f}",
+                                                                             r.proposed_benchmark, r.proposed_two_way_benchmark) : "");
+  }
   for (const TrackChoice& c : s.tracks) {
     const Settlement st = settle(c.track, settlement_input(s, c, r));
     std::cout << fmt::format("  {:<24} {:>14.0f}  {}\n", c.label, st.payment, explain(c.track, st));
@@ -109,14 +115,14 @@ void check_memory(const Scenario& scenario) {
 
 // Writes the results (a partial run beside an existing file: partial_destination) and the report,
 // and says what was written; 130 when the run was interrupted.
-int publish(const RunArgs& a, SimulationResults& results, const fs::path& output,
+int publish(const RunArgs& a, const Scenario& scenario, SimulationResults& results, const fs::path& output,
             const std::optional<ReportTarget>& report, const ReportInput& input) {
   ResultMetadata& m = results.meta;
   stamp_provenance(m);
   const fs::path written = m.complete ? output : partial_destination(output, a.resume);
   write_results(written, results);
 
-  if (!a.common.quiet) std::cout << render_report(ReportFormat::Text, input);
+  if (!a.common.quiet) std::cout << render_report(ReportFormat::Text, input) << cash_risk_text(scenario, results.table);
   if (report && m.complete) write_report(*report, input);
   const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
                                               : fmt::format("{} threads", m.threads);
@@ -227,7 +233,7 @@ int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previ
   if (!mpi::is_root()) return results.meta.complete ? 0 : 130;
 
   const ReportInput input{&results, risk, "", describe_assumptions(scenario, results.meta)};
-  return publish(a, results, output, report, input);
+  return publish(a, scenario, results, output, report, input);
 }
 
 }  // namespace

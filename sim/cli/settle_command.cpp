@@ -18,6 +18,7 @@
 #include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
 #include "sim/input/puf.hpp"
+#include "sim/input/puf_overlay.hpp"
 
 namespace acosim {
 namespace {
@@ -155,6 +156,10 @@ int run_puf(const SettleOptions& o, std::ostream& out) {
     throw InputError(fmt::format("--py {}: {}", py, e.what()));
   }
   check_distinct(o.puf, o.output);
+  const std::optional<RuleSet> overlay_rules = o.rules.empty() ? std::nullopt : find_rule_set(o.rules);
+  if (!o.rules.empty() && !overlay_rules) {
+    throw InputError(fmt::format("--rules {}: not a rule set; allowed: {}", o.rules, known_rule_set_ids()));
+  }
 
   const PufFile file = read_puf(o.puf, py);
   for (const std::string& w : file.warnings) std::cerr << "acosim: warning: " << w << "\n";
@@ -191,6 +196,7 @@ int run_puf(const SettleOptions& o, std::ostream& out) {
                        r.status == PufStatus::Mismatch ? "mismatch" : "undetermined", rec.aco_id, rec.line,
                        rec.track_label, r.earned + 0.0, r.cms_earned + 0.0, std::fabs(r.diff) < 0.5 ? 0.0 : r.diff, r.reason);
   }
+  if (overlay_rules) out << describe_overlay(file, overlay_puf(file, *overlay_rules));
   out << fmt::format("  wrote {}\n", o.output);
   return 0;
 }
@@ -403,6 +409,7 @@ int run_settle(const SettleOptions& o, std::ostream& out) {
     throw InputError(fmt::format("settle: give either INPUT.csv ({}) or --puf FILE ({}), not both", o.input, o.puf));
   }
   if (o.py && o.puf.empty()) throw InputError("settle: --py goes with --puf FILE (an input CSV carries a py column)");
+  if (!o.rules.empty() && o.puf.empty()) throw InputError("settle: --rules goes with --puf FILE");
   if (!o.puf.empty()) return run_puf(o, out);
   if (o.input.empty()) throw InputError("settle: give INPUT.csv, or --puf FILE --py YEAR");
   return run_simple(o, out);
@@ -416,6 +423,7 @@ void add_settle_command(CLI::App& app, CommandAction& action) {
       "or reproduce a CMS ACO results PUF with --puf FILE --py YEAR and report the matches.");
   sub->add_option("input", opts->input, "ACO-years to settle, one per row (docs/settle-format.md)");
   sub->add_option("--puf", opts->puf, "a CMS ACO results public-use file to reproduce");
+  sub->add_option("--rules", opts->rules, "with --puf: also settle every row under this rule set (cy2027_proposed: PROPOSED, NOT LAW) and total the change in CMS payments");
   sub->add_option("--py", opts->py, "performance year of the --puf file (default: from 'PY2023' in its name)");
   sub->add_option("-o,--output", opts->output, "output CSV (written atomically)");
   sub->callback([&action, opts] {

@@ -21,6 +21,7 @@ struct SettleOptions {
   std::string puf;         // --puf FILE
   std::optional<int> py;   // --py YEAR (inferred from "PY2023" in the PUF's file name if absent)
   std::string output;      // -o FILE
+  std::string rules;       // --rules ID: re-settle the --puf rows under a rule overlay (sim/input/puf_overlay.hpp)
 };
 
 // Runs the command; writes the report to `out`. Throws InputError for the user's mistakes; the

@@ -66,6 +66,10 @@ struct RunRecord {
   double benchmark_factor = 1;   // [ratio]
   double quality = 0;            // [0-100]
   bool met_qps = true, met_alt_qps = false;
+  // Benchmark mode cms only (0 otherwise; kCmsRunFields): B = b3 n above, and
+  double two_way_benchmark = 0;            // B2 = b2 n [USD]
+  double proposed_benchmark = 0;           // B3 under cy2027_proposed (PROPOSED, NOT LAW) [USD]
+  double proposed_two_way_benchmark = 0;   // B2 under cy2027_proposed [USD]
 };
 
 // Row r is written only by run r (the one parallel loop); nothing else mutates it.
@@ -82,6 +86,13 @@ struct RunTable {
   FlagColumn met_qps, met_alt_qps;
   FlagColumn done;                   // 1 when run r completed (an interrupted run leaves 0s;
                                      // statistics skip them)
+  // Benchmark mode cms only (empty otherwise; sim/engine/benchmark_draw.hpp), outside kRunFields
+  // (kCmsRunFields below): the two-way benchmark B2 = b2 n [USD], the benchmarks under the
+  // cy2027_proposed overlay (0 without it) [USD], and per run and track 1 when the ACPT loss
+  // guardrail triggered (42 CFR 425.652(b)(5)).
+  Eigen::VectorXd two_way_benchmark, proposed_benchmark, proposed_two_way_benchmark;
+  Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic> guardrail;
+  bool has_cms_benchmark() const { return two_way_benchmark.size() > 0; }
 
   long runs() const { return static_cast<long>(payment.rows()); }
   long completed() const { return static_cast<long>(done.cast<long>().sum()); }
@@ -124,24 +135,55 @@ inline constexpr std::array<RunField, 8> kRunFields = {{
      nullptr, &RunTable::done, nullptr, nullptr},
 }};
 
-// Run r's per-run columns as doubles (flags 0/1), kRunFields order: a row of the MPI exchange.
+// Benchmark mode cms's per-run columns, kept out of kRunFields so other scenarios' files and MPI
+// rows are unchanged: present only when RunTable::has_cms_benchmark() (then after kRunFields in
+// the MPI row). The guardrail matrix (runs x tracks) is settlement's output, not a run's sample.
+inline constexpr std::array<RunField, 3> kCmsRunFields = {{
+    {"two_way_benchmark", "USD", "two-way benchmark B2 = b2 x n (42 CFR 425.652(b)(5))",
+     &RunTable::two_way_benchmark, nullptr, &RunRecord::two_way_benchmark, nullptr},
+    {"proposed_benchmark", "USD", "B3 under cy2027_proposed, PROPOSED, NOT LAW (0: no overlay)",
+     &RunTable::proposed_benchmark, nullptr, &RunRecord::proposed_benchmark, nullptr},
+    {"proposed_two_way_benchmark", "USD", "B2 under cy2027_proposed, PROPOSED, NOT LAW (0: no overlay)",
+     &RunTable::proposed_two_way_benchmark, nullptr, &RunRecord::proposed_two_way_benchmark, nullptr},
+}};
+
+// Doubles in a run's MPI row: kRunFields, plus kCmsRunFields in benchmark mode cms.
+inline int run_row_width(const RunTable& t) {
+  return static_cast<int>(kRunFields.size() + (t.has_cms_benchmark() ? kCmsRunFields.size() : 0));
+}
+
+// Run r's per-run columns as doubles (flags 0/1), kRunFields order then (mode cms) kCmsRunFields:
+// a row of the MPI exchange, run_row_width(t) doubles.
 inline void pack_run(const RunTable& t, long run, double* row) {
   for (const RunField& f : kRunFields) *row++ = f.real ? (t.*f.real)(run) : static_cast<double>((t.*f.flag)(run));
+  if (t.has_cms_benchmark()) {
+    for (const RunField& f : kCmsRunFields) *row++ = (t.*f.real)(run);
+  }
 }
 inline void unpack_run(const double* row, long run, RunTable& t) {
   for (const RunField& f : kRunFields) {
     if (f.real) (t.*f.real)(run) = *row++;
     else (t.*f.flag)(run) = static_cast<std::int8_t>(*row++);
   }
+  if (t.has_cms_benchmark()) {
+    for (const RunField& f : kCmsRunFields) (t.*f.real)(run) = *row++;
+  }
 }
 
-// Two records hold the same bits in every field (a NaN equals itself, -0 differs from +0).
+// Two records hold the same bits in every field (a NaN equals itself, -0 differs from +0); the
+// cms fields are 0 in both outside benchmark mode cms.
 inline bool same_bits(const RunRecord& a, const RunRecord& b) {
-  for (const RunField& f : kRunFields) {
+  const auto same = [&](const RunField& f) {
     if (f.real_field && std::bit_cast<std::uint64_t>(a.*f.real_field) != std::bit_cast<std::uint64_t>(b.*f.real_field)) {
       return false;
     }
-    if (f.flag_field && a.*f.flag_field != b.*f.flag_field) return false;
+    return !(f.flag_field && a.*f.flag_field != b.*f.flag_field);
+  };
+  for (const RunField& f : kRunFields) {
+    if (!same(f)) return false;
+  }
+  for (const RunField& f : kCmsRunFields) {
+    if (!same(f)) return false;
   }
   return true;
 }
@@ -152,6 +194,9 @@ inline RunRecord RunTable::record(long run) const {
     if (f.real_field) r.*f.real_field = (this->*f.real)(run);
     if (f.flag_field) r.*f.flag_field = (this->*f.flag)(run) != 0;
   }
+  if (has_cms_benchmark()) {
+    for (const RunField& f : kCmsRunFields) r.*f.real_field = (this->*f.real)(run);
+  }
   return r;
 }
 
@@ -159,6 +204,9 @@ inline void RunTable::store(long run, const RunRecord& r) {
   for (const RunField& f : kRunFields) {
     if (f.real_field) (this->*f.real)(run) = r.*f.real_field;
     if (f.flag_field) (this->*f.flag)(run) = r.*f.flag_field ? 1 : 0;
+  }
+  if (has_cms_benchmark()) {
+    for (const RunField& f : kCmsRunFields) (this->*f.real)(run) = r.*f.real_field;
   }
   done(run) = 1;
 }

@@ -32,6 +32,9 @@ enum class Purpose : std::uint32_t {
   NewBeneficiary = 5,  // a replacement's fresh latents; sub = 4y + type, block = slot / 2
   AgreementYear = 6,   // run-level draws of year y (growth, spending gap, risk score, quality); sub = y
   PanelYear = 7,       // a staying beneficiary's AR(1) innovations; sub = 4y + type, block = slot / 2
+  // Benchmark mode cms (sim/engine/benchmark_draw.hpp):
+  BenchmarkTrend = 8,  // block k = annual step BY3+1+k: normals 0 national step, 1 regional deviation
+  BenchmarkRisk = 9,   // block 0: normals 0 coding intensity (common to all types), 1 market share
 };
 
 inline constexpr const char* kRngLayout =
@@ -49,7 +52,8 @@ inline constexpr const char* kRngLayout =
     "agreements, path year y >= 1: 4 turnover (sub = 4y + type, block = slot / 4, word slot % 4), "
     "5 replacement latents and 7 stayer AR(1) innovations (sub = 4y + type, block = slot / 2, "
     "normals 2 (slot % 2), +1), 6 run-level year draws (sub = y; block 0 normals: growth, spending "
-    "gap, risk score, quality; block 1 word 0: alternative-QPS uniform)";
+    "gap, risk score, quality; block 1 word 0: alternative-QPS uniform); benchmark mode cms: 8 trend (block k = step BY3+1+k; "
+    "normals 0 national step, 1 regional deviation), 9 risk (block 0; normals 0 coding intensity, 1 market share)";
 
 class PhiloxStream {
  public:

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
+#include "sim/engine/benchmark_draw.hpp"
 #include "sim/engine/progress.hpp"
 #include "sim/engine/mpi.hpp"
 #include "sim/engine/rng.hpp"
@@ -24,11 +25,6 @@
 #include "sim/engine/statistics.hpp"
 
 namespace acosim {
-
-namespace {
-// The sample columns of a run as a row of doubles (for the MPI exchange; the flags are 0/1).
-constexpr int kRowWidth = static_cast<int>(kRunFields.size());
-}  // namespace
 
 int resolve_threads(int option_threads, int scenario_threads) {
   const int threads = option_threads > 0 ? option_threads : scenario_threads;
@@ -96,6 +92,20 @@ RunSample sample_run(const SimulationModel& model, std::uint64_t seed, std::uint
   }
   r.expenditure = expenditure;
   r.benchmark = base * r.benchmark_factor;
+  if (s.cms_benchmark) {  // benchmark mode cms: B = b3 n, B2 = b2 n (sim/engine/benchmark_draw.hpp)
+    const BenchmarkDraw d = draw_benchmark(s, seed, run);
+    const auto n = static_cast<double>(s.total_beneficiaries());
+    const double k = n * r.benchmark_factor;  // benchmark.update_factor: 1 unless set (a sensitivity)
+    r.benchmark = d.b3 * k;
+    r.two_way_benchmark = d.b2 * k;
+    r.proposed_benchmark = d.proposed_b3 * k;
+    r.proposed_two_way_benchmark = d.proposed_b2 * k;
+    r.expenditure *= d.spending_factor;
+    for (double& by_type : r.expenditure_by_type) by_type *= d.spending_factor;
+    for (std::size_t t = 0; t < r.benchmark_by_type.size(); ++t) {  // U3_t x n_t
+      r.benchmark_by_type[t] = d.three_way_by_type[t] * static_cast<double>(s.beneficiaries[t]);
+    }
+  }
   return r;
 }
 
@@ -113,6 +123,14 @@ SettlementInput settlement_input(const Scenario& s, const TrackChoice& choice, c
   in.participant_revenue = s.participant_revenue;
   in.agreement_start_year = s.agreement_start_year;
   in.euc_relief_fraction = s.euc_relief_fraction;
+  if (choice.proposed) in.rules = cy2027_proposed_not_law();  // the overlay (PROPOSED, NOT LAW)
+  if (s.cms_benchmark) {
+    if (choice.proposed) in.benchmark = r.proposed_benchmark;
+    // 42 CFR 425.652(b)(5): CMS tracks of 2024+ starts; settle() applies it from the start year.
+    if (choice.acpt_guardrail && !choice.track.custom) {
+      in.two_way_benchmark = choice.proposed ? r.proposed_two_way_benchmark : r.two_way_benchmark;
+    }
+  }
   return in;
 }
 
@@ -120,9 +138,15 @@ std::size_t estimated_bytes(const Scenario& s) {
   const auto runs = static_cast<std::size_t>(s.runs);
   const std::size_t tracks = s.tracks.size();
   // The table: payment and outcome per track, 5 sample doubles and 3 flags; the run list of
-  // sample_runs; under MPI the exchanged rows (this rank's and everyone's, 8 doubles each).
-  const std::size_t per_run = tracks * (sizeof(double) + sizeof(OutcomeCode)) + 5 * sizeof(double) + 3 + sizeof(long);
-  const std::size_t exchange = mpi::size() > 1 ? 2 * kRowWidth * sizeof(double) : 0;
+  // sample_runs; under MPI the exchanged rows (this rank's and everyone's, kRunFields.size()
+  // doubles each, + kCmsRunFields.size() in benchmark mode cms).
+  std::size_t per_run = tracks * (sizeof(double) + sizeof(OutcomeCode)) + 5 * sizeof(double) + 3 + sizeof(long);
+  std::size_t row_width = kRunFields.size();
+  if (s.cms_benchmark) {
+    per_run += kCmsRunFields.size() * sizeof(double) + tracks;  // B2, the overlay's B3 and B2, guardrail flags
+    row_width += kCmsRunFields.size();
+  }
+  const std::size_t exchange = mpi::size() > 1 ? 2 * row_width * sizeof(double) : 0;
   const std::size_t statistics = 4 * sizeof(double) + sizeof(long);  // sorted copies, losses, rows
   // Beneficiaries cost no memory beyond each thread's tile (sim/engine/sampler.hpp: ~20 KB of stack).
   return runs * (per_run + exchange + statistics) + (1u << 20);
@@ -154,6 +178,10 @@ RunTable make_table(const Scenario& s) {
   RunTable t;
   t.resize(s.runs, static_cast<long>(s.tracks.size()));
   for (const TrackChoice& c : s.tracks) t.tracks.push_back(c.label);
+  if (s.cms_benchmark) {
+    for (const RunField& f : kCmsRunFields) t.*f.real = Eigen::VectorXd::Zero(s.runs);
+    t.guardrail = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic>::Zero(s.runs, static_cast<long>(s.tracks.size()));
+  }
   return t;
 }
 
@@ -238,7 +266,7 @@ void sample_runs(const SimulationModel& model, const RunOptions& options, RunTab
     if (t.done(run) == 0) todo.push_back(run);
   }
   split_runs(
-      todo, threads, options, kRowWidth,
+      todo, threads, options, run_row_width(t),
       [&](long run) { t.store(run, sample_run(model, s.seed, static_cast<std::uint64_t>(run))); },
       [&](long run, double* row) { pack_run(t, run, row); }, [&](const double* row, long run) { unpack_run(row, run, t); });
 }
@@ -258,6 +286,7 @@ void settle_runs(const Scenario& s, RunTable& t) {
       }
       t.payment(run, k) = st.payment;
       t.outcome(run, k) = static_cast<OutcomeCode>(st.outcome);
+      if (t.has_cms_benchmark()) t.guardrail(run, k) = st.guardrail_triggered ? 1 : 0;
     }
   }
 }
@@ -270,6 +299,9 @@ SimulationResults simulate(const SimulationModel& model, const RunOptions& optio
     if (resume->runs() != s.runs || resume->tracks.size() != s.tracks.size()) {
       throw InputError(fmt::format("cannot resume: the file has {} runs x {} tracks, the scenario {} x {}",
                                    resume->runs(), resume->tracks.size(), s.runs, s.tracks.size()));
+    }
+    if (s.cms_benchmark && !resume->has_cms_benchmark()) {
+      throw InputError("cannot resume: the scenario uses benchmark mode cms but the file has no two-way benchmarks per run");
     }
     t = *resume;
   } else {

@@ -97,7 +97,8 @@ SimulationResults simulate(const SimulationModel& model, const RunOptions& optio
 
 // Memory a simulation of the scenario needs [bytes]: the run table (runs x tracks payments and
 // outcomes, 5 doubles and 3 flags per run, the run list; under MPI the exchanged rows) plus the
-// statistics' sorted copies: 145 bytes per run with 6 tracks (+128 under MPI), plus 1 MB.
+// statistics' sorted copies: 145 bytes per run with 6 tracks (+128 under MPI; benchmark mode cms
+// adds 3 doubles and a flag per track, +48 under MPI), plus 1 MB.
 // Independent of the number of beneficiaries, whose draws are summed tile by tile on the fly.
 std::size_t estimated_bytes(const Scenario& scenario);
 

@@ -17,6 +17,7 @@
 #include "models/msr.hpp"
 #include "models/track.hpp"
 #include "sim/engine/agreement_spec.hpp"
+#include "sim/engine/benchmark_spec.hpp"
 #include "sim/engine/scenario_values.hpp"
 #include "sim/engine/sweep_spec.hpp"
 #include "sim/engine/risk_appetite.hpp"
@@ -25,7 +26,9 @@ namespace acosim {
 
 enum class BenchmarkMode {
   Fixed,      // the ACO holds its benchmark report: B = per_capita x N x update factor
-  Historical  // B = update factor x weighted base-year spending of the same beneficiaries
+  Historical,  // B = update factor x weighted base-year spending of the same beneficiaries
+  Cms          // the benchmark as CMS builds it from its report's inputs (Scenario::cms_benchmark):
+               // B = b3 x n, B2 = b2 x n per run (sim/engine/benchmark_draw.hpp)
 };
 
 struct Scenario {
@@ -54,6 +57,7 @@ struct Scenario {
   double persistence = 0.52;  // AR(1) year-to-year correlation of each beneficiary's latent normals;
                               // 0.52 keeps ~30% of the top decile there next year (cost-model §3)
   Uncertain update_factor{1.0, 0.0};   // multiplies the benchmark [ratio]
+  std::optional<CmsBenchmarkSpec> cms_benchmark;  // mode Cms: the CMS report's inputs
 
   // The ACO's true effect on its PY spending [fraction; -0.02 = spends 2% less].
   Uncertain true_effect;

@@ -20,6 +20,11 @@ struct TrackChoice {
   Track track;
   MsrElection election;
   std::string label;  // unique, e.g. "BASIC_E msr=1%"
+  // Benchmark mode cms (docs/scenario.md): `acpt_guardrail: false` settles without the
+  // 425.652(b)(5) guardrail, a counterfactual; `proposed` tracks are the `rules: cy2027_proposed`
+  // overlay copies, settled under the proposed rules and benchmark (PROPOSED, NOT LAW).
+  bool acpt_guardrail = true;
+  bool proposed = false;
 };
 
 }  // namespace acosim

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "models/glide_path.hpp"
 #include "sim/common/error.hpp"
 #include "sim/input/yaml_reader.hpp"
 
@@ -284,6 +285,8 @@ void read_glide_path(const Reader& rd, const YAML::Node& p, const std::string& k
     if (hold != 0 && hold != 1) rd.fail(p["hold"], key + ".hold", fmt::format("'{}' cannot be held; allowed: A, B (from PY2023, spec §1.1)", p["hold"].Scalar()));
     if (hold < entry) rd.fail(p["hold"], key + ".hold", "is below the entry level");
   }
+  // 2024+ starts (bench §7, 42 CFR 425.600(a)(4)(i)(C)(3)): a Level A hold only; the 2027+ 5-year one-sided limit.
+  if (sp.start_year >= 2024) try { (void)glide_path_levels(sp.start_year, static_cast<char>('A' + entry), hold >= 0 ? std::optional<char>(static_cast<char>('A' + hold)) : std::nullopt, sp.years); } catch (const std::invalid_argument& e) { rd.fail(p["hold"] ? p["hold"] : p["glide"], key + (p["hold"] ? ".hold" : ".glide"), e.what()); }
   std::optional<MsrElection> election;
   if (p["msr"]) election = read_election(rd, p["msr"], key + ".msr");
   int level = entry;

@@ -74,13 +74,16 @@ std::vector<KeySpec> make_keys() {
        "a dollar amount", "Truncated mean annual cost of the type."},
       {"cost_model.mean_scale", K::Number, 0.01, 100, "ratio", S::Sampled, "a ratio",
        "Multiplies every type's mean."},
+      {"cost_model.cv", K::Number, 0.05, 20, "ratio", S::Sampled, "a coefficient of variation",
+       "Every type's coefficient of variation of the truncated cost, by sigma (national model: 2.08)."},
       {"cost_model.empirical", K::Section, 0, 0, "", S::No, "", "Resample observed costs from a CSV file."},
       {"cost_model.empirical.file", K::Text, 0, 0, "", S::No, "a file path",
        "CSV with columns enrollment_type, annual_cost (relative to the scenario's folder)."},
       {"cost_model.empirical.truncation_percentile", K::Fraction, 0.5001, 1, "fraction", S::No, "a percentile",
        "Truncation percentile of the observed costs."},
       {"benchmark", K::Section, 0, 0, "", S::No, "", "How the benchmark is set."},
-      {"benchmark.mode", K::Choice, 0, 0, "", S::Sampled, "a mode", "fixed or historical."},
+      {"benchmark.mode", K::Choice, 0, 0, "", S::Sampled, "a mode",
+       "fixed, historical or cms (the CMS benchmark report's inputs, docs/benchmark.md)."},
       {"benchmark.per_capita", K::Number, 1, 1e7, "USD per beneficiary-year", S::Sampled,
        "'expected' or a dollar amount", "Fixed mode: the benchmark per capita, or expected."},
       {"benchmark.weights", K::List, 0, 0, "", S::Sampled, "",
@@ -93,6 +96,87 @@ std::vector<KeySpec> make_keys() {
       {"benchmark.update_factor.mean", K::Number, 0.5, 2, "ratio", S::Sampled, "a ratio", "Mean update factor."},
       {"benchmark.update_factor.sd", K::Number, 0, 1.5, "ratio", S::Sampled, "a standard deviation",
        "SD of the update factor."},
+      // Mode cms (sim/input/benchmark_reader.cpp; docs/scenario.md "benchmark, CMS form").
+      {"benchmark.types", K::Section, 0, 0, "", S::No, "", "Mode cms: the CMS benchmark report's figures by enrollment type."},
+      {"benchmark.types.<type>", K::Section, 0, 0, "", S::No, "", "Mode cms: one enrollment type's report figures."},
+      {"benchmark.types.<type>.historical_benchmark", K::Number, 1, 1e7, "USD per person-year", S::Sampled,
+       "a dollar amount", "Historical benchmark H_t (or per_capita for BY1-BY3)."},
+      {"benchmark.types.<type>.per_capita", K::List, 0, 0, "", S::Sampled, "",
+       "BY1, BY2, BY3 expenditure per capita, truncated (or historical_benchmark)."},
+      {"benchmark.types.<type>.per_capita[]", K::Number, 1, 1e7, "USD per person-year", S::No, "a dollar amount",
+       "One base year's expenditure per capita."},
+      {"benchmark.types.<type>.hcc_risk", K::List, 0, 0, "", S::Sampled, "",
+       "BY1, BY2, BY3 CMS-HCC risk scores (BY3 sets the default risk_score_by3)."},
+      {"benchmark.types.<type>.hcc_risk[]", K::Number, 0.05, 20, "ratio", S::No, "a risk score", "One base year's risk score."},
+      {"benchmark.types.<type>.trend_to_by3", K::List, 0, 0, "", S::Sampled, "",
+       "Trend factors BY1 -> BY3, BY2 -> BY3 (with per_capita)."},
+      {"benchmark.types.<type>.trend_to_by3[]", K::Number, 0.5, 2, "ratio", S::No, "a ratio", "One trend factor."},
+      {"benchmark.types.<type>.by3_person_years", K::Number, 0, 1e8, "person-years", S::Sampled,
+       "a number of person-years", "BY3 person-years of the type (required)."},
+      {"benchmark.types.<type>.regional_per_capita", K::Number, 1, 1e7, "USD per person-year", S::Sampled,
+       "a dollar amount", "BY3 regional per capita, risk-adjusted (required)."},
+      {"benchmark.types.<type>.national_per_capita", K::Number, 1, 1e7, "USD per person-year", S::Sampled,
+       "a dollar amount", "BY3 national assignable FFS per capita (required)."},
+      {"benchmark.types.<type>.hcc_growth", K::Uncertain, -0.5, 0.5, "fraction", S::Sampled, "a fraction",
+       "PY over BY3 HCC risk-score growth: a number or {mean, sd} (sd default: trend.coding_intensity_sd)."},
+      {"benchmark.types.<type>.hcc_growth.mean", K::Fraction, -0.5, 0.5, "fraction", S::Sampled, "a fraction",
+       "Mean risk-score growth."},
+      {"benchmark.types.<type>.hcc_growth.sd", K::Fraction, 0, 1, "fraction", S::Sampled, "a standard deviation",
+       "SD of the risk-score growth."},
+      {"benchmark.types.<type>.demographic_growth", K::Fraction, -0.5, 0.5, "fraction", S::Sampled, "a fraction",
+       "PY over BY3 demographic risk-score growth."},
+      {"benchmark.types.<type>.regional_hcc_growth", K::Fraction, -0.5, 0.5, "fraction", S::Sampled, "a fraction",
+       "The region's HCC risk-score growth."},
+      {"benchmark.types.<type>.regional_demographic_growth", K::Fraction, -0.5, 0.5, "fraction", S::Sampled,
+       "a fraction", "The region's demographic risk-score growth."},
+      {"benchmark.types.<type>.acpt", K::List, 0, 0, "", S::Sampled, "",
+       "The type's annual ACPT, steps BY3+1 .. PY (default benchmark.acpt)."},
+      {"benchmark.types.<type>.acpt[]", K::Fraction, -0.2, 0.5, "fraction", S::No, "an annual growth rate",
+       "One annual ACPT rate."},
+      {"benchmark.types.<type>.acpt_dollar_base", K::Number, 1, 1e7, "USD per person-year", S::Sampled,
+       "a dollar amount", "Flat-dollar ACPT base (default national_per_capita)."},
+      {"benchmark.market_share", K::Uncertain, 0, 1, "fraction", S::Sampled, "a fraction",
+       "Mode cms: the ACO's PY share of its region's assignable beneficiaries (required): a number or {mean, sd}."},
+      {"benchmark.market_share.mean", K::Fraction, 0, 1, "fraction", S::Sampled, "a fraction", "Mean market share."},
+      {"benchmark.market_share.sd", K::Fraction, 0, 1, "fraction", S::Sampled, "a standard deviation",
+       "SD of the market share."},
+      {"benchmark.times_regionally_adjusted", K::Integer, 1, 10, "agreements", S::Sampled, "a count",
+       "Mode cms: the regional adjustment's agreement row (42 CFR 425.656(d))."},
+      {"benchmark.dual_share_by3", K::Fraction, 0, 1, "fraction", S::Sampled, "a fraction", "Mode cms: BY3 dual share."},
+      {"benchmark.risk_score_by3", K::Number, 0.05, 20, "ratio", S::Sampled, "a risk score",
+       "Mode cms: BY3 risk score (default: the types' BY3 HCC scores weighted)."},
+      {"benchmark.prior_savings", K::Section, 0, 0, "", S::No, "", "Mode cms, 2024+ starts: the prior savings adjustment."},
+      {"benchmark.prior_savings.per_capita_savings", K::List, 0, 0, "", S::Sampled, "",
+       "Per capita savings (+) or losses (-) of the 3 PYs before the agreement; null when not reconciled."},
+      {"benchmark.prior_savings.per_capita_savings[]", K::Number, -1e6, 1e6, "USD per person-year", S::No,
+       "a dollar amount", "One PY's per capita savings."},
+      {"benchmark.prior_savings.proration", K::Fraction, 0, 1, "fraction", S::Sampled, "a fraction", "Proration pi."},
+      {"benchmark.prior_savings.renewing_or_reentering", K::Boolean, 0, 0, "", S::Sampled, "",
+       "A renewing or re-entering ACO (default true)."},
+      {"benchmark.low_income_share", K::Fraction, 0, 1, "fraction", S::Sampled, "a fraction",
+       "Mode cms, 2025+ starts: the low-income share q of the population adjustment."},
+      {"benchmark.acpt", K::List, 0, 0, "", S::Sampled, "",
+       "Mode cms, 2024+ starts: annual ACPT rates, steps BY3+1 .. PY, for every type."},
+      {"benchmark.acpt[]", K::Fraction, -0.2, 0.5, "fraction", S::No, "an annual growth rate", "One annual ACPT rate."},
+      {"benchmark.acpt_weight", K::Fraction, 0, 1, "fraction", S::Sampled, "a fraction",
+       "Mode cms: the ACPT weight w_A (default 1/6 in PY2024, 1/3 otherwise)."},
+      {"benchmark.acpt_mode", K::Choice, 0, 0, "", S::Sampled, "an ACPT mode", "Mode cms: rate or flat_dollar."},
+      {"benchmark.zero_difference_is_lower", K::Boolean, 0, 0, "", S::Sampled, "",
+       "Mode cms: a zero regional difference counts as lower spending."},
+      {"benchmark.trend", K::Section, 0, 0, "", S::No, "", "Mode cms: the trend from BY3 to the PY (required)."},
+      {"benchmark.trend.national", K::List, 0, 0, "", S::Sampled, "",
+       "Annual national growth means, steps BY3+1 .. PY (required)."},
+      {"benchmark.trend.national[]", K::Fraction, -0.2, 0.5, "fraction", S::No, "an annual growth rate",
+       "One annual national growth rate."},
+      {"benchmark.trend.national_sd", K::Fraction, 0, 0.2, "fraction", S::Sampled, "a standard deviation",
+       "SD of each national step (default 2%)."},
+      {"benchmark.trend.regional", K::List, 0, 0, "", S::Sampled, "", "Annual regional growth means (default national)."},
+      {"benchmark.trend.regional[]", K::Fraction, -0.2, 0.5, "fraction", S::No, "an annual growth rate",
+       "One annual regional growth rate."},
+      {"benchmark.trend.regional_sd", K::Fraction, 0, 0.2, "fraction", S::Sampled, "a standard deviation",
+       "SD of the regional deviation per step (default 1%)."},
+      {"benchmark.trend.coding_intensity_sd", K::Fraction, 0, 0.2, "fraction", S::Sampled, "a standard deviation",
+       "SD of the common shift of every type's HCC growth (default 1%)."},
       {"true_effect", K::Uncertain, -0.9, 0.9, "fraction", S::Sampled, "a fraction",
        "The ACO's true effect on its PY spending (-2% = spends 2% less): a number or {mean, sd}."},
       {"true_effect.mean", K::Fraction, -0.9, 0.9, "fraction", S::Sampled, "a fraction", "Mean true effect."},
@@ -122,6 +206,8 @@ std::vector<KeySpec> make_keys() {
       {"tracks[].msr", K::Choice, 0, 0, "", S::SettleOnly, "an election",
        "Two-sided tracks: variable, 0%, 0.5%, 1%, 1.5% or 2% (42 CFR 425.605(b)(2))."},
       {"tracks[].label", K::Text, 0, 0, "", S::SettleOnly, "a label", "Label (to list a track twice)."},
+      {"tracks[].acpt_guardrail", K::Boolean, 0, 0, "", S::SettleOnly, "",
+       "Mode cms, CMS tracks of 2024+ starts: false settles without the ACPT loss guardrail (a counterfactual)."},
       {"tracks[].custom", K::Section, 0, 0, "", S::SettleOnly, "", "A custom contract."},
       {"tracks[].custom.name", K::Text, 0, 0, "", S::SettleOnly, "a name", "The contract's label."},
       {"tracks[].custom.two_sided", K::Boolean, 0, 0, "", S::SettleOnly, "", "Shares losses too."},
@@ -143,6 +229,8 @@ std::vector<KeySpec> make_keys() {
        "none, scaled, all_or_nothing or all_or_nothing_with_alternative."},
       {"tracks[].custom.sequestration", K::Fraction, 0, 1, "fraction", S::SettleOnly, "a fraction",
        "Sequestration rate (default 0)."},
+      {"rules", K::Choice, 0, 0, "", S::No, "a rule set",
+       "current_law, or cy2027_proposed: adds a copy of every CMS track under the proposal (PROPOSED, NOT LAW)."},
       {"runs", K::Integer, 1, 1e8, "runs", S::Sampled, "a count", "Monte Carlo runs."},
       {"seed", K::Integer, 0, kMaxSeed, "", S::Sampled, "a seed", "Random seed (digits above 2^53 are read exactly)."},
       {"threads", K::Integer, 0, 4096, "threads", S::No, "a count", "OpenMP threads (0 = all); changes no number."},
@@ -243,8 +331,8 @@ std::string schema_path(std::string_view key) {
     const std::string_view part = key.substr(i, end - i);
     bool type_name = false;
     for (std::string_view t : kTypeNames) type_name = type_name || part == t;
-    // Enrollment types appear as keys under aco.beneficiaries and cost_model.types only.
-    const bool typed_parent = out == "aco.beneficiaries." || out == "cost_model.types.";
+    // Enrollment types appear as keys under aco.beneficiaries, cost_model.types and benchmark.types only.
+    const bool typed_parent = out == "aco.beneficiaries." || out == "cost_model.types." || out == "benchmark.types.";
     out += type_name && typed_parent ? std::string("<type>") : std::string(part);
     if (end < key.size() && key[end] == '.') out += '.';
     i = end < key.size() && key[end] == '.' ? end + 1 : end;
@@ -290,6 +378,20 @@ long read_integer(const Reader& rd, const YAML::Node& node, const std::string& k
 
 void check_section_keys(const Reader& rd, const YAML::Node& node, const std::string& key) {
   rd.check_keys(node, key, child_keys(schema_path(key)));
+}
+
+Uncertain read_uncertain(const Reader& rd, const YAML::Node& node, const std::string& key) {
+  Uncertain u;
+  if (node.IsScalar()) {
+    const KeySpec& k = key_spec(key);
+    u.mean = rd.number_in(node, key, k.lo, k.hi, k.allowed(), k.percent_ok());
+    return u;
+  }
+  check_section_keys(rd, node, key);
+  if (node["sd"]) u.sd = read_number(rd, node["sd"], key + ".sd");
+  if (!node["mean"]) rd.fail(node, key + ".mean", "is required");
+  u.mean = read_number(rd, node["mean"], key + ".mean");
+  return u;
 }
 
 }  // namespace acosim

@@ -14,6 +14,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "sim/engine/scenario_values.hpp"
+
 namespace acosim {
 
 enum class KeyType {
@@ -85,5 +87,8 @@ double read_number(const Reader& rd, const YAML::Node& node, const std::string& 
 long read_integer(const Reader& rd, const YAML::Node& node, const std::string& key);
 // Rejects keys of the mapping at `key` that its row has no child for (with "did you mean").
 void check_section_keys(const Reader& rd, const YAML::Node& node, const std::string& key);
+// An Uncertain key: a number, or {mean, sd}; `key`'s row gives the number's range, `key.mean`'s
+// and `key.sd`'s those of the mapping.
+Uncertain read_uncertain(const Reader& rd, const YAML::Node& node, const std::string& key);
 
 }  // namespace acosim

@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/input/agreement_reader.hpp"
+#include "sim/input/benchmark_reader.hpp"
 #include "sim/input/sweep_reader.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text.hpp"
@@ -34,21 +35,6 @@ std::vector<std::string> type_keys() {
   std::vector<std::string> t;
   for (int e = 0; e < kEnrollmentTypes; ++e) t.push_back(type_key(e));
   return t;
-}
-
-// A number or {mean, sd}; `key`'s row gives the mean's range, `key.sd`'s the sd's.
-Uncertain read_uncertain(const Reader& rd, const YAML::Node& node, const std::string& key) {
-  Uncertain u;
-  if (node.IsScalar()) {
-    const KeySpec& k = key_spec(key);
-    u.mean = rd.number_in(node, key, k.lo, k.hi, k.allowed(), k.percent_ok());
-    return u;
-  }
-  check_section_keys(rd, node, key);
-  if (node["sd"]) u.sd = read_number(rd, node["sd"], key + ".sd");
-  if (!node["mean"]) rd.fail(node, key + ".mean", "is required");
-  u.mean = read_number(rd, node["mean"], key + ".mean");
-  return u;
 }
 
 CostShape read_shape(const Reader& rd, const YAML::Node& node, const std::string& key, CostShape shape) {
@@ -143,6 +129,13 @@ void read_aco(const Reader& rd, const YAML::Node& root, Scenario& s) {
   if (aco["low_revenue"]) s.low_revenue = rd.boolean(aco["low_revenue"], "aco.low_revenue");
   if (aco["agreement_start_year"]) {
     s.agreement_start_year = static_cast<int>(read_integer(rd, aco["agreement_start_year"], "aco.agreement_start_year"));
+    // The PY lies in the agreement: at most 6 PYs from the start (July 2019 starts to PY2024; 42 CFR 425.200(b)).
+    if (s.agreement_start_year > s.performance_year || s.performance_year - s.agreement_start_year > 5) {
+      rd.fail(aco["agreement_start_year"], "aco.agreement_start_year",
+              fmt::format("{} does not contain PY{}: an agreement period runs at most 6 performance years from its start "
+                          "(42 CFR 425.200(b)); allowed: {} to {}", s.agreement_start_year, s.performance_year,
+                          std::max(2012, s.performance_year - 5), s.performance_year));
+    }
   }
   if (aco["euc_relief_fraction"]) s.euc_relief_fraction = read_number(rd, aco["euc_relief_fraction"], "aco.euc_relief_fraction");
 }
@@ -243,6 +236,16 @@ void read_cost_model(const Reader& rd, const YAML::Node& root, const std::string
     for (double& m : s.cost_means) m *= k;
   }
   if (cm && cm["types"]) read_cost_types(rd, cm["types"], base, s);
+  if (cm && cm["cv"]) {  // the spread of a beneficiary-year's truncated cost, every type (docs/scenario.md)
+    const double cv = read_number(rd, cm["cv"], "cost_model.cv");
+    for (auto& sh : s.cost_shapes) {
+      try {
+        sh = shape_with_cv(sh, cv);
+      } catch (const std::invalid_argument& ex) {
+        rd.fail(cm["cv"], "cost_model.cv", ex.what());
+      }
+    }
+  }
   if (cm && cm["empirical"]) read_empirical(rd, cm, origin, s);
   for (int e = 0; e < kEnrollmentTypes; ++e) {  // surface model errors at load, with the key
     try {
@@ -274,12 +277,17 @@ void read_weights(const Reader& rd, const YAML::Node& w, Scenario& s) {
 void read_benchmark(const Reader& rd, const YAML::Node& root, Scenario& s) {
   const YAML::Node b = root["benchmark"];
   if (!b) return;
+  if (is_cms_benchmark(b)) {
+    read_cms_benchmark(rd, b, root, s);  // sim/input/benchmark_reader.cpp
+    return;
+  }
   check_section_keys(rd, b, "benchmark");
+  refuse_cms_only_keys(rd, b);
   if (b["mode"]) {
     const std::string m = rd.string(b["mode"], "benchmark.mode");
     if (m == "fixed") s.benchmark_mode = BenchmarkMode::Fixed;
     else if (m == "historical") s.benchmark_mode = BenchmarkMode::Historical;
-    else rd.fail(b["mode"], "benchmark.mode", fmt::format("'{}' is not a mode; allowed: fixed, historical", printable(m)));
+    else rd.fail(b["mode"], "benchmark.mode", fmt::format("'{}' is not a mode; allowed: fixed, historical, cms", printable(m)));
   }
   if (b["per_capita"]) {
     if (s.benchmark_mode != BenchmarkMode::Fixed) rd.fail(b["per_capita"], "benchmark.per_capita", "applies only to mode: fixed");
@@ -412,6 +420,7 @@ TrackChoice read_listed_track(const Reader& rd, const YAML::Node& node, const st
     rd.fail(node, key + ".msr", fmt::format("{} is two-sided: choose its MSR/MLR election (variable, 0%, 0.5%, 1%, 1.5% or 2%)", t->id));
   }
   if (node["label"]) c.label = rd.string(node["label"], key + ".label");
+  if (node["acpt_guardrail"]) c.acpt_guardrail = rd.boolean(node["acpt_guardrail"], key + ".acpt_guardrail");
   return c;
 }
 
@@ -438,6 +447,7 @@ TrackChoice read_track(const Reader& rd, const YAML::Node& node, const std::stri
     c.label = c.track.id;
     if (c.track.two_sided) c.label += c.election.variable ? " msr=variable" : " msr=" + percent_label(c.election.rate);
   }
+  if (!c.acpt_guardrail && !node["label"]) c.label += " no ACPT guardrail (counterfactual)";
   return c;
 }
 
@@ -564,9 +574,13 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   read_quality(rd, root, s);
   read_correlation(rd, root, s);
   read_tracks(rd, root, s);
+  read_rules_and_guardrail(rd, root, s);  // sim/input/benchmark_reader.cpp
   if (root["risk"]) s.risk = parse_risk(root["risk"], rd);
   read_run_settings(rd, root, s);
   // The feature sections, once the scenario's own keys are read (they are checked against them).
+  if (root["agreement"] && s.cms_benchmark) {
+    rd.fail(root["agreement"], "agreement", "benchmark mode cms settles one performance year (acosim run); agreement paths use mode fixed or historical");
+  }
   if (root["agreement"]) s.agreement = read_agreement(root["agreement"], s);
   if (root["sweep"]) s.sweep = read_sweep_section(root["sweep"], root, origin);
   if (root["tornado"]) s.tornado = read_tornado_section(root["tornado"], origin);

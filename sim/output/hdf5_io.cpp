@@ -188,6 +188,13 @@ void write_table(h5::FileWriter& w, const RunTable& t) {
             "1 when the alternative quality performance standard was met", kLayout);
   w.numbers("/runs/done", t.done.data(), {runs}, "0/1",
             "1 when the run completed (0: not yet run, the file is incomplete; acosim run --resume)", kLayout);
+  if (t.has_cms_benchmark()) {  // benchmark mode cms only (docs/results-schema.md)
+    for (const RunField& f : kCmsRunFields) vec(("/runs/" + std::string(f.name)).c_str(), t.*f.real, f.units, f.description);
+    const Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> guardrail = t.guardrail;
+    H5::DataSet g = w.numbers("/runs/guardrail_triggered", guardrail.data(), {runs, n_tracks}, "0/1",
+                              "runs x tracks: 1 when the ACPT loss guardrail triggered (42 CFR 425.652(b)(5))", kLayout);
+    w.put_strings(g, "columns", t.tracks);
+  }
 }
 
 void write_summaries(h5::FileWriter& w, const SimulationResults& r) {
@@ -328,6 +335,12 @@ void read_table(h5::FileReader& rd, RunTable& t) {
   t.met_alt_qps = Eigen::Map<const FlagVector>(met_alt_qps.data(), r);
   const auto done = rd.numbers<std::int8_t>("/runs/done", {runs});
   t.done = Eigen::Map<const FlagVector>(done.data(), r);
+  if (rd.exists("/runs/two_way_benchmark")) {  // benchmark mode cms
+    for (const RunField& f : kCmsRunFields) t.*f.real = vec(("/runs/" + std::string(f.name)).c_str());
+    using RowMajorF = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const auto g = rd.numbers<std::int8_t>("/runs/guardrail_triggered", {runs, n_tracks});
+    t.guardrail = Eigen::Map<const RowMajorF>(g.data(), r, k);
+  }
 }
 
 std::vector<Stats> read_stats(h5::FileReader& rd, const std::string& group, hsize_t n) {

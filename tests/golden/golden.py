@@ -30,6 +30,8 @@ CASES = {
     "small-aco": ("run", "scenarios/small-aco.yaml", 400, ("runs", "summary")),
     "agreement-paths": ("agreement", "scenarios/agreement-paths.yaml", 100, ("runs", "agreement", "summary")),
     "sweep-size-msr": ("sweep", "scenarios/sweep-size-msr.yaml", 100, ("sweep",)),
+    "guardrail-2024-two-sided": ("run", "scenarios/guardrail-2024-two-sided.yaml", 400, ("runs", "summary")),
+    "renewal-2026-regional-psa": ("run", "scenarios/renewal-2026-regional-psa.yaml", 400, ("runs", "summary")),
 }
 
 
