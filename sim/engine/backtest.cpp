@@ -29,17 +29,20 @@ double baseline_variance(const std::vector<BacktestCase>& cases, const Calibrati
   return std::max(0.0, sum / static_cast<double>(cases.size()));
 }
 
-BacktestSummary summarize_backtest(std::vector<BacktestRow>& rows, double base_savings_a, double base_losses_a) {
+BacktestSummary summarize_backtest(std::vector<BacktestRow>& rows, double base_savings_a,
+                                   double base_losses_a) {
   BacktestSummary s;
   const std::size_t n = rows.size();
   if (n == 0) return s;
   // Size quartiles by N_AB in year A: rank r of n goes to quartile floor(4 r / n) + 1 (ties by ACO_ID order).
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return rows[i].n_ab < rows[j].n_ab; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t i, std::size_t j) { return rows[i].n_ab < rows[j].n_ab; });
   for (std::size_t r = 0; r < n; ++r) rows[order[r]].size_quartile = static_cast<int>(4 * r / n) + 1;
   s.quartile_bounds[0] = rows[order.front()].n_ab;
-  for (int q = 1; q < 4; ++q) s.quartile_bounds[static_cast<std::size_t>(q)] = rows[order[static_cast<std::size_t>(q) * n / 4]].n_ab;
+  for (int q = 1; q < 4; ++q)
+    s.quartile_bounds[static_cast<std::size_t>(q)] = rows[order[static_cast<std::size_t>(q) * n / 4]].n_ab;
   s.quartile_bounds[4] = rows[order.back()].n_ab;
 
   std::vector<double> pit, crps, crps0, ps, os, pl, ol;
@@ -56,20 +59,24 @@ BacktestSummary summarize_backtest(std::vector<BacktestRow>& rows, double base_s
   }
   for (std::size_t k = 0; k < BacktestSummary::kLevels.size(); ++k) {
     s.coverage[k] = coverage(pit, BacktestSummary::kLevels[k]);
-    for (std::size_t q = 0; q < 4; ++q) s.coverage_by_quartile[q][k] = coverage(pit_q[q], BacktestSummary::kLevels[k]);
+    for (std::size_t q = 0; q < 4; ++q)
+      s.coverage_by_quartile[q][k] = coverage(pit_q[q], BacktestSummary::kLevels[k]);
   }
   s.pit = pit_histogram(pit, 10);
   s.crps = mean_se(crps);
   s.crps_baseline = mean_se(crps0);
   s.crps_difference = paired_difference(crps, crps0);
 
-  const auto rate = [](const std::vector<double>& o) { return std::accumulate(o.begin(), o.end(), 0.0) / static_cast<double>(o.size()); };
+  const auto rate = [](const std::vector<double>& o) {
+    return std::accumulate(o.begin(), o.end(), 0.0) / static_cast<double>(o.size());
+  };
   s.base_rate_savings_a = base_savings_a;
   s.base_rate_savings_b = rate(os);
   s.base_rate_losses_a = base_losses_a;
   s.base_rate_losses_b = rate(ol);
-  const auto scores = [&](const std::vector<double>& p, const std::vector<double>& o, double base_a, double base_b,
-                          MeanSe& model, MeanSe& ref_a, MeanSe& ref_b, MeanSe& gain_a, MeanSe& gain_b) {
+  const auto scores = [&](const std::vector<double>& p, const std::vector<double>& o, double base_a,
+                          double base_b, MeanSe& model, MeanSe& ref_a, MeanSe& ref_b, MeanSe& gain_a,
+                          MeanSe& gain_b) {
     const std::vector<double> ca(p.size(), base_a), cb(p.size(), base_b);
     model = brier(p, o);
     ref_a = brier(ca, o);
@@ -83,10 +90,10 @@ BacktestSummary summarize_backtest(std::vector<BacktestRow>& rows, double base_s
     gain_a = paired_difference(sm, sa);
     gain_b = paired_difference(sm, sb);
   };
-  scores(ps, os, base_savings_a, s.base_rate_savings_b, s.brier_savings, s.brier_savings_base_a, s.brier_savings_base_b,
-         s.brier_savings_gain_a, s.brier_savings_gain_b);
-  scores(pl, ol, base_losses_a, s.base_rate_losses_b, s.brier_losses, s.brier_losses_base_a, s.brier_losses_base_b,
-         s.brier_losses_gain_a, s.brier_losses_gain_b);
+  scores(ps, os, base_savings_a, s.base_rate_savings_b, s.brier_savings, s.brier_savings_base_a,
+         s.brier_savings_base_b, s.brier_savings_gain_a, s.brier_savings_gain_b);
+  scores(pl, ol, base_losses_a, s.base_rate_losses_b, s.brier_losses, s.brier_losses_base_a,
+         s.brier_losses_base_b, s.brier_losses_gain_a, s.brier_losses_gain_b);
   s.reliability_savings = reliability(ps, os, 10);
   s.reliability_losses = reliability(pl, ol, 10);
   return s;
@@ -124,7 +131,8 @@ void forecast_case(const SimulationModel& model, double realized, double* row) {
 
 // The case's scored row from its forecast numbers and the persistence baseline
 // Normal(s_A, 2 k_b^2 / n_A + s^2).
-BacktestRow scored_row(const BacktestCase& x, const double* row, double baseline_s2, const CalibrationDefaults& c) {
+BacktestRow scored_row(const BacktestCase& x, const double* row, double baseline_s2,
+                       const CalibrationDefaults& c) {
   BacktestRow r;
   r.aco_id = x.aco_id;
   r.n_ab = x.n_ab;
@@ -185,14 +193,19 @@ BacktestResult run_backtest(const BacktestPlan& plan, const BacktestOptions& o) 
         const auto i = static_cast<std::size_t>(k);
         forecast_case(*models[i], plan.cases[i].realized_savings_rate, &out[i * kRowWidth]);
       },
-      [&](long k, double* row) { std::copy_n(&out[static_cast<std::size_t>(k) * kRowWidth], kRowWidth, row); },
-      [&](const double* row, long k) { std::copy_n(row, kRowWidth, &out[static_cast<std::size_t>(k) * kRowWidth]); });
+      [&](long k, double* row) {
+        std::copy_n(&out[static_cast<std::size_t>(k) * kRowWidth], kRowWidth, row);
+      },
+      [&](const double* row, long k) {
+        std::copy_n(row, kRowWidth, &out[static_cast<std::size_t>(k) * kRowWidth]);
+      });
   res.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   res.threads = threads;
   if (o.stop && o.stop->load()) throw InputError("backtest interrupted; nothing written");
 
   const double s2 = res.baseline_s * res.baseline_s;
-  for (std::size_t k = 0; k < n; ++k) res.rows.push_back(scored_row(plan.cases[k], &out[k * kRowWidth], s2, plan.calibration));
+  for (std::size_t k = 0; k < n; ++k)
+    res.rows.push_back(scored_row(plan.cases[k], &out[k * kRowWidth], s2, plan.calibration));
   res.summary = summarize_backtest(res.rows, plan.base_rate_savings_a, plan.base_rate_losses_a);
   return res;
 }

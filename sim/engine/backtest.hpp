@@ -20,7 +20,7 @@
 namespace acosim {
 
 struct BacktestOptions {
-  int threads = 0;           // 0: all available
+  int threads = 0;  // 0: all available
   bool progress = false;
   const std::atomic<bool>* stop = nullptr;
 };
@@ -28,31 +28,31 @@ struct BacktestOptions {
 // One ACO's forecast and outcome (the --csv columns, then diagnostics).
 struct BacktestRow {
   std::string aco_id;
-  long n_ab = 0;                  // N_AB in year A [beneficiaries]
-  std::string track_b;            // year B's track id
+  long n_ab = 0;                     // N_AB in year A [beneficiaries]
+  std::string track_b;               // year B's track id
   double realized_savings_rate = 0;  // (B - E) / B in file B [fraction]
-  double pit = 0;                 // forecast CDF at the realized rate (ties count half) [0-1]
+  double pit = 0;                    // forecast CDF at the realized rate (ties count half) [0-1]
   double q05 = 0, q25 = 0, q50 = 0, q75 = 0, q95 = 0;  // forecast quantiles of the savings rate
-  double crps = 0, crps_baseline = 0;                    // [fraction of benchmark]
-  double p_savings = 0;           // forecast P(earns shared savings)
-  int earned_savings = 0;         // EarnSaveLoss > 0 in file B
-  double p_losses = 0;            // forecast P(owes shared losses)
-  int owed_losses = 0;            // EarnSaveLoss < 0 in file B
+  double crps = 0, crps_baseline = 0;                  // [fraction of benchmark]
+  double p_savings = 0;                                // forecast P(earns shared savings)
+  int earned_savings = 0;                              // EarnSaveLoss > 0 in file B
+  double p_losses = 0;                                 // forecast P(owes shared losses)
+  int owed_losses = 0;                                 // EarnSaveLoss < 0 in file B
   // Diagnostics.
   double savings_rate_a = 0, person_years_a = 0;
   double forecast_mean = 0, forecast_sd = 0, baseline_sd = 0;
-  int size_quartile = 0;          // 1-4 by N_AB in year A
+  int size_quartile = 0;  // 1-4 by N_AB in year A
 };
 
 struct BacktestSummary {
   static constexpr std::array<double, 3> kLevels{0.5, 0.8, 0.9};
-  std::array<MeanSe, 3> coverage;                     // overall, by level
+  std::array<MeanSe, 3> coverage;  // overall, by level
   std::array<std::array<MeanSe, 3>, 4> coverage_by_quartile;
-  std::array<long, 5> quartile_bounds{};              // N_AB at the quartile edges (min, q1, q2, q3, max)
+  std::array<long, 5> quartile_bounds{};  // N_AB at the quartile edges (min, q1, q2, q3, max)
   PitHistogram pit;
-  MeanSe crps, crps_baseline, crps_difference;        // model - baseline
+  MeanSe crps, crps_baseline, crps_difference;                       // model - baseline
   MeanSe brier_savings, brier_savings_base_a, brier_savings_base_b;  // model; year-A base rate; year-B rate
-  MeanSe brier_savings_gain_a, brier_savings_gain_b;  // model - reference (negative: better)
+  MeanSe brier_savings_gain_a, brier_savings_gain_b;                 // model - reference (negative: better)
   double base_rate_savings_a = 0, base_rate_savings_b = 0;
   MeanSe brier_losses, brier_losses_base_a, brier_losses_base_b;
   MeanSe brier_losses_gain_a, brier_losses_gain_b;
@@ -82,14 +82,14 @@ struct BacktestResult {
 // One ACO to forecast: its year-B scenario and what the files say about it [from file A, file B].
 struct BacktestCase {
   std::string aco_id;
-  long n_ab = 0;                      // N_AB in year A [beneficiaries]
-  std::string track_b;                // year B's track id
-  Scenario scenario;                  // year A's scenario as `acosim init` writes it, year B's track
-  double realized_savings_rate = 0;   // (B - E) / B in file B [fraction]
-  int earned_savings = 0;             // EarnSaveLoss > 0 in file B
-  int owed_losses = 0;                // EarnSaveLoss < 0 in file B
-  double savings_rate_a = 0;          // (B - E) / B in file A [fraction]
-  double person_years_a = 0;          // N_AB_Year_PY in file A [person-years]
+  long n_ab = 0;                     // N_AB in year A [beneficiaries]
+  std::string track_b;               // year B's track id
+  Scenario scenario;                 // year A's scenario as `acosim init` writes it, year B's track
+  double realized_savings_rate = 0;  // (B - E) / B in file B [fraction]
+  int earned_savings = 0;            // EarnSaveLoss > 0 in file B
+  int owed_losses = 0;               // EarnSaveLoss < 0 in file B
+  double savings_rate_a = 0;         // (B - E) / B in file A [fraction]
+  double person_years_a = 0;         // N_AB_Year_PY in file A [person-years]
 };
 
 // Everything the backtest runs on: the cases (ACO_ID order; case k's scenario has `runs` runs and
@@ -97,13 +97,13 @@ struct BacktestCase {
 struct BacktestPlan {
   std::string file_a, file_b;
   int py_a = 0, py_b = 0;
-  long runs = 0;                      // per ACO
+  long runs = 0;  // per ACO
   std::uint64_t seed = 0;
-  CalibrationDefaults calibration;    // the scenarios' defaults; k_baseline for the baseline
+  CalibrationDefaults calibration;  // the scenarios' defaults; k_baseline for the baseline
   std::vector<BacktestCase> cases;
   std::vector<BacktestExclusion> excluded;
-  double base_rate_savings_a = 0;     // share of year A's usable rows with EarnSaveLoss > 0 [fraction]
-  double base_rate_losses_a = 0;      // share with EarnSaveLoss < 0 [fraction]
+  double base_rate_savings_a = 0;  // share of year A's usable rows with EarnSaveLoss > 0 [fraction]
+  double base_rate_losses_a = 0;   // share with EarnSaveLoss < 0 [fraction]
 };
 
 // The persistence baseline's s^2 = max(0, mean((s_B - s_A)^2 - 2 k_b^2 / n_A)) on the cases.

@@ -13,7 +13,8 @@
 
 namespace acosim {
 
-std::vector<BacktestPair> match_years(const PufYear& a, const PufYear& b, std::vector<BacktestExclusion>& excluded) {
+std::vector<BacktestPair> match_years(const PufYear& a, const PufYear& b,
+                                      std::vector<BacktestExclusion>& excluded) {
   std::map<std::string, const PufAcoYear*> in_b;
   for (const PufAcoYear& x : b.acos) in_b[x.id()] = &x;
   std::map<std::string, std::string> unusable_b;
@@ -23,8 +24,9 @@ std::vector<BacktestPair> match_years(const PufYear& a, const PufYear& b, std::v
     const auto it = in_b.find(x.id());
     if (it == in_b.end()) {
       const auto u = unusable_b.find(x.id());
-      excluded.push_back({x.id(), u != unusable_b.end() ? fmt::format("PY{} row unusable: {}", b.py, u->second)
-                                                        : fmt::format("not in the PY{} file", b.py)});
+      excluded.push_back({x.id(), u != unusable_b.end()
+                                      ? fmt::format("PY{} row unusable: {}", b.py, u->second)
+                                      : fmt::format("not in the PY{} file", b.py)});
       continue;
     }
     if (it->second->start_date != x.start_date) {
@@ -34,8 +36,10 @@ std::vector<BacktestPair> match_years(const PufYear& a, const PufYear& b, std::v
     }
     pairs.push_back({&x, it->second});
   }
-  for (const auto& u : a.unusable) excluded.push_back({u.aco_id, fmt::format("PY{} row unusable: {}", a.py, u.reason)});
-  std::sort(pairs.begin(), pairs.end(), [](const BacktestPair& p, const BacktestPair& q) { return p.a->id() < q.a->id(); });
+  for (const auto& u : a.unusable)
+    excluded.push_back({u.aco_id, fmt::format("PY{} row unusable: {}", a.py, u.reason)});
+  std::sort(pairs.begin(), pairs.end(),
+            [](const BacktestPair& p, const BacktestPair& q) { return p.a->id() < q.a->id(); });
   std::sort(excluded.begin(), excluded.end(),
             [](const BacktestExclusion& p, const BacktestExclusion& q) { return p.aco_id < q.aco_id; });
   return pairs;
@@ -55,9 +59,10 @@ BacktestPlan backtest_plan(const PufYear& a, const PufYear& b, const InitSetting
   plan.base_rate_losses_a = a.base_rate_losses;
   const std::vector<BacktestPair> pairs = match_years(a, b, plan.excluded);
   if (pairs.empty()) {
-    throw InputError(fmt::format("{} and {}: no ACO is in both files in the same agreement period (same ACO_ID and "
-                                 "Current_Start_Date); allowed: results files of consecutive years",
-                                 a.source, b.source));
+    throw InputError(
+        fmt::format("{} and {}: no ACO is in both files in the same agreement period (same ACO_ID and "
+                    "Current_Start_Date); allowed: results files of consecutive years",
+                    a.source, b.source));
   }
   // Every ACO's scenario exactly as `acosim init` writes it, with year B's track and election.
   for (std::size_t k = 0; k < pairs.size(); ++k) {

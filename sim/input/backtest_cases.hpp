@@ -18,7 +18,8 @@ struct BacktestPair {
   const PufAcoYear* a = nullptr;
   const PufAcoYear* b = nullptr;
 };
-std::vector<BacktestPair> match_years(const PufYear& a, const PufYear& b, std::vector<BacktestExclusion>& excluded);
+std::vector<BacktestPair> match_years(const PufYear& a, const PufYear& b,
+                                      std::vector<BacktestExclusion>& excluded);
 
 // The backtest of year a -> b: one case per matched ACO (ACO k in ACO_ID order gets
 // settings.runs runs and seed settings.seed + k), every scenario built and validated here. Throws
