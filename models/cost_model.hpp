@@ -74,8 +74,10 @@ struct LognormalCost {
 
  private:
   double mu(double z_state) const { return z_high < z_state ? mu_high : mu_low; }
+  // exp in single precision (models/det_math.hpp's exp_f, within 1 float ulp) of the log-cost
+  // rounded to float: twice the lanes per vector; the cap, the select and every sum stay double.
   double capped(double z_state, double log_x) const {
-    const double x = detmath::exp(log_x);
+    const double x = static_cast<double>(detmath::exp_f(static_cast<float>(log_x)));
     const double below_cap = x < cap ? x : cap;  // min(x, cap)
     return z_state < z_zero ? 0.0 : below_cap;   // zero state
   }

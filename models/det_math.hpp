@@ -103,24 +103,38 @@ inline double minus_two_log_uniform(std::uint32_t w) {
 
 // e^y. Exact range reduction y = n ln2 + r, |r| <= ln2 / 2, then a degree-13 polynomial.
 // Returns +inf above 709.78, 0 below -708 (no subnormal results), NaN for NaN.
+// exp's range reduction and polynomial, templates (like log_tail) so that vector kernels run the
+// same operations: t = y / ln2 + 1.5 2^52 (n = t - 1.5 2^52, round to nearest), r = y - n ln2 exactly
+// in two steps, and e^r - 1 = r + r^2 P(r), P a degree-9 near-minimax fit on |r| <= ln2 / 2 (fit
+// error 0.15 ulp).
+constexpr double kExpShifter = 0x1.8p52;  // adding it rounds to an integer (round to nearest)
+template <class T, class Fma>
+inline T exp_reduce(T y, Fma fma, T& r) {
+  const T t = fma(y, 1.4426950408889634, kExpShifter);
+  const T n = t - kExpShifter;  // n * kLn2Hi is exact for |n| < 2^21
+  r = fma(-n, kLn2Lo, fma(-n, kLn2Hi, y));
+  return t;
+}
+template <class T, class Fma>
+inline T exp_poly(T r, Fma fma) {
+  T q = fma(r, 2.5100375832561234e-08, 2.7620075879983367e-07);
+  q = fma(q, r, 2.7557268480310024e-06);
+  q = fma(q, r, 2.4801521322368692e-05);
+  q = fma(q, r, 0.00019841269863040545);
+  q = fma(q, r, 0.0013888888917196719);
+  q = fma(q, r, 0.008333333333330065);
+  q = fma(q, r, 0.041666666666624164);
+  q = fma(q, r, 0.16666666666666669);
+  q = fma(q, r, 0.5000000000000001);
+  return fma(r * r, q, r);
+}
+
 inline double exp(double y) {
   constexpr double kMax = 709.782712893384, kMin = -708.0;
-  constexpr double kShifter = 0x1.8p52;  // adding it rounds to an integer (round to nearest)
-  const double t = fmadd(y, 1.4426950408889634, kShifter);
-  const double n = t - kShifter;  // n * kLn2Hi is exact for |n| < 2^21
-  const double r = fmadd(-n, kLn2Lo, fmadd(-n, kLn2Hi, y));
-  // e^r = 1 + r + r^2 P(r), P a degree-9 near-minimax fit on |r| <= ln2 / 2 (fit error 0.15 ulp).
-  double q = 2.5100375832561234e-08;
-  q = fmadd(q, r, 2.7620075879983367e-07);
-  q = fmadd(q, r, 2.7557268480310024e-06);
-  q = fmadd(q, r, 2.4801521322368692e-05);
-  q = fmadd(q, r, 0.00019841269863040545);
-  q = fmadd(q, r, 0.0013888888917196719);
-  q = fmadd(q, r, 0.008333333333330065);
-  q = fmadd(q, r, 0.041666666666624164);
-  q = fmadd(q, r, 0.16666666666666669);
-  q = fmadd(q, r, 0.5000000000000001);
-  const double p = fmadd(r * r, q, r);
+  constexpr double kShifter = kExpShifter;
+  double r = 0;
+  const double t = exp_reduce(y, ScalarFma{}, r);
+  const double p = exp_poly(r, ScalarFma{});
   // 2^(n-1) from the integer in t's low bits, then x 2: both steps exact for n in [-1021, 1024].
   const std::uint64_t nb = std::bit_cast<std::uint64_t>(t) - std::bit_cast<std::uint64_t>(kShifter);
   const double scale = std::bit_cast<double>((nb + 1022) << 52);
@@ -169,6 +183,137 @@ inline void sincos_turn(std::uint32_t w, double& sine, double& cosine) {
   const double c = swap ? sa : ca;
   sine = (q & 2u) != 0 ? -s : s;
   cosine = ((q + 1u) & 2u) != 0 ? -c : c;
+}
+
+// ---- Single precision (docs/performance.md, "Single precision") --------------------------------
+// The same functions in IEEE-754 binary32 arithmetic, for kernels that carry eight (AVX2) or
+// sixteen (AVX-512) lanes per register: correctly rounded operations, explicit fused
+// multiply-adds, exact bit manipulation, no tables, so every vector width gives the same bits.
+// These are the engine's arithmetic (sim/rng.hpp's box_muller, LognormalCost's exp); the double
+// functions above remain for acosim bench's double limit and the tests that compare the two.
+// Accuracy (tests/test_bench.cpp, against long double or double libm): -2 ln u within 2.3 float
+// ulps of the exact uniform's (the rounding of u to 24 bits; 0.8 ulp of the rounded u's), exp
+// within 1 ulp, sin and cos of 2 pi u within 1.5 ulp. The polynomials are those of FreeBSD's
+// e_logf.c (log) and Cephes' sinf/cosf/expf, evaluated with fused multiply-adds.
+
+inline float fmaddf(float a, float b, float c) { return __builtin_fmaf(a, b, c); }
+struct ScalarFmaF {
+  float operator()(float a, float b, float c) const { return fmaddf(a, b, c); }
+};
+
+constexpr float kLn2HiF = 6.9313812256e-01f;  // 0x3f317180: k * hi is exact for |k| < 2^7
+constexpr float kLn2LoF = 9.0580006145e-06f;  // 0x3717f7d1
+// The float mantissa (bits) at and above which log's argument is halved: ~sqrt(2) (e_logf.c).
+constexpr std::uint32_t kLogHalveFromF = 0x3fb504e0u;
+
+// ln((1 + f) 2^dk) = dk ln2_hi - tail for 1 + f in [~sqrt(1/2), ~sqrt(2)): returns tail (e_logf.c's
+// form; the caller gives f, see minus_two_log_uniform_f).
+template <class T, class Fma>
+inline T log_tail_f(T f, T dk, Fma fma) {
+  const T hfsq = 0.5f * f * f;
+  const T s = f / (2.0f + f);
+  const T z = s * s;
+  T r = fma(z, 0.24279078841f, 0.28498786688f);  // Lg4, Lg3
+  r = fma(r, z, 0.40000972152f);                  // Lg2
+  r = fma(r, z, 0.66666662693f);                  // Lg1
+  r = r * z;
+  return (hfsq - fma(s, hfsq + r, dk * kLn2LoF)) - f;
+}
+
+// w + 0.5 for a 32-bit word in float (exact for w < 2^23, within one float ulp above):
+// 2 float(w >> 1) + ((w & 1) + 0.5) with one fused multiply-add (float(w >> 1) is the correctly
+// rounded signed conversion, which every vector instruction set has).
+inline float word_plus_half_f(std::uint32_t w) {
+  return fmaddf(static_cast<float>(static_cast<std::int32_t>(w >> 1)), 2.0f,
+                static_cast<float>(static_cast<std::int32_t>(w & 1u)) + 0.5f);
+}
+
+// -2 ln u for u = (w + 0.5) 2^-32 in float (the Box-Muller radius squared): the split of
+// word_plus_half_f(w) into m 2^k by bits, then log_tail_f, with the 2^-32 and the -2 folded into
+// the exponent (exact). For u in [~sqrt(1/2), 1] (dk = 0) f = u - 1 is taken as -(~w + 0.5) 2^-32,
+// which is 1 - u from the complementary word (exact below 2^23, rounded once or twice above),
+// instead of m - 1 from the rounded u: near u = 1 the rounding of u (up to 2^-25) would be a large
+// error in 1 - u, and so in the radius of a small normal.
+inline float minus_two_log_uniform_f(std::uint32_t w) {
+  const std::uint32_t ix = std::bit_cast<std::uint32_t>(word_plus_half_f(w));
+  const std::uint32_t mant = ix & 0x007fffffu;
+  const std::uint32_t carry = (mant + (0x00800000u - (kLogHalveFromF & 0x007fffffu))) & 0x00800000u;
+  const float m = std::bit_cast<float>(mant | (carry ^ 0x3f800000u));
+  const float dk = static_cast<float>(static_cast<std::int32_t>((ix >> 23) + (carry >> 23)) - (127 + 32));
+  const float f = dk == 0.0f ? word_plus_half_f(~w) * -0x1p-32f : m - 1.0f;
+  const float tail = log_tail_f(f, dk, ScalarFmaF{});
+  return fmaddf(dk, -2.0f * kLn2HiF, tail + tail);
+}
+
+// The reduced angle of sincos_turn in float: a = (2d + 1) pi/2 2^-31 for d = w - (q << 30), from
+// the exact split of 2d + 1 into a multiple of 128 (<= 24 bits) and a remainder in [-64, 64) (a
+// signed remainder: no cancellation between the two products).
+constexpr float kHalfPiHiF = 1.57079637050628662109375f * 0x1p-31f;  // float(pi/2) 2^-31
+constexpr float kHalfPiLoF = -4.37113900018624283e-08f * 0x1p-31f;  // (pi/2 - float(pi/2)) 2^-31
+template <class T, class Fma>
+inline T turn_angle_f(T x_hi, T x_lo, Fma fma) {
+  return fma(x_hi, kHalfPiHiF, fma(x_hi, kHalfPiLoF, x_lo * kHalfPiHiF));
+}
+
+// sin a and cos a for |a| <= pi/4 (Cephes sinf/cosf polynomials).
+template <class T, class Fma>
+inline void sin_cos_poly_f(T a, Fma fma, T& sa, T& ca) {
+  const T z = a * a;
+  T ps = fma(z, -1.9515295891e-4f, 8.3321608736e-3f);
+  ps = fma(ps, z, -1.6666654611e-1f);
+  sa = fma(a * z, ps, a);
+  T pc = fma(z, 2.443315711809948e-5f, -1.388731625493765e-3f);
+  pc = fma(pc, z, 4.166664568298827e-2f);
+  ca = fma(z * z, pc, fma(z, -0.5f, 1.0f));
+}
+
+// sin and cos of 2 pi u, u = (w + 0.5) / 2^32, in float: the quadrant in integers as sincos_turn.
+inline void sincos_turn_f(std::uint32_t w, float& sine, float& cosine) {
+  const std::uint32_t q = (w + (1u << 29)) >> 30;
+  const std::int32_t x = 2 * static_cast<std::int32_t>(w - (q << 30)) + 1;  // odd, |x| <= 2^30 + 1
+  const std::int32_t x_lo = ((x + 64) & 127) - 64;
+  float sa = 0, ca = 0;
+  sin_cos_poly_f(turn_angle_f(static_cast<float>(x - x_lo), static_cast<float>(x_lo), ScalarFmaF{}), ScalarFmaF{}, sa, ca);
+  const bool swap = (q & 1u) != 0;
+  const float s = swap ? ca : sa;
+  const float c = swap ? sa : ca;
+  sine = (q & 2u) != 0 ? -s : s;
+  cosine = ((q + 1u) & 2u) != 0 ? -c : c;
+}
+
+// A Box-Muller pair in float from two words: r cos 2 pi u2, r sin 2 pi u2, r = sqrt(-2 ln u1).
+inline void box_muller_f(std::uint32_t w1, std::uint32_t w2, float& z1, float& z2) {
+  const float r = std::sqrt(minus_two_log_uniform_f(w1));
+  float s = 0, c = 0;
+  sincos_turn_f(w2, s, c);
+  z1 = r * c;
+  z2 = r * s;
+}
+
+// e^r for |r| <= ln2 / 2 (Cephes expf's polynomial): 1 + r + r^2 P(r).
+template <class T, class Fma>
+inline T exp_poly_f(T r, Fma fma) {
+  T p = fma(r, 1.9875691500e-4f, 1.3981999507e-3f);
+  p = fma(p, r, 8.3334519073e-3f);
+  p = fma(p, r, 4.1665795894e-2f);
+  p = fma(p, r, 1.6666665459e-1f);
+  p = fma(p, r, 5.0000001201e-1f);
+  return fma(r * r, p, r) + 1.0f;
+}
+constexpr float kExpShifterF = 0x1.8p23f;  // adding it rounds to an integer (round to nearest)
+constexpr float kExpMaxF = 88.72283f, kExpMinF = -86.5f;
+
+// e^y in float. Returns +inf above 88.72, 0 below -86.5 (no subnormal results), NaN for NaN.
+inline float exp_f(float y) {
+  const float t = fmaddf(y, 1.44269504f, kExpShifterF);
+  const float n = t - kExpShifterF;
+  const float r = fmaddf(-n, -2.12194440e-4f, fmaddf(-n, 0.693359375f, y));
+  const float p = exp_poly_f(r, ScalarFmaF{});
+  // 2^(n-1) from the integer in t's low bits, then x 2 (exact for n in [-125, 128]).
+  const std::uint32_t nb = std::bit_cast<std::uint32_t>(t) - std::bit_cast<std::uint32_t>(kExpShifterF);
+  const float half = p * std::bit_cast<float>((nb + 126u) << 23);
+  const float e = half + half;
+  return y > kExpMaxF ? std::numeric_limits<float>::infinity() : (y < kExpMinF ? 0.0f : e);
 }
 
 }  // namespace acosim::detmath

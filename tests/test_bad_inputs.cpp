@@ -25,6 +25,9 @@
 
 #include <fmt/format.h>
 
+#include "sim/output/hdf5_io.hpp"
+#include "sim/engine/statistics.hpp"
+
 using namespace std::string_literals;
 namespace fs = std::filesystem;
 
@@ -442,6 +445,19 @@ TEST_CASE("Bad results files for report and run --resume: exit 2 naming the file
       Case{"resume: truncated file", {}, "run --resume r.h5 -q", {"r.h5: cannot open as HDF5"}, 2, results_bytes(truncated)},
       Case{"resume: corrupt heap", {}, "run --resume r.h5 -q", {"r.h5: the file is damaged"}, 2, results_bytes(heap_size)},
       Case{"resume: not a results file", {{"r.h5", "not hdf5"}}, "run --resume r.h5 -q", {"r.h5: not an HDF5 file"}},
+      // An incomplete file (run 39 not done) from a build with another arithmetic: refused.
+      Case{"resume: a file from a build that draws differently", {}, "run --resume r.h5 -q",
+           {"r.h5: cannot resume: the file was started by a build that draws or computes differently",
+            "39 completed runs", "rerun the scenario with this build"},
+           2, [](const fs::path& dir) {
+             acosim::SimulationResults r = acosim::read_results(good_results());
+             r.table.done(39) = 0;
+             r.meta.complete = false;
+             r.meta.completed_runs = 39;
+             r.meta.rng_layout = "an earlier layout";
+             acosim::summarize(r);
+             acosim::write_results(dir / "r.h5", r);
+           }},
   };
   run_cases(cases);
 }

@@ -15,6 +15,8 @@
 #include <cerrno>
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <functional>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -32,6 +34,8 @@
 #include "sim/engine/scenario.hpp"
 #include "sim/engine/statistics.hpp"
 #include "tests/support.hpp"
+
+#include <H5Cpp.h>
 
 namespace fs = std::filesystem;
 using namespace acosim;
@@ -69,6 +73,7 @@ struct Child {
       // a caught SIGINT / SIGTERM (SigCgt) means acosim itself installed the handler.
       ::signal(SIGINT, SIG_DFL);
       ::signal(SIGTERM, SIG_DFL);
+      ::signal(SIGHUP, SIG_DFL);
       ::setenv("OMP_NUM_THREADS", "2", 1);
       std::vector<char*> argv;
       argv.push_back(const_cast<char*>(ACOSIM_BINARY));
@@ -279,8 +284,10 @@ TEST_CASE("A run that would not fit in memory is refused before any sampling", "
   INFO(err);
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 2);
-  CHECK_THAT(err, Catch::Contains("acosim: error: 100000000 runs x") && Catch::Contains("GB of memory is available") &&
-                      Catch::Contains("reduce runs (--runs)"));
+  // The message states the rule (80% of what may still be allocated) and advice that helps.
+  CHECK_THAT(err, Catch::Contains("acosim: error: 100000000 runs x") && Catch::Contains("more than 80% of the") &&
+                      Catch::Contains("runs fit now") && Catch::Contains("Give fewer runs (--runs ") &&
+                      Catch::Contains("--threads and mpirun do not reduce it"));
   CHECK(secs < 20);  // refused up front: parsing only, no sampling
   CHECK_FALSE(fs::exists(out));
   CHECK(leftovers(dir.path).empty());
@@ -420,6 +427,162 @@ TEST_CASE("Resuming refuses a file whose completed runs do not reproduce from it
         CHECK(code == 0);
         CHECK(read_results(partial).meta.complete);
       }
+    }
+  }
+}
+
+namespace {
+
+// A scenario sized so that its run takes about 2 s here (a signal 100 ms in lands early in it).
+long sized_runs(const fs::path& scenario, const fs::path& capture, const fs::path& out_dir) {
+  long runs = 500;
+  std::ofstream(scenario) << scenario_text(runs);
+  const auto t0 = Clock::now();
+  run_to_end({"run", scenario.string(), "-o", (out_dir / "probe.h5").string(), "-q"}, capture, "probe");
+  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  fs::remove(out_dir / "probe.h5");
+  if (secs < 2.0) runs = std::min(100000L, static_cast<long>(static_cast<double>(runs) * 2.0 / std::max(secs, 0.05)));
+  std::ofstream(scenario) << scenario_text(runs);
+  return runs;
+}
+
+}  // namespace
+
+TEST_CASE("SIGHUP (a closed terminal) leaves a valid incomplete file that --resume completes", "[interrupt][slow]") {
+  TempDir dir("sighup");
+  const fs::path scenario = dir.path / "s.yaml", capture = dir.path / "capture", out = dir.path / "out";
+  fs::create_directories(capture);
+  fs::create_directories(out);
+  const long runs = sized_runs(scenario, capture, out);
+  const fs::path file = out / "hup.h5";
+  const int code = interrupt({"run", scenario.string(), "-o", file.string(), "-q"}, SIGHUP,
+                             std::chrono::milliseconds(100), capture, "hup");
+  REQUIRE(code == 130);
+  CHECK(leftovers(out).empty());
+  const SimulationResults part = read_results(file);
+  CHECK_FALSE(part.meta.complete);
+  CHECK(part.meta.completed_runs > 0);
+  run_to_end({"run", "--resume", file.string(), "-q"}, capture, "hup-resume");
+  const SimulationResults done = read_results(file);
+  CHECK(done.meta.complete);
+  CHECK(done.meta.completed_runs == runs);
+}
+
+TEST_CASE("An interrupted rerun onto an existing results file leaves that file as it was and writes the partial "
+          "beside it",
+          "[interrupt][slow]") {
+  TempDir dir("rerun");
+  const fs::path scenario = dir.path / "s.yaml", capture = dir.path / "capture", out = dir.path / "out";
+  fs::create_directories(capture);
+  fs::create_directories(out);
+  (void)sized_runs(scenario, capture, out);
+  const fs::path file = out / "r.h5";
+  run_to_end({"run", scenario.string(), "-o", file.string(), "-q"}, capture, "first");
+  const std::string complete = slurp(file);
+  const int code = interrupt({"run", scenario.string(), "-o", file.string(), "-q"}, SIGINT,
+                             std::chrono::milliseconds(100), capture, "rerun");
+  REQUIRE(code == 130);
+  CHECK(slurp(file) == complete);  // the complete result is kept byte for byte
+  const std::string err = slurp(capture / "rerun.err");
+  CHECK_THAT(err, Catch::Contains("already exists and is left as it was"));
+  std::vector<fs::path> partials;
+  for (const auto& e : fs::directory_iterator(out)) {
+    if (e.path().filename().string().rfind("r.partial-", 0) == 0) partials.push_back(e.path());
+  }
+  REQUIRE(partials.size() == 1);
+  CHECK_THAT(err, Catch::Contains("acosim run --resume " + partials[0].string()));
+  CHECK_FALSE(read_results(partials[0]).meta.complete);
+  CHECK(leftovers(out).empty());
+}
+
+namespace {
+
+// Replaces the text of /metadata/scenario through the HDF5 library (as h5py would), optionally
+// also deleting the checksum table (as a tool that rewrites the file might).
+void edit_scenario_text(const fs::path& file, const std::string& from, const std::string& to, bool drop_checksums) {
+  H5::H5File f(file.string(), H5F_ACC_RDWR);
+  H5::DataSet ds = f.openDataSet("/metadata/scenario");
+  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+  type.setCset(H5T_CSET_UTF8);
+  std::string text;
+  ds.read(text, type);
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  ds.write(text, type);
+  if (drop_checksums) {
+    f.removeAttr("checksum_keys");
+    f.removeAttr("checksum_fnv1a64");
+  }
+}
+
+// Overwrites element `index` of a float64 dataset.
+void poke_double(const fs::path& file, const std::string& path, std::size_t index, double value) {
+  H5::H5File f(file.string(), H5F_ACC_RDWR);
+  H5::DataSet ds = f.openDataSet(path);
+  std::vector<double> v(static_cast<std::size_t>(ds.getSpace().getSimpleExtentNpoints()));
+  ds.read(v.data(), H5::PredType::NATIVE_DOUBLE);
+  v.at(index) = value;
+  ds.write(v.data(), H5::PredType::NATIVE_DOUBLE);
+  f.removeAttr("checksum_keys");
+  f.removeAttr("checksum_fnv1a64");
+}
+
+}  // namespace
+
+TEST_CASE("Resuming refuses a file whose stored scenario or data were edited: checksums, re-settling and "
+          "re-sampling beyond the first run",
+          "[interrupt]") {
+  TempDir dir("tamper");
+  const fs::path scenario = dir.path / "s.yaml", full = dir.path / "full.h5";
+  std::ofstream(scenario) << scenario_text(40);
+  const auto acosim = [&](const std::string& args) {
+    const std::string cmd = fmt::format("OMP_NUM_THREADS=2 '{}' {} > '{}' 2>&1", ACOSIM_BINARY, args, (dir.path / "err.txt").string());
+    const int status = std::system(cmd.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  REQUIRE(acosim(fmt::format("run '{}' -o '{}' -q", scenario.string(), full.string())) == 0);
+  const fs::path partial = dir.path / "partial.h5";
+  {
+    SimulationResults res = read_results(full);
+    res.table.done(res.table.runs() - 1) = 0;  // runs 0-38 done, 39 to do
+    res.meta.complete = false;
+    res.meta.completed_runs = res.table.runs() - 1;
+    summarize(res);
+    write_results(partial, res);
+  }
+  struct Edit {
+    const char* name;
+    std::function<void(const fs::path&)> apply;
+    const char* message;
+  };
+  const std::vector<Edit> edits = {
+      {"one byte of the revenue (checksummed)",
+       [](const fs::path& p) { edit_scenario_text(p, "6.0e7", "6.0e1", false); },
+       "/metadata/scenario differs from what acosim wrote"},
+      {"the MSR (checksummed)", [](const fs::path& p) { edit_scenario_text(p, "msr: 1%", "msr: 2%", false); },
+       "/metadata/scenario differs from what acosim wrote"},
+      {"one byte of the revenue, checksums removed",
+       [](const fs::path& p) { edit_scenario_text(p, "6.0e7", "6.0e1", true); },
+       "is not what the stored scenario settles"},
+      {"the MSR, checksums removed", [](const fs::path& p) { edit_scenario_text(p, "msr: 1%", "msr: 2%", true); },
+       "in /tracks/labels but"},
+      {"the last completed run's spending, checksums removed",
+       [](const fs::path& p) { poke_double(p, "/runs/expenditure", 38, 1.0e8); },
+       "completed run 38 does not reproduce"},
+  };
+  for (const Edit& e : edits) {
+    DYNAMIC_SECTION(e.name) {
+      const fs::path copy = dir.path / "edited.h5";
+      fs::copy_file(partial, copy, fs::copy_options::overwrite_existing);
+      e.apply(copy);
+      const std::string before = slurp(copy);
+      const int code = acosim(fmt::format("run --resume '{}' -q", copy.string()));
+      const std::string err = slurp(dir.path / "err.txt");
+      INFO(err);
+      CHECK(code == 2);
+      CHECK_THAT(err, Catch::Contains(e.message));
+      CHECK(slurp(copy) == before);
     }
   }
 }

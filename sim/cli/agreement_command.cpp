@@ -1,6 +1,6 @@
 // `acosim agreement`: simulate whole agreement periods (sim/engine/agreement.hpp), write the HDF5 results
 // (the standard layout plus /agreement) and print the report with its agreement section.
-#include <csignal>
+#include <optional>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -12,8 +12,9 @@
 #include "sim/output/agreement_file.hpp"
 #include "sim/output/agreement_report.hpp"
 #include "sim/output/atomic_file.hpp"
+#include "sim/cli/command_args.hpp"
 #include "sim/cli/commands.hpp"
-#include "sim/cli/scenario_args.hpp"
+#include "sim/cli/command_args.hpp"
 #include "sim/common/error.hpp"
 #include "sim/engine/mpi.hpp"
 #include "sim/output/provenance.hpp"
@@ -26,42 +27,39 @@ namespace fs = std::filesystem;
 namespace {
 
 struct AgreementArgs {
-  std::string scenario;
+  ScenarioArgs common;
   std::string output;
   std::string report;
-  std::vector<std::string> sets;
-  long runs = 0;
-  std::string seed;  // empty: the scenario's (parse_seed_option checks it)
-  int threads = 0;
-  bool quiet = false;
 };
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_agreement_signal(int) { g_stop.store(true); }
 
 int run_agreement(const AgreementArgs& a) {
-  const std::vector<Override> overrides = scenario_overrides(a.sets, a.runs, a.seed);
-  const Scenario scenario = load_scenario(a.scenario, overrides);
+  const Scenario scenario = a.common.load();
   print_scenario_warnings(scenario);
   const AgreementModel model(scenario);  // validates the agreement section before any sampling
 
   const fs::path output = !a.output.empty() ? fs::path(a.output) : fs::path("results") / (scenario.name + "-agreement.h5");
-  check_writable(output);
-  if (!a.report.empty()) check_writable(a.report);
+  CommandPaths paths;
+  add_scenario_inputs(paths, scenario);
+  paths.output(output, "-o");
+  if (!a.report.empty()) paths.output(a.report, "--report");
+  paths.check();
   if (!model.spec().rules_note().empty()) std::cerr << "acosim: note: " << model.spec().rules_note() << "\n";
 
   RunOptions options;
-  options.threads = a.threads;
-  options.progress = !a.quiet;
+  options.threads = a.common.threads;
+  options.progress = !a.common.quiet;
   options.stop = &g_stop;
-  std::signal(SIGINT, on_agreement_signal);
-  std::signal(SIGTERM, on_agreement_signal);
-  AgreementResults ar = simulate_agreement(model, options);
+  std::optional<AgreementResults> done;
+  {
+    const StopOnSignals stop_on(g_stop);
+    done = simulate_agreement(model, options);
+  }
+  AgreementResults& ar = *done;
   // Under mpirun the ranks split the runs (split_runs) and all hold the results; rank 0 writes and
   // prints.
   if (!mpi::is_root()) return 0;
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
   if (!ar.results.meta.complete) {
     std::cerr << fmt::format("acosim: interrupted after {} of {} runs; nothing written (agreement runs cannot be resumed)\n",
                              ar.results.meta.completed_runs, ar.results.meta.runs);
@@ -73,7 +71,7 @@ int run_agreement(const AgreementArgs& a) {
   stamp_provenance(m);
   write_agreement_results(output, ar);
 
-  if (!a.quiet) std::cout << report_text(ar.results) << agreement_report(ar, "text");
+  if (!a.common.quiet) std::cout << report_text(ar.results) << agreement_report(ar, "text");
   if (!a.report.empty()) write_file_atomically(a.report, agreement_report_file(ar, fs::path(a.report).extension().string()));
   const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
                                              : fmt::format("{} threads", m.threads);
@@ -89,14 +87,12 @@ void add_agreement_command(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<AgreementArgs>();
   CLI::App* cmd = app.add_subcommand("agreement", "Simulate whole agreement periods (the scenario's agreement: section): "
                                                   "turnover, persistence, benchmark updates, track paths");
-  cmd->add_option("scenario", args->scenario, "Scenario YAML with an agreement: section")->required();
+  ScenarioArgHelp help;
+  help.scenario = "Scenario YAML with an agreement: section";
+  help.set = "Override a scenario key: --set agreement.turnover=0.2 (repeatable)";
+  add_scenario_args(*cmd, args->common, help);
   cmd->add_option("-o,--output", args->output, "HDF5 results file (default: results/<name>-agreement.h5)");
   cmd->add_option("--report", args->report, "Also write the report to FILE (.md, .csv or .json)");
-  cmd->add_option("--runs", args->runs, "Number of runs (overrides the scenario)")->check(CLI::Range(1L, 100000000L));
-  cmd->add_option("--seed", args->seed, "Random seed (overrides the scenario)")->check(seed_check());
-  cmd->add_option("--threads", args->threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
-  cmd->add_option("--set", args->sets, "Override a scenario key: --set agreement.turnover=0.2 (repeatable)");
-  cmd->add_flag("-q,--quiet", args->quiet, "No progress and no report on the terminal");
   cmd->callback([args, &action] { action = [args] { return run_agreement(*args); }; });
 }
 

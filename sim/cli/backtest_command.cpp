@@ -2,7 +2,7 @@
 // [-o OUT.h5] [--csv OUT.csv] [--report OUT.md|.html]`: forecast every ACO of file A that is in
 // file B in the same agreement period and score the forecasts against file B (docs/backtest.md).
 
-#include <csignal>
+#include <optional>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -10,7 +10,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "sim/cli/command_args.hpp"
 #include "sim/output/atomic_file.hpp"
+#include "sim/output/output_paths.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/engine/backtest.hpp"
 #include "sim/common/error.hpp"
@@ -34,18 +36,6 @@ struct BacktestArgs {
 };
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_backtest_signal(int) { g_stop.store(true); }
-
-void check_output(const std::string& path, const BacktestArgs& a, const char* option) {
-  if (path.empty()) return;
-  std::error_code ec;
-  for (const std::string& input : {a.from, a.to}) {
-    if (fs::exists(path) && fs::equivalent(path, input, ec)) {
-      throw InputError(fmt::format("{} {}: that is an input file; give another path", option, path));
-    }
-  }
-  check_writable(path);
-}
 
 int run_backtest_command(const BacktestArgs& a) {
   const int py_a = puf_file_year(a.from, a.from_py, "--from", "--from-py");
@@ -60,9 +50,20 @@ int run_backtest_command(const BacktestArgs& a) {
       throw InputError(fmt::format("--report {}: unknown format '{}'; allowed: .md or .html", a.report, ext));
     }
   }
-  check_output(a.output, a, "-o");
-  check_output(a.csv, a, "--csv");
-  check_output(a.report, a, "--report");
+  // Every output, before any work (sim/output/output_paths.hpp): not an input, not another output
+  // (the Markdown report's chart is <report>.svg), a regular file or new.
+  CommandPaths paths;
+  paths.input(a.from, "--from");
+  paths.input(a.to, "--to");
+  if (!a.output.empty()) paths.output(a.output, "-o");
+  if (!a.csv.empty()) paths.output(a.csv, "--csv");
+  if (!a.report.empty()) {
+    paths.output(a.report, "--report");
+    if (fs::path(a.report).extension() != ".html") {
+      paths.output(fs::path(a.report).replace_extension(".svg"), "the --report chart");
+    }
+  }
+  paths.check();
   const PufYear year_a = read_puf_year(a.from, py_a);
   const PufYear year_b = read_puf_year(a.to, py_b);
 
@@ -75,11 +76,12 @@ int run_backtest_command(const BacktestArgs& a) {
   o.threads = a.threads;
   o.progress = !a.quiet;
   o.stop = &g_stop;
-  std::signal(SIGINT, on_backtest_signal);
-  std::signal(SIGTERM, on_backtest_signal);
-  const BacktestResult r = run_backtest(plan, o);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  std::optional<BacktestResult> done;
+  {
+    const StopOnSignals stop_on(g_stop);  // SIGINT, SIGTERM, SIGHUP
+    done = run_backtest(plan, o);
+  }
+  const BacktestResult& r = *done;
   if (!mpi::is_root()) return 0;
 
   if (!a.output.empty()) write_backtest(a.output, r);

@@ -8,11 +8,14 @@
 // 1% MSR/MLR election) settled on every run, 10,000 runs. For each thread count it times the
 // sampling pass and the settlement pass (the minimum over --repeat repetitions), reports
 // nanoseconds per beneficiary-year per core and beneficiary-years per second, and checks that
-// every thread count gave bit-identical run tables. It also times the arithmetic limit: the bare
-// Philox -> Box-Muller -> exp work per beneficiary-year in the tightest loop (sim/engine/sampler.hpp).
+// every thread count gave bit-identical run tables. It also times the arithmetic limits: the bare
+// Philox -> Box-Muller -> exp -> select -> sum work per beneficiary-year in the fastest loops
+// written for the instruction set, with double and with float transforms (sim/engine/sampler.hpp), and
+// estimates the core clock to give cycles per beneficiary-year.
 // --print-model prints the workload's computed model parameters as JSON (for
 // scripts/bench_numpy.py) and exits.
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -154,6 +157,43 @@ double load_average() {
   return ::getloadavg(l, 1) == 1 ? l[0] : -1;
 }
 
+// This thread's CPU time [s].
+double thread_cpu_seconds() {
+  timespec t{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// The core clock [GHz], estimated by timing a chain of dependent register-to-register integer adds
+// (each waits for the previous one: one cycle apiece on x86-64 and ARMv8 cores; adds of an
+// immediate are not used, recent Intel cores fold them at register renaming) against this thread's
+// CPU time, so that waiting for a core on a loaded machine does not count. A VM's clock is not
+// shown and wanders: cycles per beneficiary-year (CPU time x this clock) are the figure that
+// repeats. -1 on other processors.
+double estimate_clock_ghz() {
+#if defined(__x86_64__) || defined(__aarch64__)
+  constexpr long kLoops = 2000000;  // x 100 adds: 2 x 10^8 cycles, ~0.07 s at 3 GHz
+  std::uint64_t x = 0;
+  const std::uint64_t one = 1;
+  const double t0 = thread_cpu_seconds();
+  for (long i = 0; i < kLoops; ++i) {
+#if defined(__x86_64__)
+    asm volatile(".rept 100\n\taddq %1, %0\n\t.endr" : "+r"(x) : "r"(one));
+#else
+    asm volatile(".rept 100\n\tadd %0, %0, %1\n\t.endr" : "+r"(x) : "r"(one));
+#endif
+  }
+  const double s = thread_cpu_seconds() - t0;
+  return x == 100ULL * kLoops && s > 0 ? 100.0 * kLoops / s * 1e-9 : -1;
+#else
+  return -1;
+#endif
+}
+
+struct Limit {
+  double ns = 1e300, cpu_ns = 1e300;  // per beneficiary-year, minimum over repetitions
+};
+
 struct Timing {
   int threads = 0;
   double sample_seconds = 0, settle_seconds = 0;  // wall [s], minimum over repetitions
@@ -222,19 +262,29 @@ int run_bench(const BenchArgs& a) {
     }
   }
 
-  // The arithmetic limit on one thread, over up to 2,000 runs' worth of beneficiary-years.
+  // The arithmetic limits on one thread (double, float), over up to 2,000 runs' worth of
+  // beneficiary-years, alternating with each other and with the clock estimate.
   const long limit_runs = std::min<long>(scenario.runs, 2000);
   const long per_run = static_cast<long>(static_cast<double>(scenario.total_beneficiaries()) * years);
-  double limit_seconds = 1e300, limit_cpu = 1e300, sink = 0;
-  for (int rep = 0; rep < a.repeat; ++rep) {
-    const double c0 = cpu_seconds();
-    const auto t0 = std::chrono::steady_clock::now();
-    for (long r = 0; r < limit_runs; ++r) sink += transform_limit(scenario.seed, static_cast<std::uint64_t>(r), per_run);
-    limit_seconds = std::min(limit_seconds, seconds_since(t0));
-    limit_cpu = std::min(limit_cpu, cpu_seconds() - c0);
-  }
   const double limit_years = static_cast<double>(limit_runs) * static_cast<double>(per_run);
-  const double limit_ns = limit_seconds / limit_years * 1e9, limit_cpu_ns = limit_cpu / limit_years * 1e9;
+  Limit limit_double, limit_float;
+  double sink = 0, clock_ghz = -1;
+  for (int rep = 0; rep < a.repeat; ++rep) {
+    clock_ghz = std::max(clock_ghz, estimate_clock_ghz());
+    for (Limit* l : {&limit_double, &limit_float}) {
+      const Arithmetic arithmetic = l == &limit_float ? Arithmetic::Float : Arithmetic::Double;
+      const double c0 = cpu_seconds();
+      const auto t0 = std::chrono::steady_clock::now();
+      for (long r = 0; r < limit_runs; ++r) {
+        sink += transform_limit(scenario.seed, static_cast<std::uint64_t>(r), per_run, arithmetic);
+      }
+      l->ns = std::min(l->ns, seconds_since(t0) / limit_years * 1e9);
+      l->cpu_ns = std::min(l->cpu_ns, (cpu_seconds() - c0) / limit_years * 1e9);
+    }
+  }
+  const double limit_ns = limit_double.ns, limit_cpu_ns = limit_double.cpu_ns;
+  // Cycles per beneficiary-year: CPU time at the estimated clock (-1 where it cannot be estimated).
+  const auto cycles = [&](double ns) { return clock_ghz > 0 ? ns * clock_ghz : -1.0; };
 
   const auto ns_per_core = [&](const Timing& t) {
     return (t.sample_seconds + t.settle_seconds) * t.threads / beneficiary_years * 1e9;
@@ -242,10 +292,21 @@ int run_bench(const BenchArgs& a) {
   const auto per_second = [&](const Timing& t) { return beneficiary_years / (t.sample_seconds + t.settle_seconds); };
   const Timing& base = timings.front();
   if (human) {
-    std::cout << fmt::format("  limit (Philox -> Box-Muller -> exp, 1 thread, {}): {:.2f} ns per beneficiary-year (CPU time "
-                             "{:.2f}); engine / limit = {:.2f} (CPU time {:.2f})\n",
-                             to_string(simd_level()), limit_ns, limit_cpu_ns, ns_per_core(base) / limit_ns,
-                             base.cpu_seconds / beneficiary_years * 1e9 / limit_cpu_ns);
+    const double engine_ns = ns_per_core(base);
+    if (clock_ghz > 0) {
+      std::cout << fmt::format("  clock {:.2f} GHz (a dependent-add chain timed against its CPU time); engine, "
+                               "{} thread{}: {:.1f} cycles per beneficiary-year\n",
+                               clock_ghz, base.threads, base.threads == 1 ? "" : "s",
+                               cycles(base.cpu_seconds / beneficiary_years * 1e9));
+    }
+    for (const auto& [name, l] : {std::pair{"double", limit_double}, std::pair{"float ", limit_float}}) {
+      std::cout << fmt::format("  limit, {} transforms ({}, 1 thread, hand kernel: Philox -> Box-Muller -> exp -> select -> "
+                               "double sum): {:.2f} ns per beneficiary-year{} (CPU time {:.2f}); engine / limit = {:.2f} "
+                               "(CPU time {:.2f})\n",
+                               name, to_string(simd_level()), l.ns,
+                               clock_ghz > 0 ? fmt::format(", {:.1f} cycles", cycles(l.cpu_ns)) : std::string(), l.cpu_ns,
+                               engine_ns / l.ns, base.cpu_seconds / beneficiary_years * 1e9 / l.cpu_ns);
+    }
     for (std::size_t i = 1; i < timings.size(); ++i) {
       std::cout << fmt::format("  speedup {} vs {} threads: {:.2f}x wall (parallel efficiency {:.0f}%); CPU time per "
                                "beneficiary-year {:.2f}x the {}-thread figure\n",
@@ -272,8 +333,14 @@ int run_bench(const BenchArgs& a) {
     j["repeat"] = a.repeat;
     j["load_average"] = load_average();
     j["identical"] = identical;
-    j["limit_ns_per_beneficiary_year"] = limit_ns;
+    j["limit_ns_per_beneficiary_year"] = limit_ns;  // double transforms
     j["limit_cpu_ns_per_beneficiary_year"] = limit_cpu_ns;
+    j["limit_float_ns_per_beneficiary_year"] = limit_float.ns;
+    j["limit_float_cpu_ns_per_beneficiary_year"] = limit_float.cpu_ns;
+    j["clock_ghz"] = clock_ghz;
+    j["engine_cycles_per_beneficiary_year"] = cycles(base.cpu_seconds / beneficiary_years * 1e9);
+    j["limit_cycles_per_beneficiary_year"] = cycles(limit_cpu_ns);
+    j["limit_float_cycles_per_beneficiary_year"] = cycles(limit_float.cpu_ns);
     j["bytes_per_run"] = (estimated_bytes(scenario) - (1u << 20)) / static_cast<std::size_t>(scenario.runs);
     j["limit_checksum"] = sink;
     const double n = static_cast<double>(scenario.total_beneficiaries());

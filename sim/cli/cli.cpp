@@ -1,6 +1,9 @@
 #include "sim/cli/cli.hpp"
 
+#include <signal.h>
+
 #include <exception>
+#include <new>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -14,6 +17,9 @@
 namespace acosim {
 
 int run_cli(int argc, char** argv) {
+  // A file-size limit (ulimit -f) must not kill the process with SIGXFSZ halfway through a write:
+  // ignored, the write fails with EFBIG, which the writers report and clean up after.
+  ::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"acosim: Monte Carlo risk simulator for the Medicare Shared Savings Program.\n"
                "Samples beneficiary costs and quality, settles every run under the exact CMS rules\n"
                "of each track, and reports the distribution of shared savings and losses."};
@@ -52,6 +58,12 @@ int run_cli(int argc, char** argv) {
     return action ? action() : 0;
   } catch (const InputError& e) {
     std::cerr << "acosim: error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::bad_alloc&) {
+    // Out of memory (ulimit -v, a container's limit): a limit of the machine, not a bug.
+    std::cerr << "acosim: error: out of memory: an allocation failed (a memory limit such as ulimit -v or a "
+                 "container's, or too little free memory, for this many runs and tracks); give fewer runs "
+                 "(--runs) or fewer tracks, or raise the limit. No output was written\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "acosim: internal error: " << e.what() << '\n';

@@ -10,6 +10,7 @@
 
 #include "models/track.hpp"
 #include "sim/output/atomic_file.hpp"
+#include "sim/output/output_paths.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/engine/calibration.hpp"
 #include "sim/common/error.hpp"
@@ -34,12 +35,11 @@ int run_init(const InitArgs& a) {
     throw InputError(fmt::format("--py {}: the next performance year PY{} has no rules; allowed --py {}-{}", py, py + 1,
                                  kFirstRuleYear, kLastRuleYear - 1));
   }
-  if (!a.output.empty()) {
-    std::error_code ec;
-    if (fs::exists(a.output) && fs::equivalent(a.output, a.puf, ec)) {
-      throw InputError(fmt::format("-o {}: that is the input file; give another path", a.output));
-    }
-    check_writable(a.output);
+  if (!a.output.empty()) {  // before any work (sim/output/output_paths.hpp)
+    CommandPaths paths;
+    paths.input(a.puf, "--puf");
+    paths.output(a.output, "-o");
+    paths.check();
   }
   const PufYear year = read_puf_year(a.puf, py);
   const PufAcoYear* aco = year.find(a.aco);

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "sim/output/atomic_file.hpp"
+#include "sim/output/output_paths.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/common/error.hpp"
 #include "sim/output/hdf5_io.hpp"
@@ -27,7 +28,12 @@ struct ReportOptions {
 };
 
 int run_report(const ReportOptions& o) {
-  if (!o.output.empty()) check_writable(o.output);
+  if (!o.output.empty()) {
+    CommandPaths paths;
+    paths.input(o.results, "the results file");
+    paths.output(o.output, "-o");
+    paths.check();
+  }
   SimulationResults results = read_results(o.results);
   if (!results.meta.risk_recorded) {  // a file from before /metadata/risk: its scenario text says
     results.meta.risk =

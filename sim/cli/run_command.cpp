@@ -1,6 +1,9 @@
 // `acosim run`: simulate a scenario, write the HDF5 results and print the percentile report.
 
 #include <csignal>
+#include <unistd.h>
+
+#include <atomic>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -8,10 +11,11 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include "sim/output/atomic_file.hpp"
+#include "sim/cli/command_args.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/resume_check.hpp"
 #include "sim/common/error.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "sim/output/provenance.hpp"
@@ -19,7 +23,7 @@
 #include "sim/engine/mpi.hpp"
 #include "sim/output/report.hpp"
 #include "sim/cli/risk_options.hpp"
-#include "sim/cli/scenario_args.hpp"
+#include "sim/cli/command_args.hpp"
 #include "sim/input/yaml_reader.hpp"
 #include "sim/engine/rng.hpp"
 #include "sim/engine/runner.hpp"
@@ -35,16 +39,11 @@ namespace fs = std::filesystem;
 namespace {
 
 struct RunArgs {
-  std::string scenario;
+  ScenarioArgs common;
   std::string output;
   std::string report;
-  std::vector<std::string> sets;
-  long runs = 0;
-  std::string seed;  // empty: the scenario's (parse_seed_option checks it)
-  int threads = 0;
   std::string resume;
   long replay = -1;
-  bool quiet = false;
   RiskFlags risk;
 };
 
@@ -83,34 +82,89 @@ int replay(const SimulationModel& model, long k) {
   return 0;
 }
 
-// --resume trusts the file's scenario text; a damaged text that still parses would finish the file
-// under another scenario. Re-sample the first completed run from it (one run: milliseconds) and
-// require the stored draws back bit for bit. Only for files of this build's layout: others are
-// already warned about and cannot match.
-void verify_resumable(const SimulationModel& model, const RunTable& table, const std::string& file) {
-  for (long k = 0; k < table.runs(); ++k) {
-    if (!table.done(k)) continue;
-    const RunSample r = sample_run(model, model.scenario().seed, static_cast<std::uint64_t>(k));
-    if (!same_bits(r, table.record(k))) {
-      throw InputError(fmt::format("{}: completed run {} does not reproduce from the scenario stored in the file (stored "
-                                   "spending {:.17g}, recomputed {:.17g}): the file is damaged; start the run again "
-                                   "instead of resuming it",
-                                   file, k, table.expenditure(k), r.expenditure));
+// An interrupted run never replaces an existing file other than the one it resumes (that could be
+// a complete result): its partial file goes beside the target, "<stem>.partial-<pid><ext>" (the
+// stem cut so that the name fits), and the message says where.
+fs::path partial_destination(const fs::path& output, const std::string& resumed) {
+  std::error_code ec;
+  if (!fs::exists(output, ec)) return output;
+  if (!resumed.empty() && fs::equivalent(output, resumed, ec)) return output;
+  const std::string ext = output.extension().string();
+  const std::string tail = fmt::format(".partial-{}{}", static_cast<long>(::getpid()), ext);
+  std::string stem = output.stem().string();
+  if (stem.size() + tail.size() > 255) stem.resize(255 - tail.size());
+  return output.parent_path() / (stem + tail);
+}
+
+// Refuses a run whose estimated memory exceeds 80% of what this process may still allocate.
+void check_memory(const Scenario& scenario) {
+  const std::size_t need = estimated_bytes(scenario);
+  const double available = available_memory_bytes();
+  if (available <= 0 || static_cast<double>(need) <= 0.8 * available) return;
+  const double per_run = static_cast<double>(need) / static_cast<double>(scenario.runs);
+  const long fit = static_cast<long>(0.8 * available / per_run);
+  throw InputError(fmt::format(
+      "{} runs x {} tracks need about {:.2f} GB of memory (about {:.0f} bytes per run); acosim refuses a run that "
+      "needs more than 80% of the {:.2f} GB this process may still allocate (the tightest of free memory, the "
+      "control group's limit and ulimit -v), so about {} runs fit now. Give fewer runs (--runs {}: the Monte Carlo "
+      "error grows only as 1/sqrt(runs)) or fewer tracks, or free memory or raise the limit; --threads and mpirun "
+      "do not reduce it (every process holds every run)",
+      scenario.runs, scenario.tracks.size(), static_cast<double>(need) / 1e9, per_run, available / 1e9, fit,
+      std::max(1L, fit)));
+}
+
+std::string render_report(const SimulationResults& results, const std::optional<RiskAppetite>& risk,
+                          const fs::path& path) {
+  const std::string ext = path.extension().string();
+  return ext == ".csv"    ? report_csv(results, risk)
+         : ext == ".json" ? report_json(results, risk)
+         : ext == ".html" ? report_html(results, risk)
+                          : report_markdown(results, risk);
+}
+
+// Writes the results (a partial run beside an existing file: partial_destination) and the report,
+// and says what was written; 130 when the run was interrupted.
+int publish(const RunArgs& a, SimulationResults& results, const fs::path& output,
+            const std::optional<RiskAppetite>& risk) {
+  ResultMetadata& m = results.meta;
+  stamp_provenance(m);
+  const fs::path written = m.complete ? output : partial_destination(output, a.resume);
+  write_results(written, results);
+
+  if (!a.common.quiet) std::cout << report_text(results, risk);
+  if (!a.report.empty() && m.complete) write_file_atomically(a.report, render_report(results, risk, a.report));
+  const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
+                                              : fmt::format("{} threads", m.threads);
+  std::cerr << fmt::format("acosim: {} of {} runs, {:.3g} beneficiary-years in {:.2f} s ({:.3g} per second, {}) -> {}\n",
+                           m.completed_runs, m.runs, m.beneficiary_years, m.wall_seconds,
+                           m.beneficiary_years / std::max(m.wall_seconds, 1e-9), workers, written.string());
+  if (!m.complete) {
+    if (written != output) {
+      std::cerr << fmt::format("acosim: interrupted: {} already exists and is left as it was; the {} completed runs "
+                               "are in {} (marked incomplete)\n",
+                               output.string(), m.completed_runs, written.string());
+    } else {
+      std::cerr << fmt::format("acosim: interrupted: {} holds the {} completed runs and is marked incomplete\n",
+                               written.string(), m.completed_runs);
     }
-    return;
+    std::cerr << fmt::format("acosim: finish it with: acosim run --resume {}{}\n", written.string(),
+                             a.report.empty() ? "" : fmt::format(" --report {}", a.report));
+    return 130;
   }
+  return 0;
 }
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_signal(int) { g_stop.store(true); }
+
+int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previous);
 
 int run(const RunArgs& a) {
-  const std::vector<Override> overrides = scenario_overrides(a.sets, a.runs, a.seed);
+  const std::vector<Override> overrides = a.common.overrides();
 
   // --resume: the scenario, seed and completed runs come from the file itself.
   std::optional<SimulationResults> previous;
   if (!a.resume.empty()) {
-    if (!a.scenario.empty() || !overrides.empty()) {
+    if (!a.common.scenario.empty() || !overrides.empty()) {
       throw InputError("--resume takes the scenario, seed and runs from the results file; "
                        "do not also give a scenario, --set, --runs or --seed");
     }
@@ -121,14 +175,33 @@ int run(const RunArgs& a) {
       return 0;
     }
   }
+  return run_scenario(a, previous);
+}
+
+int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previous) {
   const Scenario scenario = previous ? parse_scenario(previous->meta.scenario_text, previous->meta.scenario_path)
-                                     : load_scenario(a.scenario.empty() ? default_scenario() : fs::path(a.scenario), overrides);
+                                     : a.common.load(default_scenario());
+  const fs::path output = !a.output.empty() ? fs::path(a.output)
+                          : previous       ? fs::path(a.resume)
+                                           : fs::path("results") / (scenario.name + ".h5");
+  if (a.replay < 0) {  // every output path, before any work (sim/output/output_paths.hpp)
+    CommandPaths paths;
+    if (previous) paths.input(a.resume, "--resume");
+    else add_scenario_inputs(paths, scenario);
+    paths.output(output, "-o", "--resume");
+    if (!a.report.empty()) paths.output(a.report, "--report");
+    paths.check();
+  }
   if (!previous) print_scenario_warnings(scenario);
-  if (previous && previous->meta.rng_layout != kRngLayout) {
-    std::cerr << fmt::format("acosim: warning: {} was started by a build that draws differently (its rng_layout "
-                             "attribute differs from this build's); the completed runs are kept and the rest are drawn "
-                             "by this build, so the file will not be bit-identical to one uninterrupted run\n",
-                             a.resume);
+  // A file started by a build whose arithmetic differs cannot be completed bit-identically (its runs
+  // and this build's would mix two arithmetics): refused, with what to do instead.
+  const bool same_layout = !previous || previous->meta.rng_layout == kRngLayout;
+  if (!same_layout) {
+    throw InputError(fmt::format("{}: cannot resume: the file was started by a build that draws or computes differently "
+                                 "(its rng_layout attribute differs from this build's), so its {} completed runs and this "
+                                 "build's would not match one uninterrupted run; rerun the scenario with this build "
+                                 "(acosim run SCENARIO), or resume with the build that started the file",
+                                 a.resume, previous->meta.completed_runs));
   }
   if (previous && previous->meta.seed != scenario.seed) {
     throw InputError(fmt::format("{}: the seed attribute {} disagrees with its scenario's seed {}", a.resume,
@@ -143,57 +216,22 @@ int run(const RunArgs& a) {
   const std::optional<RiskAppetite> risk = merge_risk(scenario.risk, a.risk);
   const SimulationModel model(scenario);
   if (a.replay >= 0) return replay(model, a.replay);
-  if (previous && previous->meta.rng_layout == kRngLayout) verify_resumable(model, previous->table, a.resume);
-
-  const fs::path output = !a.output.empty() ? fs::path(a.output)
-                          : previous       ? fs::path(a.resume)
-                                           : fs::path("results") / (scenario.name + ".h5");
-  check_writable(output);  // before hours of work
-  const std::size_t need = estimated_bytes(scenario);
-  const double available = available_memory_bytes();
-  if (available > 0 && static_cast<double>(need) > 0.8 * available) {
-    throw InputError(fmt::format("{} runs x {} tracks need about {:.1f} GB but only {:.1f} GB of memory is available; "
-                                 "reduce runs (--runs) or split the work (--resume keeps completed runs)",
-                                 scenario.runs, scenario.tracks.size(), static_cast<double>(need) / 1e9, available / 1e9));
-  }
-  if (!a.report.empty()) check_writable(a.report);
+  if (previous) verify_resumable(model, *previous, a.resume, same_layout);
+  check_memory(scenario);
 
   RunOptions options;
-  options.threads = a.threads;
-  options.progress = !a.quiet;
+  options.threads = a.common.threads;
+  options.progress = !a.common.quiet;
   options.stop = &g_stop;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  SimulationResults results = simulate(model, options, previous ? &previous->table : nullptr);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  SimulationResults results;
+  {
+    const StopOnSignals stop_on(g_stop);
+    results = simulate(model, options, previous ? &previous->table : nullptr);
+  }
   // Under MPI every rank now holds every run (sample_runs); rank 0 alone writes and reports.
   if (!mpi::is_root()) return results.meta.complete ? 0 : 130;
 
-  ResultMetadata& m = results.meta;
-  stamp_provenance(m);
-  write_results(output, results);
-
-  if (!a.quiet) std::cout << report_text(results, risk);
-  if (!a.report.empty()) {
-    const std::string ext = fs::path(a.report).extension().string();
-    const std::string text = ext == ".csv"    ? report_csv(results, risk)
-                             : ext == ".json"  ? report_json(results, risk)
-                             : ext == ".html"  ? report_html(results, risk)
-                                               : report_markdown(results, risk);
-    write_file_atomically(a.report, text);
-  }
-  const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
-                                              : fmt::format("{} threads", m.threads);
-  std::cerr << fmt::format("acosim: {} of {} runs, {:.3g} beneficiary-years in {:.2f} s ({:.3g} per second, {}) -> {}\n",
-                           m.completed_runs, m.runs, m.beneficiary_years, m.wall_seconds,
-                           m.beneficiary_years / std::max(m.wall_seconds, 1e-9), workers, output.string());
-  if (!m.complete) {
-    std::cerr << fmt::format("acosim: interrupted: {} holds the {} completed runs and is marked incomplete; "
-                             "finish it with: acosim run --resume {}\n", output.string(), m.completed_runs, output.string());
-    return 130;
-  }
-  return 0;
+  return publish(a, results, output, risk);
 }
 
 }  // namespace
@@ -201,16 +239,14 @@ int run(const RunArgs& a) {
 void add_run_command(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand("run", "Simulate a scenario: sample, settle every track, write HDF5 and a report");
-  cmd->add_option("scenario", args->scenario, "Scenario YAML (default: scenarios/default.yaml)");
+  ScenarioArgHelp help;
+  help.scenario = "Scenario YAML (default: scenarios/default.yaml)";
+  help.scenario_required = false;
+  add_scenario_args(*cmd, args->common, help);
   cmd->add_option("-o,--output", args->output, "HDF5 results file (default: results/<name>.h5)");
   cmd->add_option("--report", args->report, "Also write the report to FILE (.md, .csv, .json or .html)");
-  cmd->add_option("--runs", args->runs, "Number of runs (overrides the scenario)")->check(CLI::Range(1L, 100000000L));
-  cmd->add_option("--seed", args->seed, "Random seed (overrides the scenario)")->check(seed_check());
-  cmd->add_option("--threads", args->threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
-  cmd->add_option("--set", args->sets, "Override a scenario key: --set aco.beneficiaries=20000 (repeatable)");
   cmd->add_option("--resume", args->resume, "Complete an interrupted results FILE (same numbers as an uninterrupted run)");
   cmd->add_option("--replay", args->replay, "Recompute run K alone and show its details")->check(run_index_check());
-  cmd->add_flag("-q,--quiet", args->quiet, "No progress and no report on the terminal");
   add_risk_flags(*cmd, args->risk);
   cmd->callback([args, &action] { action = [args] { return run(*args); }; });
 }

@@ -13,6 +13,7 @@
 
 #include "models/msr.hpp"
 #include "sim/output/atomic_file.hpp"
+#include "sim/output/output_paths.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
@@ -115,16 +116,17 @@ std::optional<int> py_from_file_name(const std::string& path) {
   return std::nullopt;
 }
 
+// The output must not be the input (also through a symbolic or hard link) and must be a regular
+// file or new (sim/output/output_paths.hpp); checked before reading.
 void check_distinct(const std::string& input, const std::string& output) {
-  std::error_code ec;
-  if (fs::exists(output, ec) && fs::equivalent(input, output, ec)) {
-    throw InputError(fmt::format("output {} is the input file; give another name with -o", output));
-  }
+  CommandPaths paths;
+  paths.input(input, "the input");
+  paths.output(output, "-o");
+  paths.check();
 }
 
 int run_simple(const SettleOptions& o, std::ostream& out) {
   check_distinct(o.input, o.output);
-  check_writable(o.output);
   const CsvTable table = CsvTable::read(o.input);
   const std::vector<SettleCase> cases = read_settle_cases(table);
   const std::string csv = settle_cases_csv(cases, table.source());
@@ -154,9 +156,9 @@ int run_puf(const SettleOptions& o, std::ostream& out) {
     throw InputError(fmt::format("--py {}: {}", py, e.what()));
   }
   check_distinct(o.puf, o.output);
-  check_writable(o.output);
 
   const PufFile file = read_puf(o.puf, py);
+  for (const std::string& w : file.warnings) std::cerr << "acosim: warning: " << w << "\n";
   const PufReport report = reproduce_all(file);
 
   std::string csv =

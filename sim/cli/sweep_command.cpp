@@ -14,12 +14,13 @@
 #include <fmt/format.h>
 
 #include "sim/output/atomic_file.hpp"
+#include "sim/cli/command_args.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/common/error.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/engine/mpi.hpp"
 #include "sim/cli/risk_options.hpp"
-#include "sim/cli/scenario_args.hpp"
+#include "sim/cli/command_args.hpp"
 #include "sim/engine/risk.hpp"
 #include "sim/engine/sweep.hpp"
 #include "sim/input/sweep_reader.hpp"
@@ -32,29 +33,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct CommonArgs {
-  std::string scenario;
-  std::vector<std::string> sets;
-  long runs = 0;
-  std::string seed;  // empty: the scenario's (parse_seed_option checks it)
-  int threads = 0;
-  bool quiet = false;
-};
-
-void add_common(CLI::App* cmd, CommonArgs& a) {
-  cmd->add_option("scenario", a.scenario, "Scenario YAML")->required();
-  cmd->add_option("--set", a.sets, "Override a scenario key for every point: --set runs=2000 (repeatable)")
-      ->allow_extra_args(false);
-  cmd->add_option("--runs", a.runs, "Runs per point (overrides the scenario)")->check(CLI::Range(1L, 100000000L));
-  cmd->add_option("--seed", a.seed, "Random seed (overrides the scenario); every point uses it")->check(seed_check());
-  cmd->add_option("--threads", a.threads, "Threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
-  cmd->add_flag("-q,--quiet", a.quiet, "No progress and no table on the terminal");
-}
-
-Scenario load_base(const CommonArgs& a) {
-  Scenario s = load_scenario(a.scenario, scenario_overrides(a.sets, a.runs, a.seed));
-  print_scenario_warnings(s);
-  return s;
+void add_common(CLI::App* cmd, ScenarioArgs& a) {
+  ScenarioArgHelp help;
+  help.set = "Override a scenario key for every point: --set runs=2000 (repeatable)";
+  help.runs = "Runs per point (overrides the scenario)";
+  help.seed = "Random seed (overrides the scenario); every point uses it";
+  help.quiet = "No progress and no table on the terminal";
+  add_scenario_args(*cmd, a, help);
 }
 
 fs::path with_extension(fs::path p, const char* ext) { return p.replace_extension(ext); }
@@ -62,21 +47,27 @@ fs::path with_extension(fs::path p, const char* ext) { return p.replace_extensio
 // ---- sweep ----
 
 struct SweepArgs {
-  CommonArgs common;
+  ScenarioArgs common;
   std::vector<std::string> vary;
   std::string output, csv, md;
   RiskFlags risk;
 };
 
 int run_sweep_command(const SweepArgs& a) {
-  const Scenario base = load_base(a.common);
+  const Scenario base = a.common.load();
+  print_scenario_warnings(base);
   const std::optional<RiskAppetite> risk = merge_risk(base.risk, a.risk);
   // Validate everything before sampling: keys, values, every point's scenario, output paths.
   const SweepPlan plan = plan_grid(base, sweep_axes(base, a.vary));
   const fs::path h5 = a.output.empty() ? fs::path("results") / (base.name + "-sweep.h5") : fs::path(a.output);
   const fs::path csv = a.csv.empty() ? with_extension(h5, ".csv") : fs::path(a.csv);
   const fs::path md = a.md.empty() ? with_extension(h5, ".md") : fs::path(a.md);
-  for (const auto& p : {h5, csv, md}) check_writable(p);
+  CommandPaths paths;
+  add_scenario_inputs(paths, base);
+  paths.output(h5, "-o");
+  paths.output(csv, "--csv");
+  paths.output(md, "--md");
+  paths.check();
   if (!a.common.quiet) {
     std::cerr << fmt::format("acosim sweep: {} points, {} sampling pass{} of {} runs\n", plan.points.size(), plan.groups,
                              plan.groups == 1 ? "" : "es", base.runs);
@@ -98,18 +89,22 @@ int run_sweep_command(const SweepArgs& a) {
 // ---- tornado ----
 
 struct TornadoArgs {
-  CommonArgs common;
+  ScenarioArgs common;
   std::vector<std::string> inputs;
   std::string metric, track, output, json;
 };
 
 int run_tornado_command(const TornadoArgs& a) {
-  const Scenario base = load_base(a.common);
+  const Scenario base = a.common.load();
   const TornadoSpec spec = tornado_spec(base, a.inputs, a.metric, a.track);
   const SweepPlan plan = plan_tornado(base, spec);
   const fs::path csv = a.output.empty() ? fs::path("results") / (base.name + "-tornado.csv") : fs::path(a.output);
   const fs::path json = a.json.empty() ? with_extension(csv, ".json") : fs::path(a.json);
-  for (const auto& p : {csv, json}) check_writable(p);
+  CommandPaths paths;
+  add_scenario_inputs(paths, base);
+  paths.output(csv, "-o");
+  paths.output(json, "--json");
+  paths.check();
   if (!a.common.quiet) {
     std::cerr << fmt::format("acosim tornado: {} inputs, {} simulations in {} sampling pass{} of {} runs\n",
                              spec.inputs.size(), plan.points.size(), plan.groups, plan.groups == 1 ? "" : "es", base.runs);

@@ -1,5 +1,6 @@
 #include "sim/engine/memory.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -71,11 +72,20 @@ std::optional<double> cgroup_memory_headroom(const std::string& proc_self_cgroup
   return best;
 }
 
+std::optional<double> address_space_headroom() {
+  struct rlimit as {};
+  if (::getrlimit(RLIMIT_AS, &as) != 0 || as.rlim_cur == RLIM_INFINITY) return std::nullopt;
+  double mapped = 0;  // the process's current virtual size: the first field of statm [pages]
+  if (std::ifstream statm("/proc/self/statm"); statm >> mapped) mapped *= static_cast<double>(::sysconf(_SC_PAGESIZE));
+  return std::max(0.0, static_cast<double>(as.rlim_cur) - mapped);
+}
+
 double available_memory_bytes() {
   const double free_ram = static_cast<double>(::sysconf(_SC_AVPHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
   std::ifstream in("/proc/self/cgroup");
   const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  const auto headroom = cgroup_memory_headroom(text, "/sys/fs/cgroup");
+  std::optional<double> headroom = cgroup_memory_headroom(text, "/sys/fs/cgroup");
+  if (const auto as = address_space_headroom()) headroom = headroom ? std::min(*headroom, *as) : *as;
   if (!headroom) return std::max(0.0, free_ram);
   return free_ram > 0 ? std::min(free_ram, *headroom) : *headroom;
 }

@@ -11,8 +11,12 @@ namespace acosim {
 // Memory a new allocation can use [bytes]: the free physical memory, or less inside a
 // memory-limited control group (a container, a Slurm job): its limit minus its current use, the
 // tightest over the group and its ancestors (cgroup v2 memory.max / memory.current, v1
-// memory.limit_in_bytes / memory.usage_in_bytes). 0 when nothing can be read.
+// memory.limit_in_bytes / memory.usage_in_bytes), or under an address-space limit (ulimit -v,
+// RLIMIT_AS) its limit minus the process's current virtual size. 0 when nothing can be read.
 double available_memory_bytes();
+
+// The address-space part: RLIMIT_AS minus the current virtual size [bytes]; nullopt when unlimited.
+std::optional<double> address_space_headroom();
 
 // The control-group part: `proc_self_cgroup` is the text of /proc/self/cgroup and `root` the cgroup
 // mount point (/sys/fs/cgroup); tests pass fakes. nullopt when no limit applies or none is readable.

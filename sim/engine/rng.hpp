@@ -41,9 +41,11 @@ inline constexpr const char* kRngLayout =
     "enrollment type 0 ESRD, 1 disabled, 2 aged/dual, 3 aged/non-dual; block = beneficiary "
     "index for single-year runs / 2, or beneficiary index x 2 + k for histories); uniforms "
     "u = (word + 0.5) / 2^32; normals by Box-Muller from words (w0, w1) and (w2, w3): "
-    "r = sqrt(-2 ln u0), (r cos 2 pi u1, r sin 2 pi u1), with models/det_math.hpp's log and sincos "
-    "(explicit fused multiply-adds; the cosine of the reduced angle as sqrt(1 - sin^2)); a type's beneficiary-year costs summed in 8 lanes (beneficiary "
-    "i into lane i mod 8) added pairwise; "
+    "r = sqrt(-2 ln u0), (r cos 2 pi u1, r sin 2 pi u1), in IEEE single precision with "
+    "models/det_math.hpp's minus_two_log_uniform_f and sincos_turn_f (explicit fused multiply-adds), "
+    "converted to double; "
+    "lognormal costs min(cap, exp_f(float(mu + sigma z))) in double otherwise; a type's "
+    "beneficiary-year costs summed in double in 8 lanes (beneficiary i into lane i mod 8) added pairwise; "
     "agreements, path year y >= 1: 4 turnover (sub = 4y + type, block = slot / 4, word slot % 4), "
     "5 replacement latents and 7 stayer AR(1) innovations (sub = 4y + type, block = slot / 2, "
     "normals 2 (slot % 2), +1), 6 run-level year draws (sub = y; block 0 normals: growth, spending "
@@ -109,8 +111,21 @@ class PhiloxStream {
 inline double to_uniform(std::uint32_t w) { return detmath::uniform(w); }
 
 // Two independent standard normals from two uniform words (Box-Muller): z1 = r cos(2 pi u2),
-// z2 = r sin(2 pi u2), r = sqrt(-2 ln u1).
+// z2 = r sin(2 pi u2), r = sqrt(-2 ln u1), computed in single precision (models/det_math.hpp's
+// box_muller_f: -2 ln u within 2.3 float ulps, sin and cos within 1.5) and returned as doubles
+// (exactly). A float's
+// 6e-8 relative rounding is five orders of magnitude below any Monte Carlo error here, and it
+// doubles the lanes per vector (docs/performance.md, "Single precision").
 inline void box_muller(std::uint32_t w1, std::uint32_t w2, double& z1, double& z2) {
+  float a = 0, b = 0;
+  detmath::box_muller_f(w1, w2, a, b);
+  z1 = static_cast<double>(a);
+  z2 = static_cast<double>(b);
+}
+
+// The same in double precision (the previous arithmetic): acosim bench's double limit and the
+// tests that compare the two arithmetics.
+inline void box_muller_double(std::uint32_t w1, std::uint32_t w2, double& z1, double& z2) {
   const double r = std::sqrt(detmath::minus_two_log_uniform(w1));
   double s = 0, c = 0;
   detmath::sincos_turn(w2, s, c);

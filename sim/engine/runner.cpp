@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <functional>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -196,6 +197,11 @@ void split_runs(const std::vector<long>& todo, int threads, const RunOptions& op
       if (stopping()) continue;
       try {
         body(run);
+      } catch (const std::bad_alloc&) {  // a memory limit, not a bad input: say so (exit 2)
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = fmt::format("run {}: out of memory (a memory limit such as ulimit -v, or too little free "
+                                        "memory); give fewer runs (--runs) or raise the limit", run);
+        failed.store(true);
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(error_mutex);
         if (!error) error = fmt::format("run {}: {}", run, e.what());

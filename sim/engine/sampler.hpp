@@ -72,16 +72,27 @@ double sum_py_only(const LognormalCost& cost, const PhiloxStream& stream, long n
 void sum_history(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho,
                  std::array<double, 4>& sums, SimdLevel level = simd_level());
 
+// The engine's arithmetic for the Box-Muller transform and the cost's exp: Float (box_muller,
+// LognormalCost; IEEE single precision, every cost and sum in double) -- and the previous Double
+// one (box_muller_double, detmath::exp), kept for acosim bench's limit and the tests that compare
+// the two.
+enum class Arithmetic { Double, Float };
+
 // The arithmetic limit of the sampler (acosim bench): the bare per-beneficiary-year work of n
-// beneficiary-years — half a Philox block, one Box-Muller pair, one exp — in the tightest loop
-// (no states, no cap, no AR(1), an unordered vector sum). Returns the sum so nothing is elided.
-double transform_limit(std::uint64_t seed, std::uint64_t run, long n, SimdLevel level = simd_level());
+// beneficiary-years -- half a Philox block, one Box-Muller pair, one exp, the zero-state select,
+// a sum in double -- in the fastest loops written for the level (sim/sampler.cpp: the hand Philox
+// into a tile of words, then the transforms, select and sum fused in registers; no cap, no AR(1)),
+// with the engine's single-precision transforms (Float) or the previous double ones (Double).
+// Returns the sum so nothing is elided.
+double transform_limit(std::uint64_t seed, std::uint64_t run, long n, Arithmetic arithmetic,
+                       SimdLevel level = simd_level());
 
 // The normals of blocks first, first + stride, ... (count <= kSamplerTile) as the sampler's kernels
-// at `level` compute them; z* must hold kSamplerTile values. They must equal normals4 bit for bit
+// at `level` compute them (Float: the engine's; Double: the double limit's); z* must hold
+// kSamplerTile values. They must equal normals4 (Float) or box_muller_double (Double) bit for bit
 // (tests/test_bench.cpp).
 void kernel_normals(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, double* z0, double* z1,
-                    double* z2, double* z3, SimdLevel level = simd_level());
+                    double* z2, double* z3, SimdLevel level = simd_level(), Arithmetic arithmetic = Arithmetic::Float);
 
 namespace sampler_detail {
 

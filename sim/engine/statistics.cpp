@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
@@ -44,6 +45,10 @@ void tail_risk(const std::vector<double>& losses_sorted, double a, double& var, 
 
 }  // namespace
 
+double binomial_se(double p, double runs) {
+  return runs > 1 ? std::sqrt(p * (1 - p) / runs) : std::numeric_limits<double>::quiet_NaN();
+}
+
 Stats compute_stats(std::span<const double> values) {
   Stats s;
   const std::size_t n = values.size();
@@ -54,7 +59,8 @@ Stats compute_stats(std::span<const double> values) {
   double ss = 0;
   for (double v : values) ss += (v - s.mean) * (v - s.mean);
   s.sd = n > 1 ? std::sqrt(ss / static_cast<double>(n - 1)) : 0.0;
-  s.mcse = s.sd / std::sqrt(static_cast<double>(n));
+  // One run has no spread to estimate: its Monte Carlo error is undefined (NaN, "n/a"), not 0.
+  s.mcse = n > 1 ? s.sd / std::sqrt(static_cast<double>(n)) : std::numeric_limits<double>::quiet_NaN();
 
   std::vector<double> sorted(values.begin(), values.end());
   std::sort(sorted.begin(), sorted.end());
@@ -118,8 +124,8 @@ void summarize(SimulationResults& results) {
     s.p_losses = static_cast<double>(losses) / r;
     s.p_corridor = static_cast<double>(corridor) / r;
     s.p_quality_failed = static_cast<double>(quality_failed) / r;
-    s.p_savings_se = std::sqrt(s.p_savings * (1 - s.p_savings) / r);
-    s.p_losses_se = std::sqrt(s.p_losses * (1 - s.p_losses) / r);
+    s.p_savings_se = binomial_se(s.p_savings, r);
+    s.p_losses_se = binomial_se(s.p_losses, r);
     results.tracks.push_back(std::move(s));
   }
 

@@ -20,7 +20,11 @@ double expected_shortfall(std::span<const double> x, double level);
 // The same from losses L already sorted ascending.
 double expected_shortfall_sorted(std::span<const double> losses_sorted, double level);
 
-// mean, sd (n-1 denominator), mcse = sd/sqrt(n), percentiles at kPercentileLevels, min, max;
+// The binomial Monte Carlo standard error sqrt(p (1 - p) / runs) of a share p [fraction]; NaN
+// (undefined, reported "n/a") for a single run.
+double binomial_se(double p, double runs);
+
+// mean, sd (n-1 denominator), mcse = sd/sqrt(n) (NaN for n = 1: undefined), percentiles at kPercentileLevels, min, max;
 // for losses L = max(0, -x): VaR_a = percentile_a(L), ES_a = mean of the ceil((1-a) n) largest L.
 // Values are summed in index order (the result does not depend on thread count).
 Stats compute_stats(std::span<const double> values);

@@ -12,6 +12,7 @@
 #include "models/msr.hpp"
 #include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/text.hpp"
 
 namespace acosim {
 namespace {
@@ -125,6 +126,57 @@ PufFile read_puf(const std::filesystem::path& path, int py) {
   return read_puf(CsvTable::read(path), py);
 }
 
+namespace {
+
+// The optional columns the reader uses (by exact name, case-insensitive); a file without one reads
+// its rows as if the value were unknown, which can turn matches into mismatches silently.
+constexpr std::array<const char*, 20> kOptionalColumns = {
+    "ACO_Name", "ABtotBnchmk", "ABtotExp", "UpdatedBnchmk", "Per_Capita_Exp_TOTAL_PY", "N_AB_Year_PY", "Met_QPS",
+    "Met_AltQPS", "Rev_Exp_Cat", "Current_Start_Date", "Initial_Start_Date", "Initial_Track_2", "RevLossLimit",
+    "DisAdj", "GenSaveLoss", "FinalShareRate", "FinalLossRate", "Guardrail", "ReducedSS", "Current_Track"};
+
+// Every other name the reader knows (required columns, track flag columns): never a rename.
+constexpr std::array<const char*, 19> kOtherColumns = {
+    "ACO_ID", "ACO_Num", "N_AB", "MinSavPerc", "EarnSaveLoss", "QualScore", "Impact_Mid_Year_Termination",
+    "Current_Track_1", "Current_Track_2", "Current_Track_3", "Current_Track_1_Plus", "Current_BASIC_A",
+    "Current_BASIC_B", "Current_BASIC_C", "Current_BASIC_D", "Current_BASIC_E", "Current_ENHANCED", "Track1",
+    "Track2"};
+
+std::string folded(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    if (c != '_' && c != ' ' && c != '-') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+// One warning per known column that is absent while a header column looks like a renamed copy of
+// it (the same letters ignoring case, '_', ' ' and '-', or at most 2 edits apart). Columns of
+// years that never had them stay silent: nothing in their header resembles them.
+std::vector<std::string> renamed_column_warnings(const CsvTable& table) {
+  std::vector<std::string> warnings;
+  for (const char* known : kOptionalColumns) {
+    if (table.find(known)) continue;
+    const std::string k = folded(known);
+    for (const std::string& col : table.columns()) {
+      const std::string c = folded(col);
+      if (c.empty() || (c != k && edit_distance(c, k) > 2)) continue;
+      bool used = false;  // a column the reader finds under its own name is not a rename
+      for (const char* other : kOptionalColumns) used = used || edit_distance(col, other, LetterCase::Insensitive) == 0;
+      for (const char* other : kOtherColumns) used = used || edit_distance(col, other, LetterCase::Insensitive) == 0;
+      if (used) continue;
+      warnings.push_back(fmt::format("{}: column {} is absent but the header has '{}' (renamed?); the reader "
+                                     "matches {} by name, so every row is read as if it had none: rename the "
+                                     "column back to compare with CMS",
+                                     table.source(), known, col, known));
+      break;
+    }
+  }
+  return warnings;
+}
+
+}  // namespace
+
 PufFile read_puf(const CsvTable& table, int py) {
   PufFile file;
   file.source = table.source();
@@ -175,6 +227,8 @@ PufFile read_puf(const CsvTable& table, int py) {
   const auto c_guard = table.find("Guardrail");
   const auto c_reduced = table.find("ReducedSS");
   const auto c_term = table.find("Impact_Mid_Year_Termination");
+
+  file.warnings = renamed_column_warnings(table);
 
   const auto c_track = table.find("Current_Track");
   std::vector<FlagColumn> flags;

@@ -70,6 +70,7 @@ struct PufFile {
   PufLayout layout = PufLayout::TrackColumn;
   bool bare_rates_are_fractions = false;  // PY <= 2020
   std::vector<PufRecord> records;
+  std::vector<std::string> warnings;  // e.g. a known column that looks renamed (printed by acosim settle)
 };
 
 // Reads a PUF of performance year `py`. Throws InputError naming file, line, column, value and

@@ -1,5 +1,6 @@
 #include "sim/output/atomic_file.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -7,13 +8,13 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <mutex>
 #include <system_error>
 
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
+#include "sim/output/output_paths.hpp"
 
 namespace acosim {
 namespace fs = std::filesystem;
@@ -22,7 +23,7 @@ namespace {
 
 // While a temporary file exists, SIGINT, SIGTERM and SIGHUP (when they would terminate the
 // process: default disposition) are deferred until it has been renamed or removed, and then
-// re-raised; so a signal during a write cannot leave "<target>.tmp-<pid>" behind. Dispositions are
+// re-raised; so a signal during a write cannot leave its temporary behind. Dispositions are
 // process-wide, which also covers signals delivered to OpenMP worker threads.
 constexpr std::array<int, 3> kDeferred = {SIGINT, SIGTERM, SIGHUP};
 std::atomic<int> g_pending{0};
@@ -66,9 +67,7 @@ void end_deferring() {
 
 }  // namespace
 
-AtomicFile::AtomicFile(fs::path target) : target_(std::move(target)) {
-  temp_ = target_;
-  temp_ += fmt::format(".tmp-{}", static_cast<long>(::getpid()));
+AtomicFile::AtomicFile(fs::path target) : target_(std::move(target)), temp_(temporary_beside(target_)) {
   begin_deferring();
 }
 
@@ -80,7 +79,31 @@ AtomicFile::~AtomicFile() {
   end_deferring();
 }
 
+namespace {
+
+[[noreturn]] void fail_errno(const fs::path& target, const char* what, int err) {
+  const char* advice = err == ENOSPC || err == EDQUOT ? " (free some space or write elsewhere)"
+                       : err == EFBIG               ? " (the file-size limit, ulimit -f, is too small for it)"
+                                                    : "";
+  throw InputError(fmt::format("cannot write {}: {}: {}{}", target.string(), what, std::strerror(err), advice));
+}
+
+// Flushes `path` (a file or a folder) to stable storage; false with errno set on failure.
+bool sync_path(const fs::path& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0 || errno == EINVAL;  // EINVAL: the file system cannot sync this
+  const int err = errno;
+  ::close(fd);
+  errno = err;
+  return ok;
+}
+
+}  // namespace
+
 void AtomicFile::commit() {
+  // The data first, then the name: a crash after the rename must not publish an empty file.
+  if (!sync_path(temp_, O_RDONLY)) fail_errno(target_, "fsync of the temporary failed", errno);
   std::error_code ec;
   fs::rename(temp_, target_, ec);
   if (ec) {
@@ -88,36 +111,28 @@ void AtomicFile::commit() {
                                  ec.message()));
   }
   committed_ = true;
+  const fs::path dir = target_.has_parent_path() ? target_.parent_path() : fs::path(".");
+  if (!sync_path(dir, O_RDONLY | O_DIRECTORY)) fail_errno(target_, "fsync of its folder failed", errno);
 }
 
 void write_file_atomically(const fs::path& path, std::string_view content) {
   AtomicFile file(path);
-  {
-    std::ofstream out(file.temp_path(), std::ios::binary | std::ios::trunc);
-    if (!out) {
-      throw InputError(fmt::format("cannot write {}: {}", path.string(), std::strerror(errno)));
+  const int fd = ::open(file.temp_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) fail_errno(path, "cannot create its temporary", errno);
+  for (std::size_t off = 0; off < content.size();) {
+    const ssize_t w = ::write(fd, content.data() + off, content.size() - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      const int err = w < 0 ? errno : ENOSPC;
+      ::close(fd);
+      fail_errno(path, "write failed", err);
     }
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out) throw InputError(fmt::format("write to {} failed", path.string()));
+    off += static_cast<std::size_t>(w);
   }
+  if (::close(fd) != 0) fail_errno(path, "close failed", errno);
   file.commit();
 }
 
-void check_writable(const fs::path& path) {
-  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    throw InputError(fmt::format("output directory {} does not exist (for {})", dir.string(),
-                                 path.string()));
-  }
-  if (::access(dir.c_str(), W_OK) != 0) {
-    throw InputError(fmt::format("output directory {} is not writable (for {}): {}", dir.string(),
-                                 path.string(), std::strerror(errno)));
-  }
-  if (fs::is_directory(path, ec)) {
-    throw InputError(fmt::format("output path {} is a directory; give a file name", path.string()));
-  }
-}
+void check_writable(const fs::path& path) { check_output_path(path); }
 
 }  // namespace acosim

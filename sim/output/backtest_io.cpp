@@ -11,7 +11,7 @@
 #include "sim/output/atomic_file.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text.hpp"
-#include "sim/output/hdf5_layout.hpp"
+#include "sim/output/hdf5_file.hpp"
 #include "sim/common/version.hpp"
 
 namespace acosim {
@@ -27,80 +27,58 @@ std::string pm(const MeanSe& m, int d = 1) { return fmt::format("{} ± {}", pc(m
 // HDF5 (the same conventions as the results and sweep files: checksummed layout, units and
 // descriptions as attributes; docs/results-schema.md).
 
-H5::StrType utf8() {
-  H5::StrType t(H5::PredType::C_S1, H5T_VARIABLE);
-  t.setCset(H5T_CSET_UTF8);
-  return t;
-}
-void attr(H5::H5Object& o, const char* name, const std::string& v) {
-  const H5::StrType t = utf8();
-  o.createAttribute(name, t, H5::DataSpace(H5S_SCALAR)).write(t, v);
-}
-void attr(H5::H5Object& o, const char* name, double v) {
-  o.createAttribute(name, H5::PredType::IEEE_F64LE, H5::DataSpace(H5S_SCALAR)).write(H5::PredType::NATIVE_DOUBLE, &v);
-}
-void attr_i64(H5::H5Object& o, const char* name, std::int64_t v) {
-  o.createAttribute(name, H5::PredType::STD_I64LE, H5::DataSpace(H5S_SCALAR)).write(H5::PredType::NATIVE_INT64, &v);
-}
-void doubles(H5::H5File& f, const std::string& path, const std::vector<double>& v, const std::string& units,
+// Thin names over the HDF5 gateway (sim/output/hdf5_file.hpp) for the backtest file's objects.
+void attr(h5::FileWriter& w, H5::H5Object& o, const char* name, const std::string& v) { w.put_string(o, name, v); }
+void attr(h5::FileWriter& w, H5::H5Object& o, const char* name, double v) { w.put_number<double>(o, name, v); }
+void attr_i64(h5::FileWriter& w, H5::H5Object& o, const char* name, std::int64_t v) { w.put_number(o, name, v); }
+void doubles(h5::FileWriter& w, const std::string& path, const std::vector<double>& v, const std::string& units,
              const std::string& description) {
-  std::vector<hsize_t> dims{v.size()};
-  H5::DataSet ds = f.createDataSet(path, H5::PredType::IEEE_F64LE, H5::DataSpace(1, dims.data()), checksummed_layout(dims));
-  if (!v.empty()) ds.write(v.data(), H5::PredType::NATIVE_DOUBLE);
-  if (!units.empty()) attr(ds, "units", units);
-  attr(ds, "description", description);
+  w.vector(path, v, units.empty() ? nullptr : units.c_str(), description.c_str());
 }
-void ints(H5::H5File& f, const std::string& path, const std::vector<std::int64_t>& v, const std::string& description) {
-  std::vector<hsize_t> dims{v.size()};
-  H5::DataSet ds = f.createDataSet(path, H5::PredType::STD_I64LE, H5::DataSpace(1, dims.data()), checksummed_layout(dims));
-  if (!v.empty()) ds.write(v.data(), H5::PredType::NATIVE_INT64);
-  attr(ds, "description", description);
+void ints(h5::FileWriter& w, const std::string& path, const std::vector<std::int64_t>& v,
+          const std::string& description) {
+  w.vector(path, v, nullptr, description.c_str());
 }
-void strings(H5::H5File& f, const std::string& path, const std::vector<std::string>& v, const std::string& description) {
-  std::vector<const char*> ptr;
-  for (const auto& s : v) ptr.push_back(s.c_str());
-  const H5::StrType t = utf8();
-  std::vector<hsize_t> dims{v.size()};
-  H5::DataSet ds = f.createDataSet(path, t, H5::DataSpace(1, dims.data()));
-  if (!ptr.empty()) ds.write(ptr.data(), t);
-  attr(ds, "description", description);
+void strings(h5::FileWriter& w, const std::string& path, const std::vector<std::string>& v,
+             const std::string& description) {
+  w.strings(path, v, description.c_str());
 }
-void mean_se_pair(H5::H5File& f, const std::string& path, const MeanSe& m, const std::string& units,
+void mean_se_pair(h5::FileWriter& w, const std::string& path, const MeanSe& m, const std::string& units,
                   const std::string& description) {
-  doubles(f, path, {m.mean, m.se}, units, description + " [mean, standard error]");
+  doubles(w, path, {m.mean, m.se}, units, description + " [mean, standard error]");
 }
 
-void write_file(H5::H5File& f, const BacktestResult& r) {
-  H5::Group root = f.openGroup("/");
-  attr(root, "format", kBacktestFormat);
-  attr_i64(root, "format_version", kBacktestFormatVersion);
-  attr(root, "program_version", kVersion);
-  attr(root, "git_commit", kGitCommit);
-  attr(root, "file_a", r.file_a);
-  attr(root, "file_b", r.file_b);
-  attr_i64(root, "py_a", r.py_a);
-  attr_i64(root, "py_b", r.py_b);
-  attr_i64(root, "runs_per_aco", r.runs);
-  attr_i64(root, "seed", static_cast<std::int64_t>(r.seed));
-  attr_i64(root, "threads", r.threads);
-  attr_i64(root, "ranks", r.ranks);
-  attr(root, "wall_seconds", r.wall_seconds);
-  attr(root, "baseline_s", r.baseline_s);
+void write_file(h5::FileWriter& w, const BacktestResult& r) {
+  H5::Group root = w.file().openGroup("/");
+  attr(w, root, "format", kBacktestFormat);
+  attr_i64(w, root, "format_version", kBacktestFormatVersion);
+  attr(w, root, "program_version", kVersion);
+  attr(w, root, "git_commit", kGitCommit);
+  attr(w, root, "file_a", r.file_a);
+  attr(w, root, "file_b", r.file_b);
+  attr_i64(w, root, "py_a", r.py_a);
+  attr_i64(w, root, "py_b", r.py_b);
+  attr_i64(w, root, "runs_per_aco", r.runs);
+  attr_i64(w, root, "seed", static_cast<std::int64_t>(r.seed));
+  attr_i64(w, root, "threads", r.threads);
+  attr_i64(w, root, "ranks", r.ranks);
+  attr(w, root, "wall_seconds", r.wall_seconds);
+  attr(w, root, "baseline_s", r.baseline_s);
   const CalibrationDefaults& c = r.calibration;
-  H5::Group cal = f.createGroup("/calibration");
-  attr(cal, "description", "the calibrated defaults used (docs/calibration.md)");
-  attr(cal, "k_claims", c.k_claims);
-  attr(cal, "k_baseline", c.k_baseline);
-  attr(cal, "persistence", c.persistence);
-  attr(cal, "drift_sd", c.drift_sd);
-  attr(cal, "common_shift_mean", c.common_shift_mean);
-  attr(cal, "common_shift_sd", c.common_shift_sd);
-  attr(cal, "quality_persistence", c.quality_persistence);
-  attr(cal, "quality_sd", c.quality_sd);
-  attr(cal, "benchmark_growth", c.benchmark_growth);
+  H5::Group cal = w.file().createGroup("/calibration");
+  attr(w, cal, "description", "the calibrated defaults used (docs/calibration.md)");
+  attr(w, cal, "k_claims", c.k_claims);
+  attr(w, cal, "k_baseline", c.k_baseline);
+  attr(w, cal, "persistence", c.persistence);
+  attr(w, cal, "drift_sd", c.drift_sd);
+  attr(w, cal, "common_shift_mean", c.common_shift_mean);
+  attr(w, cal, "common_shift_sd", c.common_shift_sd);
+  attr(w, cal, "quality_persistence", c.quality_persistence);
+  attr(w, cal, "quality_sd", c.quality_sd);
+  attr(w, cal, "benchmark_growth", c.benchmark_growth);
 
-  H5::Group acos = f.createGroup("/acos");
-  attr(acos, "description", "one entry per ACO scored, ACO_ID order (the --csv columns)");
+  H5::Group acos = w.file().createGroup("/acos");
+  attr(w, acos, "description", "one entry per ACO scored, ACO_ID order (the --csv columns)");
   std::vector<std::string> id, track;
   std::vector<std::int64_t> n_ab, earned, owed, quartile;
   std::vector<double> col[14];
@@ -115,12 +93,12 @@ void write_file(H5::H5File& f, const BacktestResult& r) {
                           x.p_savings, x.p_losses, x.savings_rate_a, x.forecast_mean, x.forecast_sd};
     for (int k = 0; k < 14; ++k) col[k].push_back(v[k]);
   }
-  strings(f, "/acos/aco_id", id, "ACO_ID");
-  strings(f, "/acos/track_b", track, "year B's track (Current_Track in file B)");
-  ints(f, "/acos/n_ab", n_ab, "N_AB in year A [beneficiaries]");
-  ints(f, "/acos/earned_savings", earned, "1 when EarnSaveLoss > 0 in file B");
-  ints(f, "/acos/owed_losses", owed, "1 when EarnSaveLoss < 0 in file B");
-  ints(f, "/acos/size_quartile", quartile, "1-4 by N_AB in year A");
+  strings(w, "/acos/aco_id", id, "ACO_ID");
+  strings(w, "/acos/track_b", track, "year B's track (Current_Track in file B)");
+  ints(w, "/acos/n_ab", n_ab, "N_AB in year A [beneficiaries]");
+  ints(w, "/acos/earned_savings", earned, "1 when EarnSaveLoss > 0 in file B");
+  ints(w, "/acos/owed_losses", owed, "1 when EarnSaveLoss < 0 in file B");
+  ints(w, "/acos/size_quartile", quartile, "1-4 by N_AB in year A");
   const char* names[14] = {"realized_savings_rate", "pit", "q05", "q25", "q50", "q75", "q95", "crps", "crps_baseline",
                            "p_savings", "p_losses", "savings_rate_a", "forecast_mean", "forecast_sd"};
   const char* desc[14] = {"(B - E) / B in file B", "forecast CDF at the realized rate (ties half)",
@@ -130,13 +108,13 @@ void write_file(H5::H5File& f, const BacktestResult& r) {
                           "forecast mean savings rate", "forecast SD of the savings rate"};
   for (int k = 0; k < 14; ++k) {
     const bool prob = k == 1 || k == 9 || k == 10;
-    doubles(f, std::string("/acos/") + names[k], col[k], prob ? "probability" : "fraction of benchmark", desc[k]);
+    doubles(w, std::string("/acos/") + names[k], col[k], prob ? "probability" : "fraction of benchmark", desc[k]);
   }
 
   const BacktestSummary& s = r.summary;
-  H5::Group sum = f.createGroup("/summary");
-  attr(sum, "description", "calibration and skill with their sampling standard errors (docs/backtest.md)");
-  doubles(f, "/summary/coverage_levels", {0.5, 0.8, 0.9}, "probability", "nominal central-interval levels");
+  H5::Group sum = w.file().createGroup("/summary");
+  attr(w, sum, "description", "calibration and skill with their sampling standard errors (docs/backtest.md)");
+  doubles(w, "/summary/coverage_levels", {0.5, 0.8, 0.9}, "probability", "nominal central-interval levels");
   std::vector<double> cov, cov_se, covq, covq_se;
   for (const MeanSe& m : s.coverage) {
     cov.push_back(m.mean);
@@ -148,24 +126,24 @@ void write_file(H5::H5File& f, const BacktestResult& r) {
       covq_se.push_back(m.se);
     }
   }
-  doubles(f, "/summary/coverage", cov, "fraction", "share of ACOs whose realized rate is inside each interval");
-  doubles(f, "/summary/coverage_se", cov_se, "fraction", "its binomial standard error");
-  doubles(f, "/summary/coverage_by_quartile", covq, "fraction", "coverage by size quartile, 4 x 3 row-major (quartile, level)");
-  doubles(f, "/summary/coverage_by_quartile_se", covq_se, "fraction", "their standard errors");
-  ints(f, "/summary/quartile_bounds", {s.quartile_bounds.begin(), s.quartile_bounds.end()},
+  doubles(w, "/summary/coverage", cov, "fraction", "share of ACOs whose realized rate is inside each interval");
+  doubles(w, "/summary/coverage_se", cov_se, "fraction", "its binomial standard error");
+  doubles(w, "/summary/coverage_by_quartile", covq, "fraction", "coverage by size quartile, 4 x 3 row-major (quartile, level)");
+  doubles(w, "/summary/coverage_by_quartile_se", covq_se, "fraction", "their standard errors");
+  ints(w, "/summary/quartile_bounds", {s.quartile_bounds.begin(), s.quartile_bounds.end()},
        "N_AB at the quartile edges: min, q1, q2, q3, max");
-  ints(f, "/summary/pit_histogram", {s.pit.counts.begin(), s.pit.counts.end()}, "PIT counts in 10 equal bins");
-  doubles(f, "/summary/pit_chi_square", {s.pit.chi_square, static_cast<double>(s.pit.degrees_of_freedom), s.pit.p_value},
+  ints(w, "/summary/pit_histogram", {s.pit.counts.begin(), s.pit.counts.end()}, "PIT counts in 10 equal bins");
+  doubles(w, "/summary/pit_chi_square", {s.pit.chi_square, static_cast<double>(s.pit.degrees_of_freedom), s.pit.p_value},
           "", "Pearson chi-square against the uniform [statistic, degrees of freedom, p-value]");
-  mean_se_pair(f, "/summary/crps", s.crps, "fraction of benchmark", "mean CRPS of the forecast");
-  mean_se_pair(f, "/summary/crps_baseline", s.crps_baseline, "fraction of benchmark", "mean CRPS of the persistence baseline");
-  mean_se_pair(f, "/summary/crps_difference", s.crps_difference, "fraction of benchmark", "forecast minus baseline, paired");
-  mean_se_pair(f, "/summary/brier_savings", s.brier_savings, "", "Brier score of P(savings)");
-  mean_se_pair(f, "/summary/brier_savings_base_rate_a", s.brier_savings_base_a, "", "Brier score of year A's base rate");
-  mean_se_pair(f, "/summary/brier_savings_base_rate_b", s.brier_savings_base_b, "", "Brier score of year B's own base rate (in-sample)");
-  mean_se_pair(f, "/summary/brier_losses", s.brier_losses, "", "Brier score of P(losses)");
-  mean_se_pair(f, "/summary/brier_losses_base_rate_a", s.brier_losses_base_a, "", "Brier score of year A's base rate");
-  mean_se_pair(f, "/summary/brier_losses_base_rate_b", s.brier_losses_base_b, "", "Brier score of year B's own base rate (in-sample)");
+  mean_se_pair(w, "/summary/crps", s.crps, "fraction of benchmark", "mean CRPS of the forecast");
+  mean_se_pair(w, "/summary/crps_baseline", s.crps_baseline, "fraction of benchmark", "mean CRPS of the persistence baseline");
+  mean_se_pair(w, "/summary/crps_difference", s.crps_difference, "fraction of benchmark", "forecast minus baseline, paired");
+  mean_se_pair(w, "/summary/brier_savings", s.brier_savings, "", "Brier score of P(savings)");
+  mean_se_pair(w, "/summary/brier_savings_base_rate_a", s.brier_savings_base_a, "", "Brier score of year A's base rate");
+  mean_se_pair(w, "/summary/brier_savings_base_rate_b", s.brier_savings_base_b, "", "Brier score of year B's own base rate (in-sample)");
+  mean_se_pair(w, "/summary/brier_losses", s.brier_losses, "", "Brier score of P(losses)");
+  mean_se_pair(w, "/summary/brier_losses_base_rate_a", s.brier_losses_base_a, "", "Brier score of year A's base rate");
+  mean_se_pair(w, "/summary/brier_losses_base_rate_b", s.brier_losses_base_b, "", "Brier score of year B's own base rate (in-sample)");
   for (const auto& [name, table] : {std::pair{"savings", &s.reliability_savings}, std::pair{"losses", &s.reliability_losses}}) {
     std::vector<double> lo, mean, obs, se;
     std::vector<std::int64_t> cnt;
@@ -177,21 +155,21 @@ void write_file(H5::H5File& f, const BacktestResult& r) {
       se.push_back(b.observed_se);
     }
     const std::string p = std::string("/summary/reliability_") + name;
-    f.createGroup(p);
-    doubles(f, p + "/bin_lower", lo, "probability", "lower edge of the forecast bin (width 0.1)");
-    ints(f, p + "/count", cnt, "ACOs in the bin");
-    doubles(f, p + "/mean_forecast", mean, "probability", "mean forecast probability in the bin");
-    doubles(f, p + "/observed", obs, "fraction", "observed frequency in the bin");
-    doubles(f, p + "/observed_se", se, "fraction", "its binomial standard error");
+    w.file().createGroup(p);
+    doubles(w, p + "/bin_lower", lo, "probability", "lower edge of the forecast bin (width 0.1)");
+    ints(w, p + "/count", cnt, "ACOs in the bin");
+    doubles(w, p + "/mean_forecast", mean, "probability", "mean forecast probability in the bin");
+    doubles(w, p + "/observed", obs, "fraction", "observed frequency in the bin");
+    doubles(w, p + "/observed_se", se, "fraction", "its binomial standard error");
   }
   std::vector<std::string> ex_id, ex_reason;
   for (const auto& e : r.excluded) {
     ex_id.push_back(e.aco_id);
     ex_reason.push_back(e.reason);
   }
-  f.createGroup("/excluded");
-  strings(f, "/excluded/aco_id", ex_id, "ACOs not scored");
-  strings(f, "/excluded/reason", ex_reason, "why");
+  w.file().createGroup("/excluded");
+  strings(w, "/excluded/aco_id", ex_id, "ACOs not scored");
+  strings(w, "/excluded/reason", ex_reason, "why");
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -226,15 +204,15 @@ std::string backtest_csv(const BacktestResult& r) {
 void write_backtest(const std::filesystem::path& path, const BacktestResult& r) {
   check_writable(path);
   H5::Exception::dontPrint();
-  AtomicFile out(path);
+  std::string bytes;
   try {
-    H5::H5File f(out.temp_path().string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, checksummed_file_access());
-    write_file(f, r);
-    f.close();
+    h5::FileWriter w(path.string());  // in memory; published by one atomic write
+    write_file(w, r);
+    bytes = w.image();
   } catch (const H5::Exception& e) {
-    throw InputError(fmt::format("cannot write backtest file {}: {}", path.string(), e.getDetailMsg()));
+    throw InputError(fmt::format("cannot write backtest file {}: {}", path.string(), h5::describe(e)));
   }
-  out.commit();
+  write_file_atomically(path, bytes);
 }
 
 std::string backtest_chart_svg(const BacktestResult& r) {

@@ -7,21 +7,13 @@
 #include "sim/output/summary_fields.hpp"
 
 #include <H5Cpp.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -31,7 +23,7 @@
 #include <fmt/format.h>
 
 #include "sim/output/atomic_file.hpp"
-#include "sim/output/hdf5_layout.hpp"
+#include "sim/output/hdf5_file.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text.hpp"
 #include "sim/engine/statistics.hpp"
@@ -51,42 +43,6 @@ constexpr hsize_t kCompressMinElements = 4096;
 constexpr hsize_t kChunkElements = 65536;
 constexpr unsigned kDeflateLevel = 4;
 
-// ---------------------------------------------------------------------------------------------
-// Types
-
-template <class T>
-struct H5Types;
-template <>
-struct H5Types<double> {
-  static const H5::PredType& file() { return H5::PredType::IEEE_F64LE; }
-  static const H5::PredType& mem() { return H5::PredType::NATIVE_DOUBLE; }
-  static constexpr H5T_class_t kClass = H5T_FLOAT;
-};
-template <>
-struct H5Types<std::int64_t> {
-  static const H5::PredType& file() { return H5::PredType::STD_I64LE; }
-  static const H5::PredType& mem() { return H5::PredType::NATIVE_INT64; }
-  static constexpr H5T_class_t kClass = H5T_INTEGER;
-};
-template <>
-struct H5Types<std::uint64_t> {
-  static const H5::PredType& file() { return H5::PredType::STD_U64LE; }
-  static const H5::PredType& mem() { return H5::PredType::NATIVE_UINT64; }
-  static constexpr H5T_class_t kClass = H5T_INTEGER;
-};
-template <>
-struct H5Types<std::int8_t> {
-  static const H5::PredType& file() { return H5::PredType::STD_I8LE; }
-  static const H5::PredType& mem() { return H5::PredType::NATIVE_INT8; }
-  static constexpr H5T_class_t kClass = H5T_INTEGER;
-};
-
-H5::StrType utf8_string_type() {
-  H5::StrType t(H5::PredType::C_S1, H5T_VARIABLE);
-  t.setCset(H5T_CSET_UTF8);
-  return t;
-}
-
 struct PairField {
   const char* name;
   double PairSummary::*member;
@@ -102,150 +58,29 @@ constexpr const char* kUnitsPercent = "percent of updated benchmark";
 constexpr const char* kUnitsProbability = "probability [0-1]";
 
 // ---------------------------------------------------------------------------------------------
-// HDF5 error messages
-
-// The HDF5 error stack of the failed call, innermost (most specific) message first, e.g.
-// "truncated file: eof = 800, ...". Must run before any other HDF5 call clears the stack.
-std::string describe(const H5::Exception& e) {
-  std::vector<std::string> messages;
-  H5Ewalk2(
-      H5E_DEFAULT, H5E_WALK_UPWARD,
-      [](unsigned, const H5E_error2_t* err, void* data) -> herr_t {
-        if (err->desc != nullptr && err->desc[0] != '\0') {
-          static_cast<std::vector<std::string>*>(data)->emplace_back(err->desc);
-        }
-        return 0;
-      },
-      &messages);
-  std::string text = e.getDetailMsg();
-  if (!messages.empty()) {
-    text = messages.front();
-    if (messages.size() > 1 && messages.back() != messages.front()) {
-      text += fmt::format(" ({})", messages.back());
-    }
-  }
-  return text;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Writing
 
-void check_no_nul(std::string_view s, std::string_view what) {
-  if (s.find('\0') != std::string_view::npos) {
-    throw std::invalid_argument(
-        fmt::format("{} contains a NUL character, which an HDF5 string cannot hold", what));
+const h5::Layout kLayout{kCompressMinElements, kChunkElements, kDeflateLevel};
+
+// One array per Stats field, rows in the order of `stats`.
+void write_stats(h5::FileWriter& w, const std::string& group_path, const std::vector<const Stats*>& stats,
+                 const char* units, const char* description) {
+  H5::Group g = w.group(group_path, description);
+  w.put_string(g, "units", units);
+  std::vector<double> column(stats.size());
+  for (const auto& field : kStatsFields) {
+    for (std::size_t i = 0; i < stats.size(); ++i) column[i] = stats[i]->*field.member;
+    w.vector(group_path + "/" + field.name, column, units, field.description, kLayout);
   }
-}
-
-void put_string(H5::H5Object& obj, const char* name, const std::string& value) {
-  check_no_nul(value, name);
-  const H5::StrType type = utf8_string_type();
-  H5::Attribute a = obj.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
-  a.write(type, value);
-}
-
-void put_strings(H5::H5Object& obj, const char* name, const std::vector<std::string>& values) {
-  std::vector<const char*> pointers;
-  for (const auto& v : values) {
-    check_no_nul(v, name);
-    pointers.push_back(v.c_str());
-  }
-  const H5::StrType type = utf8_string_type();
-  const hsize_t n = values.size();
-  H5::Attribute a = obj.createAttribute(name, type, H5::DataSpace(1, &n));
-  if (n > 0) a.write(type, pointers.data());
-}
-
-template <class T>
-void put_number(H5::H5Object& obj, const char* name, T value) {
-  H5::Attribute a = obj.createAttribute(name, H5Types<T>::file(), H5::DataSpace(H5S_SCALAR));
-  a.write(H5Types<T>::mem(), &value);
-}
-
-void put_levels(H5::H5Object& obj) {
-  const hsize_t n = kPercentileLevels.size();
-  H5::Attribute a = obj.createAttribute("levels", H5Types<double>::file(), H5::DataSpace(1, &n));
-  a.write(H5Types<double>::mem(), kPercentileLevels.data());
-}
-
-class Writer {
- public:
-  explicit Writer(H5::H5File& file) : file_(file) {}
-
-  H5::Group group(const std::string& path, const char* description) {
-    H5::Group g = file_.createGroup(path);
-    if (description != nullptr) put_string(g, "description", description);
-    return g;
-  }
-
-  // A numeric dataset of shape `dims` from row-major `data`; chunked and compressed when large.
-  template <class T>
-  H5::DataSet numbers(const std::string& path, const T* data, std::vector<hsize_t> dims,
-                      const char* units, const char* description) {
-    hsize_t total = 1;
-    for (hsize_t d : dims) total *= d;
-    const H5::DSetCreatPropList plist = checksummed_layout(dims, total >= kCompressMinElements, kChunkElements, kDeflateLevel);
-    H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-    H5::DataSet ds = file_.createDataSet(path, H5Types<T>::file(), space, plist);
-    if (total > 0) ds.write(data, H5Types<T>::mem());
-    if (units != nullptr) put_string(ds, "units", units);
-    put_string(ds, "description", description);
-    return ds;
-  }
-
-  template <class T>
-  H5::DataSet vector(const std::string& path, const std::vector<T>& v, const char* units,
-                     const char* description) {
-    return numbers(path, v.data(), {v.size()}, units, description);
-  }
-
-  H5::DataSet strings(const std::string& path, const std::vector<std::string>& values,
-                      const char* description) {
-    std::vector<const char*> pointers;
-    for (const auto& v : values) {
-      check_no_nul(v, path);
-      pointers.push_back(v.c_str());
-    }
-    const H5::StrType type = utf8_string_type();
-    const hsize_t n = values.size();
-    H5::DataSet ds = file_.createDataSet(path, type, H5::DataSpace(1, &n));
-    if (n > 0) ds.write(pointers.data(), type);
-    put_string(ds, "description", description);
-    return ds;
-  }
-
-  H5::DataSet text(const std::string& path, const std::string& value, const char* description) {
-    check_no_nul(value, path);
-    const H5::StrType type = utf8_string_type();
-    H5::DataSet ds = file_.createDataSet(path, type, H5::DataSpace(H5S_SCALAR));
-    ds.write(value, type);
-    put_string(ds, "description", description);
-    return ds;
-  }
-
-  // One array per Stats field, rows in the order of `stats`.
-  void stats(const std::string& group_path, const std::vector<const Stats*>& stats,
-             const char* units, const char* description) {
-    H5::Group g = group(group_path, description);
-    put_string(g, "units", units);
-    std::vector<double> column(stats.size());
-    for (const auto& field : kStatsFields) {
-      for (std::size_t i = 0; i < stats.size(); ++i) column[i] = stats[i]->*field.member;
-      vector(group_path + "/" + field.name, column, units, field.description);
-    }
-    std::vector<double> pct;
-    pct.reserve(stats.size() * kPercentileLevels.size());
-    for (const Stats* s : stats) pct.insert(pct.end(), s->percentiles.begin(), s->percentiles.end());
-    H5::DataSet ds = numbers(group_path + "/percentiles", pct.data(),
-                             {stats.size(), kPercentileLevels.size()}, units,
+  std::vector<double> pct;
+  pct.reserve(stats.size() * kPercentileLevels.size());
+  for (const Stats* s : stats) pct.insert(pct.end(), s->percentiles.begin(), s->percentiles.end());
+  H5::DataSet ds = w.numbers(group_path + "/percentiles", pct.data(), {stats.size(), kPercentileLevels.size()}, units,
                              "percentiles (linear interpolation, NumPy default); column j is the "
-                             "percentile at levels[j] [percent]");
-    put_levels(ds);
-  }
-
- private:
-  H5::H5File& file_;
-};
+                             "percentile at levels[j] [percent]",
+                             kLayout);
+  w.put_doubles(ds, "levels", {kPercentileLevels.begin(), kPercentileLevels.end()});
+}
 
 void check_consistent(const SimulationResults& r) {
   const RunTable& t = r.table;
@@ -282,39 +117,39 @@ void check_consistent(const SimulationResults& r) {
   }
 }
 
-void write_metadata(Writer& w, const ResultMetadata& m) {
+void write_metadata(h5::FileWriter& w, const ResultMetadata& m) {
   H5::Group g = w.group("/metadata", "everything needed to reproduce the simulation");
-  put_string(g, "program_version", m.program_version);
-  put_string(g, "git_commit", m.git_commit);
-  put_number<std::uint64_t>(g, "seed", m.seed);
-  put_number<std::int64_t>(g, "runs", m.runs);
-  put_number<std::int64_t>(g, "threads", m.threads);
-  put_number<std::int64_t>(g, "ranks", m.ranks);
-  put_string(g, "rng_layout", m.rng_layout);
-  put_string(g, "created_utc", m.created_utc);
-  put_number<double>(g, "wall_seconds", m.wall_seconds);
-  put_number<double>(g, "beneficiary_years", m.beneficiary_years);
-  put_number<std::int64_t>(g, "performance_year", m.performance_year);
-  put_number<std::int64_t>(g, "beneficiaries", m.beneficiaries);
-  put_number<std::int8_t>(g, "complete", m.complete ? 1 : 0);
-  put_number<std::int64_t>(g, "completed_runs", m.completed_runs);
-  put_string(g, "scenario_name", m.scenario_name);
-  put_string(g, "scenario_path", m.scenario_path);
+  w.put_string(g, "program_version", m.program_version);
+  w.put_string(g, "git_commit", m.git_commit);
+  w.put_number<std::uint64_t>(g, "seed", m.seed);
+  w.put_number<std::int64_t>(g, "runs", m.runs);
+  w.put_number<std::int64_t>(g, "threads", m.threads);
+  w.put_number<std::int64_t>(g, "ranks", m.ranks);
+  w.put_string(g, "rng_layout", m.rng_layout);
+  w.put_string(g, "created_utc", m.created_utc);
+  w.put_number<double>(g, "wall_seconds", m.wall_seconds);
+  w.put_number<double>(g, "beneficiary_years", m.beneficiary_years);
+  w.put_number<std::int64_t>(g, "performance_year", m.performance_year);
+  w.put_number<std::int64_t>(g, "beneficiaries", m.beneficiaries);
+  w.put_number<std::int8_t>(g, "complete", m.complete ? 1 : 0);
+  w.put_number<std::int64_t>(g, "completed_runs", m.completed_runs);
+  w.put_string(g, "scenario_name", m.scenario_name);
+  w.put_string(g, "scenario_path", m.scenario_path);
   w.text("/metadata/scenario", m.scenario_text, "the scenario YAML exactly as loaded");
   H5::Group risk = w.group("/metadata/risk", "the scenario's risk: section as numbers (stated = 0: none)");
-  put_number<std::int8_t>(risk, "stated", m.risk ? 1 : 0);
+  w.put_number<std::int8_t>(risk, "stated", m.risk ? 1 : 0);
   if (m.risk) {
-    put_number<double>(risk, "confidence", m.risk->confidence);
-    if (m.risk->max_loss) put_number<double>(risk, "max_loss", *m.risk->max_loss);
-    if (m.risk->max_es) put_number<double>(risk, "max_es", *m.risk->max_es);
-    if (m.risk->risk_aversion) put_number<double>(risk, "risk_aversion", *m.risk->risk_aversion);
+    w.put_number<double>(risk, "confidence", m.risk->confidence);
+    if (m.risk->max_loss) w.put_number<double>(risk, "max_loss", *m.risk->max_loss);
+    if (m.risk->max_es) w.put_number<double>(risk, "max_es", *m.risk->max_es);
+    if (m.risk->risk_aversion) w.put_number<double>(risk, "risk_aversion", *m.risk->risk_aversion);
   }
   // Only library attributes here (no description), so readers can take every attribute as one.
   H5::Group lib = w.group("/metadata/library_versions", nullptr);
-  for (const auto& [name, version] : m.library_versions) put_string(lib, name.c_str(), version);
+  for (const auto& [name, version] : m.library_versions) w.put_string(lib, name.c_str(), version);
 }
 
-void write_table(Writer& w, const RunTable& t) {
+void write_table(h5::FileWriter& w, const RunTable& t) {
   const hsize_t runs = static_cast<hsize_t>(t.payment.rows());
   const hsize_t n_tracks = t.tracks.size();
   w.group("/tracks", "the settled tracks; their order is the column order of /runs");
@@ -323,8 +158,8 @@ void write_table(Writer& w, const RunTable& t) {
   w.group("/runs", "per-run results; row r is run r");
   const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> payment = t.payment;
   H5::DataSet pay = w.numbers("/runs/payment", payment.data(), {runs, n_tracks}, kUnitsUsd,
-                              "net payment, runs x tracks: + paid to the ACO, - owed to CMS");
-  put_strings(pay, "columns", t.tracks);
+                              "net payment, runs x tracks: + paid to the ACO, - owed to CMS", kLayout);
+  w.put_strings(pay, "columns", t.tracks);
 
   const Eigen::Matrix<OutcomeCode, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> outcome =
       t.outcome;
@@ -333,12 +168,12 @@ void write_table(Writer& w, const RunTable& t) {
     codes += fmt::format("{} {} = {}", k == 0 ? "" : ",", k, kOutcomeNames[k]);
   }
   H5::DataSet out =
-      w.numbers("/runs/outcome", outcome.data(), {runs, n_tracks}, nullptr, codes.c_str());
-  put_strings(out, "columns", t.tracks);
-  put_strings(out, "outcome_names", {kOutcomeNames.begin(), kOutcomeNames.end()});
+      w.numbers("/runs/outcome", outcome.data(), {runs, n_tracks}, nullptr, codes.c_str(), kLayout);
+  w.put_strings(out, "columns", t.tracks);
+  w.put_strings(out, "outcome_names", {kOutcomeNames.begin(), kOutcomeNames.end()});
 
   auto vec = [&](const char* path, const Eigen::VectorXd& v, const char* units, const char* d) {
-    w.numbers(path, v.data(), {runs}, units, d);
+    w.numbers(path, v.data(), {runs}, units, d, kLayout);
   };
   vec("/runs/benchmark", t.benchmark, kUnitsUsd, "updated benchmark B");
   vec("/runs/expenditure", t.expenditure, kUnitsUsd, "performance-year expenditure E");
@@ -346,14 +181,14 @@ void write_table(Writer& w, const RunTable& t) {
   vec("/runs/benchmark_factor", t.benchmark_factor, "ratio", "sampled benchmark update factor");
   vec("/runs/quality", t.quality, "score [0-100]", "sampled quality score");
   w.numbers("/runs/met_qps", t.met_qps.data(), {runs}, "0/1",
-            "1 when the quality performance standard was met");
+            "1 when the quality performance standard was met", kLayout);
   w.numbers("/runs/met_alt_qps", t.met_alt_qps.data(), {runs}, "0/1",
-            "1 when the alternative quality performance standard was met");
+            "1 when the alternative quality performance standard was met", kLayout);
   w.numbers("/runs/done", t.done.data(), {runs}, "0/1",
-            "1 when the run completed (0: not yet run, the file is incomplete; acosim run --resume)");
+            "1 when the run completed (0: not yet run, the file is incomplete; acosim run --resume)", kLayout);
 }
 
-void write_summaries(Writer& w, const SimulationResults& r) {
+void write_summaries(h5::FileWriter& w, const SimulationResults& r) {
   w.group("/summary", "statistics over runs (sim/engine/statistics.hpp)");
   w.group("/summary/tracks",
           "one row per track: net payment in USD (dollars/) and in % of benchmark (percent/)");
@@ -365,14 +200,14 @@ void write_summaries(Writer& w, const SimulationResults& r) {
     percent.push_back(&s.percent);
   }
   w.strings("/summary/tracks/label", labels, "track label of each row");
-  w.stats("/summary/tracks/dollars", dollars, kUnitsUsd, "net payment to the ACO");
-  w.stats("/summary/tracks/percent", percent, kUnitsPercent,
+  write_stats(w, "/summary/tracks/dollars", dollars, kUnitsUsd, "net payment to the ACO");
+  write_stats(w, "/summary/tracks/percent", percent, kUnitsPercent,
           "net payment as a percentage of the run's updated benchmark");
   std::vector<double> column(r.tracks.size());
   for (const auto& field : kTrackFields) {
     for (std::size_t i = 0; i < r.tracks.size(); ++i) column[i] = r.tracks[i].*field.member;
     w.vector("/summary/tracks/" + std::string(field.name), column, kUnitsProbability,
-             field.description);
+             field.description, kLayout);
   }
 
   w.group("/summary/pairs",
@@ -391,226 +226,23 @@ void write_summaries(Writer& w, const SimulationResults& r) {
   }
   w.strings("/summary/pairs/a", a, "label of track a");
   w.strings("/summary/pairs/b", b, "label of track b");
-  w.vector("/summary/pairs/index_a", index_a, nullptr, "row of track a in /summary/tracks");
-  w.vector("/summary/pairs/index_b", index_b, nullptr, "row of track b in /summary/tracks");
-  w.stats("/summary/pairs/dollars", dollars, kUnitsUsd, "payment_a - payment_b");
-  w.stats("/summary/pairs/percent", percent, kUnitsPercent,
+  w.vector("/summary/pairs/index_a", index_a, nullptr, "row of track a in /summary/tracks", kLayout);
+  w.vector("/summary/pairs/index_b", index_b, nullptr, "row of track b in /summary/tracks", kLayout);
+  write_stats(w, "/summary/pairs/dollars", dollars, kUnitsUsd, "payment_a - payment_b");
+  write_stats(w, "/summary/pairs/percent", percent, kUnitsPercent,
           "(payment_a - payment_b) as a percentage of the run's updated benchmark");
   column.assign(r.pairs.size(), 0.0);
   for (const auto& field : kPairFields) {
     for (std::size_t i = 0; i < r.pairs.size(); ++i) column[i] = r.pairs[i].*field.member;
     w.vector("/summary/pairs/" + std::string(field.name), column, kUnitsProbability,
-             field.description);
+             field.description, kLayout);
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-class Reader {
- public:
-  explicit Reader(const fs::path& path) : name_(path.string()) {}
-
-  [[noreturn]] void fail(const std::string& what) const {
-    throw InputError(fmt::format("{}: {}", name_, what));
-  }
-
-  // Opens the file and checks that it is an acosim results file of the supported version.
-  void open() {
-    std::error_code ec;
-    if (!fs::exists(name_, ec)) fail("no such file");
-    if (fs::is_directory(name_, ec)) fail("is a directory, not a results file");
-    context_ = "the file";
-    if (!H5::H5File::isHdf5(name_)) {
-      fail("not an HDF5 file (expected an acosim results file written by `acosim run`)");
-    }
-    try {
-      file_.openFile(name_, H5F_ACC_RDONLY);
-    } catch (const H5::Exception& e) {
-      fail(fmt::format("cannot open as HDF5, the file is truncated or corrupt: {}", describe(e)));
-    }
-    if (!file_.attrExists("format")) {
-      fail(fmt::format(R"(not an acosim results file: the root attribute "format" is missing )"
-                       R"((expected "{}"))",
-                       kResultsFormat));
-    }
-    const std::string format = attr_string(file_, "/", "format");
-    if (format != kResultsFormat) {
-      fail(fmt::format(R"(not an acosim results file: format is "{}", expected "{}")", format,
-                       kResultsFormat));
-    }
-    const auto version = attr_number<std::int64_t>(file_, "/", "format_version");
-    if (version != kResultsFormatVersion) {
-      fail(fmt::format("format_version {} is not supported: this acosim reads version {}{}",
-                       version, kResultsFormatVersion,
-                       version > kResultsFormatVersion ? " (the file is newer; upgrade acosim)" : ""));
-    }
-  }
-
-  const H5::H5File& file() const { return file_; }
-  const std::string& context() const { return context_; }
-
-  // True when every component of the absolute `path` exists.
-  bool exists(const std::string& path) const {
-    std::size_t pos = 0;
-    while (pos != std::string::npos) {
-      pos = path.find('/', pos + 1);
-      const std::string prefix = path.substr(0, pos);
-      if (H5Lexists(file_.getId(), prefix.c_str(), H5P_DEFAULT) <= 0) return false;
-    }
-    return true;
-  }
-
-  H5::Group group(const std::string& path) {
-    context_ = "group " + path;
-    if (!exists(path) || file_.childObjType(path) != H5O_TYPE_GROUP) {
-      fail(fmt::format("missing group {} (not a complete acosim results file)", path));
-    }
-    return file_.openGroup(path);
-  }
-
-  H5::DataSet dataset(const std::string& path) {
-    context_ = "dataset " + path;
-    if (!exists(path) || file_.childObjType(path) != H5O_TYPE_DATASET) {
-      fail(fmt::format("missing dataset {} (not a complete acosim results file)", path));
-    }
-    return file_.openDataSet(path);
-  }
-
-  static std::vector<hsize_t> dims_of(const H5::DataSpace& space) {
-    std::vector<hsize_t> dims(static_cast<std::size_t>(space.getSimpleExtentNdims()));
-    if (!dims.empty()) space.getSimpleExtentDims(dims.data());
-    return dims;
-  }
-
-  std::vector<hsize_t> dims(const std::string& path) { return dims_of(dataset(path).getSpace()); }
-
-  void check_dims(const std::string& path, const std::vector<hsize_t>& got,
-                  const std::vector<hsize_t>& expected) const {
-    if (got != expected) {
-      fail(fmt::format("dataset {} has shape ({}), expected ({})", path, fmt::join(got, ", "),
-                       fmt::join(expected, ", ")));
-    }
-  }
-
-  // A numeric dataset of exactly shape `expected`, row-major.
-  template <class T>
-  std::vector<T> numbers(const std::string& path, const std::vector<hsize_t>& expected) {
-    H5::DataSet ds = dataset(path);
-    check_dims(path, dims_of(ds.getSpace()), expected);
-    if (ds.getTypeClass() != H5Types<T>::kClass) {
-      fail(fmt::format("dataset {} has the wrong type (expected {})", path,
-                       H5Types<T>::kClass == H5T_FLOAT ? "floating point" : "integer"));
-    }
-    hsize_t total = 1;
-    for (hsize_t d : expected) total *= d;
-    std::vector<T> v(static_cast<std::size_t>(total));
-    if (total > 0) ds.read(v.data(), H5Types<T>::mem());
-    return v;
-  }
-
-  // A string dataset of `expected` elements (rank 1), or a scalar string when expected is empty.
-  std::vector<std::string> strings(const std::string& path, const std::vector<hsize_t>& expected) {
-    H5::DataSet ds = dataset(path);
-    const H5::DataSpace space = ds.getSpace();
-    check_dims(path, dims_of(space), expected);
-    if (ds.getTypeClass() != H5T_STRING) fail(fmt::format("dataset {} is not a string", path));
-    return read_strings(
-        ds.getStrType(), space,
-        [&](void* buf, const H5::DataType& mem) { ds.read(buf, mem); }, path);
-  }
-
-  std::vector<hsize_t> attr_dims(const H5::H5Object& obj, const std::string& where,
-                                 const char* name) {
-    context_ = fmt::format("attribute {} of {}", name, where);
-    if (!obj.attrExists(name)) fail(fmt::format("missing attribute {} on {}", name, where));
-    return dims_of(obj.openAttribute(name).getSpace());
-  }
-
-  std::string attr_string(const H5::H5Object& obj, const std::string& where, const char* name) {
-    if (!attr_dims(obj, where, name).empty()) {
-      fail(fmt::format("attribute {} on {} is not a scalar", name, where));
-    }
-    return attr_strings(obj, where, name).front();
-  }
-
-  std::vector<std::string> attr_strings(const H5::H5Object& obj, const std::string& where,
-                                        const char* name) {
-    attr_dims(obj, where, name);
-    const H5::Attribute a = obj.openAttribute(name);
-    if (a.getTypeClass() != H5T_STRING) {
-      fail(fmt::format("attribute {} on {} is not a string", name, where));
-    }
-    return read_strings(
-        a.getStrType(), a.getSpace(),
-        [&](void* buf, const H5::DataType& mem) { a.read(mem, buf); },
-        fmt::format("attribute {} on {}", name, where));
-  }
-
-  template <class T>
-  T attr_number(const H5::H5Object& obj, const std::string& where, const char* name) {
-    if (!attr_dims(obj, where, name).empty()) {
-      fail(fmt::format("attribute {} on {} is not a scalar", name, where));
-    }
-    const H5::Attribute a = obj.openAttribute(name);
-    if (a.getTypeClass() != H5Types<T>::kClass) {
-      fail(fmt::format("attribute {} on {} has the wrong type (expected {})", name, where,
-                       H5Types<T>::kClass == H5T_FLOAT ? "floating point" : "integer"));
-    }
-    T value{};
-    a.read(H5Types<T>::mem(), &value);
-    return value;
-  }
-
-  std::vector<double> attr_doubles(const H5::H5Object& obj, const std::string& where,
-                                   const char* name) {
-    const std::vector<hsize_t> d = attr_dims(obj, where, name);
-    const H5::Attribute a = obj.openAttribute(name);
-    if (d.size() != 1 || a.getTypeClass() != H5T_FLOAT) {
-      fail(fmt::format("attribute {} on {} is not a 1-D floating-point array", name, where));
-    }
-    std::vector<double> v(static_cast<std::size_t>(d[0]));
-    if (!v.empty()) a.read(H5Types<double>::mem(), v.data());
-    return v;
-  }
-
- private:
-  // Reads all elements of a fixed- or variable-length string object through `read(buf, type)`.
-  template <class ReadFn>
-  std::vector<std::string> read_strings(const H5::StrType& file_type, const H5::DataSpace& space,
-                                        ReadFn&& read, const std::string& what) const {
-    const auto n = static_cast<std::size_t>(space.getSimpleExtentNpoints());
-    std::vector<std::string> out;
-    out.reserve(n);
-    if (n == 0) return out;
-    if (file_type.isVariableStr()) {
-      H5::StrType mem(H5::PredType::C_S1, H5T_VARIABLE);
-      mem.setCset(file_type.getCset());
-      std::vector<char*> buf(n, nullptr);
-      read(buf.data(), mem);
-      for (char* s : buf) out.emplace_back(s != nullptr ? s : "");
-      H5Dvlen_reclaim(mem.getId(), space.getId(), H5P_DEFAULT, buf.data());
-    } else {
-      const std::size_t len = file_type.getSize();
-      if (len == 0) fail(fmt::format("{} has a zero-length string type", what));
-      std::vector<char> buf(n * len);
-      read(buf.data(), file_type);
-      const bool space_padded = file_type.getStrpad() == H5T_STR_SPACEPAD;
-      for (std::size_t i = 0; i < n; ++i) {
-        std::string s(buf.data() + i * len, strnlen(buf.data() + i * len, len));
-        if (space_padded) s.erase(s.find_last_not_of(' ') + 1);
-        out.push_back(std::move(s));
-      }
-    }
-    return out;
-  }
-
-  std::string name_;
-  std::string context_;
-  H5::H5File file_;
-};
-
-void read_metadata(Reader& rd, ResultMetadata& m) {
+void read_metadata(h5::FileReader& rd, ResultMetadata& m) {
   const H5::Group g = rd.group("/metadata");
   const std::string w = "/metadata";
   m.program_version = rd.attr_string(g, w, "program_version");
@@ -657,7 +289,7 @@ void read_metadata(Reader& rd, ResultMetadata& m) {
   }
 }
 
-void read_table(Reader& rd, RunTable& t) {
+void read_table(h5::FileReader& rd, RunTable& t) {
   const std::vector<hsize_t> label_dims = rd.dims("/tracks/labels");
   if (label_dims.size() != 1) rd.fail("dataset /tracks/labels is not 1-D");
   const hsize_t n_tracks = label_dims[0];
@@ -693,7 +325,7 @@ void read_table(Reader& rd, RunTable& t) {
   t.done = Eigen::Map<const FlagVector>(done.data(), r);
 }
 
-std::vector<Stats> read_stats(Reader& rd, const std::string& group, hsize_t n) {
+std::vector<Stats> read_stats(h5::FileReader& rd, const std::string& group, hsize_t n) {
   std::vector<Stats> stats(static_cast<std::size_t>(n));
   for (const auto& field : kStatsFields) {
     const auto v = rd.numbers<double>(group + "/" + field.name, {n});
@@ -716,7 +348,7 @@ std::vector<Stats> read_stats(Reader& rd, const std::string& group, hsize_t n) {
   return stats;
 }
 
-void read_summaries(Reader& rd, SimulationResults& r) {
+void read_summaries(h5::FileReader& rd, SimulationResults& r) {
   const std::vector<hsize_t> label_dims = rd.dims("/summary/tracks/label");
   if (label_dims.size() != 1) rd.fail("dataset /summary/tracks/label is not 1-D");
   const hsize_t n = label_dims[0];
@@ -766,24 +398,37 @@ void read_summaries(Reader& rd, SimulationResults& r) {
 
 }  // namespace
 
+namespace {
+
+// The whole file's bytes; every HDF5 object is closed when this returns or throws.
+std::string file_image(const fs::path& path, const SimulationResults& results) {
+  h5::FileWriter w(path.string());
+  write_results_into(w, results);
+  return w.image();
+}
+
+}  // namespace
+
+void write_results_into(h5::FileWriter& w, const SimulationResults& results) {
+  check_consistent(results);
+  w.put_string(w.file(), "format", kResultsFormat);
+  w.put_number<std::int64_t>(w.file(), "format_version", kResultsFormatVersion);
+  write_metadata(w, results.meta);
+  write_table(w, results.table);
+  write_summaries(w, results);
+}
+
 void write_results(const fs::path& path, const SimulationResults& results) {
   check_consistent(results);
   check_writable(path);
   H5::Exception::dontPrint();
-  AtomicFile out(path);  // declared first: its destructor removes the temporary after the file closes
+  std::string bytes;
   try {
-    H5::H5File file(out.temp_path().string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, checksummed_file_access());
-    put_string(file, "format", kResultsFormat);
-    put_number<std::int64_t>(file, "format_version", kResultsFormatVersion);
-    Writer w(file);
-    write_metadata(w, results.meta);
-    write_table(w, results.table);
-    write_summaries(w, results);
-    file.close();
+    bytes = file_image(path, results);  // in memory: no disk error can reach the HDF5 library
   } catch (const H5::Exception& e) {
-    throw InputError(fmt::format("cannot write results file {}: {}", path.string(), describe(e)));
+    throw InputError(fmt::format("cannot write results file {}: {}", path.string(), h5::describe(e)));
   }
-  out.commit();
+  write_file_atomically(path, bytes);  // a full disk or a size limit: errno's text, no temporary left
 }
 
 namespace {
@@ -863,8 +508,8 @@ class Checker {
   std::string name_;
 };
 
-void check_results(const fs::path& path, const SimulationResults& r) {
-  const Checker ck(path.string());
+// Strings, flags, samples and payments of the completed runs, and the counts; returns the runs done.
+long check_runs(const Checker& ck, const SimulationResults& r) {
   const ResultMetadata& m = r.meta;
   const RunTable& t = r.table;
   const long runs = t.runs();
@@ -907,7 +552,14 @@ void check_results(const fs::path& path, const SimulationResults& r) {
   if (m.complete != (done == runs)) {
     ck.fail(fmt::format("the complete flag says {} but {} of {} runs are done", m.complete ? 1 : 0, done, runs));
   }
-  if (done == 0) return;  // no summaries to check
+  return done;
+}
+
+// The summaries against the per-run data of the `done` completed runs.
+void check_summaries(const Checker& ck, const SimulationResults& r, long done) {
+  const RunTable& t = r.table;
+  const long runs = t.runs();
+  const auto n_tracks = static_cast<long>(t.tracks.size());
 
   // Summaries against the per-run data (O(runs) per row: means, extremes, probabilities).
   if (static_cast<long>(r.tracks.size()) != n_tracks) {
@@ -961,12 +613,12 @@ void check_results(const fs::path& path, const SimulationResults& r) {
       if (t.done(i)) ++counts[static_cast<std::size_t>(t.outcome(i, k))];
     }
     const double p_savings = static_cast<double>(counts[0]) / n, p_losses = static_cast<double>(counts[1]) / n;
-    const double p_corridor = static_cast<double>(counts[2] + counts[3]) / n;
+    // summarize() counts below_msr, below_mlr and guardrail_neutral (nothing settled) as the corridor.
+    const double p_corridor = static_cast<double>(counts[2] + counts[3] + counts[5]) / n;
     const double p_quality = static_cast<double>(counts[4]) / n;
     if (!close(s.p_savings, p_savings, 1) || !close(s.p_losses, p_losses, 1) || !close(s.p_corridor, p_corridor, 1) ||
         !close(s.p_quality_failed, p_quality, 1) ||
-        !close(s.p_savings_se, std::sqrt(p_savings * (1 - p_savings) / n), 1) ||
-        !close(s.p_losses_se, std::sqrt(p_losses * (1 - p_losses) / n), 1)) {
+        !close(s.p_savings_se, binomial_se(p_savings, n), 1) || !close(s.p_losses_se, binomial_se(p_losses, n), 1)) {
       ck.fail(fmt::format("track {} outcome probabilities disagree with /runs/outcome", s.label));
     }
   }
@@ -990,137 +642,45 @@ void check_results(const fs::path& path, const SimulationResults& r) {
   }
 }
 
-SimulationResults read_unchecked(const fs::path& path) {
+void check_results(const fs::path& path, const SimulationResults& r) {
+  const Checker ck(path.string());
+  const long done = check_runs(ck, r);
+  if (done > 0) check_summaries(ck, r, done);  // none to check otherwise
+}
+
+// Reads the file through `rd` (no consistency or checksum checks yet).
+SimulationResults read_file(const fs::path& path, h5::FileReader& rd) {
   H5::Exception::dontPrint();
-  Reader rd(path);
   SimulationResults r;
   try {
-    rd.open();
+    rd.open(kResultsFormat, kResultsFormatVersion, "an acosim results file written by `acosim run`");
     read_metadata(rd, r.meta);
     read_table(rd, r.table);
     read_summaries(rd, r);
   } catch (const H5::Exception& e) {
-    rd.fail(fmt::format("cannot read {}: {} (truncated or corrupt file?)", rd.context(),
-                        describe(e)));
+    rd.fail(fmt::format("cannot read {}: {} (truncated or corrupt file?)", rd.context(), h5::describe(e)));
   }
+  (void)path;
   return r;
 }
 
-// The HDF5 library trusts the file's internal sizes and addresses: a damaged file can crash it
-// (a segmentation fault in H5HG_read), make it allocate without bound, or loop. So the file is
-// first read in a child process with CPU-time and memory limits; only when that read succeeds does
-// this process read it. A crash, a limit or a failure in the child becomes an InputError naming
-// the file. ACOSIM_HDF5_NO_ISOLATION=1 reads in-process only (for debuggers).
 void read_in_child(const fs::path& path) {
-  if (const char* env = std::getenv("ACOSIM_HDF5_NO_ISOLATION"); env != nullptr && std::string(env) == "1") return;
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  const double mib = ec ? 0.0 : static_cast<double>(size) / (1 << 20);
-  const auto cpu_seconds = static_cast<rlim_t>(60 + mib / 4);  // reading runs at well over 4 MiB/s
-  int fds[2];
-  if (::pipe(fds) != 0) return;  // cannot isolate: read in-process
-  std::fflush(nullptr);
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(fds[0]);
-    ::close(fds[1]);
-    return;
-  }
-  if (pid == 0) {
-    ::close(fds[0]);
-    // Quiet: what the HDF5 library or a sanitizer prints about a crash is not for the user; the
-    // parent turns the outcome into one message.
-    if (const int null = ::open("/dev/null", O_WRONLY); null >= 0) ::dup2(null, STDERR_FILENO);
-    struct rlimit cpu {cpu_seconds, cpu_seconds + 5};
-    ::setrlimit(RLIMIT_CPU, &cpu);
-#if !defined(__SANITIZE_ADDRESS__)
-    // Address space: what the process already maps plus room for 16 copies of the file and 1 GiB.
-    long pages = 0;
-    if (std::ifstream statm("/proc/self/statm"); statm >> pages) {
-      const double limit = static_cast<double>(pages) * static_cast<double>(::sysconf(_SC_PAGESIZE)) +
-                           16.0 * mib * (1 << 20) + double(1u << 30);
-      struct rlimit as {static_cast<rlim_t>(limit), static_cast<rlim_t>(limit)};
-      ::setrlimit(RLIMIT_AS, &as);
-    }
-#endif
-    int code = 0;
-    std::string msg;
-    try {
-      (void)read_unchecked(path);
-    } catch (const InputError& e) {
-      code = 2;
-      msg = e.what();
-    } catch (const std::bad_alloc&) {
-      code = 4;
-      msg = "it claims more data than fits in memory";
-    } catch (const std::exception& e) {
-      code = 3;
-      msg = e.what();
-    } catch (...) {
-      code = 3;
-      msg = "unknown error";
-    }
-    for (std::size_t off = 0; off < msg.size();) {
-      const ssize_t w = ::write(fds[1], msg.data() + off, msg.size() - off);
-      if (w <= 0) break;
-      off += static_cast<std::size_t>(w);
-    }
-    ::_exit(code);
-  }
-  ::close(fds[1]);
-  std::string msg;
-  char buf[4096];
-  for (;;) {
-    const ssize_t got = ::read(fds[0], buf, sizeof buf);
-    if (got > 0) {
-      msg.append(buf, static_cast<std::size_t>(got));
-    } else if (got < 0 && errno == EINTR) {
-      continue;
-    } else {
-      break;
-    }
-  }
-  ::close(fds[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return;  // cannot tell: read in-process
-  }
-  const std::string name = path.string();
-  if (WIFEXITED(status)) {
-    switch (WEXITSTATUS(status)) {
-      case 0: return;
-      case 2: throw InputError(msg);
-      case 4: throw InputError(fmt::format("{}: cannot read: {} (the file is damaged)", name, msg));
-      case 3: throw InputError(fmt::format("{}: cannot read: {} (the file is damaged?)", name, msg));
-      default: break;  // a sanitizer's report on a crash inside the HDF5 library
-    }
-    throw InputError(fmt::format("{}: the file is damaged: the HDF5 library failed reading it (exit {}); rerun "
-                                 "the simulation to write it again", name, WEXITSTATUS(status)));
-  }
-  if (WIFSIGNALED(status)) {
-    const int sig = WTERMSIG(status);
-    if (sig == SIGXCPU || sig == SIGKILL) {
-      throw InputError(fmt::format("{}: the file is damaged: reading it did not finish within {} s of CPU time; "
-                                   "rerun the simulation to write it again", name, cpu_seconds));
-    }
-    throw InputError(fmt::format("{}: the file is damaged: the HDF5 library crashed reading it (signal {}, {}); "
-                                 "rerun the simulation to write it again", name, sig, ::strsignal(sig)));
-  }
+  h5::FileReader rd(path);
+  (void)read_file(path, rd);
 }
 
 }  // namespace
 
 SimulationResults read_results(const fs::path& path) {
   H5::Exception::dontPrint();
-  {
-    Reader rd(path);
-    std::error_code ec;
-    if (!fs::exists(path, ec)) rd.fail("no such file");
-    if (fs::is_directory(path, ec)) rd.fail("is a directory, not a results file");
-  }
-  read_in_child(path);
-  SimulationResults r = read_unchecked(path);
+  h5::FileReader rd(path);
+  std::error_code ec;
+  if (!fs::exists(path, ec)) rd.fail("no such file");
+  if (fs::is_directory(path, ec)) rd.fail("is a directory, not a results file");
+  h5::read_isolated(path, read_in_child);
+  SimulationResults r = read_file(path, rd);
   check_results(path, r);
+  rd.verify_checksums();  // after the checks above, whose messages say what is wrong
   return r;
 }
 

@@ -41,7 +41,7 @@ std::string fixed(double x, int decimals) {
   return s;
 }
 
-std::string probability(double p) { return fixed(100.0 * p, 2) + "%"; }
+std::string probability(double p) { return std::isfinite(p) ? fixed(100.0 * p, 2) + "%" : "n/a"; }
 
 }  // namespace report_detail
 
@@ -91,7 +91,7 @@ std::string money_compact(double x) {
   return "n/a";  // unreachable
 }
 
-std::string percent(double x) { return fixed(x, 2) + "%"; }
+std::string percent(double x) { return std::isfinite(x) ? fixed(x, 2) + "%" : "n/a"; }
 
 // Raw number for CSV: shortest form that reads back to the same double.
 std::string raw(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "NaN"; }

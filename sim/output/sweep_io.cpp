@@ -14,7 +14,7 @@
 #include "sim/output/atomic_file.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/parse.hpp"
-#include "sim/output/hdf5_layout.hpp"
+#include "sim/output/hdf5_file.hpp"
 #include "sim/output/report.hpp"
 #include "sim/output/sweep_io.hpp"
 #include "sim/output/summary_fields.hpp"
@@ -27,70 +27,34 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // HDF5
 
-H5::StrType utf8() {
-  H5::StrType t(H5::PredType::C_S1, H5T_VARIABLE);
-  t.setCset(H5T_CSET_UTF8);
-  return t;
+// Thin names over the HDF5 gateway (sim/output/hdf5_file.hpp) for the sweep file's objects.
+void attr(h5::FileWriter& w, H5::H5Object& o, const char* name, const std::string& v) { w.put_string(o, name, v); }
+void attr(h5::FileWriter& w, H5::H5Object& o, const char* name, double v) { w.put_number<double>(o, name, v); }
+void attr_i64(h5::FileWriter& w, H5::H5Object& o, const char* name, std::int64_t v) { w.put_number(o, name, v); }
+void attr_u64(h5::FileWriter& w, H5::H5Object& o, const char* name, std::uint64_t v) { w.put_number(o, name, v); }
+
+H5::Group group(h5::FileWriter& w, const std::string& path, const std::string& description) {
+  return w.group(path, description.c_str());
 }
 
-void attr(H5::H5Object& o, const char* name, const std::string& v) {
-  const H5::StrType t = utf8();
-  o.createAttribute(name, t, H5::DataSpace(H5S_SCALAR)).write(t, v);
-}
-void attr(H5::H5Object& o, const char* name, double v) {
-  o.createAttribute(name, H5::PredType::IEEE_F64LE, H5::DataSpace(H5S_SCALAR)).write(H5::PredType::NATIVE_DOUBLE, &v);
-}
-void attr_i64(H5::H5Object& o, const char* name, std::int64_t v) {
-  o.createAttribute(name, H5::PredType::STD_I64LE, H5::DataSpace(H5S_SCALAR)).write(H5::PredType::NATIVE_INT64, &v);
-}
-void attr_u64(H5::H5Object& o, const char* name, std::uint64_t v) {
-  o.createAttribute(name, H5::PredType::STD_U64LE, H5::DataSpace(H5S_SCALAR)).write(H5::PredType::NATIVE_UINT64, &v);
+H5::DataSet doubles(h5::FileWriter& w, const std::string& path, const std::vector<double>& v,
+                    const std::vector<hsize_t>& dims, const std::string& units, const std::string& description) {
+  return w.numbers(path, v.data(), dims, units.empty() ? nullptr : units.c_str(), description.c_str());
 }
 
-H5::Group group(H5::H5File& f, const std::string& path, const std::string& description) {
-  H5::Group g = f.createGroup(path);
-  attr(g, "description", description);
-  return g;
+void ints(h5::FileWriter& w, const std::string& path, const std::vector<std::int64_t>& v,
+          const std::vector<hsize_t>& dims, const std::string& description) {
+  w.numbers(path, v.data(), dims, nullptr, description.c_str());
 }
 
-void doubles(H5::H5File& f, const std::string& path, const std::vector<double>& v, std::vector<hsize_t> dims,
-             const std::string& units, const std::string& description) {
-  H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-  H5::DataSet ds = f.createDataSet(path, H5::PredType::IEEE_F64LE, space, checksummed_layout(dims));
-  if (!v.empty()) ds.write(v.data(), H5::PredType::NATIVE_DOUBLE);
-  if (!units.empty()) attr(ds, "units", units);
-  attr(ds, "description", description);
+void flags(h5::FileWriter& w, const std::string& path, const std::vector<std::int8_t>& v,
+           const std::vector<hsize_t>& dims, const std::string& description) {
+  w.numbers(path, v.data(), dims, "0/1", description.c_str());
 }
 
-void ints(H5::H5File& f, const std::string& path, const std::vector<std::int64_t>& v, std::vector<hsize_t> dims,
-          const std::string& description) {
-  H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-  H5::DataSet ds = f.createDataSet(path, H5::PredType::STD_I64LE, space, checksummed_layout(dims));
-  if (!v.empty()) ds.write(v.data(), H5::PredType::NATIVE_INT64);
-  attr(ds, "description", description);
-}
-
-void flags(H5::H5File& f, const std::string& path, const std::vector<std::int8_t>& v, std::vector<hsize_t> dims,
-           const std::string& description) {
-  H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-  H5::DataSet ds = f.createDataSet(path, H5::PredType::STD_I8LE, space, checksummed_layout(dims));
-  if (!v.empty()) ds.write(v.data(), H5::PredType::NATIVE_INT8);
-  attr(ds, "units", "0/1");
-  attr(ds, "description", description);
-}
-
-void strings(H5::H5File& f, const std::string& path, const std::vector<std::string>& v, std::vector<hsize_t> dims,
-             const std::string& description) {
-  std::vector<const char*> ptr;
-  for (const auto& s : v) {
-    if (s.find('\0') != std::string::npos) throw std::invalid_argument(path + ": a string holds a NUL character");
-    ptr.push_back(s.c_str());
-  }
-  const H5::StrType t = utf8();
-  H5::DataSpace space = dims.empty() ? H5::DataSpace(H5S_SCALAR) : H5::DataSpace(static_cast<int>(dims.size()), dims.data());
-  H5::DataSet ds = f.createDataSet(path, t, space);
-  if (!ptr.empty()) ds.write(ptr.data(), t);
-  attr(ds, "description", description);
+void strings(h5::FileWriter& w, const std::string& path, const std::vector<std::string>& v,
+             const std::vector<hsize_t>& dims, const std::string& description) {
+  w.strings(path, v, dims, description.c_str());
 }
 
 // The numeric reading of a value as written: "1.5%" -> 0.015, "5000" -> 5000; NaN otherwise.
@@ -106,28 +70,28 @@ std::size_t n_tracks(const SweepResults& s) {
 }
 
 // /metadata: what produced the sweep and how long it took.
-void write_sweep_metadata(H5::H5File& f, const SweepResults& s, const SweepProvenance& prov) {
-  H5::Group meta = group(f, "/metadata", "what produced the sweep and how long it took");
-  attr(meta, "program_version", prov.program_version);
-  attr(meta, "git_commit", prov.git_commit);
-  attr(meta, "created_utc", prov.created_utc);
-  attr(meta, "scenario_name", s.base.name);
-  attr(meta, "scenario_path", s.base.path);
-  attr_u64(meta, "seed", s.base.seed);
-  attr_i64(meta, "runs", s.stats.runs);
-  attr_i64(meta, "threads", s.stats.threads);
-  attr_i64(meta, "points", s.stats.points);
-  attr_i64(meta, "sampling_passes", s.stats.sampling_passes);
-  attr(meta, "wall_seconds", s.stats.wall_seconds);
-  attr(meta, "sampling_seconds", s.stats.sampling_seconds);
-  attr(meta, "settle_seconds", s.stats.settle_seconds);
-  strings(f, "/metadata/scenario", {s.base.text}, {}, "the base scenario YAML as loaded (with --set overrides)");
+void write_sweep_metadata(h5::FileWriter& w, const SweepResults& s, const SweepProvenance& prov) {
+  H5::Group meta = group(w, "/metadata", "what produced the sweep and how long it took");
+  attr(w, meta, "program_version", prov.program_version);
+  attr(w, meta, "git_commit", prov.git_commit);
+  attr(w, meta, "created_utc", prov.created_utc);
+  attr(w, meta, "scenario_name", s.base.name);
+  attr(w, meta, "scenario_path", s.base.path);
+  attr_u64(w, meta, "seed", s.base.seed);
+  attr_i64(w, meta, "runs", s.stats.runs);
+  attr_i64(w, meta, "threads", s.stats.threads);
+  attr_i64(w, meta, "points", s.stats.points);
+  attr_i64(w, meta, "sampling_passes", s.stats.sampling_passes);
+  attr(w, meta, "wall_seconds", s.stats.wall_seconds);
+  attr(w, meta, "sampling_seconds", s.stats.sampling_seconds);
+  attr(w, meta, "settle_seconds", s.stats.settle_seconds);
+  strings(w, "/metadata/scenario", {s.base.text}, {}, "the base scenario YAML as loaded (with --set overrides)");
 }
 
 // /sweep: the varied keys and their values.
-void write_sweep_axes(H5::H5File& f, const SweepResults& s) {
+void write_sweep_axes(h5::FileWriter& w, const SweepResults& s) {
   const auto K = static_cast<hsize_t>(s.axes.size());
-  H5::Group sw = group(f, "/sweep", "the grid: varied keys, their values, and per grid point a summary table");
+  H5::Group sw = group(w, "/sweep", "the grid: varied keys, their values, and per grid point a summary table");
   std::vector<std::string> keys;
   std::vector<std::int8_t> settle;
   std::vector<std::int64_t> shape;
@@ -136,27 +100,27 @@ void write_sweep_axes(H5::H5File& f, const SweepResults& s) {
     settle.push_back(a.settle_only ? 1 : 0);
     shape.push_back(static_cast<std::int64_t>(a.values.size()));
   }
-  strings(f, "/sweep/keys", keys, {K}, "varied scenario keys, in axis order");
-  flags(f, "/sweep/settle_only", settle, {K}, "1: the key changes only settlement (points share a sampling pass)");
-  ints(f, "/sweep/shape", shape, {K}, "number of values of each key; the grid has prod(shape) points");
-  group(f, "/sweep/values", "values/<k>: the values of key k as written (string)");
-  group(f, "/sweep/numeric", "numeric/<k>: the values of key k as numbers (percent as a fraction; NaN if not numeric)");
+  strings(w, "/sweep/keys", keys, {K}, "varied scenario keys, in axis order");
+  flags(w, "/sweep/settle_only", settle, {K}, "1: the key changes only settlement (points share a sampling pass)");
+  ints(w, "/sweep/shape", shape, {K}, "number of values of each key; the grid has prod(shape) points");
+  group(w, "/sweep/values", "values/<k>: the values of key k as written (string)");
+  group(w, "/sweep/numeric", "numeric/<k>: the values of key k as numbers (percent as a fraction; NaN if not numeric)");
   for (std::size_t k = 0; k < s.axes.size(); ++k) {
     const auto& a = s.axes[k];
     const auto n = static_cast<hsize_t>(a.values.size());
-    strings(f, fmt::format("/sweep/values/{}", k), a.values, {n}, "values of key " + a.key + " as written");
+    strings(w, fmt::format("/sweep/values/{}", k), a.values, {n}, "values of key " + a.key + " as written");
     std::vector<double> num;
     for (const auto& v : a.values) num.push_back(numeric(v));
-    doubles(f, fmt::format("/sweep/numeric/{}", k), num, {n}, "", "values of key " + a.key + " as numbers");
+    doubles(w, fmt::format("/sweep/numeric/{}", k), num, {n}, "", "values of key " + a.key + " as numbers");
   }
 }
 
 // /sweep/points: one row per grid point.
-void write_sweep_points(H5::H5File& f, const SweepResults& s) {
+void write_sweep_points(h5::FileWriter& w, const SweepResults& s) {
   const auto P = static_cast<hsize_t>(s.points.size());
   const auto T = static_cast<hsize_t>(n_tracks(s));
   const auto K = static_cast<hsize_t>(s.axes.size());
-  group(f, "/sweep/points", "one row per grid point, row-major over the axes (the last key varies fastest)");
+  group(w, "/sweep/points", "one row per grid point, row-major over the axes (the last key varies fastest)");
   std::vector<std::int64_t> index, pass;
   std::vector<std::string> value, scen, labels;
   for (const auto& p : s.points) {
@@ -168,30 +132,30 @@ void write_sweep_points(H5::H5File& f, const SweepResults& s) {
     scen.push_back(p.results.meta.scenario_text);
     for (std::size_t t = 0; t < T; ++t) labels.push_back(p.results.tracks[t].label);
   }
-  ints(f, "/sweep/points/index", index, {P, K}, "index into each key's values");
-  strings(f, "/sweep/points/value", value, {P, K}, "each key's value at the point, as written");
-  ints(f, "/sweep/points/sampling_pass", pass, {P}, "the sampling pass (shared random draws) that served the point");
-  strings(f, "/sweep/points/scenario", scen, {P}, "the point's complete scenario YAML (acosim run reproduces it)");
-  strings(f, "/sweep/points/labels", labels, {P, T}, "track labels at each point (a settle-only key may change them)");
+  ints(w, "/sweep/points/index", index, {P, K}, "index into each key's values");
+  strings(w, "/sweep/points/value", value, {P, K}, "each key's value at the point, as written");
+  ints(w, "/sweep/points/sampling_pass", pass, {P}, "the sampling pass (shared random draws) that served the point");
+  strings(w, "/sweep/points/scenario", scen, {P}, "the point's complete scenario YAML (acosim run reproduces it)");
+  strings(w, "/sweep/points/labels", labels, {P, T}, "track labels at each point (a settle-only key may change them)");
 }
 
 // /sweep/summary: statistics per grid point and track slot.
-void write_sweep_summary(H5::H5File& f, const SweepResults& s) {
+void write_sweep_summary(h5::FileWriter& w, const SweepResults& s) {
   const auto P = static_cast<hsize_t>(s.points.size());
   const auto T = static_cast<hsize_t>(n_tracks(s));
-  H5::Group sum = group(f, "/sweep/summary", "statistics per grid point (rows) and track slot (columns)");
-  attr(sum, "dimensions", "points x tracks");
+  H5::Group sum = group(w, "/sweep/summary", "statistics per grid point (rows) and track slot (columns)");
+  attr(w, sum, "dimensions", "points x tracks");
   for (const auto& [name, member, units] :
        {std::tuple{"dollars", &TrackSummary::dollars, "USD"}, std::tuple{"percent", &TrackSummary::percent, "percent of updated benchmark"}}) {
     const std::string gp = std::string("/sweep/summary/") + name;
-    H5::Group g = group(f, gp, std::string("net payment statistics, ") + units);
-    attr(g, "units", units);
+    H5::Group g = group(w, gp, std::string("net payment statistics, ") + units);
+    attr(w, g, "units", units);
     for (const auto& field : kStatsFields) {
       std::vector<double> v;
       for (const auto& p : s.points) {
         for (std::size_t t = 0; t < T; ++t) v.push_back(p.results.tracks[t].*member.*field.member);
       }
-      doubles(f, gp + "/" + field.name, v, {P, T}, units, field.description);
+      doubles(w, gp + "/" + field.name, v, {P, T}, units, field.description);
     }
     std::vector<double> pct;
     for (const auto& p : s.points) {
@@ -201,30 +165,28 @@ void write_sweep_summary(H5::H5File& f, const SweepResults& s) {
       }
     }
     const hsize_t L = kPercentileLevels.size();
-    doubles(f, gp + "/percentiles", pct, {P, T, L}, units, "percentiles; [p, t, j] is level levels[j]");
-    H5::DataSet ds = f.openDataSet(gp + "/percentiles");
-    ds.createAttribute("levels", H5::PredType::IEEE_F64LE, H5::DataSpace(1, &L))
-        .write(H5::PredType::NATIVE_DOUBLE, kPercentileLevels.data());
+    H5::DataSet ds = doubles(w, gp + "/percentiles", pct, {P, T, L}, units, "percentiles; [p, t, j] is level levels[j]");
+    w.put_doubles(ds, "levels", {kPercentileLevels.begin(), kPercentileLevels.end()});
   }
   for (const auto& field : kTrackFields) {
     std::vector<double> v;
     for (const auto& p : s.points) {
       for (std::size_t t = 0; t < T; ++t) v.push_back(p.results.tracks[t].*field.member);
     }
-    doubles(f, std::string("/sweep/summary/") + field.name, v, {P, T}, "probability [0-1]", field.description);
+    doubles(w, std::string("/sweep/summary/") + field.name, v, {P, T}, "probability [0-1]", field.description);
   }
 }
 
 // /sweep/risk: the risk verdict per grid point and track slot.
-void write_sweep_risk(H5::H5File& f, const SweepResults& s) {
+void write_sweep_risk(h5::FileWriter& w, const SweepResults& s) {
   const auto P = static_cast<hsize_t>(s.points.size());
   const auto T = static_cast<hsize_t>(n_tracks(s));
-  H5::Group rg = group(f, "/sweep/risk", "the risk verdict per grid point and track slot (sim/engine/risk.hpp)");
-  attr(rg, "max_loss", s.risk->max_loss.value_or(NAN));
-  attr(rg, "confidence", s.risk->confidence);
-  attr(rg, "max_es", s.risk->max_es.value_or(NAN));
-  attr(rg, "risk_aversion", s.risk->risk_aversion.value_or(NAN));
-  attr(rg, "appetite", describe_appetite(*s.risk));
+  H5::Group rg = group(w, "/sweep/risk", "the risk verdict per grid point and track slot (sim/engine/risk.hpp)");
+  attr(w, rg, "max_loss", s.risk->max_loss.value_or(NAN));
+  attr(w, rg, "confidence", s.risk->confidence);
+  attr(w, rg, "max_es", s.risk->max_es.value_or(NAN));
+  attr(w, rg, "risk_aversion", s.risk->risk_aversion.value_or(NAN));
+  attr(w, rg, "appetite", describe_appetite(*s.risk));
   std::vector<double> pe, var, es, ce;
   std::vector<std::int8_t> fits;
   std::vector<std::int64_t> rank;
@@ -243,23 +205,23 @@ void write_sweep_risk(H5::H5File& f, const SweepResults& s) {
     }
     rec.push_back(recommendation_text(*p.risk));
   }
-  doubles(f, "/sweep/risk/p_exceed", pe, {P, T}, "probability [0-1]", "P(owing more than max_loss)");
-  doubles(f, "/sweep/risk/var", var, {P, T}, "USD", "value at risk of losses at the confidence level");
-  doubles(f, "/sweep/risk/es", es, {P, T}, "USD", "expected shortfall of losses at the confidence level");
-  doubles(f, "/sweep/risk/certainty_equivalent", ce, {P, T}, "USD", "CE = -(1/a) ln E[exp(-a x)] (mean when a = 0)");
-  flags(f, "/sweep/risk/fits", fits, {P, T}, "1 when the track meets every stated limit");
-  ints(f, "/sweep/risk/rank", rank, {P, T}, "1 = recommended at that point");
-  strings(f, "/sweep/risk/recommendation", rec, {P}, "the recommendation in plain words");
+  doubles(w, "/sweep/risk/p_exceed", pe, {P, T}, "probability [0-1]", "P(owing more than max_loss)");
+  doubles(w, "/sweep/risk/var", var, {P, T}, "USD", "value at risk of losses at the confidence level");
+  doubles(w, "/sweep/risk/es", es, {P, T}, "USD", "expected shortfall of losses at the confidence level");
+  doubles(w, "/sweep/risk/certainty_equivalent", ce, {P, T}, "USD", "CE = -(1/a) ln E[exp(-a x)] (mean when a = 0)");
+  flags(w, "/sweep/risk/fits", fits, {P, T}, "1 when the track meets every stated limit");
+  ints(w, "/sweep/risk/rank", rank, {P, T}, "1 = recommended at that point");
+  strings(w, "/sweep/risk/recommendation", rec, {P}, "the recommendation in plain words");
 }
 
-void write_sweep_file(H5::H5File& f, const SweepResults& s, const SweepProvenance& prov) {
-  attr(f, "format", kSweepFormat);
-  attr_i64(f, "format_version", kSweepFormatVersion);
-  write_sweep_metadata(f, s, prov);
-  write_sweep_axes(f, s);
-  write_sweep_points(f, s);
-  write_sweep_summary(f, s);
-  if (s.risk) write_sweep_risk(f, s);
+void write_sweep_file(h5::FileWriter& w, const SweepResults& s, const SweepProvenance& prov) {
+  attr(w, w.file(), "format", kSweepFormat);
+  attr_i64(w, w.file(), "format_version", kSweepFormatVersion);
+  write_sweep_metadata(w, s, prov);
+  write_sweep_axes(w, s);
+  write_sweep_points(w, s);
+  write_sweep_summary(w, s);
+  if (s.risk) write_sweep_risk(w, s);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -350,15 +312,15 @@ void write_sweep(const std::filesystem::path& path, const SweepResults& s, const
   }
   check_writable(path);
   H5::Exception::dontPrint();
-  AtomicFile out(path);
+  std::string bytes;
   try {
-    H5::H5File f(out.temp_path().string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, checksummed_file_access());
-    write_sweep_file(f, s, prov);
-    f.close();
+    h5::FileWriter w(path.string());  // in memory; published by one atomic write
+    write_sweep_file(w, s, prov);
+    bytes = w.image();
   } catch (const H5::Exception& e) {
-    throw InputError(fmt::format("cannot write sweep file {}: {}", path.string(), e.getDetailMsg()));
+    throw InputError(fmt::format("cannot write sweep file {}: {}", path.string(), h5::describe(e)));
   }
-  out.commit();
+  write_file_atomically(path, bytes);
 }
 
 std::string sweep_csv(const SweepResults& s) {
