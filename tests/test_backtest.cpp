@@ -207,7 +207,7 @@ TEST_CASE("backtest: the persistence baseline's s^2 is the mean squared change o
 }
 
 TEST_CASE("backtest: each case is simulated as its scenario alone would be, scored against its realized "
-          "rate, and its baseline is Normal(s_A, 2 k_b^2 / n_A + s^2); rows do not depend on the thread count",
+          "rate, and its baseline is Normal(s_A, 2 k_b^2 / n_A + s^2), whatever the thread count",
           "[backtest]") {
   BacktestPlan plan;
   plan.runs = 300;
