@@ -10,10 +10,13 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "sim/engine/backtest.hpp"
+#include "sim/engine/forecast_scores.hpp"
+#include "sim/input/backtest_cases.hpp"
 #include "sim/input/puf_scenario.hpp"
 #include "sim/output/backtest_io.hpp"
 #include "sim/input/puf.hpp"
@@ -162,10 +165,11 @@ TEST_CASE("backtest: on PY2022 -> PY2023 coverage is within 3 standard errors of
           "[backtest][puf]") {
   if (!have_pufs()) return;
   const PufYear a = read_puf_year(kPy2022, 2022), b = read_puf_year(kPy2023, 2023);
+  InitSettings settings;
+  settings.runs = 200;  // the README's figures are at 10,000 runs; 200 keeps this test to seconds
   BacktestOptions o;
-  o.runs = 200;  // the README's figures are at 10,000 runs; 200 keeps this test to seconds
   o.threads = 2;
-  const BacktestResult r = run_backtest(a, b, o);
+  const BacktestResult r = run_backtest(backtest_plan(a, b, settings), o);
   CHECK(r.rows.size() == 402);
   const BacktestSummary& s = r.summary;
   for (std::size_t k = 0; k < 3; ++k) {
@@ -182,4 +186,83 @@ TEST_CASE("backtest: on PY2022 -> PY2023 coverage is within 3 standard errors of
   CHECK(s.crps.mean < s.crps_baseline.mean);
   CHECK(s.brier_savings.mean < s.brier_savings_base_a.mean);
   CHECK(s.brier_savings.mean < s.brier_savings_base_b.mean);
+}
+
+TEST_CASE("backtest: the persistence baseline's s^2 is the mean squared change of the savings rate less the "
+          "claims noise 2 k_b^2 / n_A, and never below 0",
+          "[backtest]") {
+  std::vector<BacktestCase> cases(2);
+  cases[0].savings_rate_a = 0.01;
+  cases[0].realized_savings_rate = 0.06;  // change +5 pp
+  cases[0].person_years_a = 10000;
+  cases[1].savings_rate_a = 0.02;
+  cases[1].realized_savings_rate = -0.02;  // change -4 pp
+  cases[1].person_years_a = 20000;
+  // ((0.0025 - 2 * 2.15^2 / 10000) + (0.0016 - 2 * 2.15^2 / 20000)) / 2 = (0.0015755 + 0.00113775) / 2.
+  CHECK(baseline_variance(cases) == Approx(0.001356625).epsilon(1e-12));
+  cases[0].realized_savings_rate = 0.02;  // changes of 1 and 0 pp: less than the claims noise
+  cases[1].realized_savings_rate = 0.02;
+  CHECK(baseline_variance(cases) == 0.0);
+  CHECK(baseline_variance({}) == 0.0);
+}
+
+TEST_CASE("backtest: each case is simulated as its scenario alone would be, scored against its realized "
+          "rate, and its baseline is Normal(s_A, 2 k_b^2 / n_A + s^2), whatever the thread count",
+          "[backtest]") {
+  BacktestPlan plan;
+  plan.runs = 300;
+  plan.seed = 11;
+  plan.base_rate_savings_a = 0.5;
+  for (int k = 0; k < 3; ++k) {
+    BacktestCase x;
+    x.aco_id = fmt::format("T{}", k);
+    x.n_ab = 5200 + k;
+    x.track_b = "BASIC_A";
+    x.scenario = load_scenario(ACOSIM_SOURCE_DIR "/scenarios/small-aco.yaml",
+                               {{"runs", "300"}, {"seed", std::to_string(11 + k)}});
+    x.realized_savings_rate = 0.01 * k;
+    x.earned_savings = k == 2 ? 1 : 0;
+    x.savings_rate_a = -0.01 + 0.01 * k;
+    x.person_years_a = 5000;
+    plan.cases.push_back(x);
+  }
+  BacktestOptions o;
+  o.threads = 1;
+  const BacktestResult one = run_backtest(plan, o);
+  o.threads = 2;
+  const BacktestResult two = run_backtest(plan, o);
+  REQUIRE(one.rows.size() == 3);
+  REQUIRE(two.rows.size() == 3);
+  const double s2 = baseline_variance(plan.cases);
+  CHECK(one.baseline_s == Approx(std::sqrt(s2)));
+  for (std::size_t k = 0; k < 3; ++k) {
+    INFO("case " << k);
+    const BacktestCase& x = plan.cases[k];
+    const BacktestRow& r = one.rows[k];
+    RunOptions ro;
+    ro.threads = 1;
+    const SimulationResults sim = simulate(SimulationModel(x.scenario), ro);
+    std::vector<double> rate;
+    double paid = 0;
+    for (long i = 0; i < sim.table.runs(); ++i) {
+      rate.push_back((sim.table.benchmark(i) - sim.table.expenditure(i)) / sim.table.benchmark(i));
+      paid += sim.table.payment(i, 0) > 0 ? 1 : 0;
+    }
+    std::sort(rate.begin(), rate.end());
+    CHECK(r.aco_id == x.aco_id);
+    CHECK(r.n_ab == x.n_ab);
+    CHECK(r.earned_savings == x.earned_savings);
+    CHECK(r.pit == pit_sample(rate, x.realized_savings_rate));
+    CHECK(r.crps == crps_sample(rate, x.realized_savings_rate));
+    CHECK(r.p_savings == paid / 300.0);
+    CHECK(r.p_losses == 0.0);  // BASIC_A is one-sided (settlement-rules.md §1.1; 42 CFR 425.605)
+    const double sd = std::sqrt(2 * 2.15 * 2.15 / 5000 + s2);
+    CHECK(r.baseline_sd == Approx(sd));
+    CHECK(r.crps_baseline == Approx(crps_normal(x.savings_rate_a, sd, x.realized_savings_rate)));
+    CHECK(r.pit == two.rows[k].pit);
+    CHECK(r.crps == two.rows[k].crps);
+    CHECK(r.q50 == two.rows[k].q50);
+  }
+  CHECK(one.summary.base_rate_savings_a == 0.5);
+  CHECK(one.summary.base_rate_savings_b == Approx(1.0 / 3));
 }

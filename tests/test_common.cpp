@@ -39,6 +39,15 @@ TEST_CASE("utf8_length accepts valid sequences only") {
   CHECK(utf8_length("\xc3", 0) == 0);              // truncated
 }
 
+TEST_CASE("csv_escape quotes a cell only when it holds a comma, quote or line break, doubling quotes (RFC 4180)") {
+  CHECK(csv_escape("A1001") == "A1001");
+  CHECK(csv_escape("") == "");
+  CHECK(csv_escape("Smith, Jones ACO") == "\"Smith, Jones ACO\"");
+  CHECK(csv_escape("the \"best\" ACO") == "\"the \"\"best\"\" ACO\"");
+  CHECK(csv_escape("two\nlines") == "\"two\nlines\"");
+  CHECK(csv_escape("cr\r") == "\"cr\r\"");
+}
+
 TEST_CASE("the strict decimal parser takes plain decimals and nothing std::stod would add") {
   CHECK(parse_decimal("1.5e3") == 1500.0);
   CHECK(parse_decimal("+.5") == 0.5);

@@ -16,6 +16,7 @@
 #include "sim/cli/commands.hpp"
 #include "sim/engine/backtest.hpp"
 #include "sim/common/error.hpp"
+#include "sim/input/backtest_cases.hpp"
 #include "sim/input/puf_scenario.hpp"
 #include "sim/engine/mpi.hpp"
 #include "sim/output/backtest_io.hpp"
@@ -66,16 +67,19 @@ int run_backtest_command(const BacktestArgs& a) {
   const PufYear year_a = read_puf_year(a.from, py_a);
   const PufYear year_b = read_puf_year(a.to, py_b);
 
+  InitSettings settings;
+  settings.runs = a.runs;
+  if (!a.seed.empty()) settings.seed = parse_seed_option(a.seed);
+  const BacktestPlan plan = backtest_plan(year_a, year_b, settings);
+
   BacktestOptions o;
-  o.runs = a.runs;
-  if (!a.seed.empty()) o.seed = parse_seed_option(a.seed);
   o.threads = a.threads;
   o.progress = !a.quiet;
   o.stop = &g_stop;
   std::optional<BacktestResult> done;
   {
     const StopOnSignals stop_on(g_stop);  // SIGINT, SIGTERM, SIGHUP
-    done = run_backtest(year_a, year_b, o);
+    done = run_backtest(plan, o);
   }
   const BacktestResult& r = *done;
   if (!mpi::is_root()) return 0;

@@ -17,6 +17,7 @@
 #include "sim/cli/commands.hpp"
 #include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/text.hpp"
 #include "sim/input/puf.hpp"
 #include "sim/input/puf_overlay.hpp"
 

@@ -103,4 +103,15 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   return (overlong_or_surrogate || out_of_range) ? 0 : len;
 }
 
+std::string csv_escape(std::string_view cell) {
+  if (cell.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(cell);
+  std::string out = "\"";
+  for (char c : cell) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
 }  // namespace acosim

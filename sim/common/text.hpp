@@ -1,6 +1,6 @@
 // Text helpers shared by every room of sim/: one edit distance and "did you mean", list joining,
-// message-safe rendering of user values, UTF-8 validation. No dependencies beyond the standard
-// library and fmt.
+// message-safe rendering of user values, UTF-8 validation, CSV cell quoting. No dependencies
+// beyond the standard library and fmt.
 #pragma once
 
 #include <cstddef>
@@ -35,5 +35,8 @@ std::string printable(std::string_view s, std::size_t max_len = 60);
 // Length of the valid UTF-8 sequence starting at s[i] (2-4), or 0 when the bytes there are not
 // one (an ASCII byte also gives 0: call it for bytes >= 0x80).
 std::size_t utf8_length(std::string_view s, std::size_t i);
+
+// Quotes a cell for CSV output when it contains a comma, quote or line break (RFC 4180).
+std::string csv_escape(std::string_view cell);
 
 }  // namespace acosim

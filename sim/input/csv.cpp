@@ -196,17 +196,6 @@ std::string closest_header(std::string_view name, const std::vector<std::string>
   return closest_name(name, candidates, limit, LetterCase::Insensitive);
 }
 
-std::string csv_escape(std::string_view cell) {
-  if (cell.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(cell);
-  std::string out = "\"";
-  for (char c : cell) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 // ---- CsvRow -----------------------------------------------------------------------------------
 
 std::size_t CsvRow::line() const { return table_->records_[index_].line; }

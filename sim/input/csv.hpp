@@ -46,9 +46,6 @@ bool is_missing_cell(std::string_view text);
 // typo (edit distance <= 1 per 3 letters, at most 3); empty otherwise. For "did you mean" messages.
 std::string closest_header(std::string_view name, const std::vector<std::string>& candidates);
 
-// Quotes a cell for CSV output when it contains a comma, quote or line break (RFC 4180).
-std::string csv_escape(std::string_view cell);
-
 class CsvTable;
 
 // One record of a CsvTable, with typed accessors whose errors name file, line, column and value.

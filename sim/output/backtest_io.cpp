@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 
 #include "sim/output/atomic_file.hpp"
-#include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/text.hpp"
 #include "sim/output/hdf5_file.hpp"
 #include "sim/common/version.hpp"
 

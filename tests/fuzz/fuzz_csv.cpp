@@ -9,6 +9,7 @@
 
 #include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/text.hpp"
 #include "sim/input/puf.hpp"
 #include "sim/cli/settle_command.hpp"
 
