@@ -243,7 +243,7 @@ std::vector<Override> to_overrides(const std::vector<std::pair<std::string, std:
 // `--runs N` and `--seed S` as the CLI adds them (sim/output/provenance.hpp scenario_overrides).
 std::vector<Override> run_overrides(std::optional<long> runs, const std::optional<std::string>& seed) {
   if (runs && (*runs < 1 || *runs > 100'000'000)) {
-    throw InputError(fmt::format("runs {}: out of range; allowed: 1 to 100000000", *runs));
+    throw InputError(fmt::format("key 'runs': value {} is out of range; allowed: 1 to 100000000", *runs));
   }
   return scenario_overrides({}, runs.value_or(0), seed.value_or(""));
 }

@@ -27,19 +27,29 @@ class InputError(ValueError):
 # The message forms of sim/input/yaml_reader.hpp (Reader::fail: "WHERE: key 'K': ..."), of the
 # --set override parser ("--set K=V: ..."), of sweep keys ("sweep key 'K'") and of the CSV reader
 # ("FILE:LINE: column 'C': 'V' is out of range (expected ...)").
-_KEY = [re.compile(r"\bkey '([^']*)'"), re.compile(r"--set '?([^=' ]+)="), re.compile(r"\bcolumn '([^']*)'")]
+_KEY = [
+    re.compile(r"\bkey '([^']*)'"),
+    re.compile(r"--set '?([^=' ]+)="),
+    re.compile(r"\bcolumn '?([^':, ]+)'?"),
+    re.compile(r"^--([\w-]+)\b"),  # an option's value: "--seed: '-3' is not allowed ..."
+]
 _VALUE = [
     re.compile(r"\bvalue (\S+) is out of range"),
     re.compile(r"'([^']*)' is (?:not |out of range|below|an election|was not|has no|must)"),
-    re.compile(r"--set '?[^=' ]+=([^:]*):"),
+    re.compile(r"\(--set [^=]+=(.*?)\): key"),
 ]
-_ALLOWED = [re.compile(r"\ballowed(?: here)?: (.*?)\)?$"), re.compile(r"\(expected (.*)\)$")]
+_ALLOWED = [re.compile(r"\ballowed(?: here)?: (.*)$"), re.compile(r"\(expected (.*)\)$")]
+
 
 def _first(patterns, text):
     for p in patterns:
         m = p.search(text)
         if m:
-            return m.group(1)
+            found = m.group(1)
+            # "... (allowed: a, b)": the closing parenthesis is the message's, not the list's.
+            if found.endswith(")") and found.count(")") > found.count("("):
+                found = found[:-1]
+            return found
     return None
 
 
