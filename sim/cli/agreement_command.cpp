@@ -16,7 +16,7 @@
 #include "sim/engine/mpi.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/output/report.hpp"
-#include "sim/cli/version.hpp"
+#include "sim/common/version.hpp"
 
 namespace acosim {
 namespace fs = std::filesystem;

@@ -9,7 +9,7 @@
 #include "sim/cli/commands.hpp"
 #include "sim/common/error.hpp"
 #include "sim/engine/sampler.hpp"
-#include "sim/cli/version.hpp"
+#include "sim/common/version.hpp"
 
 namespace acosim {
 

@@ -23,7 +23,7 @@
 #include "sim/input/yaml_reader.hpp"
 #include "sim/engine/rng.hpp"
 #include "sim/engine/runner.hpp"
-#include "sim/cli/version.hpp"
+#include "sim/common/version.hpp"
 
 #ifndef ACOSIM_DEFAULT_SCENARIO
 #define ACOSIM_DEFAULT_SCENARIO "scenarios/default.yaml"

@@ -211,7 +211,7 @@ std::vector<SettleCase> read_settle_cases(const CsvTable& table) {
     const bool known = std::any_of(allowed.begin(), allowed.end(),
                                    [&](const std::string& a) { return lower(a) == lower(name); });
     if (!known) {
-      const std::string guess = closest_name(name, allowed);
+      const std::string guess = closest_header(name, allowed);
       std::string list;
       for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
       throw InputError(fmt::format("{}:{}: unknown column '{}'{} (allowed: {})", table.source(), table.header_line(),

@@ -20,7 +20,7 @@
 #include "sim/engine/mpi.hpp"
 #include "sim/engine/risk.hpp"
 #include "sim/engine/sweep.hpp"
-#include "sim/cli/version.hpp"
+#include "sim/common/version.hpp"
 #include "sim/input/yaml_reader.hpp"
 
 namespace acosim {

@@ -177,7 +177,7 @@ YAML::Node find_node(const YAML::Node& root, const KeyPath& key) {
 
 // The best "did you mean" for an unknown key among the sweepable patterns (indices as the user
 // wrote them, else [0]).
-std::string did_you_mean(const KeyPath& key) {
+std::string sweep_key_did_you_mean(const KeyPath& key) {
   long first_index = -1;
   for (const auto& p : key.parts) {
     if (p.index >= 0) {
@@ -192,7 +192,7 @@ std::string did_you_mean(const KeyPath& key) {
     if (at != std::string::npos) k.replace(at, 2, idx);
     candidates.push_back(k);
   }
-  std::string s = suggestion(key.text, candidates);
+  std::string s = did_you_mean(key.text, candidates);
   if (!s.empty()) return s;
   // Same last component (e.g. "beneficiaries" -> "aco.beneficiaries").
   std::string last;
@@ -255,7 +255,7 @@ void check_key(const YAML::Node& root, const KeyPath& key) {
   if (existing.IsDefined() && (existing.IsScalar() || existing.IsSequence())) return;
   throw InputError(fmt::format("unknown sweep key '{}'{}; sweepable keys are listed in docs/sweeps-and-risk.md "
                                "(e.g. aco.beneficiaries, true_effect.mean, quality.score.mean, tracks[1].msr)",
-                               key.text, did_you_mean(key)));
+                               key.text, sweep_key_did_you_mean(key)));
 }
 
 void set_value(YAML::Node root, const KeyPath& key, const YAML::Node& value) {
@@ -695,7 +695,7 @@ double tornado_metric(const TrackSummary& t, const std::string& metric) {
   if (metric == "p95") return t.dollars.percentiles[7];
   if (metric == "var95") return t.dollars.var95;
   if (metric == "es95") return t.dollars.es95;
-  throw InputError(fmt::format("unknown tornado metric '{}'{}; allowed: {}", metric, suggestion(metric, tornado_metrics()),
+  throw InputError(fmt::format("unknown tornado metric '{}'{}; allowed: {}", metric, did_you_mean(metric, tornado_metrics()),
                                join(tornado_metrics())));
 }
 
@@ -711,7 +711,7 @@ TornadoSpec tornado_spec(const Scenario& base, const std::vector<std::string>& i
     if (tn["track"]) spec.track = rd.string(tn["track"], "tornado.track");
     if (tn["metric"] && std::find(tornado_metrics().begin(), tornado_metrics().end(), spec.metric) == tornado_metrics().end()) {
       rd.fail(tn["metric"], "tornado.metric",
-              fmt::format("unknown metric '{}'{}; allowed: {}", spec.metric, suggestion(spec.metric, tornado_metrics()),
+              fmt::format("unknown metric '{}'{}; allowed: {}", spec.metric, did_you_mean(spec.metric, tornado_metrics()),
                           join(tornado_metrics())));
     }
     if (input_flags.empty()) {
@@ -753,7 +753,7 @@ TornadoSpec tornado_spec(const Scenario& base, const std::vector<std::string>& i
   if (!track_flag.empty()) spec.track = track_flag;
   if (std::find(tornado_metrics().begin(), tornado_metrics().end(), spec.metric) == tornado_metrics().end()) {
     throw InputError(fmt::format("--metric '{}': unknown metric{}; allowed: {}", spec.metric,
-                                 suggestion(spec.metric, tornado_metrics()), join(tornado_metrics())));
+                                 did_you_mean(spec.metric, tornado_metrics()), join(tornado_metrics())));
   }
   if (spec.inputs.empty()) {
     throw InputError(fmt::format("{}: no tornado inputs: add a tornado: section (tornado: {{inputs: "
@@ -792,7 +792,7 @@ int resolve_track(const Scenario& base, const std::string& track) {
   std::string quoted;
   for (const auto& l : labels) quoted += (quoted.empty() ? "'" : ", '") + l + "'";
   throw InputError(fmt::format("--track '{}': no such track{}; the scenario's tracks are {} (or their index 0 to {})",
-                               track, suggestion(track, labels), quoted, labels.size() - 1));
+                               track, did_you_mean(track, labels), quoted, labels.size() - 1));
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
+#include "sim/common/text.hpp"
 
 namespace acosim {
 namespace {
@@ -84,25 +85,6 @@ constexpr std::array<std::uint16_t, 32> kCp1252 = {
 }  // namespace
 
 // Length of a valid UTF-8 sequence starting at s[i], or 0 when the bytes there are not one.
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  std::size_t len = 0;
-  std::uint32_t cp = 0;
-  if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1Fu; }
-  else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0Fu; }
-  else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07u; }
-  else return 0;
-  if (i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3Fu);
-  }
-  if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-    return 0;
-  }
-  return len;
-}
 
 namespace {
 
@@ -130,19 +112,6 @@ std::string to_utf8(std::string text) {
   return out;
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t subst = prev[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 }  // namespace
 
@@ -221,18 +190,10 @@ bool is_missing_cell(std::string_view text) {
   return s.empty() || s == "-" || s == "*";
 }
 
-std::string closest_name(std::string_view name, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_d = std::string::npos;
-  for (const std::string& c : candidates) {
-    const std::size_t d = edit_distance(name, c);
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
+
+std::string closest_header(std::string_view name, const std::vector<std::string>& candidates) {
   const std::size_t limit = std::min<std::size_t>(3, std::max<std::size_t>(1, name.size() / 3));
-  return best_d <= limit ? best : std::string();
+  return closest_name(name, candidates, limit, LetterCase::Insensitive);
 }
 
 std::string csv_escape(std::string_view cell) {
@@ -466,7 +427,7 @@ std::optional<std::size_t> CsvTable::find_any(std::initializer_list<std::string_
 
 std::size_t CsvTable::require(std::string_view name, std::string_view why) const {
   if (auto c = find(name)) return *c;
-  const std::string guess = closest_name(name, header_);
+  const std::string guess = closest_header(name, header_);
   throw InputError(fmt::format("{}:{}: missing column '{}'{}{}", source_, header_line_, name,
                                why.empty() ? "" : fmt::format(" ({})", why),
                                guess.empty() ? "" : fmt::format("; did you mean '{}'?", guess)));

@@ -42,13 +42,9 @@ std::optional<CsvNumber> parse_csv_number(std::string_view text);
 // "", "-", "*" (after trimming blanks): the cell holds no value.
 bool is_missing_cell(std::string_view text);
 
-// The candidate closest to `name` by edit distance (case-insensitive), when close enough to be a
-// plausible typo; empty otherwise. For "did you mean ...?" messages.
-std::string closest_name(std::string_view name, const std::vector<std::string>& candidates);
-
-// Length of the valid UTF-8 sequence starting at s[i] (1-4), or 0 when the bytes there are not one
-// (an ASCII byte also gives 0: call it for bytes >= 0x80).
-std::size_t utf8_length(std::string_view s, std::size_t i);
+// The column name closest to `name` (letter case ignored), when close enough to be a plausible
+// typo (edit distance <= 1 per 3 letters, at most 3); empty otherwise. For "did you mean" messages.
+std::string closest_header(std::string_view name, const std::vector<std::string>& candidates);
 
 // Quotes a cell for CSV output when it contains a comma, quote or line break (RFC 4180).
 std::string csv_escape(std::string_view cell);

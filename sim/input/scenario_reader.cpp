@@ -14,6 +14,7 @@
 
 #include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/text.hpp"
 #include "sim/input/yaml_reader.hpp"
 
 namespace acosim {

@@ -16,61 +16,14 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/common/error.hpp"
+#include "sim/common/parse.hpp"
+#include "sim/common/text.hpp"
 
 namespace acosim {
 
-// Levenshtein distance, for "did you mean" suggestions.
-inline std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1] ? 1 : 0)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
-inline std::string suggestion(std::string_view key, const std::vector<std::string>& allowed) {
-  std::string best;
-  std::size_t best_d = 3;  // suggest only close matches
-  if (key.size() > 256) return "";  // not a typo of a short name; and keeps the cost bounded
-  for (const auto& a : allowed) {
-    const std::size_t d = edit_distance(key, a);
-    if (d < best_d) {
-      best_d = d;
-      best = a;
-    }
-  }
-  return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
-}
 
-inline std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
 
-// A value as it should appear in a message: control characters escaped (\n, \x00, ...), long
-// values shortened, so a message is one readable line whatever the input held.
-inline std::string printable(std::string_view s, std::size_t max_len = 60) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (out.size() >= max_len) {
-      out += "...";
-      break;
-    }
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (c < 0x20 || c == 0x7F) out += fmt::format("\\x{:02x}", c);
-    else out += static_cast<char>(c);
-  }
-  return out;
-}
 
 // What a node holds, for "must be X, not Y" messages.
 inline std::string node_kind(const YAML::Node& node) {
@@ -80,36 +33,6 @@ inline std::string node_kind(const YAML::Node& node) {
   return fmt::format("'{}'", printable(node.Scalar()));
 }
 
-// Strict decimal number: [+-]digits[.digits][e[+-]digits] (also ".5", "5."). Rejects what
-// std::stod would also take (hex "0x10", "inf", "nan", leading blanks, trailing text).
-inline std::optional<double> parse_decimal(std::string_view s, bool* out_of_range = nullptr) {
-  std::size_t i = 0;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-  std::size_t digits = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
-  }
-  if (digits == 0) return std::nullopt;
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    std::size_t exp_digits = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++exp_digits;
-    if (exp_digits == 0) return std::nullopt;
-  }
-  if (i != s.size()) return std::nullopt;
-  const std::string_view body = (s.front() == '+') ? s.substr(1) : s;
-  double v = 0;
-  const auto [ptr, ec] = std::from_chars(body.data(), body.data() + body.size(), v);
-  if (ec == std::errc::result_out_of_range || (ec == std::errc() && !std::isfinite(v))) {
-    if (out_of_range) *out_of_range = true;
-    return std::nullopt;
-  }
-  if (ec != std::errc() || ptr != body.data() + body.size()) return std::nullopt;
-  return v;
-}
 
 // YAML spellings of not-a-number and infinity (core schema and common variants).
 inline bool is_nan_or_inf_text(std::string_view s) {
@@ -163,7 +86,7 @@ class Reader {
       const std::string k = kv.first.Scalar();
       if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
         fail(kv.first, join_key(path, k),
-             fmt::format("unknown key{}; allowed here: {}", suggestion(k, allowed), join(allowed)));
+             fmt::format("unknown key{}; allowed here: {}", did_you_mean(k, allowed), join(allowed)));
       }
       for (const auto& [name, line] : seen) {
         if (name == k) {

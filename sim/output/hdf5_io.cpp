@@ -32,8 +32,8 @@
 
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/hdf5_layout.hpp"
-#include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/text.hpp"
 #include "sim/engine/statistics.hpp"
 
 namespace acosim {

@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
-#include "sim/cli/version.hpp"
+#include "sim/common/version.hpp"
 
 namespace acosim {
 
