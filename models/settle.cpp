@@ -40,6 +40,18 @@ void validate(const Track& track, const SettlementInput& in) {
           fmt::format("MSR override {} is out of range; allowed: [0, 1)", in.msr_override.value_or(0.0)));
   require(in.track2_year >= 1,
           fmt::format("year of participation in Track 2 {} is out of range; allowed: 1, 2, 3, ...", in.track2_year));
+  require(!in.two_way_benchmark || (std::isfinite(*in.two_way_benchmark) && *in.two_way_benchmark > 0),
+          fmt::format("two-way benchmark {} is out of range; allowed: a positive, finite number of dollars",
+                      in.two_way_benchmark.value_or(0.0)));
+  // Track 2, 2012-2015 starts: a flat 2% MSR/MLR, no election (settlement-rules.md §1.2).
+  if (flat_two_percent_msr(track, in.performance_year, in.agreement_start_year) && !in.msr_override &&
+      (in.msr_election.variable || std::abs(in.msr_election.rate - kTrack2FlatMsr) > 1e-12)) {
+    throw std::invalid_argument(fmt::format(
+        "TRACK_2 in PY{} (agreement start {}) has a flat 2% MSR/MLR; the election {} is not allowed "
+        "(elections exist for 2016+ Track 2 starts only)",
+        in.performance_year, in.agreement_start_year,
+        in.msr_election.variable ? std::string("variable") : fmt::format("{:g}%", in.msr_election.rate * 100)));
+  }
   if (!track.custom && (in.performance_year < track.first_py || in.performance_year > track.last_py)) {
     throw std::invalid_argument(fmt::format("{} was not reconciled in PY{} (only PY{}-PY{})",
                                             track.id, in.performance_year, track.first_py,
@@ -48,8 +60,7 @@ void validate(const Track& track, const SettlementInput& in) {
 }
 
 // Final sharing rate before the 425.605(h) half rate (spec §3, §7).
-double final_sharing_rate(const Track& track, QualityRule rule, const SettlementInput& in) {
-  const double max_rate = track.max_sharing_rate;
+double final_sharing_rate(double max_rate, QualityRule rule, const SettlementInput& in) {
   switch (rule) {
     case QualityRule::None: return max_rate;
     case QualityRule::Scaled: return in.met_qps ? max_rate * in.quality_score / 100.0 : 0.0;
@@ -62,18 +73,19 @@ double final_sharing_rate(const Track& track, QualityRule rule, const Settlement
 }
 
 // Shared-loss rate (spec §1, §3.3; 42 CFR 425.606(f), 425.610(f), 425.605(d)).
-double shared_loss_rate(const Track& track, bool loss_rate_from_quality, double fsr,
+double shared_loss_rate(const Track& track, bool loss_rate_from_quality, bool alternative_exists, double fsr,
                         const SettlementInput& in) {
   switch (track.loss_rate_rule) {
     case LossRateRule::None: return 0.0;
     case LossRateRule::Fixed: return track.loss_rate;
     case LossRateRule::OneMinusSharing: {
-      // PY2023+ ENHANCED: 1 - 0.75 x Q/100 whenever the QPS or the alternative QPS is met,
-      // the ceiling (75%) otherwise (spec §3.3, e.g. Q = 77.05 -> 42.21%).
+      // 425.610(f): PY2023+ ENHANCED: 1 - 0.75 x Q/100 whenever the QPS or the alternative QPS
+      // is met, the ceiling (75%) otherwise (spec §3.3, e.g. Q = 77.05 -> 42.21%); PY2021-22
+      // (f)(2): 1 - 0.75 x points ratio when the QPS is met (bench §8: 0.70 -> 47.5%), not 40%.
       double share = fsr;
       if (loss_rate_from_quality) {
-        share = (in.met_qps || in.met_alt_qps) ? track.max_sharing_rate * in.quality_score / 100.0
-                                               : 0.0;
+        const bool met = in.met_qps || (alternative_exists && in.met_alt_qps);
+        share = met ? track.max_sharing_rate * in.quality_score / 100.0 : 0.0;
       }
       return std::clamp(1.0 - share, track.loss_rate_floor, track.loss_rate_ceiling);
     }
@@ -85,8 +97,12 @@ double shared_loss_rate(const Track& track, bool loss_rate_from_quality, double 
 
 MsrMlr minimum_rates(const Track& track, const SettlementInput& in) {
   if (in.msr_override) return {*in.msr_override, *in.msr_override, false};
+  if (flat_two_percent_msr(track, in.performance_year, in.agreement_start_year)) {
+    return {kTrack2FlatMsr, kTrack2FlatMsr, false};
+  }
+  // The < 5,000 fallback is a CMS rule (425.110(b)(3)(iii)): a custom contract keeps its own MSR.
   const bool use_table = track.msr_rule == MsrRule::Table || in.msr_election.variable ||
-                         in.assigned_beneficiaries < kFixedElectionMinBeneficiaries;
+                         (!track.custom && in.assigned_beneficiaries < kFixedElectionMinBeneficiaries);
   if (use_table) {
     const double m = msr_table(in.assigned_beneficiaries);
     return {m, m, true};  // variable MLR = MSR (symmetric, 425.605(b)(2)(iii))
@@ -101,8 +117,20 @@ std::string_view to_string(Outcome o) {
     case Outcome::BelowMsr: return "below_msr";
     case Outcome::BelowMlr: return "below_mlr";
     case Outcome::QualityFailed: return "quality_failed";
+    case Outcome::GuardrailNeutral: return "guardrail_neutral";
   }
   return "?";
+}
+
+std::string_view to_string(SettledBenchmark b) { return b == SettledBenchmark::TwoWay ? "two_way" : "three_way"; }
+
+double max_sharing_rate(const Track& track, int performance_year, const RuleSet& rules) {
+  // bench §10 (PROPOSED, NOT LAW): Level E 60% from PY2027 under cy2027_proposed.
+  if (!track.custom && track.id == "BASIC_E" && rules.basic_e_sharing_rate &&
+      performance_year >= rules.basic_e_sharing_from_py) {
+    return *rules.basic_e_sharing_rate;
+  }
+  return track.max_sharing_rate;
 }
 
 Settlement settle(const Track& track, const SettlementInput& in) {
@@ -111,7 +139,7 @@ Settlement settle(const Track& track, const SettlementInput& in) {
   // PY rules; a custom contract brings its own quality rule and sequestration.
   QualityRule quality_rule = QualityRule::None;
   double sequestration_rate = 0.0, phe_relief = 0.0;
-  bool loss_rate_from_quality = false;
+  bool loss_rate_from_quality = false, alternative_exists = false;
   if (track.custom) {
     quality_rule = track.quality_rule_override.value_or(QualityRule::None);
     sequestration_rate = track.sequestration_override.value_or(0.0);
@@ -120,26 +148,55 @@ Settlement settle(const Track& track, const SettlementInput& in) {
     quality_rule = track.quality_rule_override.value_or(year.quality_rule);
     sequestration_rate = track.sequestration_override.value_or(year.sequestration_rate);
     phe_relief = year.phe_loss_relief;
-    loss_rate_from_quality = year.enhanced_loss_rate_from_quality &&
-                             quality_rule == QualityRule::AllOrNothingWithAlternative;
+    alternative_exists = quality_rule == QualityRule::AllOrNothingWithAlternative;
+    loss_rate_from_quality = year.enhanced_loss_rate_from_quality && track.loss_rate_quality_scaled &&
+                             (quality_rule == QualityRule::AllOrNothing || alternative_exists);
   }
 
-  // Steps 3-4: totals, gross savings, savings rate (spec §5).
-  Settlement s;
-  s.benchmark = in.benchmark;
-  s.expenditure = in.expenditure;
-  s.gross_savings = in.benchmark - in.expenditure;
-  s.savings_rate = s.gross_savings / in.benchmark;
-
   // Step 5: thresholds, inclusive (spec §2).
+  Settlement s;
   const MsrMlr rates = minimum_rates(track, in);
   s.msr = rates.msr;
   s.mlr = track.two_sided ? rates.mlr : 0.0;
   s.msr_from_table = rates.from_table;
 
+  // ACPT loss guardrail, 42 CFR 425.652(b)(5) (benchmark-rules.md §1), before the MLR test: when
+  // E exceeds B3 by at least the MLR (one-sided: the MSR), losses are settled against B2 if B2 is
+  // kinder, and nothing is settled if E < B2. Against B2 the MLR test and the loss limit use B2.
+  double B = in.benchmark;
+  s.three_way_benchmark = in.benchmark;
+  if (in.two_way_benchmark && !track.custom && in.agreement_start_year >= 2024) {
+    s.guardrail_applies = true;
+    s.two_way_benchmark = *in.two_way_benchmark;
+    const double threshold = track.two_sided ? s.mlr : s.msr;
+    const double r3 = (in.benchmark - in.expenditure) / in.benchmark;
+    if (r3 < 0 && -r3 >= threshold) {
+      s.guardrail_triggered = true;
+      if (in.expenditure < *in.two_way_benchmark) {  // (b)(5)(ii)
+        s.benchmark_used = SettledBenchmark::TwoWay;
+        s.benchmark = *in.two_way_benchmark;
+        s.expenditure = in.expenditure;
+        s.gross_savings = s.benchmark - s.expenditure;
+        s.savings_rate = s.gross_savings / s.benchmark;
+        s.outcome = Outcome::GuardrailNeutral;
+        return s;
+      }
+      if (*in.two_way_benchmark > in.benchmark) {  // (b)(5)(i)(A)
+        s.benchmark_used = SettledBenchmark::TwoWay;
+        B = *in.two_way_benchmark;
+      }
+    }
+  }
+
+  // Steps 3-4: totals, gross savings, savings rate (spec §5).
+  s.benchmark = B;
+  s.expenditure = in.expenditure;
+  s.gross_savings = B - in.expenditure;
+  s.savings_rate = s.gross_savings / B;
+
   // Step 6: final sharing rate.
-  double fsr = final_sharing_rate(track, quality_rule, in);
-  const double G = s.gross_savings, B = in.benchmark, r = s.savings_rate;
+  double fsr = final_sharing_rate(max_sharing_rate(track, in.performance_year, in.rules), quality_rule, in);
+  const double G = s.gross_savings, r = s.savings_rate;
 
   if (G > 0) {
     bool qualifies = r >= s.msr;
@@ -184,7 +241,7 @@ Settlement settle(const Track& track, const SettlementInput& in) {
   // Shared losses: rate, limit, then relief (spec §5 steps 6-10).
   s.outcome = Outcome::SharedLosses;
   s.sharing_rate = fsr;
-  s.loss_rate = shared_loss_rate(track, loss_rate_from_quality, fsr, in);
+  s.loss_rate = shared_loss_rate(track, loss_rate_from_quality, alternative_exists, fsr, in);
   switch (track.loss_limit_rule) {
     case LossLimitRule::None: s.cap = 0; break;
     case LossLimitRule::ShareOfBenchmark: s.cap = track.loss_limit_benchmark_share * B; break;
@@ -228,9 +285,13 @@ std::string explain(const Track& track, const Settlement& s) {
           s.sequestration > 0 ? fmt::format(", less ${:.0f} sequestration", s.sequestration) : "",
           s.cap_bound ? fmt::format("; capped at the performance payment limit ${:.0f}", s.cap) : "");
     case Outcome::SharedLosses:
-      return fmt::format("{}: loss rate {:.2f}% met the MLR {:.2f}%; {:.2f}% of ${:.0f} owed{}{}{}",
+      return fmt::format("{}: loss rate {:.2f}% met the MLR {:.2f}%; {:.2f}% of ${:.0f} owed{}{}{}{}",
                          track.id, -s.savings_rate * pct, s.mlr * pct, s.loss_rate * pct,
                          -s.gross_savings,
+                         s.benchmark_used == SettledBenchmark::TwoWay
+                             ? fmt::format(" (against the two-way benchmark ${:.0f}: ACPT loss guardrail, "
+                                           "42 CFR 425.652(b)(5))", s.benchmark)
+                             : "",
                          s.cap_bound ? fmt::format("; capped at the loss limit ${:.0f}", s.cap) : "",
                          s.loss_relief > 0 ? fmt::format("; ${:.0f} disaster relief", s.loss_relief) : "",
                          s.revenue_limit_unknown ? "; revenue-based limit unknown" : "");
@@ -246,6 +307,13 @@ std::string explain(const Track& track, const Settlement& s) {
     case Outcome::QualityFailed:
       return fmt::format("{}: savings rate {:.2f}% met the MSR {:.2f}% but the quality standard was not met",
                          track.id, s.savings_rate * pct, s.msr * pct);
+    case Outcome::GuardrailNeutral:
+      return fmt::format("{}: spending exceeded the three-way benchmark ${:.0f} by {:.2f}% (at least the MLR {:.2f}%) "
+                         "but was below the two-way benchmark ${:.0f}: neither savings nor losses "
+                         "(42 CFR 425.652(b)(5)(ii) ACPT loss guardrail)",
+                         track.id, s.three_way_benchmark,
+                         (s.expenditure - s.three_way_benchmark) / s.three_way_benchmark * pct,
+                         (track.two_sided ? s.mlr : s.msr) * pct, s.two_way_benchmark);
   }
   return track.id;
 }

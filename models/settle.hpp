@@ -6,6 +6,7 @@
 #include <string>
 
 #include "models/msr.hpp"
+#include "models/rules.hpp"
 #include "models/track.hpp"
 
 namespace acosim {
@@ -30,6 +31,11 @@ struct SettlementInput {
                                       // PY's program-wide PHE relief when larger [fraction]
   std::optional<double> loss_relief_amount;   // relief given in dollars (PUF DisAdj) [USD >= 0];
                                               // replaces euc_relief_fraction when set
+  // ACPT loss guardrail, 42 CFR 425.652(b)(5) (benchmark-rules.md §1): the two-way benchmark
+  // B2 = b2 x n [USD] of a CMS track in an agreement starting 2024+; `benchmark` is then the
+  // three-way-blend B3 = b3 x n. Absent (or a pre-2024 start, or a custom contract): no guardrail.
+  std::optional<double> two_way_benchmark;
+  RuleSet rules;                              // current law unless an overlay (bench §10)
 };
 
 enum class Outcome {
@@ -37,14 +43,20 @@ enum class Outcome {
   SharedLosses,     // two-sided, met the MLR: the ACO owes
   BelowMsr,         // savings below the MSR (or one-sided with losses): nothing
   BelowMlr,         // two-sided losses below the MLR: nothing
-  QualityFailed     // met the MSR but the quality standard was failed: nothing
+  QualityFailed,    // met the MSR but the quality standard was failed: nothing
+  GuardrailNeutral  // 425.652(b)(5)(ii): spending above B3 by the MLR but below B2: neither
+                    // savings nor losses (benchmark-rules.md §1)
 };
 
 std::string_view to_string(Outcome o);
 
+// Which benchmark settled the year (benchmark-rules.md §1).
+enum class SettledBenchmark { ThreeWay, TwoWay };
+std::string_view to_string(SettledBenchmark b);  // "three_way", "two_way"
+
 // The payment and each step that produced it.
 struct Settlement {
-  double benchmark = 0;          // B [USD]
+  double benchmark = 0;          // B the year was settled against [USD] (B2 when benchmark_used is TwoWay)
   double expenditure = 0;        // E [USD]
   double gross_savings = 0;      // G = B - E [USD]; negative means gross losses
   double savings_rate = 0;       // r = G / B [fraction]
@@ -62,14 +74,25 @@ struct Settlement {
                                        // only the benchmark-based cap was applied
   double loss_relief = 0;        // EUC / PHE relief removed from losses [USD]
   double payment = 0;            // + paid to the ACO, - owed to CMS [USD]
+  // ACPT loss guardrail (42 CFR 425.652(b)(5), benchmark-rules.md §1).
+  bool guardrail_applies = false;    // 2024+ start, CMS track, B2 given
+  bool guardrail_triggered = false;  // E exceeded B3 by at least the MLR (one-sided: the MSR)
+  SettledBenchmark benchmark_used = SettledBenchmark::ThreeWay;
+  double three_way_benchmark = 0;    // B3 [USD]
+  double two_way_benchmark = 0;      // B2 [USD]; 0 when not given
 };
 
 // Settle one ACO-year under `track`. Pure; throws std::invalid_argument on inputs outside the
 // rules (unknown PY, B <= 0, N_AB < 500 without an MSR override, ...).
 Settlement settle(const Track& track, const SettlementInput& in);
 
+// The maximum sharing rate of `track` in `performance_year` under `rules` (a custom contract's
+// own; BASIC Level E 60% from PY2027 under cy2027_proposed, PROPOSED, NOT LAW) [fraction].
+double max_sharing_rate(const Track& track, int performance_year, const RuleSet& rules);
+
 // The MSR and MLR [fraction] the ACO faces (spec §2): one-sided -> Table 5; two-sided -> the
-// election, or Table 5 when variable or when N_AB < 5,000 (425.110(b)(3)(iii)).
+// election, or Table 5 when variable or when a CMS track has N_AB < 5,000 (425.110(b)(3)(iii);
+// never for a custom contract, whose election is its own); Track 2 of 2012-2015 starts -> 2%.
 struct MsrMlr {
   double msr, mlr;
   bool from_table;

@@ -55,6 +55,7 @@ std::array<Track, 10> make_catalog() {
   // ENHANCED (42 CFR 425.610): 75% sharing, 20% cap, loss rate 1 - FSR in [40%, 75%] (from PY2023
   // 1 - 0.75 Q), loss limit 15% of the updated benchmark (spec §1.1, §3.3).
   Track en = two_sided("ENHANCED", "ENHANCED", false, 0.75, 0.20, 2019, kLastRuleYear);
+  en.loss_rate_quality_scaled = true;
   en.loss_rate_rule = LossRateRule::OneMinusSharing;
   en.loss_rate_floor = 0.40;
   en.loss_rate_ceiling = 0.75;
@@ -80,6 +81,7 @@ std::array<Track, 10> make_catalog() {
   t3.loss_rate_ceiling = 0.75;
   t3.loss_limit_rule = LossLimitRule::ShareOfBenchmark;
   t3.loss_limit_benchmark_share = 0.15;
+  t3.loss_rate_quality_scaled = true;  // 425.610 covers Track 3 too
 
   // Track 1+ (CMMI model, 2018-2019 starts): 50% x Q, 10% cap, 30% fixed loss rate, loss limit
   // 8% of participant revenue capped at 4% of B, or 4% of B when the ACO includes an IPPS
@@ -103,8 +105,9 @@ std::string upper(std::string_view s) {
 }
 
 // Rule years, spec §7 and §5.1-5.2. QPS thresholds: PY2021 61.73, PY2022 70.63 (30th percentile),
-// PY2023 65.76 (30th), PY2024 77.05 (40th) [V-data]; PY2025 not published in the spec; PY2026
-// 73.85 [S]. Sequestration 2% except PY2019-2020 payments (CARES Act moratorium) [V-data].
+// PY2023 65.76 (30th), PY2024 77.05 (40th) [V-data]; PY2025 76.70 [S, benchmark-rules.md §8];
+// PY2026 73.85 [S]; PY2027 not published [K]. Sequestration 2% except PY2019-2020 payments (CARES
+// Act moratorium) [V-data]. PY2027 otherwise as PY2026 (benchmark-rules.md §8, §10).
 std::array<RuleYear, kLastRuleYear - kFirstRuleYear + 1> make_rule_years() {
   std::array<RuleYear, kLastRuleYear - kFirstRuleYear + 1> years{};
   for (int py = kFirstRuleYear; py <= kLastRuleYear; ++py) {
@@ -117,8 +120,11 @@ std::array<RuleYear, kLastRuleYear - kFirstRuleYear + 1> make_rule_years() {
       y.quality_rule = QualityRule::AllOrNothing;
     } else {
       y.quality_rule = QualityRule::AllOrNothingWithAlternative;
-      y.enhanced_loss_rate_from_quality = true;
     }
+    // 425.610(f)(2) (PY2021-22) and (f)(3) (PY2023+): quality-scaled, not a flat 40% (bench §8).
+    y.enhanced_loss_rate_from_quality = py >= 2021;
+    y.health_equity_adjustment = py >= 2023 && py <= 2025;  // 425.512(b); removed PY2026 [S]
+    y.complete_reporter_floor = py >= 2025;                 // 425.512(a)(7)(ii)
     if (py >= 2020 && py <= 2022) y.phe_loss_relief = 1.0;  // PHE covered all months
     if (py == 2023) y.phe_loss_relief = 5.0 / 12.0;        // PHE January-May 2023
   }
@@ -129,6 +135,7 @@ std::array<RuleYear, kLastRuleYear - kFirstRuleYear + 1> make_rule_years() {
   set_threshold(2022, 70.63);
   set_threshold(2023, 65.76);
   set_threshold(2024, 77.05);
+  set_threshold(2025, 76.70);
   set_threshold(2026, 73.85);
   return years;
 }
@@ -174,6 +181,11 @@ const RuleYear& rule_year(int py) {
                                 std::to_string(kFirstRuleYear) + "-" + std::to_string(kLastRuleYear));
   }
   return years[static_cast<std::size_t>(py - kFirstRuleYear)];
+}
+
+bool flat_two_percent_msr(const Track& track, int performance_year, int agreement_start_year) {
+  if (track.custom || track.id != "TRACK_2") return false;
+  return performance_year <= 2015 || (agreement_start_year >= 2012 && agreement_start_year <= 2015);
 }
 
 std::string_view to_string(QualityRule r) {

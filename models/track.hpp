@@ -58,6 +58,8 @@ struct Track {
   double loss_limit_revenue_share = 0;    // [fraction of participant revenue]
   double loss_limit_benchmark_share = 0;  // [fraction of updated benchmark]
   MsrRule msr_rule = MsrRule::Table;
+  bool loss_rate_quality_scaled = false;  // 42 CFR 425.610(f) (Track 3, ENHANCED): from PY2021 the
+                                          // loss rate is 1 - 0.75 x Q/100 when the QPS is met
   int first_py = 0, last_py = 0;      // performance years the track was reconciled in
   // Custom contracts replace the PY's rules with their own.
   std::optional<QualityRule> quality_rule_override;
@@ -79,19 +81,31 @@ std::string known_track_ids();
 struct RuleYear {
   int py = 0;
   QualityRule quality_rule = QualityRule::Scaled;
-  std::optional<double> qps_threshold;  // MIPS Quality score the QPS needs [0-100]; unknown for PY2025
+  std::optional<double> qps_threshold;  // MIPS Quality score the QPS needs [0-100]; not published
+                                        // for PY2027 (benchmark-rules.md §8: a required parameter)
   double sequestration_rate = 0.02;     // on savings only, before the cap (spec §5.1) [fraction]
   double phe_loss_relief = 0;           // share of losses forgiven program-wide (COVID PHE, spec §5.2)
-  bool enhanced_loss_rate_from_quality = false;  // PY2023+: ENHANCED loss rate = 1 - 0.75 Q (spec §3.3)
+  bool enhanced_loss_rate_from_quality = false;  // PY2021+: the 425.610(f) loss rate = 1 - 0.75 Q
+                                                 // when the QPS is met (spec §3.3; bench §8)
+  bool health_equity_adjustment = false;  // PY2023-2025: the 425.512(b) health equity adjustment
+                                          // feeds Q (bench §8); removed from PY2026 [S]
+  bool complete_reporter_floor = false;   // PY2025+: 425.512(a)(7)(ii) floor (bench §8)
 };
 
-// Performance years with known rules: 2013-2026.
+// Performance years with known rules: 2013-2027 (PY2027 as PY2026, without a published QPS).
 constexpr int kFirstRuleYear = 2013;
-constexpr int kLastRuleYear = 2026;
+constexpr int kLastRuleYear = 2027;
 
-// Rules of the performance year; throws std::invalid_argument outside [2013, 2026].
+// Rules of the performance year; throws std::invalid_argument outside [2013, 2027].
 const RuleYear& rule_year(int py);
 
 std::string_view to_string(QualityRule r);
+
+// Track 2 agreements that started 2012-2015 had a flat 2% MSR/MLR, with no election
+// (settlement-rules.md §1.2 [V-data: PY2013-2014 Track 2 rows]; 42 CFR 425.606(b) as first
+// issued). True for TRACK_2 when the PY is before 2016 (no later starter could be in it) or the
+// agreement started 2012-2015.
+bool flat_two_percent_msr(const Track& track, int performance_year, int agreement_start_year);
+constexpr double kTrack2FlatMsr = 0.02;
 
 }  // namespace acosim

@@ -85,8 +85,13 @@ TEST_CASE("Bad scenarios fail at load naming file, line and key", "[scenario][er
   // correlation matrix not positive definite
   expect_error("aco: {beneficiaries: 10000}\ntracks: [BASIC_A]\ncorrelation: {effect_benchmark: 0.9, effect_quality: 0.9, benchmark_quality: -0.9}\n",
                {"correlation", "positive definite"});
-  // PY2025 has no published QPS threshold
-  expect_error("performance_year: 2025\naco: {beneficiaries: 10000}\ntracks: [BASIC_A]\n", {"quality.threshold", "PY2025"});
+  // Track 2 of 2012-2015 starts had a flat 2% MSR/MLR (settlement-rules.md §1.2)
+  expect_error("performance_year: 2013\naco: {beneficiaries: 10000}\ntracks: [{track: TRACK_2, msr: 1%}]\n",
+               {"tracks[0].msr", "flat 2% MSR/MLR"});
+  expect_error("performance_year: 2016\naco: {beneficiaries: 10000, agreement_start_year: 2014}\ntracks: [{track: TRACK_2, msr: variable}]\n",
+               {"tracks[0].msr", "flat 2% MSR/MLR"});
+  // PY2027 has no published QPS threshold (benchmark-rules.md §8)
+  expect_error("performance_year: 2027\naco: {beneficiaries: 10000}\ntracks: [BASIC_A]\n", {"quality.threshold", "PY2027"});
   // below 500 beneficiaries
   expect_error("aco: {beneficiaries: 300}\ntracks: [BASIC_A]\n", {"300", "500"});
   // not YAML

@@ -556,3 +556,286 @@ TEST_CASE("Invalid inputs throw std::invalid_argument", "[settle][validate]") {
   small.msr_override = 0.25;
   CHECK_NOTHROW(settle(a, small));
 }
+
+// ---------------------------------------------------------------------------------------------
+// ACPT loss guardrail, 42 CFR 425.652(b)(5) (shared/spec/benchmark-rules.md §1, cited "bench §N")
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+// bench §1 example: ENHANCED, Q = 90 (loss rate 1 - 0.675 -> floor 40%), n = 10,000,
+// b3 = $13,400, b2 = $13,600; a 2024 start in PY2024 (Q 90 meets the QPS 77.05).
+SettlementInput guardrail_case(double e, double mlr, bool with_b2 = true) {
+  SettlementInput in = two_sided_year(2024, 13'400.0 * 10'000, e * 10'000, mlr);
+  in.assigned_beneficiaries = 10'000;
+  in.agreement_start_year = 2024;
+  in.quality_score = 90;
+  if (with_b2) in.two_way_benchmark = 13'600.0 * 10'000;
+  return in;
+}
+}  // namespace
+
+TEST_CASE("bench §1 row 1: e = $13,500 is above b3 but below b2: $0 instead of owing $400,000", "[settle][guardrail]") {
+  const Track& en = track("ENHANCED");
+  const Settlement s = settle(en, guardrail_case(13'500, 0.0));
+  CHECK(s.guardrail_applies);
+  CHECK(s.guardrail_triggered);
+  CHECK(s.outcome == Outcome::GuardrailNeutral);
+  CHECK(s.benchmark_used == SettledBenchmark::TwoWay);
+  CHECK(s.payment == 0.0);
+  CHECK_THAT(s.three_way_benchmark, WithinAbs(134'000'000.0, kCent));
+  CHECK(explain(en, s).find("425.652(b)(5)(ii)") != std::string::npos);
+  // Without the guardrail: G = -1,000,000 -> 40% -> owe 400,000.
+  CHECK_THAT(settle(en, guardrail_case(13'500, 0.0, false)).payment, WithinAbs(-400'000.0, kCent));
+}
+
+TEST_CASE("bench §1 row 2: e = $13,700 settles losses on b2: owe $400,000 instead of $1,200,000", "[settle][guardrail]") {
+  const Track& en = track("ENHANCED");
+  const Settlement s = settle(en, guardrail_case(13'700, 0.0));
+  CHECK(s.guardrail_triggered);
+  CHECK(s.benchmark_used == SettledBenchmark::TwoWay);
+  CHECK(s.outcome == Outcome::SharedLosses);
+  // G = (13,600 - 13,700) x 10,000 = -1,000,000 -> 400,000; the 15% limit is on b2: 20.4M, not binding.
+  CHECK_THAT(s.gross_savings, WithinAbs(-1'000'000.0, kCent));
+  CHECK_THAT(s.cap, WithinAbs(20'400'000.0, kCent));
+  CHECK_THAT(s.payment, WithinAbs(-400'000.0, kCent));
+  // Without: G = (13,400 - 13,700) x 10,000 = -3M -> 1.2M.
+  CHECK_THAT(settle(en, guardrail_case(13'700, 0.0, false)).payment, WithinAbs(-1'200'000.0, kCent));
+}
+
+TEST_CASE("bench §1 row 3: e = $13,650 at MLR 1% triggers (1.87%) but is 0.37% above b2, below the MLR: $0",
+          "[settle][guardrail]") {
+  const Track& en = track("ENHANCED");
+  const Settlement s = settle(en, guardrail_case(13'650, 0.01));
+  CHECK(s.guardrail_triggered);
+  CHECK(s.benchmark_used == SettledBenchmark::TwoWay);
+  CHECK(s.outcome == Outcome::BelowMlr);  // the MLR test uses b2
+  CHECK_THAT(-s.savings_rate, WithinAbs(50.0 / 13'600.0, 1e-15));
+  CHECK(s.payment == 0.0);
+  // Without: G = -2.5M, 1.87% >= 1% -> 2.5M x 40% = 1,000,000.
+  CHECK_THAT(settle(en, guardrail_case(13'650, 0.01, false)).payment, WithinAbs(-1'000'000.0, kCent));
+}
+
+TEST_CASE("The guardrail never creates savings, and does not trigger below the MLR, before 2024 or when b2 <= b3",
+          "[settle][guardrail]") {
+  const Track& en = track("ENHANCED");
+  // Not triggered: 0.5% above b3 at a 1% MLR settles on b3 (below the MLR).
+  SettlementInput in = guardrail_case(13'467, 0.01);
+  Settlement s = settle(en, in);
+  CHECK_FALSE(s.guardrail_triggered);
+  CHECK(s.benchmark_used == SettledBenchmark::ThreeWay);
+  // Savings against b3 are settled on b3 (G = 100 x 10,000 = 1M x 75% x 0.98 = 735,000).
+  s = settle(en, guardrail_case(13'300, 0.0));
+  CHECK_FALSE(s.guardrail_triggered);
+  CHECK_THAT(s.payment, WithinAbs(735'000.0, kCent));
+  // b2 below b3: losses stay on b3 (e = 13,700, b2 = 13,300: G = -3M -> 1.2M).
+  in = guardrail_case(13'700, 0.0);
+  in.two_way_benchmark = 13'300.0 * 10'000;
+  s = settle(en, in);
+  CHECK(s.guardrail_triggered);
+  CHECK(s.benchmark_used == SettledBenchmark::ThreeWay);
+  CHECK_THAT(s.payment, WithinAbs(-1'200'000.0, kCent));
+  // A 2023 start has no ACPT, so no guardrail.
+  in = guardrail_case(13'500, 0.0);
+  in.agreement_start_year = 2023;
+  s = settle(en, in);
+  CHECK_FALSE(s.guardrail_applies);
+  CHECK_THAT(s.payment, WithinAbs(-400'000.0, kCent));
+  // One-sided: unaffected financially (BASIC A, MSR from the table).
+  SettlementInput a = guardrail_case(13'500, 0.0);
+  a.msr_election = MsrElection::table();
+  const Settlement one = settle(track("BASIC_A"), a);
+  CHECK(one.payment == 0.0);
+}
+
+namespace {
+// bench §1.1: a PY2024 flagged row from the PUF's printed columns. The printed benchmark is read as
+// b2 (the spec's reading); b3 = b2 / 1.0063 is the §2 PY2024 gap, which the PUF does not print.
+// G = printed B - E = signed_gross, Sav_rate = signed_gross / B.
+SettlementInput flagged_row(double gross, double sav_rate, double mlr, double q, bool met_qps, double dis_adj) {
+  const double b2 = std::abs(gross / sav_rate);
+  SettlementInput in = two_sided_year(2024, b2 / 1.0063, b2 - gross, mlr);
+  in.assigned_beneficiaries = 10'000;  // >= 5,000 keeps the fixed election
+  in.agreement_start_year = 2024;
+  in.two_way_benchmark = b2;
+  in.quality_score = q;
+  in.met_qps = met_qps;
+  in.met_alt_qps = !met_qps;
+  in.loss_relief_amount = dis_adj;
+  return in;
+}
+}  // namespace
+
+TEST_CASE("bench §1.1: the seven flagged PY2024 ENHANCED loss rows reproduce within $1 of EarnSaveLoss",
+          "[settle][guardrail][puf]") {
+  const Track& en = track("ENHANCED");
+  struct Row {
+    const char* aco;
+    double gross, sav_rate, mlr, q;
+    bool met_qps;
+    double dis_adj, earn_save_loss;
+  };
+  // Q >= 80 gives the 40% floor (the spec prints only "x 40%"); Q 54.10 and 71.78 met the
+  // alternative QPS (below 77.05): 1 - 0.75 Q = 59.425% and 46.165%; Q 77.05 -> 42.2125%.
+  const Row rows[] = {
+      {"A2029", -3'432'303, -0.0069, 0.0, 90.0, true, 1'382, -1'371'539},
+      {"A4638", -2'455'458, -0.0425, 0.0, 90.0, true, 1'533, -980'650},
+      {"A5331", -2'436'590, -0.0074, 0.0, 90.0, true, 1'042, -973'594},
+      {"A5386", -358'136, -0.0041, 0.0, 54.10, false, 551, -212'271},
+      {"A5387", -478'647, -0.0039, 0.0, 90.0, true, 1'003, -190'455},
+      {"A5407", -2'576'265, -0.0105, 0.01, 71.78, false, 5'398, -1'183'935},
+      {"A5471", -279'952, -0.0021, 0.0, 77.05, true, 6'830, -111'345},
+  };
+  for (const Row& r : rows) {
+    INFO(r.aco);
+    const Settlement s = settle(en, flagged_row(r.gross, r.sav_rate, r.mlr, r.q, r.met_qps, r.dis_adj));
+    CHECK(s.guardrail_triggered);
+    CHECK(s.benchmark_used == SettledBenchmark::TwoWay);
+    CHECK(s.outcome == Outcome::SharedLosses);
+    CHECK_THAT(s.payment, WithinAbs(r.earn_save_loss, 1.0));
+  }
+}
+
+TEST_CASE("bench §1.1: the two flagged Level E 'savers' at 0% MSR settle at $0 (b2 printed), not $4,732 / $34,771",
+          "[settle][guardrail][puf]") {
+  const Track& e = track("BASIC_E");
+  struct Row {
+    const char* aco;
+    double gross, sav_rate, without;
+  };
+  // Without the guardrail, reading the printed B as b3: G x 50% x 0.98.
+  const Row rows[] = {{"A5309", 9'657, 0.0001, 4'731.93}, {"A5321", 70'961, 0.0011, 34'770.89}};
+  for (const Row& r : rows) {
+    INFO(r.aco);
+    SettlementInput in = flagged_row(r.gross, r.sav_rate, 0.0, 90.0, true, 0.0);
+    in.participant_revenue = 1e9;
+    const Settlement s = settle(e, in);
+    CHECK(s.guardrail_triggered);  // above b3 = b2 / 1.0063, a loss at a 0% MLR
+    CHECK(s.outcome == Outcome::GuardrailNeutral);
+    CHECK(s.payment == 0.0);
+    CHECK_THAT(s.savings_rate, WithinAbs(r.sav_rate, 1e-12));  // the printed Sav_rate is against b2
+    SettlementInput as_b3 = in;
+    as_b3.benchmark = *in.two_way_benchmark;
+    as_b3.two_way_benchmark.reset();
+    CHECK_THAT(settle(e, as_b3).payment, WithinAbs(r.without, kCent));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quality and the ENHANCED loss rate (bench §8; 425.512, 425.610(f))
+// ---------------------------------------------------------------------------------------------
+
+TEST_CASE("bench §8 PY2026: floored to 73.85 the ENHANCED loss rate is 44.61%, unfloored at 62 it is 53.5%",
+          "[settle][quality]") {
+  const Track& en = track("ENHANCED");
+  SettlementInput in = two_sided_year(2026, kB, 102e6, 0.0);
+  in.quality_score = 73.85;  // complete-reporter floor (models/quality.hpp), QPS met
+  const Settlement floored = settle(en, in);
+  CHECK_THAT(floored.loss_rate, WithinAbs(0.446125, kRate));  // 1 - 0.75 x 0.7385
+  // Without the floor: alternative QPS only, FSR 75% x 0.62 = 46.5%, loss rate 53.5%.
+  in.quality_score = 62.0;
+  in.met_qps = false;
+  in.met_alt_qps = true;
+  CHECK_THAT(settle(en, in).loss_rate, WithinAbs(0.535, kRate));
+  in.expenditure = 95e6;
+  CHECK_THAT(settle(en, in).sharing_rate, WithinAbs(0.465, kRate));
+}
+
+TEST_CASE("425.610(f)(2): the PY2021-22 ENHANCED loss rate is quality-scaled: 47.5% at 0.70, 40% at 0.85",
+          "[settle][quality]") {
+  const Track& en = track("ENHANCED");
+  SettlementInput in = two_sided_year(2022, kB, 102e6, 0.0);
+  in.quality_score = 70;
+  const Settlement s = settle(en, in);
+  CHECK_THAT(s.loss_rate, WithinAbs(0.475, kRate));  // 1 - 0.75 x 0.70
+  CHECK(s.payment == 0.0);                            // PHE relief 100%: net effect nil
+  in.quality_score = 85;
+  CHECK_THAT(settle(en, in).loss_rate, WithinAbs(0.40, kRate));  // 1 - 0.6375 -> floor 40%
+  in.met_qps = false;
+  in.met_alt_qps = true;  // no alternative QPS before PY2023: the ceiling
+  CHECK_THAT(settle(en, in).loss_rate, WithinAbs(0.75, kRate));
+  in.performance_year = 2021;
+  in.met_qps = true;
+  in.quality_score = 70;
+  CHECK_THAT(settle(track("TRACK_3"), in).loss_rate, WithinAbs(0.475, kRate));
+}
+
+TEST_CASE("PY2022 PUF A1539: CMS's disaster relief equals the quality-scaled loss, 47.03% of $13,280,553",
+          "[settle][quality][puf]") {
+  // PY2022 PUF row A1539 (ENHANCED, MLR 1%, QualScore 70.63, the PY's QPS value): ABtotBnchmk
+  // 236,275,356, ABtotExp 249,555,909, DisAdj -6,245,512, EarnSaveLoss 0. The relief is the whole
+  // loss: 13,280,553 x (1 - 0.75 x 0.7063) = 13,280,553 x 0.470275 = 6,245,512.06, not the
+  // 5,312,221 of a flat 40% (425.610(f)(2)).
+  SettlementInput in = two_sided_year(2022, 236'275'356.0, 249'555'909.0, 0.01);
+  in.quality_score = 70.63;
+  const Settlement s = settle(track("ENHANCED"), in);
+  CHECK_THAT(s.loss_rate, WithinAbs(0.470275, kRate));
+  CHECK_THAT(s.loss_relief, WithinAbs(6'245'512.0, 1.0));
+  CHECK(s.payment == 0.0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule overlay cy2027_proposed: PROPOSED, NOT LAW (bench §10)
+// ---------------------------------------------------------------------------------------------
+
+TEST_CASE("bench §10 (PROPOSED, NOT LAW): Level E at 60% pays $2,352,000 on G = $4M, $1,960,000 under current law",
+          "[settle][overlay]") {
+  const Track& e = track("BASIC_E");
+  SettlementInput in = two_sided_year(2027, kB, 96e6, 0.0);
+  in.participant_revenue = 100e6;
+  CHECK_THAT(settle(e, in).payment, WithinAbs(1'960'000.0, kCent));  // 4M x 50% x 0.98
+  in.rules = cy2027_proposed_not_law();
+  const Settlement s = settle(e, in);
+  CHECK_THAT(s.sharing_rate, WithinAbs(0.60, kRate));
+  CHECK_THAT(s.payment, WithinAbs(2'352'000.0, kCent));  // 4M x 60% x 0.98; 10% cap $10M not binding
+  // Only from PY2027, only Level E.
+  in.performance_year = 2026;
+  CHECK_THAT(settle(e, in).payment, WithinAbs(1'960'000.0, kCent));
+  in.performance_year = 2027;
+  CHECK_THAT(settle(track("ENHANCED"), in).sharing_rate, WithinAbs(0.75, kRate));
+}
+
+// ---------------------------------------------------------------------------------------------
+// MSR rules for custom contracts and early Track 2 (issue: independent statistical check)
+// ---------------------------------------------------------------------------------------------
+
+TEST_CASE("A custom contract's msr 0% is never replaced by the CMS table below 5,000 beneficiaries", "[settle][msr]") {
+  Track commercial;
+  commercial.id = "COMMERCIAL";
+  commercial.custom = true;
+  commercial.max_sharing_rate = 0.50;
+  commercial.performance_payment_limit = 1.0;
+  commercial.msr_rule = MsrRule::Elected;
+  commercial.quality_rule_override = QualityRule::None;
+  commercial.sequestration_override = 0.0;
+  SettlementInput in = year(2024, 6e6, 5.94e6, 500);  // G = 60,000, r = 1% (the table gives 12.2%)
+  in.msr_election = MsrElection::fixed(0.0);
+  const Settlement s = settle(commercial, in);
+  CHECK(s.msr == 0.0);
+  CHECK_FALSE(s.msr_from_table);
+  CHECK_THAT(s.payment, WithinAbs(30'000.0, kCent));  // 60,000 x 50%
+  // A CMS track still falls back to the table (425.110(b)(3)(iii)).
+  in.assigned_beneficiaries = 4'999;
+  in.participant_revenue = 1e9;
+  CHECK(settle(track("BASIC_E"), in).msr_from_table);
+}
+
+TEST_CASE("Track 2 of 2012-2015 starts has a flat 2% MSR/MLR: other elections are refused", "[settle][msr]") {
+  const Track& t2 = track("TRACK_2");
+  SettlementInput in = two_sided_year(2013, kB, 97e6, 0.01);
+  in.agreement_start_year = 2012;
+  CHECK_THROWS_WITH(settle(t2, in), Catch::Matchers::Contains("flat 2% MSR/MLR"));
+  in.msr_election = MsrElection::table();
+  CHECK_THROWS_AS(settle(t2, in), std::invalid_argument);
+  in.msr_election = MsrElection::fixed(0.02);
+  const Settlement s = settle(t2, in);
+  CHECK(s.msr == 0.02);
+  CHECK_THAT(s.payment, WithinAbs(3e6 * 0.60 * 0.98, kCent));
+  // A PY2015 row is flat whatever start it reports; a 2016 start may elect.
+  in.performance_year = 2015;
+  in.agreement_start_year = 0;
+  in.msr_election = MsrElection::fixed(0.005);
+  CHECK_THROWS_AS(settle(t2, in), std::invalid_argument);
+  in.performance_year = 2017;
+  in.agreement_start_year = 2016;
+  CHECK_NOTHROW(settle(t2, in));
+}

@@ -150,7 +150,7 @@ TEST_CASE("settle: bad input exits 2, names line and column, writes nothing", "[
        {":2: column benchmark_total: '12x' is not a number (expected a positive number of dollars)"}},
       {"empty file", "", {"the file is empty"}},
       {"PY without rules", kHeader + "a,A,2031,8000,100,90,,90\n",
-       {":2: column py: '2031' has no settlement rules (expected a performance year 2013-2026)"}},
+       {":2: column py: '2031' has no settlement rules (expected a performance year 2013-2027)"}},
       {"track not in PY", kHeader + "a,BASIC_E,2015,8000,100,90,1%,90\n",
        {":2: column track: 'BASIC_E' was not reconciled in PY2015"}},
       {"unknown column", "id,track,py,assigned_beneficiaries,benchmark_total,expenditure_total,qualty_score\n"

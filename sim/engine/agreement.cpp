@@ -305,6 +305,11 @@ AgreementSpec parse_agreement(const Scenario& s) {
     if (p["fixed"]) {
       if (p["hold"]) rd.fail(p["hold"], key + ".hold", "applies only to glide paths");
       const TrackChoice c = read_path_track(rd, s, p["fixed"], p["msr"], key + ".fixed", key + ".msr");
+      if (flat_two_percent_msr(c.track, sp.start_year, sp.start_year) &&
+          (c.election.variable || std::abs(c.election.rate - kTrack2FlatMsr) > 1e-12)) {
+        rd.fail(p["msr"] ? p["msr"] : p, key + ".msr", fmt::format("TRACK_2 agreements starting {} had a flat 2% MSR/MLR "
+                                                                   "(2012-2015 starts, settlement-rules.md §1.2); allowed: 2%", sp.start_year));
+      }
       path.by_year.assign(static_cast<std::size_t>(sp.years), c);
       label = c.label;
       path.description = fmt::format("{} every year", c.label);

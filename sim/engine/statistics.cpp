@@ -96,7 +96,8 @@ void summarize(SimulationResults& results) {
         case Outcome::SharedSavings: ++savings; break;
         case Outcome::SharedLosses: ++losses; break;
         case Outcome::BelowMsr:
-        case Outcome::BelowMlr: ++corridor; break;
+        case Outcome::BelowMlr:
+        case Outcome::GuardrailNeutral: ++corridor; break;  // nothing settled (425.652(b)(5)(ii))
         case Outcome::QualityFailed: ++quality_failed; break;
       }
     }

@@ -542,6 +542,12 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   std::set<std::string> labels;
   for (std::size_t i = 0; i < tr.size(); ++i) {
     TrackChoice c = read_track(rd, tr[i], fmt::format("tracks[{}]", i), s.performance_year);
+    if (flat_two_percent_msr(c.track, s.performance_year, s.agreement_start_year) &&
+        (c.election.variable || std::abs(c.election.rate - kTrack2FlatMsr) > 1e-12)) {
+      rd.fail(tr[i].IsMap() && tr[i]["msr"] ? tr[i]["msr"] : tr[i], fmt::format("tracks[{}].msr", i),
+              fmt::format("TRACK_2 in PY{} (aco.agreement_start_year {}) had a flat 2% MSR/MLR (2012-2015 starts, "
+                          "settlement-rules.md §1.2); allowed: 2%", s.performance_year, s.agreement_start_year));
+    }
     if (!labels.insert(c.label).second) rd.fail(tr[i], fmt::format("tracks[{}]", i), fmt::format("track '{}' is listed twice; give one a label", c.label));
     const bool needs_revenue = c.track.loss_limit_rule == LossLimitRule::RevenueCappedByBenchmark;
     if (needs_revenue && !s.participant_revenue) {

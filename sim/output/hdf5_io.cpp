@@ -42,8 +42,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // Outcome names by code: models/settle.hpp Outcome order (SharedSavings = 0, ... QualityFailed = 4).
-constexpr std::array<const char*, 5> kOutcomeNames = {"shared_savings", "shared_losses", "below_msr",
-                                                      "below_mlr", "quality_failed"};
+constexpr std::array<const char*, 6> kOutcomeNames = {"shared_savings", "shared_losses", "below_msr",
+                                                      "below_mlr", "quality_failed", "guardrail_neutral"};
 
 // Arrays with at least this many elements are chunked and compressed (shuffle + gzip 4); chunks
 // hold about this many elements (512 KiB of float64, under HDF5's default 1 MiB chunk cache).

@@ -35,7 +35,7 @@ constexpr std::array<TrackField, 6> kTrackFields = {{
     {"p_savings", &TrackSummary::p_savings, "share of runs earning shared savings"},
     {"p_losses", &TrackSummary::p_losses, "share of runs owing shared losses"},
     {"p_corridor", &TrackSummary::p_corridor,
-     "share of runs inside the MSR/MLR corridor (below_msr or below_mlr)"},
+     "share of runs inside the MSR/MLR corridor (below_msr, below_mlr or guardrail_neutral)"},
     {"p_quality_failed", &TrackSummary::p_quality_failed,
      "share of runs that met the MSR but failed the quality standard"},
     {"p_savings_se", &TrackSummary::p_savings_se, "binomial Monte Carlo standard error of p_savings"},
