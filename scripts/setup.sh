@@ -9,6 +9,7 @@ PACKAGES=(
   libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libopenmpi-dev openmpi-bin libbenchmark-dev
   python3 python3-numpy python3-h5py python3-matplotlib
+  python3-dev pybind11-dev python3-pybind11 python3-pandas python3-pytest jupyter-nbconvert python3-ipykernel
 )
 
 missing=()

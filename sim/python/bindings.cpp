@@ -34,9 +34,9 @@
 #include "models/settle.hpp"
 #include "models/track.hpp"
 #include "sim/cli/settle_command.hpp"
-#include "sim/common/version.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/parse.hpp"
+#include "sim/common/version.hpp"
 #include "sim/engine/memory.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/engine/risk.hpp"
@@ -124,7 +124,8 @@ class PyScenario {
     s.overrides_ = std::move(overrides);
     return s;
   }
-  static PyScenario from_text(const std::string& text, const std::string& origin, std::vector<Override> overrides) {
+  static PyScenario from_text(const std::string& text, const std::string& origin,
+                              std::vector<Override> overrides) {
     PyScenario s;
     s.value_ = parse_scenario(text, origin, overrides);
     s.source_ = text;
@@ -215,8 +216,10 @@ py::object get_key(const Scenario& s, const std::string& key) {
       node = node[static_cast<std::size_t>(p.index)];
     } else {
       if (!node.IsMap() || !node[p.key]) {
-        throw py::key_error(fmt::format("{}: not set in the scenario (its default applies; docs/scenario.md "
-                                        "lists every key)", key));
+        throw py::key_error(
+            fmt::format("{}: not set in the scenario (its default applies; docs/scenario.md "
+                        "lists every key)",
+                        key));
       }
       node = node[p.key];
     }
@@ -227,7 +230,8 @@ py::object get_key(const Scenario& s, const std::string& key) {
 // Every leaf key set in the scenario, as a.b and tracks[1].msr.
 void leaf_keys(const YAML::Node& n, const std::string& prefix, std::vector<std::string>& out) {
   if (n.IsMap()) {
-    for (const auto& kv : n) leaf_keys(kv.second, prefix.empty() ? kv.first.Scalar() : prefix + "." + kv.first.Scalar(), out);
+    for (const auto& kv : n)
+      leaf_keys(kv.second, prefix.empty() ? kv.first.Scalar() : prefix + "." + kv.first.Scalar(), out);
   } else if (n.IsSequence() && !prefix.empty()) {
     for (std::size_t i = 0; i < n.size(); ++i) leaf_keys(n[i], fmt::format("{}[{}]", prefix, i), out);
   } else if (!prefix.empty()) {
@@ -258,10 +262,12 @@ struct RiskArgs {
 
 // The scenario's `risk:` section with the given values set over it, validated by the scenario's
 // own reader (errors name the key as `--set risk.KEY=VALUE`); nullopt when neither states one.
-std::optional<RiskAppetite> appetite(const std::string& scenario_text, const std::string& origin, const RiskArgs& a) {
+std::optional<RiskAppetite> appetite(const std::string& scenario_text, const std::string& origin,
+                                     const RiskArgs& a) {
   if (!a.any()) return risk_from_scenario_text(scenario_text, origin);
   YAML::Node root = YAML::Load(scenario_text);
-  YAML::Node risk = root.IsMap() && root["risk"] ? YAML::Clone(root["risk"]) : YAML::Node(YAML::NodeType::Map);
+  YAML::Node risk =
+      root.IsMap() && root["risk"] ? YAML::Clone(root["risk"]) : YAML::Node(YAML::NodeType::Map);
   if (a.risk_aversion) risk.remove("risk_tolerance");
   if (a.risk_tolerance) risk.remove("risk_aversion");
   std::vector<std::string> given;
@@ -287,7 +293,8 @@ struct PyResults {
 
 // A read-only NumPy view of `n` elements at `data` with `strides`, kept alive by `owner`.
 template <class T>
-py::array view(const T* data, std::vector<py::ssize_t> shape, std::vector<py::ssize_t> strides, py::handle owner) {
+py::array view(const T* data, std::vector<py::ssize_t> shape, std::vector<py::ssize_t> strides,
+               py::handle owner) {
   py::array a(py::dtype::of<T>(), std::move(shape), std::move(strides), data, owner);
   a.attr("setflags")(py::arg("write") = false);
   return a;
@@ -371,7 +378,8 @@ py::dict verdict_columns(const RiskVerdict& v) {
   std::vector<double> mean, p_exceed, p_exceed_se, var, es, ce;
   std::vector<bool> fits, fits_loss, fits_es, borderline;
   std::vector<long> rank(v.tracks.size(), 0);
-  for (std::size_t i = 0; i < v.ranking.size(); ++i) rank[static_cast<std::size_t>(v.ranking[i])] = static_cast<long>(i) + 1;
+  for (std::size_t i = 0; i < v.ranking.size(); ++i)
+    rank[static_cast<std::size_t>(v.ranking[i])] = static_cast<long>(i) + 1;
   for (const TrackRisk& t : v.tracks) {
     label.push_back(t.label);
     mean.push_back(t.mean);
@@ -445,7 +453,8 @@ py::dict settle_one(const std::vector<std::pair<std::string, std::string>>& cell
   d["track_name"] = c.track->name;
   d["performance_year"] = in.performance_year;
   d["assigned_beneficiaries"] = in.assigned_beneficiaries;
-  d["msr_election"] = in.msr_election.variable ? py::object(py::str("variable")) : py::object(py::float_(in.msr_election.rate));
+  d["msr_election"] = in.msr_election.variable ? py::object(py::str("variable"))
+                                               : py::object(py::float_(in.msr_election.rate));
   d["quality_score"] = in.quality_score;
   d["met_qps"] = in.met_qps;
   d["met_alt_qps"] = in.met_alt_qps;
@@ -491,7 +500,8 @@ py::dict settle_puf(const std::string& path, int py_year) {
   }
   std::vector<std::string> aco_id, aco_name, track, track_label, outcome, match, reason, explanation, notes;
   std::vector<long> line;
-  std::vector<double> benchmark, expenditure, gross, rate, msr, sharing, loss_rate, relief, earned, cms, diff, tol;
+  std::vector<double> benchmark, expenditure, gross, rate, msr, sharing, loss_rate, relief, earned, cms, diff,
+      tol;
   std::vector<bool> cap_bound;
   for (std::size_t i = 0; i < file.records.size(); ++i) {
     const PufRecord& rec = file.records[i];
@@ -590,33 +600,38 @@ PYBIND11_MODULE(_core, m) {
       .def("get", [](const PyScenario& s, const std::string& key) { return get_key(s.value(), key); })
       .def("set", &PyScenario::set)
       .def("copy", [](const PyScenario& s) { return s; })
-      .def("keys", [](const PyScenario& s) {
-        std::vector<std::string> out;
-        leaf_keys(scenario_tree(s.value()), "", out);
-        return out;
-      })
+      .def("keys",
+           [](const PyScenario& s) {
+             std::vector<std::string> out;
+             leaf_keys(scenario_tree(s.value()), "", out);
+             return out;
+           })
       .def_property_readonly("name", [](const PyScenario& s) { return s.value().name; })
       .def_property_readonly("path", [](const PyScenario& s) { return s.origin(); })
       .def_property_readonly("text", [](const PyScenario& s) { return s.value().text; })
       .def_property_readonly("runs", [](const PyScenario& s) { return s.value().runs; })
       .def_property_readonly("seed", [](const PyScenario& s) { return s.value().seed; })
       .def_property_readonly("threads", [](const PyScenario& s) { return s.value().threads; })
-      .def_property_readonly("performance_year", [](const PyScenario& s) { return s.value().performance_year; })
-      .def_property_readonly("beneficiaries", [](const PyScenario& s) { return s.value().total_beneficiaries(); })
-      .def_property_readonly("tracks", [](const PyScenario& s) {
-        std::vector<std::string> out;
-        for (const TrackChoice& c : s.value().tracks) out.push_back(c.label);
-        return out;
-      })
+      .def_property_readonly("performance_year",
+                             [](const PyScenario& s) { return s.value().performance_year; })
+      .def_property_readonly("beneficiaries",
+                             [](const PyScenario& s) { return s.value().total_beneficiaries(); })
+      .def_property_readonly("tracks",
+                             [](const PyScenario& s) {
+                               std::vector<std::string> out;
+                               for (const TrackChoice& c : s.value().tracks) out.push_back(c.label);
+                               return out;
+                             })
       .def_property_readonly("overrides", [](const PyScenario& s) {
         std::vector<std::pair<std::string, std::string>> out;
         for (const Override& o : s.overrides()) out.emplace_back(o.key, o.value);
         return out;
       });
 
-  m.def("scenario_from_file", [](const std::string& path, const std::vector<std::pair<std::string, std::string>>& o) {
-    return PyScenario::from_file(path, to_overrides(o));
-  });
+  m.def("scenario_from_file",
+        [](const std::string& path, const std::vector<std::pair<std::string, std::string>>& o) {
+          return PyScenario::from_file(path, to_overrides(o));
+        });
   m.def("scenario_from_text", [](const std::string& text, const std::string& origin,
                                  const std::vector<std::pair<std::string, std::string>>& o) {
     return PyScenario::from_text(text, origin, to_overrides(o));
@@ -628,60 +643,69 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("scenario_text", [](const PyResults& x) { return x.r.meta.scenario_text; })
       .def_property_readonly("metadata", [](const PyResults& x) { return metadata(x.r.meta); })
       // Column-major runs x tracks: column k (track k) is contiguous, so both views are zero-copy.
-      .def("payment", [](py::object self) {
-        const RunTable& t = self.cast<const PyResults&>().r.table;
-        const auto rows = static_cast<py::ssize_t>(t.payment.rows());
-        return view(t.payment.data(), {rows, static_cast<py::ssize_t>(t.payment.cols())},
-                    {sizeof(double), static_cast<py::ssize_t>(sizeof(double)) * rows}, self);
-      })
-      .def("outcome", [](py::object self) {
-        const RunTable& t = self.cast<const PyResults&>().r.table;
-        const auto rows = static_cast<py::ssize_t>(t.outcome.rows());
-        return view(t.outcome.data(), {rows, static_cast<py::ssize_t>(t.outcome.cols())},
-                    {sizeof(OutcomeCode), static_cast<py::ssize_t>(sizeof(OutcomeCode)) * rows}, self);
-      })
-      .def("driver", [](py::object self, const std::string& name) -> py::array {
-        const RunTable& t = self.cast<const PyResults&>().r.table;
-        const auto n = static_cast<py::ssize_t>(t.runs());
-        const auto f64 = [&](const Eigen::VectorXd& v) { return view(v.data(), {n}, {sizeof(double)}, self); };
-        const auto i8 = [&](const Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1>& v) {
-          return view(v.data(), {n}, {sizeof(std::int8_t)}, self);
-        };
-        if (name == "benchmark") return f64(t.benchmark);
-        if (name == "expenditure") return f64(t.expenditure);
-        if (name == "true_effect") return f64(t.true_effect);
-        if (name == "benchmark_factor") return f64(t.benchmark_factor);
-        if (name == "quality") return f64(t.quality);
-        if (name == "met_qps") return i8(t.met_qps);
-        if (name == "met_alt_qps") return i8(t.met_alt_qps);
-        if (name == "done") return i8(t.done);
-        throw py::key_error(name);
-      })
+      .def("payment",
+           [](py::object self) {
+             const RunTable& t = self.cast<const PyResults&>().r.table;
+             const auto rows = static_cast<py::ssize_t>(t.payment.rows());
+             return view(t.payment.data(), {rows, static_cast<py::ssize_t>(t.payment.cols())},
+                         {sizeof(double), static_cast<py::ssize_t>(sizeof(double)) * rows}, self);
+           })
+      .def("outcome",
+           [](py::object self) {
+             const RunTable& t = self.cast<const PyResults&>().r.table;
+             const auto rows = static_cast<py::ssize_t>(t.outcome.rows());
+             return view(t.outcome.data(), {rows, static_cast<py::ssize_t>(t.outcome.cols())},
+                         {sizeof(OutcomeCode), static_cast<py::ssize_t>(sizeof(OutcomeCode)) * rows}, self);
+           })
+      .def("driver",
+           [](py::object self, const std::string& name) -> py::array {
+             const RunTable& t = self.cast<const PyResults&>().r.table;
+             const auto n = static_cast<py::ssize_t>(t.runs());
+             const auto f64 = [&](const Eigen::VectorXd& v) {
+               return view(v.data(), {n}, {sizeof(double)}, self);
+             };
+             const auto i8 = [&](const Eigen::Matrix<std::int8_t, Eigen::Dynamic, 1>& v) {
+               return view(v.data(), {n}, {sizeof(std::int8_t)}, self);
+             };
+             if (name == "benchmark") return f64(t.benchmark);
+             if (name == "expenditure") return f64(t.expenditure);
+             if (name == "true_effect") return f64(t.true_effect);
+             if (name == "benchmark_factor") return f64(t.benchmark_factor);
+             if (name == "quality") return f64(t.quality);
+             if (name == "met_qps") return i8(t.met_qps);
+             if (name == "met_alt_qps") return i8(t.met_alt_qps);
+             if (name == "done") return i8(t.done);
+             throw py::key_error(name);
+           })
       .def("track_columns", [](const PyResults& x, bool percent) { return track_columns(x.r, percent); })
       .def("pair_columns", [](const PyResults& x, bool percent) { return pair_columns(x.r, percent); })
-      .def("verdict", [](const PyResults& x, std::optional<double> max_loss, std::optional<double> confidence,
-                         std::optional<double> max_es, std::optional<double> risk_aversion,
-                         std::optional<double> risk_tolerance) -> py::object {
-        const std::optional<RiskAppetite> a = appetite(x.r.meta.scenario_text, x.r.meta.scenario_path,
-                                                       {max_loss, confidence, max_es, risk_aversion, risk_tolerance});
-        if (!a) return py::none();
-        return verdict_columns(assess_risk(x.r.table, *a));
-      })
+      .def("verdict",
+           [](const PyResults& x, std::optional<double> max_loss, std::optional<double> confidence,
+              std::optional<double> max_es, std::optional<double> risk_aversion,
+              std::optional<double> risk_tolerance) -> py::object {
+             const std::optional<RiskAppetite> a =
+                 appetite(x.r.meta.scenario_text, x.r.meta.scenario_path,
+                          {max_loss, confidence, max_es, risk_aversion, risk_tolerance});
+             if (!a) return py::none();
+             return verdict_columns(assess_risk(x.r.table, *a));
+           })
       .def("report", [](const PyResults& x, const std::string& format) { return report(x.r, format); })
       .def("to_hdf5", [](const PyResults& x, const std::string& path) {
         py::gil_scoped_release release;
         write_results(path, x.r);
       });
 
-  m.def("run", [](const PyScenario& sc, std::optional<long> runs, const std::optional<std::string>& seed, int threads,
-                  bool progress) {
+  m.def("run", [](const PyScenario& sc, std::optional<long> runs, const std::optional<std::string>& seed,
+                  int threads, bool progress) {
     const Scenario s = sc.with(run_overrides(runs, seed));
     // As `acosim run`: refuse a run that cannot fit in memory before sampling.
     const std::size_t need = estimated_bytes(s);
     const double available = available_memory_bytes();
     if (available > 0 && static_cast<double>(need) > 0.8 * available) {
-      throw InputError(fmt::format("{} runs x {} tracks need about {:.1f} GB but only {:.1f} GB of memory is available; "
-                                   "reduce runs", s.runs, s.tracks.size(), static_cast<double>(need) / 1e9, available / 1e9));
+      throw InputError(
+          fmt::format("{} runs x {} tracks need about {:.1f} GB but only {:.1f} GB of memory is available; "
+                      "reduce runs",
+                      s.runs, s.tracks.size(), static_cast<double>(need) / 1e9, available / 1e9));
     }
     auto out = std::make_shared<PyResults>();
     run_off_gil([&](const std::atomic<bool>* stop) {
@@ -708,11 +732,12 @@ PYBIND11_MODULE(_core, m) {
 
   py::class_<PySweep, std::shared_ptr<PySweep>>(m, "Sweep")
       .def_property_readonly("points", [](const PySweep& x) { return x.s.points.size(); })
-      .def_property_readonly("keys", [](const PySweep& x) {
-        std::vector<std::string> out;
-        for (const SweepAxis& a : x.s.axes) out.push_back(a.key);
-        return out;
-      })
+      .def_property_readonly("keys",
+                             [](const PySweep& x) {
+                               std::vector<std::string> out;
+                               for (const SweepAxis& a : x.s.axes) out.push_back(a.key);
+                               return out;
+                             })
       .def_property_readonly("sampling_passes", [](const PySweep& x) { return x.s.stats.sampling_passes; })
       .def_property_readonly("wall_seconds", [](const PySweep& x) { return x.s.stats.wall_seconds; })
       .def("csv", [](const PySweep& x) { return sweep_csv(x.s); })
@@ -723,23 +748,24 @@ PYBIND11_MODULE(_core, m) {
         write_sweep(path, x.s, {kVersion, kGitCommit, utc_now()});  // as `acosim sweep`
       });
 
-  m.def("sweep", [](const PyScenario& sc, const std::vector<std::string>& vary, std::optional<long> runs,
-                    const std::optional<std::string>& seed, int threads, bool progress, std::optional<double> max_loss,
-                    std::optional<double> confidence, std::optional<double> max_es, std::optional<double> risk_aversion,
-                    std::optional<double> risk_tolerance) {
-    // As `acosim sweep`: every key, value and point validated before any sampling.
-    const Scenario base = sc.with(run_overrides(runs, seed));
-    const std::optional<RiskAppetite> risk =
-        appetite(base.text, base.path, {max_loss, confidence, max_es, risk_aversion, risk_tolerance});
-    const SweepPlan plan = plan_grid(base, sweep_axes(base, vary));
-    auto out = std::make_shared<PySweep>();
-    run_off_gil([&](const std::atomic<bool>* stop) {
-      RunOptions options;
-      options.threads = threads;
-      options.progress = progress;
-      options.stop = stop;
-      out->s = run_sweep(plan, options, false, risk);
-    });
-    return out;
-  });
+  m.def("sweep",
+        [](const PyScenario& sc, const std::vector<std::string>& vary, std::optional<long> runs,
+           const std::optional<std::string>& seed, int threads, bool progress, std::optional<double> max_loss,
+           std::optional<double> confidence, std::optional<double> max_es,
+           std::optional<double> risk_aversion, std::optional<double> risk_tolerance) {
+          // As `acosim sweep`: every key, value and point validated before any sampling.
+          const Scenario base = sc.with(run_overrides(runs, seed));
+          const std::optional<RiskAppetite> risk =
+              appetite(base.text, base.path, {max_loss, confidence, max_es, risk_aversion, risk_tolerance});
+          const SweepPlan plan = plan_grid(base, sweep_axes(base, vary));
+          auto out = std::make_shared<PySweep>();
+          run_off_gil([&](const std::atomic<bool>* stop) {
+            RunOptions options;
+            options.threads = threads;
+            options.progress = progress;
+            options.stop = stop;
+            out->s = run_sweep(plan, options, false, risk);
+          });
+          return out;
+        });
 }
