@@ -227,3 +227,16 @@ def test_sweep_gives_the_table_of_acosim_sweep_with_common_random_numbers(run_cl
     w.to_hdf5(tmp_path / "py-sweep.h5")
     with h5py.File(out, "r") as cli, h5py.File(tmp_path / "py-sweep.h5", "r") as py:
         assert same_bytes(cli["sweep/summary/dollars/mean"][:], py["sweep/summary/dollars/mean"][:])
+
+
+def test_the_readme_python_snippet_runs_as_written_and_prints_the_summary(repo):
+    import re
+    import subprocess
+    import sys
+
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", (repo / "README.md").read_text(), flags=re.S)
+              if "import acosim" in b]
+    assert len(blocks) == 1 and len(blocks[0].strip().splitlines()) == 5
+    p = subprocess.run([sys.executable, "-c", blocks[0]], cwd=repo, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert "BASIC_A" in p.stdout and "p_losses" in p.stdout and "has the highest" in p.stdout

@@ -242,8 +242,8 @@ class Results:
 
     @property
     def outcome(self):
-        """Outcome code per run and track (0 shared_savings, 1 shared_losses, 2 below_msr,
-        3 below_mlr, 4 quality_failed), runs x tracks, int8."""
+        """Outcome code per run and track, runs x tracks, int8: 0 shared_savings, 1 shared_losses,
+        2 below_msr, 3 below_mlr, 4 quality_failed, 5 guardrail_neutral (docs/results-schema.md)."""
         return self._r.outcome()
 
     def driver(self, name):
