@@ -28,7 +28,8 @@ def run_cli(acosim_binary):
     """Runs `acosim ARGS...` from the repository root; returns the CompletedProcess."""
 
     def run(*args, check=True):
-        p = subprocess.run([acosim_binary, *map(str, args)], cwd=REPO, capture_output=True, text=True, timeout=300)
+        p = subprocess.run([acosim_binary, *map(str, args)], cwd=REPO, capture_output=True, text=True,
+                           timeout=300)
         if check and p.returncode != 0:
             raise AssertionError(f"acosim {' '.join(map(str, args))} exited {p.returncode}: {p.stderr}")
         return p

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-acosim = pytest.importorskip("acosim", reason="the acosim Python module was not built (ACOSIM_PYTHON, pybind11)")
+acosim = pytest.importorskip("acosim", reason="the acosim module was not built (ACOSIM_PYTHON, pybind11)")
 
 DEFAULT = "scenarios/default.yaml"
 
@@ -55,7 +55,8 @@ CHILD = textwrap.dedent("""
         tb = sys.exc_info()[2]
         while tb.tb_next:
             tb = tb.tb_next
-        print(f"interrupted after {time.monotonic() - start:.2f} s in {tb.tb_frame.f_code.co_name}", flush=True)
+        where = tb.tb_frame.f_code.co_name
+        print(f"interrupted after {time.monotonic() - start:.2f} s in {where}", flush=True)
     r = acosim.run(s, runs=50, seed=1)
     print(f"usable: {r.metadata['completed_runs']} runs", flush=True)
 """)

@@ -7,15 +7,15 @@ import pathlib
 import numpy as np
 import pytest
 
-acosim = pytest.importorskip("acosim", reason="the acosim Python module was not built (ACOSIM_PYTHON, pybind11)")
+acosim = pytest.importorskip("acosim", reason="the acosim module was not built (ACOSIM_PYTHON, pybind11)")
 h5py = pytest.importorskip("h5py")
 
 DEFAULT = "scenarios/default.yaml"
 SEED = 18446744073709551557  # the largest 64-bit prime: needs the full uint64 range
 RUNS = 300
 SYNTHETIC_PUF = "docs/notebooks/synthetic-PY2023-puf.csv"
-RUN_DATASETS = ("payment", "outcome", "benchmark", "expenditure", "true_effect", "benchmark_factor", "quality",
-                "met_qps", "met_alt_qps")
+RUN_DATASETS = ("payment", "outcome", "benchmark", "expenditure", "true_effect", "benchmark_factor",
+                "quality", "met_qps", "met_alt_qps")
 
 
 def same_bytes(a, b):
@@ -24,7 +24,7 @@ def same_bytes(a, b):
 
 
 def python_array(r, name):
-    return {"payment": r.payment, "outcome": r.outcome}.get(name) if name in ("payment", "outcome") else r.driver(name)
+    return r.payment if name == "payment" else r.outcome if name == "outcome" else r.driver(name)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,8 @@ def results():
     return acosim.run(acosim.load_scenario(DEFAULT), runs=RUNS, seed=SEED)
 
 
-def test_the_same_scenario_and_seed_give_byte_identical_per_run_arrays_in_python_and_from_acosim_run(cli_file, results):
+def test_the_same_scenario_and_seed_give_byte_identical_per_run_arrays_in_python_and_from_acosim_run(
+        cli_file, results):
     with h5py.File(cli_file, "r") as f:
         for name in RUN_DATASETS:
             assert same_bytes(python_array(results, name), f["runs/" + name][:]), name
@@ -52,11 +53,13 @@ def test_the_same_scenario_and_seed_give_byte_identical_per_run_arrays_in_python
         assert same_bytes(f["summary/tracks/p_losses"][:], results.summary(full=True)["p_losses"].to_numpy())
 
 
-def test_to_hdf5_writes_the_file_acosim_run_writes_and_read_results_reads_it_back_bit_for_bit(cli_file, results, tmp_path):
+def test_to_hdf5_writes_the_file_acosim_run_writes_and_read_results_reads_it_back_bit_for_bit(
+        cli_file, results, tmp_path):
     path = tmp_path / "py.h5"
     results.to_hdf5(path)
     with h5py.File(cli_file, "r") as cli, h5py.File(path, "r") as py:
-        assert py.attrs["format"] == cli.attrs["format"] and py.attrs["format_version"] == cli.attrs["format_version"]
+        for attr in ("format", "format_version"):
+            assert py.attrs[attr] == cli.attrs[attr]
         for name in RUN_DATASETS:
             assert same_bytes(py["runs/" + name][:], cli["runs/" + name][:]), name
         names = []
@@ -93,15 +96,18 @@ def test_per_run_payments_are_read_only_views_of_the_table_not_copies(results):
     with pytest.raises(ValueError):
         p[0, 0] = 1.0
     d = results.drivers()
-    assert list(d.index) == list(range(RUNS)) and same_bytes(d["expenditure"].to_numpy(), results.driver("expenditure"))
+    assert list(d.index) == list(range(RUNS))
+    assert same_bytes(d["expenditure"].to_numpy(), results.driver("expenditure"))
 
 
 def test_the_summary_equals_statistics_recomputed_from_the_per_run_payments(results):
     s = results.summary(full=True)
     for label, x in results.payments.items():
         assert s.loc[label, "mean"] == pytest.approx(x.mean(), rel=1e-12)
-        assert s.loc[label, "p_losses"] == pytest.approx(np.mean(results.outcome[:, results.tracks.index(label)] == 1))
-        assert list(results.percentiles().loc[label]) == pytest.approx(list(np.percentile(x, acosim.PERCENTILE_LEVELS)))
+        k = results.tracks.index(label)
+        assert s.loc[label, "p_losses"] == pytest.approx(np.mean(results.outcome[:, k] == 1))
+        expected = np.percentile(x, acosim.PERCENTILE_LEVELS)
+        assert list(results.percentiles().loc[label]) == pytest.approx(list(expected))
     d = results.differences()
     a, b = results.tracks[0], results.tracks[1]
     diff = results.payments[a] - results.payments[b]
@@ -180,8 +186,8 @@ def test_settle_returns_every_intermediate_of_the_hand_computed_basic_e_example(
     assert d["payment"] == 2_450_000 and d["determined"]
     assert d["explanation"].startswith("BASIC_E: savings rate 3.12% met the MSR 1.00%")
     src = tmp_path / "in.csv"
-    src.write_text("track,py,assigned_beneficiaries,benchmark_total,expenditure_total,msr_election,quality_score,"
-                   "participant_revenue,low_revenue,agreement_start_year\n"
+    src.write_text("track,py,assigned_beneficiaries,benchmark_total,expenditure_total,msr_election,"
+                   "quality_score,participant_revenue,low_revenue,agreement_start_year\n"
                    "BASIC_E,2024,13438,160000000,155000000,1%,85,40000000,1,2022\n")
     run_cli("settle", src, "-o", tmp_path / "out.csv")
     row = next(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text())))
@@ -190,10 +196,12 @@ def test_settle_returns_every_intermediate_of_the_hand_computed_basic_e_example(
 
 def test_a_bad_settle_argument_raises_input_error_naming_the_argument():
     with pytest.raises(acosim.InputError) as e:
-        acosim.settle("BASIC_E", 2024, assigned_beneficiaries=13438, benchmark=-1, expenditure=155e6, msr_election="1%")
+        acosim.settle("BASIC_E", 2024, assigned_beneficiaries=13438, benchmark=-1, expenditure=155e6,
+                      msr_election="1%")
     assert e.value.key == "benchmark" and e.value.value == "-1"
     with pytest.raises(acosim.InputError) as e:
-        acosim.settle("BASIC_E", 2024, assigned_beneficiaries=13438, benchmark=1e8, expenditure=1e8, msr_elction="1%")
+        acosim.settle("BASIC_E", 2024, assigned_beneficiaries=13438, benchmark=1e8, expenditure=1e8,
+                      msr_elction="1%")
     assert e.value.key == "msr_elction" and "did you mean 'msr_election'?" in str(e.value)
 
 
@@ -210,7 +218,8 @@ def test_settle_puf_reproduces_the_synthetic_row_and_agrees_with_acosim_settle_p
         rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
         assert list(df["aco_id"]) == [r["aco_id"] for r in rows]
         assert list(df["match"]) == [r["match"] for r in rows]
-        assert all(abs(x - float(r["earned"])) <= 0.005 + 1e-6 for x, r in zip(df["earned"], rows))  # the CLI prints cents
+        # The CLI prints cents.
+        assert all(abs(x - float(r["earned"])) <= 0.005 + 1e-6 for x, r in zip(df["earned"], rows))
         assert df.attrs["matched"] == sum(r["match"] == "yes" for r in rows)
 
 
@@ -237,6 +246,7 @@ def test_the_readme_python_snippet_runs_as_written_and_prints_the_summary(repo):
     blocks = [b for b in re.findall(r"```python\n(.*?)```", (repo / "README.md").read_text(), flags=re.S)
               if "import acosim" in b]
     assert len(blocks) == 1 and len(blocks[0].strip().splitlines()) == 5
-    p = subprocess.run([sys.executable, "-c", blocks[0]], cwd=repo, capture_output=True, text=True, timeout=300)
+    p = subprocess.run([sys.executable, "-c", blocks[0]], cwd=repo, capture_output=True, text=True,
+                       timeout=300)
     assert p.returncode == 0, p.stderr
     assert "BASIC_A" in p.stdout and "p_losses" in p.stdout and "has the highest" in p.stdout

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-acosim = pytest.importorskip("acosim", reason="the acosim Python module was not built (ACOSIM_PYTHON, pybind11)")
+acosim = pytest.importorskip("acosim", reason="the acosim module was not built (ACOSIM_PYTHON, pybind11)")
 nbformat = pytest.importorskip("nbformat", reason="jupyter-nbconvert is not installed")
 pytest.importorskip("ipykernel", reason="python3-ipykernel is not installed")
 

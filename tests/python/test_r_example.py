@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-acosim = pytest.importorskip("acosim", reason="the acosim Python module was not built (ACOSIM_PYTHON, pybind11)")
+acosim = pytest.importorskip("acosim", reason="the acosim module was not built (ACOSIM_PYTHON, pybind11)")
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 SEED = 18446744073709551557
@@ -48,7 +48,8 @@ def test_the_r_example_reads_labels_payments_and_the_exact_64_bit_seed(package, 
     blocks = [b for b in r_blocks() if f"library({package})" in b]
     assert len(blocks) == 1, f"docs/results-schema.md should have one R example with library({package})"
     d, r = workdir
-    p = subprocess.run(["Rscript", "-e", blocks[0] + CHECK], cwd=d, capture_output=True, text=True, timeout=120)
+    p = subprocess.run(["Rscript", "-e", blocks[0] + CHECK], cwd=d, capture_output=True, text=True,
+                       timeout=120)
     assert p.returncode == 0, p.stderr
     out = dict(line.split(" ", 1) for line in p.stdout.strip().splitlines())
     assert out["seed"].strip() == str(SEED)

@@ -45,7 +45,8 @@ __version__ = _core.version
 #: Percentile levels every summary reports [percent].
 PERCENTILE_LEVELS = tuple(_core.percentile_levels)
 
-_DRIVERS = ("benchmark", "expenditure", "true_effect", "benchmark_factor", "quality", "met_qps", "met_alt_qps")
+_DRIVERS = ("benchmark", "expenditure", "true_effect", "benchmark_factor", "quality", "met_qps",
+            "met_alt_qps")
 
 
 def _yaml_value(value):
@@ -166,7 +167,8 @@ class Scenario:
 
     def __repr__(self):
         return (f"<acosim.Scenario {self.name!r} from {self.path}: PY{self.performance_year}, "
-                f"{self.beneficiaries:,} beneficiaries, {len(self.tracks)} tracks, {self.runs:,} runs, seed {self.seed}>")
+                f"{self.beneficiaries:,} beneficiaries, {len(self.tracks)} tracks, {self.runs:,} runs, "
+                f"seed {self.seed}>")
 
 
 def load_scenario(source=None, overrides=None):
@@ -300,8 +302,8 @@ class Results:
         """
         v = self._r.verdict(max_loss, confidence, max_es, risk_aversion, risk_tolerance)
         if v is None:
-            raise InputError("no risk appetite: give max_loss, max_es, risk_aversion or risk_tolerance, or a risk: "
-                             "section in the scenario", key="risk",
+            raise InputError("no risk appetite: give max_loss, max_es, risk_aversion or risk_tolerance, or a "
+                             "risk: section in the scenario", key="risk",
                              allowed="max_loss, confidence, max_es, risk_aversion, risk_tolerance")
         df = pd.DataFrame(v.pop("columns")).set_index("track").sort_values("rank")
         df.attrs.update(v)
@@ -317,13 +319,14 @@ class Results:
 
     def __repr__(self):
         m = self._r.metadata
-        return (f"<acosim.Results {m['scenario_name']!r}: {m['completed_runs']:,} of {m['runs']:,} runs, seed {m['seed']}, "
-                f"tracks {', '.join(self._r.tracks)}>")
+        return (f"<acosim.Results {m['scenario_name']!r}: {m['completed_runs']:,} of {m['runs']:,} runs, "
+                f"seed {m['seed']}, tracks {', '.join(self._r.tracks)}>")
 
 
 def _percent(unit):
     if unit not in ("usd", "percent"):
-        raise InputError(f"unit '{unit}': unknown; allowed: usd, percent", key="unit", value=unit, allowed="usd, percent")
+        raise InputError(f"unit '{unit}': unknown; allowed: usd, percent", key="unit", value=unit,
+                         allowed="usd, percent")
     return unit == "percent"
 
 
@@ -349,7 +352,8 @@ def run(scenario=None, runs=None, seed=None, threads=None, progress=False):
     """
     s = _as_scenario(scenario)
     if "agreement" in s.keys() or any(k.startswith("agreement.") for k in s.keys()):
-        warnings.warn(f"{s.path} has an agreement section; run settles its first performance year only", stacklevel=2)
+        warnings.warn(f"{s.path} has an agreement section; run settles its first performance year only",
+                      stacklevel=2)
     return Results(_core.run(s, runs, _seed_text(seed), threads or 0, progress))
 
 
@@ -360,7 +364,8 @@ def read_results(path):
 
 
 # settle() argument -> column of the simple settle format (docs/settle-format.md).
-_SETTLE_COLUMNS = {"performance_year": "py", "benchmark": "benchmark_total", "expenditure": "expenditure_total"}
+_SETTLE_COLUMNS = {"performance_year": "py", "benchmark": "benchmark_total",
+                   "expenditure": "expenditure_total"}
 _SETTLE_ARGUMENTS = {v: k for k, v in _SETTLE_COLUMNS.items()}
 
 
@@ -382,8 +387,9 @@ def settle(track, performance_year, *, assigned_beneficiaries, benchmark=None, e
     loss_relief, payment [USD, + paid to the ACO], determined, explanation (one sentence).
     Raises InputError with the settle format's checks and messages.
     """
-    values = {"track": track, "performance_year": performance_year, "assigned_beneficiaries": assigned_beneficiaries,
-              "benchmark": benchmark, "expenditure": expenditure, **inputs}
+    values = {"track": track, "performance_year": performance_year,
+              "assigned_beneficiaries": assigned_beneficiaries, "benchmark": benchmark,
+              "expenditure": expenditure, **inputs}
     cells = []
     for name, v in values.items():
         if v is None:
@@ -458,7 +464,8 @@ class SweepResults:
         self._w.to_hdf5(os.fspath(path))
 
     def __repr__(self):
-        return f"<acosim.SweepResults: {self.points} points over {', '.join(self.keys)}, {self.sampling_passes} sampling passes>"
+        return (f"<acosim.SweepResults: {self.points} points over {', '.join(self.keys)}, "
+                f"{self.sampling_passes} sampling passes>")
 
 
 def sweep(scenario, vary, runs=None, seed=None, threads=None, progress=False, max_loss=None, confidence=None,

@@ -55,4 +55,5 @@ def _first(patterns, text):
 
 def from_message(message):
     """The InputError for an acosim message, with key, value and allowed read from it."""
-    return InputError(message, key=_first(_KEY, message), value=_first(_VALUE, message), allowed=_first(_ALLOWED, message))
+    return InputError(message, key=_first(_KEY, message), value=_first(_VALUE, message),
+                      allowed=_first(_ALLOWED, message))
