@@ -213,7 +213,7 @@ py::object get_key(const Scenario& s, const std::string& key) {
       if (!node.IsSequence() || static_cast<std::size_t>(p.index) >= node.size()) {
         throw py::key_error(fmt::format("{}: the scenario has no element [{}] there", key, p.index));
       }
-      node = node[static_cast<std::size_t>(p.index)];
+      node.reset(node[static_cast<std::size_t>(p.index)]);  // rebind (operator= would assign into the tree)
     } else {
       if (!node.IsMap() || !node[p.key]) {
         throw py::key_error(
@@ -221,7 +221,7 @@ py::object get_key(const Scenario& s, const std::string& key) {
                         "lists every key)",
                         key));
       }
-      node = node[p.key];
+      node.reset(node[p.key]);
     }
   }
   return to_python(node);
