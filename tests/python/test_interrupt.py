@@ -41,45 +41,53 @@ def test_a_second_python_thread_keeps_running_while_the_engine_runs():
     assert during > 10_000 * seconds, f"{during} increments in {seconds:.2f} s"
 
 
-# The child runs a long simulation (about 200 s), tells the parent, and is sent SIGINT by it; it
-# must raise KeyboardInterrupt out of acosim.run within seconds and keep a working interpreter.
+# The child runs a long simulation, then a long sweep (each about 200 s), telling the parent before
+# each; the parent sends SIGINT into each. Both must raise KeyboardInterrupt out of acosim within
+# seconds and leave a working interpreter.
 CHILD = textwrap.dedent("""
     import sys, time, acosim
     s = acosim.load_scenario("scenarios/default.yaml")
-    print("running", flush=True)
-    start = time.monotonic()
-    try:
-        acosim.run(s, runs=400000, seed=1)
-        print("finished", flush=True)
-    except KeyboardInterrupt:
-        tb = sys.exc_info()[2]
-        while tb.tb_next:
-            tb = tb.tb_next
-        where = tb.tb_frame.f_code.co_name
-        print(f"interrupted after {time.monotonic() - start:.2f} s in {where}", flush=True)
+    calls = [lambda: acosim.run(s, runs=400000, seed=1),
+             lambda: acosim.sweep(s, {"aco.beneficiaries": [5000, 20000]}, runs=200000, seed=1)]
+    for call in calls:
+        print("running", flush=True)
+        start = time.monotonic()
+        try:
+            call()
+            print("finished", flush=True)
+        except KeyboardInterrupt:
+            tb = sys.exc_info()[2]
+            while tb.tb_next:
+                tb = tb.tb_next
+            where = tb.tb_frame.f_code.co_name
+            print(f"interrupted after {time.monotonic() - start:.2f} s in {where}", flush=True)
     r = acosim.run(s, runs=50, seed=1)
     print(f"usable: {r.metadata['completed_runs']} runs", flush=True)
 """)
 
 
-def test_sigint_during_a_run_raises_keyboard_interrupt_promptly_and_the_interpreter_stays_usable(repo):
+def test_sigint_during_a_run_or_a_sweep_raises_keyboard_interrupt_promptly_and_the_interpreter_stays_usable(
+        repo):
     env = dict(os.environ, OMP_NUM_THREADS="2")
     child = subprocess.Popen([sys.executable, "-c", CHILD], cwd=repo, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
+    lines, latencies = [], []
     try:
-        assert child.stdout.readline().strip() == "running"
-        time.sleep(1.5)  # well inside the engine (loading the scenario takes milliseconds)
-        sent = time.monotonic()
-        child.send_signal(signal.SIGINT)
-        line = child.stdout.readline().strip()
-        latency = time.monotonic() - sent
+        for _ in ("run", "sweep"):
+            assert child.stdout.readline().strip() == "running"
+            time.sleep(1.5)  # well inside the engine (loading and planning take milliseconds)
+            sent = time.monotonic()
+            child.send_signal(signal.SIGINT)
+            lines.append(child.stdout.readline().strip())
+            latencies.append(time.monotonic() - sent)
         rest = child.stdout.read()
         assert child.wait(timeout=60) == 0, child.stderr.read()
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
-    assert line.startswith("interrupted after ") and line.endswith(" in run"), line
-    assert float(line.split()[2]) >= 1.0  # it was inside the run when the signal came
-    assert latency < 10, f"KeyboardInterrupt took {latency:.1f} s"
+    for line, function in zip(lines, ("run", "sweep")):
+        assert line.startswith("interrupted after ") and line.endswith(f" in {function}"), line
+        assert float(line.split()[2]) >= 1.0  # it was inside the engine when the signal came
+    assert max(latencies) < 10, f"KeyboardInterrupt took {max(latencies):.1f} s"
     assert rest.strip() == "usable: 50 runs"
