@@ -14,6 +14,8 @@ Sweep file (format acosim-sweep)       -> <stem>-curves.png        metrics again
                                                                    second key, a panel per track)
                                        -> <stem>-heatmap.png       2-D sweeps: mean and P(losses) per grid cell
 Tornado JSON (format acosim-tornado)   -> <stem>.png               inputs ranked by the swing of the metric
+Backtest file (format acosim-backtest) -> <stem>-calibration.png   PIT histogram, coverage by size quartile,
+                                                                   reliability diagram of P(savings), P(losses)
 
 Money axes are in dollars, with % of the (mean) benchmark where one benchmark applies.
 """
@@ -359,9 +361,69 @@ def plot_tornado(j, path, args):
     save(fig, f"{stem(path)}.png")
 
 
+def plot_backtest(f, path, args):
+    """The calibration chart of an acosim backtest file (docs/backtest.md)."""
+    s = f["summary"]
+    n = len(f["acos/aco_id"])
+    pit = s["pit_histogram"][:]
+    chi2, _df, pval = s["pit_chi_square"][:]
+    levels = s["coverage_levels"][:]
+    cov, cov_se = s["coverage"][:], s["coverage_se"][:]
+    covq = s["coverage_by_quartile"][:].reshape(4, len(levels))
+    covq_se = s["coverage_by_quartile_se"][:].reshape(4, len(levels))
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), dpi=args.dpi)
+
+    ax = axes[0]
+    ax.bar(np.arange(len(pit)) / len(pit), pit * len(pit) / n, width=1 / len(pit), align="edge", color=PALETTE[0],
+           edgecolor="white")
+    ax.axhline(1, color=PALETTE[2], linestyle="--", linewidth=1, label="uniform (calibrated)")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("PIT of the realized savings rate")
+    ax.set_ylabel("density")
+    ax.set_title(f"PIT histogram: chi-square {chi2:.1f}, p = {pval:.2f}", fontsize=10)
+    ax.legend(fontsize=8)
+
+    ax = axes[1]
+    x = np.arange(5)
+    for k, lev in enumerate(levels):
+        y = np.append(covq[:, k], cov[k])
+        e = np.append(covq_se[:, k], cov_se[k])
+        ax.errorbar(x + (k - 1) * 0.12, y, yerr=2 * e, fmt="o", color=PALETTE[k], capsize=3, label=f"{100 * lev:.0f}%")
+        ax.axhline(lev, color=PALETTE[k], linestyle="--", linewidth=0.8)
+    bounds = f["summary/quartile_bounds"][:]
+    ax.set_xticks(x, [f"Q{q + 1}\n{bounds[q]:,}-{bounds[q + 1]:,}" for q in range(4)] + ["all"], fontsize=8)
+    ax.set_ylim(0, 1.02)
+    ax.yaxis.set_major_formatter(PERCENT)
+    ax.set_ylabel("coverage (± 2 SE)")
+    ax.set_title("Central-interval coverage by size (N_AB)", fontsize=10)
+    ax.legend(title="nominal", fontsize=8, title_fontsize=8, loc="lower right")
+
+    ax = axes[2]
+    ax.plot([0, 1], [0, 1], color="#999", linestyle="--", linewidth=1)
+    for k, (name, marker) in enumerate((("savings", "o"), ("losses", "^"))):
+        g = s[f"reliability_{name}"]
+        cnt = g["count"][:]
+        keep = cnt > 0
+        ax.errorbar(g["mean_forecast"][:][keep], g["observed"][:][keep], yerr=2 * g["observed_se"][:][keep], fmt=marker,
+                    color=PALETTE[2 * k], capsize=3, label=f"P({name})")
+        for xf, yo, c in zip(g["mean_forecast"][:][keep], g["observed"][:][keep], cnt[keep]):
+            ax.annotate(str(c), (xf, yo), textcoords="offset points", xytext=(5, -10), fontsize=7, color="#555")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("forecast probability (bin mean)")
+    ax.set_ylabel("observed frequency (± 2 SE)")
+    ax.set_title("Reliability (numbers: ACOs per bin)", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left")
+
+    a, b = f.attrs["py_a"], f.attrs["py_b"]
+    fig.suptitle(f"acosim backtest PY{a} -> PY{b}: {n} ACOs, {f.attrs['runs_per_aco']:,} runs each", fontsize=12)
+    fig.tight_layout()
+    save(fig, f"{stem(path)}-calibration.png")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("files", nargs="+", help="acosim results or sweep .h5 files, or tornado .json files")
+    ap.add_argument("files", nargs="+", help="acosim results, sweep or backtest .h5 files, or tornado .json files")
     ap.add_argument("--dpi", type=int, default=100, help="resolution (default 100)")
     ap.add_argument("--max-loss", type=float, help="draw this loss limit [USD] on exceedance curves")
     ap.add_argument("--confidence", type=float, default=0.95, help="with --max-loss: the limit 1 - confidence")
@@ -385,8 +447,10 @@ def main(argv=None):
                     plot_results(f, path, args)
                 elif fmt == "acosim-sweep":
                     plot_sweep(f, path, args)
+                elif fmt == "acosim-backtest":
+                    plot_backtest(f, path, args)
                 else:
-                    raise ValueError(f"format '{fmt}' is not acosim-results or acosim-sweep")
+                    raise ValueError(f"format '{fmt}' is not acosim-results, acosim-sweep or acosim-backtest")
         except (OSError, ValueError, KeyError, RuntimeError) as e:
             print(f"plot.py: {path}: {e}", file=sys.stderr)
             status = 1

@@ -8,8 +8,8 @@ PACKAGES=(
   libeigen3-dev libboost-dev libhdf5-dev hdf5-tools catch2 librandom123-dev
   libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libopenmpi-dev openmpi-bin libbenchmark-dev
-  python3 python3-numpy python3-h5py python3-matplotlib
-  python3-dev pybind11-dev python3-pybind11 python3-pandas python3-pytest jupyter-nbconvert python3-ipykernel
+  python3 python3-numpy python3-h5py python3-matplotlib python3-pandas python3-scipy
+  python3-dev pybind11-dev python3-pybind11 python3-pytest jupyter-nbconvert python3-ipykernel
 )
 
 missing=()

@@ -29,6 +29,8 @@ int run_cli(int argc, char** argv) {
   add_sweep_command(app, action);
   add_tornado_command(app, action);
   add_bench_command(app, action);
+  add_init_command(app, action);
+  add_backtest_command(app, action);
 
   try {
     app.parse(argc, argv);
@@ -39,7 +41,7 @@ int run_cli(int argc, char** argv) {
     std::cerr << "acosim: error: " << e.what() << " (run with --help for the options)\n";
     return 2;
   }
-  for (const char* sampling : {"run", "sweep", "tornado", "agreement", "bench"}) {
+  for (const char* sampling : {"run", "sweep", "tornado", "agreement", "bench", "backtest"}) {
     if (app.got_subcommand(sampling) && !hardware_fma()) {
       std::cerr << "acosim: warning: this CPU has no fused multiply-add (FMA) instruction; the sampler "
                    "computes it with the C library's fma(): the same results, many times slower\n";

@@ -20,5 +20,7 @@ void add_agreement_command(CLI::App& app, CommandAction& action);
 void add_sweep_command(CLI::App& app, CommandAction& action);
 void add_tornado_command(CLI::App& app, CommandAction& action);
 void add_bench_command(CLI::App& app, CommandAction& action);
+void add_init_command(CLI::App& app, CommandAction& action);      // sim/cli/init_command.cpp
+void add_backtest_command(CLI::App& app, CommandAction& action);  // sim/cli/backtest_command.cpp
 
 }  // namespace acosim

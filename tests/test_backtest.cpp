@@ -1,0 +1,185 @@
+// acosim init --puf and acosim backtest on CMS's own results files (read from ../shared/data/puf
+// or $ACOSIM_PUF_DIR; every test is skipped when the files are absent).
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "sim/engine/backtest.hpp"
+#include "sim/input/puf_scenario.hpp"
+#include "sim/output/backtest_io.hpp"
+#include "sim/input/puf.hpp"
+#include "sim/engine/runner.hpp"
+#include "sim/engine/scenario.hpp"
+#include "tests/support.hpp"
+
+using namespace acosim;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path puf_dir() {
+  if (const char* d = std::getenv("ACOSIM_PUF_DIR")) return d;
+  return fs::path(ACOSIM_SOURCE_DIR) / ".." / "shared" / "data" / "puf";
+}
+const fs::path kPy2022 = puf_dir() / "PY2022_ACO_Results_PUF.csv";
+const fs::path kPy2023 = puf_dir() / "PY2023_ACO_Results_PUF.csv";
+
+bool have_pufs() {
+  if (fs::exists(kPy2022) && fs::exists(kPy2023)) return true;
+  WARN("PY2022/PY2023 PUFs not found in " << puf_dir().string() << ": skipped");
+  return false;
+}
+
+std::string run_acosim(const std::string& args, int& status) {
+  return test::run_command(fmt::format("'{}' {} 2>&1", ACOSIM_BINARY, args), status);
+}
+
+// The header and the first `rows` data lines of a PUF, as a new file.
+void head(const fs::path& from, const fs::path& to, int rows) {
+  std::ifstream in(from, std::ios::binary);
+  std::ofstream out(to, std::ios::binary);
+  std::string line;
+  for (int k = 0; k <= rows && std::getline(in, line); ++k) out << line << '\n';
+}
+
+}  // namespace
+
+TEST_CASE("backtest: init for a one-sided BASIC, a two-sided BASIC and an ENHANCED ACO runs, and settle on the "
+          "year-A row reproduces CMS",
+          "[backtest][puf]") {
+  if (!have_pufs()) return;
+  const PufYear y = read_puf_year(kPy2022, 2022);
+  // A1023 BASIC B, A1027 BASIC E (1% election), A1001 ENHANCED (2%): PY2022 rows CMS paid.
+  for (const auto& [id, track, cms] : {std::tuple{"A1023", "BASIC_B", 1404194.0}, std::tuple{"A1027", "BASIC_E", 3238185.0},
+                                       std::tuple{"A1001", "ENHANCED", 45867446.0}}) {
+    INFO(id);
+    const PufAcoYear* a = y.find(id);
+    REQUIRE(a != nullptr);
+    CHECK(a->record.track->id == track);
+    const PufResult r = reproduce(a->record, y.source);
+    CHECK(r.status == PufStatus::Match);
+    CHECK(r.cms_earned == cms);
+    CHECK(std::fabs(r.earned - cms) <= kPufDollarTolerance);
+
+    InitSettings settings;
+    settings.runs = 200;
+    const Scenario s = parse_scenario(scenario_yaml(*a, y, track_choices(*a, 2023), settings), id);
+    CHECK(s.performance_year == 2023);
+    CHECK(s.total_beneficiaries() == a->n_ab());
+    const SimulationModel model(s);
+    RunOptions o;
+    o.threads = 2;
+    const SimulationResults res = simulate(model, o);
+    REQUIRE(res.meta.complete);
+    // The simulated mean savings rate is the forecast's within 4 MC standard errors.
+    double sum = 0, ss = 0;
+    for (long k = 0; k < res.table.runs(); ++k) {
+      const double rate = 1 - res.table.expenditure(k) / res.table.benchmark(k);
+      sum += rate;
+      ss += rate * rate;
+    }
+    const double n = static_cast<double>(res.table.runs()), mean = sum / n, sd = std::sqrt(ss / n - mean * mean);
+    const OwnForecast f = own_forecast(*a, y);
+    CHECK(std::fabs(mean - f.mean_rate - kCalibration.common_shift_mean) < 4 * sd / std::sqrt(n) + 2e-4);
+  }
+}
+
+TEST_CASE("backtest: acosim init writes a scenario acosim run accepts, and bad input exits 2 with the reason",
+          "[backtest][puf]") {
+  if (!have_pufs()) return;
+  test::TempDir dir("init");
+  const fs::path out = dir.path / "a1027.yaml";
+  int status = 0;
+  std::string msg = run_acosim(fmt::format("init --puf '{}' --aco A1027 -o '{}' --runs 100", kPy2022.string(), out.string()), status);
+  REQUIRE(status == 0);
+  const std::string text = test::slurp(out);
+  CHECK(text.find("# assumption:") != std::string::npos);
+  CHECK(text.find("BnchmkMinExp / ABtotBnchmk") != std::string::npos);
+  CHECK(text.find("BASIC_E (next step)") != std::string::npos);
+  msg = run_acosim(fmt::format("run '{}' -q -o '{}'", out.string(), (dir.path / "a.h5").string()), status);
+  CHECK(status == 0);
+
+  msg = run_acosim(fmt::format("init --puf '{}' --aco A9999", kPy2022.string()), status);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(msg.find("no ACO 'A9999' in column ACO_ID") != std::string::npos);
+  msg = run_acosim(fmt::format("init --puf '{}' --aco A1080", kPy2022.string()), status);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(msg.find("terminated during the year") != std::string::npos);
+  msg = run_acosim(fmt::format("init --puf '{}' --py 2021 --aco A1001", kPy2022.string()), status);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(msg.find("the file name says PY2022 but --py is 2021") != std::string::npos);
+  // The output may not replace an input.
+  const fs::path copy = dir.path / "PY2022_copy.csv";
+  fs::copy_file(kPy2022, copy);
+  msg = run_acosim(fmt::format("init --puf '{}' --aco A1001 -o '{}'", copy.string(), copy.string()), status);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(test::slurp(copy) == test::slurp(kPy2022));
+}
+
+TEST_CASE("backtest: a handful of ACOs: the CSV columns in order, the same numbers on 1 and 2 threads", "[backtest][puf]") {
+  if (!have_pufs()) return;
+  test::TempDir dir("backtest");
+  const fs::path a = dir.path / "PY2022_head.csv", b = dir.path / "PY2023_head.csv";
+  head(kPy2022, a, 20);
+  head(kPy2023, b, 20);
+  int status = 0;
+  const std::string base = fmt::format("backtest --from '{}' --to '{}' --runs 300 -q", a.string(), b.string());
+  run_acosim(base + fmt::format(" --threads 1 --csv '{}' -o '{}' --report '{}'", (dir.path / "one.csv").string(),
+                            (dir.path / "bt.h5").string(), (dir.path / "bt.md").string()),
+         status);
+  REQUIRE(status == 0);
+  run_acosim(base + fmt::format(" --threads 2 --csv '{}'", (dir.path / "two.csv").string()), status);
+  REQUIRE(status == 0);
+  const std::string one = test::slurp(dir.path / "one.csv");
+  CHECK(one == test::slurp(dir.path / "two.csv"));
+  CHECK(one.substr(0, one.find('\n')) ==
+        "aco_id,n_ab,track_b,realized_savings_rate,pit,q05,q25,q50,q75,q95,crps,crps_baseline,p_savings,"
+        "earned_savings,p_losses,owed_losses");
+  const PufYear ya = read_puf_year(a, 2022), yb = read_puf_year(b, 2023);
+  std::vector<BacktestExclusion> ex;
+  const auto pairs = match_years(ya, yb, ex);
+  CHECK(pairs.size() >= 8);
+  CHECK(static_cast<std::size_t>(std::count(one.begin(), one.end(), '\n')) == pairs.size() + 1);
+  CHECK(fs::exists(dir.path / "bt.h5"));
+  CHECK(test::slurp(dir.path / "bt.md").find("## Coverage of the central intervals") != std::string::npos);
+  CHECK(test::slurp(dir.path / "bt.svg").find("<svg") == 0);
+  // --to-py must be the next year.
+  const std::string msg = run_acosim(fmt::format("backtest --from '{}' --to '{}' --to-py 2024", a.string(), b.string()), status);
+  CHECK(WEXITSTATUS(status) == 2);
+}
+
+TEST_CASE("backtest: on PY2022 -> PY2023 coverage is within 3 standard errors of nominal overall and in every size "
+          "quartile, the PIT is not far from uniform, and the forecasts beat persistence and the base rate",
+          "[backtest][puf]") {
+  if (!have_pufs()) return;
+  const PufYear a = read_puf_year(kPy2022, 2022), b = read_puf_year(kPy2023, 2023);
+  BacktestOptions o;
+  o.runs = 200;  // the README's figures are at 10,000 runs; 200 keeps this test to seconds
+  o.threads = 2;
+  const BacktestResult r = run_backtest(a, b, o);
+  CHECK(r.rows.size() == 402);
+  const BacktestSummary& s = r.summary;
+  for (std::size_t k = 0; k < 3; ++k) {
+    INFO("level " << BacktestSummary::kLevels[k]);
+    const double nominal = BacktestSummary::kLevels[k];
+    const double se_all = std::sqrt(nominal * (1 - nominal) / 402.0), se_q = std::sqrt(nominal * (1 - nominal) / 100.0);
+    CHECK(std::fabs(s.coverage[k].mean - nominal) <= 3 * se_all);
+    for (std::size_t q = 0; q < 4; ++q) {
+      INFO("quartile " << q + 1);
+      CHECK(std::fabs(s.coverage_by_quartile[q][k].mean - nominal) <= 3 * se_q);
+    }
+  }
+  CHECK(s.pit.p_value > 0.01);
+  CHECK(s.crps.mean < s.crps_baseline.mean);
+  CHECK(s.brier_savings.mean < s.brier_savings_base_a.mean);
+  CHECK(s.brier_savings.mean < s.brier_savings_base_b.mean);
+}
