@@ -20,6 +20,8 @@
 #include <fmt/format.h>
 
 #include "sim/engine/agreement.hpp"
+#include "sim/output/agreement_file.hpp"
+#include "sim/output/agreement_report.hpp"
 #include "sim/common/error.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "sim/output/report.hpp"

@@ -459,7 +459,7 @@ TEST_CASE("A --seed above 2^63 reaches the results file exactly", "[bad-input][c
 
 TEST_CASE("acosim run on an agreement scenario says it settles the first year only", "[cli]") {
   Scratch s("agreement-note");
-  std::ofstream(s.dir / "s.yaml") << kScenario << "agreement: {}\n";
+  std::ofstream(s.dir / "s.yaml") << kScenario << "agreement: {years: 1, paths: [{fixed: BASIC_A}]}\n";
   const Outcome o = run_acosim("run s.yaml -o out.h5 -q", s.dir, s.capture);
   INFO(o.err);
   REQUIRE(o.exit_code == 0);

@@ -21,7 +21,10 @@
 #include "sim/common/error.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/engine/sampling_inputs.hpp"
 #include "sim/engine/sweep.hpp"
+#include "sim/input/sweep_reader.hpp"
+#include "sim/output/sweep_io.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;
@@ -145,7 +148,7 @@ TEST_CASE("bad ranges and value lists name the key and the text", "[sweep]") {
   CHECK_THROWS_WITH(expand_values("k", "0:1e6:1"), Contains("at most"));
 }
 
-TEST_CASE("key paths: parsing, the settle-only whitelist, did-you-mean", "[sweep]") {
+TEST_CASE("key paths: parsing and did-you-mean", "[sweep]") {
   const KeyPath k = parse_key_path("tracks[1].custom.msr");
   REQUIRE(k.parts.size() == 4);
   CHECK(k.parts[1].index == 1);
@@ -153,18 +156,6 @@ TEST_CASE("key paths: parsing, the settle-only whitelist, did-you-mean", "[sweep
   CHECK_THROWS_WITH(parse_key_path("tracks[x].msr"), Contains("'[x]' is not a list index"));
   CHECK_THROWS_WITH(parse_key_path("aco..beneficiaries"), Contains("empty component"));
   CHECK_THROWS_WITH(parse_key_path("aco."), Contains("ends with"));
-
-  for (const char* s : {"tracks[0].msr", "tracks[2].custom.sharing_rate", "tracks[1]", "quality.threshold",
-                        "quality.alternative_probability", "aco.participant_revenue", "aco.low_revenue",
-                        "aco.agreement_start_year", "aco.euc_relief_fraction"}) {
-    INFO(s);
-    CHECK(is_settle_only(parse_key_path(s)));
-  }
-  for (const char* s : {"aco.beneficiaries", "true_effect.mean", "quality.score.mean", "benchmark.update_factor.sd",
-                        "cost_model.mean_scale", "seed", "runs", "performance_year", "correlation.effect_quality"}) {
-    INFO(s);
-    CHECK_FALSE(is_settle_only(parse_key_path(s)));
-  }
 
   const Scenario base = base_scenario();
   CHECK_THROWS_WITH(sweep_axes(base, {"aco.beneficiaris=5000,6000"}),
@@ -176,6 +167,54 @@ TEST_CASE("key paths: parsing, the settle-only whitelist, did-you-mean", "[sweep
   CHECK_THROWS_WITH(sweep_axes(base, {"aco.beneficiaries"}), Contains("expected KEY=VALUES"));
   CHECK_THROWS_WITH(sweep_axes(base, {"runs=10,20", "runs=30"}), Contains("given twice"));
   CHECK_THROWS_WITH(sweep_axes(base, {}), Contains("nothing to sweep"));
+}
+
+TEST_CASE("a key is settle-only exactly when its points sample the same runs", "[sweep]") {
+  const Scenario base = base_scenario();
+  // Keys sampling never reads (sim/engine/sampling_inputs.hpp): one pass serves every value.
+  for (const char* vary : {"tracks[1].msr=0%,1%", "tracks[2].custom.sharing_rate=50%,60%", "tracks[1]=BASIC_B,{track: ENHANCED, msr: 1%}",
+                           "quality.threshold=70,80", "quality.alternative_probability=0.5,0.9",
+                           "aco.participant_revenue=6e6,9e6", "aco.low_revenue=true,false",
+                           "aco.agreement_start_year=2019,2022", "aco.euc_relief_fraction=0,0.5",
+                           "performance_year=2023,2024"}) {
+    INFO(vary);
+    const SweepPlan p = plan_grid(base, sweep_axes(base, {vary}));
+    CHECK(p.groups == 1);
+    CHECK(p.axes[0].settle_only);
+  }
+  // Keys that change the draws: one pass per value.
+  for (const char* vary : {"aco.beneficiaries=5000,6000", "true_effect.mean=-1%,0%", "quality.score.mean=80,83",
+                           "benchmark.update_factor.sd=0.01,0.02", "cost_model.mean_scale=1,1.1", "seed=1,2",
+                           "runs=100,120", "correlation.effect_quality=0,0.2", "benchmark.persistence=0.5,0.6"}) {
+    INFO(vary);
+    const SweepPlan p = plan_grid(base, sweep_axes(base, {vary}));
+    CHECK(p.groups == 2);
+    CHECK_FALSE(p.axes[0].settle_only);
+  }
+}
+
+TEST_CASE("points the sampling table puts in one pass draw the same runs, bit for bit", "[sweep][simulation]") {
+  // The table is the only guard: check it against sample_run itself for every settle-only key.
+  const Scenario base = base_scenario();
+  const SimulationModel base_model(base);
+  for (const char* vary : {"tracks[1].msr=2%", "tracks[2].custom.loss_rate=40%", "quality.threshold=90",
+                           "quality.alternative_probability=0.2", "aco.participant_revenue=2e6",
+                           "aco.low_revenue=false", "aco.agreement_start_year=2019", "aco.euc_relief_fraction=0.5",
+                           "performance_year=2023"}) {
+    INFO(vary);
+    const auto axes = sweep_axes(base, {vary});
+    const Scenario point = apply_assignments(base, {{axes[0].key, axes[0].values[0]}});
+    REQUIRE(same_samples(base, point));
+    const SimulationModel model(point);
+    for (std::uint64_t run : {0u, 7u, 119u}) {
+      const RunSample a = sample_run(base_model, base.seed, run), b = sample_run(model, point.seed, run);
+      CHECK(a.benchmark == b.benchmark);
+      CHECK(a.expenditure == b.expenditure);
+      CHECK(a.true_effect == b.true_effect);
+      CHECK(a.benchmark_factor == b.benchmark_factor);
+      CHECK(a.quality == b.quality);
+    }
+  }
 }
 
 TEST_CASE("bad values fail while planning, before any sampling", "[sweep]") {
@@ -200,10 +239,10 @@ TEST_CASE("the sweep section is read and validated with file positions", "[sweep
   const auto axes = sweep_axes(s, {});
   REQUIRE(axes.size() == 2);
   CHECK(axes[0].key == "aco.beneficiaries");
-  CHECK_FALSE(axes[0].settle_only);
   CHECK(axes[1].values == std::vector<std::string>{"0%", "1%", "2%"});
-  CHECK(axes[1].settle_only);
   const SweepPlan p = plan_grid(s, axes);
+  CHECK_FALSE(p.axes[0].settle_only);
+  CHECK(p.axes[1].settle_only);
   CHECK(p.points.size() == 6);
   CHECK(p.groups == 2);
   CHECK(p.points[4].set[0].value == "6000");  // last axis fastest
@@ -247,10 +286,11 @@ TEST_CASE("a sweep's grid points equal plain runs, bit for bit", "[sweep][simula
 TEST_CASE("settle-only quality threshold and contract terms equal plain runs", "[sweep][simulation]") {
   const Scenario base = base_scenario();
   // The threshold changes met_qps of stored runs (re-applied without re-sampling); the contract's
-  // sharing rate and the participant revenue change only settlement.
+  // sharing rate, the participant revenue and the performance year change only settlement.
   const SweepPlan plan = plan_points(base, {{{"quality.threshold", "90"}},
                                             {{"tracks[2].custom.sharing_rate", "65%"}, {"quality.alternative_probability", "0.2"}},
-                                            {{"aco.participant_revenue", "2e6"}}});
+                                            {{"aco.participant_revenue", "2e6"}},
+                                            {{"performance_year", "2023"}}});
   CHECK(plan.groups == 1);
   const SweepResults res = run_sweep(plan, two_threads(), true);
   const auto t0 = plain_run(replace(kScenario, "alternative_probability: 0.9", "alternative_probability: 0.9\n  threshold: 90"));
@@ -260,6 +300,9 @@ TEST_CASE("settle-only quality threshold and contract terms equal plain runs", "
   require_same_table(res.points[0].results.table, t0.table);
   require_same_table(res.points[1].results.table, t1.table);
   require_same_table(res.points[2].results.table, t2.table);
+  // The performance year changes the rules and the default quality standard, not the draws.
+  const auto t3 = plain_run(replace(kScenario, "performance_year: 2024", "performance_year: 2023"));
+  require_same_table(res.points[3].results.table, t3.table);
   const auto def = plain_run(kScenario);
   CHECK(t0.table.met_qps != def.table.met_qps);  // the threshold did change who met the QPS
 }

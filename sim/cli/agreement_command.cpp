@@ -7,9 +7,10 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "sim/engine/agreement.hpp"
+#include "sim/output/agreement_file.hpp"
+#include "sim/output/agreement_report.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/common/error.hpp"
@@ -36,29 +37,6 @@ struct AgreementArgs {
 
 std::atomic<bool> g_stop{false};
 extern "C" void on_agreement_signal(int) { g_stop.store(true); }
-
-std::string full_report(const AgreementResults& ar, const std::string& ext) {
-  if (ext == ".csv") return report_csv(ar.results) + agreement_report(ar, "csv");
-  if (ext == ".json") {
-    nlohmann::ordered_json j = nlohmann::ordered_json::parse(report_json(ar.results));
-    nlohmann::ordered_json a;
-    a["years"] = ar.years;
-    a["renewal_years"] = ar.renewal_years;
-    a["start_year"] = ar.start_year;
-    a["performance_year"] = ar.performance_year;
-    a["rules_year"] = ar.rules_year;
-    a["turnover"] = ar.turnover;
-    a["discount_rate"] = ar.discount_rate;
-    a["notes"] = ar.notes;
-    a["paths"] = ar.path_labels;
-    a["path_descriptions"] = ar.path_descriptions;
-    a["columns"] = "per path: '<path> total', '<path> PV', '<path> worst year', '<path> year k' (see tracks); "
-                   "P(net loss) = p_losses of '<path> total', P(owes in any year) = p_losses of '<path> worst year'";
-    j["agreement"] = std::move(a);
-    return j.dump(2) + "\n";
-  }
-  return report_markdown(ar.results) + agreement_report(ar, "md");
-}
 
 int run_agreement(const AgreementArgs& a) {
   const std::vector<Override> overrides = scenario_overrides(a.sets, a.runs, a.seed);
@@ -93,7 +71,7 @@ int run_agreement(const AgreementArgs& a) {
   write_agreement_results(output, ar);
 
   if (!a.quiet) std::cout << report_text(ar.results) << agreement_report(ar, "text");
-  if (!a.report.empty()) write_file_atomically(a.report, full_report(ar, fs::path(a.report).extension().string()));
+  if (!a.report.empty()) write_file_atomically(a.report, agreement_report_file(ar, fs::path(a.report).extension().string()));
   const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
                                              : fmt::format("{} threads", m.threads);
   std::cerr << fmt::format("acosim: {} runs x {} years, {:.3g} beneficiary-years in {:.2f} s ({}) -> {}\n",

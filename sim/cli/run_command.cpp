@@ -135,7 +135,7 @@ int run(const RunArgs& a) {
     throw InputError(fmt::format("{}: the seed attribute {} disagrees with its scenario's seed {}", a.resume,
                                  previous->meta.seed, scenario.seed));
   }
-  if (scenario.sections.count("agreement") != 0 && !previous) {
+  if (scenario.agreement && !previous) {
     std::cerr << fmt::format("acosim: note: {} has an agreement section; acosim run settles its first performance year "
                              "only (acosim agreement follows the whole agreement)\n",
                              scenario.path);

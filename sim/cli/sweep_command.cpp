@@ -20,6 +20,8 @@
 #include "sim/engine/mpi.hpp"
 #include "sim/engine/risk.hpp"
 #include "sim/engine/sweep.hpp"
+#include "sim/input/sweep_reader.hpp"
+#include "sim/output/sweep_io.hpp"
 #include "sim/common/version.hpp"
 #include "sim/input/yaml_reader.hpp"
 

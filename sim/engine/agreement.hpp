@@ -12,12 +12,13 @@
 //
 // Results are a SimulationResults whose columns are per path: "<path> total", "<path> PV",
 // "<path> worst year", "<path> year k", so write_results, read_results, the reports and summarize()
-// work unchanged; the per-year samples live in the extra HDF5 group /agreement.
+// work unchanged; the per-year samples live in the extra HDF5 group /agreement
+// (sim/output/agreement_file.hpp). The section is read by sim/input/agreement_reader.hpp and the
+// report's agreement section written by sim/output/agreement_report.hpp.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
@@ -26,70 +27,15 @@
 #include <Eigen/Dense>
 
 #include "models/settle.hpp"
+#include "sim/engine/agreement_spec.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
 
 namespace acosim {
 
-inline constexpr int kMaxAgreementYears = 6;                    // PYs in one agreement period
-inline constexpr int kMaxPathYears = 2 * kMaxAgreementYears;    // first agreement + renewal
-inline constexpr int kMinRenewalBaseYears = 3;                  // a rebase needs 3 PYs of history
-// Columns of one path before its per-year columns: total, PV, worst year.
-inline constexpr int kPathSummaryColumns = 3;
-
-// What to do with performance years after kLastRuleYear (models/track.hpp has no rules for them).
-enum class FutureRules {
-  CarryForward,  // settle them under the last known rule year (PY2026), and say so in the output
-  Refuse         // reject the scenario at load
-};
-
-// One way of going through the agreement: the track and MSR/MLR election settled in each year.
-struct AgreementPath {
-  std::string label;                 // unique; column names are "<label> total", ...
-  std::string description;           // e.g. "BASIC A, B, C, D, E; MSR/MLR 1% from the first two-sided year"
-  std::vector<TrackChoice> by_year;  // one entry per path year (first agreement, then renewal)
-};
-
-// The validated `agreement:` section. Per-year vectors have total_years() entries.
-struct AgreementSpec {
-  int years = 5;               // PYs of the (first) agreement
-  int renewal_years = 0;       // PYs of a rebased second agreement (0: none)
-  int start_year = 2024;       // PY1 = the agreement start year
-  double turnover = 0.16;      // share of the panel replaced each year [fraction]
-  double discount_rate = 0.03; // annual rate for the present value [fraction]
-  Uncertain growth{1.0, 0.0};  // realized national-regional blend growth per PY after PY1 [ratio]
-  std::optional<double> acpt;          // ACPT annual growth, first agreement [fraction]
-  std::optional<double> renewal_acpt;  // ACPT of the renewal [fraction]
-  double acpt_weight = 1.0 / 3.0;      // ACPT share of the update (2024+ agreements) [fraction]
-  Uncertain spending_gap{0.0, 0.0};    // ACO counterfactual growth minus the blend, per PY [fraction]
-  Uncertain risk_score_growth{0.0, 0.0};  // risk-score change per PY not matched by spending [fraction]
-  double risk_score_cap = 0.03;        // cap on cumulative positive risk-score growth [fraction]
-  double quality_persistence = 0.5;    // AR(1) correlation of the quality latent year to year
-  double prior_savings_share = 0;      // renewal's prior savings adjustment share [fraction]
-  double prior_savings_cap = 0.05;     // its cap [fraction of the rebased benchmark]
-  FutureRules future_rules = FutureRules::CarryForward;
-
-  std::vector<int> performance_year;                  // start_year + y
-  std::vector<int> rules_year;                        // the rule year settle() uses
-  std::vector<double> true_effect_mean;               // [fraction]
-  std::vector<std::optional<double>> qps_threshold;   // [0-100]; empty: standard always met
-  std::vector<AgreementPath> paths;
-  std::vector<std::string> threshold_notes;           // QPS values assumed for years without one
-
-  int total_years() const { return years + renewal_years; }
-  bool in_renewal(int y) const { return y >= years; }
-  int agreement_start(int y) const { return in_renewal(y) ? start_year + years : start_year; }
-  // What the output must say about the rules: "" when every PY has its own rules and published QPS
-  // value, else e.g. "PY2027-PY2028 settled under PY2026 rules; PY2025 has no published ...".
-  std::string rules_note() const;
-};
-
-// Reads and validates scenario.sections["agreement"] (all checks happen here, before sampling).
-// Throws InputError "file:line:col: key 'agreement.x': message".
-AgreementSpec parse_agreement(const Scenario& scenario);
-
-// Immutable: the single-year model (costs, Cholesky factor) plus the agreement spec.
+// Immutable: the single-year model (costs, Cholesky factor) plus the agreement spec, which the
+// scenario carries (read at load); throws InputError when the scenario has no agreement section.
 class AgreementModel {
  public:
   explicit AgreementModel(const Scenario& scenario);
@@ -184,12 +130,5 @@ std::string agreement_column(const std::string& label, int k);
 // Samples and settles every run (one parallel loop; the panel lives inside the run), summarizes,
 // and keeps only the pairs that compare the same column kind across paths.
 AgreementResults simulate_agreement(const AgreementModel& model, const RunOptions& options);
-
-// write_results plus the /agreement group, atomically (docs/agreements.md lists the datasets).
-void write_agreement_results(const std::filesystem::path& path, const AgreementResults& results);
-
-// The agreement section of a report, from the summaries in results.results (they must exist).
-// format: "md", "text" or "csv" (rows in report_csv's tidy format, without the header).
-std::string agreement_report(const AgreementResults& results, const std::string& format);
 
 }  // namespace acosim

@@ -18,25 +18,15 @@
 #include "models/empirical_cost.hpp"
 #include "models/msr.hpp"
 #include "models/track.hpp"
+#include "sim/engine/agreement_spec.hpp"
+#include "sim/engine/scenario_values.hpp"
+#include "sim/engine/sweep_spec.hpp"
 
 namespace acosim {
-
-// A run-level input that is uncertain: Normal(mean, sd) (sd = 0: fixed).
-struct Uncertain {
-  double mean = 0;
-  double sd = 0;
-};
 
 enum class BenchmarkMode {
   Fixed,      // the ACO holds its benchmark report: B = per_capita x N x update factor
   Historical  // B = update factor x weighted base-year spending of the same beneficiaries
-};
-
-// One track to settle, with the ACO's MSR/MLR election for two-sided tracks.
-struct TrackChoice {
-  Track track;
-  MsrElection election;
-  std::string label;  // unique, e.g. "BASIC_E msr=1%"
 };
 
 struct Scenario {
@@ -79,10 +69,16 @@ struct Scenario {
 
   std::vector<TrackChoice> tracks;
 
-  // Sections owned by other features, validated by them before any sampling: "sweep" and
-  // "tornado" (sim/sweep), "risk" (sim/risk), "agreement" (sim/agreement). The nodes keep their
-  // file positions for error messages; absent sections are not in the map.
+  // Sections owned by other features, validated by them before any sampling: "risk"
+  // (sim/risk). The nodes keep their file positions for error messages; absent sections are not
+  // in the map.
   std::map<std::string, YAML::Node> sections;
+
+  // The feature sections, read and validated at load (sim/input/agreement_reader.cpp,
+  // sim/input/sweep_reader.cpp); empty when the scenario has none.
+  std::optional<AgreementSpec> agreement;  // `agreement:` (acosim agreement)
+  std::optional<SweepSection> sweep;       // `sweep:` (acosim sweep without --vary)
+  std::optional<TornadoSpec> tornado;      // `tornado:` (acosim tornado; flags override it)
 
   long runs = 1000;
   std::uint64_t seed = 1;

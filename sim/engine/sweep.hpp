@@ -1,21 +1,17 @@
-// Sensitivity sweeps and tornado analysis (docs/sweeps-and-risk.md).
+// Sensitivity sweeps and tornado analysis (docs/sweeps-and-risk.md): running a planned list of
+// points. The points' scenarios are built and validated by the input layer
+// (sim/input/sweep_reader.hpp: keys, values, grids, the base with each point's keys set); this
+// file groups them into sampling passes and simulates them.
 //
-// A sweep varies scenario keys over value lists or ranges: one key gives a 1-D sweep, two a 2-D
-// grid (every combination; more keys likewise). A tornado varies each input alone between a low
-// and a high value. Both run a list of points, each the base scenario with some keys set, and
-// every point is a complete simulation: same seed -> same random streams (common random numbers
-// across points, since draws depend only on (seed, run, purpose, block)).
-//
-// Settle-only keys (the tracks list and MSR/MLR elections, custom-contract terms, the quality
-// threshold and alternative-QPS probability, participant revenue, low_revenue,
-// agreement_start_year, euc relief) change only how sampled runs settle: points differing only in
-// them share one sampling pass (sample_runs once, settle_runs per point on a copy of the table).
-// Every other key re-samples. Each point is bit-identical to a plain `acosim run` with its values.
-//
-// All keys and values are checked, and every point's scenario validated, before any sampling.
+// Every point is a complete simulation: same seed -> same random streams (common random numbers
+// across points, since draws depend only on (seed, run, purpose, block)). Points whose scenarios
+// agree on every field sampling reads (sim/engine/sampling_inputs.hpp) share one sampling pass
+// (sample_runs once, settle_runs per point on a copy of the table, the quality standard re-applied
+// when it differs); the others re-sample. Each point is bit-identical to a plain `acosim run` (or
+// `acosim agreement`) with its values.
 #pragma once
 
-#include <filesystem>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,50 +20,9 @@
 #include "sim/engine/risk.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/engine/sweep_spec.hpp"
 
 namespace acosim {
-
-// A path into the scenario's YAML: map keys and sequence indices, e.g. "tracks[1].msr".
-struct KeyPath {
-  struct Part {
-    std::string key;  // a map key, or empty for a sequence index
-    long index = -1;  // >= 0: sequence element
-  };
-  std::string text;
-  std::vector<Part> parts;
-  std::string pattern() const;  // indices as "[]": "tracks[].msr"
-};
-
-// Parses "a.b[2].c"; throws InputError naming the key when malformed.
-KeyPath parse_key_path(const std::string& text);
-
-// The documented sweepable keys as patterns ("tracks[].msr"), and the settle-only whitelist.
-const std::vector<std::string>& sweepable_keys();
-bool is_settle_only(const KeyPath& key);
-
-// Expands a value list: comma-separated values and ranges start:stop:step (stop included when
-// reached within rounding; "0%:2%:0.5%" gives 0%, 0.5%, ..., 2%; a negative step counts down).
-// Throws InputError naming `key` and the offending text: empty list, bad or empty range, step 0,
-// duplicates, more than kMaxValues values.
-inline constexpr std::size_t kMaxValues = 1000;
-inline constexpr std::size_t kMaxPoints = 2000;
-std::vector<std::string> expand_values(const std::string& key, const std::string& spec);
-
-struct Assignment {
-  std::string key;
-  std::string value;  // as written (YAML scalar text)
-};
-
-struct SweepAxis {
-  std::string key;
-  std::vector<std::string> values;
-  bool settle_only = false;
-};
-
-// Axes from `--vary KEY=VALUES` options (they replace the scenario's `sweep:` section), else from
-// the section `sweep: {vary: {KEY: [values] | "start:stop:step", ...}}`. Keys are validated
-// against the scenario (unknown keys with a did-you-mean); throws InputError.
-std::vector<SweepAxis> sweep_axes(const Scenario& base, const std::vector<std::string>& vary);
 
 // One scenario to simulate: the base with `set` applied, validated.
 struct PlannedPoint {
@@ -84,15 +39,10 @@ struct SweepPlan {
   int groups = 0;                  // sampling passes needed
 };
 
-// Applies `set` to the scenario's YAML tree (map keys created as needed, sequence indices must
-// exist, a scalar `x` becomes {mean: x} for .mean/.sd and a scalar track id {track: id}) and
-// validates the result. Errors name the key and value.
-Scenario apply_assignments(const Scenario& base, const std::vector<Assignment>& set);
-
-// Every combination of the axes' values (the last axis varies fastest).
-SweepPlan plan_grid(const Scenario& base, std::vector<SweepAxis> axes);
-// Arbitrary points (tornado): each a list of assignments.
-SweepPlan plan_points(const Scenario& base, const std::vector<std::vector<Assignment>>& points);
+// The plan of already-built points: each point joins the first sampling pass whose scenario
+// samples the same runs (same_samples), else opens a new one; a grid axis is settle-only when
+// changing its value alone never changes the pass.
+SweepPlan group_points(const Scenario& base, std::vector<SweepAxis> axes, std::vector<PlannedPoint> points);
 
 struct SweepPointResult {
   std::vector<Assignment> set;
@@ -126,23 +76,7 @@ SweepResults run_sweep(const SweepPlan& plan, const RunOptions& options, bool ke
 
 // ---- tornado ----
 
-struct TornadoInput {
-  std::string key, low, high;
-};
-
-// Metrics a tornado can rank by: mean, p_losses, p_savings, p5, p50, p95, var95, es95.
-const std::vector<std::string>& tornado_metrics();
 double tornado_metric(const TrackSummary& t, const std::string& metric);
-
-struct TornadoSpec {
-  std::vector<TornadoInput> inputs;
-  std::string metric = "mean";
-  std::string track;  // a label of the base scenario (or its index); empty: every track
-};
-
-// From the scenario's `tornado:` section, then the command-line values over it (empty = keep).
-TornadoSpec tornado_spec(const Scenario& base, const std::vector<std::string>& input_flags,
-                         const std::string& metric_flag, const std::string& track_flag);
 
 struct TornadoBar {
   std::string key, low, high;
@@ -167,33 +101,8 @@ struct TornadoResult {
   SweepStats stats;
 };
 
-// Plans (and validates) base + low/high per input; run_tornado then simulates and ranks.
-SweepPlan plan_tornado(const Scenario& base, const TornadoSpec& spec);
+// Simulates a tornado plan (sim/input/sweep_reader.hpp's plan_tornado: the base, then low and high
+// per input) and ranks the inputs.
 TornadoResult run_tornado(const SweepPlan& plan, const TornadoSpec& spec, const RunOptions& options);
-
-// ---- output (sim/output/sweep_io.cpp) ----
-
-inline constexpr const char* kSweepFormat = "acosim-sweep";  // root attribute `format`
-inline constexpr int kSweepFormatVersion = 1;
-
-// Provenance recorded in sweep files (the command fills it).
-struct SweepProvenance {
-  std::string program_version, git_commit, created_utc;
-};
-
-// One HDF5 file (schema: docs/results-schema.md, "Sweep files"), written atomically.
-void write_sweep(const std::filesystem::path& path, const SweepResults& s, const SweepProvenance& p);
-
-// One row per (point, track): the varied keys' values, then every statistic (raw numbers).
-std::string sweep_csv(const SweepResults& s);
-// A compact table per point and track: mean ± SE, P(losses), P5, P50, P95, ES95 (+ risk columns).
-std::string sweep_markdown(const SweepResults& s);
-// The terminal table: mean, P(losses), P5, ES95 per track per point (+ CE and fit with a risk
-// appetite), and how many sampling passes served how many points.
-std::string sweep_text(const SweepResults& s);
-
-std::string tornado_text(const TornadoResult& t);
-std::string tornado_csv(const TornadoResult& t);   // rank,track,input,low,high,at_low,at_high,swing,...
-std::string tornado_json(const TornadoResult& t);  // format "acosim-tornado", version 1
 
 }  // namespace acosim

@@ -12,7 +12,9 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include "sim/input/agreement_reader.hpp"
 #include "sim/input/csv.hpp"
+#include "sim/input/sweep_reader.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text.hpp"
 #include "sim/input/yaml_reader.hpp"
@@ -556,7 +558,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     s.tracks.push_back(std::move(c));
   }
 
-  for (const char* section : {"sweep", "tornado", "risk", "agreement"}) {
+  for (const char* section : {"risk"}) {
     if (root[section]) s.sections[section] = root[section];
   }
 
@@ -579,6 +581,11 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
     }
   }
   if (root["threads"]) s.threads = static_cast<int>(rd.integer_in(root["threads"], "threads", 0, 4096));
+
+  // The feature sections, once the scenario's own keys are read (they are checked against them).
+  if (root["agreement"]) s.agreement = read_agreement(root["agreement"], s);
+  if (root["sweep"]) s.sweep = read_sweep_section(root["sweep"], root, origin);
+  if (root["tornado"]) s.tornado = read_tornado_section(root["tornado"], origin);
 
   if (overrides.empty()) {
     s.text = yaml_text + s.text;

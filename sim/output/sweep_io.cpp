@@ -13,11 +13,11 @@
 
 #include "sim/output/atomic_file.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/parse.hpp"
 #include "sim/output/hdf5_layout.hpp"
 #include "sim/output/report.hpp"
-#include "sim/engine/sweep.hpp"
+#include "sim/output/sweep_io.hpp"
 #include "sim/output/summary_fields.hpp"
-#include "sim/input/yaml_reader.hpp"
 
 namespace acosim {
 
@@ -94,18 +94,7 @@ void strings(H5::H5File& f, const std::string& path, const std::vector<std::stri
 
 // The numeric reading of a value as written: "1.5%" -> 0.015, "5000" -> 5000; NaN otherwise.
 double numeric(const std::string& v) {
-  std::string s = v;
-  double scale = 1;
-  if (!s.empty() && s.back() == '%') {
-    s.pop_back();
-    scale = 0.01;
-  }
-  try {
-    std::size_t used = 0;
-    const double x = std::stod(s, &used);
-    if (used == s.size()) return x * scale;
-  } catch (const std::exception&) {
-  }
+  if (const auto x = parse_decimal_or_percent(v)) return x->percent ? x->value * 0.01 : x->value;
   if (v == "true" || v == "yes" || v == "on") return 1;
   if (v == "false" || v == "no" || v == "off") return 0;
   return NAN;
@@ -115,13 +104,8 @@ std::size_t n_tracks(const SweepResults& s) {
   return s.points.empty() ? 0 : s.points.front().results.tracks.size();
 }
 
-void write_sweep_file(H5::H5File& f, const SweepResults& s, const SweepProvenance& prov) {
-  attr(f, "format", kSweepFormat);
-  attr_i64(f, "format_version", kSweepFormatVersion);
-  const auto P = static_cast<hsize_t>(s.points.size());
-  const auto T = static_cast<hsize_t>(n_tracks(s));
-  const auto K = static_cast<hsize_t>(s.axes.size());
-
+// /metadata: what produced the sweep and how long it took.
+void write_sweep_metadata(H5::H5File& f, const SweepResults& s, const SweepProvenance& prov) {
   H5::Group meta = group(f, "/metadata", "what produced the sweep and how long it took");
   attr(meta, "program_version", prov.program_version);
   attr(meta, "git_commit", prov.git_commit);
@@ -137,7 +121,11 @@ void write_sweep_file(H5::H5File& f, const SweepResults& s, const SweepProvenanc
   attr(meta, "sampling_seconds", s.stats.sampling_seconds);
   attr(meta, "settle_seconds", s.stats.settle_seconds);
   strings(f, "/metadata/scenario", {s.base.text}, {}, "the base scenario YAML as loaded (with --set overrides)");
+}
 
+// /sweep: the varied keys and their values.
+void write_sweep_axes(H5::H5File& f, const SweepResults& s) {
+  const auto K = static_cast<hsize_t>(s.axes.size());
   H5::Group sw = group(f, "/sweep", "the grid: varied keys, their values, and per grid point a summary table");
   std::vector<std::string> keys;
   std::vector<std::int8_t> settle;
@@ -160,7 +148,13 @@ void write_sweep_file(H5::H5File& f, const SweepResults& s, const SweepProvenanc
     for (const auto& v : a.values) num.push_back(numeric(v));
     doubles(f, fmt::format("/sweep/numeric/{}", k), num, {n}, "", "values of key " + a.key + " as numbers");
   }
+}
 
+// /sweep/points: one row per grid point.
+void write_sweep_points(H5::H5File& f, const SweepResults& s) {
+  const auto P = static_cast<hsize_t>(s.points.size());
+  const auto T = static_cast<hsize_t>(n_tracks(s));
+  const auto K = static_cast<hsize_t>(s.axes.size());
   group(f, "/sweep/points", "one row per grid point, row-major over the axes (the last key varies fastest)");
   std::vector<std::int64_t> index, pass;
   std::vector<std::string> value, scen, labels;
@@ -178,7 +172,12 @@ void write_sweep_file(H5::H5File& f, const SweepResults& s, const SweepProvenanc
   ints(f, "/sweep/points/sampling_pass", pass, {P}, "the sampling pass (shared random draws) that served the point");
   strings(f, "/sweep/points/scenario", scen, {P}, "the point's complete scenario YAML (acosim run reproduces it)");
   strings(f, "/sweep/points/labels", labels, {P, T}, "track labels at each point (a settle-only key may change them)");
+}
 
+// /sweep/summary: statistics per grid point and track slot.
+void write_sweep_summary(H5::H5File& f, const SweepResults& s) {
+  const auto P = static_cast<hsize_t>(s.points.size());
+  const auto T = static_cast<hsize_t>(n_tracks(s));
   H5::Group sum = group(f, "/sweep/summary", "statistics per grid point (rows) and track slot (columns)");
   attr(sum, "dimensions", "points x tracks");
   for (const auto& [name, member, units] :
@@ -213,40 +212,53 @@ void write_sweep_file(H5::H5File& f, const SweepResults& s, const SweepProvenanc
     }
     doubles(f, std::string("/sweep/summary/") + field.name, v, {P, T}, "probability [0-1]", field.description);
   }
+}
 
-  if (s.risk) {
-    H5::Group rg = group(f, "/sweep/risk", "the risk verdict per grid point and track slot (sim/engine/risk.hpp)");
-    attr(rg, "max_loss", s.risk->max_loss.value_or(NAN));
-    attr(rg, "confidence", s.risk->confidence);
-    attr(rg, "max_es", s.risk->max_es.value_or(NAN));
-    attr(rg, "risk_aversion", s.risk->risk_aversion.value_or(NAN));
-    attr(rg, "appetite", describe_appetite(*s.risk));
-    std::vector<double> pe, var, es, ce;
-    std::vector<std::int8_t> fits;
-    std::vector<std::int64_t> rank;
-    std::vector<std::string> rec;
-    for (const auto& p : s.points) {
-      std::vector<std::int64_t> r(T, 0);
-      for (std::size_t i = 0; i < p.risk->ranking.size(); ++i) r[static_cast<std::size_t>(p.risk->ranking[i])] = static_cast<std::int64_t>(i) + 1;
-      for (std::size_t t = 0; t < T; ++t) {
-        const TrackRisk& x = p.risk->tracks[t];
-        pe.push_back(x.p_exceed);
-        var.push_back(x.var);
-        es.push_back(x.es);
-        ce.push_back(x.ce);
-        fits.push_back(x.fits() ? 1 : 0);
-        rank.push_back(r[t]);
-      }
-      rec.push_back(p.risk->recommendation);
+// /sweep/risk: the risk verdict per grid point and track slot.
+void write_sweep_risk(H5::H5File& f, const SweepResults& s) {
+  const auto P = static_cast<hsize_t>(s.points.size());
+  const auto T = static_cast<hsize_t>(n_tracks(s));
+  H5::Group rg = group(f, "/sweep/risk", "the risk verdict per grid point and track slot (sim/engine/risk.hpp)");
+  attr(rg, "max_loss", s.risk->max_loss.value_or(NAN));
+  attr(rg, "confidence", s.risk->confidence);
+  attr(rg, "max_es", s.risk->max_es.value_or(NAN));
+  attr(rg, "risk_aversion", s.risk->risk_aversion.value_or(NAN));
+  attr(rg, "appetite", describe_appetite(*s.risk));
+  std::vector<double> pe, var, es, ce;
+  std::vector<std::int8_t> fits;
+  std::vector<std::int64_t> rank;
+  std::vector<std::string> rec;
+  for (const auto& p : s.points) {
+    std::vector<std::int64_t> r(T, 0);
+    for (std::size_t i = 0; i < p.risk->ranking.size(); ++i) r[static_cast<std::size_t>(p.risk->ranking[i])] = static_cast<std::int64_t>(i) + 1;
+    for (std::size_t t = 0; t < T; ++t) {
+      const TrackRisk& x = p.risk->tracks[t];
+      pe.push_back(x.p_exceed);
+      var.push_back(x.var);
+      es.push_back(x.es);
+      ce.push_back(x.ce);
+      fits.push_back(x.fits() ? 1 : 0);
+      rank.push_back(r[t]);
     }
-    doubles(f, "/sweep/risk/p_exceed", pe, {P, T}, "probability [0-1]", "P(owing more than max_loss)");
-    doubles(f, "/sweep/risk/var", var, {P, T}, "USD", "value at risk of losses at the confidence level");
-    doubles(f, "/sweep/risk/es", es, {P, T}, "USD", "expected shortfall of losses at the confidence level");
-    doubles(f, "/sweep/risk/certainty_equivalent", ce, {P, T}, "USD", "CE = -(1/a) ln E[exp(-a x)] (mean when a = 0)");
-    flags(f, "/sweep/risk/fits", fits, {P, T}, "1 when the track meets every stated limit");
-    ints(f, "/sweep/risk/rank", rank, {P, T}, "1 = recommended at that point");
-    strings(f, "/sweep/risk/recommendation", rec, {P}, "the recommendation in plain words");
+    rec.push_back(p.risk->recommendation);
   }
+  doubles(f, "/sweep/risk/p_exceed", pe, {P, T}, "probability [0-1]", "P(owing more than max_loss)");
+  doubles(f, "/sweep/risk/var", var, {P, T}, "USD", "value at risk of losses at the confidence level");
+  doubles(f, "/sweep/risk/es", es, {P, T}, "USD", "expected shortfall of losses at the confidence level");
+  doubles(f, "/sweep/risk/certainty_equivalent", ce, {P, T}, "USD", "CE = -(1/a) ln E[exp(-a x)] (mean when a = 0)");
+  flags(f, "/sweep/risk/fits", fits, {P, T}, "1 when the track meets every stated limit");
+  ints(f, "/sweep/risk/rank", rank, {P, T}, "1 = recommended at that point");
+  strings(f, "/sweep/risk/recommendation", rec, {P}, "the recommendation in plain words");
+}
+
+void write_sweep_file(H5::H5File& f, const SweepResults& s, const SweepProvenance& prov) {
+  attr(f, "format", kSweepFormat);
+  attr_i64(f, "format_version", kSweepFormatVersion);
+  write_sweep_metadata(f, s, prov);
+  write_sweep_axes(f, s);
+  write_sweep_points(f, s);
+  write_sweep_summary(f, s);
+  if (s.risk) write_sweep_risk(f, s);
 }
 
 // ---------------------------------------------------------------------------------------------

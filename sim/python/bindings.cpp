@@ -6,8 +6,9 @@
 // The C++ API it calls (adapt here when it changes): load_scenario / parse_scenario
 // (sim/engine/scenario.hpp), simulate (sim/engine/runner.hpp), write_results / read_results
 // (sim/output/hdf5_io.hpp), settle + explain (models/settle.hpp) through the simple settle format
-// (sim/cli/settle_command.hpp), read_puf / reproduce_all (sim/input/puf.hpp), plan_grid / run_sweep
-// / write_sweep (sim/engine/sweep.hpp), parse_risk / assess_risk (sim/engine/risk.hpp).
+// (sim/cli/settle_command.hpp), read_puf / reproduce_all (sim/input/puf.hpp), sweep_axes / plan_grid
+// / apply_assignments (sim/input/sweep_reader.hpp), run_sweep (sim/engine/sweep.hpp), write_sweep /
+// sweep_csv (sim/output/sweep_io.hpp), parse_risk / assess_risk (sim/engine/risk.hpp).
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -45,11 +46,13 @@
 #include "sim/engine/sweep.hpp"
 #include "sim/input/csv.hpp"
 #include "sim/input/puf.hpp"
+#include "sim/input/sweep_reader.hpp"
 #include "sim/input/yaml_reader.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/output/report.hpp"
 #include "sim/output/summary_fields.hpp"
+#include "sim/output/sweep_io.hpp"
 
 namespace py = pybind11;
 namespace fs = std::filesystem;

@@ -1,0 +1,232 @@
+#include "sim/output/agreement_report.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "sim/common/format.hpp"
+#include "sim/output/report.hpp"
+
+namespace acosim {
+
+namespace {
+
+std::string percent_label(double f) { return fmt::format("{:g}%", std::round(f * 1e6) / 1e4); }
+
+struct SimpleTable {
+  std::string title, note;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+
+std::string render(const SimpleTable& t, bool markdown) {
+  std::string out;
+  if (markdown) {
+    out += "## " + t.title + "\n\n";
+    if (!t.note.empty()) out += t.note + "\n\n";
+    auto line = [](const std::vector<std::string>& cells) {
+      std::string s = "|";
+      for (const auto& c : cells) s += " " + c + " |";
+      return s + "\n";
+    };
+    out += line(t.header) + "|:---|";
+    for (std::size_t j = 1; j < t.header.size(); ++j) out += "---:|";
+    out += "\n";
+    for (const auto& r : t.rows) out += line(r);
+    return out + "\n";
+  }
+  std::vector<std::size_t> w(t.header.size(), 0);
+  auto width = [](const std::string& s) {
+    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  };
+  for (std::size_t j = 0; j < w.size(); ++j) {
+    w[j] = width(t.header[j]);
+    for (const auto& r : t.rows) w[j] = std::max(w[j], width(r[j]));
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s;
+    for (std::size_t j = 0; j < cells.size(); ++j) {
+      const std::string fill(w[j] - width(cells[j]), ' ');
+      s += (j > 0 ? "  " : "") + (j == 0 ? cells[j] + fill : fill + cells[j]);
+    }
+    s.erase(s.find_last_not_of(' ') + 1);
+    return s + "\n";
+  };
+  out += t.title + "\n" + std::string(width(t.title), '=') + "\n" + line(t.header);
+  std::string rule;
+  for (std::size_t j = 0; j < w.size(); ++j) rule += (j > 0 ? "  " : "") + std::string(w[j], '-');
+  out += rule + "\n";
+  for (const auto& r : t.rows) out += line(r);
+  if (!t.note.empty()) out += t.note + "\n";
+  return out + "\n";
+}
+
+
+// Path p's column k (0: total, 1: PV, 2: worst year, 3 + y: year y + 1).
+class PathColumns {
+ public:
+  explicit PathColumns(const AgreementResults& ar)
+      : r_(ar.results), width_(kPathSummaryColumns + static_cast<int>(ar.performance_year.size())) {
+    if (r_.tracks.size() != ar.path_labels.size() * static_cast<std::size_t>(width_)) {
+      throw std::invalid_argument("agreement_report: the results have no summaries for every path column");
+    }
+  }
+  const TrackSummary& operator()(std::size_t p, int k) const {
+    return r_.tracks[p * static_cast<std::size_t>(width_) + static_cast<std::size_t>(k)];
+  }
+
+ private:
+  const SimulationResults& r_;
+  int width_;
+};
+
+std::string agreement_csv(const AgreementResults& ar) {
+  const PathColumns col(ar);
+  const int years = static_cast<int>(ar.performance_year.size());
+  std::string out;
+  auto row = [&](const std::string& track, const std::string& metric, const std::string& unit, double v) {
+    std::string t = track.find_first_of(",\"") == std::string::npos ? track : "\"" + track + "\"";
+    out += fmt::format("agreement,{},{},{},{}\n", t, metric, unit, v);
+  };
+  for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
+    const std::string& l = ar.path_labels[p];
+    row(l, "total_mean", "USD", col(p, 0).dollars.mean);
+    row(l, "pv_mean", "USD", col(p, 1).dollars.mean);
+    row(l, "p_cumulative_net_loss", "probability", col(p, 0).p_losses);
+    row(l, "p_any_year_owed", "probability", col(p, 2).p_losses);
+    row(l, "worst_year_mean", "USD", col(p, 2).dollars.mean);
+    for (int y = 0; y < years; ++y) {
+      row(l, fmt::format("year{}_mean", y + 1), "USD", col(p, kPathSummaryColumns + y).dollars.mean);
+      row(l, fmt::format("year{}_p_losses", y + 1), "probability", col(p, kPathSummaryColumns + y).p_losses);
+    }
+  }
+  return out;
+}
+
+// The section's heading, the paths and the notes.
+std::string agreement_heading(const AgreementResults& ar, bool md) {
+  const SimulationResults& r = ar.results;
+  std::string out;
+  const std::string head = fmt::format(
+      "Agreement: {} performance year{} PY{}-PY{}{}, one panel of {} beneficiaries, turnover {} a year, "
+      "PV at {} a year",
+      ar.years + ar.renewal_years, ar.years + ar.renewal_years == 1 ? "" : "s", ar.performance_year.front(),
+      ar.performance_year.back(), ar.renewal_years > 0 ? fmt::format(" (rebased renewal after PY{})", ar.performance_year[static_cast<std::size_t>(ar.years - 1)]) : "",
+      r.meta.beneficiaries, percent_label(ar.turnover), percent_label(ar.discount_rate));
+  out += md ? "## Agreement period\n\n" + head + ".\n\n" : head + "\n";
+  for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
+    out += fmt::format(fmt::runtime(md ? "- **{}**: {}\n" : "  {}: {}\n"), ar.path_labels[p], ar.path_descriptions[p]);
+  }
+  if (!ar.notes.empty()) out += fmt::format(fmt::runtime(md ? "\n> Note: {}.\n" : "  Note: {}.\n"), ar.notes);
+  out += "\n";
+
+  return out;
+}
+
+SimpleTable totals_table(const AgreementResults& ar) {
+  const PathColumns col(ar);
+  const SimulationResults& r = ar.results;
+  SimpleTable totals{"Agreement totals by path",
+                     "Total and PV: net payment summed over the agreement (+ paid to the ACO); PV discounts PY k's "
+                     "payment by (1 + rate)^k. Worst year: the path's smallest annual payment. Runs: " +
+                         std::to_string(r.meta.completed_runs) + ".",
+                     {"Path", "Total mean ± SE", "Total P5", "Total P50", "Total P95", "PV mean", "P(net loss)",
+                      "P(owes in any year)", "Worst year mean", "Worst year P5"},
+                     {}};
+  for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
+    const TrackSummary& tot = col(p, 0);
+    const TrackSummary& worst = col(p, 2);
+    totals.rows.push_back({ar.path_labels[p], money_compact(tot.dollars.mean) + " ± " + money_compact(tot.dollars.mcse),
+                           money_compact(tot.dollars.percentiles[1]), money_compact(tot.dollars.percentiles[4]),
+                           money_compact(tot.dollars.percentiles[7]), money_compact(col(p, 1).dollars.mean),
+                           probability(tot.p_losses), probability(worst.p_losses), money_compact(worst.dollars.mean),
+                           money_compact(worst.dollars.percentiles[1])});
+  }
+  return totals;
+}
+
+// Mean net payment and P(owes shared losses) by year: {by_year, owes}.
+std::array<SimpleTable, 2> yearly_tables(const AgreementResults& ar) {
+  const PathColumns col(ar);
+  const int years = static_cast<int>(ar.performance_year.size());
+  SimpleTable by_year{"Mean net payment by year", "", {"Path"}, {}};
+  SimpleTable owes{"P(owes shared losses) by year", "", {"Path"}, {}};
+  bool any_carried = false;
+  for (int y = 0; y < years; ++y) {
+    const int py = ar.performance_year[static_cast<std::size_t>(y)];
+    const bool carried = ar.rules_year[static_cast<std::size_t>(y)] != py;
+    any_carried = any_carried || carried;
+    const std::string h = fmt::format("PY{}{}", py, carried ? "*" : "");
+    by_year.header.push_back(h);
+    owes.header.push_back(h);
+  }
+  if (any_carried) {
+    by_year.note = fmt::format("* settled under PY{} rules.", kLastRuleYear);
+    owes.note = by_year.note;
+  }
+  for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
+    std::vector<std::string> a{ar.path_labels[p]}, b{ar.path_labels[p]};
+    for (int y = 0; y < years; ++y) {
+      a.push_back(money_compact(col(p, kPathSummaryColumns + y).dollars.mean));
+      b.push_back(probability(col(p, kPathSummaryColumns + y).p_losses));
+    }
+    by_year.rows.push_back(std::move(a));
+    owes.rows.push_back(std::move(b));
+  }
+  return {std::move(by_year), std::move(owes)};
+}
+
+// `member` added as the last member of the JSON object `report` (report_json's text: an object
+// dumped with a 2-space indent), written once: the same text as adding it to the object before
+// dumping, without rendering, parsing and dumping the report again.
+std::string with_json_member(std::string report, const std::string& key, const nlohmann::ordered_json& member) {
+  const std::size_t close = report.rfind("\n}");
+  if (close == std::string::npos || report.find_first_not_of(" \n", close + 2) != std::string::npos) {
+    throw std::logic_error("agreement report: report_json did not return an indented JSON object");
+  }
+  std::string value = member.dump(2);
+  for (std::size_t at = value.find('\n'); at != std::string::npos; at = value.find('\n', at + 3)) {
+    value.replace(at, 1, "\n  ");
+  }
+  report.insert(close, ",\n  " + nlohmann::ordered_json(key).dump() + ": " + value);
+  return report;
+}
+
+nlohmann::ordered_json agreement_json(const AgreementResults& ar) {
+  nlohmann::ordered_json a;
+  a["years"] = ar.years;
+  a["renewal_years"] = ar.renewal_years;
+  a["start_year"] = ar.start_year;
+  a["performance_year"] = ar.performance_year;
+  a["rules_year"] = ar.rules_year;
+  a["turnover"] = ar.turnover;
+  a["discount_rate"] = ar.discount_rate;
+  a["notes"] = ar.notes;
+  a["paths"] = ar.path_labels;
+  a["path_descriptions"] = ar.path_descriptions;
+  a["columns"] = "per path: '<path> total', '<path> PV', '<path> worst year', '<path> year k' (see tracks); "
+                 "P(net loss) = p_losses of '<path> total', P(owes in any year) = p_losses of '<path> worst year'";
+  return a;
+}
+
+}  // namespace
+
+std::string agreement_report(const AgreementResults& ar, const std::string& format) {
+  if (format == "csv") return agreement_csv(ar);
+  const bool md = format == "md";
+  const auto [by_year, owes] = yearly_tables(ar);
+  return agreement_heading(ar, md) + render(totals_table(ar), md) + render(by_year, md) + render(owes, md);
+}
+
+std::string agreement_report_file(const AgreementResults& ar, const std::string& ext) {
+  if (ext == ".csv") return report_csv(ar.results) + agreement_report(ar, "csv");
+  if (ext == ".json") return with_json_member(report_json(ar.results), "agreement", agreement_json(ar));
+  return report_markdown(ar.results) + agreement_report(ar, "md");
+}
+
+}  // namespace acosim
