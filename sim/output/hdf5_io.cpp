@@ -123,6 +123,9 @@ void write_metadata(h5::FileWriter& w, const ResultMetadata& m) {
   w.put_string(g, "program_version", m.program_version);
   w.put_string(g, "git_commit", m.git_commit);
   w.put_number<std::uint64_t>(g, "seed", m.seed);
+  // The same seed as decimal digits: R reads a uint64 >= 2^31 as NA (rhdf5) or clamps it to 2^63 - 1
+  // (hdf5r); docs/results-schema.md.
+  w.put_string(g, "seed_decimal", std::to_string(m.seed));
   w.put_number<std::int64_t>(g, "runs", m.runs);
   w.put_number<std::int64_t>(g, "threads", m.threads);
   w.put_number<std::int64_t>(g, "ranks", m.ranks);
