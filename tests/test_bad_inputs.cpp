@@ -490,3 +490,17 @@ TEST_CASE("acosim run on an agreement scenario says it settles the first year on
   std::ofstream(s.dir / "plain.yaml") << kScenario;
   CHECK(run_acosim("run plain.yaml -o plain.h5 -q", s.dir, s.capture).err.find("agreement") == std::string::npos);
 }
+
+TEST_CASE("An unknown or missing command names the commands there are, exit 2", "[cli]") {
+  Scratch s("command");
+  const Outcome typo = run_acosim("rnu", s.dir, s.capture);
+  CHECK(typo.exit_code == 2);
+  CHECK_THAT(typo.err, Catch::Contains("unknown command 'rnu' (did you mean 'run'?); allowed: settle, run, report"));
+  const Outcome none = run_acosim("", s.dir, s.capture);
+  CHECK(none.exit_code == 2);
+  CHECK_THAT(none.err, Catch::Contains("no command given; allowed: settle, run"));
+  const Outcome option = run_acosim("--runs 5", s.dir, s.capture);
+  CHECK(option.exit_code == 2);
+  CHECK_THAT(option.err, Catch::Contains("unknown option '--runs' before the command"));
+  CHECK(listing(s.dir).empty());
+}

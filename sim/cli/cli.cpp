@@ -11,6 +11,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/text.hpp"
 #include "sim/engine/sampler.hpp"
 #include "sim/common/version.hpp"
 
@@ -42,6 +43,20 @@ int run_cli(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // CLI11 says only "A subcommand is required" for `acosim foo` or `acosim`: name the commands.
+    if (app.get_subcommands().empty()) {
+      std::vector<std::string> commands;
+      for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
+      const std::string given = argc > 1 ? argv[1] : "";
+      std::cerr << (given.empty()         ? fmt::format("acosim: error: no command given; allowed: {}", join(commands))
+                    : given.front() == '-' ? fmt::format("acosim: error: unknown option '{}' before the command; give "
+                                                         "a command first, allowed: {}",
+                                                         printable(given), join(commands))
+                                           : fmt::format("acosim: error: unknown command '{}'{}; allowed: {}",
+                                                         printable(given), did_you_mean(given, commands), join(commands)))
+                << " (acosim --help describes each)\n";
+      return 2;
+    }
     // A bad command line is an input error like any other: one line naming the option and the
     // value, exit code 2 (CLI11's own codes, 105 and up, would tell scripts nothing).
     std::cerr << "acosim: error: " << e.what() << " (run with --help for the options)\n";
