@@ -372,8 +372,8 @@ void add_bench_command(CLI::App& app, CommandAction& action) {
       "bench", "Time the engine on the reference workload (20,000 beneficiaries, 6 tracks, 10,000 runs) for "
                "1 and 2 threads; check the results are bit-identical; time the arithmetic limit");
   cmd->add_option("--runs", args->runs, "Runs (default 10000)")->check(CLI::Range(1L, 100000000L));
-  cmd->add_option("--beneficiaries", args->beneficiaries, "Assigned beneficiaries (default 20000)")
-      ->check(CLI::Range(1L, 1000000000L));
+  cmd->add_option("--beneficiaries", args->beneficiaries, "Assigned beneficiaries (default 20000; 500 to 10000000, as aco.beneficiaries)")
+      ->check(CLI::Range(500L, 10000000L));
   cmd->add_option("--threads", args->threads, "Comma-separated thread counts (default 1,2)");
   cmd->add_option("--mode", args->mode, "Benchmark mode: historical (BY1-3 + PY, the default) or fixed (PY only)");
   cmd->add_option("--repeat", args->repeat, "Repetitions per thread count; the minimum time counts (default 3)")
