@@ -13,7 +13,7 @@ h5py = pytest.importorskip("h5py")
 DEFAULT = "scenarios/default.yaml"
 SEED = 18446744073709551557  # the largest 64-bit prime: needs the full uint64 range
 RUNS = 300
-SYNTHETIC_PUF = "docs/notebooks/synthetic-PY2023-puf.csv"
+SYNTHETIC_PUF = "docs/notebooks/synthetic-py2023-results-row.csv"
 RUN_DATASETS = ("payment", "outcome", "benchmark", "expenditure", "true_effect", "benchmark_factor",
                 "quality", "met_qps", "met_alt_qps")
 
