@@ -28,7 +28,8 @@ double dot(const PerType& a, const PerType& b) {
 void check_shares(const PerType& p, const char* what) {
   double sum = 0;
   for (double v : p) {
-    require(std::isfinite(v) && v >= 0, fmt::format("{} {} is out of range; allowed: a share in [0, 1]", what, v));
+    require(std::isfinite(v) && v >= 0,
+            fmt::format("{} {} is out of range; allowed: a share in [0, 1]", what, v));
     sum += v;
   }
   require(std::abs(sum - 1.0) <= 1e-6, fmt::format("{} sum to {}; allowed: shares that sum to 1", what, sum));
@@ -69,16 +70,17 @@ double cumulative_growth(std::span<const double> annual) {
   return level - 1.0;
 }
 
-std::vector<double> acpt_after_band(std::span<const double> acpt, std::span<const double> national,
-                                    int by3, int agreement_start_year, const RuleSet& rules) {
+std::vector<double> acpt_after_band(std::span<const double> acpt, std::span<const double> national, int by3,
+                                    int agreement_start_year, const RuleSet& rules) {
   std::vector<double> out(acpt.begin(), acpt.end());
   const bool band = rules.acpt_band && agreement_start_year >= rules.acpt_band_from_start;
   const bool retro = rules.acpt_retro_floor && agreement_start_year >= rules.acpt_retro_first_start &&
                      agreement_start_year <= rules.acpt_retro_last_start;
   if (!band && !retro) return out;
   require(national.size() == acpt.size(),
-          fmt::format("{} annual national growth rates for {} ACPT steps; the ACPT guardrail band needs one per step",
-                      national.size(), acpt.size()));
+          fmt::format(
+              "{} annual national growth rates for {} ACPT steps; the ACPT guardrail band needs one per step",
+              national.size(), acpt.size()));
   for (std::size_t k = 0; k < out.size(); ++k) {
     const int year = by3 + 1 + static_cast<int>(k);  // the step BY3+k -> BY3+k+1 goes into `year`
     if (band) {
@@ -130,8 +132,8 @@ PerType risk_weights(const PerType& historical_benchmark, const PerType& py_pers
   return w;
 }
 
-RiskRatioCap cap_risk_ratios(const PerType& hcc_ratio, const PerType& demographic_ratio,
-                             const PerType& omega, int agreement_start_year) {
+RiskRatioCap cap_risk_ratios(const PerType& hcc_ratio, const PerType& demographic_ratio, const PerType& omega,
+                             int agreement_start_year) {
   RiskRatioCap r;
   r.uncapped = hcc_ratio;
   r.capped = hcc_ratio;
@@ -207,8 +209,10 @@ RegionalAdjustment regional_adjustment(const RegionalAdjustmentInput& in) {
     r.difference[idx(t)] = in.regional[idx(t)] - in.historical[idx(t)];
   }
   r.aggregate_difference = dot(in.by3_share, r.difference);
-  r.lower_spending = r.aggregate_difference > 0 || (r.aggregate_difference == 0 && in.zero_difference_is_lower);
-  r.weight = regional_weight(in.times_adjusted, r.lower_spending, in.enhanced, in.agreement_start_year, in.rules);
+  r.lower_spending =
+      r.aggregate_difference > 0 || (r.aggregate_difference == 0 && in.zero_difference_is_lower);
+  r.weight =
+      regional_weight(in.times_adjusted, r.lower_spending, in.enhanced, in.agreement_start_year, in.rules);
   // 425.656(c)(4)-(5): phi = dual share + (rbar - 1), in [0, 1] (2024+ only).
   r.offset = rules2024 ? std::clamp(in.dual_share_by3 + (in.risk_score_by3 - 1.0), 0.0, 1.0) : 0.0;
   const double floor_share = rules2024 ? 0.015 : 0.05;  // 425.656(c)(3) -1.5%; 425.601(f) -5%
@@ -228,7 +232,8 @@ RegionalAdjustment regional_adjustment(const RegionalAdjustmentInput& in) {
 // ---- §4 ------------------------------------------------------------------------------------
 
 double psa_proration(double prior_py_person_years, double benchmark_person_years) {
-  require(finite_nonneg(prior_py_person_years) && std::isfinite(benchmark_person_years) && benchmark_person_years > 0,
+  require(finite_nonneg(prior_py_person_years) && std::isfinite(benchmark_person_years) &&
+              benchmark_person_years > 0,
           fmt::format("PSA proration: person-years {} / {} are out of range; allowed: >= 0 over > 0",
                       prior_py_person_years, benchmark_person_years));
   return std::min(1.0, prior_py_person_years / benchmark_person_years);
@@ -238,7 +243,8 @@ PriorSavingsAdjustment prior_savings_adjustment(const PriorSavingsInput& in) {
   require(std::isfinite(in.proration) && in.proration >= 0 && in.proration <= 1,
           fmt::format("PSA proration {} is out of range; allowed: [0, 1]", in.proration));
   require(finite_nonneg(in.national_per_capita),
-          fmt::format("national per capita {} is out of range; allowed: a non-negative amount", in.national_per_capita));
+          fmt::format("national per capita {} is out of range; allowed: a non-negative amount",
+                      in.national_per_capita));
   PriorSavingsAdjustment p;
   bool reconciled = false;
   double sum = 0;
@@ -324,17 +330,19 @@ BenchmarkResult build_benchmark(const BenchmarkInput& in) {
     const BenchmarkTypeInput& ti = in.type[idx(t)];
     const std::string name(to_string(static_cast<EnrollmentType>(t)));
     require(ti.national_growth.size() == steps,
-            fmt::format("{}: {} annual national growth rates; allowed: one per year BY3 {} -> PY{} ({})", name,
-                        ti.national_growth.size(), r.base_year_3, in.performance_year, steps));
+            fmt::format("{}: {} annual national growth rates; allowed: one per year BY3 {} -> PY{} ({})",
+                        name, ti.national_growth.size(), r.base_year_3, in.performance_year, steps));
     if (rules2024) {
-      require(ti.acpt.size() == steps,
-              fmt::format("{}: {} annual ACPT rates; allowed: one per year BY3 {} -> PY{} ({}); the ACPT applies "
-                          "from BY3 to PY1 (425.660(b)(1))",
-                          name, ti.acpt.size(), r.base_year_3, in.performance_year, steps));
+      require(
+          ti.acpt.size() == steps,
+          fmt::format("{}: {} annual ACPT rates; allowed: one per year BY3 {} -> PY{} ({}); the ACPT applies "
+                      "from BY3 to PY1 (425.660(b)(1))",
+                      name, ti.acpt.size(), r.base_year_3, in.performance_year, steps));
     }
     for (double v : {ti.hcc_risk_ratio, ti.demographic_risk_ratio, ti.regional_growth, ti.regional_hcc_ratio,
                      ti.regional_demographic_ratio}) {
-      require(std::isfinite(v) && v > 0, fmt::format("{}: growth and risk ratios must be positive, got {}", name, v));
+      require(std::isfinite(v) && v > 0,
+              fmt::format("{}: growth and risk ratios must be positive, got {}", name, v));
     }
     H[idx(t)] = ti.historical_benchmark;
     p[idx(t)] = ti.by3_share;
@@ -374,14 +382,16 @@ BenchmarkResult build_benchmark(const BenchmarkInput& in) {
             fmt::format("the population adjustment (425.662) applies to a {} start: give the PY share of "
                         "beneficiaries in Part D LIS or dually eligible",
                         in.agreement_start_year));
-    const std::optional<double> psa =
-        r.prior_savings && r.prior_savings->eligible ? std::optional<double>(r.prior_savings->amount) : std::nullopt;
+    const std::optional<double> psa = r.prior_savings && r.prior_savings->eligible
+                                          ? std::optional<double>(r.prior_savings->amount)
+                                          : std::nullopt;
     r.population = population_adjustment(national_single, r.regional.single_value, psa, *in.low_income_share,
                                          in.agreement_start_year);
   }
   r.adjustment = choose_adjustment(r.regional, r.prior_savings ? &*r.prior_savings : nullptr,
                                    r.population ? &*r.population : nullptr);
-  for (int t = 0; t < kEnrollmentTypes; ++t) r.adjusted_historical[idx(t)] = H[idx(t)] + r.adjustment.per_type[idx(t)];
+  for (int t = 0; t < kEnrollmentTypes; ++t)
+    r.adjusted_historical[idx(t)] = H[idx(t)] + r.adjustment.per_type[idx(t)];
 
   // Step 4: risk ratios (§6.1), regional factor (§6.2), ACPT (§2).
   r.omega = risk_weights(H, n);
@@ -396,7 +406,8 @@ BenchmarkResult build_benchmark(const BenchmarkInput& in) {
     r.py_share[k] = n[k] / n_total;
     r.national_growth[k] = 1.0 + cumulative_growth(ti.national_growth);
     if (rules2024) {
-      r.acpt_annual[k] = acpt_after_band(ti.acpt, ti.national_growth, r.base_year_3, in.agreement_start_year, in.rules);
+      r.acpt_annual[k] =
+          acpt_after_band(ti.acpt, ti.national_growth, r.base_year_3, in.agreement_start_year, in.rules);
       r.acpt_cumulative[k] = cumulative_growth(r.acpt_annual[k]);
     }
     UpdateInput u;

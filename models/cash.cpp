@@ -13,7 +13,8 @@ namespace {
 
 void require_amount(double x, const char* what) {
   if (!std::isfinite(x) || x < 0) {
-    throw std::invalid_argument(fmt::format("{} {} is out of range; allowed: a non-negative, finite number of dollars", what, x));
+    throw std::invalid_argument(
+        fmt::format("{} {} is out of range; allowed: a non-negative, finite number of dollars", what, x));
   }
 }
 
@@ -39,14 +40,16 @@ int aip_score(bool lis_or_dual, int adi_percentile) {
   if (lis_or_dual) return 100;
   if (adi_percentile < 0) return 50;  // ADI unknown
   if (adi_percentile < 1 || adi_percentile > 100) {
-    throw std::invalid_argument(fmt::format("ADI national percentile {} is out of range; allowed: 1-100", adi_percentile));
+    throw std::invalid_argument(
+        fmt::format("ADI national percentile {} is out of range; allowed: 1-100", adi_percentile));
   }
   return adi_percentile;
 }
 
 double aip_quarterly_rate(int score) {
   if (score < 1 || score > 100) {
-    throw std::invalid_argument(fmt::format("AIP risk factors score {} is out of range; allowed: 1-100", score));
+    throw std::invalid_argument(
+        fmt::format("AIP risk factors score {} is out of range; allowed: 1-100", score));
   }
   // 425.630(f) table (bench §9.2).
   if (score >= 85) return 45;
@@ -62,7 +65,8 @@ double aip_quarterly_rate(int score) {
 double aip_quarterly_payment(std::span<const int> scores) {
   std::vector<int> top(scores.begin(), scores.end());
   const std::size_t keep = std::min(top.size(), static_cast<std::size_t>(kAipMaxBeneficiaries));
-  std::partial_sort(top.begin(), top.begin() + static_cast<std::ptrdiff_t>(keep), top.end(), std::greater<>());
+  std::partial_sort(top.begin(), top.begin() + static_cast<std::ptrdiff_t>(keep), top.end(),
+                    std::greater<>());
   for (int s : top) (void)aip_quarterly_rate(s);  // validate every score
   double sum = 0;
   for (std::size_t i = 0; i < keep; ++i) sum += aip_quarterly_rate(top[i]);
@@ -72,7 +76,8 @@ double aip_quarterly_payment(std::span<const int> scores) {
 double prepaid_multiplier(double per_capita_savings_by1, double per_capita_savings_by2, double proration,
                           double national_per_capita_by2) {
   if (!std::isfinite(proration) || proration < 0 || proration > 1) {
-    throw std::invalid_argument(fmt::format("prepaid shared savings proration {} is out of range; allowed: [0, 1]", proration));
+    throw std::invalid_argument(
+        fmt::format("prepaid shared savings proration {} is out of range; allowed: [0, 1]", proration));
   }
   require_amount(national_per_capita_by2, "national per capita");
   const double average = (per_capita_savings_by1 + per_capita_savings_by2) / 2.0;

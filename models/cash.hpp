@@ -57,21 +57,21 @@ double prepaid_quarterly_payment(double multiplier, double person_years);
 double recoup(double balance, double earned_savings);
 
 struct CashYearInput {
-  double aip_paid = 0;       // AIP received for the PY (one-time + quarterly) [USD]
-  double prepaid_paid = 0;   // prepaid shared savings received for the PY [USD]
-  double settlement = 0;     // settle() payment: + shared savings (after sequester and cap),
-                             // - shared losses [USD]
+  double aip_paid = 0;      // AIP received for the PY (one-time + quarterly) [USD]
+  double prepaid_paid = 0;  // prepaid shared savings received for the PY [USD]
+  double settlement = 0;    // settle() payment: + shared savings (after sequester and cap),
+                            // - shared losses [USD]
 };
 
 struct CashYear {
   double aip_paid = 0, prepaid_paid = 0;
-  double savings = 0;        // S_y >= 0 [USD]
-  double losses = 0;         // L_y >= 0 [USD], due 90 days after notice
-  double aip_recouped = 0;   // R_AIP,y (first) [USD]
+  double savings = 0;           // S_y >= 0 [USD]
+  double losses = 0;            // L_y >= 0 [USD], due 90 days after notice
+  double aip_recouped = 0;      // R_AIP,y (first) [USD]
   double prepaid_recouped = 0;  // R_pre,y (then) [USD]
-  double aip_balance = 0;    // outstanding after this PY [USD]
+  double aip_balance = 0;       // outstanding after this PY [USD]
   double prepaid_balance = 0;
-  double cash = 0;           // paid_AIP + paid_prepaid + (S - R_AIP - R_pre) - L [USD]
+  double cash = 0;  // paid_AIP + paid_prepaid + (S - R_AIP - R_pre) - L [USD]
 };
 
 // Balances carried across the years of an agreement (bench §9.2-§9.4; §11 step 9: the AIP is

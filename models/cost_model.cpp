@@ -7,9 +7,9 @@
 #include <stdexcept>
 #include <string>
 
+#include <fmt/format.h>
 #include <boost/math/special_functions/erf.hpp>
 #include <boost/math/special_functions/gamma.hpp>
-#include <fmt/format.h>
 
 namespace acosim {
 namespace {
@@ -44,29 +44,26 @@ bool finite(double x) { return std::isfinite(x); }
 void validate(const CostShape& s, double mean) {
   // Comparisons are written so that NaN fails them.
   require(s.p_zero >= 0 && s.p_zero < 1, "CostShape.p_zero", s.p_zero, "[0, 1)");
-  require(s.truncation_percentile > 0.5 && s.truncation_percentile <= 1,
-          "CostShape.truncation_percentile", s.truncation_percentile, "(0.5, 1]");
+  require(s.truncation_percentile > 0.5 && s.truncation_percentile <= 1, "CostShape.truncation_percentile",
+          s.truncation_percentile, "(0.5, 1]");
   if (s.p_zero >= s.truncation_percentile)
-    throw std::invalid_argument(fmt::format(
-        "cost model: CostShape.p_zero = {} must be below CostShape.truncation_percentile = {} "
-        "(otherwise the truncation point is $0)",
-        s.p_zero, s.truncation_percentile));
+    throw std::invalid_argument(
+        fmt::format("cost model: CostShape.p_zero = {} must be below CostShape.truncation_percentile = {} "
+                    "(otherwise the truncation point is $0)",
+                    s.p_zero, s.truncation_percentile));
   switch (s.family) {
     case CostFamily::LognormalMixture:
-      require(s.high_weight >= 0 && s.high_weight <= 1, "CostShape.high_weight", s.high_weight,
-              "[0, 1]");
-      require(s.median_ratio >= 1 && finite(s.median_ratio), "CostShape.median_ratio",
-              s.median_ratio, "[1, inf)");
+      require(s.high_weight >= 0 && s.high_weight <= 1, "CostShape.high_weight", s.high_weight, "[0, 1]");
+      require(s.median_ratio >= 1 && finite(s.median_ratio), "CostShape.median_ratio", s.median_ratio,
+              "[1, inf)");
       [[fallthrough]];
     case CostFamily::Lognormal:
       require(s.sigma > 0 && finite(s.sigma), "CostShape.sigma", s.sigma, "(0, inf)");
       break;
     case CostFamily::Gamma:
-      require(s.gamma_shape > 0 && finite(s.gamma_shape), "CostShape.gamma_shape", s.gamma_shape,
-              "(0, inf)");
+      require(s.gamma_shape > 0 && finite(s.gamma_shape), "CostShape.gamma_shape", s.gamma_shape, "(0, inf)");
       break;
-    default:
-      throw std::invalid_argument("cost model: unknown CostShape.family");
+    default: throw std::invalid_argument("cost model: unknown CostShape.family");
   }
   require(mean > 0 && finite(mean), "mean [USD]", mean, "(0, inf)");
 }
@@ -129,8 +126,7 @@ CostDistribution::CostDistribution(const CostShape& shape, double mean) : shape_
   sigma_ = gamma_ ? 0.0 : shape.sigma;
   // State thresholds in z space: P(zero) = p0, P(high) = (1 - p0) w, P(low) = the rest.
   z_zero_ = Phi_inv(p0);
-  z_high_ = shape.family == CostFamily::LognormalMixture ? -Phi_inv((1 - p0) * shape.high_weight)
-                                                         : kInf;
+  z_high_ = shape.family == CostFamily::LognormalMixture ? -Phi_inv((1 - p0) * shape.high_weight) : kInf;
 
   // The shape is scale-invariant: find the truncation point and the truncated mean at unit scale
   // (low-component median 1, or gamma scale 1), then rescale so the truncated mean is `mean`.
@@ -138,8 +134,7 @@ CostDistribution::CostDistribution(const CostShape& shape, double mean) : shape_
   const bool truncated = shape.truncation_percentile < 1;
   const double cap1 = truncated ? quantile(shape.truncation_percentile) : kInf;
   // E[min(X, c)] = E[X; X <= c] + c P(X > c).
-  const double mean1 = truncated ? (1 - p0) * positive_partial_moment(1, cap1) +
-                                       cap1 * (1 - cdf(cap1))
+  const double mean1 = truncated ? (1 - p0) * positive_partial_moment(1, cap1) + cap1 * (1 - cdf(cap1))
                                  : (1 - p0) * positive_moment(1);
   const double scale = mean / mean1;
   set_scale(std::log(scale));
@@ -164,9 +159,7 @@ CostDistribution::CostDistribution(const CostShape& shape, double mean) : shape_
 
 void CostDistribution::set_scale(double log_scale) {
   switch (shape_.family) {
-    case CostFamily::Lognormal:
-      mu_low_ = mu_high_ = log_scale;
-      break;
+    case CostFamily::Lognormal: mu_low_ = mu_high_ = log_scale; break;
     case CostFamily::LognormalMixture:
       log_ratio_ = std::log(shape_.median_ratio);
       mu_low_ = log_scale;
@@ -203,8 +196,7 @@ double CostDistribution::positive_partial_moment(int r, double c) const {
     // E[X^r; X <= c] = theta^r Gamma(k + r) / Gamma(k) P(k + r, c / theta).
     const double k = shape_.gamma_shape;
     const double rising = r == 1 ? k : k * (k + 1);
-    return std::pow(gamma_scale_, r) * rising *
-           boost::math::gamma_p(k + r, c / gamma_scale_, Policy());
+    return std::pow(gamma_scale_, r) * rising * boost::math::gamma_p(k + r, c / gamma_scale_, Policy());
   }
   // Lognormal: E[X^r; X <= c] = exp(r mu + r^2 s^2 / 2) Phi((ln c - mu - r s^2) / s).
   const double s = sigma_, lc = std::log(c);
@@ -241,12 +233,9 @@ double CostDistribution::quantile(double p) const {
   if (p == 1) return kInf;
   const double q = (p - p0) / (1 - p0);  // quantile of the positive part
   switch (shape_.family) {
-    case CostFamily::Lognormal:
-      return std::exp(mu_low_ + sigma_ * Phi_inv(q));
-    case CostFamily::Gamma:
-      return gamma_scale_ * boost::math::gamma_p_inv(shape_.gamma_shape, q, Policy());
-    case CostFamily::LognormalMixture:
-      break;
+    case CostFamily::Lognormal: return std::exp(mu_low_ + sigma_ * Phi_inv(q));
+    case CostFamily::Gamma: return gamma_scale_ * boost::math::gamma_p_inv(shape_.gamma_shape, q, Policy());
+    case CostFamily::LognormalMixture: break;
   }
   // Mixture: the low component's CDF is above the mixture's and the high one's below, so the
   // q-quantiles of the two components bracket the mixture's; bisect on ln x to full precision.
@@ -286,9 +275,10 @@ CostShape shape_with_cv(CostShape shape, double cv) {
   double lo = gamma ? 100.0 : 0.02, hi = gamma ? 0.005 : 4.0;  // least and most spread
   const double cv_lo = cv_at(lo), cv_hi = cv_at(hi);
   if (!(cv > cv_lo && cv < cv_hi)) {
-    throw std::invalid_argument(fmt::format("a CV of {:g} cannot be reached with this shape (p_zero {:g}, truncation "
-                                            "percentile {:g}); allowed: {:.3g} to {:.3g}",
-                                            cv, shape.p_zero, shape.truncation_percentile, cv_lo, cv_hi));
+    throw std::invalid_argument(
+        fmt::format("a CV of {:g} cannot be reached with this shape (p_zero {:g}, truncation "
+                    "percentile {:g}); allowed: {:.3g} to {:.3g}",
+                    cv, shape.p_zero, shape.truncation_percentile, cv_lo, cv_hi));
   }
   for (int i = 0; i < 100; ++i) {
     const double mid = std::sqrt(lo * hi);

@@ -28,7 +28,7 @@ enum class CostFamily {
   LognormalMixture  // zero + two lognormals with a common sigma and medians median_ratio apart
 };
 
-std::string_view to_string(CostFamily f);                    // "lognormal", "gamma", "lognormal_mixture"
+std::string_view to_string(CostFamily f);                         // "lognormal", "gamma", "lognormal_mixture"
 std::optional<CostFamily> parse_cost_family(std::string_view s);  // case-insensitive; "mixture" too
 
 // The four CMS enrollment types (spec §4.1 step 1); benchmarks and truncation are per type.
@@ -44,11 +44,11 @@ std::optional<EnrollmentType> parse_enrollment_type(std::string_view s);
 // constructor; only the fields the family uses are checked (p_zero and truncation_percentile always).
 struct CostShape {
   CostFamily family = CostFamily::LognormalMixture;
-  double p_zero = 0.10;          // P(no spending in the year) [fraction], in [0, 1)
-  double sigma = 0.90;           // log-sd of each lognormal component, > 0
-  double high_weight = 0.30;     // mixture: share of positive costs in the high component, [0, 1]
-  double median_ratio = 12.0;    // mixture: high-component median / low-component median, >= 1
-  double gamma_shape = 0.24;     // gamma family: shape k, > 0 (cost §1 fit)
+  double p_zero = 0.10;                 // P(no spending in the year) [fraction], in [0, 1)
+  double sigma = 0.90;                  // log-sd of each lognormal component, > 0
+  double high_weight = 0.30;            // mixture: share of positive costs in the high component, [0, 1]
+  double median_ratio = 12.0;           // mixture: high-component median / low-component median, >= 1
+  double gamma_shape = 0.24;            // gamma family: shape k, > 0 (cost §1 fit)
   double truncation_percentile = 0.99;  // CMS truncation point, a percentile of the whole
                                         // distribution incl. zeros [fraction], in (0.5, 1]; 1 = none
 };
@@ -56,10 +56,10 @@ struct CostShape {
 // The lognormal families' cost() as plain numbers (CostDistribution::kernel()): what the vectorized
 // sampler (sim/engine/sampler.hpp) evaluates over arrays of latents. Branch-free; the same bits as cost().
 struct LognormalCost {
-  double z_zero = 0, z_high = 0;  // state thresholds in z space (+-inf when a state is empty)
+  double z_zero = 0, z_high = 0;   // state thresholds in z space (+-inf when a state is empty)
   double mu_low = 0, mu_high = 0;  // log-scale locations of the components [ln USD]
-  double sigma = 1;               // log-sd
-  double cap = 0;                 // truncation point [USD]; +inf when none
+  double sigma = 1;                // log-sd
+  double cap = 0;                  // truncation point [USD]; +inf when none
 
   // min(cap, exp(mu + sigma z_size)), or 0 in the zero state. Selects, not branches: the state is
   // random (a branch would mispredict), and in the sampler's vector loops these become compares
@@ -99,12 +99,12 @@ class CostDistribution {
   //   size:  lognormal exp(mu_k + sigma z_size); gamma: the gamma quantile at Phi(z_size) (slow).
   double cost(double z_state, double z_size, double log_multiplier = 0.0) const;
 
-  double mean() const { return mean_; }                        // truncated mean [USD]
-  double sd() const { return sd_; }                            // truncated SD [USD]
-  double truncation_point() const { return cap_; }             // cap [USD]; +inf when none
+  double mean() const { return mean_; }                          // truncated mean [USD]
+  double sd() const { return sd_; }                              // truncated SD [USD]
+  double truncation_point() const { return cap_; }               // cap [USD]; +inf when none
   double untruncated_mean() const { return untruncated_mean_; }  // [USD]
   double untruncated_sd() const { return untruncated_sd_; }      // [USD]
-  double cdf(double x) const;       // untruncated P(X <= x), x [USD]
+  double cdf(double x) const;                                    // untruncated P(X <= x), x [USD]
   double quantile(double p) const;  // untruncated inf{x : cdf(x) >= p} [USD]; 0 for p <= p_zero
   // Lorenz: share of total (untruncated) spending held by the top `share` [fraction, 0..1] of
   // beneficiary-years. Scale-free (depends on the shape only).
@@ -129,10 +129,10 @@ class CostDistribution {
 
  private:
   double gamma_cost(double z_size, double log_multiplier) const;  // slow path (gamma quantile)
-  double positive_cdf(double x) const;                  // P(X <= x | X > 0)
-  double positive_partial_moment(int r, double c) const;  // E[X^r; X <= c | X > 0], r = 1, 2
-  double positive_moment(int r) const;                  // E[X^r | X > 0]
-  void set_scale(double log_scale);                     // locations for scale exp(log_scale)
+  double positive_cdf(double x) const;                            // P(X <= x | X > 0)
+  double positive_partial_moment(int r, double c) const;          // E[X^r; X <= c | X > 0], r = 1, 2
+  double positive_moment(int r) const;                            // E[X^r | X > 0]
+  void set_scale(double log_scale);                               // locations for scale exp(log_scale)
 
   CostShape shape_;
   bool gamma_ = false;
@@ -145,7 +145,8 @@ class CostDistribution {
 
 // Hot path: two compares, a multiply-add select, an exp (models/det_math.hpp), a min. No allocation.
 inline double CostDistribution::cost(double z_state, double z_size, double log_multiplier) const {
-  if (gamma_) [[unlikely]] return z_state < z_zero_ ? 0.0 : gamma_cost(z_size, log_multiplier);
+  if (gamma_) [[unlikely]]
+    return z_state < z_zero_ ? 0.0 : gamma_cost(z_size, log_multiplier);
   return kernel()(z_state, z_size, log_multiplier);
 }
 

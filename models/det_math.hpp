@@ -78,7 +78,8 @@ inline LogParts log_parts(double x, double shift) {
   const std::uint64_t mant = ix & kMantissa;
   // Normalize to m in [~sqrt(1/2), ~sqrt(2)): the carry of this add lands in bit 52 exactly when
   // the mantissa is at least kLogHalveFrom's (fdlibm's e_log.c trick); then m / 2 and k + 1.
-  const std::uint64_t carry = (mant + (0x0010000000000000ULL - (kLogHalveFrom & kMantissa))) & 0x0010000000000000ULL;
+  const std::uint64_t carry =
+      (mant + (0x0010000000000000ULL - (kLogHalveFrom & kMantissa))) & 0x0010000000000000ULL;
   const double m = std::bit_cast<double>(mant | (carry ^ 0x3ff0000000000000ULL));
   // k + 1023 as an exact double without an int64 -> double conversion (none before AVX-512).
   const std::uint64_t kb = (ix >> 52) + (carry >> 52);
@@ -173,7 +174,7 @@ inline void sincos_turn(std::uint32_t w, double& sine, double& cosine) {
   // q = round(4u) mod 4 (the add wraps for w >= 7 2^29, which is q = 4 = 0 mod 4, as it should).
   const std::uint32_t q = (w + (1u << 29)) >> 30;
   const std::int32_t d = static_cast<std::int32_t>(w - (q << 30));  // in [-2^29, 2^29)
-  const double x = static_cast<double>(d) + 0.5;  // (4u - q) 2^30, exact
+  const double x = static_cast<double>(d) + 0.5;                    // (4u - q) 2^30, exact
   double sa = 0, ca2 = 0;  // of the angle a = (4u - q) pi/2 in [-pi/4, pi/4]
   sin_cos2_poly(x, ScalarFma{}, sa, ca2);
   const double ca = std::sqrt(ca2);
@@ -214,8 +215,8 @@ inline T log_tail_f(T f, T dk, Fma fma) {
   const T s = f / (2.0f + f);
   const T z = s * s;
   T r = fma(z, 0.24279078841f, 0.28498786688f);  // Lg4, Lg3
-  r = fma(r, z, 0.40000972152f);                  // Lg2
-  r = fma(r, z, 0.66666662693f);                  // Lg1
+  r = fma(r, z, 0.40000972152f);                 // Lg2
+  r = fma(r, z, 0.66666662693f);                 // Lg1
   r = r * z;
   return (hfsq - fma(s, hfsq + r, dk * kLn2LoF)) - f;
 }
@@ -249,7 +250,7 @@ inline float minus_two_log_uniform_f(std::uint32_t w) {
 // the exact split of 2d + 1 into a multiple of 128 (<= 24 bits) and a remainder in [-64, 64) (a
 // signed remainder: no cancellation between the two products).
 constexpr float kHalfPiHiF = 1.57079637050628662109375f * 0x1p-31f;  // float(pi/2) 2^-31
-constexpr float kHalfPiLoF = -4.37113900018624283e-08f * 0x1p-31f;  // (pi/2 - float(pi/2)) 2^-31
+constexpr float kHalfPiLoF = -4.37113900018624283e-08f * 0x1p-31f;   // (pi/2 - float(pi/2)) 2^-31
 template <class T, class Fma>
 inline T turn_angle_f(T x_hi, T x_lo, Fma fma) {
   return fma(x_hi, kHalfPiHiF, fma(x_hi, kHalfPiLoF, x_lo * kHalfPiHiF));
@@ -273,7 +274,8 @@ inline void sincos_turn_f(std::uint32_t w, float& sine, float& cosine) {
   const std::int32_t x = 2 * static_cast<std::int32_t>(w - (q << 30)) + 1;  // odd, |x| <= 2^30 + 1
   const std::int32_t x_lo = ((x + 64) & 127) - 64;
   float sa = 0, ca = 0;
-  sin_cos_poly_f(turn_angle_f(static_cast<float>(x - x_lo), static_cast<float>(x_lo), ScalarFmaF{}), ScalarFmaF{}, sa, ca);
+  sin_cos_poly_f(turn_angle_f(static_cast<float>(x - x_lo), static_cast<float>(x_lo), ScalarFmaF{}),
+                 ScalarFmaF{}, sa, ca);
   const bool swap = (q & 1u) != 0;
   const float s = swap ? ca : sa;
   const float c = swap ? sa : ca;

@@ -13,16 +13,19 @@ EmpiricalCost::EmpiricalCost(std::vector<double> costs, double truncation_percen
   if (costs.empty()) throw std::invalid_argument("empirical costs: no values (expected at least one cost)");
   for (std::size_t i = 0; i < costs.size(); ++i) {
     if (!std::isfinite(costs[i]) || costs[i] < 0) {
-      throw std::invalid_argument(fmt::format(
-          "empirical costs: value {} (number {}) is not a finite non-negative dollar amount", costs[i], i + 1));
+      throw std::invalid_argument(
+          fmt::format("empirical costs: value {} (number {}) is not a finite non-negative dollar amount",
+                      costs[i], i + 1));
     }
   }
   if (!(truncation_percentile > 0.5 && truncation_percentile <= 1.0)) {
-    throw std::invalid_argument(fmt::format(
-        "empirical costs: truncation_percentile {:g} is out of range; allowed: (0.5, 1]", truncation_percentile));
+    throw std::invalid_argument(
+        fmt::format("empirical costs: truncation_percentile {:g} is out of range; allowed: (0.5, 1]",
+                    truncation_percentile));
   }
   if (mean && !(std::isfinite(*mean) && *mean > 0)) {
-    throw std::invalid_argument(fmt::format("empirical costs: mean {:g} must be a positive dollar amount", *mean));
+    throw std::invalid_argument(
+        fmt::format("empirical costs: mean {:g} must be a positive dollar amount", *mean));
   }
   std::sort(costs.begin(), costs.end());
   // CMS truncates at the percentile value (spec §4.1): the order statistic at rank ceil(p n).
@@ -34,12 +37,14 @@ EmpiricalCost::EmpiricalCost(std::vector<double> costs, double truncation_percen
   for (double c : costs) sum += c;
   double m = sum / static_cast<double>(n);
   if (m <= 0) {
-    throw std::invalid_argument(fmt::format(
-        "empirical costs: every value is 0 after truncation at the {:g} percentile (expected some positive costs)",
-        truncation_percentile));
+    throw std::invalid_argument(
+        fmt::format("empirical costs: every value is 0 after truncation at the {:g} percentile (expected "
+                    "some positive costs)",
+                    truncation_percentile));
   }
   if (!std::isfinite(m)) {
-    throw std::invalid_argument("empirical costs: the values are too large to average (expected dollar amounts)");
+    throw std::invalid_argument(
+        "empirical costs: the values are too large to average (expected dollar amounts)");
   }
   if (mean) {
     const double k = *mean / m;

@@ -27,13 +27,13 @@ class EmpiricalCost {
     return (*sorted_)[i < sorted_->size() ? i : sorted_->size() - 1];
   }
 
-  double mean() const { return mean_; }                  // truncated (and scaled) mean [USD]
-  double sd() const { return sd_; }                      // [USD]
-  double truncation_point() const { return cap_; }       // [USD], after scaling
+  double mean() const { return mean_; }             // truncated (and scaled) mean [USD]
+  double sd() const { return sd_; }                 // [USD]
+  double truncation_point() const { return cap_; }  // [USD], after scaling
   std::size_t size() const { return sorted_->size(); }
 
  private:
-  std::shared_ptr<const std::vector<double>> sorted_;    // ascending, truncated, scaled
+  std::shared_ptr<const std::vector<double>> sorted_;  // ascending, truncated, scaled
   double mean_ = 0, sd_ = 0, cap_ = 0;
 };
 

@@ -9,7 +9,8 @@ namespace acosim {
 
 GlidePathRules glide_path_rules(int agreement_start_year, int glide_path_agreement) {
   if (glide_path_agreement < 1) {
-    throw std::invalid_argument(fmt::format("glide-path agreement number {} is out of range; allowed: 1, 2", glide_path_agreement));
+    throw std::invalid_argument(
+        fmt::format("glide-path agreement number {} is out of range; allowed: 1, 2", glide_path_agreement));
   }
   GlidePathRules r;
   if (agreement_start_year < 2024) {
@@ -29,7 +30,8 @@ std::vector<char> glide_path_levels(int agreement_start_year, char entry, std::o
   if (agreement_start_year < 2024) {
     throw std::invalid_argument(fmt::format(
         "glide_path_levels covers agreements starting 2024 or later; a {} start has the one-year freezes "
-        "and PY2023/PY2024 elections of 425.600(a)(4)(i)(B)", agreement_start_year));
+        "and PY2023/PY2024 elections of 425.600(a)(4)(i)(B)",
+        agreement_start_year));
   }
   if (entry < 'A' || entry > 'E') {
     throw std::invalid_argument(fmt::format("'{}' is not a BASIC level; allowed: A, B, C, D, E", entry));
@@ -38,7 +40,8 @@ std::vector<char> glide_path_levels(int agreement_start_year, char entry, std::o
   if (glide_path_agreement > 2) {
     throw std::invalid_argument(fmt::format(
         "glide-path agreement {}: at most 2 agreements on the glide path are allowed for 2024+ starts "
-        "(425.600(g)(1))", glide_path_agreement));
+        "(425.600(g)(1))",
+        glide_path_agreement));
   }
   const GlidePathRules rules = glide_path_rules(agreement_start_year, glide_path_agreement);
   if (hold) {
@@ -51,7 +54,8 @@ std::vector<char> glide_path_levels(int agreement_start_year, char entry, std::o
           rules.hold_a ? "hold A, for an ACO that entered at A" : "no hold"));
     }
     if (*hold != entry) {
-      throw std::invalid_argument(fmt::format("hold {} needs entry at {} (entered at {})", *hold, *hold, entry));
+      throw std::invalid_argument(
+          fmt::format("hold {} needs entry at {} (entered at {})", *hold, *hold, entry));
     }
   }
   std::vector<char> levels;
@@ -63,10 +67,11 @@ std::vector<char> glide_path_levels(int agreement_start_year, char entry, std::o
   if (rules.max_one_sided_years) {
     const auto one_sided = std::count_if(levels.begin(), levels.end(), [](char c) { return c <= 'B'; });
     if (one_sided > *rules.max_one_sided_years) {
-      throw std::invalid_argument(fmt::format(
-          "{} one-sided PYs (levels A-B) in an agreement starting in {}; allowed: at most {} for 2027+ starts, "
-          "in the first glide-path agreement only (CY2026 PFS, benchmark-rules.md §7)",
-          one_sided, agreement_start_year, *rules.max_one_sided_years));
+      throw std::invalid_argument(
+          fmt::format("{} one-sided PYs (levels A-B) in an agreement starting in {}; allowed: at most {} for "
+                      "2027+ starts, "
+                      "in the first glide-path agreement only (CY2026 PFS, benchmark-rules.md §7)",
+                      one_sided, agreement_start_year, *rules.max_one_sided_years));
     }
   }
   return levels;

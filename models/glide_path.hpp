@@ -14,7 +14,8 @@ struct GlidePathRules {
   // Most one-sided PYs allowed in this agreement (2027+ starts: 5, in the first glide-path
   // agreement only, i.e. 0 in a second) [S]; nullopt: no such limit.
   std::optional<int> max_one_sided_years;
-  int max_glide_path_agreements = 0;  // 2024+: entering at A or B counts; at most 2 ((g)(1)); 0: no limit here
+  int max_glide_path_agreements =
+      0;  // 2024+: entering at A or B counts; at most 2 ((g)(1)); 0: no limit here
 };
 
 // The holds and limits of an agreement starting in `agreement_start_year`; glide_path_agreement is

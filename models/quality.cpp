@@ -13,7 +13,8 @@ namespace acosim {
 double quality_performance_standard(int performance_year, std::optional<double> given) {
   if (given) {
     if (!std::isfinite(*given) || *given < 0 || *given > 100) {
-      throw std::invalid_argument(fmt::format("quality performance standard {} is out of range; allowed: [0, 100]", *given));
+      throw std::invalid_argument(
+          fmt::format("quality performance standard {} is out of range; allowed: [0, 100]", *given));
     }
     return *given;
   }
@@ -38,7 +39,8 @@ QualityResult quality_score(const QualityInput& in) {
   r.threshold = quality_performance_standard(in.performance_year, in.threshold);
   // 425.512(b): the health equity adjustment applies in PY2023-2025 only.
   r.health_equity_applied = year.health_equity_adjustment && in.health_equity_points > 0;
-  r.adjusted_score = std::min(100.0, in.raw_score + (r.health_equity_applied ? in.health_equity_points : 0.0));
+  r.adjusted_score =
+      std::min(100.0, in.raw_score + (r.health_equity_applied ? in.health_equity_points : 0.0));
   r.score = r.adjusted_score;
   // 425.512(c)(1)-(3) EUC floor (PY2021+ in these rules), 425.512(a)(7)(ii) complete reporters
   // (PY2025+): the higher of the ACO's score and the percentile value (= the PY's QPS value).

@@ -17,27 +17,27 @@ double quality_performance_standard(int performance_year, std::optional<double> 
 
 struct QualityInput {
   int performance_year = 2024;
-  double raw_score = 0;                    // the ACO's MIPS Quality score [0-100]
-  double health_equity_points = 0;         // 425.512(b) health equity adjustment bonus points,
-                                           // counted only in PY2023-2025 [0-100]
-  bool euc_affected = false;               // >= 20% of assigned beneficiaries (Q4 list) in an EUC
-                                           // area, or legal entity in one (425.512(c)(1)-(3))
-  bool complete_reporter = false;          // reported all APP Plus measures with data completeness
-                                           // and was floored under 425.512(a)(7)(ii) (PY2025+):
-                                           // points reduced or >= 1 required measure without a
-                                           // benchmark (every eCQM/MIPS CQM reporter in PY2026 [D])
-  std::optional<double> threshold;         // overrides the PY's QPS value (required for PY2027)
+  double raw_score = 0;             // the ACO's MIPS Quality score [0-100]
+  double health_equity_points = 0;  // 425.512(b) health equity adjustment bonus points,
+                                    // counted only in PY2023-2025 [0-100]
+  bool euc_affected = false;        // >= 20% of assigned beneficiaries (Q4 list) in an EUC
+                                    // area, or legal entity in one (425.512(c)(1)-(3))
+  bool complete_reporter = false;   // reported all APP Plus measures with data completeness
+                                    // and was floored under 425.512(a)(7)(ii) (PY2025+):
+                                    // points reduced or >= 1 required measure without a
+                                    // benchmark (every eCQM/MIPS CQM reporter in PY2026 [D])
+  std::optional<double> threshold;  // overrides the PY's QPS value (required for PY2027)
 };
 
 enum class QualityFloor { None, Euc, CompleteReporter };
 
 struct QualityResult {
-  double threshold = 0;        // the QPS value [0-100]
+  double threshold = 0;  // the QPS value [0-100]
   bool health_equity_applied = false;
-  double adjusted_score = 0;   // raw + health equity points (PY2023-2025), at most 100
+  double adjusted_score = 0;                // raw + health equity points (PY2023-2025), at most 100
   QualityFloor floor = QualityFloor::None;  // the floor that raised the score, if any
-  double score = 0;            // Q used in settlement [0-100]
-  bool met_qps = false;        // score >= threshold
+  double score = 0;                         // Q used in settlement [0-100]
+  bool met_qps = false;                     // score >= threshold
 };
 
 // Q with the PY's health equity adjustment and floors (bench §8): the EUC floor is the 40th

@@ -50,7 +50,7 @@ struct RuleSet {
   // The PSA scaling for an agreement starting in `start_year` [fraction].
   double psa_scaling_for(int start_year) const {
     return psa_scaling_from_start > 0 && start_year >= psa_scaling_from_start ? psa_scaling_proposed
-                                                                               : psa_scaling;
+                                                                              : psa_scaling;
   }
 };
 

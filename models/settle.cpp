@@ -16,7 +16,8 @@ void require(bool ok, const std::string& what) {
 // Messages name the input, the offending value and what is allowed; callers add file and line.
 void validate(const Track& track, const SettlementInput& in) {
   require(std::isfinite(in.benchmark) && in.benchmark > 0,
-          fmt::format("benchmark {} is out of range; allowed: a positive, finite number of dollars", in.benchmark));
+          fmt::format("benchmark {} is out of range; allowed: a positive, finite number of dollars",
+                      in.benchmark));
   require(std::isfinite(in.expenditure) && in.expenditure >= 0,
           fmt::format("expenditure {} is out of range; allowed: a non-negative, finite number of dollars",
                       in.expenditure));
@@ -27,19 +28,21 @@ void validate(const Track& track, const SettlementInput& in) {
           fmt::format("quality score {} is out of range; allowed: [0, 100]", in.quality_score));
   require(in.euc_relief_fraction >= 0 && in.euc_relief_fraction <= 1,
           fmt::format("EUC relief fraction {} is out of range; allowed: [0, 1]", in.euc_relief_fraction));
-  require(!in.loss_relief_amount || (std::isfinite(*in.loss_relief_amount) && *in.loss_relief_amount >= 0),
-          fmt::format("loss relief amount {} is out of range; allowed: a non-negative, finite number of dollars",
-                      in.loss_relief_amount.value_or(0.0)));
-  require(!in.participant_revenue ||
-              (std::isfinite(*in.participant_revenue) && *in.participant_revenue >= 0),
-          fmt::format("participant revenue {} is out of range; allowed: a non-negative, finite number of dollars",
-                      in.participant_revenue.value_or(0.0)));
+  require(
+      !in.loss_relief_amount || (std::isfinite(*in.loss_relief_amount) && *in.loss_relief_amount >= 0),
+      fmt::format("loss relief amount {} is out of range; allowed: a non-negative, finite number of dollars",
+                  in.loss_relief_amount.value_or(0.0)));
+  require(
+      !in.participant_revenue || (std::isfinite(*in.participant_revenue) && *in.participant_revenue >= 0),
+      fmt::format("participant revenue {} is out of range; allowed: a non-negative, finite number of dollars",
+                  in.participant_revenue.value_or(0.0)));
   require(in.msr_election.variable || (in.msr_election.rate >= 0 && in.msr_election.rate < 1),
           fmt::format("elected MSR/MLR {} is out of range; allowed: [0, 1)", in.msr_election.rate));
   require(!in.msr_override || (*in.msr_override >= 0 && *in.msr_override < 1),
           fmt::format("MSR override {} is out of range; allowed: [0, 1)", in.msr_override.value_or(0.0)));
   require(in.track2_year >= 1,
-          fmt::format("year of participation in Track 2 {} is out of range; allowed: 1, 2, 3, ...", in.track2_year));
+          fmt::format("year of participation in Track 2 {} is out of range; allowed: 1, 2, 3, ...",
+                      in.track2_year));
   require(!in.two_way_benchmark || (std::isfinite(*in.two_way_benchmark) && *in.two_way_benchmark > 0),
           fmt::format("two-way benchmark {} is out of range; allowed: a positive, finite number of dollars",
                       in.two_way_benchmark.value_or(0.0)));
@@ -50,12 +53,12 @@ void validate(const Track& track, const SettlementInput& in) {
         "TRACK_2 in PY{} (agreement start {}) has a flat 2% MSR/MLR; the election {} is not allowed "
         "(elections exist for 2016+ Track 2 starts only)",
         in.performance_year, in.agreement_start_year,
-        in.msr_election.variable ? std::string("variable") : fmt::format("{:g}%", in.msr_election.rate * 100)));
+        in.msr_election.variable ? std::string("variable")
+                                 : fmt::format("{:g}%", in.msr_election.rate * 100)));
   }
   if (!track.custom && (in.performance_year < track.first_py || in.performance_year > track.last_py)) {
-    throw std::invalid_argument(fmt::format("{} was not reconciled in PY{} (only PY{}-PY{})",
-                                            track.id, in.performance_year, track.first_py,
-                                            track.last_py));
+    throw std::invalid_argument(fmt::format("{} was not reconciled in PY{} (only PY{}-PY{})", track.id,
+                                            in.performance_year, track.first_py, track.last_py));
   }
 }
 
@@ -122,7 +125,9 @@ std::string_view to_string(Outcome o) {
   return "?";
 }
 
-std::string_view to_string(SettledBenchmark b) { return b == SettledBenchmark::TwoWay ? "two_way" : "three_way"; }
+std::string_view to_string(SettledBenchmark b) {
+  return b == SettledBenchmark::TwoWay ? "two_way" : "three_way";
+}
 
 double max_sharing_rate(const Track& track, int performance_year, const RuleSet& rules) {
   // bench §10 (PROPOSED, NOT LAW): Level E 60% from PY2027 under cy2027_proposed.
@@ -203,8 +208,8 @@ Settlement settle(const Track& track, const SettlementInput& in) {
     // 42 CFR 425.605(h): a low-revenue BASIC ACO of an agreement starting 2024 or later, with at
     // least 5,000 beneficiaries and the QPS or alternative QPS met, shares at half the rate when
     // 0 < r < MSR (spec §5.3).
-    if (!qualifies && track.basic && !track.custom && in.low_revenue &&
-        in.agreement_start_year >= 2024 && in.assigned_beneficiaries >= 5000 && fsr > 0) {
+    if (!qualifies && track.basic && !track.custom && in.low_revenue && in.agreement_start_year >= 2024 &&
+        in.assigned_beneficiaries >= 5000 && fsr > 0) {
       fsr *= 0.5;
       s.half_rate = true;
       qualifies = true;
@@ -278,42 +283,42 @@ std::string explain(const Track& track, const Settlement& s) {
   switch (s.outcome) {
     case Outcome::SharedSavings:
       return fmt::format(
-          "{}: savings rate {:.2f}% {} the MSR {:.2f}%{}; {:.2f}% of ${:.0f} shared{}{}",
-          track.id, s.savings_rate * pct, s.half_rate ? "was below" : "met", s.msr * pct,
-          s.half_rate ? ", shared at the 42 CFR 425.605(h) half rate" : "",
-          s.sharing_rate * pct, s.gross_savings,
+          "{}: savings rate {:.2f}% {} the MSR {:.2f}%{}; {:.2f}% of ${:.0f} shared{}{}", track.id,
+          s.savings_rate * pct, s.half_rate ? "was below" : "met", s.msr * pct,
+          s.half_rate ? ", shared at the 42 CFR 425.605(h) half rate" : "", s.sharing_rate * pct,
+          s.gross_savings,
           s.sequestration > 0 ? fmt::format(", less ${:.0f} sequestration", s.sequestration) : "",
           s.cap_bound ? fmt::format("; capped at the performance payment limit ${:.0f}", s.cap) : "");
     case Outcome::SharedLosses:
       return fmt::format("{}: loss rate {:.2f}% met the MLR {:.2f}%; {:.2f}% of ${:.0f} owed{}{}{}{}",
-                         track.id, -s.savings_rate * pct, s.mlr * pct, s.loss_rate * pct,
-                         -s.gross_savings,
+                         track.id, -s.savings_rate * pct, s.mlr * pct, s.loss_rate * pct, -s.gross_savings,
                          s.benchmark_used == SettledBenchmark::TwoWay
                              ? fmt::format(" (against the two-way benchmark ${:.0f}: ACPT loss guardrail, "
-                                           "42 CFR 425.652(b)(5))", s.benchmark)
+                                           "42 CFR 425.652(b)(5))",
+                                           s.benchmark)
                              : "",
                          s.cap_bound ? fmt::format("; capped at the loss limit ${:.0f}", s.cap) : "",
                          s.loss_relief > 0 ? fmt::format("; ${:.0f} disaster relief", s.loss_relief) : "",
                          s.revenue_limit_unknown ? "; revenue-based limit unknown" : "");
     case Outcome::BelowMsr:
-      return s.gross_savings < 0
-                 ? fmt::format("{}: losses of {:.2f}% are not shared on a one-sided track", track.id,
-                               -s.savings_rate * pct)
-                 : fmt::format("{}: savings rate {:.2f}% below the MSR {:.2f}%", track.id,
-                               s.savings_rate * pct, s.msr * pct);
+      return s.gross_savings < 0 ? fmt::format("{}: losses of {:.2f}% are not shared on a one-sided track",
+                                               track.id, -s.savings_rate * pct)
+                                 : fmt::format("{}: savings rate {:.2f}% below the MSR {:.2f}%", track.id,
+                                               s.savings_rate * pct, s.msr * pct);
     case Outcome::BelowMlr:
-      return fmt::format("{}: loss rate {:.2f}% below the MLR {:.2f}%", track.id,
-                         -s.savings_rate * pct, s.mlr * pct);
+      return fmt::format("{}: loss rate {:.2f}% below the MLR {:.2f}%", track.id, -s.savings_rate * pct,
+                         s.mlr * pct);
     case Outcome::QualityFailed:
       return fmt::format("{}: savings rate {:.2f}% met the MSR {:.2f}% but the quality standard was not met",
                          track.id, s.savings_rate * pct, s.msr * pct);
     case Outcome::GuardrailNeutral:
-      return fmt::format("{}: spending exceeded the three-way benchmark ${:.0f} by {:.2f}% (at least the MLR {:.2f}%) "
-                         "but was below the two-way benchmark ${:.0f}: neither savings nor losses "
-                         "(42 CFR 425.652(b)(5)(ii) ACPT loss guardrail)",
-                         track.id, s.three_way_benchmark,
-                         (s.expenditure - s.three_way_benchmark) / s.three_way_benchmark * pct,
-                         (track.two_sided ? s.mlr : s.msr) * pct, s.two_way_benchmark);
+      return fmt::format(
+          "{}: spending exceeded the three-way benchmark ${:.0f} by {:.2f}% (at least the MLR {:.2f}%) "
+          "but was below the two-way benchmark ${:.0f}: neither savings nor losses "
+          "(42 CFR 425.652(b)(5)(ii) ACPT loss guardrail)",
+          track.id, s.three_way_benchmark,
+          (s.expenditure - s.three_way_benchmark) / s.three_way_benchmark * pct,
+          (track.two_sided ? s.mlr : s.msr) * pct, s.two_way_benchmark);
   }
   return track.id;
 }

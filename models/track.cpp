@@ -9,8 +9,7 @@
 namespace acosim {
 namespace {
 
-Track one_sided(std::string id, std::string name, bool basic, double rate, double ppl, int first,
-                int last) {
+Track one_sided(std::string id, std::string name, bool basic, double rate, double ppl, int first, int last) {
   Track t;
   t.id = std::move(id);
   t.name = std::move(name);
@@ -23,8 +22,7 @@ Track one_sided(std::string id, std::string name, bool basic, double rate, doubl
   return t;
 }
 
-Track two_sided(std::string id, std::string name, bool basic, double rate, double ppl, int first,
-                int last) {
+Track two_sided(std::string id, std::string name, bool basic, double rate, double ppl, int first, int last) {
   Track t = one_sided(std::move(id), std::move(name), basic, rate, ppl, first, last);
   t.two_sided = true;
   t.msr_rule = MsrRule::Elected;
@@ -34,8 +32,8 @@ Track two_sided(std::string id, std::string name, bool basic, double rate, doubl
 // BASIC C/D/E: 50% sharing, 10% cap, 30% loss rate, loss limit = min(rev% x revenue, bench% x B)
 // (spec §1.1; 42 CFR 425.605(d)(1)(iii)-(v)).
 Track basic_two_sided(char level, double revenue_share, double benchmark_share) {
-  Track t = two_sided(std::string("BASIC_") + level, std::string("BASIC Level ") + level, true,
-                      0.50, 0.10, 2019, kLastRuleYear);
+  Track t = two_sided(std::string("BASIC_") + level, std::string("BASIC Level ") + level, true, 0.50, 0.10,
+                      2019, kLastRuleYear);
   t.loss_rate_rule = LossRateRule::Fixed;
   t.loss_rate = 0.30;
   t.loss_limit_rule = LossLimitRule::RevenueCappedByBenchmark;
@@ -126,7 +124,7 @@ std::array<RuleYear, kLastRuleYear - kFirstRuleYear + 1> make_rule_years() {
     y.health_equity_adjustment = py >= 2023 && py <= 2025;  // 425.512(b); removed PY2026 [S]
     y.complete_reporter_floor = py >= 2025;                 // 425.512(a)(7)(ii)
     if (py >= 2020 && py <= 2022) y.phe_loss_relief = 1.0;  // PHE covered all months
-    if (py == 2023) y.phe_loss_relief = 5.0 / 12.0;        // PHE January-May 2023
+    if (py == 2023) y.phe_loss_relief = 5.0 / 12.0;         // PHE January-May 2023
   }
   auto set_threshold = [&](int py, double v) {
     years[static_cast<std::size_t>(py - kFirstRuleYear)].qps_threshold = v;
@@ -177,8 +175,8 @@ const RuleYear& rule_year(int py) {
   static const auto years = make_rule_years();
   if (py < kFirstRuleYear || py > kLastRuleYear) {
     throw std::invalid_argument("performance year " + std::to_string(py) +
-                                " has no settlement rules; allowed: " +
-                                std::to_string(kFirstRuleYear) + "-" + std::to_string(kLastRuleYear));
+                                " has no settlement rules; allowed: " + std::to_string(kFirstRuleYear) + "-" +
+                                std::to_string(kLastRuleYear));
   }
   return years[static_cast<std::size_t>(py - kFirstRuleYear)];
 }

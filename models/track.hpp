@@ -13,9 +13,9 @@ namespace acosim {
 
 // How the quality score turns into the final sharing rate (spec §3, §7).
 enum class QualityRule {
-  None,                     // no quality link: FSR = max rate (commercial contracts)
-  Scaled,                   // PY2012-2020: FSR = max x Q/100 if the standard is met, else 0
-  AllOrNothing,             // PY2021-2022: FSR = max if the QPS is met, else 0 (42 CFR 425.512(a)(4))
+  None,                        // no quality link: FSR = max rate (commercial contracts)
+  Scaled,                      // PY2012-2020: FSR = max x Q/100 if the standard is met, else 0
+  AllOrNothing,                // PY2021-2022: FSR = max if the QPS is met, else 0 (42 CFR 425.512(a)(4))
   AllOrNothingWithAlternative  // PY2023+: QPS -> max; alternative QPS -> max x Q/100; else 0
 };
 
@@ -38,21 +38,21 @@ enum class LossLimitRule {
 
 // Where the minimum savings (and loss) rate comes from (spec §2).
 enum class MsrRule {
-  Table,    // one-sided: variable MSR by assigned beneficiaries (42 CFR 425.605(b)(1), Table 5)
-  Elected   // two-sided: elected 0%, 0.5-2.0%, or variable (425.605(b)(2), 425.610(b)(1))
+  Table,   // one-sided: variable MSR by assigned beneficiaries (42 CFR 425.605(b)(1), Table 5)
+  Elected  // two-sided: elected 0%, 0.5-2.0%, or variable (425.605(b)(2), 425.610(b)(1))
 };
 
 // One track or level, or a user-defined contract with the same mechanics.
 struct Track {
-  std::string id;                     // "BASIC_E", "ENHANCED", "TRACK_1", ... or a custom name
-  std::string name;                   // human-readable
+  std::string id;    // "BASIC_E", "ENHANCED", "TRACK_1", ... or a custom name
+  std::string name;  // human-readable
   bool two_sided = false;
-  bool basic = false;                 // BASIC track: eligible for the 425.605(h) half rate
-  double max_sharing_rate = 0;        // [fraction]
+  bool basic = false;                    // BASIC track: eligible for the 425.605(h) half rate
+  double max_sharing_rate = 0;           // [fraction]
   double performance_payment_limit = 0;  // savings cap [fraction of updated benchmark]
   LossRateRule loss_rate_rule = LossRateRule::None;
-  double loss_rate = 0;               // Fixed rule [fraction]
-  double loss_rate_floor = 0;         // OneMinusSharing bounds [fraction]
+  double loss_rate = 0;        // Fixed rule [fraction]
+  double loss_rate_floor = 0;  // OneMinusSharing bounds [fraction]
   double loss_rate_ceiling = 0;
   LossLimitRule loss_limit_rule = LossLimitRule::None;
   double loss_limit_revenue_share = 0;    // [fraction of participant revenue]
@@ -60,7 +60,7 @@ struct Track {
   MsrRule msr_rule = MsrRule::Table;
   bool loss_rate_quality_scaled = false;  // 42 CFR 425.610(f) (Track 3, ENHANCED): from PY2021 the
                                           // loss rate is 1 - 0.75 x Q/100 when the QPS is met
-  int first_py = 0, last_py = 0;      // performance years the track was reconciled in
+  int first_py = 0, last_py = 0;          // performance years the track was reconciled in
   // Custom contracts replace the PY's rules with their own.
   std::optional<QualityRule> quality_rule_override;
   std::optional<double> sequestration_override;  // [fraction]
@@ -87,9 +87,9 @@ struct RuleYear {
   double phe_loss_relief = 0;           // share of losses forgiven program-wide (COVID PHE, spec §5.2)
   bool enhanced_loss_rate_from_quality = false;  // PY2021+: the 425.610(f) loss rate = 1 - 0.75 Q
                                                  // when the QPS is met (spec §3.3; bench §8)
-  bool health_equity_adjustment = false;  // PY2023-2025: the 425.512(b) health equity adjustment
-                                          // feeds Q (bench §8); removed from PY2026 [S]
-  bool complete_reporter_floor = false;   // PY2025+: 425.512(a)(7)(ii) floor (bench §8)
+  bool health_equity_adjustment = false;         // PY2023-2025: the 425.512(b) health equity adjustment
+                                                 // feeds Q (bench §8); removed from PY2026 [S]
+  bool complete_reporter_floor = false;          // PY2025+: 425.512(a)(7)(ii) floor (bench §8)
 };
 
 // Performance years with known rules: 2013-2027 (PY2027 as PY2026, without a published QPS).

@@ -10,7 +10,7 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin libbenchmark-dev
   python3 python3-numpy python3-h5py python3-matplotlib python3-pandas python3-scipy
   g++-aarch64-linux-gnu qemu-user
-  python3-openpyxl chromium poppler-utils fonts-dejavu-core
+  python3-openpyxl chromium poppler-utils fonts-dejavu-core clang-format-14
   python3-dev pybind11-dev python3-pybind11 python3-pytest jupyter-nbconvert python3-ipykernel
 )
 

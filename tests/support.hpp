@@ -40,7 +40,8 @@ inline std::string slurp(const fs::path& p) {
 // A fresh folder under the temp dir (acosim_<tag>_<pid>), removed at scope exit.
 struct TempDir {
   fs::path path;
-  explicit TempDir(const std::string& tag) : path(fs::temp_directory_path() / fmt::format("acosim_{}_{}", tag, ::getpid())) {
+  explicit TempDir(const std::string& tag)
+      : path(fs::temp_directory_path() / fmt::format("acosim_{}_{}", tag, ::getpid())) {
     fs::remove_all(path);
     fs::create_directories(path);
   }
@@ -56,7 +57,8 @@ struct TempDir {
 template <class M>
 bool same_bytes(const M& a, const M& b) {
   return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), sizeof(typename M::Scalar) * static_cast<std::size_t>(a.size())) == 0;
+         std::memcmp(a.data(), b.data(), sizeof(typename M::Scalar) * static_cast<std::size_t>(a.size())) ==
+             0;
 }
 
 // Every per-run dataset (/runs/*) of two results equal byte for byte.

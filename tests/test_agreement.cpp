@@ -19,21 +19,22 @@
 
 #include <fmt/format.h>
 
-#include "sim/engine/agreement.hpp"
-#include "sim/output/agreement_file.hpp"
-#include "sim/output/agreement_report.hpp"
 #include "sim/common/error.hpp"
-#include "sim/output/hdf5_io.hpp"
-#include "sim/output/report.hpp"
+#include "sim/engine/agreement.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/output/agreement_file.hpp"
+#include "sim/output/agreement_report.hpp"
+#include "sim/output/hdf5_io.hpp"
+#include "sim/output/report.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string scenario_text(const std::string& benchmark, long n, const std::string& agreement, long runs = 100) {
+std::string scenario_text(const std::string& benchmark, long n, const std::string& agreement,
+                          long runs = 100) {
   return fmt::format(R"(
 performance_year: 2024
 aco: {{beneficiaries: {}, participant_revenue: 3.0e7, low_revenue: true, agreement_start_year: 2024}}
@@ -59,7 +60,7 @@ bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; 
 
 // Collects each (year, type) panel's costs and replacement flags.
 struct Recorder : PanelObserver {
-  std::vector<std::vector<double>> costs;             // by year (type 3 only)
+  std::vector<std::vector<double>> costs;  // by year (type 3 only)
   std::vector<std::vector<std::uint8_t>> replaced;
   void observe(int year, int type, std::span<const double> c, std::span<const std::uint8_t> r) override {
     if (type != 3) return;
@@ -104,8 +105,9 @@ agreement:
 }  // namespace
 
 TEST_CASE("A one-year agreement reproduces the single-year engine bit for bit", "[agreement]") {
-  for (const std::string benchmark : {"{mode: historical, persistence: 0.52, update_factor: {mean: 1.0, sd: 0.01}}",
-                                      "{mode: fixed, per_capita: expected, update_factor: {mean: 1.01, sd: 0.02}}"}) {
+  for (const std::string benchmark :
+       {"{mode: historical, persistence: 0.52, update_factor: {mean: 1.0, sd: 0.01}}",
+        "{mode: fixed, per_capita: expected, update_factor: {mean: 1.01, sd: 0.02}}"}) {
     for (const long n : {3001L, 6000L}) {
       const std::string agreement = R"({years: 1, paths: [{fixed: BASIC_A}, {fixed: BASIC_E, msr: 0%},
         {fixed: ENHANCED, msr: 1%}, {fixed: BASIC_C, msr: variable}, {glide: C, msr: 0%}]})";
@@ -128,7 +130,8 @@ TEST_CASE("A one-year agreement reproduces the single-year engine bit for bit", 
           const long col = static_cast<long>(p) * width + kPathSummaryColumns;
           REQUIRE(same_bits(a.payment(run, col), b.payment(run, track_of_path[p])));
           REQUIRE(a.outcome(run, col) == b.outcome(run, track_of_path[p]));
-          REQUIRE(same_bits(a.payment(run, col - kPathSummaryColumns), b.payment(run, track_of_path[p])));  // total
+          REQUIRE(same_bits(a.payment(run, col - kPathSummaryColumns),
+                            b.payment(run, track_of_path[p])));  // total
           ++compared;
         }
       }
@@ -138,29 +141,36 @@ TEST_CASE("A one-year agreement reproduces the single-year engine bit for bit", 
   }
 }
 
-TEST_CASE("A one-year agreement reproduces the single-year engine in the empirical cost mode", "[agreement]") {
+TEST_CASE("A one-year agreement reproduces the single-year engine in the empirical cost mode",
+          "[agreement]") {
   for (const char* mode : {"fixed", "historical"}) {
-    const Scenario s = load_scenario(source("scenarios/empirical-costs.yaml"),
-                                     {{"runs", "40"}, {"aco.beneficiaries", "3001"}, {"benchmark", fmt::format("{{mode: {}}}", mode)},
-                                      {"agreement", "{years: 1, paths: [{fixed: BASIC_A}, {fixed: ENHANCED, msr: 1%}]}"}});
+    const Scenario s =
+        load_scenario(source("scenarios/empirical-costs.yaml"),
+                      {{"runs", "40"},
+                       {"aco.beneficiaries", "3001"},
+                       {"benchmark", fmt::format("{{mode: {}}}", mode)},
+                       {"agreement", "{years: 1, paths: [{fixed: BASIC_A}, {fixed: ENHANCED, msr: 1%}]}"}});
     const SimulationResults single = simulate(SimulationModel(s), {});
     const AgreementResults ar = simulate_agreement(AgreementModel(s), {});
     for (long run = 0; run < s.runs; ++run) {
       REQUIRE(same_bits(ar.results.table.expenditure(run), single.table.expenditure(run)));
       REQUIRE(same_bits(ar.results.table.payment(run, kPathSummaryColumns), single.table.payment(run, 0)));
-      REQUIRE(same_bits(ar.results.table.payment(run, (kPathSummaryColumns + 1) + kPathSummaryColumns), single.table.payment(run, 2)));
+      REQUIRE(same_bits(ar.results.table.payment(run, (kPathSummaryColumns + 1) + kPathSummaryColumns),
+                        single.table.payment(run, 2)));
     }
   }
 }
 
-TEST_CASE("The panel keeps ~30% of the top decile at rho 0.52 and replaces the configured share", "[agreement][statistical]") {
+TEST_CASE("The panel keeps ~30% of the top decile at rho 0.52 and replaces the configured share",
+          "[agreement][statistical]") {
   // Persistence: 200,000 aged/non-dual beneficiaries, no turnover, top decile of PY1 vs PY2. Binomial
   // SE of the retention with 20,000 top-decile members: sqrt(0.3 x 0.7 / 20000) = 0.32 pp, so the
   // +-3 pp acceptance band (cost-model §3: ~30%, Yoon 2018 32%) is ~9 SE.
   {
     const std::string agreement = "{years: 2, start_year: 2022, turnover: 0, paths: [{fixed: BASIC_A}]}";
-    const Scenario s = parse_scenario(scenario_text("{mode: historical, persistence: 0.52}", 200000, agreement, 1),
-                                      "persist.yaml", {{"aco.beneficiaries", "{aged_nondual: 200000}"}});
+    const Scenario s =
+        parse_scenario(scenario_text("{mode: historical, persistence: 0.52}", 200000, agreement, 1),
+                       "persist.yaml", {{"aco.beneficiaries", "{aged_nondual: 200000}"}});
     const AgreementModel m(s);
     PanelWorkspace ws;
     Recorder rec;
@@ -174,15 +184,17 @@ TEST_CASE("The panel keeps ~30% of the top decile at rho 0.52 and replaces the c
     }
     const double retention = static_cast<double>(both) / static_cast<double>(in1);
     const double se = std::sqrt(retention * (1 - retention) / static_cast<double>(in1));
-    WARN(fmt::format("top-decile retention PY1 -> PY2 at rho 0.52: {:.2f}% (SE {:.2f} pp, {} in the top decile)",
-                     100 * retention, 100 * se, in1));
+    WARN(fmt::format(
+        "top-decile retention PY1 -> PY2 at rho 0.52: {:.2f}% (SE {:.2f} pp, {} in the top decile)",
+        100 * retention, 100 * se, in1));
     CHECK(std::abs(retention - 0.30) <= 0.03);
   }
   // Turnover: 100,000 slots x 3 later years at 16%: SE = sqrt(0.16 x 0.84 / 300000) = 0.067 pp.
   {
     const std::string agreement = "{years: 4, start_year: 2021, turnover: 0.16, paths: [{fixed: BASIC_A}]}";
-    const Scenario s = parse_scenario(scenario_text("{mode: historical}", 100000, agreement, 1), "turnover.yaml",
-                                      {{"performance_year", "2021"}, {"aco.agreement_start_year", "2021"}});
+    const Scenario s =
+        parse_scenario(scenario_text("{mode: historical}", 100000, agreement, 1), "turnover.yaml",
+                       {{"performance_year", "2021"}, {"aco.agreement_start_year", "2021"}});
     const AgreementModel m(s);
     PanelWorkspace ws;
     Recorder rec;
@@ -193,7 +205,8 @@ TEST_CASE("The panel keeps ~30% of the top decile at rho 0.52 and replaces the c
     const double slots = 3.0 * 100000;
     const double share = static_cast<double>(replaced) / slots;
     const double se = std::sqrt(0.16 * 0.84 / slots);
-    WARN(fmt::format("replaced share per year: {:.4f}% (configured 16%, SE {:.3f} pp)", 100 * share, 100 * se));
+    WARN(fmt::format("replaced share per year: {:.4f}% (configured 16%, SE {:.3f} pp)", 100 * share,
+                     100 * se));
     CHECK(std::abs(share - 0.16) <= 3 * se);
     // The replaced slots' costs are independent of their predecessors': the top-decile retention
     // among replaced slots is ~10% (chance), not ~30%.
@@ -215,9 +228,12 @@ TEST_CASE("The shipped path comparison gives sane orderings", "[agreement]") {
   const AgreementResults ar = simulate_agreement(m, {});
   const RunTable& t = ar.results.table;
   const int years = 5, width = kPathSummaryColumns + years;
-  REQUIRE(ar.path_labels == std::vector<std::string>{"BASIC_E msr=1%", "glide A-E msr=1%", "glide A hold A", "ENHANCED msr=1%"});
+  REQUIRE(ar.path_labels == std::vector<std::string>{"BASIC_E msr=1%", "glide A-E msr=1%", "glide A hold A",
+                                                     "ENHANCED msr=1%"});
   REQUIRE(t.tracks[static_cast<std::size_t>(width + kPathSummaryColumns + 2)] == "glide A-E msr=1% year 3");
-  auto pay = [&](int path, int y, long run) { return t.payment(run, path * width + kPathSummaryColumns + y); };
+  auto pay = [&](int path, int y, long run) {
+    return t.payment(run, path * width + kPathSummaryColumns + y);
+  };
   auto outcome = [&](int path, int y, long run) {
     return static_cast<Outcome>(t.outcome(run, path * width + kPathSummaryColumns + y));
   };
@@ -231,7 +247,8 @@ TEST_CASE("The shipped path comparison gives sane orderings", "[agreement]") {
       // owes; above the MSR ENHANCED shares 75% where BASIC E shares 50%. (Below the MSR a
       // low-revenue BASIC ACO of a 2024+ agreement still gets the half rate, 425.605(h); ENHANCED not.)
       if (pay(0, y, run) < 0) CHECK(pay(3, y, run) <= pay(0, y, run));
-      if (pay(0, y, run) > 0 && outcome(3, y, run) != Outcome::BelowMsr) CHECK(pay(3, y, run) >= pay(0, y, run));
+      if (pay(0, y, run) > 0 && outcome(3, y, run) != Outcome::BelowMsr)
+        CHECK(pay(3, y, run) >= pay(0, y, run));
       if (outcome(3, y, run) == Outcome::SharedSavings) CHECK(outcome(0, y, run) == Outcome::SharedSavings);
       // The glide path (same 1% MLR) owes only when BASIC E owes.
       if (pay(1, y, run) < 0) CHECK(pay(0, y, run) < 0);
@@ -243,7 +260,7 @@ TEST_CASE("The shipped path comparison gives sane orderings", "[agreement]") {
   CHECK(glide_owed <= e_owed);
   const auto& tr = ar.results.tracks;
   CHECK(tr[3 * width].dollars.sd > tr[0].dollars.sd);  // ENHANCED total spreads wider than BASIC E
-  CHECK(tr[2 * width + 2].p_losses == 0.0);              // hold A: P(owes in any year) = 0
+  CHECK(tr[2 * width + 2].p_losses == 0.0);            // hold A: P(owes in any year) = 0
   CHECK(tr[2].p_losses == Approx(static_cast<double>(e_owed) / static_cast<double>(s.runs)));
   // Turnover and the benchmark update are visible in the per-year samples.
   CHECK(ar.runs.replaced.col(0).sum() == 0);
@@ -258,10 +275,13 @@ TEST_CASE("The shipped path comparison gives sane orderings", "[agreement]") {
   CHECK(text.find("PY2028*") != std::string::npos);
 }
 
-TEST_CASE("Agreement results are bit-identical for 1 and 2 threads and round-trip through HDF5", "[agreement]") {
-  const Scenario s = load_scenario(source("scenarios/agreement-paths.yaml"),
-                                   {{"runs", "48"}, {"aco.beneficiaries", "5000"},
-                                    {"agreement.renewal", "{years: 2}"}, {"agreement.future_rules", "carry_forward"}});
+TEST_CASE("Agreement results are bit-identical for 1 and 2 threads and round-trip through HDF5",
+          "[agreement]") {
+  const Scenario s =
+      load_scenario(source("scenarios/agreement-paths.yaml"), {{"runs", "48"},
+                                                               {"aco.beneficiaries", "5000"},
+                                                               {"agreement.renewal", "{years: 2}"},
+                                                               {"agreement.future_rules", "carry_forward"}});
   const AgreementModel m(s);
   RunOptions one, two;
   one.threads = 1;
@@ -272,7 +292,8 @@ TEST_CASE("Agreement results are bit-identical for 1 and 2 threads and round-tri
   CHECK(std::memcmp(a.results.table.payment.data(), b.results.table.payment.data(),
                     sizeof(double) * static_cast<std::size_t>(a.results.table.payment.size())) == 0);
   CHECK(a.results.table.outcome == b.results.table.outcome);
-  CHECK(std::memcmp(a.runs.benchmark.data(), b.runs.benchmark.data(), sizeof(double) * static_cast<std::size_t>(a.runs.benchmark.size())) == 0);
+  CHECK(std::memcmp(a.runs.benchmark.data(), b.runs.benchmark.data(),
+                    sizeof(double) * static_cast<std::size_t>(a.runs.benchmark.size())) == 0);
   CHECK(a.runs.replaced == b.runs.replaced);
   CHECK(a.performance_year.size() == 7u);  // 5 + rebased renewal of 2
 
@@ -301,21 +322,26 @@ TEST_CASE("Agreement results are bit-identical for 1 and 2 threads and round-tri
 
 TEST_CASE("The rebased renewal takes its benchmark from the last three years", "[agreement]") {
   const Scenario s = load_scenario(source("scenarios/agreement-paths.yaml"),
-                                   {{"aco.beneficiaries", "5000"}, {"agreement.renewal", "{years: 2, prior_savings_share: 0}"},
-                                    {"agreement.risk_score_growth", "0"}, {"agreement.growth", "{mean: 1.04, sd: 0}"}});
+                                   {{"aco.beneficiaries", "5000"},
+                                    {"agreement.renewal", "{years: 2, prior_savings_share: 0}"},
+                                    {"agreement.risk_score_growth", "0"},
+                                    {"agreement.growth", "{mean: 1.04, sd: 0}"}});
   const AgreementModel m(s);
   PanelWorkspace ws;
   const AgreementSample r = sample_agreement(m, 5, 11, ws);
   // growth sd 0: trend-to-PY5 factors are 1.04^2, 1.04, 1 for PY3, PY4, PY5.
-  const double rebased = (r.year[2].expenditure * 1.04 * 1.04 + r.year[3].expenditure * 1.04 + r.year[4].expenditure) / 3.0;
+  const double rebased =
+      (r.year[2].expenditure * 1.04 * 1.04 + r.year[3].expenditure * 1.04 + r.year[4].expenditure) / 3.0;
   CHECK(r.rebased_base == Approx(rebased).epsilon(1e-12));
   // Renewal PY1: (2/3) x 1.04 + (1/3) x 1.049 (the ACPT carried to the renewal).
   CHECK(r.year[5].benchmark == Approx(rebased * (2.0 / 3.0 * 1.04 + 1.0 / 3.0 * 1.049)).epsilon(1e-12));
   CHECK(r.year[5].risk_ratio == 1.0);
 }
 
-TEST_CASE("Glide paths advance one level a year, may hold at A or B from PY2023, and lock the election", "[agreement]") {
-  const std::string agreement = R"({years: 5, start_year: 2021, paths: [{glide: A, hold: A}, {glide: A, hold: B},
+TEST_CASE("Glide paths advance one level a year, may hold at A or B from PY2023, and lock the election",
+          "[agreement]") {
+  const std::string agreement =
+      R"({years: 5, start_year: 2021, paths: [{glide: A, hold: A}, {glide: A, hold: B},
     {glide: B, msr: 0%}, {glide: A, msr: 1%}, {fixed: ENHANCED, msr: variable}]})";
   const AgreementModel m(parse_scenario(scenario_text("{mode: historical}", 6000, agreement), "glide.yaml"));
   auto levels = [&](std::size_t p) {
@@ -335,13 +361,17 @@ TEST_CASE("Glide paths advance one level a year, may hold at A or B from PY2023,
   CHECK(m.spec().paths[0].label == "glide A hold A");
   CHECK(m.spec().rules_note().find("settled under") == std::string::npos);  // PY2021-PY2025 all have rules
   // A 2024 start holds A from PY2025 on.
-  const AgreementModel m2(parse_scenario(scenario_text("{mode: historical}", 6000,
-      "{years: 4, acpt: 4.9%, growth: 1.04, paths: [{glide: A, hold: A}]}"), "glide.yaml"));
+  const AgreementModel m2(
+      parse_scenario(scenario_text("{mode: historical}", 6000,
+                                   "{years: 4, acpt: 4.9%, growth: 1.04, paths: [{glide: A, hold: A}]}"),
+                     "glide.yaml"));
   CHECK(m2.spec().paths[0].by_year[2].track.id == "BASIC_A");
   // PY2025 has its QPS value (76.70, benchmark-rules.md §8); PY2027 has none published: the PY2026
   // one is used and the output says so.
   CHECK(m2.spec().rules_note().find("PY2025 has no published") == std::string::npos);
-  CHECK(m2.spec().rules_note().find("PY2027 has no published quality standard value in the spec: used PY2026's value 73.85") != std::string::npos);
+  CHECK(m2.spec().rules_note().find(
+            "PY2027 has no published quality standard value in the spec: used PY2026's value 73.85") !=
+        std::string::npos);
 }
 
 TEST_CASE("Bad agreement sections fail at load with file:line:key", "[agreement][validation]") {
@@ -350,21 +380,33 @@ TEST_CASE("Bad agreement sections fail at load with file:line:key", "[agreement]
   };
   const std::vector<Case> cases = {
       {"  years: 7", "bad.yaml:5:10: key 'agreement.years': value 7 is out of range; allowed: 1 to 6"},
-      {"  turnovr: 0.1\n  paths: [{fixed: BASIC_A}]", "key 'agreement.turnovr': unknown key (did you mean 'turnover'?)"},
+      {"  turnovr: 0.1\n  paths: [{fixed: BASIC_A}]",
+       "key 'agreement.turnovr': unknown key (did you mean 'turnover'?)"},
       {"  years: 2\n  start_year: 2022", "bad.yaml:5:3: key 'agreement.paths': must list at least one path"},
-      {"  years: 2\n  start_year: 2022\n  paths: [{glide: F}]", "bad.yaml:7:19: key 'agreement.paths[0].glide': 'F' is not a BASIC level"},
-      {"  years: 2\n  start_year: 2022\n  paths: [{fixed: BASIC_E}]", "key 'agreement.paths[0].msr': BASIC_E is two-sided"},
-      {"  years: 3\n  start_year: 2022\n  paths: [{glide: A}]", "key 'agreement.paths[0].msr': the path reaches BASIC C in PY2024"},
-      {"  years: 2\n  start_year: 2022\n  acpt: 4%\n  paths: [{fixed: BASIC_A}]", "bad.yaml:7:9: key 'agreement.acpt': the ACPT applies to agreements starting in 2024"},
-      {"  years: 2\n  paths: [{fixed: BASIC_A}]", "key 'agreement.acpt': is required for an agreement starting in 2024"},
-      {"  years: 5\n  start_year: 2024\n  acpt: 4.9%\n  growth: 1.04\n  future_rules: refuse\n  paths: [{fixed: BASIC_A}]",
+      {"  years: 2\n  start_year: 2022\n  paths: [{glide: F}]",
+       "bad.yaml:7:19: key 'agreement.paths[0].glide': 'F' is not a BASIC level"},
+      {"  years: 2\n  start_year: 2022\n  paths: [{fixed: BASIC_E}]",
+       "key 'agreement.paths[0].msr': BASIC_E is two-sided"},
+      {"  years: 3\n  start_year: 2022\n  paths: [{glide: A}]",
+       "key 'agreement.paths[0].msr': the path reaches BASIC C in PY2024"},
+      {"  years: 2\n  start_year: 2022\n  acpt: 4%\n  paths: [{fixed: BASIC_A}]",
+       "bad.yaml:7:9: key 'agreement.acpt': the ACPT applies to agreements starting in 2024"},
+      {"  years: 2\n  paths: [{fixed: BASIC_A}]",
+       "key 'agreement.acpt': is required for an agreement starting in 2024"},
+      {"  years: 5\n  start_year: 2024\n  acpt: 4.9%\n  growth: 1.04\n  future_rules: refuse\n  paths: "
+       "[{fixed: BASIC_A}]",
        "bad.yaml:5:10: key 'agreement.years': PY2028 is after PY2027"},
-      {"  years: 2\n  start_year: 2022\n  paths: [{glide: A, hold: C}]", "key 'agreement.paths[0].hold': 'C' cannot be held"},
-      {"  years: 2\n  start_year: 2022\n  renewal: {years: 2}\n  paths: [{fixed: BASIC_A}]", "key 'agreement.renewal': a rebased renewal"},
-      {"  years: 2\n  start_year: 2022\n  true_effect_ramp: [0, 0, 0]\n  paths: [{fixed: BASIC_A}]", "key 'agreement.true_effect_ramp': lists 3 years"},
+      {"  years: 2\n  start_year: 2022\n  paths: [{glide: A, hold: C}]",
+       "key 'agreement.paths[0].hold': 'C' cannot be held"},
+      {"  years: 2\n  start_year: 2022\n  renewal: {years: 2}\n  paths: [{fixed: BASIC_A}]",
+       "key 'agreement.renewal': a rebased renewal"},
+      {"  years: 2\n  start_year: 2022\n  true_effect_ramp: [0, 0, 0]\n  paths: [{fixed: BASIC_A}]",
+       "key 'agreement.true_effect_ramp': lists 3 years"},
       {"  years: 2\n  start_year: 2018\n  paths: [{fixed: BASIC_A}]", "BASIC_A was not reconciled in PY2018"},
-      {"  years: 2\n  start_year: 2024\n  acpt: 4.9%\n  paths: [{fixed: BASIC_A}]", "key 'agreement.growth': is required with an ACPT"},
-      {"  years: 2\n  start_year: 2022\n  paths: [{fixed: BASIC_A}, {fixed: BASIC_A}]", "path 'BASIC_A' is listed twice"},
+      {"  years: 2\n  start_year: 2024\n  acpt: 4.9%\n  paths: [{fixed: BASIC_A}]",
+       "key 'agreement.growth': is required with an ACPT"},
+      {"  years: 2\n  start_year: 2022\n  paths: [{fixed: BASIC_A}, {fixed: BASIC_A}]",
+       "path 'BASIC_A' is listed twice"},
   };
   for (const Case& c : cases) {
     const std::string msg = load_error(c.yaml);
@@ -376,16 +418,18 @@ TEST_CASE("Bad agreement sections fail at load with file:line:key", "[agreement]
     const AgreementModel m(parse_scenario("aco: {beneficiaries: 6000}\ntracks: [BASIC_A]\n", "plain.yaml"));
     FAIL("accepted a scenario without an agreement section");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()).find("plain.yaml: the scenario has no 'agreement:' section") != std::string::npos);
+    CHECK(std::string(e.what()).find("plain.yaml: the scenario has no 'agreement:' section") !=
+          std::string::npos);
   }
 }
 
 TEST_CASE("acosim agreement writes results and a report", "[agreement][cli]") {
   const fs::path dir = fs::temp_directory_path() / fmt::format("acosim-agreement-cli-{}", ::getpid());
   fs::create_directories(dir);
-  const std::string cmd = fmt::format("{} agreement {} --runs 16 --set aco.beneficiaries=3000 -o {} --report {} --quiet 2> {}",
-                                      ACOSIM_BINARY, source("scenarios/agreement-paths.yaml").string(),
-                                      (dir / "a.h5").string(), (dir / "a.md").string(), (dir / "err.txt").string());
+  const std::string cmd =
+      fmt::format("{} agreement {} --runs 16 --set aco.beneficiaries=3000 -o {} --report {} --quiet 2> {}",
+                  ACOSIM_BINARY, source("scenarios/agreement-paths.yaml").string(), (dir / "a.h5").string(),
+                  (dir / "a.md").string(), (dir / "err.txt").string());
   REQUIRE(std::system(cmd.c_str()) == 0);
   std::ifstream in(dir / "a.md");
   std::stringstream ss;

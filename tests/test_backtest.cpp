@@ -16,12 +16,12 @@
 
 #include "sim/engine/backtest.hpp"
 #include "sim/engine/forecast_scores.hpp"
-#include "sim/input/backtest_cases.hpp"
-#include "sim/input/puf_scenario.hpp"
-#include "sim/output/backtest_io.hpp"
-#include "sim/input/puf.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/input/backtest_cases.hpp"
+#include "sim/input/puf.hpp"
+#include "sim/input/puf_scenario.hpp"
+#include "sim/output/backtest_io.hpp"
 #include "tests/support.hpp"
 
 using namespace acosim;
@@ -56,14 +56,16 @@ void head(const fs::path& from, const fs::path& to, int rows) {
 
 }  // namespace
 
-TEST_CASE("backtest: init for a one-sided BASIC, a two-sided BASIC and an ENHANCED ACO runs, and settle on the "
-          "year-A row reproduces CMS",
-          "[backtest][puf]") {
+TEST_CASE(
+    "backtest: init for a one-sided BASIC, a two-sided BASIC and an ENHANCED ACO runs, and settle on the "
+    "year-A row reproduces CMS",
+    "[backtest][puf]") {
   if (!have_pufs()) return;
   const PufYear y = read_puf_year(kPy2022, 2022);
   // A1023 BASIC B, A1027 BASIC E (1% election), A1001 ENHANCED (2%): PY2022 rows CMS paid.
-  for (const auto& [id, track, cms] : {std::tuple{"A1023", "BASIC_B", 1404194.0}, std::tuple{"A1027", "BASIC_E", 3238185.0},
-                                       std::tuple{"A1001", "ENHANCED", 45867446.0}}) {
+  for (const auto& [id, track, cms] :
+       {std::tuple{"A1023", "BASIC_B", 1404194.0}, std::tuple{"A1027", "BASIC_E", 3238185.0},
+        std::tuple{"A1001", "ENHANCED", 45867446.0}}) {
     INFO(id);
     const PufAcoYear* a = y.find(id);
     REQUIRE(a != nullptr);
@@ -90,7 +92,8 @@ TEST_CASE("backtest: init for a one-sided BASIC, a two-sided BASIC and an ENHANC
       sum += rate;
       ss += rate * rate;
     }
-    const double n = static_cast<double>(res.table.runs()), mean = sum / n, sd = std::sqrt(ss / n - mean * mean);
+    const double n = static_cast<double>(res.table.runs()), mean = sum / n,
+                 sd = std::sqrt(ss / n - mean * mean);
     const OwnForecast f = own_forecast(*a, y);
     CHECK(std::fabs(mean - f.mean_rate - kCalibration.common_shift_mean) < 4 * sd / std::sqrt(n) + 2e-4);
   }
@@ -102,7 +105,8 @@ TEST_CASE("backtest: acosim init writes a scenario acosim run accepts, and bad i
   test::TempDir dir("init");
   const fs::path out = dir.path / "a1027.yaml";
   int status = 0;
-  std::string msg = run_acosim(fmt::format("init --puf '{}' --aco A1027 -o '{}' --runs 100", kPy2022.string(), out.string()), status);
+  std::string msg = run_acosim(
+      fmt::format("init --puf '{}' --aco A1027 -o '{}' --runs 100", kPy2022.string(), out.string()), status);
   REQUIRE(status == 0);
   const std::string text = test::slurp(out);
   CHECK(text.find("# assumption:") != std::string::npos);
@@ -128,17 +132,20 @@ TEST_CASE("backtest: acosim init writes a scenario acosim run accepts, and bad i
   CHECK(test::slurp(copy) == test::slurp(kPy2022));
 }
 
-TEST_CASE("backtest: a handful of ACOs: the CSV columns in order, the same numbers on 1 and 2 threads", "[backtest][puf]") {
+TEST_CASE("backtest: a handful of ACOs: the CSV columns in order, the same numbers on 1 and 2 threads",
+          "[backtest][puf]") {
   if (!have_pufs()) return;
   test::TempDir dir("backtest");
   const fs::path a = dir.path / "PY2022_head.csv", b = dir.path / "PY2023_head.csv";
   head(kPy2022, a, 20);
   head(kPy2023, b, 20);
   int status = 0;
-  const std::string base = fmt::format("backtest --from '{}' --to '{}' --runs 300 -q", a.string(), b.string());
-  run_acosim(base + fmt::format(" --threads 1 --csv '{}' -o '{}' --report '{}'", (dir.path / "one.csv").string(),
-                            (dir.path / "bt.h5").string(), (dir.path / "bt.md").string()),
-         status);
+  const std::string base =
+      fmt::format("backtest --from '{}' --to '{}' --runs 300 -q", a.string(), b.string());
+  run_acosim(
+      base + fmt::format(" --threads 1 --csv '{}' -o '{}' --report '{}'", (dir.path / "one.csv").string(),
+                         (dir.path / "bt.h5").string(), (dir.path / "bt.md").string()),
+      status);
   REQUIRE(status == 0);
   run_acosim(base + fmt::format(" --threads 2 --csv '{}'", (dir.path / "two.csv").string()), status);
   REQUIRE(status == 0);
@@ -156,13 +163,15 @@ TEST_CASE("backtest: a handful of ACOs: the CSV columns in order, the same numbe
   CHECK(test::slurp(dir.path / "bt.md").find("## Coverage of the central intervals") != std::string::npos);
   CHECK(test::slurp(dir.path / "bt.svg").find("<svg") == 0);
   // --to-py must be the next year.
-  const std::string msg = run_acosim(fmt::format("backtest --from '{}' --to '{}' --to-py 2024", a.string(), b.string()), status);
+  const std::string msg =
+      run_acosim(fmt::format("backtest --from '{}' --to '{}' --to-py 2024", a.string(), b.string()), status);
   CHECK(WEXITSTATUS(status) == 2);
 }
 
-TEST_CASE("backtest: on PY2022 -> PY2023 coverage is within 3 standard errors of nominal overall and in every size "
-          "quartile, the PIT is not far from uniform, and the forecasts beat persistence and the base rate",
-          "[backtest][puf]") {
+TEST_CASE(
+    "backtest: on PY2022 -> PY2023 coverage is within 3 standard errors of nominal overall and in every size "
+    "quartile, the PIT is not far from uniform, and the forecasts beat persistence and the base rate",
+    "[backtest][puf]") {
   if (!have_pufs()) return;
   const PufYear a = read_puf_year(kPy2022, 2022), b = read_puf_year(kPy2023, 2023);
   InitSettings settings;
@@ -175,7 +184,8 @@ TEST_CASE("backtest: on PY2022 -> PY2023 coverage is within 3 standard errors of
   for (std::size_t k = 0; k < 3; ++k) {
     INFO("level " << BacktestSummary::kLevels[k]);
     const double nominal = BacktestSummary::kLevels[k];
-    const double se_all = std::sqrt(nominal * (1 - nominal) / 402.0), se_q = std::sqrt(nominal * (1 - nominal) / 100.0);
+    const double se_all = std::sqrt(nominal * (1 - nominal) / 402.0),
+                 se_q = std::sqrt(nominal * (1 - nominal) / 100.0);
     CHECK(std::fabs(s.coverage[k].mean - nominal) <= 3 * se_all);
     for (std::size_t q = 0; q < 4; ++q) {
       INFO("quartile " << q + 1);
@@ -188,9 +198,10 @@ TEST_CASE("backtest: on PY2022 -> PY2023 coverage is within 3 standard errors of
   CHECK(s.brier_savings.mean < s.brier_savings_base_b.mean);
 }
 
-TEST_CASE("backtest: the persistence baseline's s^2 is the mean squared change of the savings rate less the "
-          "claims noise 2 k_b^2 / n_A, and never below 0",
-          "[backtest]") {
+TEST_CASE(
+    "backtest: the persistence baseline's s^2 is the mean squared change of the savings rate less the "
+    "claims noise 2 k_b^2 / n_A, and never below 0",
+    "[backtest]") {
   std::vector<BacktestCase> cases(2);
   cases[0].savings_rate_a = 0.01;
   cases[0].realized_savings_rate = 0.06;  // change +5 pp
@@ -206,9 +217,10 @@ TEST_CASE("backtest: the persistence baseline's s^2 is the mean squared change o
   CHECK(baseline_variance({}) == 0.0);
 }
 
-TEST_CASE("backtest: each case is simulated as its scenario alone would be, scored against its realized "
-          "rate, and its baseline is Normal(s_A, 2 k_b^2 / n_A + s^2), whatever the thread count",
-          "[backtest]") {
+TEST_CASE(
+    "backtest: each case is simulated as its scenario alone would be, scored against its realized "
+    "rate, and its baseline is Normal(s_A, 2 k_b^2 / n_A + s^2), whatever the thread count",
+    "[backtest]") {
   BacktestPlan plan;
   plan.runs = 300;
   plan.seed = 11;

@@ -42,7 +42,9 @@ double ulps(double a, double b) {
   return std::fabs(a - b) / std::ldexp(1.0, e - 53);
 }
 
-bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
+bool same_bits(double a, double b) {
+  return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+}
 
 std::vector<SimdLevel> supported_levels() {
   std::vector<SimdLevel> out;
@@ -88,8 +90,10 @@ TEST_CASE("Batched normals equal normals4 bit for bit", "[bench][rng]") {
   }
 }
 
-TEST_CASE("The sampler kernels' normals equal normals4 (and the double ones box_muller_double) bit for bit at every instruction set",
-          "[bench][rng]") {
+TEST_CASE(
+    "The sampler kernels' normals equal normals4 (and the double ones box_muller_double) bit for bit at "
+    "every instruction set",
+    "[bench][rng]") {
   const PhiloxStream s(20240101, 77, Purpose::Beneficiary, 2);
   alignas(64) double z[4][kSamplerTile];
   for (SimdLevel level : {SimdLevel::Sse2, SimdLevel::Avx2, SimdLevel::Avx512}) {
@@ -120,7 +124,7 @@ TEST_CASE("Deterministic log and exp are within 1 ulp, sincos within 2", "[bench
   double worst_log = 0, worst_exp = 0, worst_sin = 0, worst_cos = 0;
   for (int i = 0; i < 200000; ++i) {
     std::uint32_t w = static_cast<std::uint32_t>(g());
-    if (i < 64) w = static_cast<std::uint32_t>(i);                // the smallest uniforms
+    if (i < 64) w = static_cast<std::uint32_t>(i);                                 // the smallest uniforms
     if (i >= 64 && i < 128) w = 0xffffffffu - static_cast<std::uint32_t>(i - 64);  // the largest
     const double u = detmath::uniform(w);
     REQUIRE(u == (static_cast<double>(w) + 0.5) * 0x1p-32);
@@ -142,7 +146,8 @@ TEST_CASE("Deterministic log and exp are within 1 ulp, sincos within 2", "[bench
     const double y = std::uniform_real_distribution<double>(-700.0, 700.0)(g) / (i % 2 == 0 ? 1.0 : 40.0);
     worst_exp = std::max(worst_exp, ulps(detmath::exp(y), std::exp(y)));
   }
-  INFO("worst ulps: log " << worst_log << ", exp " << worst_exp << ", sin " << worst_sin << ", cos " << worst_cos);
+  INFO("worst ulps: log " << worst_log << ", exp " << worst_exp << ", sin " << worst_sin << ", cos "
+                          << worst_cos);
   CHECK(worst_log <= 1.0);
   CHECK(worst_exp <= 1.0);
   CHECK(worst_sin <= 2.0);  // one of the two is sqrt(1 - the other^2)
@@ -167,7 +172,10 @@ double ulps_f(double a, double b) {
   return std::fabs(a - b) / std::ldexp(1.0, e - 24);
 }
 
-TEST_CASE("Single-precision -2 ln u is within 2.5 float ulps of the exact uniform's, exp within 1, sincos within 1.6", "[bench][math]") {
+TEST_CASE(
+    "Single-precision -2 ln u is within 2.5 float ulps of the exact uniform's, exp within 1, sincos within "
+    "1.6",
+    "[bench][math]") {
   std::mt19937_64 g(54321);
   double worst_log = 0, worst_exp = 0, worst_sin = 0, worst_cos = 0, worst_radius = 0;
   for (int i = 0; i < 200000; ++i) {
@@ -183,7 +191,8 @@ TEST_CASE("Single-precision -2 ln u is within 2.5 float ulps of the exact unifor
     const float radius2 = detmath::minus_two_log_uniform_f(w);
     const long double exact = -2.0L * std::log((static_cast<long double>(w) + 0.5L) / 4294967296.0L);
     worst_log = std::max(worst_log, ulps_f(radius2, static_cast<double>(exact)));
-    worst_radius = std::max(worst_radius, static_cast<double>(std::fabs(static_cast<long double>(radius2) - exact)));
+    worst_radius =
+        std::max(worst_radius, static_cast<double>(std::fabs(static_cast<long double>(radius2) - exact)));
     const long double t4 = (static_cast<long double>(w) + 0.5L) / 1073741824.0L;
     const long double q = std::round(t4);
     const long double a = (t4 - q) * 1.57079632679489661923132169163975144L;
@@ -195,11 +204,12 @@ TEST_CASE("Single-precision -2 ln u is within 2.5 float ulps of the exact unifor
     detmath::sincos_turn_f(w, s, c);
     worst_sin = std::max(worst_sin, ulps_f(s, static_cast<double>(sine)));
     worst_cos = std::max(worst_cos, ulps_f(c, static_cast<double>(cosine)));
-    const float y = static_cast<float>(std::uniform_real_distribution<double>(-86.5, 88.7)(g) / (i % 2 == 0 ? 1.0 : 8.0));
+    const float y =
+        static_cast<float>(std::uniform_real_distribution<double>(-86.5, 88.7)(g) / (i % 2 == 0 ? 1.0 : 8.0));
     worst_exp = std::max(worst_exp, ulps_f(detmath::exp_f(y), std::exp(static_cast<double>(y))));
   }
-  INFO("worst float ulps: log " << worst_log << ", exp " << worst_exp << ", sin " << worst_sin << ", cos " << worst_cos
-                                << "; worst |radius^2 - exact| " << worst_radius);
+  INFO("worst float ulps: log " << worst_log << ", exp " << worst_exp << ", sin " << worst_sin << ", cos "
+                                << worst_cos << "; worst |radius^2 - exact| " << worst_radius);
   CHECK(worst_log <= 2.5);  // u rounded to 24 bits between 2^-9 and sqrt(1/2): up to 2.3 ulps
   CHECK(worst_exp <= 1.05);
   CHECK(worst_sin <= 1.6);
@@ -223,7 +233,7 @@ double cost_double(const LognormalCost& k, double zs, double zz) {
 
 struct Distribution {
   double mean = 0, sd = 0, p_zero = 0, p_cap = 0;
-  std::array<double, 4> quantile{};  // 50, 90, 99, 99.9th percentiles
+  std::array<double, 4> quantile{};   // 50, 90, 99, 99.9th percentiles
   std::array<double, 4> top_share{};  // shares of the total held by the top 1, 5, 10, 20%
 };
 Distribution describe(std::vector<double> c, double cap) {
@@ -254,9 +264,11 @@ Distribution describe(std::vector<double> c, double cap) {
 
 }  // namespace
 
-TEST_CASE("Single-precision transforms leave the per-type cost distribution and the Lorenz points unchanged within Monte "
-          "Carlo error of the double arithmetic",
-          "[bench][math][float]") {
+TEST_CASE(
+    "Single-precision transforms leave the per-type cost distribution and the Lorenz points unchanged within "
+    "Monte "
+    "Carlo error of the double arithmetic",
+    "[bench][math][float]") {
   // 400,000 beneficiary-years of the national model, every enrollment type: the same Philox words
   // through the engine's arithmetic (box_muller, the cost's exp_f) and the double one.
   for (EnrollmentType type : {EnrollmentType::ESRD, EnrollmentType::AgedNonDual}) {
@@ -280,14 +292,17 @@ TEST_CASE("Single-precision transforms leave the per-type cost distribution and 
         const double f = d.cost(zf[j], zf[j + 1]), g = cost_double(k, zd[j], zd[j + 1]);
         cf.push_back(f);
         cd.push_back(g);
-        if ((f == 0) != (g == 0)) ++flips;
-        else if (g > 0) worst_cost = std::max(worst_cost, std::fabs(f / g - 1));
+        if ((f == 0) != (g == 0))
+          ++flips;
+        else if (g > 0)
+          worst_cost = std::max(worst_cost, std::fabs(f / g - 1));
       }
     }
     const Distribution a = describe(cf, k.cap), b = describe(cd, k.cap);
     const double n = static_cast<double>(cf.size());
-    INFO("type " << static_cast<int>(type) << ": worst |z_float - z_double| " << worst_z << ", worst relative cost difference "
-                 << worst_cost << ", state flips " << flips << "; mean " << a.mean << " vs " << b.mean);
+    INFO("type " << static_cast<int>(type) << ": worst |z_float - z_double| " << worst_z
+                 << ", worst relative cost difference " << worst_cost << ", state flips " << flips
+                 << "; mean " << a.mean << " vs " << b.mean);
     // Each latent within a few float ulps of |z| <= 6.8, each cost within a few float ulps (the
     // log-cost is rounded to float before exp: 5e-7), and a zero-state flip only where z_state lies
     // within ~1e-6 of the threshold (expected ~0.2 of 400,000).
@@ -308,9 +323,11 @@ TEST_CASE("Single-precision transforms leave the per-type cost distribution and 
   }
 }
 
-TEST_CASE("Single-precision transforms leave k and the rates of crossing the MSR unchanged within Monte Carlo error of the "
-          "double arithmetic",
-          "[bench][math][float]") {
+TEST_CASE(
+    "Single-precision transforms leave k and the rates of crossing the MSR unchanged within Monte Carlo "
+    "error of the "
+    "double arithmetic",
+    "[bench][math][float]") {
   // 400 runs of an ACO of 5,000 aged/non-dual beneficiaries with a historical benchmark and no
   // true effect: the engine's per-run sums (sum_history) against a one-beneficiary-at-a-time double
   // reference (box_muller_double, the double cost, the same AR(1) and lane sums). Savings rate
@@ -349,8 +366,10 @@ TEST_CASE("Single-precision transforms leave k and the rates of crossing the MSR
     const double bd = 0.1 * sum[0].total() + 0.3 * sum[1].total() + 0.6 * sum[2].total();
     rf.push_back((bf - f[3]) / bf);
     rd.push_back((bd - sum[3].total()) / bd);
-    if (std::fabs(rf.back() - rd.back()) > 1e-6) ++apart;
-    else worst = std::max(worst, std::fabs(rf.back() - rd.back()));
+    if (std::fabs(rf.back() - rd.back()) > 1e-6)
+      ++apart;
+    else
+      worst = std::max(worst, std::fabs(rf.back() - rd.back()));
   }
   const auto k_of = [&](const std::vector<double>& r) {
     double m = 0, m2 = 0;
@@ -360,8 +379,10 @@ TEST_CASE("Single-precision transforms leave k and the rates of crossing the MSR
     return std::sqrt(m2 / static_cast<double>(r.size() - 1)) * std::sqrt(static_cast<double>(kN));
   };
   const double kf = k_of(rf), kd = k_of(rd);
-  INFO("k " << kf << " (float) vs " << kd << " (double); worst per-run |r_float - r_double| " << worst << " in runs "
-              "without a state flip; " << apart << " runs with one");
+  INFO("k " << kf << " (float) vs " << kd << " (double); worst per-run |r_float - r_double| " << worst
+            << " in runs "
+               "without a state flip; "
+            << apart << " runs with one");
   // Per run the savings rates agree to ~1e-8 (the SD of r is ~0.03 here) unless a beneficiary-year
   // changed state (low/high/zero: expected in well under one run of 400 -- 8e6 beneficiary-years,
   // each within ~1e-7 of one of two thresholds with probability ~1e-7), so k agrees far inside its
@@ -398,7 +419,8 @@ TEST_CASE("cost() and its vector kernel agree and the cap is exact", "[bench][co
   CHECK(d.cost(d.z_zero(), 0.0) > 0.0);  // z_state == z_zero is not the zero state
 }
 
-TEST_CASE("Tiled sums equal the one-block definitions bit for bit at every instruction set", "[bench][sampler]") {
+TEST_CASE("Tiled sums equal the one-block definitions bit for bit at every instruction set",
+          "[bench][sampler]") {
   const CostDistribution d(national_shape(), national_mean(EnrollmentType::AgedNonDual));
   const CostDistribution esrd(national_shape(), national_mean(EnrollmentType::ESRD));
   const auto levels = supported_levels();
@@ -413,7 +435,8 @@ TEST_CASE("Tiled sums equal the one-block definitions bit for bit at every instr
         std::array<double, 4> got{};
         sum_history(cost->kernel(), s, n, 0.52, got, l);
         INFO("n = " << n << ", " << to_string(l));
-        for (int y = 0; y < 4; ++y) REQUIRE(same_bits(got[static_cast<std::size_t>(y)], want[static_cast<std::size_t>(y)]));
+        for (int y = 0; y < 4; ++y)
+          REQUIRE(same_bits(got[static_cast<std::size_t>(y)], want[static_cast<std::size_t>(y)]));
         REQUIRE(same_bits(sum_py_only(cost->kernel(), s, n, l), want_py));
       }
       // The templates the engine calls dispatch to the same kernels.
@@ -460,11 +483,13 @@ TEST_CASE("The arithmetic-limit kernels compute the bench's sum at every instruc
   }
 }
 
-TEST_CASE("acosim bench reports bit-identical tables for 1 and 2 threads and --print-model is JSON", "[bench][cli]") {
+TEST_CASE("acosim bench reports bit-identical tables for 1 and 2 threads and --print-model is JSON",
+          "[bench][cli]") {
   int status = 0;
-  const std::string out = run_command(std::string(ACOSIM_BINARY) +
-                                          " bench --runs 24 --beneficiaries 700 --repeat 1 --threads 1,2 --json 2>&1",
-                                      status);
+  const std::string out =
+      run_command(std::string(ACOSIM_BINARY) +
+                      " bench --runs 24 --beneficiaries 700 --repeat 1 --threads 1,2 --json 2>&1",
+                  status);
   INFO(out);
   REQUIRE(status == 0);
   const auto j = nlohmann::json::parse(out);
@@ -474,7 +499,8 @@ TEST_CASE("acosim bench reports bit-identical tables for 1 and 2 threads and --p
   CHECK(j["beneficiary_years"].get<double>() == 24.0 * 700 * 4);
   CHECK(j["bytes_per_run"].get<long>() == 145);
 
-  const std::string model = run_command(std::string(ACOSIM_BINARY) + " bench --print-model --mode fixed 2>&1", status);
+  const std::string model =
+      run_command(std::string(ACOSIM_BINARY) + " bench --print-model --mode fixed 2>&1", status);
   INFO(model);
   REQUIRE(status == 0);
   const auto m = nlohmann::json::parse(model);

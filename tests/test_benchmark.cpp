@@ -78,8 +78,9 @@ TEST_CASE("ACPT weight is 1/6 in PY2024 and 1/3 otherwise, and can be overridden
   CHECK_THROWS_AS(acpt_weight(2025, 1.5), std::invalid_argument);
 }
 
-TEST_CASE("bench §2 example: AGND PY2025 is $14,049.59 (rate), $14,065.59 (flat dollar), $14,378.45 (two-way)",
-          "[benchmark][acpt]") {
+TEST_CASE(
+    "bench §2 example: AGND PY2025 is $14,049.59 (rate), $14,065.59 (flat dollar), $14,378.45 (two-way)",
+    "[benchmark][acpt]") {
   // A = 1.049 x 1.043 - 1 = 0.094107; g_nat = 1.09 x 1.095 = 1.19355; g2 = 0.2 x 1.19355 + 0.8 x 1.17.
   const std::vector<double> acpt = {0.049, 0.043}, national = {0.09, 0.095};
   const double A = cumulative_growth(acpt);
@@ -107,7 +108,8 @@ TEST_CASE("bench §2 example: AGND PY2025 is $14,049.59 (rate), $14,065.59 (flat
   CHECK(flat.two_way == rate.two_way);
 }
 
-TEST_CASE("bench §2: in PY2024 b2 exceeds b3 by 0.63% at the 1/6 weight and 1.27% at 1/3", "[benchmark][acpt]") {
+TEST_CASE("bench §2: in PY2024 b2 exceeds b3 by 0.63% at the 1/6 weight and 1.27% at 1/3",
+          "[benchmark][acpt]") {
   // g2 = 1.09, A = 4.9%: u = 5/6 x 1.09 + 1/6 x 1.049 = 1.083167; at 1/3, 1.076333.
   UpdateInput u;
   u.adjusted_benchmark = 10'000;
@@ -136,8 +138,9 @@ TEST_CASE("AcptMode names parse both ways", "[benchmark][acpt]") {
 // §3 Regional adjustment (425.656, 425.652(a)(8); 425.601 for July 2019-2023 starts)
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("bench §3 example, 2024+ rules: RA = +$323.83 and the benchmark moves from $13,330.00 to $13,653.83",
-          "[benchmark][regional]") {
+TEST_CASE(
+    "bench §3 example, 2024+ rules: RA = +$323.83 and the benchmark moves from $13,330.00 to $13,653.83",
+    "[benchmark][regional]") {
   const RegionalAdjustment r = regional_adjustment(regional_example(2024));
   // S = 0.85 x 1,000 - 0.07 x 1,000 + 0.06 x 500 + 0.02 x 5,000 = +910: lower spending, w = 35%.
   CHECK_THAT(r.aggregate_difference, WithinAbs(910.0, 1e-9));
@@ -162,7 +165,8 @@ TEST_CASE("bench §3 example, 2024+ rules: RA = +$323.83 and the benchmark moves
   CHECK_THAT(after, WithinAbs(13'653.83, kCent));
 }
 
-TEST_CASE("bench §3 example, pre-2024 rules: no offset, the -5% cap does not bind, RA = +$318.50", "[benchmark][regional]") {
+TEST_CASE("bench §3 example, pre-2024 rules: no offset, the -5% cap does not bind, RA = +$318.50",
+          "[benchmark][regional]") {
   const RegionalAdjustment r = regional_adjustment(regional_example(2022));
   CHECK(r.offset == 0.0);
   CHECK_THAT(r.adjustment[AGDU], WithinAbs(-350.0, 1e-9));
@@ -170,7 +174,8 @@ TEST_CASE("bench §3 example, pre-2024 rules: no offset, the -5% cap does not bi
   CHECK(r.applied);
 }
 
-TEST_CASE("bench §3 higher-spending variant: RA = -$42.13 and $0 is applied for 2024+, -$54.75 before", "[benchmark][regional]") {
+TEST_CASE("bench §3 higher-spending variant: RA = -$42.13 and $0 is applied for 2024+, -$54.75 before",
+          "[benchmark][regional]") {
   RegionalAdjustmentInput in = regional_example(2024);
   in.regional[AGND] = 10'500;  // S = -365: higher spending, w = 15%
   const RegionalAdjustment r = regional_adjustment(in);
@@ -190,7 +195,8 @@ TEST_CASE("bench §3 higher-spending variant: RA = -$42.13 and $0 is applied for
   CHECK_THAT(c.per_type[AGND], WithinAbs(-0.15 * 500, 1e-9));
 }
 
-TEST_CASE("425.656(d) weights by times adjusted and spending, +5% cap of national per capita", "[benchmark][regional]") {
+TEST_CASE("425.656(d) weights by times adjusted and spending, +5% cap of national per capita",
+          "[benchmark][regional]") {
   const RuleSet law;
   CHECK(regional_weight(1, true, false, 2024, law) == 0.35);
   CHECK(regional_weight(2, true, false, 2024, law) == 0.50);
@@ -209,7 +215,8 @@ TEST_CASE("425.656(d) weights by times adjusted and spending, +5% cap of nationa
 // §4 Prior savings adjustment (425.658) and §5 population adjustment (425.662)
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("bench §4 example: PSA = $63.33 beats RA = $45 on every type, $95.00 at the proposed 75%", "[benchmark][psa]") {
+TEST_CASE("bench §4 example: PSA = $63.33 beats RA = $45 on every type, $95.00 at the proposed 75%",
+          "[benchmark][psa]") {
   // v = (+500, -100, unreconciled) -> vbar = 133.33; pi = 0.95 -> 126.67; 50% -> 63.33 < 5% x 12,800 = 640.
   PriorSavingsInput in;
   in.per_capita_savings = {500.0, -100.0, std::nullopt};
@@ -237,12 +244,13 @@ TEST_CASE("bench §4 example: PSA = $63.33 beats RA = $45 on every type, $95.00 
   CHECK_THAT(prior_savings_adjustment(in).amount, WithinAbs(63.33, kCent));
 }
 
-TEST_CASE("PSA: cap at 5% of national per capita, ineligible without savings or before 2024", "[benchmark][psa]") {
+TEST_CASE("PSA: cap at 5% of national per capita, ineligible without savings or before 2024",
+          "[benchmark][psa]") {
   PriorSavingsInput in;
   in.per_capita_savings = {3'000.0, 3'000.0, 3'000.0};
   in.national_per_capita = 12'000;
   in.agreement_start_year = 2024;
-  CHECK(prior_savings_adjustment(in).amount == 600.0);  // 50% x 3,000 = 1,500 -> 5% x 12,000
+  CHECK(prior_savings_adjustment(in).amount == 600.0);    // 50% x 3,000 = 1,500 -> 5% x 12,000
   in.per_capita_savings = {-300.0, 100.0, std::nullopt};  // vbar < 0
   CHECK_FALSE(prior_savings_adjustment(in).eligible);
   in.per_capita_savings = {std::nullopt, std::nullopt, std::nullopt};  // never reconciled
@@ -255,7 +263,8 @@ TEST_CASE("PSA: cap at 5% of national per capita, ineligible without savings or 
   CHECK(psa_proration(12'000, 10'000) == 1.0);
 }
 
-TEST_CASE("bench §5 example: HEBA = $220 beats RA = $100, and with q = 0.12 the ACO keeps RA", "[benchmark][population]") {
+TEST_CASE("bench §5 example: HEBA = $220 beats RA = $100, and with q = 0.12 the ACO keeps RA",
+          "[benchmark][population]") {
   // Nbar = 13,000, RA = 100, no PSA: sigma = 650 - 100 = 550; q = 0.40 -> 220.
   const PopulationAdjustment h = population_adjustment(13'000, 100, std::nullopt, 0.40, 2025);
   CHECK(h.applies);
@@ -283,8 +292,9 @@ TEST_CASE("bench §5 example: HEBA = $220 beats RA = $100, and with q = 0.12 the
 // §6 Risk-score caps (425.605(a)(1), 425.610(a)(2), 425.655)
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("bench §6.1 example: AGND $11,794.92 capped at C = 1.0392, $12,031.00 uncapped, $11,690.50 pre-2024",
-          "[benchmark][risk]") {
+TEST_CASE(
+    "bench §6.1 example: AGND $11,794.92 capped at C = 1.0392, $12,031.00 uncapped, $11,690.50 pre-2024",
+    "[benchmark][risk]") {
   const PerType omega = per_type(0.04, 0.06, 0.10, 0.80);
   const PerType rho = per_type(0.99, 1.08, 1.02, 1.06);
   const PerType delta = per_type(1.00, 1.02, 1.00, 1.01);
@@ -315,7 +325,8 @@ TEST_CASE("risk_weights are H x PY person-years, normalized", "[benchmark][risk]
   CHECK_THAT(w[AGND], WithinAbs(9'460'000 / total, 1e-15));
 }
 
-TEST_CASE("bench §6.2 example: f = 1.012536 raises H = $12,000 to $12,944.77 instead of $12,816.00", "[benchmark][risk]") {
+TEST_CASE("bench §6.2 example: f = 1.012536 raises H = $12,000 to $12,944.77 instead of $12,816.00",
+          "[benchmark][risk]") {
   // Deltabar = 1.005, Rhobar = 0.8 x 1.05 + 0.2 x 1.025 = 1.045, m = 0.20 -> C_reg = 1.037.
   const PerType omega = per_type(0.04, 0.06, 0.10, 0.80);
   const PerType Rho = per_type(1.025, 1.025, 1.025, 1.05);
@@ -386,8 +397,9 @@ TEST_CASE("build_benchmark applies the regional adjustment to H before the updat
   CHECK_THAT(r.three_way, WithinAbs(13'653.83, kCent));
 }
 
-TEST_CASE("build_benchmark applies the highest of RA, PSA and the population adjustment, with M = max(RA, PSA)",
-          "[benchmark][pipeline]") {
+TEST_CASE(
+    "build_benchmark applies the highest of RA, PSA and the population adjustment, with M = max(RA, PSA)",
+    "[benchmark][pipeline]") {
   // 2025 start, PY2025: H = 12,000, Rtilde = 12,200, 2nd regional adjustment (w = 50%): RA = +100.
   // PSA: v = 300 x 3, pi = 1 -> 150. Population: Nbar = 13,000, M = 150, sigma = 650 - 150 = 500,
   // q = 0.40 -> 200, the highest. b2 = 12,200 x 1.05 = 12,810; b3 = 12,200 x (2/3 x 1.05 + 1/3 x 1.051).
@@ -452,16 +464,19 @@ TEST_CASE("bench §10 ACPT lower guardrail (PROPOSED, NOT LAW): a 2024 starter's
   CHECK_THAT(proposed.three_way - law.three_way, WithinAbs(179.76, kCent));
   CHECK(proposed.two_way == law.two_way);
   // The band for 2027+ starts: national - 1.0pp <= ACPT <= national + 1.5pp, every step.
-  const std::vector<double> band = acpt_after_band(std::vector<double>{0.12, 0.02}, std::vector<double>{0.05, 0.05},
-                                                   2026, 2027, cy2027_proposed_not_law());
+  const std::vector<double> band =
+      acpt_after_band(std::vector<double>{0.12, 0.02}, std::vector<double>{0.05, 0.05}, 2026, 2027,
+                      cy2027_proposed_not_law());
   CHECK_THAT(band[0], WithinAbs(0.065, 1e-15));
   CHECK_THAT(band[1], WithinAbs(0.04, 1e-15));
   // Current law never moves the ACPT.
-  CHECK(acpt_after_band(std::vector<double>{0.12}, std::vector<double>{0.05}, 2026, 2027, current_law())[0] == 0.12);
+  CHECK(acpt_after_band(std::vector<double>{0.12}, std::vector<double>{0.05}, 2026, 2027, current_law())[0] ==
+        0.12);
 }
 
-TEST_CASE("bench §10 ENHANCED lower-spending regional weight at most 35% for 2027+ agreements (PROPOSED, NOT LAW)",
-          "[benchmark][overlay]") {
+TEST_CASE(
+    "bench §10 ENHANCED lower-spending regional weight at most 35% for 2027+ agreements (PROPOSED, NOT LAW)",
+    "[benchmark][overlay]") {
   const RuleSet proposed = cy2027_proposed_not_law();
   CHECK(proposed.proposed);
   CHECK(std::string(proposed.id) == "cy2027_proposed");
@@ -484,12 +499,14 @@ TEST_CASE("QPS by PY is 65.76, 77.05, 76.70, 73.85 and PY2027 is a required para
   CHECK(quality_performance_standard(2024) == 77.05);
   CHECK(quality_performance_standard(2025) == 76.70);
   CHECK(quality_performance_standard(2026) == 73.85);
-  CHECK_THROWS_WITH(quality_performance_standard(2027), Contains("PY2027 has no published quality performance standard"));
+  CHECK_THROWS_WITH(quality_performance_standard(2027),
+                    Contains("PY2027 has no published quality performance standard"));
   CHECK(quality_performance_standard(2027, 75.0) == 75.0);
   CHECK_THROWS_AS(quality_performance_standard(2027, 101.0), std::invalid_argument);
 }
 
-TEST_CASE("bench §8 PY2026: a complete reporter at 62.00 is floored to 73.85 and meets the QPS", "[quality]") {
+TEST_CASE("bench §8 PY2026: a complete reporter at 62.00 is floored to 73.85 and meets the QPS",
+          "[quality]") {
   QualityInput in;
   in.performance_year = 2026;
   in.raw_score = 62.00;
@@ -508,7 +525,9 @@ TEST_CASE("bench §8 PY2026: a complete reporter at 62.00 is floored to 73.85 an
   CHECK(quality_score(in).floor == QualityFloor::None);
 }
 
-TEST_CASE("EUC floor is the PY's percentile value (30th in PY2023), health equity points count only in PY2023-2025", "[quality]") {
+TEST_CASE(
+    "EUC floor is the PY's percentile value (30th in PY2023), health equity points count only in PY2023-2025",
+    "[quality]") {
   QualityInput in;
   in.performance_year = 2023;
   in.raw_score = 50;
@@ -526,7 +545,7 @@ TEST_CASE("EUC floor is the PY's percentile value (30th in PY2023), health equit
   const QualityResult h25 = quality_score(hea);
   CHECK(h25.health_equity_applied);
   CHECK(h25.score == 77);
-  CHECK(h25.met_qps);  // 77 >= 76.70
+  CHECK(h25.met_qps);           // 77 >= 76.70
   hea.performance_year = 2026;  // removed from PY2026 [S]
   CHECK(quality_score(hea).score == 72);
 }
@@ -537,7 +556,8 @@ TEST_CASE("EUC floor is the PY's percentile value (30th in PY2023), health equit
 
 TEST_CASE("bench §7: a 2024 starter entering at B runs B, C, D, E, E and may not hold B", "[glide]") {
   CHECK(glide_path_levels(2024, 'B', std::nullopt, 5) == std::vector<char>{'B', 'C', 'D', 'E', 'E'});
-  CHECK_THROWS_WITH(glide_path_levels(2024, 'B', 'B', 5), Contains("hold B is not allowed for an agreement starting in 2024"));
+  CHECK_THROWS_WITH(glide_path_levels(2024, 'B', 'B', 5),
+                    Contains("hold B is not allowed for an agreement starting in 2024"));
   const GlidePathRules r = glide_path_rules(2024);
   CHECK(r.hold_a);
   CHECK_FALSE(r.hold_b);
@@ -564,15 +584,18 @@ TEST_CASE("bench §7: a 2024 starter at A may hold A for five PYs, which stays l
 // §9 Cash: repayment mechanism, AIP, prepaid shared savings, net cash
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("bench §9.1: repayment mechanism $600,000, and a $1.5M recalculation is no required increase", "[cash]") {
+TEST_CASE("bench §9.1: repayment mechanism $600,000, and a $1.5M recalculation is no required increase",
+          "[cash]") {
   // 20,000 x 12,000 = 240M -> 0.5% = 1.2M; revenue 60M -> 1% = 0.6M.
   CHECK(repayment_mechanism_amount(20'000 * 12'000.0, 60e6) == 600'000.0);
   CHECK_FALSE(repayment_mechanism_increase_required(600'000, 1'500'000));  // +0.9M < 1M
   CHECK(repayment_mechanism_increase_required(600'000, 1'600'000));        // +1.0M
 }
 
-TEST_CASE("bench §9.2: AIP pays $289,000 a quarter, $1,406,000 in PY1, and $900,000 of savings leaves $506,000 owed",
-          "[cash]") {
+TEST_CASE(
+    "bench §9.2: AIP pays $289,000 a quarter, $1,406,000 in PY1, and $900,000 of savings leaves $506,000 "
+    "owed",
+    "[cash]") {
   std::vector<int> scores;
   scores.insert(scores.end(), 5'000, aip_score(true, -1));  // LIS/dual: 100 -> $45
   scores.insert(scores.end(), 2'000, 60);                   // $32
@@ -599,8 +622,10 @@ TEST_CASE("bench §9.2: AIP pays $289,000 a quarter, $1,406,000 in PY1, and $900
   CHECK_FALSE(aip_eligible(false, true, true, true));  // renewing ACOs are not eligible
 }
 
-TEST_CASE("bench §9.3: prepaid multiplier $105.00, $393,750 a quarter, $575,000 carried after $1,000,000 of savings",
-          "[cash]") {
+TEST_CASE(
+    "bench §9.3: prepaid multiplier $105.00, $393,750 a quarter, $575,000 carried after $1,000,000 of "
+    "savings",
+    "[cash]") {
   // avg(400, 300) = 350; x 0.9 = 315; x 50% = 157.50; x 2/3 = 105.00 (cap 5% x 12,000 = 600).
   const double m = prepaid_multiplier(400, 300, 0.9, 12'000);
   CHECK_THAT(m, WithinAbs(105.00, 1e-9));
@@ -619,7 +644,9 @@ TEST_CASE("bench §9.3: prepaid multiplier $105.00, $393,750 a quarter, $575,000
   CHECK(prepaid_multiplier(-100, 50, 1.0, 12'000) == 0.0);
 }
 
-TEST_CASE("bench §9.4: net cash recoups the AIP before the prepaid balance, and the AIP carries into a renewal", "[cash]") {
+TEST_CASE(
+    "bench §9.4: net cash recoups the AIP before the prepaid balance, and the AIP carries into a renewal",
+    "[cash]") {
   CashLedger ledger(300'000, 0);  // an AIP balance from the earlier agreement
   const CashYear y = ledger.year({0, 400'000, 500'000});
   CHECK(y.aip_recouped == 300'000.0);
@@ -627,7 +654,7 @@ TEST_CASE("bench §9.4: net cash recoups the AIP before the prepaid balance, and
   // cash = 0 + 400,000 + (500,000 - 300,000 - 200,000) - 0.
   CHECK(y.cash == 400'000.0);
   CHECK(y.prepaid_balance == 200'000.0);
-  CHECK(ledger.close(true) == 200'000.0);   // renewing: the AIP balance (0 now) carries
+  CHECK(ledger.close(true) == 200'000.0);  // renewing: the AIP balance (0 now) carries
   CashLedger leaving(100'000, 50'000);
   CHECK(leaving.close(false) == 150'000.0);  // not renewing: everything is due
 }

@@ -13,6 +13,8 @@
 #include "models/benchmark.hpp"
 #include "models/cost_model.hpp"
 #include "models/msr.hpp"
+#include "models/rules.hpp"
+#include "models/track.hpp"
 #include "sim/common/error.hpp"
 #include "sim/engine/agreement.hpp"
 #include "sim/engine/benchmark_draw.hpp"
@@ -20,8 +22,6 @@
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
 #include "sim/input/puf_overlay.hpp"
-#include "models/rules.hpp"
-#include "models/track.hpp"
 
 using namespace acosim;
 using Catch::Matchers::Contains;
@@ -33,7 +33,8 @@ namespace {
 // growth 1.17 over the two steps (9% then 7.33945%), ACPT 4.9% then 4.3%, PY2025 weight 1/3.
 // The regional per capita ($11,000) is below H: a negative RA, not applied to a 2024 start (§3).
 std::string single_type(const std::string& trend_sd, const std::string& extra_tracks = "", long runs = 200,
-                        const std::string& acpt = "[4.9%, 4.3%]", const std::string& regional = "[9%, 0.0733944954]") {
+                        const std::string& acpt = "[4.9%, 4.3%]",
+                        const std::string& regional = "[9%, 0.0733944954]") {
   return fmt::format(R"(
 performance_year: 2025
 aco: {{beneficiaries: {{aged_nondual: 10000}}, agreement_start_year: 2024, participant_revenue: 3.0e7}}
@@ -67,12 +68,16 @@ void expect_error(const std::string& text, const std::vector<std::string>& fragm
   }
 }
 
-double p_owe(const SimulationResults& r, int track) { return r.tracks[static_cast<std::size_t>(track)].p_losses; }
+double p_owe(const SimulationResults& r, int track) {
+  return r.tracks[static_cast<std::size_t>(track)].p_losses;
+}
 
 }  // namespace
 
-TEST_CASE("With fixed inputs every run's benchmark is the bench §2 example: b3 $14,049.59 and b2 $14,378.45 per capita",
-          "[benchmark_sim]") {
+TEST_CASE(
+    "With fixed inputs every run's benchmark is the bench §2 example: b3 $14,049.59 and b2 $14,378.45 per "
+    "capita",
+    "[benchmark_sim]") {
   const Scenario s = parse_scenario(single_type(kFixed), "test");
   REQUIRE(s.benchmark_mode == BenchmarkMode::Cms);
   const SimulationModel model(s);
@@ -86,19 +91,24 @@ TEST_CASE("With fixed inputs every run's benchmark is the bench §2 example: b3 
   CHECK(s.cost_means[3] == Approx(14040.0).margin(1e-6));
 }
 
-TEST_CASE("The historical benchmark is built from BY1-BY3 per capita risk-adjusted and trended to BY3, weighted 10/30/60",
-          "[benchmark_sim]") {
+TEST_CASE(
+    "The historical benchmark is built from BY1-BY3 per capita risk-adjusted and trended to BY3, weighted "
+    "10/30/60",
+    "[benchmark_sim]") {
   std::string text = single_type(kFixed);
   const std::string from = "historical_benchmark: 12000";
-  text.replace(text.find(from), from.size(), "per_capita: [10000, 10500, 11000], hcc_risk: [0.95, 1.0, 1.05], trend_to_by3: [1.10, 1.05]");
+  text.replace(text.find(from), from.size(),
+               "per_capita: [10000, 10500, 11000], hcc_risk: [0.95, 1.0, 1.05], trend_to_by3: [1.10, 1.05]");
   const Scenario s = parse_scenario(text, "test");
   // 0.1 x 10,000 x 1.10 x 1.05/0.95 + 0.3 x 10,500 x 1.05 x 1.05/1.00 + 0.6 x 11,000
   //   = 1,215.789474 + 3,472.875 + 6,600 = 11,288.664474
   CHECK(s.cms_benchmark->historical[3] == Approx(11288.664474).margin(1e-5));
 }
 
-TEST_CASE("The trend, coding intensity and market share are drawn per run on their own streams and other draws do not move",
-          "[benchmark_sim][reproducibility]") {
+TEST_CASE(
+    "The trend, coding intensity and market share are drawn per run on their own streams and other draws do "
+    "not move",
+    "[benchmark_sim][reproducibility]") {
   const Scenario cms = parse_scenario(single_type("national_sd: 2%"), "test");
   const BenchmarkDrawInputs a = draw_benchmark_inputs(*cms.cms_benchmark, 11, 3);
   const BenchmarkDrawInputs b = draw_benchmark_inputs(*cms.cms_benchmark, 11, 4);
@@ -107,7 +117,9 @@ TEST_CASE("The trend, coding intensity and market share are drawn per run on the
   // The true effect, quality and beneficiary draws are those of the same ACO in mode fixed.
   std::string fixed = single_type(kFixed);
   const std::size_t at = fixed.find("benchmark:"), end = fixed.find("true_effect:");
-  fixed.replace(at, end - at, "benchmark: {mode: fixed, per_capita: 14000}\ncost_model: {types: {aged_nondual: {mean: 14040}}}\n");
+  fixed.replace(
+      at, end - at,
+      "benchmark: {mode: fixed, per_capita: 14000}\ncost_model: {types: {aged_nondual: {mean: 14040}}}\n");
   const Scenario f = parse_scenario(fixed, "test");
   const SimulationModel mc(cms), mf(f);
   const RunSample rc = sample_run(mc, 11, 3), rf = sample_run(mf, 11, 3);
@@ -121,7 +133,8 @@ TEST_CASE("The trend, coding intensity and market share are drawn per run on the
 
 TEST_CASE("Between b3 and b2 a 0% MLR track's loss is settled at zero by the guardrail, and on b2 above b2",
           "[benchmark_sim]") {
-  const Scenario s = parse_scenario(single_type(kFixed, ", {track: BASIC_E, msr: 0%, acpt_guardrail: false}"), "test");
+  const Scenario s =
+      parse_scenario(single_type(kFixed, ", {track: BASIC_E, msr: 0%, acpt_guardrail: false}"), "test");
   REQUIRE(s.tracks[2].label == "BASIC_E msr=0% no ACPT guardrail (counterfactual)");
   RunSample r;
   r.benchmark = 14049.59 * 10000;
@@ -140,14 +153,17 @@ TEST_CASE("Between b3 and b2 a 0% MLR track's loss is settled at zero by the gua
   CHECK(with.gross_savings == Approx(-1215500.0).margin(1));
 }
 
-TEST_CASE("With realized trend above the ACPT the guardrail lowers P(owe) of a 2024+ two-sided track, and with the ACPT equal to the trend it changes nothing",
-          "[benchmark_sim][statistical]") {
+TEST_CASE(
+    "With realized trend above the ACPT the guardrail lowers P(owe) of a 2024+ two-sided track, and with the "
+    "ACPT equal to the trend it changes nothing",
+    "[benchmark_sim][statistical]") {
   const std::string counterfactual = ", {track: BASIC_E, msr: 0%, acpt_guardrail: false}";
   {
     // National sd 2% per step (the docs' default), regional deviation sd 1%. At the means the
     // no-effect ACO spends 12,000 x 1.17 = $14,040, b3 = $14,049.59 and b2 = $14,378.45: it owes
     // in about half the runs without the guardrail, and with it only when E exceeds b2.
-    const Scenario s = parse_scenario(single_type("national_sd: 2%, regional_sd: 1%", counterfactual, 2000), "gap");
+    const Scenario s =
+        parse_scenario(single_type("national_sd: 2%, regional_sd: 1%", counterfactual, 2000), "gap");
     const SimulationResults r = simulate(SimulationModel(s), {});
     const double with = p_owe(r, 1), without = p_owe(r, 2);
     // Paired on the same runs: the guardrail never creates a loss, so the difference is the
@@ -164,7 +180,8 @@ TEST_CASE("With realized trend above the ACPT the guardrail lowers P(owe) of a 2
   {
     // ACPT = the trend (9%, 9.5%) and regional = national: b3 = b2 in every run, so the guardrail
     // settles on the same benchmark. P(owe) with and without are equal run by run (MC error 0).
-    const Scenario s = parse_scenario(single_type(kFixed, counterfactual, 1000, "[9%, 9.5%]", "[9%, 9.5%]"), "equal");
+    const Scenario s =
+        parse_scenario(single_type(kFixed, counterfactual, 1000, "[9%, 9.5%]", "[9%, 9.5%]"), "equal");
     const SimulationResults r = simulate(SimulationModel(s), {});
     CHECK(r.table.benchmark(0) == Approx(r.table.two_way_benchmark(0)).epsilon(1e-12));
     CHECK(p_owe(r, 1) == p_owe(r, 2));
@@ -175,8 +192,10 @@ TEST_CASE("With realized trend above the ACPT the guardrail lowers P(owe) of a 2
   }
 }
 
-TEST_CASE("A pre-2024 one-sided ACO with no trend gap still clears the MSR as often as CMS designed (10.0 / 8.1 / 5.0 / 1.1%)",
-          "[benchmark_sim][statistical]") {
+TEST_CASE(
+    "A pre-2024 one-sided ACO with no trend gap still clears the MSR as often as CMS designed (10.0 / 8.1 / "
+    "5.0 / 1.1%)",
+    "[benchmark_sim][statistical]") {
   // cost-model.md §4. The national mix at the national means (the shipped cost model); a 2022
   // start: no ACPT; regional = national = the trend with sd 0, no coding growth, regional per
   // capita = H (RA 0): B equals the expected spending, as in mode fixed.
@@ -204,12 +223,15 @@ quality: {{score: 100}}
 tracks: [BASIC_A]
 runs: {}
 seed: 7
-)", c.n, runs);
+)",
+                                         c.n, runs);
     const Scenario s = parse_scenario(text, "design");
     const SimulationResults r = simulate(SimulationModel(s), {});
     const double p = r.tracks[0].p_savings + r.tracks[0].p_quality_failed;
-    INFO(fmt::format("N = {}: P(clear MSR {:.3f}%) = {:.4f}, design {:.3f}", c.n, 100 * msr_table(c.n), p, c.design));
-    CHECK(r.table.benchmark(0) == Approx(s.expected_spending_per_capita() * static_cast<double>(c.n)).epsilon(1e-12));
+    INFO(fmt::format("N = {}: P(clear MSR {:.3f}%) = {:.4f}, design {:.3f}", c.n, 100 * msr_table(c.n), p,
+                     c.design));
+    CHECK(r.table.benchmark(0) ==
+          Approx(s.expected_spending_per_capita() * static_cast<double>(c.n)).epsilon(1e-12));
     CHECK(std::abs(p - c.design) <= 0.02);
   }
 }
@@ -224,7 +246,8 @@ TEST_CASE("rules: cy2027_proposed settles a copy of every CMS track under the pr
   CHECK(s.tracks[3].proposed);
   const RunSample r = sample_run(SimulationModel(s), s.seed, 0);
   // A = 1.049 x 1.085 - 1 = 0.138165; b3 = 12,000 x 1.02 x (2/3 x 1.17471 + 1/3 x 1.138165).
-  CHECK(r.proposed_benchmark / 10000 == Approx(12000 * 1.02 * (2.0 / 3 * 1.17471 + 1.138165 / 3)).margin(0.01));
+  CHECK(r.proposed_benchmark / 10000 ==
+        Approx(12000 * 1.02 * (2.0 / 3 * 1.17471 + 1.138165 / 3)).margin(0.01));
   CHECK(r.proposed_two_way_benchmark == Approx(r.two_way_benchmark).epsilon(1e-12));
   CHECK(settlement_input(s, s.tracks[3], r).benchmark == r.proposed_benchmark);
   CHECK(settlement_input(s, s.tracks[3], r).rules.proposed);
@@ -232,8 +255,9 @@ TEST_CASE("rules: cy2027_proposed settles a copy of every CMS track under the pr
   CHECK_FALSE(settlement_input(s, s.tracks[1], r).rules.proposed);
 }
 
-TEST_CASE("Benchmark mode cms refuses a start year outside the PY's agreement and an ACPT list of the wrong length",
-          "[benchmark_sim][errors]") {
+TEST_CASE(
+    "Benchmark mode cms refuses a start year outside the PY's agreement and an ACPT list of the wrong length",
+    "[benchmark_sim][errors]") {
   std::string text = single_type(kFixed);
   const std::string start = "agreement_start_year: 2024";
   std::string late = text;
@@ -241,10 +265,14 @@ TEST_CASE("Benchmark mode cms refuses a start year outside the PY's agreement an
   expect_error(late, {"aco.agreement_start_year", "2026 does not contain PY2025", "allowed: 2020 to 2025"});
   std::string wrong = text;
   wrong.replace(wrong.find("acpt: [4.9%, 4.3%]"), 18, "acpt: [4.9%]");
-  expect_error(wrong, {"benchmark.acpt", "must be a list of 2 values", "one annual rate per step 2024 .. 2025"});
-  expect_error("aco: {beneficiaries: 10000, agreement_start_year: 2024, participant_revenue: 3.0e7}\ntracks: [{track: BASIC_E, msr: 1%, acpt_guardrail: false}]\n",
-               {"tracks[0].acpt_guardrail", "needs benchmark mode cms"});
-  expect_error("rules: cy2028\naco: {beneficiaries: 10000}\ntracks: [BASIC_A]\n", {"key 'rules'", "'cy2028' is not a rule set"});
+  expect_error(wrong,
+               {"benchmark.acpt", "must be a list of 2 values", "one annual rate per step 2024 .. 2025"});
+  expect_error(
+      "aco: {beneficiaries: 10000, agreement_start_year: 2024, participant_revenue: 3.0e7}\ntracks: [{track: "
+      "BASIC_E, msr: 1%, acpt_guardrail: false}]\n",
+      {"tracks[0].acpt_guardrail", "needs benchmark mode cms"});
+  expect_error("rules: cy2028\naco: {beneficiaries: 10000}\ntracks: [BASIC_A]\n",
+               {"key 'rules'", "'cy2028' is not a rule set"});
 }
 
 TEST_CASE("A Level B hold is refused for an agreement starting 2024 or later (42 CFR 425.600(a)(4)(i)(C)(3))",
@@ -279,7 +307,7 @@ TEST_CASE("The true effect scales spending before CMS truncation: min(cap, m X),
   const double cap = d.truncation_point();
   // z_size whose high-component cost is 0.9 cap: exp(mu_high + sigma z) = 0.9 cap.
   const double z = (std::log(0.9 * cap) - d.mu_high()) / d.sigma();
-  const double z_state = 10;  // the high component
+  const double z_state = 10;                                       // the high component
   REQUIRE(d.cost(z_state, z) == Approx(0.9 * cap).epsilon(6e-7));  // single-precision exp (test_cost_model)
   CHECK(d.cost(z_state, z, std::log(1.5)) == cap);
   CHECK(1.5 * d.cost(z_state, z) > cap);
@@ -287,8 +315,10 @@ TEST_CASE("The true effect scales spending before CMS truncation: min(cap, m X),
 
 TEST_CASE("The shipped 2026 renewal gets the PSA, the higher of a positive regional adjustment and the PSA",
           "[benchmark_sim]") {
-  const Scenario s = load_scenario(std::string(ACOSIM_SOURCE_DIR) + "/scenarios/renewal-2026-regional-psa.yaml");
-  const BenchmarkResult b = build_benchmark(cms_benchmark_input(s, mean_benchmark_inputs(*s.cms_benchmark), current_law()));
+  const Scenario s =
+      load_scenario(std::string(ACOSIM_SOURCE_DIR) + "/scenarios/renewal-2026-regional-psa.yaml");
+  const BenchmarkResult b =
+      build_benchmark(cms_benchmark_input(s, mean_benchmark_inputs(*s.cms_benchmark), current_law()));
   // vbar = (310 + 420 + 260) / 3 = 330; PSA = 50% x 1 x 330 = $165 < 5% of national per capita.
   REQUIRE(b.prior_savings);
   CHECK(b.prior_savings->amount == Approx(165.0).margin(1e-9));
@@ -301,27 +331,36 @@ TEST_CASE("The shipped 2026 renewal gets the PSA, the higher of a positive regio
   CHECK(s.tracks.size() == 6);
 }
 
-TEST_CASE("cost_model.cv sets the truncated coefficient of variation, and the national model's CV gives back sigma 0.90",
-          "[benchmark_sim][cost]") {
+TEST_CASE(
+    "cost_model.cv sets the truncated coefficient of variation, and the national model's CV gives back sigma "
+    "0.90",
+    "[benchmark_sim][cost]") {
   const CostDistribution national(national_shape(), 11300);
   const double cv = national.sd() / national.mean();
   CHECK(shape_with_cv(national_shape(), cv).sigma == Approx(0.90).epsilon(1e-9));
-  const Scenario s = parse_scenario("aco: {beneficiaries: 10000}\ncost_model: {cv: 3.7}\ntracks: [BASIC_A]\n", "cv");
+  const Scenario s =
+      parse_scenario("aco: {beneficiaries: 10000}\ncost_model: {cv: 3.7}\ntracks: [BASIC_A]\n", "cv");
   for (int e = 0; e < kEnrollmentTypes; ++e) {
-    const CostDistribution d(s.cost_shapes[static_cast<std::size_t>(e)], s.cost_means[static_cast<std::size_t>(e)]);
+    const CostDistribution d(s.cost_shapes[static_cast<std::size_t>(e)],
+                             s.cost_means[static_cast<std::size_t>(e)]);
     CHECK(d.sd() / d.mean() == Approx(3.7).epsilon(1e-9));
   }
-  expect_error("aco: {beneficiaries: 10000}\ncost_model: {cv: 15, shape: {truncation_percentile: 0.9}}\ntracks: [BASIC_A]\n",
-               {"cost_model.cv", "cannot be reached", "allowed:"});
+  expect_error(
+      "aco: {beneficiaries: 10000}\ncost_model: {cv: 15, shape: {truncation_percentile: 0.9}}\ntracks: "
+      "[BASIC_A]\n",
+      {"cost_model.cv", "cannot be reached", "allowed:"});
 }
 
-TEST_CASE("A custom contract's msr 0% is its own below 5,000 beneficiaries, and the explanation names 0%, not the CMS table",
-          "[benchmark_sim]") {
+TEST_CASE(
+    "A custom contract's msr 0% is its own below 5,000 beneficiaries, and the explanation names 0%, not the "
+    "CMS table",
+    "[benchmark_sim]") {
   const Scenario s = parse_scenario(R"(
 aco: {beneficiaries: 500}
 benchmark: {mode: fixed, per_capita: 12000}
 tracks: [{custom: {name: payer-x, sharing_rate: 50%, msr: 0%}}]
-)", "custom");
+)",
+                                    "custom");
   RunSample r;
   r.benchmark = 12000.0 * 500;
   r.expenditure = 0.99 * r.benchmark;  // 1% savings: below the CMS table's 12.2% at 500, above 0%
@@ -367,10 +406,13 @@ TEST_CASE("settle --puf --rules cy2027_proposed totals the change in CMS payment
   CHECK_THAT(describe_overlay(file, o), Contains("PROPOSED, NOT LAW") && Contains("change $490,000"));
 }
 
-TEST_CASE("The repayment mechanism is min(0.5% of expected expenditure, 1% of revenue), and P(losses > RM) is counted per two-sided track",
-          "[benchmark_sim][cash]") {
+TEST_CASE(
+    "The repayment mechanism is min(0.5% of expected expenditure, 1% of revenue), and P(losses > RM) is "
+    "counted per two-sided track",
+    "[benchmark_sim][cash]") {
   // 10,000 aged/non-dual at $14,040 expected: 0.5% x $140,400,000 = $702,000; 1% x $30,000,000 = $300,000.
-  const Scenario s = parse_scenario(single_type(kFixed, ", {track: BASIC_E, msr: 0%, acpt_guardrail: false}", 400), "rm");
+  const Scenario s =
+      parse_scenario(single_type(kFixed, ", {track: BASIC_E, msr: 0%, acpt_guardrail: false}", 400), "rm");
   CHECK(scenario_repayment_mechanism(s) == Approx(300000.0).margin(1e-6));
   const SimulationResults r = simulate(SimulationModel(s), {});
   const std::vector<TrackCashRisk> rows = cash_risk(s, r.table);
@@ -383,16 +425,23 @@ TEST_CASE("The repayment mechanism is min(0.5% of expected expenditure, 1% of re
   CHECK_THAT(cash_risk_text(s, r.table), Contains("$300,000") && Contains("P(ACPT guardrail triggered)"));
 }
 
-TEST_CASE("aco.agreement_start_year must contain the performance year in every benchmark mode", "[benchmark_sim][errors]") {
-  expect_error("performance_year: 2023\naco: {beneficiaries: 10000, agreement_start_year: 2024}\ntracks: [BASIC_A]\n",
-               {"bad.yaml:2:51", "aco.agreement_start_year", "2024 does not contain PY2023", "allowed: 2018 to 2023"});
-  expect_error("performance_year: 2025\naco: {beneficiaries: 10000, agreement_start_year: 2019}\ntracks: [BASIC_A]\n",
-               {"aco.agreement_start_year", "2019 does not contain PY2025"});
-  CHECK_NOTHROW(parse_scenario("performance_year: 2024\naco: {beneficiaries: 10000, agreement_start_year: 2019}\ntracks: [BASIC_A]\n", "ok"));
+TEST_CASE("aco.agreement_start_year must contain the performance year in every benchmark mode",
+          "[benchmark_sim][errors]") {
+  expect_error(
+      "performance_year: 2023\naco: {beneficiaries: 10000, agreement_start_year: 2024}\ntracks: [BASIC_A]\n",
+      {"bad.yaml:2:51", "aco.agreement_start_year", "2024 does not contain PY2023", "allowed: 2018 to 2023"});
+  expect_error(
+      "performance_year: 2025\naco: {beneficiaries: 10000, agreement_start_year: 2019}\ntracks: [BASIC_A]\n",
+      {"aco.agreement_start_year", "2019 does not contain PY2025"});
+  CHECK_NOTHROW(parse_scenario(
+      "performance_year: 2024\naco: {beneficiaries: 10000, agreement_start_year: 2019}\ntracks: [BASIC_A]\n",
+      "ok"));
 }
 
-TEST_CASE("The default BY3 risk score weights each type's BY3 HCC score by its historical benchmark x BY3 person-years",
-          "[benchmark_sim]") {
+TEST_CASE(
+    "The default BY3 risk score weights each type's BY3 HCC score by its historical benchmark x BY3 "
+    "person-years",
+    "[benchmark_sim]") {
   std::string text = single_type(kFixed);
   const std::string from = "historical_benchmark: 12000,";
   text.replace(text.find(from), from.size(), "historical_benchmark: 12000, hcc_risk: [1.0, 1.0, 1.08],");

@@ -12,14 +12,15 @@
 
 #include "models/track.hpp"
 #include "sim/engine/calibration.hpp"
-#include "sim/input/puf_scenario.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/input/puf_scenario.hpp"
 #include "tests/support.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;
 
-TEST_CASE("calibration: the C++ defaults equal sim/engine/calibration_defaults.json, which the docs show", "[calibration]") {
+TEST_CASE("calibration: the C++ defaults equal sim/engine/calibration_defaults.json, which the docs show",
+          "[calibration]") {
   const fs::path root(ACOSIM_SOURCE_DIR);
   std::ifstream in(root / "sim" / "engine" / "calibration_defaults.json");
   REQUIRE(in.good());
@@ -37,9 +38,12 @@ TEST_CASE("calibration: the C++ defaults equal sim/engine/calibration_defaults.j
   const std::string doc = test::slurp(root / "docs" / "calibration.md");
   CHECK(doc.find(fmt::format("| persistence phi | {:.4f} |", c.persistence)) != std::string::npos);
   CHECK(doc.find(fmt::format("| drift sd sigma_d | {:.2f} pp |", 100 * c.drift_sd)) != std::string::npos);
-  CHECK(doc.find(fmt::format("| common shift mean gamma | {:.2f} pp |", 100 * c.common_shift_mean)) != std::string::npos);
-  CHECK(doc.find(fmt::format("| common shock sd sigma_c | {:.2f} pp |", 100 * c.common_shift_sd)) != std::string::npos);
-  CHECK(doc.find(fmt::format("| quality persistence b | {:.4f} |", c.quality_persistence)) != std::string::npos);
+  CHECK(doc.find(fmt::format("| common shift mean gamma | {:.2f} pp |", 100 * c.common_shift_mean)) !=
+        std::string::npos);
+  CHECK(doc.find(fmt::format("| common shock sd sigma_c | {:.2f} pp |", 100 * c.common_shift_sd)) !=
+        std::string::npos);
+  CHECK(doc.find(fmt::format("| quality persistence b | {:.4f} |", c.quality_persistence)) !=
+        std::string::npos);
 }
 
 namespace {
@@ -75,7 +79,8 @@ PufAcoYear synthetic_aco() {
 
 }  // namespace
 
-TEST_CASE("calibration: the own forecast shrinks the observed rate toward the file's mean by lam and phi", "[calibration]") {
+TEST_CASE("calibration: the own forecast shrinks the observed rate toward the file's mean by lam and phi",
+          "[calibration]") {
   PufYear y;
   y.source = "synthetic";
   y.py = 2022;
@@ -92,7 +97,8 @@ TEST_CASE("calibration: the own forecast shrinks the observed rate toward the fi
   CHECK(f.quality_mean == Approx(80 + 0.7231 * 10));
 }
 
-TEST_CASE("calibration: init's scenario expects the own forecast plus the common shift and names its sources", "[calibration]") {
+TEST_CASE("calibration: init's scenario expects the own forecast plus the common shift and names its sources",
+          "[calibration]") {
   PufYear y;
   y.source = "synthetic.csv";
   y.py = 2022;
@@ -126,9 +132,11 @@ TEST_CASE("calibration: init's scenario expects the own forecast plus the common
   std::size_t pos = 0, values = 0;
   while ((pos = text.find('\n', pos)) != std::string::npos) {
     const std::size_t next = text.find('\n', pos + 1);
-    const std::string line = text.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
+    const std::string line =
+        text.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
     pos = next == std::string::npos ? text.size() : next;
-    if (line.empty() || line[0] == '#' || line.find(": ") == std::string::npos || line.find("  - ") == 0) continue;
+    if (line.empty() || line[0] == '#' || line.find(": ") == std::string::npos || line.find("  - ") == 0)
+      continue;
     if (line.rfind("name:", 0) == 0 || line.rfind("description:", 0) == 0) continue;
     ++values;
     INFO(line);
@@ -137,14 +145,15 @@ TEST_CASE("calibration: init's scenario expects the own forecast plus the common
   CHECK(values > 15);
 }
 
-TEST_CASE("calibration: a BASIC A ACO's choices are the glide step, the hold, the higher levels and ENHANCED", "[calibration]") {
+TEST_CASE("calibration: a BASIC A ACO's choices are the glide step, the hold, the higher levels and ENHANCED",
+          "[calibration]") {
   PufAcoYear a = synthetic_aco();
   a.record.track = find_track("BASIC_A");
   a.record.track_label = "A";
   a.start_year = 2020;
   const std::vector<TrackOption> t = track_choices(a, 2023);
   REQUIRE(t.size() == 6);
-  CHECK(t[0].yaml.find("BASIC_B") != std::string::npos);   // glide path step
+  CHECK(t[0].yaml.find("BASIC_B") != std::string::npos);  // glide path step
   CHECK(t[1].yaml.find("BASIC_A (hold)") != std::string::npos);
   CHECK(t[2].yaml.find("BASIC_C, msr: variable") != std::string::npos);  // first election assumed variable
   CHECK(t[2].comment.find("assumption") != std::string::npos);

@@ -34,12 +34,13 @@ TEST_CASE("printable escapes control characters and shortens long values") {
 TEST_CASE("utf8_length accepts valid sequences only") {
   CHECK(utf8_length("\xc3\xa9", 0) == 2);
   CHECK(utf8_length("\xe2\x82\xac", 0) == 3);
-  CHECK(utf8_length("\xc0\xaf", 0) == 0);          // overlong
-  CHECK(utf8_length("\xed\xa0\x80", 0) == 0);      // surrogate
-  CHECK(utf8_length("\xc3", 0) == 0);              // truncated
+  CHECK(utf8_length("\xc0\xaf", 0) == 0);      // overlong
+  CHECK(utf8_length("\xed\xa0\x80", 0) == 0);  // surrogate
+  CHECK(utf8_length("\xc3", 0) == 0);          // truncated
 }
 
-TEST_CASE("csv_escape quotes a cell only when it holds a comma, quote or line break, doubling quotes (RFC 4180)") {
+TEST_CASE(
+    "csv_escape quotes a cell only when it holds a comma, quote or line break, doubling quotes (RFC 4180)") {
   CHECK(csv_escape("A1001") == "A1001");
   CHECK(csv_escape("") == "");
   CHECK(csv_escape("Smith, Jones ACO") == "\"Smith, Jones ACO\"");

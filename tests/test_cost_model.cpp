@@ -81,8 +81,7 @@ double sample_top_share(const std::vector<double>& sorted_desc, double total, do
 TEST_CASE("National shape: analytic Lorenz points within 1.5 pp of Wallis et al.", "[cost]") {
   const CostDistribution d(national_shape(), 12'000);
   for (std::size_t i = 0; i < kTopShares.size(); ++i) {
-    INFO("top " << kTopShares[i] << ": model " << d.top_share(kTopShares[i]) << ", Wallis "
-                << kWallis[i]);
+    INFO("top " << kTopShares[i] << ": model " << d.top_share(kTopShares[i]) << ", Wallis " << kWallis[i]);
     CHECK_THAT(d.top_share(kTopShares[i]), WithinAbs(kWallis[i], kLorenzTolerance));
   }
   // RMSE over the 5 points: 0.47 pp for this fit (cost §1 table).
@@ -161,14 +160,13 @@ TEST_CASE("National shape: Monte Carlo through cost() agrees with the closed for
   const std::vector<double> y = sample(d, n, 20240601);
   const Moments m = moments(y);
   // SE(mean) = 22,515 / 1000 ~ 22.5 USD; SE(sd) from the sample 4th moment.
-  INFO("truncated MC mean " << m.mean << " +- " << m.se_mean << ", sd " << m.sd << " +- "
-                            << m.se_sd << "; analytic " << d.mean() << ", " << d.sd());
+  INFO("truncated MC mean " << m.mean << " +- " << m.se_mean << ", sd " << m.sd << " +- " << m.se_sd
+                            << "; analytic " << d.mean() << ", " << d.sd());
   CHECK(std::abs(m.mean - d.mean()) < 3 * m.se_mean);
   CHECK(std::abs(m.sd - d.sd()) < 3 * m.se_sd);
   const double nd = static_cast<double>(n);
   const auto zeros = static_cast<double>(std::count(y.begin(), y.end(), 0.0));
-  const auto capped =
-      static_cast<double>(std::count(y.begin(), y.end(), d.truncation_point()));
+  const auto capped = static_cast<double>(std::count(y.begin(), y.end(), d.truncation_point()));
   CHECK(std::abs(zeros / nd - 0.10) < 3 * std::sqrt(0.10 * 0.90 / nd));
   CHECK(std::abs(capped / nd - 0.01) < 3 * std::sqrt(0.01 * 0.99 / nd));
   CHECK(*std::max_element(y.begin(), y.end()) == d.truncation_point());
@@ -241,8 +239,8 @@ TEST_CASE("Lognormal and gamma families: truncated mean, MC mean and SD", "[cost
     for (double p : {0.2, 0.5, 0.9, 0.99})
       if (p > c.shape.p_zero) CHECK_THAT(d.cdf(d.quantile(p)), WithinAbs(p, 1e-10));
     const Moments m = moments(sample(d, c.n, seed++));
-    INFO("MC mean " << m.mean << " +- " << m.se_mean << " vs " << d.mean() << "; MC sd " << m.sd
-                    << " +- " << m.se_sd << " vs " << d.sd());
+    INFO("MC mean " << m.mean << " +- " << m.se_mean << " vs " << d.mean() << "; MC sd " << m.sd << " +- "
+                    << m.se_sd << " vs " << d.sd());
     CHECK(std::abs(m.mean - d.mean()) < 3 * m.se_mean);
     CHECK(std::abs(m.sd - d.sd()) < 3 * m.se_sd);
   }

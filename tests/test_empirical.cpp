@@ -17,7 +17,7 @@ TEST_CASE("Empirical costs are truncated at the percentile and rescaled on reque
   std::vector<double> v;
   for (int i = 1; i <= 100; ++i) v.push_back(i);  // 1..100
   const EmpiricalCost plain(v, 0.99);
-  CHECK(plain.truncation_point() == 99.0);            // order statistic at rank ceil(0.99 x 100)
+  CHECK(plain.truncation_point() == 99.0);              // order statistic at rank ceil(0.99 x 100)
   CHECK(plain.mean() == Approx((5050.0 - 1.0) / 100));  // 100 truncated to 99
   const EmpiricalCost scaled(v, 1.0, 1000.0);
   CHECK(scaled.mean() == Approx(1000.0));
@@ -30,7 +30,8 @@ TEST_CASE("Empirical costs are truncated at the percentile and rescaled on reque
   CHECK_THROWS_AS(EmpiricalCost({1.0, -2.0}, 0.99), std::invalid_argument);
 }
 
-TEST_CASE("A run with empirical costs reproduces the data's mean within 3 standard errors", "[empirical][statistical]") {
+TEST_CASE("A run with empirical costs reproduces the data's mean within 3 standard errors",
+          "[empirical][statistical]") {
   const Scenario s = load_scenario(ACOSIM_SOURCE_DIR "/scenarios/empirical-costs.yaml",
                                    {{"runs", "400"}, {"true_effect", "0"}});
   REQUIRE(s.empirical[3].has_value());
@@ -53,8 +54,9 @@ TEST_CASE("Bad empirical cost files fail at load naming file, line and column", 
     return "aco: {beneficiaries: 1000}\ncost_model: {empirical: {file: " + (dir / "c.csv").string() +
            "}}\ntracks: [BASIC_A]\n";
   };
-  CHECK_THROWS_WITH(parse_scenario(scenario_with("enrollment_type,annual_cost\naged_nondual,100\nmartian,5\n"), "s.yaml"),
-                    Contains("c.csv:3") && Contains("martian"));
+  CHECK_THROWS_WITH(
+      parse_scenario(scenario_with("enrollment_type,annual_cost\naged_nondual,100\nmartian,5\n"), "s.yaml"),
+      Contains("c.csv:3") && Contains("martian"));
   CHECK_THROWS_WITH(parse_scenario(scenario_with("enrollment_type,annual_cost\naged_nondual,-5\n"), "s.yaml"),
                     Contains("c.csv:2") && Contains("-5"));
   CHECK_THROWS_WITH(parse_scenario(scenario_with("enrollment_type,cost\naged_nondual,5\n"), "s.yaml"),

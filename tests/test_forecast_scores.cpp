@@ -21,7 +21,8 @@ TEST_CASE("forecast scores: the CRPS of a sample is E|X - y| - E|X - X'|/2, exac
   CHECK(crps_sample(one, -0.25) == Approx(0.75).epsilon(1e-15));
 }
 
-TEST_CASE("forecast scores: the CRPS of a Normal has its closed form and a fine sample approaches it", "[scores]") {
+TEST_CASE("forecast scores: the CRPS of a Normal has its closed form and a fine sample approaches it",
+          "[scores]") {
   // At the mean: 2 phi(0) - 1/sqrt(pi) = 0.7978846 - 0.5641896 = 0.2336950 (x sigma).
   CHECK(crps_normal(0, 1, 0) == Approx(0.23369497).epsilon(1e-7));
   CHECK(crps_normal(3, 2, 3) == Approx(2 * 0.23369497).epsilon(1e-7));
@@ -31,7 +32,8 @@ TEST_CASE("forecast scores: the CRPS of a Normal has its closed form and a fine 
   const boost::math::normal dist(0.04, 0.02);
   std::vector<double> q(20000);
   for (std::size_t i = 0; i < q.size(); ++i) q[i] = quantile(dist, (static_cast<double>(i) + 0.5) / 20000.0);
-  for (double y : {0.0, 0.04, 0.07}) CHECK(crps_sample(q, y) == Approx(crps_normal(0.04, 0.02, y)).margin(1e-5));
+  for (double y : {0.0, 0.04, 0.07})
+    CHECK(crps_sample(q, y) == Approx(crps_normal(0.04, 0.02, y)).margin(1e-5));
 }
 
 TEST_CASE("forecast scores: the PIT counts ties half and is 0 or 1 outside the sample", "[scores]") {
@@ -42,12 +44,13 @@ TEST_CASE("forecast scores: the PIT counts ties half and is 0 or 1 outside the s
   CHECK(pit_sample(x, 9.0) == 1.0);
 }
 
-TEST_CASE("forecast scores: coverage is the share of PITs inside the central interval, with a binomial SE", "[scores]") {
+TEST_CASE("forecast scores: coverage is the share of PITs inside the central interval, with a binomial SE",
+          "[scores]") {
   const std::vector<double> pit{0.05, 0.3, 0.5, 0.74, 0.76, 0.95};
   const MeanSe c50 = coverage(pit, 0.5);  // [0.25, 0.75] holds 0.3, 0.5, 0.74
   CHECK(c50.mean == Approx(0.5));
   CHECK(c50.se == Approx(std::sqrt(0.25 / 6)));
-  CHECK(coverage(pit, 0.9).mean == Approx(1.0));   // [0.05, 0.95], edges included
+  CHECK(coverage(pit, 0.9).mean == Approx(1.0));      // [0.05, 0.95], edges included
   CHECK(coverage(pit, 0.8).mean == Approx(4.0 / 6));  // [0.1, 0.9]
 }
 

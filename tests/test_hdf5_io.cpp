@@ -13,12 +13,12 @@
 #include <random>
 #include <string>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "sim/common/error.hpp"
-#include "sim/output/hdf5_io.hpp"
 #include "sim/engine/statistics.hpp"
+#include "sim/output/hdf5_io.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;
@@ -70,7 +70,7 @@ SimulationResults sample_results() {
   RunTable& t = r.table;
   t.tracks = {"BASIC_A (one-sided)", "ENHANCED", "BASIC_E (MSR/MLR 1%, \"élection\")"};
   t.resize(6, 3);
-  t.payment.col(0) << 1200000, 0, 3000000, 0, 0, 1800000;  // mean 1,000,000
+  t.payment.col(0) << 1200000, 0, 3000000, 0, 0, 1800000;               // mean 1,000,000
   t.payment.col(1) << 2400000, -600000, 4800000, -1800000, 0, 2700000;  // mean 1,250,000
   t.payment.col(2) << 3000000.25, -1000000, 6000000, -3000000.5, 0, 2400000.125;
   const std::int8_t S = 0, L = 1, M = 2, Q = 4;
@@ -133,9 +133,11 @@ void check_same(const SimulationResults& a, const SimulationResults& b) {
   REQUIRE(s.payment.cols() == t.payment.cols());
   CHECK(same_bits(s.payment.data(), t.payment.data(), s.payment.size()));
   CHECK(s.outcome == t.outcome);
-  for (auto [u, v] : {std::pair{&s.benchmark, &t.benchmark}, {&s.expenditure, &t.expenditure},
+  for (auto [u, v] : {std::pair{&s.benchmark, &t.benchmark},
+                      {&s.expenditure, &t.expenditure},
                       {&s.true_effect, &t.true_effect},
-                      {&s.benchmark_factor, &t.benchmark_factor}, {&s.quality, &t.quality}}) {
+                      {&s.benchmark_factor, &t.benchmark_factor},
+                      {&s.quality, &t.quality}}) {
     REQUIRE(u->size() == v->size());
     CHECK(same_bits(u->data(), v->data(), u->size()));
   }
@@ -245,8 +247,8 @@ TEST_CASE("Results files are readable by h5dump and h5py", "[hdf5]") {
   write_results(file, sample_results());
 
   if (fs::exists("/usr/bin/h5dump")) {
-    const std::string cmd = fmt::format("/usr/bin/h5dump -H '{}' > '{}' 2>&1", file.string(),
-                                        (dir / "h5dump.txt").string());
+    const std::string cmd =
+        fmt::format("/usr/bin/h5dump -H '{}' > '{}' 2>&1", file.string(), (dir / "h5dump.txt").string());
     CHECK(std::system(cmd.c_str()) == 0);
   } else {
     WARN("h5dump not installed: skipped");
@@ -327,8 +329,7 @@ TEST_CASE("Reading a bad file gives an InputError naming the file and the proble
           .write(data, H5::PredType::NATIVE_DOUBLE);
     }
     const std::string msg = input_error([&] { read_results(f); });
-    CHECK_THAT(msg, Contains(f.string()) && Contains("not an acosim results file") &&
-                        Contains("format"));
+    CHECK_THAT(msg, Contains(f.string()) && Contains("not an acosim results file") && Contains("format"));
   }
   SECTION("wrong format and wrong version") {
     const fs::path f = dir / "other.h5";
@@ -341,8 +342,7 @@ TEST_CASE("Reading a bad file gives an InputError naming the file and the proble
                Contains(f.string()) && Contains(R"(format is "openmc")"));
     {
       H5::H5File h(f.string(), H5F_ACC_TRUNC);
-      h.createAttribute("format", str, H5::DataSpace(H5S_SCALAR))
-          .write(str, std::string(kResultsFormat));
+      h.createAttribute("format", str, H5::DataSpace(H5S_SCALAR)).write(str, std::string(kResultsFormat));
       const std::int64_t v = 2;
       h.createAttribute("format_version", H5::PredType::STD_I64LE, H5::DataSpace(H5S_SCALAR))
           .write(H5::PredType::NATIVE_INT64, &v);
@@ -380,8 +380,7 @@ TEST_CASE("A failed write leaves no file behind", "[hdf5]") {
     const fs::path locked = dir / "locked";
     fs::create_directory(locked);
     fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
-    CHECK_THAT(input_error([&] { write_results(locked / "results.h5", r); }),
-               Contains("not writable"));
+    CHECK_THAT(input_error([&] { write_results(locked / "results.h5", r); }), Contains("not writable"));
     fs::permissions(locked, fs::perms::owner_all);
     CHECK(listing(locked).empty());
   }

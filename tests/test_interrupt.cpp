@@ -12,14 +12,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
-#include <functional>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <string>
 #include <thread>
@@ -27,12 +27,12 @@
 
 #include <fmt/format.h>
 
-#include "sim/output/atomic_file.hpp"
-#include "sim/output/hdf5_io.hpp"
 #include "sim/engine/memory.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
 #include "sim/engine/statistics.hpp"
+#include "sim/output/atomic_file.hpp"
+#include "sim/output/hdf5_io.hpp"
 #include "tests/support.hpp"
 
 #include <H5Cpp.h>
@@ -89,7 +89,8 @@ struct Child {
   bool catches(int sig) const {
     // Before execv the child is a copy of this process, with its handlers: look only after it.
     std::error_code ec;
-    if (!fs::equivalent(fs::read_symlink(fmt::format("/proc/{}/exe", pid), ec), ACOSIM_BINARY, ec)) return false;
+    if (!fs::equivalent(fs::read_symlink(fmt::format("/proc/{}/exe", pid), ec), ACOSIM_BINARY, ec))
+      return false;
     std::ifstream status(fmt::format("/proc/{}/status", pid));
     for (std::string line; std::getline(status, line);) {
       if (line.rfind("SigCgt:", 0) == 0) {
@@ -135,8 +136,8 @@ int run_to_end(const std::vector<std::string>& args, const fs::path& capture, co
 
 // Starts `args`, waits until the run catches `sig` (its handler is set just before sampling
 // starts), lets it sample for `delay`, then sends `sig`. Returns the exit code.
-int interrupt(const std::vector<std::string>& args, int sig, std::chrono::milliseconds delay, const fs::path& capture,
-              const std::string& tag) {
+int interrupt(const std::vector<std::string>& args, int sig, std::chrono::milliseconds delay,
+              const fs::path& capture, const std::string& tag) {
   Child c(args, capture, tag);
   const auto deadline = Clock::now() + std::chrono::seconds(120);
   while (!c.catches(sig) && Clock::now() < deadline) {
@@ -188,7 +189,8 @@ TEST_CASE("SIGINT and SIGTERM leave a valid incomplete file that --resume comple
   run_to_end({"run", scenario.string(), "-o", (out_dir / "probe.h5").string(), "-q"}, capture, "probe");
   const double probe_secs = std::chrono::duration<double>(Clock::now() - t0).count();
   fs::remove(out_dir / "probe.h5");
-  if (probe_secs < 2.0) runs = std::min(100000L, static_cast<long>(static_cast<double>(runs) * 2.0 / std::max(probe_secs, 0.05)));
+  if (probe_secs < 2.0)
+    runs = std::min(100000L, static_cast<long>(static_cast<double>(runs) * 2.0 / std::max(probe_secs, 0.05)));
   std::ofstream(scenario) << scenario_text(runs);
 
   // Reference: the same scenario and seed, uninterrupted.
@@ -206,8 +208,9 @@ TEST_CASE("SIGINT and SIGTERM leave a valid incomplete file that --resume comple
                                  std::chrono::milliseconds(100), capture, name);
       INFO("stderr: " << slurp(capture / (name + ".err")));
       REQUIRE(code == 130);  // interrupted: the file holds the completed runs
-      CHECK_THAT(slurp(capture / (name + ".err")), Catch::Contains("marked incomplete") &&
-                                                       Catch::Contains("acosim run --resume " + file.string()));
+      CHECK_THAT(
+          slurp(capture / (name + ".err")),
+          Catch::Contains("marked incomplete") && Catch::Contains("acosim run --resume " + file.string()));
       CHECK(leftovers(out_dir).empty());
 
       const SimulationResults part = read_results(file);  // valid HDF5 with every dataset
@@ -225,8 +228,8 @@ TEST_CASE("SIGINT and SIGTERM leave a valid incomplete file that --resume comple
 
       if (sig == SIGTERM) {
         // Interrupt the resume too: the file stays valid and keeps at least what it had.
-        const int again = interrupt({"run", "--resume", file.string(), "-q"}, SIGTERM, std::chrono::milliseconds(100),
-                                    capture, name + "-resume1");
+        const int again = interrupt({"run", "--resume", file.string(), "-q"}, SIGTERM,
+                                    std::chrono::milliseconds(100), capture, name + "-resume1");
         // 130: interrupted while sampling; 0: it had finished; killed by SIGTERM: it arrived while the
         // file was being written, and was deferred until the write completed (AtomicFile).
         CHECK((again == 130 || again == 0 || again == kKilledBy + SIGTERM));
@@ -256,12 +259,14 @@ TEST_CASE("SIGINT and SIGTERM leave a valid incomplete file that --resume comple
 TEST_CASE("A run that would not fit in memory is refused before any sampling", "[interrupt][limits]") {
   TempDir dir("memory");
   // Enough custom tracks that 100,000,000 runs need more than twice the available memory.
-  const double available = static_cast<double>(::sysconf(_SC_AVPHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  const double available =
+      static_cast<double>(::sysconf(_SC_AVPHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
   REQUIRE(available > 0);
   std::string text;
   for (int tracks = 2;; tracks *= 2) {
     text = "aco: {beneficiaries: 100000}\nruns: 100000000\ntracks:\n";
-    for (int k = 0; k < tracks; ++k) text += fmt::format("  - {{custom: {{name: T{}, sharing_rate: 0.5}}}}\n", k);
+    for (int k = 0; k < tracks; ++k)
+      text += fmt::format("  - {{custom: {{name: T{}, sharing_rate: 0.5}}}}\n", k);
     const Scenario s = parse_scenario(text, "huge.yaml");
     if (static_cast<double>(estimated_bytes(s)) > 2 * available) break;
     REQUIRE(tracks < 100000);
@@ -276,8 +281,9 @@ TEST_CASE("A run that would not fit in memory is refused before any sampling", "
   const std::string limit = "ulimit -v 8000000; ";  // should the check fail: bad_alloc, not swapping
 #endif
   const auto start = Clock::now();
-  const std::string cmd = fmt::format("{}OMP_NUM_THREADS=2 timeout 120 '{}' run '{}' -o '{}' -q > '{}' 2>&1", limit,
-                                      ACOSIM_BINARY, scenario.string(), out.string(), (dir.path / "err.txt").string());
+  const std::string cmd =
+      fmt::format("{}OMP_NUM_THREADS=2 timeout 120 '{}' run '{}' -o '{}' -q > '{}' 2>&1", limit,
+                  ACOSIM_BINARY, scenario.string(), out.string(), (dir.path / "err.txt").string());
   const int status = std::system(cmd.c_str());
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
   const std::string err = slurp(dir.path / "err.txt");
@@ -285,8 +291,9 @@ TEST_CASE("A run that would not fit in memory is refused before any sampling", "
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 2);
   // The message states the rule (80% of what may still be allocated) and advice that helps.
-  CHECK_THAT(err, Catch::Contains("acosim: error: 100000000 runs x") && Catch::Contains("more than 80% of the") &&
-                      Catch::Contains("runs fit now") && Catch::Contains("Give fewer runs (--runs ") &&
+  CHECK_THAT(err, Catch::Contains("acosim: error: 100000000 runs x") &&
+                      Catch::Contains("more than 80% of the") && Catch::Contains("runs fit now") &&
+                      Catch::Contains("Give fewer runs (--runs ") &&
                       Catch::Contains("--threads and mpirun do not reduce it"));
   CHECK(secs < 20);  // refused up front: parsing only, no sampling
   CHECK_FALSE(fs::exists(out));
@@ -302,12 +309,14 @@ TEST_CASE("An output path whose folder cannot be created is refused at once", "[
     DYNAMIC_SECTION(flag) {
       const fs::path target = dir.path / "missing" / (flag == "-o" ? "r.h5" : "r.md");
       const fs::path ok = dir.path / "ok.h5";
-      const std::string outputs = flag == "-o" ? fmt::format("-o '{}'", target.string())
-                                               : fmt::format("-o '{}' --report '{}'", ok.string(), target.string());
+      const std::string outputs = flag == "-o"
+                                      ? fmt::format("-o '{}'", target.string())
+                                      : fmt::format("-o '{}' --report '{}'", ok.string(), target.string());
       const auto start = Clock::now();
       // 10 million runs: hours of work if the check came after sampling.
-      const std::string cmd = fmt::format("OMP_NUM_THREADS=2 timeout 120 '{}' run '{}' --runs 10000000 {} -q > '{}' 2>&1",
-                                          ACOSIM_BINARY, scenario.string(), outputs, (dir.path / "err.txt").string());
+      const std::string cmd =
+          fmt::format("OMP_NUM_THREADS=2 timeout 120 '{}' run '{}' --runs 10000000 {} -q > '{}' 2>&1",
+                      ACOSIM_BINARY, scenario.string(), outputs, (dir.path / "err.txt").string());
       const int status = std::system(cmd.c_str());
       const double secs = std::chrono::duration<double>(Clock::now() - start).count();
       const std::string err = slurp(dir.path / "err.txt");
@@ -323,7 +332,8 @@ TEST_CASE("An output path whose folder cannot be created is refused at once", "[
   }
 }
 
-TEST_CASE("A signal while a file is being written is deferred until it is complete or removed", "[interrupt]") {
+TEST_CASE("A signal while a file is being written is deferred until it is complete or removed",
+          "[interrupt]") {
   TempDir dir("atomic");
   for (const bool commit : {true, false}) {
     DYNAMIC_SECTION((commit ? "committed" : "abandoned")) {
@@ -391,12 +401,14 @@ TEST_CASE("The memory check sees a control group's limit (cgroup v1 and v2)", "[
   fs::remove_all(root);
 }
 
-TEST_CASE("Resuming refuses a file whose completed runs do not reproduce from its stored scenario", "[interrupt]") {
+TEST_CASE("Resuming refuses a file whose completed runs do not reproduce from its stored scenario",
+          "[interrupt]") {
   TempDir dir("verify");
   const fs::path scenario = dir.path / "s.yaml", full = dir.path / "full.h5";
   std::ofstream(scenario) << scenario_text(20);
   const auto acosim = [&](const std::string& args) {
-    const std::string cmd = fmt::format("OMP_NUM_THREADS=2 '{}' {} > '{}' 2>&1", ACOSIM_BINARY, args, (dir.path / "err.txt").string());
+    const std::string cmd = fmt::format("OMP_NUM_THREADS=2 '{}' {} > '{}' 2>&1", ACOSIM_BINARY, args,
+                                        (dir.path / "err.txt").string());
     const int status = std::system(cmd.c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   };
@@ -422,8 +434,9 @@ TEST_CASE("Resuming refuses a file whose completed runs do not reproduce from it
       INFO(err);
       if (damaged) {
         CHECK(code == 2);
-        CHECK_THAT(err, Catch::Contains("completed run 0 does not reproduce from the scenario stored in the file") &&
-                            Catch::Contains("start the run again"));
+        CHECK_THAT(
+            err, Catch::Contains("completed run 0 does not reproduce from the scenario stored in the file") &&
+                     Catch::Contains("start the run again"));
       } else {
         CHECK(code == 0);
         CHECK(read_results(partial).meta.complete);
@@ -442,14 +455,16 @@ long sized_runs(const fs::path& scenario, const fs::path& capture, const fs::pat
   run_to_end({"run", scenario.string(), "-o", (out_dir / "probe.h5").string(), "-q"}, capture, "probe");
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   fs::remove(out_dir / "probe.h5");
-  if (secs < 2.0) runs = std::min(100000L, static_cast<long>(static_cast<double>(runs) * 2.0 / std::max(secs, 0.05)));
+  if (secs < 2.0)
+    runs = std::min(100000L, static_cast<long>(static_cast<double>(runs) * 2.0 / std::max(secs, 0.05)));
   std::ofstream(scenario) << scenario_text(runs);
   return runs;
 }
 
 }  // namespace
 
-TEST_CASE("SIGHUP (a closed terminal) leaves a valid incomplete file that --resume completes", "[interrupt][slow]") {
+TEST_CASE("SIGHUP (a closed terminal) leaves a valid incomplete file that --resume completes",
+          "[interrupt][slow]") {
   TempDir dir("sighup");
   const fs::path scenario = dir.path / "s.yaml", capture = dir.path / "capture", out = dir.path / "out";
   fs::create_directories(capture);
@@ -469,9 +484,10 @@ TEST_CASE("SIGHUP (a closed terminal) leaves a valid incomplete file that --resu
   CHECK(done.meta.completed_runs == runs);
 }
 
-TEST_CASE("An interrupted rerun onto an existing results file leaves that file as it was and writes the partial "
-          "beside it",
-          "[interrupt][slow]") {
+TEST_CASE(
+    "An interrupted rerun onto an existing results file leaves that file as it was and writes the partial "
+    "beside it",
+    "[interrupt][slow]") {
   TempDir dir("rerun");
   const fs::path scenario = dir.path / "s.yaml", capture = dir.path / "capture", out = dir.path / "out";
   fs::create_directories(capture);
@@ -500,7 +516,8 @@ namespace {
 
 // Replaces the text of /metadata/scenario through the HDF5 library (as h5py would), optionally
 // also deleting the checksum table (as a tool that rewrites the file might).
-void edit_scenario_text(const fs::path& file, const std::string& from, const std::string& to, bool drop_checksums) {
+void edit_scenario_text(const fs::path& file, const std::string& from, const std::string& to,
+                        bool drop_checksums) {
   H5::H5File f(file.string(), H5F_ACC_RDWR);
   H5::DataSet ds = f.openDataSet("/metadata/scenario");
   H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
@@ -531,14 +548,16 @@ void poke_double(const fs::path& file, const std::string& path, std::size_t inde
 
 }  // namespace
 
-TEST_CASE("Resuming refuses a file whose stored scenario or data were edited: checksums, re-settling and "
-          "re-sampling beyond the first run",
-          "[interrupt]") {
+TEST_CASE(
+    "Resuming refuses a file whose stored scenario or data were edited: checksums, re-settling and "
+    "re-sampling beyond the first run",
+    "[interrupt]") {
   TempDir dir("tamper");
   const fs::path scenario = dir.path / "s.yaml", full = dir.path / "full.h5";
   std::ofstream(scenario) << scenario_text(40);
   const auto acosim = [&](const std::string& args) {
-    const std::string cmd = fmt::format("OMP_NUM_THREADS=2 '{}' {} > '{}' 2>&1", ACOSIM_BINARY, args, (dir.path / "err.txt").string());
+    const std::string cmd = fmt::format("OMP_NUM_THREADS=2 '{}' {} > '{}' 2>&1", ACOSIM_BINARY, args,
+                                        (dir.path / "err.txt").string());
     const int status = std::system(cmd.c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   };
@@ -566,8 +585,8 @@ TEST_CASE("Resuming refuses a file whose stored scenario or data were edited: ch
       {"one byte of the revenue, checksums removed",
        [](const fs::path& p) { edit_scenario_text(p, "6.0e7", "6.0e1", true); },
        "is not what the stored scenario settles"},
-      {"the MSR, checksums removed", [](const fs::path& p) { edit_scenario_text(p, "msr: 1%", "msr: 2%", true); },
-       "in /tracks/labels but"},
+      {"the MSR, checksums removed",
+       [](const fs::path& p) { edit_scenario_text(p, "msr: 1%", "msr: 2%", true); }, "in /tracks/labels but"},
       {"the last completed run's spending, checksums removed",
        [](const fs::path& p) { poke_double(p, "/runs/expenditure", 38, 1.0e8); },
        "completed run 38 does not reproduce"},

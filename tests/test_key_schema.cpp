@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "sim/common/error.hpp"
 #include "sim/engine/cost_family.hpp"
@@ -54,8 +54,8 @@ tracks: [BASIC_A]
 // Keys read only in benchmark mode cms (they need kCmsBase around them).
 bool cms_only(const std::string& key) {
   if (key.rfind("benchmark.", 0) != 0) return false;
-  for (const char* shared : {"benchmark.mode", "benchmark.per_capita", "benchmark.weights", "benchmark.persistence",
-                             "benchmark.update_factor"}) {
+  for (const char* shared : {"benchmark.mode", "benchmark.per_capita", "benchmark.weights",
+                             "benchmark.persistence", "benchmark.update_factor"}) {
     if (key.rfind(shared, 0) == 0) return false;
   }
   return true;
@@ -93,8 +93,8 @@ std::string range_cell(const KeySpec& k) { return k.numeric() ? k.allowed() : "�
 
 // The docs row the schema wants for `k`.
 std::string docs_row(const KeySpec& k) {
-  return fmt::format("| `{}` | {} | {} | {} | {} |", k.path, k.type_name(), range_cell(k), k.unit.empty() ? "–" : k.unit,
-                     k.doc);
+  return fmt::format("| `{}` | {} | {} | {} | {} |", k.path, k.type_name(), range_cell(k),
+                     k.unit.empty() ? "–" : k.unit, k.doc);
 }
 
 // A key's row with an example value just outside its range: the concrete key and the YAML.
@@ -106,14 +106,15 @@ std::string concrete(std::string_view path) {
 
 }  // namespace
 
-TEST_CASE("Every key of the schema is in docs/scenario.md's key reference, with its range, and no other", "[schema][docs]") {
+TEST_CASE("Every key of the schema is in docs/scenario.md's key reference, with its range, and no other",
+          "[schema][docs]") {
   const auto docs = documented_keys();
   REQUIRE_FALSE(docs.empty());
   std::string missing;
   for (const KeySpec& k : scenario_keys()) {
     const auto it = docs.find(std::string(k.path));
-    if (it == docs.end() || it->second.size() < 5 || it->second[1] != k.type_name() || it->second[2] != range_cell(k) ||
-        it->second[3] != (k.unit.empty() ? "–" : std::string(k.unit))) {
+    if (it == docs.end() || it->second.size() < 5 || it->second[1] != k.type_name() ||
+        it->second[2] != range_cell(k) || it->second[3] != (k.unit.empty() ? "–" : std::string(k.unit))) {
       missing += docs_row(k) + "\n";
     }
   }
@@ -150,17 +151,20 @@ TEST_CASE("Concrete keys map to their schema rows: enrollment types and list ind
   CHECK(format_bound(10000) == "10000");
 }
 
-TEST_CASE("Every numeric key refuses a value past each bound and the message states that bound", "[schema][messages]") {
+TEST_CASE("Every numeric key refuses a value past each bound and the message states that bound",
+          "[schema][messages]") {
   for (const KeySpec& k : scenario_keys()) {
     if (!k.numeric() || k.path == "seed" || k.path.find("[]") != std::string_view::npos) continue;
     const std::string key = concrete(k.path);
     // What the key needs around it: a map of beneficiaries by type, the fixed benchmark mode.
     std::vector<Override> context;
-    if (key.rfind("aco.beneficiaries.", 0) == 0) context.push_back({"aco.beneficiaries", "{aged_nondual: 10000}"});
+    if (key.rfind("aco.beneficiaries.", 0) == 0)
+      context.push_back({"aco.beneficiaries", "{aged_nondual: 10000}"});
     if (key == "benchmark.per_capita") context.push_back({"benchmark.mode", "fixed"});
     const char* base = cms_only(key) ? kCmsBase : kBase;
-    const std::string bounds =
-        k.type == KeyType::Integer ? fmt::format("allowed: {:.0f} to {:.0f}", k.lo, k.hi) : "allowed: " + k.allowed();
+    const std::string bounds = k.type == KeyType::Integer
+                                   ? fmt::format("allowed: {:.0f} to {:.0f}", k.lo, k.hi)
+                                   : "allowed: " + k.allowed();
     for (const double bad : {k.lo - std::max(1.0, std::abs(k.lo)), k.hi + std::max(1.0, std::abs(k.hi))}) {
       std::vector<Override> set = context;
       set.push_back({key, fmt::format("{:g}", bad)});
@@ -175,12 +179,14 @@ TEST_CASE("The issue's misleading ranges state the real bound", "[schema][messag
   const auto shape = [](const std::string& kv) {
     return error_of(std::string(kBase) + "cost_model: {shape: {" + kv + "}}\n");
   };
-  CHECK_THAT(shape("median_ratio: 1e12"), Contains("median_ratio") && Contains("1e12") && Contains("[1, 10000]"));
+  CHECK_THAT(shape("median_ratio: 1e12"),
+             Contains("median_ratio") && Contains("1e12") && Contains("[1, 10000]"));
   CHECK_THAT(shape("p_zero: 0.999999999"), Contains("p_zero") && Contains("[0, 0.999]") && Contains("99.9%"));
   CHECK_THAT(shape("gamma_shape: 1e-300"), Contains("gamma_shape") && Contains("[0.001, 100]"));
   CHECK_THAT(error_of("aco: {beneficiaries: 10000, participant_revenue: 1e308}\ntracks: [BASIC_A]\n"),
              Contains("aco.participant_revenue") && Contains("1e308") && Contains("[0, 1e12]"));
-  CHECK_THAT(error_of("aco: {beneficiaries: 300}\ntracks: [BASIC_A]\n"), Contains("300") && Contains("500 to 10000000"));
+  CHECK_THAT(error_of("aco: {beneficiaries: 300}\ntracks: [BASIC_A]\n"),
+             Contains("300") && Contains("500 to 10000000"));
 }
 
 TEST_CASE("YAML text problems are named: tabs, an open quote, a second document", "[messages]") {
@@ -188,71 +194,89 @@ TEST_CASE("YAML text problems are named: tabs, an open quote, a second document"
              Contains("s.yaml:2:") && Contains("indented with a tab") && Contains("spaces"));
   CHECK_THAT(error_of("name: \"mid\naco: {beneficiaries: 10000}\ntracks: [BASIC_A]\n"),
              Contains("s.yaml:1:7") && Contains("quote \" opened here is not closed"));
-  CHECK_THAT(error_of("aco: {beneficiaries: 10000}\ntracks: ['BASIC_A]\n"), Contains("s.yaml:2:10") && Contains("quote '"));
+  CHECK_THAT(error_of("aco: {beneficiaries: 10000}\ntracks: ['BASIC_A]\n"),
+             Contains("s.yaml:2:10") && Contains("quote '"));
   CHECK_THAT(error_of(std::string(kBase) + "---\naco: {beneficiaries: 500}\n"),
              Contains("s.yaml:3") && Contains("second YAML document"));
   // Legal quoting, comments with quotes and block scalars still load.
-  CHECK(error_of(std::string(kBase) + "name: 'it''s \"fine\"'  # don't\ndescription: |\n  an \"open quote\n  it's ok\n")
+  CHECK(error_of(std::string(kBase) +
+                 "name: 'it''s \"fine\"'  # don't\ndescription: |\n  an \"open quote\n  it's ok\n")
             .empty());
   CHECK(error_of(std::string("---\n") + kBase + "...\n").empty());  // one document with explicit markers
 }
 
-TEST_CASE("Overrides: an empty --set value and a list index that does not exist are refused with what is allowed", "[messages]") {
+TEST_CASE(
+    "Overrides: an empty --set value and a list index that does not exist are refused with what is allowed",
+    "[messages]") {
   CHECK_THAT(error_of(kBase, {{"aco.beneficiaries", ""}}),
              Contains("--set aco.beneficiaries=") && Contains("empty") && Contains("500 to 10000000"));
   CHECK_THAT(error_of(kBase, {{"tracks[9].msr", "1%"}}),
              Contains("tracks[9]") && Contains("tracks has 1 entry (tracks[0] to tracks[0])"));
   CHECK_THAT(error_of(kBase, {{"tracks[x].msr", "1%"}}), Contains("tracks[x]") && Contains("INDEX"));
   // An index that exists is changed in place.
-  const Scenario s = parse_scenario("aco: {beneficiaries: 10000, participant_revenue: 3.0e7}\n"
-                                    "tracks: [BASIC_A, {track: BASIC_E, msr: 1%}]\n", "s.yaml", {{"tracks[1].msr", "2%"}});
+  const Scenario s = parse_scenario(
+      "aco: {beneficiaries: 10000, participant_revenue: 3.0e7}\n"
+      "tracks: [BASIC_A, {track: BASIC_E, msr: 1%}]\n",
+      "s.yaml", {{"tracks[1].msr", "2%"}});
   CHECK(s.tracks[1].election.rate == 0.02);
   CHECK_THAT(error_of(kBase, {{"tracks[0].msr", "2%"}}), Contains("--set tracks[0].msr=2%"));
 }
 
-TEST_CASE("Cost families are a closed set: each declares its sampler kernel and the names parse back", "[schema][cost]") {
+TEST_CASE("Cost families are a closed set: each declares its sampler kernel and the names parse back",
+          "[schema][cost]") {
   CHECK(cost_kernel(CostFamily::Lognormal) == CostKernel::Lognormal);
   CHECK(cost_kernel(CostFamily::LognormalMixture) == CostKernel::Lognormal);
   CHECK(cost_kernel(CostFamily::Gamma) == CostKernel::Generic);
   for (CostFamily f : kCostFamilies) CHECK(parse_cost_family(to_string(f)) == f);
   CHECK_THAT(error_of(std::string(kBase) + "cost_model: {shape: {family: weibull}}\n"),
              Contains("'weibull' is not a cost family; allowed: lognormal, gamma, lognormal_mixture"));
-  CHECK(parse_scenario(std::string(kBase) + "cost_model: {shape: {family: Gamma}}\n", "s.yaml").cost_shapes[0].family ==
-        CostFamily::Gamma);
+  CHECK(parse_scenario(std::string(kBase) + "cost_model: {shape: {family: Gamma}}\n", "s.yaml")
+            .cost_shapes[0]
+            .family == CostFamily::Gamma);
 }
 
-TEST_CASE("Values that are legal but almost certainly a unit slip are warned about, by rule", "[messages][warnings]") {
+TEST_CASE("Values that are legal but almost certainly a unit slip are warned about, by rule",
+          "[messages][warnings]") {
   const auto warnings = [](const std::string& extra) {
     return parse_scenario(std::string(kBase) + extra, "s.yaml").warnings;
   };
   CHECK(warnings("").empty());
   const auto q = warnings("quality: {score: {mean: 0.831}}\n");
   REQUIRE(q.size() == 1);
-  CHECK_THAT(q[0], Contains("quality.score") && Contains("83.1") && Contains("[rule quality-score-fraction]"));
+  CHECK_THAT(q[0],
+             Contains("quality.score") && Contains("83.1") && Contains("[rule quality-score-fraction]"));
   CHECK_THAT(warnings("quality: {threshold: 0.77}\n").at(0), Contains("[rule quality-threshold-fraction]"));
   CHECK_THAT(warnings("cost_model: {types: {aged_nondual: {mean: 11.3}}}\n").at(0),
              Contains("cost_model.types.aged_nondual.mean") && Contains("[rule cost-mean-dollars]"));
-  CHECK_THAT(parse_scenario("aco: {beneficiaries: 10000, participant_revenue: 30}\ntracks: [BASIC_A]\n", "s.yaml")
-                 .warnings.at(0),
-             Contains("aco.participant_revenue") && Contains("[rule revenue-dollars]"));
-  CHECK_THAT(warnings("true_effect: 0.5\n").at(0), Contains("true_effect") && Contains("[rule true-effect-percent]"));
-  CHECK_THAT(warnings("risk: {max_loss: 2}\n").at(0), Contains("risk.max_loss") && Contains("[rule risk-amount-dollars]"));
-  CHECK_THAT(warnings("benchmark: {mode: fixed, per_capita: 12}\n").at(0), Contains("[rule per-capita-dollars]"));
+  CHECK_THAT(
+      parse_scenario("aco: {beneficiaries: 10000, participant_revenue: 30}\ntracks: [BASIC_A]\n", "s.yaml")
+          .warnings.at(0),
+      Contains("aco.participant_revenue") && Contains("[rule revenue-dollars]"));
+  CHECK_THAT(warnings("true_effect: 0.5\n").at(0),
+             Contains("true_effect") && Contains("[rule true-effect-percent]"));
+  CHECK_THAT(warnings("risk: {max_loss: 2}\n").at(0),
+             Contains("risk.max_loss") && Contains("[rule risk-amount-dollars]"));
+  CHECK_THAT(warnings("benchmark: {mode: fixed, per_capita: 12}\n").at(0),
+             Contains("[rule per-capita-dollars]"));
 }
 
 TEST_CASE("Every shipped scenario loads without a unit-slip warning", "[messages][warnings]") {
-  for (const char* name : {"default", "small-aco", "large-aco", "commercial-contract", "empirical-costs",
-                           "sweep-size-msr", "agreement-paths", "guardrail-2024-two-sided", "renewal-2026-regional-psa"}) {
+  for (const char* name :
+       {"default", "small-aco", "large-aco", "commercial-contract", "empirical-costs", "sweep-size-msr",
+        "agreement-paths", "guardrail-2024-two-sided", "renewal-2026-regional-psa"}) {
     INFO(name);
     const Scenario s = load_scenario(std::string(ACOSIM_SOURCE_DIR) + "/scenarios/" + name + ".yaml");
     CHECK(s.warnings.empty());
   }
 }
 
-TEST_CASE("acosim run --replay -1 names the option, the value and the run indices allowed", "[messages][cli]") {
+TEST_CASE("acosim run --replay -1 names the option, the value and the run indices allowed",
+          "[messages][cli]") {
   int status = 0;
-  const std::string out = test::run_command(
-      fmt::format("'{}' run '{}/scenarios/small-aco.yaml' --replay -1 2>&1", ACOSIM_BINARY, ACOSIM_SOURCE_DIR), status);
+  const std::string out =
+      test::run_command(fmt::format("'{}' run '{}/scenarios/small-aco.yaml' --replay -1 2>&1", ACOSIM_BINARY,
+                                    ACOSIM_SOURCE_DIR),
+                        status);
   CHECK(WEXITSTATUS(status) == 2);
   CHECK_THAT(out, Contains("--replay") && Contains("'-1' is not a run index") && Contains("from 0 to"));
   CHECK(out.find("1797") == std::string::npos);  // not CLI11's 1.8e308 bound
@@ -262,8 +286,8 @@ TEST_CASE("acosim run refuses --seed '' instead of using the scenario's seed", "
   test::TempDir dir("seed_empty");
   int status = 0;
   const std::string out = test::run_command(
-      fmt::format("'{}' run '{}/scenarios/small-aco.yaml' --runs 2 --seed '' -o '{}/r.h5' 2>&1", ACOSIM_BINARY,
-                  ACOSIM_SOURCE_DIR, dir.path.string()),
+      fmt::format("'{}' run '{}/scenarios/small-aco.yaml' --runs 2 --seed '' -o '{}/r.h5' 2>&1",
+                  ACOSIM_BINARY, ACOSIM_SOURCE_DIR, dir.path.string()),
       status);
   CHECK(WEXITSTATUS(status) == 2);
   CHECK_THAT(out, Contains("--seed") && Contains("''") && Contains("0 to 18446744073709551615"));

@@ -13,8 +13,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/output/hdf5_io.hpp"
 #include "sim/engine/mpi.hpp"
+#include "sim/output/hdf5_io.hpp"
 #include "tests/support.hpp"
 
 using namespace acosim;
@@ -36,16 +36,18 @@ const char* kMpirun = "mpirun --allow-run-as-root --oversubscribe -x OMP_NUM_THR
 // names the ranks, and that its per-run data is the one-process run's; then calls
 // check(ranks, output, one-process results, MPI results). 37 runs split unevenly (19 + 18, ...).
 void compare_with_mpi(const fs::path& dir, const std::string& command,
-                      const std::function<void(int, const std::string&, const SimulationResults&, const SimulationResults&)>& check) {
+                      const std::function<void(int, const std::string&, const SimulationResults&,
+                                               const SimulationResults&)>& check) {
   int status = 0;
-  const std::string single_out =
-      run_command(fmt::format("{} {} --threads 2 -o {}/single.h5 2>&1", ACOSIM_BINARY, command, dir.string()), status);
+  const std::string single_out = run_command(
+      fmt::format("{} {} --threads 2 -o {}/single.h5 2>&1", ACOSIM_BINARY, command, dir.string()), status);
   INFO(single_out);
   REQUIRE(status == 0);
   const SimulationResults single = read_results(dir / "single.h5");
   for (int ranks : {2, 3}) {
     const std::string file = fmt::format("{}/mpi{}.h5", dir.string(), ranks);
-    const std::string out = run_command(fmt::format("{} {} {} {} -o {} 2>&1", kMpirun, ranks, ACOSIM_BINARY, command, file), status);
+    const std::string out = run_command(
+        fmt::format("{} {} {} {} -o {} 2>&1", kMpirun, ranks, ACOSIM_BINARY, command, file), status);
     INFO("mpirun -np " << ranks << ":\n" << out);
     REQUIRE(status == 0);
     CHECK(out.find(fmt::format("{} ranks x 1 threads", ranks)) != std::string::npos);
@@ -75,17 +77,18 @@ TEST_CASE("mpirun -np 2 acosim run gives the one-process per-run data, written b
   const fs::path dir = fs::temp_directory_path() / fmt::format("acosim-test-mpi-{}", ::getpid());
   fs::create_directories(dir);
   const std::string scenario = std::string(ACOSIM_SOURCE_DIR) + "/scenarios/default.yaml";
-  compare_with_mpi(dir, fmt::format("run {} --runs 37 --set aco.beneficiaries=3000 --seed 99 --quiet", scenario),
-                   [](int ranks, const std::string& out, const SimulationResults& single, const SimulationResults& split) {
-                     // Rank 0 alone prints its one summary line; nobody else prints.
-                     std::size_t lines = 0;
-                     for (std::size_t p = 0; (p = out.find("acosim:", p)) != std::string::npos; ++p) ++lines;
-                     CHECK(lines == 1);
-                     CHECK(split.meta.complete);
-                     CHECK(split.meta.completed_runs == 37);
-                     CHECK(split.meta.ranks == ranks);  // recorded, and said by the report
-                     CHECK(single.meta.ranks == 1);
-                   });
+  compare_with_mpi(
+      dir, fmt::format("run {} --runs 37 --set aco.beneficiaries=3000 --seed 99 --quiet", scenario),
+      [](int ranks, const std::string& out, const SimulationResults& single, const SimulationResults& split) {
+        // Rank 0 alone prints its one summary line; nobody else prints.
+        std::size_t lines = 0;
+        for (std::size_t p = 0; (p = out.find("acosim:", p)) != std::string::npos; ++p) ++lines;
+        CHECK(lines == 1);
+        CHECK(split.meta.complete);
+        CHECK(split.meta.completed_runs == 37);
+        CHECK(split.meta.ranks == ranks);  // recorded, and said by the report
+        CHECK(single.meta.ranks == 1);
+      });
   // Only the named output exists: no rank wrote anything else (no temporaries left behind).
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
@@ -93,8 +96,8 @@ TEST_CASE("mpirun -np 2 acosim run gives the one-process per-run data, written b
 
   // A user error is reported once (by rank 0) and the job exits non-zero without hanging.
   int status = 0;
-  const std::string bad =
-      run_command(fmt::format("{} 2 {} run {} --set runs=-5 -q 2>&1", kMpirun, ACOSIM_BINARY, scenario), status);
+  const std::string bad = run_command(
+      fmt::format("{} 2 {} run {} --set runs=-5 -q 2>&1", kMpirun, ACOSIM_BINARY, scenario), status);
   INFO(bad);
   CHECK(status != 0);
   std::size_t errors = 0;
@@ -103,14 +106,16 @@ TEST_CASE("mpirun -np 2 acosim run gives the one-process per-run data, written b
   fs::remove_all(dir);
 }
 
-TEST_CASE("mpirun -np 2 and 3 acosim agreement split the runs and give the one-process per-run data", "[mpi]") {
+TEST_CASE("mpirun -np 2 and 3 acosim agreement split the runs and give the one-process per-run data",
+          "[mpi]") {
   if (!mpi_available()) return;
   const fs::path dir = fs::temp_directory_path() / fmt::format("acosim-test-mpi-agreement-{}", ::getpid());
   fs::create_directories(dir);
   const std::string scenario = std::string(ACOSIM_SOURCE_DIR) + "/scenarios/agreement-paths.yaml";
-  compare_with_mpi(dir, fmt::format("agreement {} --runs 37 --set aco.beneficiaries=2000 --seed 7 --quiet", scenario),
-                   [](int ranks, const std::string&, const SimulationResults&, const SimulationResults& split) {
-                     CHECK(split.meta.ranks == ranks);
-                   });
+  compare_with_mpi(
+      dir, fmt::format("agreement {} --runs 37 --set aco.beneficiaries=2000 --seed 7 --quiet", scenario),
+      [](int ranks, const std::string&, const SimulationResults&, const SimulationResults& split) {
+        CHECK(split.meta.ranks == ranks);
+      });
   fs::remove_all(dir);
 }

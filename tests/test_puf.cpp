@@ -11,8 +11,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
+#include "sim/input/csv.hpp"
 #include "sim/input/puf.hpp"
 
 using namespace acosim;
@@ -97,7 +97,8 @@ TEST_CASE("puf: parse_csv_number is strict and handles PUF number formats", "[cs
 
 TEST_CASE("puf: CsvTable: RFC 4180 quotes, CRLF, BOM, Latin-1, line numbers", "[csv]") {
   const std::string text =
-      "\xEF\xBB\xBF" "id,name,amount\r\n"
+      "\xEF\xBB\xBF"
+      "id,name,amount\r\n"
       "1,\"Clinique M\xE9nard, \"\"West\"\"\",\"1,234\"\r\n"
       "\r\n"
       "2,\"two\nlines\",5\r\n"
@@ -119,8 +120,9 @@ TEST_CASE("puf: CsvTable: RFC 4180 quotes, CRLF, BOM, Latin-1, line numbers", "[
   CHECK(t.row(3).cell(1) == "Smart \xE2\x80\x9Cquotes\xE2\x80\x9D");
   CHECK(t.find("AMOUNT") == std::optional<std::size_t>(2));
   CHECK_FALSE(t.find("amt"));
-  CHECK_THAT(error_of([&] { (void)t.require("amont"); }),
-             Catch::Contains("mem.csv:1: missing column 'amont'") && Catch::Contains("did you mean 'amount'?"));
+  CHECK_THAT(
+      error_of([&] { (void)t.require("amont"); }),
+      Catch::Contains("mem.csv:1: missing column 'amont'") && Catch::Contains("did you mean 'amount'?"));
   CHECK_THAT(error_of([&] { (void)t.row(1).integer(1, "a count"); }),
              Catch::Contains("mem.csv:4: column name: 'two\nlines' is not a number (expected a count)"));
   CHECK_THAT(error_of([&] { (void)t.row(2).number(2, "dollars"); }),
@@ -128,7 +130,8 @@ TEST_CASE("puf: CsvTable: RFC 4180 quotes, CRLF, BOM, Latin-1, line numbers", "[
 }
 
 TEST_CASE("puf: CsvTable rejects malformed files with the line", "[csv]") {
-  CHECK_THAT(error_of([] { (void)CsvTable::parse("", "e.csv"); }), Catch::Contains("e.csv: the file is empty"));
+  CHECK_THAT(error_of([] { (void)CsvTable::parse("", "e.csv"); }),
+             Catch::Contains("e.csv: the file is empty"));
   CHECK_THAT(error_of([] { (void)CsvTable::parse("\xEF\xBB\xBF\r\n\r\n", "e.csv"); }),
              Catch::Contains("the file is empty"));
   CHECK_THAT(error_of([] { (void)CsvTable::parse("a,b\n1,2\n3,4,5\n", "x.csv"); }),
@@ -147,7 +150,8 @@ TEST_CASE("puf: CsvTable rejects malformed files with the line", "[csv]") {
 
 // PY2024 layout: Current_Track, bare percent numbers, "-" for not applicable.
 const char* const kPy2024 =
-    "ACO_ID,ACO_Name,Current_Start_Date,Current_Track,N_AB,Sav_rate,MinSavPerc,BnchmkMinExp,GenSaveLoss,DisAdj,"
+    "ACO_ID,ACO_Name,Current_Start_Date,Current_Track,N_AB,Sav_rate,MinSavPerc,BnchmkMinExp,GenSaveLoss,"
+    "DisAdj,"
     "EarnSaveLoss,Met_QPS,Met_AltQPS,QualScore,ABtotBnchmk,ABtotExp,FinalShareRate,FinalLossRate,Rev_Exp_Cat,"
     "ReducedSS,Guardrail\n"
     // ENHANCED, fixed 2% MSR: 5M x 75% x 0.98.
@@ -157,7 +161,8 @@ const char* const kPy2024 =
     "A9002,Half Rate ACO,01/01/2024,A,10000,2.00,3.00,1000000,1000000,0,196000,1,-,90.00,50000000,49000000,"
     "20.00,-,Low Revenue,1,0\n"
     // BASIC E high revenue loss: 30% x 2M = 600,000, revenue limit cannot bind; relief 30,000.
-    "A9003,Loss ACO,01/01/2022,E,8000,-2.50,1.00,-2000000,-2000000,-30000,-570000,1,-,85.50,80000000,82000000,"
+    "A9003,Loss "
+    "ACO,01/01/2022,E,8000,-2.50,1.00,-2000000,-2000000,-30000,-570000,1,-,85.50,80000000,82000000,"
     "50.00,30.00,High Revenue,0,-\n"
     // BASIC B alternative QPS: FSR = 40% x 76.59% (table MSR 2.40% at 30,000).
     "A9004,Alt QPS ACO,01/01/2022,B,30000,10.00,2.40,6000000,6000000,0,1801397,0,1,76.59,60000000,54000000,"
@@ -221,7 +226,8 @@ TEST_CASE("puf: PY2022-style PUF: '%' cells, thousands separators, Latin-1 names
       "A8001,Clinique M\xE9nard ACO,01/01/2020,EN,15000,2.00%,\"-3,000,000\",\"-1,200,000\",0,1,90.00%,"
       "\"100,000,000\",\"103,000,000\",High Revenue\r\n"
       // BASIC B (one-sided): table MSR at 15,000 = 2.7%; 4% savings, 40% x 0.98.
-      "A8002,Plain ACO,07/01/2019,B,15000,2.70%,4000000,0,\"1,568,000\",1,80.00%,\"100,000,000\",\"96,000,000\","
+      "A8002,Plain "
+      "ACO,07/01/2019,B,15000,2.70%,4000000,0,\"1,568,000\",1,80.00%,\"100,000,000\",\"96,000,000\","
       "Low Revenue\r\n";
   TempFile f("py2022.csv", text);
   const PufFile file = read_puf(f.path, 2022);
@@ -276,7 +282,8 @@ TEST_CASE("puf: Bad PUF input: errors name file, line, column, value", "[puf]") 
   {
     TempFile f("bad_nab.csv", header + "A2,EN,1O000,2.00%,0,1,90.00%,100000000,100000000\n");
     CHECK_THAT(error_of([&] { (void)read_puf(f.path, 2023); }),
-               Catch::Contains(":2: column N_AB: '1O000' is not a number (expected a count of assigned beneficiaries)"));
+               Catch::Contains(
+                   ":2: column N_AB: '1O000' is not a number (expected a count of assigned beneficiaries)"));
   }
   {
     TempFile f("neg_nab.csv", header + "A2,EN,-5,2.00%,0,1,90.00%,100000000,100000000\n");
@@ -284,8 +291,10 @@ TEST_CASE("puf: Bad PUF input: errors name file, line, column, value", "[puf]") 
                Catch::Contains(":2: column N_AB: '-5' must be positive"));
   }
   {
-    TempFile f("no_col.csv", "ACO_ID,Current_Track,NAB,MinSavPerc,EarnSaveLoss,Met_QPS,QualScore,ABtotBnchmk,"
-                             "ABtotExp\n" + good);
+    TempFile f("no_col.csv",
+               "ACO_ID,Current_Track,NAB,MinSavPerc,EarnSaveLoss,Met_QPS,QualScore,ABtotBnchmk,"
+               "ABtotExp\n" +
+                   good);
     CHECK_THAT(error_of([&] { (void)read_puf(f.path, 2023); }),
                Catch::Contains(":1: missing column 'N_AB'") && Catch::Contains("did you mean 'NAB'?"));
   }
@@ -305,8 +314,9 @@ TEST_CASE("puf: Bad PUF input: errors name file, line, column, value", "[puf]") 
     CHECK_THAT(error_of([&] { (void)read_puf(f.path, 2023); }), Catch::Contains("empty"));
   }
   {
-    TempFile f("two_flags.csv", "ACO_ID,Current_Track_1,Current_Track_3,N_AB,MinSavPerc,EarnSaveLoss,QualScore,"
-                                "ABtotBnchmk,ABtotExp\nA1,1,1,10000,0.02,0,0.9,100,100\n");
+    TempFile f("two_flags.csv",
+               "ACO_ID,Current_Track_1,Current_Track_3,N_AB,MinSavPerc,EarnSaveLoss,QualScore,"
+               "ABtotBnchmk,ABtotExp\nA1,1,1,10000,0.02,0,0.9,100,100\n");
     CHECK_THAT(error_of([&] { (void)read_puf(f.path, 2018); }), Catch::Contains(":2: 2 track flags are 1"));
   }
 }
@@ -341,7 +351,8 @@ TEST_CASE("puf: PY2023 PUF: reproduce EarnSaveLoss", "[puf][real]") {
   REQUIRE(file.records.size() == 453);
   const PufReport report = reproduce_all(file);
   const double rate = static_cast<double>(report.matched) / static_cast<double>(report.determined());
-  INFO("matched " << report.matched << " of " << report.determined() << "; undetermined " << report.undetermined);
+  INFO("matched " << report.matched << " of " << report.determined() << "; undetermined "
+                  << report.undetermined);
   REQUIRE(rate >= 0.99);
   CHECK(report.matched == 446);
   CHECK(report.mismatched == 0);
@@ -374,7 +385,8 @@ TEST_CASE("puf: PY2018 PUF: reproduce EarnSaveLoss", "[puf][real]") {
   CHECK(file.layout == PufLayout::TrackFlags);
   const PufReport report = reproduce_all(file);
   const double rate = static_cast<double>(report.matched) / static_cast<double>(report.determined());
-  INFO("matched " << report.matched << " of " << report.determined() << "; undetermined " << report.undetermined);
+  INFO("matched " << report.matched << " of " << report.determined() << "; undetermined "
+                  << report.undetermined);
   REQUIRE(rate >= 0.99);
   CHECK(report.matched == 546);
   CHECK(report.mismatched == 0);
@@ -389,7 +401,8 @@ TEST_CASE("puf: PY2018 PUF: reproduce EarnSaveLoss", "[puf][real]") {
   const PufResult& a3743 = result_for(file, report, "A3743");  // Track 3 failed quality: 75% loss rate
   CHECK(a3743.settlement.loss_rate == Approx(0.75));
   CHECK(std::fabs(a3743.earned - (-2118244)) <= 2);
-  const PufResult& a3834 = result_for(file, report, "A3834");  // Track 1+ benchmark-based limit (RevLossLimit 0)
+  const PufResult& a3834 =
+      result_for(file, report, "A3834");  // Track 1+ benchmark-based limit (RevLossLimit 0)
   CHECK(a3834.status == PufStatus::Match);
   CHECK(std::fabs(a3834.earned - (-383835)) <= 2);
   const PufResult& a2392 = result_for(file, report, "A2392");  // Track 1+ revenue-based, low revenue

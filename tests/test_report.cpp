@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "sim/engine/statistics.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "sim/output/report.hpp"
-#include "sim/engine/statistics.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;
@@ -47,7 +47,7 @@ SimulationResults sample_results() {
   t.tracks = {"BASIC_A (one-sided)", "ENHANCED", "BASIC_E (MSR/MLR 1%, \"élection\")"};
   t.resize(6, 3);
   t.done.setOnes();
-  t.payment.col(0) << 1200000, 0, 3000000, 0, 0, 1800000;  // mean 1,000,000
+  t.payment.col(0) << 1200000, 0, 3000000, 0, 0, 1800000;               // mean 1,000,000
   t.payment.col(1) << 2400000, -600000, 4800000, -1800000, 0, 2700000;  // mean 1,250,000
   t.payment.col(2) << 3000000.25, -1000000, 6000000, -3000000.5, 0, 2400000.125;
   const std::int8_t S = 0, L = 1, M = 2, Q = 4;
@@ -207,7 +207,8 @@ TEST_CASE("Markdown report renders as GitHub tables, one row per track", "[repor
     const std::string start = fmt::format("| {} |", label);
     int rows = 0;
     for (const auto& line : per_track) rows += line.rfind(start, 0) == 0;
-    CHECK(rows == 5);  // payment [USD], probabilities and tail risk, intervals, drivers, payment [% of benchmark]
+    CHECK(rows ==
+          5);  // payment [USD], probabilities and tail risk, intervals, drivers, payment [% of benchmark]
   }
   // Every table: a header, a separator row of :--- / ---:, and rows with as many cells.
   int tables = 0;
@@ -266,8 +267,7 @@ TEST_CASE("acosim report reads a results file and validates --format", "[report]
   };
   CHECK(run("--format csv", dir / "stdout.csv") == 0);
   CHECK(slurp(dir / "stdout.csv") == report_csv(r));
-  CHECK(run(fmt::format("--format json -o '{}'", (dir / "report.json").string()),
-            dir / "log.txt") == 0);
+  CHECK(run(fmt::format("--format json -o '{}'", (dir / "report.json").string()), dir / "log.txt") == 0);
   CHECK(slurp(dir / "report.json") == report_json(r));
   CHECK(run("--format xml", dir / "error.txt") != 0);
   const std::string error = slurp(dir / "error.txt");

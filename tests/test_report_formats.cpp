@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "sim/common/error.hpp"
@@ -34,7 +34,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // A quality score given as a fraction: the warning the scenario reader raises for it.
-constexpr const char* kWarning = "quality.score.mean: 0.83 looks like a fraction; scores are 0-100 (did you mean 83?)";
+constexpr const char* kWarning =
+    "quality.score.mean: 0.83 looks like a fraction; scores are 0-100 (did you mean 83?)";
 
 // 200 runs of the default scenario's tracks, settled from a smooth spread of outcomes.
 SimulationResults sample_results() {
@@ -89,16 +90,20 @@ std::string run_acosim(const std::string& args, int& status) {
 
 }  // namespace
 
-TEST_CASE("the report format follows --format, else the extension, and an unknown one is refused with the list", "[report][format]") {
+TEST_CASE(
+    "the report format follows --format, else the extension, and an unknown one is refused with the list",
+    "[report][format]") {
   CHECK(report_format_for_path("a/b.HTML", "-o") == ReportFormat::Html);
   CHECK(report_format_for_path("r.md", "-o") == ReportFormat::Markdown);
   CHECK(report_format_for_path("r.txt", "-o") == ReportFormat::Text);
   CHECK(report_format_for_path("r.xlsx", "-o") == ReportFormat::Xlsx);
   CHECK(report_format_for_path("r.csv", "-o") == ReportFormat::Csv);
   CHECK(report_format_for_path("r.json", "-o") == ReportFormat::Json);
-  CHECK_THROWS_WITH(report_format_for_path("r.pdf", "--report"),
-                    Contains("--report r.pdf: unknown extension .pdf") && Contains(".html") && Contains(".xlsx"));
-  CHECK_THROWS_WITH(report_format_for_path("report", "-o"), Contains("has no extension") && Contains("--format"));
+  CHECK_THROWS_WITH(
+      report_format_for_path("r.pdf", "--report"),
+      Contains("--report r.pdf: unknown extension .pdf") && Contains(".html") && Contains(".xlsx"));
+  CHECK_THROWS_WITH(report_format_for_path("report", "-o"),
+                    Contains("has no extension") && Contains("--format"));
   CHECK_THROWS_WITH(report_format_named("pdf"), Contains("text, md, html, csv, json, xlsx"));
   CHECK(resolve_report_target("-", "", "-o").to_stdout());
   CHECK(resolve_report_target("", "json", "-o").format == ReportFormat::Json);
@@ -118,12 +123,21 @@ TEST_CASE("the report format follows --format, else the extension, and an unknow
 TEST_CASE("every report opens with the assumptions and the load warnings", "[report][assumptions]") {
   const SimulationResults r = sample_results();
   const ReportInput in = full_input(r);
-  const std::vector<std::string> items = {"ACO", "Size and mix", "Performance year", "Benchmark", "Benchmark trend",
-                                          "True effect", "Quality", "Participant revenue", "Tracks and elections",
-                                          "Runs", "Seed"};
+  const std::vector<std::string> items = {"ACO",
+                                          "Size and mix",
+                                          "Performance year",
+                                          "Benchmark",
+                                          "Benchmark trend",
+                                          "True effect",
+                                          "Quality",
+                                          "Participant revenue",
+                                          "Tracks and elections",
+                                          "Runs",
+                                          "Seed"};
   for (const auto& item : items) {
     INFO(item);
-    CHECK(std::any_of(in.assumptions.rows.begin(), in.assumptions.rows.end(), [&](const AssumptionRow& a) { return a.item == item; }));
+    CHECK(std::any_of(in.assumptions.rows.begin(), in.assumptions.rows.end(),
+                      [&](const AssumptionRow& a) { return a.item == item; }));
   }
   const auto value = [&](const std::string& item) {
     for (const auto& a : in.assumptions.rows) {
@@ -131,14 +145,18 @@ TEST_CASE("every report opens with the assumptions and the load warnings", "[rep
     }
     return std::string();
   };
-  CHECK(value("True effect") == "-1.5% of spending on average, uncertain: SD 1.5% across runs (Normal) (negative: the ACO spends less)");
+  CHECK(value("True effect") ==
+        "-1.5% of spending on average, uncertain: SD 1.5% across runs (Normal) (negative: the ACO spends "
+        "less)");
   CHECK_THAT(value("Benchmark"), Contains("historical") && Contains("10%/30%/60%"));
-  CHECK_THAT(value("Benchmark trend"), Contains("update factor 1.0000") && Contains("SD 1% of the benchmark"));
+  CHECK_THAT(value("Benchmark trend"),
+             Contains("update factor 1.0000") && Contains("SD 1% of the benchmark"));
   CHECK_THAT(value("Size and mix"), Contains("13,438 assigned") && Contains("aged/non-dual 86.8%"));
   CHECK_THAT(value("Quality"), Contains("score 83.1 of 100") && Contains("77.05") && Contains("90%"));
   CHECK(value("Participant revenue") == "$40,000,000; low-revenue ACO");
-  CHECK(value("Tracks and elections") == "BASIC Level A; BASIC Level C, 1% MSR/MLR; BASIC Level E, 0% MSR/MLR; BASIC "
-                                         "Level E, 2% MSR/MLR; ENHANCED, 1% MSR/MLR");
+  CHECK(value("Tracks and elections") ==
+        "BASIC Level A; BASIC Level C, 1% MSR/MLR; BASIC Level E, 0% MSR/MLR; BASIC "
+        "Level E, 2% MSR/MLR; ENHANCED, 1% MSR/MLR");
   CHECK(value("Seed") == "7");
 
   // The CSV is the per-track data table; the workbook is read back in its own test.
@@ -155,7 +173,8 @@ TEST_CASE("every report opens with the assumptions and the load warnings", "[rep
   }
 }
 
-TEST_CASE("a warning raised at load is stored in the results file and shown by acosim report", "[report][assumptions][cli]") {
+TEST_CASE("a warning raised at load is stored in the results file and shown by acosim report",
+          "[report][assumptions][cli]") {
   TempDir dir("report_warn");
   const SimulationResults r = sample_results();
   write_results(dir.path / "r.h5", r);
@@ -175,7 +194,8 @@ TEST_CASE("the text report fits 100 columns and keeps every column of the wide t
     INFO(line);
     CHECK(report::display_width(line) <= 100);
   }
-  for (const char* h : {"P1", "P50", "P99", "VaR95", "ES99", "P(quality failed)"}) CHECK_THAT(text, Contains(h));
+  for (const char* h : {"P1", "P50", "P99", "VaR95", "ES99", "P(quality failed)"})
+    CHECK_THAT(text, Contains(h));
 }
 
 TEST_CASE("tables escape | in Markdown cells and name tracks in plain words", "[report][labels]") {
@@ -206,21 +226,25 @@ TEST_CASE("the risk verdict gives its reasons in words", "[report][risk]") {
   CHECK(md.find("(P(owe)") == std::string::npos);
 }
 
-TEST_CASE("acosim report writes the format its -o extension names, creates the folder, and - is standard output", "[report][cli]") {
+TEST_CASE(
+    "acosim report writes the format its -o extension names, creates the folder, and - is standard output",
+    "[report][cli]") {
   TempDir dir("report_cli");
   write_results(dir.path / "r.h5", sample_results());
   const std::string h5 = (dir.path / "r.h5").string();
   int status = 0;
-  run_acosim(fmt::format("report '{}' -o '{}'", h5, (dir.path / "new" / "deeper" / "out.html").string()), status);
+  run_acosim(fmt::format("report '{}' -o '{}'", h5, (dir.path / "new" / "deeper" / "out.html").string()),
+             status);
   CHECK(status == 0);
   CHECK(slurp(dir.path / "new" / "deeper" / "out.html").rfind("<!DOCTYPE html>", 0) == 0);
   const std::string out = run_acosim(fmt::format("report '{}' -o -", h5), status);
   CHECK(status == 0);
   CHECK(out.rfind("acosim results: Test ACO", 0) == 0);
   CHECK_FALSE(fs::exists("-"));
-  CHECK(nlohmann::json::parse(run_acosim(fmt::format("report '{}' -o - --format json", h5), status)).at("format") ==
-        "acosim-report");
-  const std::string refused = run_acosim(fmt::format("report '{}' -o '{}'", h5, (dir.path / "x.pdf").string()), status);
+  CHECK(nlohmann::json::parse(run_acosim(fmt::format("report '{}' -o - --format json", h5), status))
+            .at("format") == "acosim-report");
+  const std::string refused =
+      run_acosim(fmt::format("report '{}' -o '{}'", h5, (dir.path / "x.pdf").string()), status);
   CHECK(WEXITSTATUS(status) == 2);
   CHECK_THAT(refused, Contains("unknown extension .pdf") && Contains(".xlsx"));
   CHECK_FALSE(fs::exists(dir.path / "x.pdf"));
@@ -232,19 +256,21 @@ TEST_CASE("acosim report writes the format its -o extension names, creates the f
   CHECK(std::count(runs.begin(), runs.end(), '\n') == 1 + 200 * 4);
 }
 
-TEST_CASE("acosim run refuses an unknown --report extension before any work and creates results/", "[report][cli]") {
+TEST_CASE("acosim run refuses an unknown --report extension before any work and creates results/",
+          "[report][cli]") {
   TempDir dir("run_conv");
   int status = 0;
   const std::string refused =
-      run_acosim(fmt::format("run '{}/scenarios/small-aco.yaml' --runs 20 -q -o '{}' --report '{}'", ACOSIM_SOURCE_DIR,
-                         (dir.path / "r.h5").string(), (dir.path / "r.docx").string()),
-             status);
+      run_acosim(fmt::format("run '{}/scenarios/small-aco.yaml' --runs 20 -q -o '{}' --report '{}'",
+                             ACOSIM_SOURCE_DIR, (dir.path / "r.h5").string(), (dir.path / "r.docx").string()),
+                 status);
   CHECK(WEXITSTATUS(status) == 2);
   CHECK_THAT(refused, Contains("--report") && Contains("unknown extension .docx") && Contains(".md"));
   CHECK_FALSE(fs::exists(dir.path / "r.h5"));
   // From a folder with neither scenarios/ nor results/: the default scenario beside the binary.
-  const std::string ok = run_command(
-      fmt::format("cd '{}' && '{}' run --runs 20 -q --report out/r.xlsx 2>&1", dir.path.string(), ACOSIM_BINARY), status);
+  const std::string ok = run_command(fmt::format("cd '{}' && '{}' run --runs 20 -q --report out/r.xlsx 2>&1",
+                                                 dir.path.string(), ACOSIM_BINARY),
+                                     status);
   INFO(ok);
   CHECK(status == 0);
   CHECK(fs::exists(dir.path / "results" / "default.h5"));
@@ -256,10 +282,11 @@ TEST_CASE("the workbook reads back in openpyxl with the numbers of the HDF5 file
   TempDir dir("xlsx");
   const std::string h5 = (dir.path / "r.h5").string(), book = (dir.path / "r.xlsx").string();
   int status = 0;
-  const std::string log = run_acosim(fmt::format("run '{}/scenarios/small-aco.yaml' --runs 400 -q -o '{}' --report '{}' "
-                                             "--max-loss 2e5",
-                                             ACOSIM_SOURCE_DIR, h5, book),
-                                 status);
+  const std::string log =
+      run_acosim(fmt::format("run '{}/scenarios/small-aco.yaml' --runs 400 -q -o '{}' --report '{}' "
+                             "--max-loss 2e5",
+                             ACOSIM_SOURCE_DIR, h5, book),
+                 status);
   INFO(log);
   REQUIRE(status == 0);
   const std::string py = python_with_openpyxl();
@@ -268,11 +295,13 @@ TEST_CASE("the workbook reads back in openpyxl with the numbers of the HDF5 file
     return;
   }
   const fs::path script = dir.path / "dump.py";
-  std::ofstream(script) << "import json, sys, openpyxl\n"
-                           "wb = openpyxl.load_workbook(sys.argv[1])\n"
-                           "out = {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb}\n"
-                           "out['_formats'] = [wb['Summary'].cell(2, 3).number_format, wb['Summary'].cell(2, 9).number_format]\n"
-                           "print(json.dumps(out))\n";
+  std::ofstream(script)
+      << "import json, sys, openpyxl\n"
+         "wb = openpyxl.load_workbook(sys.argv[1])\n"
+         "out = {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb}\n"
+         "out['_formats'] = [wb['Summary'].cell(2, 3).number_format, wb['Summary'].cell(2, "
+         "9).number_format]\n"
+         "print(json.dumps(out))\n";
   const std::string dumped = run_command(fmt::format("{} '{}' '{}'", py, script.string(), book), status);
   REQUIRE(status == 0);
   const auto j = nlohmann::json::parse(dumped);
@@ -303,20 +332,23 @@ TEST_CASE("the workbook reads back in openpyxl with the numbers of the HDF5 file
     CHECK(row[0].get<long>() == i);
     CHECK(row[1].get<double>() == Approx(r.table.benchmark(i)).epsilon(1e-14));
     for (long k = 0; k < static_cast<long>(r.tracks.size()); ++k) {
-      CHECK(row[static_cast<std::size_t>(6 + k)].get<double>() == Approx(r.table.payment(i, k)).epsilon(1e-14).margin(1e-6));
+      CHECK(row[static_cast<std::size_t>(6 + k)].get<double>() ==
+            Approx(r.table.payment(i, k)).epsilon(1e-14).margin(1e-6));
     }
   }
   const auto& assumptions = j.at("Assumptions");
-  CHECK(std::any_of(assumptions.begin(), assumptions.end(), [](const auto& row) { return row[0] == "True effect"; }));
+  CHECK(std::any_of(assumptions.begin(), assumptions.end(),
+                    [](const auto& row) { return row[0] == "True effect"; }));
 
   // LibreOffice opens it: convert the Summary sheet to CSV and find the first track's mean.
   if (std::system("command -v soffice > /dev/null 2>&1") != 0) {
     WARN("LibreOffice (soffice) not installed: round-trip skipped");
     return;
   }
-  const std::string convert = fmt::format("cd '{}' && timeout 120 soffice --headless -env:UserInstallation=file://{}/lo "
-                                          "--convert-to csv --outdir '{}' '{}' > /dev/null 2>&1",
-                                          dir.path.string(), dir.path.string(), (dir.path / "lo-out").string(), book);
+  const std::string convert = fmt::format(
+      "cd '{}' && timeout 120 soffice --headless -env:UserInstallation=file://{}/lo "
+      "--convert-to csv --outdir '{}' '{}' > /dev/null 2>&1",
+      dir.path.string(), dir.path.string(), (dir.path / "lo-out").string(), book);
   REQUIRE(std::system(convert.c_str()) == 0);
   const std::string csv = slurp(dir.path / "lo-out" / "r.csv");
   CHECK_THAT(csv, Contains(report::plain_track_label(r.tracks[0].label)));
@@ -344,10 +376,13 @@ std::string squeeze(const std::string& s) {
 
 }  // namespace
 
-TEST_CASE("the HTML report printed to PDF on A4 and Letter keeps every column header and every figure", "[report][html][pdf]") {
+TEST_CASE("the HTML report printed to PDF on A4 and Letter keeps every column header and every figure",
+          "[report][html][pdf]") {
   const std::string chromium = find_chromium();
   if (chromium.empty() || std::system("command -v pdftotext > /dev/null 2>&1") != 0) {
-    WARN("chromium or pdftotext (poppler-utils) not installed: print check skipped (scripts/setup.sh installs them)");
+    WARN(
+        "chromium or pdftotext (poppler-utils) not installed: print check skipped (scripts/setup.sh installs "
+        "them)");
     return;
   }
   TempDir dir("pdf");
@@ -361,7 +396,8 @@ TEST_CASE("the HTML report printed to PDF on A4 and Letter keeps every column he
     DYNAMIC_SECTION(paper) {
       std::string page = html;
       page.insert(page.find("</head>"), fmt::format("<style>@page {{ size: {} portrait; }}</style>", paper));
-      const fs::path file = dir.path / fmt::format("{}.html", paper), pdf = dir.path / fmt::format("{}.pdf", paper);
+      const fs::path file = dir.path / fmt::format("{}.html", paper),
+                     pdf = dir.path / fmt::format("{}.pdf", paper);
       std::ofstream(file) << page;
       const std::string print = fmt::format(
           "timeout 120 '{}' --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
@@ -370,7 +406,8 @@ TEST_CASE("the HTML report printed to PDF on A4 and Letter keeps every column he
           chromium, (dir.path / fmt::format("profile-{}", paper)).string(), pdf.string(), file.string());
       REQUIRE(std::system(print.c_str()) == 0);
       int status = 0;
-      const std::string text = squeeze(run_command(fmt::format("pdftotext -raw -enc UTF-8 '{}' -", pdf.string()), status));
+      const std::string text =
+          squeeze(run_command(fmt::format("pdftotext -raw -enc UTF-8 '{}' -", pdf.string()), status));
       REQUIRE(status == 0);
       for (const auto& row : in.assumptions.rows) {
         INFO(row.item);

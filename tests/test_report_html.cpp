@@ -11,17 +11,17 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "sim/engine/risk.hpp"
+#include "sim/engine/statistics.hpp"
+#include "sim/input/risk_reader.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "sim/output/report.hpp"
 #include "sim/output/report/labels.hpp"
-#include "sim/engine/risk.hpp"
 #include "sim/output/verdict_text.hpp"
-#include "sim/engine/statistics.hpp"
-#include "sim/input/risk_reader.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;
@@ -55,7 +55,7 @@ SimulationResults sample_results(const std::string& risk_yaml) {
   t.done.setOnes();
   for (long i = 0; i < 400; ++i) {
     const double u = (static_cast<double>(i) + 0.5) / 400.0;  // a smooth spread of outcomes
-    const double savings = 4e6 * (u - 0.35);                   // gross savings [USD]
+    const double savings = 4e6 * (u - 0.35);                  // gross savings [USD]
     t.benchmark(i) = 1.5e8;
     t.payment(i, 0) = savings > 2e6 ? 0.4 * savings : 0.0;
     t.outcome(i, 0) = savings > 2e6 ? 0 : 2;
@@ -89,7 +89,8 @@ std::string find_chromium() {
 }  // namespace
 
 TEST_CASE("HTML report is one self-contained page with tables, charts and the verdict", "[report][html]") {
-  const SimulationResults r = sample_results("risk: {max_loss: 1.0e6, confidence: 95%, risk_aversion: 2e-7}\n");
+  const SimulationResults r =
+      sample_results("risk: {max_loss: 1.0e6, confidence: 95%, risk_aversion: 2e-7}\n");
   const std::string html = report_html(r);
   CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
   CHECK_THAT(html, Contains("</html>"));
@@ -147,7 +148,8 @@ TEST_CASE("text and Markdown reports show the verdict and the recommendation", "
 }
 
 TEST_CASE("CSV and JSON reports with a verdict parse", "[report][risk]") {
-  const SimulationResults r = sample_results("risk: {max_loss: 1.0e6, confidence: 95%, max_es: 2e6, risk_aversion: 2e-7}\n");
+  const SimulationResults r =
+      sample_results("risk: {max_loss: 1.0e6, confidence: 95%, max_es: 2e6, risk_aversion: 2e-7}\n");
   // CSV: the verdict in its own columns of the one-row-per-track table; the reason in words.
   const std::string csv = report_csv(r);
   std::istringstream in(csv);
@@ -178,13 +180,15 @@ TEST_CASE("acosim report --format html with risk flags renders in headless Chrom
     WARN("acosim binary not built: skipped");
     return;
   }
-  const fs::path dir = fs::temp_directory_path() / fmt::format("acosim-test-html-{}", static_cast<long>(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / fmt::format("acosim-test-html-{}", static_cast<long>(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   write_results(dir / "r.h5", sample_results(""));
   const fs::path page = dir / "report.html";
-  const std::string cmd = fmt::format("'{}' report '{}' --format html --max-loss 1e6 --risk-tolerance 5e6 -o '{}' > '{}' 2>&1",
-                                      ACOSIM_BINARY, (dir / "r.h5").string(), page.string(), (dir / "log").string());
+  const std::string cmd =
+      fmt::format("'{}' report '{}' --format html --max-loss 1e6 --risk-tolerance 5e6 -o '{}' > '{}' 2>&1",
+                  ACOSIM_BINARY, (dir / "r.h5").string(), page.string(), (dir / "log").string());
   REQUIRE(std::system(cmd.c_str()) == 0);
   const std::string html = slurp(page);
   CHECK_THAT(html, Contains("Risk verdict") && Contains("risk tolerance $5.00M"));
@@ -201,13 +205,14 @@ TEST_CASE("acosim report --format html with risk flags renders in headless Chrom
       "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking "
       "--disable-component-update --disable-sync --user-data-dir='{}'",
       (dir / "profile").string());
-  const std::string dump = fmt::format("timeout 90 '{}' {} --dump-dom 'file://{}' > '{}' 2>/dev/null", chromium, flags,
-                                       page.string(), (dir / "dom.html").string());
+  const std::string dump = fmt::format("timeout 90 '{}' {} --dump-dom 'file://{}' > '{}' 2>/dev/null",
+                                       chromium, flags, page.string(), (dir / "dom.html").string());
   REQUIRE(std::system(dump.c_str()) == 0);
   const std::string dom = slurp(dir / "dom.html");
   CHECK_THAT(dom, Contains("Risk verdict") && Contains("ENHANCED, 1% MSR/MLR") && Contains("<svg"));
-  const std::string shot = fmt::format("timeout 90 '{}' {} --screenshot='{}' --window-size=1200,2000 'file://{}' > /dev/null 2>&1",
-                                       chromium, flags, (dir / "shot.png").string(), page.string());
+  const std::string shot =
+      fmt::format("timeout 90 '{}' {} --screenshot='{}' --window-size=1200,2000 'file://{}' > /dev/null 2>&1",
+                  chromium, flags, (dir / "shot.png").string(), page.string());
   REQUIRE(std::system(shot.c_str()) == 0);
   REQUIRE(fs::exists(dir / "shot.png"));
   CHECK(fs::file_size(dir / "shot.png") > 20000);  // a blank page compresses to a few KB

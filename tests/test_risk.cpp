@@ -5,20 +5,20 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
+#include <catch2/catch.hpp>
 
-#include "sim/common/error.hpp"
-#include "sim/output/report.hpp"
 #include "sim/cli/risk_options.hpp"
+#include "sim/common/error.hpp"
 #include "sim/engine/risk.hpp"
-#include "sim/input/risk_reader.hpp"
-#include "sim/output/verdict_text.hpp"
-#include "sim/engine/statistics.hpp"
-#include "sim/input/yaml_reader.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/engine/statistics.hpp"
+#include "sim/input/risk_reader.hpp"
+#include "sim/input/yaml_reader.hpp"
 #include "sim/output/hdf5_io.hpp"
+#include "sim/output/report.hpp"
+#include "sim/output/verdict_text.hpp"
 #include "support.hpp"
 
 using namespace acosim;
@@ -104,7 +104,8 @@ TEST_CASE("expected shortfall by hand and as in sim/statistics", "[risk]") {
 }
 
 TEST_CASE("certainty equivalent of a two-point distribution", "[risk]") {
-  // X = +$1M or -$1M with equal chance. CE = -(1/a) ln(0.5 e^{-a 1e6} + 0.5 e^{a 1e6}) = -(1/a) ln cosh(a 1e6).
+  // X = +$1M or -$1M with equal chance. CE = -(1/a) ln(0.5 e^{-a 1e6} + 0.5 e^{a 1e6}) = -(1/a) ln cosh(a
+  // 1e6).
   const std::vector<double> x = {1e6, -1e6};
   const double a = 1e-6;
   CHECK(certainty_equivalent(x, a) == Approx(-1e6 * std::log(std::cosh(1.0))).epsilon(1e-12));
@@ -191,8 +192,10 @@ TEST_CASE("risk section validation names the key and value", "[risk]") {
   CHECK(a.confidence == 0.9);
   CHECK(*a.max_es == 1.5e6);
   CHECK(*a.risk_aversion == Approx(5e-7));
-  CHECK_THROWS_WITH(parse("risk: {max_loss: 2e6, confidence: 1.5}"), Contains("risk.confidence") && Contains("1.5"));
-  CHECK_THROWS_WITH(parse("risk: {max_loss: lots}"), Contains("risk.max_loss") && Contains("'lots' is not a number"));
+  CHECK_THROWS_WITH(parse("risk: {max_loss: 2e6, confidence: 1.5}"),
+                    Contains("risk.confidence") && Contains("1.5"));
+  CHECK_THROWS_WITH(parse("risk: {max_loss: lots}"),
+                    Contains("risk.max_loss") && Contains("'lots' is not a number"));
   CHECK_THROWS_WITH(parse("risk: {risk_aversion: 1e-6, risk_tolerance: 1e6}"), Contains("not both"));
   CHECK_THROWS_WITH(parse("risk: {max_los: 1}"), Contains("did you mean 'max_loss'"));
   CHECK_THROWS_WITH(parse("risk: {confidence: 0.9}"), Contains("states no limit"));
@@ -216,14 +219,17 @@ TEST_CASE("risk from scenario text and command-line flags", "[risk]") {
   RiskFlags only_conf;
   only_conf.confidence = 0.9;
   CHECK_THROWS_WITH(merge_risk(std::nullopt, only_conf), Contains("states no limit"));
-  CHECK_THAT(describe_appetite(*m), Contains("1% chance of owing more than $2.00M") && Contains("risk tolerance $1.00M"));
+  CHECK_THAT(describe_appetite(*m),
+             Contains("1% chance of owing more than $2.00M") && Contains("risk tolerance $1.00M"));
 }
 
-TEST_CASE("a results file carries the scenario's risk appetite as numbers in /metadata/risk", "[risk][hdf5]") {
+TEST_CASE("a results file carries the scenario's risk appetite as numbers in /metadata/risk",
+          "[risk][hdf5]") {
   test::TempDir dir("risk_meta");
-  const Scenario s = parse_scenario("aco: {beneficiaries: 1000}\ntracks: [BASIC_A, {track: ENHANCED, msr: 1%}]\n"
-                                    "runs: 20\nrisk: {max_loss: 2e6, confidence: 90%, risk_tolerance: 4e6}\n",
-                                    "risk.yaml");
+  const Scenario s = parse_scenario(
+      "aco: {beneficiaries: 1000}\ntracks: [BASIC_A, {track: ENHANCED, msr: 1%}]\n"
+      "runs: 20\nrisk: {max_loss: 2e6, confidence: 90%, risk_tolerance: 4e6}\n",
+      "risk.yaml");
   REQUIRE(s.risk);
   RunOptions options;
   options.threads = 1;
@@ -239,7 +245,8 @@ TEST_CASE("a results file carries the scenario's risk appetite as numbers in /me
   CHECK(*back.meta.risk->risk_aversion == 1.0 / 4e6);
 
   // No risk: section: recorded as none (not "unknown"), so no report looks for one in the YAML.
-  const Scenario plain = parse_scenario("aco: {beneficiaries: 1000}\ntracks: [BASIC_A]\nruns: 5\n", "plain.yaml");
+  const Scenario plain =
+      parse_scenario("aco: {beneficiaries: 1000}\ntracks: [BASIC_A]\nruns: 5\n", "plain.yaml");
   write_results(dir.path / "p.h5", simulate(SimulationModel(plain), options));
   const SimulationResults p = read_results(dir.path / "p.h5");
   CHECK(p.meta.risk_recorded);

@@ -179,7 +179,8 @@ TEST_CASE("PY2023 PHE relief forgives 5/12 of shared losses", "[settle][relief]"
   CHECK_THAT(s.payment, WithinAbs(-350'000.0, kCent));
 }
 
-TEST_CASE("PY2022 PHE relief zeroes losses, ENHANCED loss rate is 1 - FSR = 40% when QPS met", "[settle][relief]") {
+TEST_CASE("PY2022 PHE relief zeroes losses, ENHANCED loss rate is 1 - FSR = 40% when QPS met",
+          "[settle][relief]") {
   // spec §3.2: ENHANCED PY2021-22 loss rate 1 - 0.75 = 0.25 -> floor 0.40 (425.610(f)).
   // spec §5.2: PY2020-22 relief 100%. MLR 0, G = -2M -> 2M x 0.40 = 800,000, all forgiven.
   SettlementInput in = two_sided_year(2022, kB, 102e6, 0.0);
@@ -253,7 +254,8 @@ TEST_CASE("One-sided tracks never owe losses", "[settle][losses]") {
 // Caps: performance payment limit after sequestration; loss limits (spec §1, §5 step 9)
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("Performance payment limit 10% binds after the sequester: payment = exactly PPL x B", "[settle][cap]") {
+TEST_CASE("Performance payment limit 10% binds after the sequester: payment = exactly PPL x B",
+          "[settle][cap]") {
   const Track& a = track("BASIC_A");
   // BASIC A PY2024: G = 30M -> 30M x 0.40 = 12M, x 0.98 = 11.76M > 10% x 100M -> exactly 10M
   // (spec §5 step 9 [V-data]: capped cases equal PPL x B, not 0.98 x PPL x B).
@@ -280,7 +282,8 @@ TEST_CASE("Performance payment limits 15% (Track 2) and 20% (ENHANCED, Track 3)"
              WithinAbs(20'000'000.0, kCent));
 }
 
-TEST_CASE("BASIC C/D/E loss limit: revenue-based vs benchmark-based, whichever is smaller", "[settle][losslimit]") {
+TEST_CASE("BASIC C/D/E loss limit: revenue-based vs benchmark-based, whichever is smaller",
+          "[settle][losslimit]") {
   // spec §1.1 / 425.605(d): loss 30%. B = 100M, E = 120M, G = -20M -> 6M before the limit.
   SettlementInput in = two_sided_year(2024, kB, 120e6, 0.0);
   in.participant_revenue = 20e6;  // low revenue figures -> revenue-based limit binds
@@ -329,7 +332,8 @@ TEST_CASE("Track 2 loss limit 5% / 7.5% / 10% by year in Track 2", "[settle][los
   CHECK_THAT(settle(track("TRACK_2"), in).payment, WithinAbs(-10'000'000.0, kCent));
 }
 
-TEST_CASE("Track 1+ loss limit: 8% of revenue capped at 4% of B, or 4% of B for hospital ACOs", "[settle][losslimit]") {
+TEST_CASE("Track 1+ loss limit: 8% of revenue capped at 4% of B, or 4% of B for hospital ACOs",
+          "[settle][losslimit]") {
   // spec §1.2 [S + V-data]. PY2018, loss 30%: G = -20M -> 6M.
   SettlementInput in = two_sided_year(2018, kB, 120e6, 0.01);
   in.participant_revenue = 20e6;
@@ -414,7 +418,8 @@ SettlementInput half_rate_case() {
 }
 }  // namespace
 
-TEST_CASE("425.605(h): low-revenue BASIC 2024+ start below the MSR shares at half the rate", "[settle][halfrate]") {
+TEST_CASE("425.605(h): low-revenue BASIC 2024+ start below the MSR shares at half the rate",
+          "[settle][halfrate]") {
   // FSR 0.40 / 2 = 0.20 (spec §5.3 [V-data]: twelve Level A ACOs at 20%);
   // 2M x 0.20 x 0.98 = 392,000.
   const Settlement s = settle(track("BASIC_A"), half_rate_case());
@@ -434,8 +439,10 @@ TEST_CASE("425.605(h): low-revenue BASIC 2024+ start below the MSR shares at hal
   CHECK_THAT(settle(track("BASIC_A"), alt).payment, WithinAbs(300'232.80, kCent));
 }
 
-TEST_CASE("425.605(h) half rate is blocked by ENHANCED, high revenue, 2023 start, 4,999 beneficiaries, failed quality",
-          "[settle][halfrate]") {
+TEST_CASE(
+    "425.605(h) half rate is blocked by ENHANCED, high revenue, 2023 start, 4,999 beneficiaries, failed "
+    "quality",
+    "[settle][halfrate]") {
   // spec §5.3: each condition alone removes the half rate -> 0 paid.
   SettlementInput enh = half_rate_case();
   enh.msr_election = MsrElection::fixed(0.03);  // r = 2% < 3% elected MSR
@@ -479,7 +486,8 @@ TEST_CASE("EUC relief applies after the loss limit", "[settle][relief]") {
 // Worked examples (shared/spec/cost-model.md §6)
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("Worked example: CMS spec v11 ENHANCED, quality failed, MLR 1%, EUC 15% x 90%", "[settle][example]") {
+TEST_CASE("Worked example: CMS spec v11 ENHANCED, quality failed, MLR 1%, EUC 15% x 90%",
+          "[settle][example]") {
   // cost-model §6, settlement-rules §5.4, 425.610: B = 130M, E = 132.6M, G = -2.6M, |r| = 2% >= 1%.
   // Loss 2.6M x 0.75 = 1,950,000 (limit 15% x 130M = 19.5M); relief 0.15 x 0.90 = 0.135 x
   // 1,950,000 = 263,250; owed 1,686,750. PY2024 to avoid the PY2023 PHE relief.
@@ -543,14 +551,14 @@ TEST_CASE("Worked example: Axene commercial contract, MSR 1% blocks 0.9% savings
 
 TEST_CASE("Invalid inputs throw std::invalid_argument", "[settle][validate]") {
   const Track& a = track("BASIC_A");
-  CHECK_THROWS_AS(settle(a, year(2024, 0.0, 1e6)), std::invalid_argument);    // B = 0
-  CHECK_THROWS_AS(settle(a, year(2024, -1e6, 1e6)), std::invalid_argument);   // B < 0
+  CHECK_THROWS_AS(settle(a, year(2024, 0.0, 1e6)), std::invalid_argument);   // B = 0
+  CHECK_THROWS_AS(settle(a, year(2024, -1e6, 1e6)), std::invalid_argument);  // B < 0
   SettlementInput q = year(2024, kB, 95e6);
-  q.quality_score = 100.5;                                                      // Q > 100
+  q.quality_score = 100.5;  // Q > 100
   CHECK_THROWS_AS(settle(a, q), std::invalid_argument);
-  CHECK_THROWS_AS(settle(a, year(2018, kB, 95e6)), std::invalid_argument);    // BASIC starts PY2019
+  CHECK_THROWS_AS(settle(a, year(2018, kB, 95e6)), std::invalid_argument);  // BASIC starts PY2019
   CHECK_THROWS_AS(settle(track("TRACK_1"), year(2022, kB, 95e6)), std::invalid_argument);  // T1 ends PY2021
-  CHECK_THROWS_AS(settle(a, year(2024, kB, 95e6, 499)), std::invalid_argument);  // N_AB < 500
+  CHECK_THROWS_AS(settle(a, year(2024, kB, 95e6, 499)), std::invalid_argument);            // N_AB < 500
   // With an explicit MSR (spec §2.1: CMS sets < 500 ad hoc) it settles: MSR 25%, r = 5% -> 0.
   SettlementInput small = year(2024, kB, 95e6, 499);
   small.msr_override = 0.25;
@@ -574,7 +582,8 @@ SettlementInput guardrail_case(double e, double mlr, bool with_b2 = true) {
 }
 }  // namespace
 
-TEST_CASE("bench §1 row 1: e = $13,500 is above b3 but below b2: $0 instead of owing $400,000", "[settle][guardrail]") {
+TEST_CASE("bench §1 row 1: e = $13,500 is above b3 but below b2: $0 instead of owing $400,000",
+          "[settle][guardrail]") {
   const Track& en = track("ENHANCED");
   const Settlement s = settle(en, guardrail_case(13'500, 0.0));
   CHECK(s.guardrail_applies);
@@ -588,7 +597,8 @@ TEST_CASE("bench §1 row 1: e = $13,500 is above b3 but below b2: $0 instead of 
   CHECK_THAT(settle(en, guardrail_case(13'500, 0.0, false)).payment, WithinAbs(-400'000.0, kCent));
 }
 
-TEST_CASE("bench §1 row 2: e = $13,700 settles losses on b2: owe $400,000 instead of $1,200,000", "[settle][guardrail]") {
+TEST_CASE("bench §1 row 2: e = $13,700 settles losses on b2: owe $400,000 instead of $1,200,000",
+          "[settle][guardrail]") {
   const Track& en = track("ENHANCED");
   const Settlement s = settle(en, guardrail_case(13'700, 0.0));
   CHECK(s.guardrail_triggered);
@@ -615,8 +625,9 @@ TEST_CASE("bench §1 row 3: e = $13,650 at MLR 1% triggers (1.87%) but is 0.37% 
   CHECK_THAT(settle(en, guardrail_case(13'650, 0.01, false)).payment, WithinAbs(-1'000'000.0, kCent));
 }
 
-TEST_CASE("The guardrail never creates savings, and does not trigger below the MLR, before 2024 or when b2 <= b3",
-          "[settle][guardrail]") {
+TEST_CASE(
+    "The guardrail never creates savings, and does not trigger below the MLR, before 2024 or when b2 <= b3",
+    "[settle][guardrail]") {
   const Track& en = track("ENHANCED");
   // Not triggered: 0.5% above b3 at a 1% MLR settles on b3 (below the MLR).
   SettlementInput in = guardrail_case(13'467, 0.01);
@@ -651,7 +662,8 @@ namespace {
 // bench §1.1: a PY2024 flagged row from the PUF's printed columns. The printed benchmark is read as
 // b2 (the spec's reading); b3 = b2 / 1.0063 is the §2 PY2024 gap, which the PUF does not print.
 // G = printed B - E = signed_gross, Sav_rate = signed_gross / B.
-SettlementInput flagged_row(double gross, double sav_rate, double mlr, double q, bool met_qps, double dis_adj) {
+SettlementInput flagged_row(double gross, double sav_rate, double mlr, double q, bool met_qps,
+                            double dis_adj) {
   const double b2 = std::abs(gross / sav_rate);
   SettlementInput in = two_sided_year(2024, b2 / 1.0063, b2 - gross, mlr);
   in.assigned_beneficiaries = 10'000;  // >= 5,000 keeps the fixed election
@@ -695,8 +707,9 @@ TEST_CASE("bench §1.1: the seven flagged PY2024 ENHANCED loss rows reproduce wi
   }
 }
 
-TEST_CASE("bench §1.1: the two flagged Level E 'savers' at 0% MSR settle at $0 (b2 printed), not $4,732 / $34,771",
-          "[settle][guardrail][puf]") {
+TEST_CASE(
+    "bench §1.1: the two flagged Level E 'savers' at 0% MSR settle at $0 (b2 printed), not $4,732 / $34,771",
+    "[settle][guardrail][puf]") {
   const Track& e = track("BASIC_E");
   struct Row {
     const char* aco;
@@ -747,7 +760,7 @@ TEST_CASE("425.610(f)(2): the PY2021-22 ENHANCED loss rate is quality-scaled: 47
   in.quality_score = 70;
   const Settlement s = settle(en, in);
   CHECK_THAT(s.loss_rate, WithinAbs(0.475, kRate));  // 1 - 0.75 x 0.70
-  CHECK(s.payment == 0.0);                            // PHE relief 100%: net effect nil
+  CHECK(s.payment == 0.0);                           // PHE relief 100%: net effect nil
   in.quality_score = 85;
   CHECK_THAT(settle(en, in).loss_rate, WithinAbs(0.40, kRate));  // 1 - 0.6375 -> floor 40%
   in.met_qps = false;
@@ -777,8 +790,9 @@ TEST_CASE("PY2022 PUF A1539: CMS's disaster relief equals the quality-scaled los
 // Rule overlay cy2027_proposed: PROPOSED, NOT LAW (bench §10)
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("bench §10 (PROPOSED, NOT LAW): Level E at 60% pays $2,352,000 on G = $4M, $1,960,000 under current law",
-          "[settle][overlay]") {
+TEST_CASE(
+    "bench §10 (PROPOSED, NOT LAW): Level E at 60% pays $2,352,000 on G = $4M, $1,960,000 under current law",
+    "[settle][overlay]") {
   const Track& e = track("BASIC_E");
   SettlementInput in = two_sided_year(2027, kB, 96e6, 0.0);
   in.participant_revenue = 100e6;
@@ -798,7 +812,8 @@ TEST_CASE("bench §10 (PROPOSED, NOT LAW): Level E at 60% pays $2,352,000 on G =
 // MSR rules for custom contracts and early Track 2 (issue: independent statistical check)
 // ---------------------------------------------------------------------------------------------
 
-TEST_CASE("A custom contract's msr 0% is never replaced by the CMS table below 5,000 beneficiaries", "[settle][msr]") {
+TEST_CASE("A custom contract's msr 0% is never replaced by the CMS table below 5,000 beneficiaries",
+          "[settle][msr]") {
   Track commercial;
   commercial.id = "COMMERCIAL";
   commercial.custom = true;

@@ -28,7 +28,8 @@ struct Scratch {
   fs::path dir;
   Scratch() {
     static int n = 0;
-    dir = fs::temp_directory_path() / ("acosim_test_settle_" + std::to_string(::getpid()) + "_" + std::to_string(++n));
+    dir = fs::temp_directory_path() /
+          ("acosim_test_settle_" + std::to_string(::getpid()) + "_" + std::to_string(++n));
     fs::create_directories(dir);
   }
   ~Scratch() {
@@ -52,7 +53,8 @@ struct Scratch {
   // Runs `acosim ARGS` with stdout and stderr captured.
   Run run(const std::string& args) const {
     const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-    const std::string cmd = "\"" ACOSIM_BINARY "\" " + args + " > \"" + out.string() + "\" 2> \"" + err.string() + "\"";
+    const std::string cmd =
+        "\"" ACOSIM_BINARY "\" " + args + " > \"" + out.string() + "\" 2> \"" + err.string() + "\"";
     const int status = std::system(cmd.c_str());
     Run r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -76,7 +78,8 @@ std::map<std::string, double> payments(const fs::path& out) {
   const acosim::CsvTable t = acosim::CsvTable::read(out);
   const std::size_t id = t.require("id"), pay = t.require("payment");
   std::map<std::string, double> m;
-  for (std::size_t i = 0; i < t.size(); ++i) m[std::string(t.row(i).cell(id))] = t.row(i).number(pay, "$").value;
+  for (std::size_t i = 0; i < t.size(); ++i)
+    m[std::string(t.row(i).cell(id))] = t.row(i).number(pay, "$").value;
   return m;
 }
 
@@ -88,37 +91,41 @@ const std::string kHeader =
 TEST_CASE("settle: the documented example gives the hand-checked payments", "[settle_command]") {
   Scratch s;
   const fs::path out = s.dir / "out.csv";
-  const Run r = s.run("settle " + q(fs::path(ACOSIM_SOURCE_DIR) / "scenarios" / "settle-example.csv") + " -o " + q(out));
+  const Run r = s.run("settle " + q(fs::path(ACOSIM_SOURCE_DIR) / "scenarios" / "settle-example.csv") +
+                      " -o " + q(out));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("settled 8 ACO-years"));
   const auto p = payments(out);
   REQUIRE(p.size() == 8);
-  CHECK(p.at("enhanced-savings") == Approx(3675000).margin(0.005));          // 5M x 75% x 0.98
-  CHECK(p.at("basic-e-loss") == Approx(-855000).margin(0.005));              // 2.85M x 30%
-  CHECK(p.at("basic-a-below-msr") == 0);                                     // 2.5% < MSR 3.2%
-  CHECK(p.at("track1-2018") == Approx(1764000).margin(0.005));               // 4M x 50% x 0.9 x 0.98
-  CHECK(p.at("basic-c-revenue-limit") == Approx(-200000).margin(0.005));     // 2% x $10M revenue
-  CHECK(p.at("basic-b-half-rate") == Approx(196000).margin(0.005));          // 425.605(h): 20% x 1M x 0.98
+  CHECK(p.at("enhanced-savings") == Approx(3675000).margin(0.005));       // 5M x 75% x 0.98
+  CHECK(p.at("basic-e-loss") == Approx(-855000).margin(0.005));           // 2.85M x 30%
+  CHECK(p.at("basic-a-below-msr") == 0);                                  // 2.5% < MSR 3.2%
+  CHECK(p.at("track1-2018") == Approx(1764000).margin(0.005));            // 4M x 50% x 0.9 x 0.98
+  CHECK(p.at("basic-c-revenue-limit") == Approx(-200000).margin(0.005));  // 2% x $10M revenue
+  CHECK(p.at("basic-b-half-rate") == Approx(196000).margin(0.005));       // 425.605(h): 20% x 1M x 0.98
   CHECK(p.at("enhanced-failed-quality-euc") == Approx(-3375000).margin(0.005));  // 75% x 6M x (1 - 25%)
-  CHECK(p.at("track2-first-year-limit") == Approx(-5000000).margin(0.005));  // 5% of B in year 1
+  CHECK(p.at("track2-first-year-limit") == Approx(-5000000).margin(0.005));      // 5% of B in year 1
 
   const acosim::CsvTable t = acosim::CsvTable::read(out);
-  for (const char* col : {"id", "track", "benchmark", "expenditure", "gross_savings", "savings_rate", "msr", "mlr",
-                          "msr_from_table", "outcome", "sharing_rate", "half_rate", "loss_rate", "sequestration",
-                          "cap", "cap_bound", "loss_relief", "payment", "determined", "explanation"}) {
+  for (const char* col : {"id",           "track",       "benchmark", "expenditure",    "gross_savings",
+                          "savings_rate", "msr",         "mlr",       "msr_from_table", "outcome",
+                          "sharing_rate", "half_rate",   "loss_rate", "sequestration",  "cap",
+                          "cap_bound",    "loss_relief", "payment",   "determined",     "explanation"}) {
     INFO(col);
     CHECK(t.find(col));
   }
 }
 
-TEST_CASE("settle: a small file, per-capita inputs and an undetermined revenue-limited loss", "[settle_command]") {
+TEST_CASE("settle: a small file, per-capita inputs and an undetermined revenue-limited loss",
+          "[settle_command]") {
   Scratch s;
-  const fs::path in = s.write("in.csv",
-                              "track,py,assigned_beneficiaries,benchmark_pc,expenditure_pc,person_years,msr_election,"
-                              "low_revenue\n"
-                              "E,2024,10000,10000,10500,10000,variable,1\n"
-                              "EN,2023,10000,10000,9000,10000,0.5%,0\n");
+  const fs::path in =
+      s.write("in.csv",
+              "track,py,assigned_beneficiaries,benchmark_pc,expenditure_pc,person_years,msr_election,"
+              "low_revenue\n"
+              "E,2024,10000,10000,10500,10000,variable,1\n"
+              "EN,2023,10000,10000,9000,10000,0.5%,0\n");
   const fs::path out = s.dir / "out.csv";
   const Run r = s.run("settle " + q(in) + " -o " + q(out));
   INFO(r.err);
@@ -140,36 +147,50 @@ TEST_CASE("settle: bad input exits 2, names line and column, writes nothing", "[
     std::vector<std::string> expect;  // substrings of stderr
   };
   const std::vector<Case> cases = {
-      {"missing column", "id,track,assigned_beneficiaries,benchmark_total,expenditure_total\nx,A,8000,1,1\n",
+      {"missing column",
+       "id,track,assigned_beneficiaries,benchmark_total,expenditure_total\nx,A,8000,1,1\n",
        {":1: missing column 'py'"}},
-      {"unknown track", kHeader + "a,ENHANCED,2024,8000,100,90,1%,90\nb,BASIC_F,2024,8000,100,90,1%,90\n",
+      {"unknown track",
+       kHeader + "a,ENHANCED,2024,8000,100,90,1%,90\nb,BASIC_F,2024,8000,100,90,1%,90\n",
        {":3: column track: 'BASIC_F' is not a known track", "BASIC_A"}},
-      {"negative beneficiaries", kHeader + "a,A,2024,-5,100,90,,90\n",
+      {"negative beneficiaries",
+       kHeader + "a,A,2024,-5,100,90,,90\n",
        {":2: column assigned_beneficiaries: '-5' must be positive"}},
-      {"non-numeric cell", kHeader + "a,A,2024,8000,12x,90,,90\n",
+      {"non-numeric cell",
+       kHeader + "a,A,2024,8000,12x,90,,90\n",
        {":2: column benchmark_total: '12x' is not a number (expected a positive number of dollars)"}},
       {"empty file", "", {"the file is empty"}},
-      {"PY without rules", kHeader + "a,A,2031,8000,100,90,,90\n",
+      {"PY without rules",
+       kHeader + "a,A,2031,8000,100,90,,90\n",
        {":2: column py: '2031' has no settlement rules (expected a performance year 2013-2027)"}},
-      {"track not in PY", kHeader + "a,BASIC_E,2015,8000,100,90,1%,90\n",
+      {"track not in PY",
+       kHeader + "a,BASIC_E,2015,8000,100,90,1%,90\n",
        {":2: column track: 'BASIC_E' was not reconciled in PY2015"}},
-      {"unknown column", "id,track,py,assigned_beneficiaries,benchmark_total,expenditure_total,qualty_score\n"
-                         "a,A,2024,8000,100,90,90\n",
+      {"unknown column",
+       "id,track,py,assigned_beneficiaries,benchmark_total,expenditure_total,qualty_score\n"
+       "a,A,2024,8000,100,90,90\n",
        {":1: unknown column 'qualty_score'", "did you mean 'quality_score'?"}},
-      {"two-sided without election", kHeader + "a,E,2024,8000,100,90,,90\n",
+      {"two-sided without election",
+       kHeader + "a,E,2024,8000,100,90,,90\n",
        {":2: column msr_election: value is missing", "BASIC_E is two-sided"}},
-      {"election on one-sided", kHeader + "a,B,2024,8000,100,90,2%,90\n",
+      {"election on one-sided",
+       kHeader + "a,B,2024,8000,100,90,2%,90\n",
        {":2: column msr_election: '2%' is an election, but BASIC_B is one-sided"}},
-      {"quality out of range", kHeader + "a,B,2024,8000,100,90,,190\n",
+      {"quality out of range",
+       kHeader + "a,B,2024,8000,100,90,,190\n",
        {":2: column quality_score: '190' is out of range"}},
       {"both benchmark forms",
-       "track,py,assigned_beneficiaries,benchmark_total,expenditure_total,benchmark_pc,expenditure_pc,person_years\n"
+       "track,py,assigned_beneficiaries,benchmark_total,expenditure_total,benchmark_pc,expenditure_pc,person_"
+       "years\n"
        "A,2024,8000,100,90,10,9,10\n",
        {":2: give either benchmark_total and expenditure_total"}},
       {"unterminated quote", kHeader + "\"a,A,2024,8000,100,90,,90\n", {":2: unterminated quoted cell"}},
-      {"ragged row", kHeader + "a,A,2024,8000,100\n", {":2: 5 cells, but the header (line 1) names 8 columns"}},
+      {"ragged row",
+       kHeader + "a,A,2024,8000,100\n",
+       {":2: 5 cells, but the header (line 1) names 8 columns"}},
       {"missing start year for half rate",
-       "track,py,assigned_beneficiaries,benchmark_total,expenditure_total,low_revenue\nA,2024,8000,100,99,1\n",
+       "track,py,assigned_beneficiaries,benchmark_total,expenditure_total,low_revenue\nA,2024,8000,100,99,"
+       "1\n",
        {":2: missing column 'agreement_start_year'"}},
   };
   for (const Case& c : cases) {
@@ -239,10 +260,12 @@ TEST_CASE("settle --puf on a synthetic PY2024 file reports matches and mismatche
   Scratch s;
   const fs::path puf = s.write(
       "PY2024_test_PUF.csv",
-      "ACO_ID,ACO_Name,Current_Start_Date,Current_Track,N_AB,MinSavPerc,GenSaveLoss,DisAdj,EarnSaveLoss,Met_QPS,"
+      "ACO_ID,ACO_Name,Current_Start_Date,Current_Track,N_AB,MinSavPerc,GenSaveLoss,DisAdj,EarnSaveLoss,Met_"
+      "QPS,"
       "Met_AltQPS,QualScore,ABtotBnchmk,ABtotExp,Rev_Exp_Cat,Guardrail\n"
       "A9001,One,01/01/2022,EN,20000,2.00,5000000,0,3675000,1,-,85.50,100000000,95000000,High Revenue,-\n"
-      "A9002,\"Two, Inc.\",01/01/2022,E,8000,1.00,-2000000,-30000,-570000,1,-,85.50,80000000,82000000,High Revenue,-\n"
+      "A9002,\"Two, Inc.\",01/01/2022,E,8000,1.00,-2000000,-30000,-570000,1,-,85.50,80000000,82000000,High "
+      "Revenue,-\n"
       "A9003,Three,01/01/2022,E,8000,1.00,-2000000,0,-600000,1,-,85.50,80000000,82000000,Low Revenue,-\n"
       "A9004,Four,01/01/2024,EN,12000,0.00,0,0,0,1,-,88.00,100000000,99990000,High Revenue,1\n");
   const fs::path out = s.dir / "check.csv";
@@ -251,7 +274,8 @@ TEST_CASE("settle --puf on a synthetic PY2024 file reports matches and mismatche
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("reproduced 2 of 3 determined rows; 1 undetermined"));
   CHECK_THAT(r.out, Catch::Contains("mismatch A9004") && Catch::Contains("Guardrail"));
-  CHECK_THAT(r.out, Catch::Contains("undetermined A9003") && Catch::Contains("revenue-based loss limit unknown"));
+  CHECK_THAT(r.out,
+             Catch::Contains("undetermined A9003") && Catch::Contains("revenue-based loss limit unknown"));
   const acosim::CsvTable t = acosim::CsvTable::read(out);
   REQUIRE(t.size() == 4);
   const std::size_t match = t.require("match"), earned = t.require("earned"), cms = t.require("cms_earned");

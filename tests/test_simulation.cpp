@@ -15,7 +15,8 @@ using namespace acosim;
 namespace {
 
 // A national-average ACO with no true effect and quality that always passes.
-std::string null_aco(long n, const std::string& benchmark, long runs, const std::string& tracks = "[BASIC_A]") {
+std::string null_aco(long n, const std::string& benchmark, long runs,
+                     const std::string& tracks = "[BASIC_A]") {
   return fmt::format(R"(
 performance_year: 2024
 aco: {{beneficiaries: {}, participant_revenue: 5.0e7}}
@@ -50,7 +51,8 @@ TEST_CASE("A no-effect ACO clears the one-sided MSR by chance about as often as 
     const Scenario s = parse_scenario(null_aco(c.n, "{mode: fixed, per_capita: expected}", runs), "test");
     const SimulationResults r = simulate(SimulationModel(s), {});
     const double p = share_clearing_msr(r);
-    INFO(fmt::format("N = {}: P(clear MSR {:.3f}%) = {:.4f}, design {:.3f}", c.n, 100 * msr_table(c.n), p, c.design));
+    INFO(fmt::format("N = {}: P(clear MSR {:.3f}%) = {:.4f}, design {:.3f}", c.n, 100 * msr_table(c.n), p,
+                     c.design));
     CHECK(std::abs(p - c.design) <= 0.02);
   }
 }
@@ -87,7 +89,8 @@ TEST_CASE("The sample mean of costs matches the configured mean within 3 standar
   const double n = static_cast<double>(s.total_beneficiaries());
   const Eigen::ArrayXd per_capita = r.table.expenditure.array() / n;
   const double mean = per_capita.mean();
-  const double sd = std::sqrt((per_capita - mean).square().sum() / (static_cast<double>(per_capita.size()) - 1.0));
+  const double sd =
+      std::sqrt((per_capita - mean).square().sum() / (static_cast<double>(per_capita.size()) - 1.0));
   const double se = sd / std::sqrt(static_cast<double>(per_capita.size()));
   INFO("sample mean " << mean << ", configured " << s.expected_spending_per_capita() << ", SE " << se);
   CHECK(std::abs(mean - s.expected_spending_per_capita()) <= 3 * se);
@@ -108,9 +111,10 @@ TEST_CASE("A true effect lowers spending by that fraction", "[simulation][statis
 }
 
 TEST_CASE("Results are bit-identical for 1, 2 and 4 threads", "[simulation][reproducibility]") {
-  const Scenario s = parse_scenario(
-      null_aco(3000, "{mode: historical}", 64, "[BASIC_A, {track: BASIC_E, msr: 1%}, {track: ENHANCED, msr: variable}]"),
-      "test");
+  const Scenario s =
+      parse_scenario(null_aco(3000, "{mode: historical}", 64,
+                              "[BASIC_A, {track: BASIC_E, msr: 1%}, {track: ENHANCED, msr: variable}]"),
+                     "test");
   const SimulationModel model(s);
   RunOptions one, two, four;
   one.threads = 1;
@@ -140,8 +144,10 @@ TEST_CASE("Replaying run k alone gives the run's row, every track settles the sa
     }
   }
   // Common random numbers: adding a track changes no other track's numbers.
-  const Scenario more = parse_scenario(
-      null_aco(2000, "{mode: historical}", 40, "[BASIC_A, {track: BASIC_E, msr: 0%}, {track: ENHANCED, msr: 2%}]"), "test");
+  const Scenario more =
+      parse_scenario(null_aco(2000, "{mode: historical}", 40,
+                              "[BASIC_A, {track: BASIC_E, msr: 0%}, {track: ENHANCED, msr: 2%}]"),
+                     "test");
   const auto r3 = simulate(SimulationModel(more), {});
   CHECK(r3.table.payment.leftCols(2) == r.table.payment);
 }

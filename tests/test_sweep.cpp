@@ -13,15 +13,15 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "sim/engine/agreement.hpp"
 #include "sim/common/error.hpp"
+#include "sim/engine/agreement.hpp"
 #include "sim/engine/runner.hpp"
-#include "sim/engine/scenario.hpp"
 #include "sim/engine/sampling_inputs.hpp"
+#include "sim/engine/scenario.hpp"
 #include "sim/engine/sweep.hpp"
 #include "sim/input/sweep_reader.hpp"
 #include "sim/output/sweep_io.hpp"
@@ -61,7 +61,9 @@ runs: 120
 seed: 11
 )";
 
-Scenario base_scenario(const std::vector<Override>& o = {}) { return parse_scenario(kScenario, "sweep-test.yaml", o); }
+Scenario base_scenario(const std::vector<Override>& o = {}) {
+  return parse_scenario(kScenario, "sweep-test.yaml", o);
+}
 
 SimulationResults plain_run(const std::string& text, const std::vector<Override>& o = {}) {
   const Scenario s = parse_scenario(text, "sweep-test.yaml", o);
@@ -105,7 +107,8 @@ std::string slurp(const fs::path& p) {
 
 struct TempDir {
   fs::path path;
-  TempDir() : path(fs::temp_directory_path() / fmt::format("acosim-test-sweep-{}", static_cast<long>(::getpid()))) {
+  TempDir()
+      : path(fs::temp_directory_path() / fmt::format("acosim-test-sweep-{}", static_cast<long>(::getpid()))) {
     fs::remove_all(path);
     fs::create_directories(path);
   }
@@ -158,8 +161,9 @@ TEST_CASE("key paths: parsing and did-you-mean", "[sweep]") {
   CHECK_THROWS_WITH(parse_key_path("aco."), Contains("ends with"));
 
   const Scenario base = base_scenario();
-  CHECK_THROWS_WITH(sweep_axes(base, {"aco.beneficiaris=5000,6000"}),
-                    Contains("unknown sweep key 'aco.beneficiaris'") && Contains("did you mean 'aco.beneficiaries'"));
+  CHECK_THROWS_WITH(
+      sweep_axes(base, {"aco.beneficiaris=5000,6000"}),
+      Contains("unknown sweep key 'aco.beneficiaris'") && Contains("did you mean 'aco.beneficiaries'"));
   CHECK_THROWS_WITH(sweep_axes(base, {"beneficiaries=5000"}), Contains("did you mean 'aco.beneficiaries'"));
   CHECK_THROWS_WITH(sweep_axes(base, {"tracks[1].mrs=0%,1%"}), Contains("did you mean 'tracks[1].msr'"));
   CHECK_THROWS_WITH(sweep_axes(base, {"tracks[7].msr=0%,1%"}), Contains("index 7 does not exist"));
@@ -172,20 +176,21 @@ TEST_CASE("key paths: parsing and did-you-mean", "[sweep]") {
 TEST_CASE("a key is settle-only exactly when its points sample the same runs", "[sweep]") {
   const Scenario base = base_scenario();
   // Keys sampling never reads (sim/engine/sampling_inputs.hpp): one pass serves every value.
-  for (const char* vary : {"tracks[1].msr=0%,1%", "tracks[2].custom.sharing_rate=50%,60%", "tracks[1]=BASIC_B,{track: ENHANCED, msr: 1%}",
-                           "quality.threshold=70,80", "quality.alternative_probability=0.5,0.9",
-                           "aco.participant_revenue=6e6,9e6", "aco.low_revenue=true,false",
-                           "aco.agreement_start_year=2019,2022", "aco.euc_relief_fraction=0,0.5",
-                           "performance_year=2023,2024"}) {
+  for (const char* vary : {"tracks[1].msr=0%,1%", "tracks[2].custom.sharing_rate=50%,60%",
+                           "tracks[1]=BASIC_B,{track: ENHANCED, msr: 1%}", "quality.threshold=70,80",
+                           "quality.alternative_probability=0.5,0.9", "aco.participant_revenue=6e6,9e6",
+                           "aco.low_revenue=true,false", "aco.agreement_start_year=2019,2022",
+                           "aco.euc_relief_fraction=0,0.5", "performance_year=2023,2024"}) {
     INFO(vary);
     const SweepPlan p = plan_grid(base, sweep_axes(base, {vary}));
     CHECK(p.groups == 1);
     CHECK(p.axes[0].settle_only);
   }
   // Keys that change the draws: one pass per value.
-  for (const char* vary : {"aco.beneficiaries=5000,6000", "true_effect.mean=-1%,0%", "quality.score.mean=80,83",
-                           "benchmark.update_factor.sd=0.01,0.02", "cost_model.mean_scale=1,1.1", "seed=1,2",
-                           "runs=100,120", "correlation.effect_quality=0,0.2", "benchmark.persistence=0.5,0.6"}) {
+  for (const char* vary :
+       {"aco.beneficiaries=5000,6000", "true_effect.mean=-1%,0%", "quality.score.mean=80,83",
+        "benchmark.update_factor.sd=0.01,0.02", "cost_model.mean_scale=1,1.1", "seed=1,2", "runs=100,120",
+        "correlation.effect_quality=0,0.2", "benchmark.persistence=0.5,0.6"}) {
     INFO(vary);
     const SweepPlan p = plan_grid(base, sweep_axes(base, {vary}));
     CHECK(p.groups == 2);
@@ -193,14 +198,15 @@ TEST_CASE("a key is settle-only exactly when its points sample the same runs", "
   }
 }
 
-TEST_CASE("points the sampling table puts in one pass draw the same runs, bit for bit", "[sweep][simulation]") {
+TEST_CASE("points the sampling table puts in one pass draw the same runs, bit for bit",
+          "[sweep][simulation]") {
   // The table is the only guard: check it against sample_run itself for every settle-only key.
   const Scenario base = base_scenario();
   const SimulationModel base_model(base);
-  for (const char* vary : {"tracks[1].msr=2%", "tracks[2].custom.loss_rate=40%", "quality.threshold=90",
-                           "quality.alternative_probability=0.2", "aco.participant_revenue=2e6",
-                           "aco.low_revenue=false", "aco.agreement_start_year=2019", "aco.euc_relief_fraction=0.5",
-                           "performance_year=2023"}) {
+  for (const char* vary :
+       {"tracks[1].msr=2%", "tracks[2].custom.loss_rate=40%", "quality.threshold=90",
+        "quality.alternative_probability=0.2", "aco.participant_revenue=2e6", "aco.low_revenue=false",
+        "aco.agreement_start_year=2019", "aco.euc_relief_fraction=0.5", "performance_year=2023"}) {
     INFO(vary);
     const auto axes = sweep_axes(base, {vary});
     const Scenario point = apply_assignments(base, {{axes[0].key, axes[0].values[0]}});
@@ -222,8 +228,10 @@ TEST_CASE("bad values fail while planning, before any sampling", "[sweep]") {
   auto plan = [&](const std::string& vary) { return plan_grid(base, sweep_axes(base, {vary})); };
   CHECK_THROWS_WITH(plan("aco.beneficiaries=5000,lots"),
                     Contains("aco.beneficiaries=lots") && Contains("'lots' is not a number"));
-  CHECK_THROWS_WITH(plan("tracks[1].msr=0%,0.7%"), Contains("tracks[1].msr=0.7%") && Contains("not an allowed election"));
-  CHECK_THROWS_WITH(plan("true_effect.mean=-1%,95%"), Contains("true_effect.mean=95%") && Contains("out of range"));
+  CHECK_THROWS_WITH(plan("tracks[1].msr=0%,0.7%"),
+                    Contains("tracks[1].msr=0.7%") && Contains("not an allowed election"));
+  CHECK_THROWS_WITH(plan("true_effect.mean=-1%,95%"),
+                    Contains("true_effect.mean=95%") && Contains("out of range"));
   CHECK_THROWS_AS(plan("aco.beneficiaries=100"), InputError);  // below 500: the scenario's own rule
   const SweepPlan ok = plan("tracks[1].msr=variable,0%:2%:0.5%");
   CHECK(ok.points.size() == 6);
@@ -233,8 +241,9 @@ TEST_CASE("bad values fail while planning, before any sampling", "[sweep]") {
 }
 
 TEST_CASE("the sweep section is read and validated with file positions", "[sweep]") {
-  const std::string text = kScenario + "sweep:\n  vary:\n    aco.beneficiaries: [5000, 6000]\n"
-                                       "    \"tracks[1].msr\": \"0%:2%:1%\"\n";
+  const std::string text = kScenario +
+                           "sweep:\n  vary:\n    aco.beneficiaries: [5000, 6000]\n"
+                           "    \"tracks[1].msr\": \"0%:2%:1%\"\n";
   const Scenario s = parse_scenario(text, "sweep-test.yaml");
   const auto axes = sweep_axes(s, {});
   REQUIRE(axes.size() == 2);
@@ -257,16 +266,17 @@ TEST_CASE("the sweep section is read and validated with file positions", "[sweep
 TEST_CASE("a sweep's grid points equal plain runs, bit for bit", "[sweep][simulation]") {
   const Scenario base = base_scenario();
   // A re-sampling key x a settle-only key: 2 sampling passes serve 4 points.
-  const SweepPlan plan = plan_grid(base, sweep_axes(base, {"aco.beneficiaries=5000,5600", "tracks[1].msr=0%,2%"}));
+  const SweepPlan plan =
+      plan_grid(base, sweep_axes(base, {"aco.beneficiaries=5000,5600", "tracks[1].msr=0%,2%"}));
   REQUIRE(plan.points.size() == 4);
   CHECK(plan.groups == 2);
   const SweepResults res = run_sweep(plan, two_threads(), /*keep_tables=*/true);
   CHECK(res.stats.sampling_passes == 2);
 
   const std::string msr2 = replace(kScenario, "{track: BASIC_E, msr: 0%}", "{track: BASIC_E, msr: 2%}");
-  const std::vector<SimulationResults> plain = {
-      plain_run(kScenario), plain_run(msr2), plain_run(kScenario, {{"aco.beneficiaries", "5600"}}),
-      plain_run(msr2, {{"aco.beneficiaries", "5600"}})};
+  const std::vector<SimulationResults> plain = {plain_run(kScenario), plain_run(msr2),
+                                                plain_run(kScenario, {{"aco.beneficiaries", "5600"}}),
+                                                plain_run(msr2, {{"aco.beneficiaries", "5600"}})};
   for (std::size_t i = 0; i < 4; ++i) {
     INFO("point " << i);
     require_same_table(res.points[i].results.table, plain[i].table);
@@ -287,13 +297,15 @@ TEST_CASE("settle-only quality threshold and contract terms equal plain runs", "
   const Scenario base = base_scenario();
   // The threshold changes met_qps of stored runs (re-applied without re-sampling); the contract's
   // sharing rate, the participant revenue and the performance year change only settlement.
-  const SweepPlan plan = plan_points(base, {{{"quality.threshold", "90"}},
-                                            {{"tracks[2].custom.sharing_rate", "65%"}, {"quality.alternative_probability", "0.2"}},
-                                            {{"aco.participant_revenue", "2e6"}},
-                                            {{"performance_year", "2023"}}});
+  const SweepPlan plan = plan_points(
+      base, {{{"quality.threshold", "90"}},
+             {{"tracks[2].custom.sharing_rate", "65%"}, {"quality.alternative_probability", "0.2"}},
+             {{"aco.participant_revenue", "2e6"}},
+             {{"performance_year", "2023"}}});
   CHECK(plan.groups == 1);
   const SweepResults res = run_sweep(plan, two_threads(), true);
-  const auto t0 = plain_run(replace(kScenario, "alternative_probability: 0.9", "alternative_probability: 0.9\n  threshold: 90"));
+  const auto t0 = plain_run(
+      replace(kScenario, "alternative_probability: 0.9", "alternative_probability: 0.9\n  threshold: 90"));
   const auto t1 = plain_run(replace(replace(kScenario, "sharing_rate: 50%", "sharing_rate: 65%"),
                                     "alternative_probability: 0.9", "alternative_probability: 0.2"));
   const auto t2 = plain_run(kScenario, {{"aco.participant_revenue", "2e6"}});
@@ -375,23 +387,24 @@ TEST_CASE("acosim sweep and tornado: files parse, bad input exits 2 before sampl
   struct Bad {
     std::string args, expect;
   };
-  for (const Bad& b : {Bad{"--vary aco.beneficiaris=5000", "did you mean 'aco.beneficiaries'"},
-                       Bad{"--vary aco.beneficiaries=5000,abc", "'abc' is not a number"},
-                       Bad{"--vary aco.beneficiaries=", "no values"},
-                       Bad{"--vary aco.beneficiaries=5:1:1", "range '5:1:1'"},
-                       Bad{"--vary runs=1:5:0", "step 0"}}) {
+  for (const Bad& b :
+       {Bad{"--vary aco.beneficiaris=5000", "did you mean 'aco.beneficiaries'"},
+        Bad{"--vary aco.beneficiaries=5000,abc", "'abc' is not a number"},
+        Bad{"--vary aco.beneficiaries=", "no values"}, Bad{"--vary aco.beneficiaries=5:1:1", "range '5:1:1'"},
+        Bad{"--vary runs=1:5:0", "step 0"}}) {
     INFO(b.args);
     CHECK(cli(fmt::format("sweep '{}' -q -o '{}' {}", scen.string(), out.string(), b.args), log) == 2);
     CHECK_THAT(slurp(log), Contains(b.expect));
     CHECK_FALSE(fs::exists(out));
   }
 
-  CHECK(cli(fmt::format("sweep '{}' -o '{}' --vary tracks[1].msr=0%,2% --vary runs=60,80 --threads 2", scen.string(),
-                        out.string()),
+  CHECK(cli(fmt::format("sweep '{}' -o '{}' --vary tracks[1].msr=0%,2% --vary runs=60,80 --threads 2",
+                        scen.string(), out.string()),
             log) == 0);
   const std::string text = slurp(log);
   INFO(text);
-  CHECK_THAT(text, Contains("P(losses)") && Contains("ES95") && Contains("BASIC_E msr=2%") && Contains("Fits"));
+  CHECK_THAT(text,
+             Contains("P(losses)") && Contains("ES95") && Contains("BASIC_E msr=2%") && Contains("Fits"));
   // CSV: header + 4 points x 3 tracks, same field count everywhere (labels hold no commas here).
   std::istringstream csv(slurp(dir.path / "sw.csv"));
   std::vector<std::vector<std::string>> rows;
@@ -420,27 +433,30 @@ TEST_CASE("acosim sweep and tornado: files parse, bad input exits 2 before sampl
   f.close();
 
   const fs::path tcsv = dir.path / "t.csv";
-  CHECK(cli(fmt::format("tornado '{}' -q -o '{}' --input true_effect.mean=-4%,2% --input quality.score.mean=82,84 "
-                        "--metric p5 --track 1",
-                        scen.string(), tcsv.string()),
+  CHECK(cli(fmt::format(
+                "tornado '{}' -q -o '{}' --input true_effect.mean=-4%,2% --input quality.score.mean=82,84 "
+                "--metric p5 --track 1",
+                scen.string(), tcsv.string()),
             log) == 0);
   const auto j = nlohmann::json::parse(slurp(dir.path / "t.json"));
   CHECK(j.at("metric") == "p5");
   CHECK(j.at("tracks")[0].at("bars")[0].at("input") == "true_effect.mean");
-  CHECK(cli(fmt::format("tornado '{}' -q --input true_effect.mean=-4%,2% --metric median", scen.string()), log) == 2);
+  CHECK(cli(fmt::format("tornado '{}' -q --input true_effect.mean=-4%,2% --metric median", scen.string()),
+            log) == 2);
   CHECK_THAT(slurp(log), Contains("median"));
 }
 
-TEST_CASE("a sweep over an agreement scenario equals plain agreement runs, bit for bit", "[sweep][agreement]") {
+TEST_CASE("a sweep over an agreement scenario equals plain agreement runs, bit for bit",
+          "[sweep][agreement]") {
   const Scenario base = load_scenario(ACOSIM_SOURCE_DIR "/scenarios/agreement-paths.yaml",
                                       {{"runs", "24"}, {"aco.beneficiaries", "5000"}});
   const SweepPlan plan = plan_grid(base, sweep_axes(base, {"agreement.turnover=0.1,0.2"}));
   REQUIRE(plan.points.size() == 2);
   const SweepResults res = run_sweep(plan, two_threads(), /*keep_tables=*/true);
   for (std::size_t i = 0; i < 2; ++i) {
-    const Scenario s = load_scenario(ACOSIM_SOURCE_DIR "/scenarios/agreement-paths.yaml",
-                                     {{"runs", "24"}, {"aco.beneficiaries", "5000"},
-                                      {"agreement.turnover", i == 0 ? "0.1" : "0.2"}});
+    const Scenario s = load_scenario(
+        ACOSIM_SOURCE_DIR "/scenarios/agreement-paths.yaml",
+        {{"runs", "24"}, {"aco.beneficiaries", "5000"}, {"agreement.turnover", i == 0 ? "0.1" : "0.2"}});
     const AgreementResults plain = simulate_agreement(AgreementModel(s), two_threads());
     INFO("point " << i);
     REQUIRE(res.points[i].results.table.tracks == plain.results.table.tracks);

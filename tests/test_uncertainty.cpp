@@ -9,8 +9,8 @@
 #include <random>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "sim/engine/statistics.hpp"
 #include "sim/engine/target_se.hpp"
@@ -20,7 +20,8 @@
 
 using namespace acosim;
 
-TEST_CASE("a quantile's 95% interval is the order statistics of ranks n p -/+ 1.96 sqrt(n p (1 - p))", "[uncertainty]") {
+TEST_CASE("a quantile's 95% interval is the order statistics of ranks n p -/+ 1.96 sqrt(n p (1 - p))",
+          "[uncertainty]") {
   std::vector<double> x(1000);
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<double>(i + 1);
   // n p = 500, half-width 1.959964 sqrt(250) = 30.99: ranks ceil(469.01) = 470 and ceil(530.99) = 531.
@@ -36,7 +37,8 @@ TEST_CASE("a quantile's 95% interval is the order statistics of ranks n p -/+ 1.
   CHECK(quantile_interval(x, 0.0).lo == 1);
 }
 
-TEST_CASE("the quantile and ES intervals cover the true values about 95% of the time", "[uncertainty][statistical]") {
+TEST_CASE("the quantile and ES intervals cover the true values about 95% of the time",
+          "[uncertainty][statistical]") {
   // X ~ N(0, 1) as the payment; losses L = max(0, -X): VaR95 = 1.644854, ES95 = phi(1.644854) / 0.05.
   constexpr double kP95 = 1.6448536269514722, kEs95 = 2.0627128075074257;
   std::mt19937_64 rng(20240101);
@@ -66,7 +68,8 @@ TEST_CASE("the quantile and ES intervals cover the true values about 95% of the 
 }
 
 TEST_CASE("Spearman's rho uses average ranks for ties and is 0 for a constant sample", "[uncertainty]") {
-  const std::vector<double> a{1, 2, 3, 4}, b{10, 20, 30, 40}, c{4, 3, 2, 1}, ties{1, 2, 2, 3}, flat{5, 5, 5, 5};
+  const std::vector<double> a{1, 2, 3, 4}, b{10, 20, 30, 40}, c{4, 3, 2, 1}, ties{1, 2, 2, 3},
+      flat{5, 5, 5, 5};
   CHECK(rank_correlation(a, b) == Approx(1.0));
   CHECK(rank_correlation(a, c) == Approx(-1.0));
   // ranks of ties {1, 2.5, 2.5, 4} against {1, 2, 3, 4}: 4.5 / sqrt(4.5 x 5) = 0.948683.
@@ -74,7 +77,8 @@ TEST_CASE("Spearman's rho uses average ranks for ties and is 0 for a constant sa
   CHECK(rank_correlation(flat, a) == 0.0);
 }
 
-TEST_CASE("the driver that decides the payment takes its variance share and a fixed driver is marked fixed", "[uncertainty]") {
+TEST_CASE("the driver that decides the payment takes its variance share and a fixed driver is marked fixed",
+          "[uncertainty]") {
   RunTable t;
   t.tracks = {"T"};
   t.resize(500, 1);
@@ -100,7 +104,8 @@ TEST_CASE("the driver that decides the payment takes its variance share and a fi
   CHECK(std::abs(s.rank_correlation(3, 0)) < 3 / std::sqrt(500.0));
 }
 
-TEST_CASE("the results file stores the intervals and the drivers' correlations under /uncertainty", "[uncertainty][hdf5]") {
+TEST_CASE("the results file stores the intervals and the drivers' correlations under /uncertainty",
+          "[uncertainty][hdf5]") {
   acosim::test::TempDir dir("uncertainty");
   SimulationResults r;
   r.meta.runs = r.meta.completed_runs = 300;
@@ -142,14 +147,16 @@ TEST_CASE("the results file stores the intervals and the drivers' correlations u
   CHECK(read_results(dir.path / "r.h5").tracks.size() == 2);
 }
 
-TEST_CASE("run --target-se stops at a block boundary that depends only on seed and scenario", "[uncertainty][cli]") {
+TEST_CASE("run --target-se stops at a block boundary that depends only on seed and scenario",
+          "[uncertainty][cli]") {
   acosim::test::TempDir dir("target_se");
   const std::string scenario = std::string(ACOSIM_SOURCE_DIR) + "/scenarios/small-aco.yaml";
   const auto run = [&](const std::string& args, const std::string& out) {
     int status = 0;
-    const std::string log = acosim::test::run_command(
-        fmt::format("'{}' run '{}' {} -o '{}' 2>&1 > /dev/null", ACOSIM_BINARY, scenario, args, (dir.path / out).string()),
-        status);
+    const std::string log =
+        acosim::test::run_command(fmt::format("'{}' run '{}' {} -o '{}' 2>&1 > /dev/null", ACOSIM_BINARY,
+                                              scenario, args, (dir.path / out).string()),
+                                  status);
     INFO(log);
     REQUIRE(status == 0);
     return log;

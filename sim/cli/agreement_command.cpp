@@ -1,25 +1,24 @@
 // `acosim agreement`: simulate whole agreement periods (sim/engine/agreement.hpp), write the HDF5 results
 // (the standard layout plus /agreement) and print the report with its agreement section.
-#include <optional>
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
+#include "sim/cli/command_args.hpp"
+#include "sim/cli/commands.hpp"
+#include "sim/common/error.hpp"
+#include "sim/common/version.hpp"
 #include "sim/engine/agreement.hpp"
+#include "sim/engine/mpi.hpp"
 #include "sim/output/agreement_file.hpp"
 #include "sim/output/agreement_report.hpp"
 #include "sim/output/atomic_file.hpp"
-#include "sim/cli/command_args.hpp"
-#include "sim/cli/commands.hpp"
-#include "sim/cli/command_args.hpp"
-#include "sim/common/error.hpp"
-#include "sim/engine/mpi.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/output/report.hpp"
-#include "sim/common/version.hpp"
 
 namespace acosim {
 namespace fs = std::filesystem;
@@ -39,7 +38,8 @@ int run_agreement(const AgreementArgs& a) {
   print_scenario_warnings(scenario);
   const AgreementModel model(scenario);  // validates the agreement section before any sampling
 
-  const fs::path output = !a.output.empty() ? fs::path(a.output) : fs::path("results") / (scenario.name + "-agreement.h5");
+  const fs::path output =
+      !a.output.empty() ? fs::path(a.output) : fs::path("results") / (scenario.name + "-agreement.h5");
   CommandPaths paths;
   add_scenario_inputs(paths, scenario);
   paths.output(output, "-o");
@@ -61,8 +61,9 @@ int run_agreement(const AgreementArgs& a) {
   // prints.
   if (!mpi::is_root()) return 0;
   if (!ar.results.meta.complete) {
-    std::cerr << fmt::format("acosim: interrupted after {} of {} runs; nothing written (agreement runs cannot be resumed)\n",
-                             ar.results.meta.completed_runs, ar.results.meta.runs);
+    std::cerr << fmt::format(
+        "acosim: interrupted after {} of {} runs; nothing written (agreement runs cannot be resumed)\n",
+        ar.results.meta.completed_runs, ar.results.meta.runs);
     return 130;
   }
 
@@ -72,12 +73,13 @@ int run_agreement(const AgreementArgs& a) {
   write_agreement_results(output, ar);
 
   if (!a.common.quiet) std::cout << report_text(ar.results) << agreement_report(ar, "text");
-  if (!a.report.empty()) write_file_atomically(a.report, agreement_report_file(ar, fs::path(a.report).extension().string()));
+  if (!a.report.empty())
+    write_file_atomically(a.report, agreement_report_file(ar, fs::path(a.report).extension().string()));
   const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
-                                             : fmt::format("{} threads", m.threads);
+                                              : fmt::format("{} threads", m.threads);
   std::cerr << fmt::format("acosim: {} runs x {} years, {:.3g} beneficiary-years in {:.2f} s ({}) -> {}\n",
-                           m.completed_runs, ar.performance_year.size(), m.beneficiary_years, m.wall_seconds, workers,
-                           output.string());
+                           m.completed_runs, ar.performance_year.size(), m.beneficiary_years, m.wall_seconds,
+                           workers, output.string());
   return 0;
 }
 
@@ -85,8 +87,9 @@ int run_agreement(const AgreementArgs& a) {
 
 void add_agreement_command(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<AgreementArgs>();
-  CLI::App* cmd = app.add_subcommand("agreement", "Simulate whole agreement periods (the scenario's agreement: section): "
-                                                  "turnover, persistence, benchmark updates, track paths");
+  CLI::App* cmd = app.add_subcommand("agreement",
+                                     "Simulate whole agreement periods (the scenario's agreement: section): "
+                                     "turnover, persistence, benchmark updates, track paths");
   ScenarioArgHelp help;
   help.scenario = "Scenario YAML with an agreement: section";
   help.set = "Override a scenario key: --set agreement.turnover=0.2 (repeatable)";

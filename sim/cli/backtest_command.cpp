@@ -2,24 +2,24 @@
 // [-o OUT.h5] [--csv OUT.csv] [--report OUT.md|.html]`: forecast every ACO of file A that is in
 // file B in the same agreement period and score the forecasts against file B (docs/backtest.md).
 
-#include <optional>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "sim/cli/command_args.hpp"
-#include "sim/output/atomic_file.hpp"
-#include "sim/output/output_paths.hpp"
 #include "sim/cli/commands.hpp"
-#include "sim/engine/backtest.hpp"
 #include "sim/common/error.hpp"
+#include "sim/engine/backtest.hpp"
+#include "sim/engine/mpi.hpp"
 #include "sim/input/backtest_cases.hpp"
 #include "sim/input/puf_scenario.hpp"
-#include "sim/engine/mpi.hpp"
+#include "sim/output/atomic_file.hpp"
 #include "sim/output/backtest_io.hpp"
+#include "sim/output/output_paths.hpp"
 #include "sim/output/provenance.hpp"
 
 namespace acosim {
@@ -41,8 +41,9 @@ int run_backtest_command(const BacktestArgs& a) {
   const int py_a = puf_file_year(a.from, a.from_py, "--from", "--from-py");
   const int py_b = puf_file_year(a.to, a.to_py, "--to", "--to-py");
   if (py_b != py_a + 1) {
-    throw InputError(fmt::format("--to-py {}: the backtest forecasts the next year; allowed: --to-py {} (--from-py + 1)",
-                                 py_b, py_a + 1));
+    throw InputError(
+        fmt::format("--to-py {}: the backtest forecasts the next year; allowed: --to-py {} (--from-py + 1)",
+                    py_b, py_a + 1));
   }
   if (!a.report.empty()) {
     const std::string ext = fs::path(a.report).extension().string();
@@ -104,14 +105,16 @@ int run_backtest_command(const BacktestArgs& a) {
 void add_backtest_command(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<BacktestArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "backtest", "Forecast every ACO's next year from one CMS results file and score it against the next file");
+      "backtest",
+      "Forecast every ACO's next year from one CMS results file and score it against the next file");
   cmd->add_option("--from", args->from, "CMS results file of year A")->required();
   cmd->add_option("--from-py", args->from_py, "its performance year (default: from 'PY2022' in its name)");
   cmd->add_option("--to", args->to, "CMS results file of year B = A + 1")->required();
   cmd->add_option("--to-py", args->to_py, "its performance year (default: from its name)");
   cmd->add_option("--runs", args->runs, "runs per ACO (default 10000)")->check(CLI::Range(10L, 10000000L));
   cmd->add_option("--seed", args->seed, "seed (ACO k in ACO_ID order uses seed + k; default 1)");
-  cmd->add_option("--threads", args->threads, "threads (0: all; results do not depend on it)")->check(CLI::Range(0, 4096));
+  cmd->add_option("--threads", args->threads, "threads (0: all; results do not depend on it)")
+      ->check(CLI::Range(0, 4096));
   cmd->add_option("-o,--output", args->output, "HDF5 file of per-ACO scores and the summary");
   cmd->add_option("--csv", args->csv, "per-ACO CSV");
   cmd->add_option("--report", args->report, "summary report (.md, with a .svg chart beside it, or .html)");

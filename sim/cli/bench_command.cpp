@@ -29,17 +29,17 @@
 
 #include <omp.h>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "sim/cli/commands.hpp"
 #include "sim/common/error.hpp"
 #include "sim/engine/mpi.hpp"
-#include "sim/output/provenance.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/sampler.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/output/provenance.hpp"
 
 namespace acosim {
 
@@ -96,10 +96,12 @@ std::vector<int> parse_threads(const std::string& text) {
 
 bool same_bits(const RunTable& a, const RunTable& b) {
   const auto eq = [](const auto& x, const auto& y) {
-    return x.size() == y.size() && std::memcmp(x.data(), y.data(), sizeof(*x.data()) * static_cast<std::size_t>(x.size())) == 0;
+    return x.size() == y.size() &&
+           std::memcmp(x.data(), y.data(), sizeof(*x.data()) * static_cast<std::size_t>(x.size())) == 0;
   };
   bool same = eq(a.payment, b.payment) && eq(a.outcome, b.outcome);
-  for (const RunField& f : kRunFields) same = same && (f.real ? eq(a.*f.real, b.*f.real) : eq(a.*f.flag, b.*f.flag));
+  for (const RunField& f : kRunFields)
+    same = same && (f.real ? eq(a.*f.real, b.*f.real) : eq(a.*f.flag, b.*f.flag));
   return same;
 }
 
@@ -146,9 +148,10 @@ nlohmann::json model_json(const SimulationModel& model) {
           {"true_effect", {{"mean", s.true_effect.mean}, {"sd", s.true_effect.sd}}},
           {"update_factor", {{"mean", s.update_factor.mean}, {"sd", s.update_factor.sd}}},
           {"types", types},
-          {"cost", "state: zero if z_state < z_zero, high if z_state > z_high, else low; "
-                   "cost = min(cap, exp(mu + sigma z_size)); historical: (z_state, z_size) follow an AR(1) "
-                   "with correlation `persistence` over BY1, BY2, BY3, PY"}};
+          {"cost",
+           "state: zero if z_state < z_zero, high if z_state > z_high, else low; "
+           "cost = min(cap, exp(mu + sigma z_size)); historical: (z_state, z_size) follow an AR(1) "
+           "with correlation `persistence` over BY1, BY2, BY3, PY"}};
 }
 
 // The 1-minute load average (how busy the machine was), or -1.
@@ -212,13 +215,15 @@ int run_bench(const BenchArgs& a) {
     return 0;
   }
   const double years = scenario.benchmark_mode == BenchmarkMode::Historical ? 4.0 : 1.0;
-  const double beneficiary_years = static_cast<double>(scenario.runs) * static_cast<double>(scenario.total_beneficiaries()) * years;
+  const double beneficiary_years =
+      static_cast<double>(scenario.runs) * static_cast<double>(scenario.total_beneficiaries()) * years;
   const bool human = !a.json;
   if (human) {
-    std::cout << fmt::format("acosim bench: {} beneficiaries x {} runs, {} benchmark ({:.3g} beneficiary-years per pass), "
-                             "{} tracks, sampler {}, best of {}; load average {:.2f} on {} cores\n",
-                             scenario.total_beneficiaries(), scenario.runs, a.mode, beneficiary_years, scenario.tracks.size(),
-                             to_string(simd_level()), a.repeat, load_average(), omp_get_num_procs());
+    std::cout << fmt::format(
+        "acosim bench: {} beneficiaries x {} runs, {} benchmark ({:.3g} beneficiary-years per pass), "
+        "{} tracks, sampler {}, best of {}; load average {:.2f} on {} cores\n",
+        scenario.total_beneficiaries(), scenario.runs, a.mode, beneficiary_years, scenario.tracks.size(),
+        to_string(simd_level()), a.repeat, load_average(), omp_get_num_procs());
   }
 
   std::vector<Timing> timings;
@@ -253,12 +258,13 @@ int run_bench(const BenchArgs& a) {
     timings.push_back(t);
     if (human) {
       const double total = t.sample_seconds + t.settle_seconds;
-      std::cout << fmt::format("  {:>3} thread{}  {:7.3f} s (sampling {:.3f} s, settling {} tracks {:.3f} s)  "
-                               "{:6.2f} ns per beneficiary-year per core  {:.3g} beneficiary-years/s  "
-                               "(CPU time {:.2f} ns per beneficiary-year)\n",
-                               threads, threads == 1 ? " " : "s", total, t.sample_seconds, scenario.tracks.size(),
-                               t.settle_seconds, total * threads / beneficiary_years * 1e9, beneficiary_years / total,
-                               t.cpu_seconds / beneficiary_years * 1e9);
+      std::cout << fmt::format(
+          "  {:>3} thread{}  {:7.3f} s (sampling {:.3f} s, settling {} tracks {:.3f} s)  "
+          "{:6.2f} ns per beneficiary-year per core  {:.3g} beneficiary-years/s  "
+          "(CPU time {:.2f} ns per beneficiary-year)\n",
+          threads, threads == 1 ? " " : "s", total, t.sample_seconds, scenario.tracks.size(),
+          t.settle_seconds, total * threads / beneficiary_years * 1e9, beneficiary_years / total,
+          t.cpu_seconds / beneficiary_years * 1e9);
     }
   }
 
@@ -289,39 +295,45 @@ int run_bench(const BenchArgs& a) {
   const auto ns_per_core = [&](const Timing& t) {
     return (t.sample_seconds + t.settle_seconds) * t.threads / beneficiary_years * 1e9;
   };
-  const auto per_second = [&](const Timing& t) { return beneficiary_years / (t.sample_seconds + t.settle_seconds); };
+  const auto per_second = [&](const Timing& t) {
+    return beneficiary_years / (t.sample_seconds + t.settle_seconds);
+  };
   const Timing& base = timings.front();
   if (human) {
     const double engine_ns = ns_per_core(base);
     if (clock_ghz > 0) {
-      std::cout << fmt::format("  clock {:.2f} GHz (a dependent-add chain timed against its CPU time); engine, "
-                               "{} thread{}: {:.1f} cycles per beneficiary-year\n",
-                               clock_ghz, base.threads, base.threads == 1 ? "" : "s",
-                               cycles(base.cpu_seconds / beneficiary_years * 1e9));
+      std::cout << fmt::format(
+          "  clock {:.2f} GHz (a dependent-add chain timed against its CPU time); engine, "
+          "{} thread{}: {:.1f} cycles per beneficiary-year\n",
+          clock_ghz, base.threads, base.threads == 1 ? "" : "s",
+          cycles(base.cpu_seconds / beneficiary_years * 1e9));
     }
     for (const auto& [name, l] : {std::pair{"double", limit_double}, std::pair{"float ", limit_float}}) {
-      std::cout << fmt::format("  limit, {} transforms ({}, 1 thread, hand kernel: Philox -> Box-Muller -> exp -> select -> "
-                               "double sum): {:.2f} ns per beneficiary-year{} (CPU time {:.2f}); engine / limit = {:.2f} "
-                               "(CPU time {:.2f})\n",
-                               name, to_string(simd_level()), l.ns,
-                               clock_ghz > 0 ? fmt::format(", {:.1f} cycles", cycles(l.cpu_ns)) : std::string(), l.cpu_ns,
-                               engine_ns / l.ns, base.cpu_seconds / beneficiary_years * 1e9 / l.cpu_ns);
+      std::cout << fmt::format(
+          "  limit, {} transforms ({}, 1 thread, hand kernel: Philox -> Box-Muller -> exp -> select -> "
+          "double sum): {:.2f} ns per beneficiary-year{} (CPU time {:.2f}); engine / limit = {:.2f} "
+          "(CPU time {:.2f})\n",
+          name, to_string(simd_level()), l.ns,
+          clock_ghz > 0 ? fmt::format(", {:.1f} cycles", cycles(l.cpu_ns)) : std::string(), l.cpu_ns,
+          engine_ns / l.ns, base.cpu_seconds / beneficiary_years * 1e9 / l.cpu_ns);
     }
     for (std::size_t i = 1; i < timings.size(); ++i) {
-      std::cout << fmt::format("  speedup {} vs {} threads: {:.2f}x wall (parallel efficiency {:.0f}%); CPU time per "
-                               "beneficiary-year {:.2f}x the {}-thread figure\n",
-                               timings[i].threads, base.threads, per_second(timings[i]) / per_second(base),
-                               100.0 * per_second(timings[i]) / per_second(base) * base.threads / timings[i].threads,
-                               timings[i].cpu_seconds / base.cpu_seconds, base.threads);
+      std::cout << fmt::format(
+          "  speedup {} vs {} threads: {:.2f}x wall (parallel efficiency {:.0f}%); CPU time per "
+          "beneficiary-year {:.2f}x the {}-thread figure\n",
+          timings[i].threads, base.threads, per_second(timings[i]) / per_second(base),
+          100.0 * per_second(timings[i]) / per_second(base) * base.threads / timings[i].threads,
+          timings[i].cpu_seconds / base.cpu_seconds, base.threads);
     }
     std::cout << fmt::format("  run tables bit-identical across thread counts and repetitions: {}\n",
                              identical ? "yes" : "NO");
     const double n = static_cast<double>(scenario.total_beneficiaries());
     std::cout << fmt::format("  mean spending per capita {:.2f}, benchmark per capita {:.2f}\n",
                              first.expenditure.mean() / n, first.benchmark.mean() / n);
-    std::cout << fmt::format("  memory: {} bytes per run ({} tracks), independent of beneficiaries\n",
-                             (estimated_bytes(scenario) - (1u << 20)) / static_cast<std::size_t>(scenario.runs),
-                             scenario.tracks.size());
+    std::cout << fmt::format(
+        "  memory: {} bytes per run ({} tracks), independent of beneficiaries\n",
+        (estimated_bytes(scenario) - (1u << 20)) / static_cast<std::size_t>(scenario.runs),
+        scenario.tracks.size());
   } else {
     nlohmann::json j;
     j["mode"] = a.mode;
@@ -358,7 +370,8 @@ int run_bench(const BenchArgs& a) {
     std::cout << j.dump(2) << '\n';
   }
   if (!identical) {
-    std::cerr << "acosim bench: the run tables differ between thread counts: the reproducibility contract is broken\n";
+    std::cerr << "acosim bench: the run tables differ between thread counts: the reproducibility contract is "
+                 "broken\n";
     return 1;
   }
   return 0;
@@ -369,14 +382,18 @@ int run_bench(const BenchArgs& a) {
 void add_bench_command(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<BenchArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "bench", "Time the engine on the reference workload (20,000 beneficiaries, 6 tracks, 10,000 runs) for "
-               "1 and 2 threads; check the results are bit-identical; time the arithmetic limit");
+      "bench",
+      "Time the engine on the reference workload (20,000 beneficiaries, 6 tracks, 10,000 runs) for "
+      "1 and 2 threads; check the results are bit-identical; time the arithmetic limit");
   cmd->add_option("--runs", args->runs, "Runs (default 10000)")->check(CLI::Range(1L, 100000000L));
-  cmd->add_option("--beneficiaries", args->beneficiaries, "Assigned beneficiaries (default 20000; 500 to 10000000, as aco.beneficiaries)")
+  cmd->add_option("--beneficiaries", args->beneficiaries,
+                  "Assigned beneficiaries (default 20000; 500 to 10000000, as aco.beneficiaries)")
       ->check(CLI::Range(500L, 10000000L));
   cmd->add_option("--threads", args->threads, "Comma-separated thread counts (default 1,2)");
-  cmd->add_option("--mode", args->mode, "Benchmark mode: historical (BY1-3 + PY, the default) or fixed (PY only)");
-  cmd->add_option("--repeat", args->repeat, "Repetitions per thread count; the minimum time counts (default 3)")
+  cmd->add_option("--mode", args->mode,
+                  "Benchmark mode: historical (BY1-3 + PY, the default) or fixed (PY only)");
+  cmd->add_option("--repeat", args->repeat,
+                  "Repetitions per thread count; the minimum time counts (default 3)")
       ->check(CLI::Range(1, 100));
   cmd->add_option("--seed", args->seed, "Seed (default 20240101)");
   cmd->add_flag("--json", args->json, "Print the figures as JSON");

@@ -3,17 +3,17 @@
 #include <signal.h>
 
 #include <exception>
-#include <new>
 #include <iostream>
+#include <new>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "sim/cli/commands.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text.hpp"
-#include "sim/engine/sampler.hpp"
 #include "sim/common/version.hpp"
+#include "sim/engine/sampler.hpp"
 
 namespace acosim {
 
@@ -21,9 +21,10 @@ int run_cli(int argc, char** argv) {
   // A file-size limit (ulimit -f) must not kill the process with SIGXFSZ halfway through a write:
   // ignored, the write fails with EFBIG, which the writers report and clean up after.
   ::signal(SIGXFSZ, SIG_IGN);
-  CLI::App app{"acosim: Monte Carlo risk simulator for the Medicare Shared Savings Program.\n"
-               "Samples beneficiary costs and quality, settles every run under the exact CMS rules\n"
-               "of each track, and reports the distribution of shared savings and losses."};
+  CLI::App app{
+      "acosim: Monte Carlo risk simulator for the Medicare Shared Savings Program.\n"
+      "Samples beneficiary costs and quality, settles every run under the exact CMS rules\n"
+      "of each track, and reports the distribution of shared savings and losses."};
   app.set_version_flag("--version", fmt::format("acosim {} (commit {})", kVersion, kGitCommit));
   app.require_subcommand(1);
 
@@ -48,12 +49,14 @@ int run_cli(int argc, char** argv) {
       std::vector<std::string> commands;
       for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
       const std::string given = argc > 1 ? argv[1] : "";
-      std::cerr << (given.empty()         ? fmt::format("acosim: error: no command given; allowed: {}", join(commands))
-                    : given.front() == '-' ? fmt::format("acosim: error: unknown option '{}' before the command; give "
-                                                         "a command first, allowed: {}",
-                                                         printable(given), join(commands))
-                                           : fmt::format("acosim: error: unknown command '{}'{}; allowed: {}",
-                                                         printable(given), did_you_mean(given, commands), join(commands)))
+      std::cerr << (given.empty()
+                        ? fmt::format("acosim: error: no command given; allowed: {}", join(commands))
+                    : given.front() == '-'
+                        ? fmt::format("acosim: error: unknown option '{}' before the command; give "
+                                      "a command first, allowed: {}",
+                                      printable(given), join(commands))
+                        : fmt::format("acosim: error: unknown command '{}'{}; allowed: {}", printable(given),
+                                      did_you_mean(given, commands), join(commands)))
                 << " (acosim --help describes each)\n";
       return 2;
     }

@@ -70,7 +70,8 @@ CLI::Validator seed_check() {
 CLI::Validator run_index_check() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
-        if (!text.empty() && text.size() <= 18 && text.find_first_not_of("0123456789") == std::string::npos) return "";
+        if (!text.empty() && text.size() <= 18 && text.find_first_not_of("0123456789") == std::string::npos)
+          return "";
         return "'" + text + "' is not a run index; allowed: a whole number from 0 to the scenario's runs - 1";
       },
       "RUN");

@@ -5,18 +5,18 @@
 #include <iostream>
 #include <memory>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "models/track.hpp"
+#include "sim/cli/commands.hpp"
+#include "sim/common/error.hpp"
+#include "sim/engine/calibration.hpp"
+#include "sim/engine/scenario.hpp"
+#include "sim/input/puf_scenario.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/output_paths.hpp"
-#include "sim/cli/commands.hpp"
-#include "sim/engine/calibration.hpp"
-#include "sim/common/error.hpp"
-#include "sim/input/puf_scenario.hpp"
 #include "sim/output/provenance.hpp"
-#include "sim/engine/scenario.hpp"
 
 namespace acosim {
 namespace fs = std::filesystem;
@@ -32,8 +32,8 @@ struct InitArgs {
 int run_init(const InitArgs& a) {
   const int py = puf_file_year(a.puf, a.py, "--puf", "--py");
   if (py + 1 > kLastRuleYear) {
-    throw InputError(fmt::format("--py {}: the next performance year PY{} has no rules; allowed --py {}-{}", py, py + 1,
-                                 kFirstRuleYear, kLastRuleYear - 1));
+    throw InputError(fmt::format("--py {}: the next performance year PY{} has no rules; allowed --py {}-{}",
+                                 py, py + 1, kFirstRuleYear, kLastRuleYear - 1));
   }
   if (!a.output.empty()) {  // before any work (sim/output/output_paths.hpp)
     CommandPaths paths;
@@ -65,12 +65,14 @@ int run_init(const InitArgs& a) {
 void add_init_command(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<InitArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "init", "Write a commented scenario for an ACO's next performance year from its row in a CMS results file");
+      "init",
+      "Write a commented scenario for an ACO's next performance year from its row in a CMS results file");
   cmd->add_option("--puf", args->puf, "CMS ACO results file (PUF) of the ACO's latest year")->required();
   cmd->add_option("--py", args->py, "its performance year (default: from 'PY2023' in the file name)");
   cmd->add_option("--aco", args->aco, "ACO_ID, e.g. A1001")->required();
   cmd->add_option("-o,--output", args->output, "scenario YAML to write (default: print it)");
-  cmd->add_option("--runs", args->runs, "runs in the scenario (default 10000)")->check(CLI::Range(1L, 100000000L));
+  cmd->add_option("--runs", args->runs, "runs in the scenario (default 10000)")
+      ->check(CLI::Range(1L, 100000000L));
   cmd->add_option("--seed", args->seed, "seed in the scenario (default 1)");
   cmd->callback([args, &action] { action = [args] { return run_init(*args); }; });
 }

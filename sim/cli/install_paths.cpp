@@ -43,9 +43,10 @@ fs::path find_default_scenario() {
   }
   std::string list;
   for (const fs::path& p : tried) list += (list.empty() ? "" : ", ") + p.string();
-  throw InputError(fmt::format("no scenario given and no default scenario found (looked in {}); give a scenario "
-                               "file: acosim run my-aco.yaml",
-                               list));
+  throw InputError(
+      fmt::format("no scenario given and no default scenario found (looked in {}); give a scenario "
+                  "file: acosim run my-aco.yaml",
+                  list));
 }
 
 }  // namespace acosim

@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/risk_options.hpp"
@@ -36,10 +36,12 @@ struct ReportOptions {
 // text no longer loads here (e.g. an empirical cost file that is not beside it).
 Assumptions stored_assumptions(const SimulationResults& r, const std::string& origin) {
   try {
-    const Scenario s = parse_scenario(r.meta.scenario_text, r.meta.scenario_path.empty() ? origin : r.meta.scenario_path);
+    const Scenario s =
+        parse_scenario(r.meta.scenario_text, r.meta.scenario_path.empty() ? origin : r.meta.scenario_path);
     return describe_assumptions(s, r.meta);
   } catch (const std::exception& e) {
-    return describe_assumptions(r.meta, r.table.tracks, fmt::format("the stored scenario does not load here ({})", e.what()));
+    return describe_assumptions(r.meta, r.table.tracks,
+                                fmt::format("the stored scenario does not load here ({})", e.what()));
   }
 }
 
@@ -78,21 +80,26 @@ int run_report(const ReportOptions& o) {
 void add_report_command(CLI::App& app, CommandAction& action) {
   auto options = std::make_shared<ReportOptions>();
   CLI::App* sub = app.add_subcommand(
-      "report", "Render a results file (written by `acosim run`): the assumptions, per-track payment distribution, "
-                "outcome probabilities, tail risk, track-versus-track differences and, with a risk appetite, the "
-                "risk verdict, as text, Markdown, HTML, CSV, JSON or an Excel workbook.");
+      "report",
+      "Render a results file (written by `acosim run`): the assumptions, per-track payment distribution, "
+      "outcome probabilities, tail risk, track-versus-track differences and, with a risk appetite, the "
+      "risk verdict, as text, Markdown, HTML, CSV, JSON or an Excel workbook.");
   sub->add_option("results", options->results, "results file (.h5)")->required();
   std::string formats;
   for (const ReportFormatInfo& f : report_formats()) {
-    formats += fmt::format("{}{}: {} ({})", formats.empty() ? "" : "; ", f.name, f.description, f.extensions.front());
+    formats += fmt::format("{}{}: {} ({})", formats.empty() ? "" : "; ", f.name, f.description,
+                           f.extensions.front());
   }
   sub->add_option("-f,--format", options->format,
                   "report format (default: from the -o extension; text on standard output): " + formats);
-  sub->add_option("-o,--output", options->output,
-                  "write the report to this file (atomically; missing folders are created) instead of standard "
-                  "output ('-'); the format follows the extension: " + report_format_extensions());
+  sub->add_option(
+      "-o,--output", options->output,
+      "write the report to this file (atomically; missing folders are created) instead of standard "
+      "output ('-'); the format follows the extension: " +
+          report_format_extensions());
   sub->add_flag("--per-run", options->per_run, "CSV: also write NAME.runs.csv, one row per run and track");
-  sub->add_option("--per-run-rows", options->per_run_rows, "workbook: at most this many runs on the Per run sheet")
+  sub->add_option("--per-run-rows", options->per_run_rows,
+                  "workbook: at most this many runs on the Per run sheet")
       ->check(CLI::Range(0L, 1000000L))
       ->capture_default_str();
   add_risk_flags(*sub, options->risk);

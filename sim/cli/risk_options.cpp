@@ -11,15 +11,20 @@ namespace acosim {
 void add_risk_flags(CLI::App& cmd, RiskFlags& f) {
   const std::string g = "Risk appetite (overrides the scenario's risk: section)";
   cmd.add_option("--max-loss", f.max_loss, "Tolerable loss [USD]: fits when P(owing more) <= 1 - confidence")
-      ->check(CLI::NonNegativeNumber)->group(g);
+      ->check(CLI::NonNegativeNumber)
+      ->group(g);
   cmd.add_option("--confidence", f.confidence, "Confidence for --max-loss and the ES level (default 0.95)")
-      ->check(CLI::Range(0.5, 0.9999))->group(g);
+      ->check(CLI::Range(0.5, 0.9999))
+      ->group(g);
   cmd.add_option("--max-es", f.max_es, "Expected-shortfall limit [USD] at --confidence")
-      ->check(CLI::NonNegativeNumber)->group(g);
+      ->check(CLI::NonNegativeNumber)
+      ->group(g);
   cmd.add_option("--risk-aversion", f.risk_aversion, "Exponential-utility coefficient a [1/USD], e.g. 1e-6")
-      ->check(CLI::Range(0.0, 1e-2))->group(g);
+      ->check(CLI::Range(0.0, 1e-2))
+      ->group(g);
   cmd.add_option("--risk-tolerance", f.risk_tolerance, "Risk tolerance 1/a [USD], e.g. 1e6")
-      ->check(CLI::Range(100.0, 1e13))->group(g);
+      ->check(CLI::Range(100.0, 1e13))
+      ->group(g);
 }
 
 std::optional<RiskAppetite> merge_risk(const std::optional<RiskAppetite>& base, const RiskFlags& f) {

@@ -1,7 +1,7 @@
 // `acosim run`: simulate a scenario, write the HDF5 results and print the percentile report.
 
-#include <csignal>
 #include <unistd.h>
+#include <csignal>
 
 #include <atomic>
 #include <filesystem>
@@ -9,30 +9,30 @@
 #include <map>
 #include <optional>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
-#include "sim/output/atomic_file.hpp"
 #include "sim/cli/command_args.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/install_paths.hpp"
 #include "sim/cli/resume_check.hpp"
+#include "sim/cli/risk_options.hpp"
 #include "sim/common/error.hpp"
-#include "sim/output/hdf5_io.hpp"
-#include "sim/output/provenance.hpp"
+#include "sim/common/format.hpp"
+#include "sim/common/version.hpp"
 #include "sim/engine/cash_risk.hpp"
 #include "sim/engine/memory.hpp"
 #include "sim/engine/mpi.hpp"
-#include "sim/output/report.hpp"
-#include "sim/cli/risk_options.hpp"
-#include "sim/cli/install_paths.hpp"
 #include "sim/engine/risk.hpp"
-#include "sim/output/report/format.hpp"
-#include "sim/input/yaml_reader.hpp"
 #include "sim/engine/rng.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/target_se.hpp"
-#include "sim/common/format.hpp"
-#include "sim/common/version.hpp"
+#include "sim/input/yaml_reader.hpp"
+#include "sim/output/atomic_file.hpp"
+#include "sim/output/hdf5_io.hpp"
+#include "sim/output/provenance.hpp"
+#include "sim/output/report.hpp"
+#include "sim/output/report/format.hpp"
 
 namespace acosim {
 namespace fs = std::filesystem;
@@ -57,23 +57,28 @@ int replay(const SimulationModel& model, long k) {
   }
   const RunSample r = sample_run(model, s.seed, static_cast<std::uint64_t>(k));
   std::cout << fmt::format("run {} of scenario {} (seed {})\n", k, s.name, s.seed);
-  std::cout << fmt::format("  true effect {:+.4f}%, benchmark factor {:.6f}, quality {:.2f} (QPS {}, alternative {})\n",
-                           100 * r.true_effect, r.benchmark_factor, r.quality, r.met_qps ? "met" : "missed",
-                           r.met_alt_qps ? "met" : "no");
+  std::cout << fmt::format(
+      "  true effect {:+.4f}%, benchmark factor {:.6f}, quality {:.2f} (QPS {}, alternative {})\n",
+      100 * r.true_effect, r.benchmark_factor, r.quality, r.met_qps ? "met" : "missed",
+      r.met_alt_qps ? "met" : "no");
   const char* names[] = {"ESRD", "disabled", "aged/dual", "aged/non-dual"};
   for (int e = 0; e < kEnrollmentTypes; ++e) {
     const auto i = static_cast<std::size_t>(e);
     if (s.beneficiaries[i] == 0) continue;
     const double n = static_cast<double>(s.beneficiaries[i]);
-    std::cout << fmt::format("  {:<14} {:>7} beneficiaries, spending ${:>10.2f} per capita, base ${:>10.2f}\n",
-                             names[e], s.beneficiaries[i], r.expenditure_by_type[i] / n, r.benchmark_by_type[i] / n);
+    std::cout << fmt::format(
+        "  {:<14} {:>7} beneficiaries, spending ${:>10.2f} per capita, base ${:>10.2f}\n", names[e],
+        s.beneficiaries[i], r.expenditure_by_type[i] / n, r.benchmark_by_type[i] / n);
   }
   std::cout << fmt::format("  benchmark ${:.0f}, expenditure ${:.0f}, savings rate {:+.4f}%\n", r.benchmark,
                            r.expenditure, 100 * (r.benchmark - r.expenditure) / r.benchmark);
   if (s.cms_benchmark) {  // benchmark mode cms: the benchmark above is B3 = b3 x n
-    std::cout << fmt::format("  two-way benchmark B2 ${:.0f} (ACPT loss guardrail, 42 CFR 425.652(b)(5)){}\n", r.two_way_benchmark,
-                             s.cms_benchmark->proposed_overlay ? fmt::format("; under cy2027_proposed (PROPOSED, NOT LAW) B3 ${:.0f}, B2 ${:.0f}",
-                                                                             r.proposed_benchmark, r.proposed_two_way_benchmark) : "");
+    std::cout << fmt::format(
+        "  two-way benchmark B2 ${:.0f} (ACPT loss guardrail, 42 CFR 425.652(b)(5)){}\n", r.two_way_benchmark,
+        s.cms_benchmark->proposed_overlay
+            ? fmt::format("; under cy2027_proposed (PROPOSED, NOT LAW) B3 ${:.0f}, B2 ${:.0f}",
+                          r.proposed_benchmark, r.proposed_two_way_benchmark)
+            : "");
   }
   for (const TrackChoice& c : s.tracks) {
     const Settlement st = settle(c.track, settlement_input(s, c, r));
@@ -103,14 +108,18 @@ void check_memory(const Scenario& scenario) {
   if (available <= 0 || static_cast<double>(need) <= 0.8 * available) return;
   const double per_run = static_cast<double>(need) / static_cast<double>(scenario.runs);
   const long fit = static_cast<long>(0.8 * available / per_run);
-  throw InputError(fmt::format(
-      "{} runs x {} tracks need about {:.2f} GB of memory (about {:.0f} bytes per run); acosim refuses a run that "
-      "needs more than 80% of the {:.2f} GB this process may still allocate (the tightest of free memory, the "
-      "control group's limit and ulimit -v), so about {} runs fit now. Give fewer runs (--runs {}: the Monte Carlo "
-      "error grows only as 1/sqrt(runs)) or fewer tracks, or free memory or raise the limit; --threads and mpirun "
-      "do not reduce it (every process holds every run)",
-      scenario.runs, scenario.tracks.size(), static_cast<double>(need) / 1e9, per_run, available / 1e9, fit,
-      std::max(1L, fit)));
+  throw InputError(
+      fmt::format("{} runs x {} tracks need about {:.2f} GB of memory (about {:.0f} bytes per run); acosim "
+                  "refuses a run that "
+                  "needs more than 80% of the {:.2f} GB this process may still allocate (the tightest of "
+                  "free memory, the "
+                  "control group's limit and ulimit -v), so about {} runs fit now. Give fewer runs (--runs "
+                  "{}: the Monte Carlo "
+                  "error grows only as 1/sqrt(runs)) or fewer tracks, or free memory or raise the limit; "
+                  "--threads and mpirun "
+                  "do not reduce it (every process holds every run)",
+                  scenario.runs, scenario.tracks.size(), static_cast<double>(need) / 1e9, per_run,
+                  available / 1e9, fit, std::max(1L, fit)));
 }
 
 // Writes the results (a partial run beside an existing file: partial_destination) and the report,
@@ -122,21 +131,25 @@ int publish(const RunArgs& a, const Scenario& scenario, SimulationResults& resul
   const fs::path written = m.complete ? output : partial_destination(output, a.resume);
   write_results(written, results);
 
-  if (!a.common.quiet) std::cout << render_report(ReportFormat::Text, input) << cash_risk_text(scenario, results.table);
+  if (!a.common.quiet)
+    std::cout << render_report(ReportFormat::Text, input) << cash_risk_text(scenario, results.table);
   if (report && m.complete) write_report(*report, input);
   const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
                                               : fmt::format("{} threads", m.threads);
-  std::cerr << fmt::format("acosim: {} of {} runs, {:.3g} beneficiary-years in {:.2f} s ({:.3g} per second, {}) -> {}\n",
-                           m.completed_runs, m.runs, m.beneficiary_years, m.wall_seconds,
-                           m.beneficiary_years / std::max(m.wall_seconds, 1e-9), workers, written.string());
+  std::cerr << fmt::format(
+      "acosim: {} of {} runs, {:.3g} beneficiary-years in {:.2f} s ({:.3g} per second, {}) -> {}\n",
+      m.completed_runs, m.runs, m.beneficiary_years, m.wall_seconds,
+      m.beneficiary_years / std::max(m.wall_seconds, 1e-9), workers, written.string());
   if (!m.complete) {
     if (written != output) {
-      std::cerr << fmt::format("acosim: interrupted: {} already exists and is left as it was; the {} completed runs "
-                               "are in {} (marked incomplete)\n",
-                               output.string(), m.completed_runs, written.string());
+      std::cerr << fmt::format(
+          "acosim: interrupted: {} already exists and is left as it was; the {} completed runs "
+          "are in {} (marked incomplete)\n",
+          output.string(), m.completed_runs, written.string());
     } else {
-      std::cerr << fmt::format("acosim: interrupted: {} holds the {} completed runs and is marked incomplete\n",
-                               written.string(), m.completed_runs);
+      std::cerr << fmt::format(
+          "acosim: interrupted: {} holds the {} completed runs and is marked incomplete\n", written.string(),
+          m.completed_runs);
     }
     std::cerr << fmt::format("acosim: finish it with: acosim run --resume {}{}\n", written.string(),
                              a.report.empty() ? "" : fmt::format(" --report {}", a.report));
@@ -156,8 +169,9 @@ int run(const RunArgs& a) {
   std::optional<SimulationResults> previous;
   if (!a.resume.empty()) {
     if (!a.common.scenario.empty() || !overrides.empty()) {
-      throw InputError("--resume takes the scenario, seed and runs from the results file; "
-                       "do not also give a scenario, --set, --runs or --seed");
+      throw InputError(
+          "--resume takes the scenario, seed and runs from the results file; "
+          "do not also give a scenario, --set, --runs or --seed");
     }
     previous = read_results(a.resume);
     if (previous->meta.complete) {
@@ -170,15 +184,18 @@ int run(const RunArgs& a) {
 }
 
 int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previous) {
-  const Scenario scenario = previous ? parse_scenario(previous->meta.scenario_text, previous->meta.scenario_path)
-                                     : a.common.load(find_default_scenario());
+  const Scenario scenario = previous
+                                ? parse_scenario(previous->meta.scenario_text, previous->meta.scenario_path)
+                                : a.common.load(find_default_scenario());
   const fs::path output = !a.output.empty() ? fs::path(a.output)
-                          : previous       ? fs::path(a.resume)
-                                           : fs::path("results") / (scenario.name + ".h5");
+                          : previous        ? fs::path(a.resume)
+                                            : fs::path("results") / (scenario.name + ".h5");
   if (a.replay < 0) {  // every output path, before any work (sim/output/output_paths.hpp)
     CommandPaths paths;
-    if (previous) paths.input(a.resume, "--resume");
-    else add_scenario_inputs(paths, scenario);
+    if (previous)
+      paths.input(a.resume, "--resume");
+    else
+      add_scenario_inputs(paths, scenario);
     paths.output(output, "-o", "--resume");
     if (!a.report.empty()) paths.output(a.report, "--report");
     paths.check();
@@ -190,20 +207,22 @@ int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previ
   // and this build's would mix two arithmetics): refused, with what to do instead.
   const bool same_layout = !previous || previous->meta.rng_layout == kRngLayout;
   if (!same_layout) {
-    throw InputError(fmt::format("{}: cannot resume: the file was started by a build that draws or computes differently "
-                                 "(its rng_layout attribute differs from this build's), so its {} completed runs and this "
-                                 "build's would not match one uninterrupted run; rerun the scenario with this build "
-                                 "(acosim run SCENARIO), or resume with the build that started the file",
-                                 a.resume, previous->meta.completed_runs));
+    throw InputError(
+        fmt::format("{}: cannot resume: the file was started by a build that draws or computes differently "
+                    "(its rng_layout attribute differs from this build's), so its {} completed runs and this "
+                    "build's would not match one uninterrupted run; rerun the scenario with this build "
+                    "(acosim run SCENARIO), or resume with the build that started the file",
+                    a.resume, previous->meta.completed_runs));
   }
   if (previous && previous->meta.seed != scenario.seed) {
     throw InputError(fmt::format("{}: the seed attribute {} disagrees with its scenario's seed {}", a.resume,
                                  previous->meta.seed, scenario.seed));
   }
   if (scenario.agreement && !previous) {
-    std::cerr << fmt::format("acosim: note: {} has an agreement section; acosim run settles its first performance year "
-                             "only (acosim agreement follows the whole agreement)\n",
-                             scenario.path);
+    std::cerr << fmt::format(
+        "acosim: note: {} has an agreement section; acosim run settles its first performance year "
+        "only (acosim agreement follows the whole agreement)\n",
+        scenario.path);
   }
   // The risk appetite (scenario section, then flags) is checked before any sampling.
   const std::optional<RiskAppetite> risk = merge_risk(scenario.risk, a.risk);
@@ -211,7 +230,8 @@ int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previ
   if (a.replay >= 0) return replay(model, a.replay);
   if (previous) verify_resumable(model, *previous, a.resume, same_layout);
   check_memory(scenario);
-  if (a.target_se > 0 && previous) throw InputError("--target-se starts a run; it cannot be combined with --resume");
+  if (a.target_se > 0 && previous)
+    throw InputError("--target-se starts a run; it cannot be combined with --resume");
 
   RunOptions options;
   options.threads = a.common.threads;
@@ -240,21 +260,26 @@ int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previ
 
 void add_run_command(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<RunArgs>();
-  CLI::App* cmd = app.add_subcommand("run", "Simulate a scenario: sample, settle every track, write HDF5 and a report");
+  CLI::App* cmd =
+      app.add_subcommand("run", "Simulate a scenario: sample, settle every track, write HDF5 and a report");
   ScenarioArgHelp help;
   help.scenario = "Scenario YAML (default: scenarios/default.yaml)";
   help.scenario_required = false;
   add_scenario_args(*cmd, args->common, help);
   cmd->add_option("-o,--output", args->output, "HDF5 results file (default: results/<name>.h5)");
-  cmd->add_option("--report", args->report,
-                  "Also write the report to FILE; the format follows the extension: " + report_format_extensions());
-  cmd->add_option("--resume", args->resume, "Complete an interrupted results FILE (same numbers as an uninterrupted run)");
-  cmd->add_option("--target-se", args->target_se,
-                  "Stop at the first block of 1000 runs where every reported probability's standard error and every "
-                  "track's mean payment SE (as a fraction of the benchmark) is at most this (e.g. 0.005); the "
-                  "scenario's runs are the maximum. Same seed and scenario, same stopping point")
+  cmd->add_option(
+      "--report", args->report,
+      "Also write the report to FILE; the format follows the extension: " + report_format_extensions());
+  cmd->add_option("--resume", args->resume,
+                  "Complete an interrupted results FILE (same numbers as an uninterrupted run)");
+  cmd->add_option(
+         "--target-se", args->target_se,
+         "Stop at the first block of 1000 runs where every reported probability's standard error and every "
+         "track's mean payment SE (as a fraction of the benchmark) is at most this (e.g. 0.005); the "
+         "scenario's runs are the maximum. Same seed and scenario, same stopping point")
       ->check(CLI::Range(1e-6, 0.5));
-  cmd->add_option("--replay", args->replay, "Recompute run K alone and show its details")->check(run_index_check());
+  cmd->add_option("--replay", args->replay, "Recompute run K alone and show its details")
+      ->check(run_index_check());
   add_risk_flags(*cmd, args->risk);
   cmd->callback([args, &action] { action = [args] { return run(*args); }; });
 }

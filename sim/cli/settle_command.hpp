@@ -17,11 +17,11 @@ namespace acosim {
 class CsvTable;
 
 struct SettleOptions {
-  std::string input;       // simple-format CSV (positional)
-  std::string puf;         // --puf FILE
-  std::optional<int> py;   // --py YEAR (inferred from "PY2023" in the PUF's file name if absent)
-  std::string output;      // -o FILE
-  std::string rules;       // --rules ID: re-settle the --puf rows under a rule overlay (sim/input/puf_overlay.hpp)
+  std::string input;      // simple-format CSV (positional)
+  std::string puf;        // --puf FILE
+  std::optional<int> py;  // --py YEAR (inferred from "PY2023" in the PUF's file name if absent)
+  std::string output;     // -o FILE
+  std::string rules;  // --rules ID: re-settle the --puf rows under a rule overlay (sim/input/puf_overlay.hpp)
 };
 
 // Runs the command; writes the report to `out`. Throws InputError for the user's mistakes; the

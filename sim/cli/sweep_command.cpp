@@ -10,23 +10,22 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
-#include "sim/output/atomic_file.hpp"
 #include "sim/cli/command_args.hpp"
 #include "sim/cli/commands.hpp"
-#include "sim/common/error.hpp"
-#include "sim/output/provenance.hpp"
-#include "sim/engine/mpi.hpp"
 #include "sim/cli/risk_options.hpp"
-#include "sim/cli/command_args.hpp"
+#include "sim/common/error.hpp"
+#include "sim/common/version.hpp"
+#include "sim/engine/mpi.hpp"
 #include "sim/engine/risk.hpp"
 #include "sim/engine/sweep.hpp"
 #include "sim/input/sweep_reader.hpp"
-#include "sim/output/sweep_io.hpp"
-#include "sim/common/version.hpp"
 #include "sim/input/yaml_reader.hpp"
+#include "sim/output/atomic_file.hpp"
+#include "sim/output/provenance.hpp"
+#include "sim/output/sweep_io.hpp"
 
 namespace acosim {
 namespace fs = std::filesystem;
@@ -69,8 +68,8 @@ int run_sweep_command(const SweepArgs& a) {
   paths.output(md, "--md");
   paths.check();
   if (!a.common.quiet) {
-    std::cerr << fmt::format("acosim sweep: {} points, {} sampling pass{} of {} runs\n", plan.points.size(), plan.groups,
-                             plan.groups == 1 ? "" : "es", base.runs);
+    std::cerr << fmt::format("acosim sweep: {} points, {} sampling pass{} of {} runs\n", plan.points.size(),
+                             plan.groups, plan.groups == 1 ? "" : "es", base.runs);
   }
 
   RunOptions options;
@@ -98,7 +97,8 @@ int run_tornado_command(const TornadoArgs& a) {
   const Scenario base = a.common.load();
   const TornadoSpec spec = tornado_spec(base, a.inputs, a.metric, a.track);
   const SweepPlan plan = plan_tornado(base, spec);
-  const fs::path csv = a.output.empty() ? fs::path("results") / (base.name + "-tornado.csv") : fs::path(a.output);
+  const fs::path csv =
+      a.output.empty() ? fs::path("results") / (base.name + "-tornado.csv") : fs::path(a.output);
   const fs::path json = a.json.empty() ? with_extension(csv, ".json") : fs::path(a.json);
   CommandPaths paths;
   add_scenario_inputs(paths, base);
@@ -107,7 +107,8 @@ int run_tornado_command(const TornadoArgs& a) {
   paths.check();
   if (!a.common.quiet) {
     std::cerr << fmt::format("acosim tornado: {} inputs, {} simulations in {} sampling pass{} of {} runs\n",
-                             spec.inputs.size(), plan.points.size(), plan.groups, plan.groups == 1 ? "" : "es", base.runs);
+                             spec.inputs.size(), plan.points.size(), plan.groups,
+                             plan.groups == 1 ? "" : "es", base.runs);
   }
   RunOptions options;
   options.threads = a.common.threads;
@@ -126,12 +127,14 @@ int run_tornado_command(const TornadoArgs& a) {
 void add_sweep_command(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<SweepArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "sweep", "Sensitivity sweep: simulate the scenario at every combination of the varied keys' values "
-               "(same seed at every point); write HDF5, CSV and Markdown tables");
+      "sweep",
+      "Sensitivity sweep: simulate the scenario at every combination of the varied keys' values "
+      "(same seed at every point); write HDF5, CSV and Markdown tables");
   add_common(cmd, args->common);
-  cmd->add_option("--vary", args->vary,
-                  "KEY=V1,V2,... or KEY=start:stop:step (stop included), e.g. aco.beneficiaries=5000,10000 or "
-                  "tracks[1].msr=0%:2%:0.5%; repeat for a 2-D grid. Replaces the scenario's sweep: section")
+  cmd->add_option(
+         "--vary", args->vary,
+         "KEY=V1,V2,... or KEY=start:stop:step (stop included), e.g. aco.beneficiaries=5000,10000 or "
+         "tracks[1].msr=0%:2%:0.5%; repeat for a 2-D grid. Replaces the scenario's sweep: section")
       ->allow_extra_args(false);
   cmd->add_option("-o,--output", args->output, "HDF5 sweep file (default: results/<name>-sweep.h5)");
   cmd->add_option("--csv", args->csv, "CSV table (default: the output path with .csv)");
@@ -143,14 +146,17 @@ void add_sweep_command(CLI::App& app, CommandAction& action) {
 void add_tornado_command(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<TornadoArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "tornado", "Tornado analysis: vary each input alone between its low and high value and rank the inputs "
-                 "by the swing of a metric");
+      "tornado",
+      "Tornado analysis: vary each input alone between its low and high value and rank the inputs "
+      "by the swing of a metric");
   add_common(cmd, args->common);
   cmd->add_option("--input", args->inputs,
-                  "KEY=LOW,HIGH (repeatable); replaces the scenario's tornado.inputs, e.g. true_effect.mean=-4.5%,1.5%")
+                  "KEY=LOW,HIGH (repeatable); replaces the scenario's tornado.inputs, e.g. "
+                  "true_effect.mean=-4.5%,1.5%")
       ->allow_extra_args(false);
-  cmd->add_option("--metric", args->metric, "mean, p_losses, p_savings, p5, p50, p95, var95 or es95 (default: the "
-                                            "section's, else mean)");
+  cmd->add_option("--metric", args->metric,
+                  "mean, p_losses, p_savings, p5, p50, p95, var95 or es95 (default: the "
+                  "section's, else mean)");
   cmd->add_option("--track", args->track, "Rank for this track only (label or index; default: every track)");
   cmd->add_option("-o,--output", args->output, "CSV table (default: results/<name>-tornado.csv)");
   cmd->add_option("--json", args->json, "JSON (default: the CSV path with .json)");

@@ -60,8 +60,6 @@ std::string money_compact(double usd) {
   return fmt::format("{}${:.{}f}{}", sign, v, decimals, kScales[i].second);
 }
 
-std::string percent_of(double fraction, int decimals) {
-  return fixed(100.0 * fraction, decimals) + "%";
-}
+std::string percent_of(double fraction, int decimals) { return fixed(100.0 * fraction, decimals) + "%"; }
 
 }  // namespace acosim

@@ -28,8 +28,9 @@ std::string AgreementSpec::rules_note() const {
   if (!carried.empty()) {
     const std::string span = carried.size() == 1 ? fmt::format("PY{}", carried.front())
                                                  : fmt::format("PY{}-PY{}", carried.front(), carried.back());
-    notes.push_back(fmt::format("{} settled under PY{} rules (no later rules in models/track.hpp; future_rules: carry_forward)",
-                                span, kLastRuleYear));
+    notes.push_back(fmt::format(
+        "{} settled under PY{} rules (no later rules in models/track.hpp; future_rules: carry_forward)", span,
+        kLastRuleYear));
   }
   notes.insert(notes.end(), threshold_notes.begin(), threshold_notes.end());
   std::string out;
@@ -41,9 +42,10 @@ namespace {
 
 const AgreementSpec& required_spec(const Scenario& s) {
   if (!s.agreement) {
-    throw InputError(fmt::format("{}: the scenario has no 'agreement:' section; add one (docs/agreements.md), e.g. "
-                                 "agreement: {{years: 5, paths: [{{fixed: BASIC_E, msr: 1%}}, {{glide: A, msr: 1%}}]}}",
-                                 s.path.empty() ? std::string("scenario") : s.path));
+    throw InputError(
+        fmt::format("{}: the scenario has no 'agreement:' section; add one (docs/agreements.md), e.g. "
+                    "agreement: {{years: 5, paths: [{{fixed: BASIC_E, msr: 1%}}, {{glide: A, msr: 1%}}]}}",
+                    s.path.empty() ? std::string("scenario") : s.path));
   }
   return *s.agreement;
 }
@@ -77,12 +79,12 @@ void with_cost(const Model& model, int e, F&& f) {
   f(model.cost(e));
 }
 
-
 // Year y >= 1: each slot's beneficiary leaves with probability `turnover` and is replaced by a new
 // one with fresh latents; a stayer's latents continue the AR(1).
 template <class Cost>
 double later_year(const Cost& cost, std::uint64_t seed, std::uint64_t run, int y, int e, long n, double rho,
-                  double turnover, double* zs, double* zz, long& replaced, double* costs, std::uint8_t* flags) {
+                  double turnover, double* zs, double* zz, long& replaced, double* costs,
+                  std::uint8_t* flags) {
   const std::uint32_t sub = static_cast<std::uint32_t>(4 * y + e);
   const PhiloxStream leave(seed, run, Purpose::Turnover, sub);
   const PhiloxStream fresh(seed, run, Purpose::NewBeneficiary, sub);
@@ -130,8 +132,9 @@ void size_workspace(const Scenario& s, PanelWorkspace& ws, bool observed) {
 
 // Year 1: exactly sample_run (runner.cpp): run-level normals `x`, alternative QPS, beneficiaries;
 // keeps each slot's PY latents in the workspace for the later years.
-void sample_first_year(const AgreementModel& model, std::uint64_t seed, std::uint64_t run, const Eigen::Vector3d& x,
-                       double u1, PanelWorkspace& ws, PanelObserver* observer, AgreementSample& r) {
+void sample_first_year(const AgreementModel& model, std::uint64_t seed, std::uint64_t run,
+                       const Eigen::Vector3d& x, double u1, PanelWorkspace& ws, PanelObserver* observer,
+                       AgreementSample& r) {
   const Scenario& s = model.scenario();
   const AgreementSpec& sp = model.spec();
   const SimulationModel& base_model = model.base();
@@ -165,12 +168,12 @@ void sample_first_year(const AgreementModel& model, std::uint64_t seed, std::uin
         sample_history_reference(cost, stream, n, s.persistence, sums, keep_py_latents);
       });
       type_expenditure = multiplier * sums[3];
-      type_base = s.base_year_weights[0] * sums[0] + s.base_year_weights[1] * sums[1] + s.base_year_weights[2] * sums[2];
+      type_base = s.base_year_weights[0] * sums[0] + s.base_year_weights[1] * sums[1] +
+                  s.base_year_weights[2] * sums[2];
     } else {
       double sum = 0;
-      with_cost(base_model, e, [&](const auto& cost) {
-        sum = sample_py_only_reference(cost, stream, n, keep_py_latents);
-      });
+      with_cost(base_model, e,
+                [&](const auto& cost) { sum = sample_py_only_reference(cost, stream, n, keep_py_latents); });
       type_expenditure = multiplier * sum;
       const double per_capita = s.benchmark_per_capita.value_or(s.expected_spending_per_capita());
       type_base = per_capita * static_cast<double>(n);
@@ -200,7 +203,8 @@ void rebase(const AgreementSpec& sp, AgreementSample& r) {
     rebased += py.expenditure * c / 3.0;
     savings += (py.benchmark - py.expenditure) * c / 3.0;
   }
-  const double psa = std::min(sp.prior_savings_share * std::max(0.0, savings), sp.prior_savings_cap * rebased);
+  const double psa =
+      std::min(sp.prior_savings_share * std::max(0.0, savings), sp.prior_savings_cap * rebased);
   r.prior_savings_adjustment = psa;
   r.rebased_base = rebased + psa;
 }
@@ -219,8 +223,9 @@ double later_year_expenditure(const AgreementModel& model, std::uint64_t seed, s
     if (n == 0) continue;
     double sum = 0;
     with_cost(base_model, e, [&](const auto& cost) {
-      sum = later_year(cost, seed, run, y, e, n, s.persistence, sp.turnover, ws.z_state[k].data(), ws.z_size[k].data(),
-                       yr.replaced, observer ? ws.costs.data() : nullptr, observer ? ws.replaced.data() : nullptr);
+      sum = later_year(cost, seed, run, y, e, n, s.persistence, sp.turnover, ws.z_state[k].data(),
+                       ws.z_size[k].data(), yr.replaced, observer ? ws.costs.data() : nullptr,
+                       observer ? ws.replaced.data() : nullptr);
     });
     expenditure += multiplier * sum;
     if (observer) {
@@ -248,9 +253,9 @@ AgreementSample sample_agreement_on(const AgreementModel& model, std::uint64_t s
 
   // ---- Years 2..n: turnover, AR(1) continuation, growth, risk-score drift, quality.
   const double quality_innovation = std::sqrt(1.0 - sp.quality_persistence * sp.quality_persistence);
-  double realized = 1;     // cumulative realized blend growth since PY1
-  double gap_level = 1;    // cumulative ACO-specific growth relative to the blend
-  double risk = 1;         // cumulative risk-score ratio since the (current) agreement's reference
+  double realized = 1;           // cumulative realized blend growth since PY1
+  double gap_level = 1;          // cumulative ACO-specific growth relative to the blend
+  double risk = 1;               // cumulative risk-score ratio since the (current) agreement's reference
   double renewal_reference = 1;  // `realized` at the last PY of the first agreement
   double agreement_base = r.historical_base * u1;  // base x PY1 relative update
   for (int y = 1; y < r.years; ++y) {
@@ -286,8 +291,9 @@ AgreementSample sample_agreement_on(const AgreementModel& model, std::uint64_t s
     const double t = renewal ? static_cast<double>(y - sp.years + 1) : static_cast<double>(y);
     const double trend_realized = renewal ? realized / renewal_reference : realized;
     const std::optional<double>& acpt = renewal ? sp.renewal_acpt : sp.acpt;
-    const double trend = acpt ? (1.0 - sp.acpt_weight) * trend_realized + sp.acpt_weight * std::pow(1.0 + *acpt, t)
-                              : trend_realized;
+    const double trend =
+        acpt ? (1.0 - sp.acpt_weight) * trend_realized + sp.acpt_weight * std::pow(1.0 + *acpt, t)
+             : trend_realized;
     yr.risk_ratio = std::min(risk, 1.0 + sp.risk_score_cap);  // +3% cap on positive growth only
     yr.update_factor = (renewal ? 1.0 : u1) * trend * yr.risk_ratio;
     yr.benchmark = agreement_base * trend * yr.risk_ratio;
@@ -348,7 +354,8 @@ PathResult settle_path(const AgreementModel& model, const AgreementSample& r, co
     try {
       st = settle(c.track, in);
     } catch (const std::invalid_argument& e) {
-      throw InputError(fmt::format("path {}, PY{}: {}", path.label, sp.performance_year[static_cast<std::size_t>(y)], e.what()));
+      throw InputError(fmt::format("path {}, PY{}: {}", path.label,
+                                   sp.performance_year[static_cast<std::size_t>(y)], e.what()));
     }
     const std::size_t k = static_cast<std::size_t>(y);
     out.payment[k] = st.payment;
@@ -371,13 +378,15 @@ PathResult settle_path(const AgreementModel& model, const AgreementSample& r, co
 namespace {
 
 OutcomeCode sign_outcome(double x) {
-  return static_cast<OutcomeCode>(x > 0 ? Outcome::SharedSavings : x < 0 ? Outcome::SharedLosses : Outcome::BelowMsr);
+  return static_cast<OutcomeCode>(x > 0   ? Outcome::SharedSavings
+                                  : x < 0 ? Outcome::SharedLosses
+                                          : Outcome::BelowMsr);
 }
 
 // The per-year sample matrices (runs x path years) of `x`, in row order.
 std::array<Eigen::MatrixXd*, 8> yearly_matrices(AgreementRuns& x) {
-  return {&x.benchmark, &x.expenditure, &x.true_effect, &x.quality, &x.growth, &x.spending_level, &x.update_factor,
-          &x.risk_ratio};
+  return {&x.benchmark, &x.expenditure,    &x.true_effect,   &x.quality,
+          &x.growth,    &x.spending_level, &x.update_factor, &x.risk_ratio};
 }
 
 // The results before any run: the spec's description, the run table's columns, zeroed samples.
@@ -423,8 +432,8 @@ void store_run(const AgreementModel& model, const AgreementSample& r, long run, 
   double benchmark = 0, expenditure = 0;
   for (int y = 0; y < years; ++y) {
     const AgreementYear& yr = r.year[static_cast<std::size_t>(y)];
-    const std::array<double, 8> values = {yr.benchmark, yr.expenditure, yr.true_effect, yr.quality,
-                                          yr.growth, yr.spending_level, yr.update_factor, yr.risk_ratio};
+    const std::array<double, 8> values = {yr.benchmark, yr.expenditure,    yr.true_effect,   yr.quality,
+                                          yr.growth,    yr.spending_level, yr.update_factor, yr.risk_ratio};
     const auto matrices = yearly_matrices(x);
     for (std::size_t k = 0; k < matrices.size(); ++k) (*matrices[k])(run, y) = values[k];
     x.met_qps(run, y) = yr.met_qps;
@@ -449,7 +458,8 @@ void store_run(const AgreementModel& model, const AgreementSample& r, long run, 
     t.outcome(run, c + 2) = static_cast<OutcomeCode>(wo);
     for (int y = 0; y < years; ++y) {
       t.payment(run, c + kPathSummaryColumns + y) = pr.payment[static_cast<std::size_t>(y)];
-      t.outcome(run, c + kPathSummaryColumns + y) = static_cast<OutcomeCode>(pr.outcome[static_cast<std::size_t>(y)]);
+      t.outcome(run, c + kPathSummaryColumns + y) =
+          static_cast<OutcomeCode>(pr.outcome[static_cast<std::size_t>(y)]);
     }
     x.any_year_owed(run, p) = pr.any_year_owed;
   }
@@ -544,16 +554,19 @@ AgreementResults simulate_agreement(const AgreementModel& model, const RunOption
         for_each_row_value(ar, run, [&](auto& v) { *row++ = static_cast<double>(v); });
       },
       [&](const double* row, long run) {
-        for_each_row_value(ar, run, [&](auto& v) { v = static_cast<std::remove_cvref_t<decltype(v)>>(*row++); });
+        for_each_row_value(ar, run,
+                           [&](auto& v) { v = static_cast<std::remove_cvref_t<decltype(v)>>(*row++); });
       });
-  describe_agreement(model, threads, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), ar);
+  describe_agreement(model, threads,
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), ar);
 
   summarize(ar.results);
   // Keep only comparisons of the same column across paths (total vs total, year 2 vs year 2, ...).
   const int width = kPathSummaryColumns + sp.total_years();
   std::vector<PairSummary> kept;
   for (PairSummary& p : ar.results.pairs) {
-    if (p.index_a % width == p.index_b % width && p.index_a / width != p.index_b / width) kept.push_back(std::move(p));
+    if (p.index_a % width == p.index_b % width && p.index_a / width != p.index_b / width)
+      kept.push_back(std::move(p));
   }
   ar.results.pairs = std::move(kept);
   return ar;

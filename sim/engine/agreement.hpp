@@ -50,16 +50,16 @@ class AgreementModel {
 
 // What one run sampled in one path year.
 struct AgreementYear {
-  double true_effect = 0;       // [fraction]
-  double quality = 0;           // [0-100]
+  double true_effect = 0;  // [fraction]
+  double quality = 0;      // [0-100]
   bool met_qps = true, met_alt_qps = false;
-  double growth = 1;            // realized blend growth into this PY (1 in PY1) [ratio]
-  double spending_level = 1;    // ACO counterfactual per-capita spending level vs PY1 [ratio]
-  double update_factor = 1;     // benchmark / historical (or rebased) base [ratio]
-  double risk_ratio = 1;        // risk-score ratio applied to the benchmark, after the cap [ratio]
-  double benchmark = 0;         // B [USD]
-  double expenditure = 0;       // E [USD]
-  long replaced = 0;            // beneficiaries replaced at the start of this year [count]
+  double growth = 1;          // realized blend growth into this PY (1 in PY1) [ratio]
+  double spending_level = 1;  // ACO counterfactual per-capita spending level vs PY1 [ratio]
+  double update_factor = 1;   // benchmark / historical (or rebased) base [ratio]
+  double risk_ratio = 1;      // risk-score ratio applied to the benchmark, after the cap [ratio]
+  double benchmark = 0;       // B [USD]
+  double expenditure = 0;     // E [USD]
+  long replaced = 0;          // beneficiaries replaced at the start of this year [count]
 };
 
 struct AgreementSample {
@@ -82,8 +82,8 @@ class PanelObserver {
 // Per-thread scratch space, sized by beneficiaries and reused across runs.
 struct PanelWorkspace {
   std::array<std::vector<double>, kEnrollmentTypes> z_state, z_size;  // current latents per slot
-  std::vector<double> costs;           // observer only
-  std::vector<std::uint8_t> replaced;  // observer only
+  std::vector<double> costs;                                          // observer only
+  std::vector<std::uint8_t> replaced;                                 // observer only
 };
 
 // Samples run `run` (pure function of the model, seed and run index).
@@ -96,19 +96,19 @@ SettlementInput agreement_settlement_input(const AgreementModel& model, const Ag
 
 // One path settled on one run.
 struct PathResult {
-  std::array<double, kMaxPathYears> payment{};      // + paid to the ACO, - owed [USD]
+  std::array<double, kMaxPathYears> payment{};  // + paid to the ACO, - owed [USD]
   std::array<Outcome, kMaxPathYears> outcome{};
-  double total = 0;        // sum of the payments [USD]
-  double present_value = 0;  // sum of payment_k / (1 + discount)^k, k = 1..years [USD]
-  int worst_year = 0;      // 0-based year of the smallest payment (earliest on ties)
+  double total = 0;            // sum of the payments [USD]
+  double present_value = 0;    // sum of payment_k / (1 + discount)^k, k = 1..years [USD]
+  int worst_year = 0;          // 0-based year of the smallest payment (earliest on ties)
   bool any_year_owed = false;  // some payment < 0
 };
 PathResult settle_path(const AgreementModel& model, const AgreementSample& r, const AgreementPath& path);
 
 // Per-run, per-year samples (runs x path years) and per-path flags (runs x paths).
 struct AgreementRuns {
-  Eigen::MatrixXd benchmark, expenditure, true_effect, quality, growth, spending_level,
-      update_factor, risk_ratio;
+  Eigen::MatrixXd benchmark, expenditure, true_effect, quality, growth, spending_level, update_factor,
+      risk_ratio;
   Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic> met_qps, met_alt_qps, any_year_owed;
   Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic> replaced;
 };
@@ -121,7 +121,7 @@ struct AgreementResults {
   std::vector<int> performance_year, rules_year;
   int years = 0, renewal_years = 0, start_year = 0;
   double discount_rate = 0, turnover = 0;
-  std::string notes;          // rules carried forward, etc.
+  std::string notes;  // rules carried forward, etc.
 };
 
 // Column label of path `label`, column `k` (0: total, 1: PV, 2: worst year, 3 + y: year y + 1).

@@ -11,9 +11,9 @@
 
 namespace acosim {
 
-inline constexpr int kMaxAgreementYears = 6;                    // PYs in one agreement period
-inline constexpr int kMaxPathYears = 2 * kMaxAgreementYears;    // first agreement + renewal
-inline constexpr int kMinRenewalBaseYears = 3;                  // a rebase needs 3 PYs of history
+inline constexpr int kMaxAgreementYears = 6;                  // PYs in one agreement period
+inline constexpr int kMaxPathYears = 2 * kMaxAgreementYears;  // first agreement + renewal
+inline constexpr int kMinRenewalBaseYears = 3;                // a rebase needs 3 PYs of history
 // Columns of one path before its per-year columns: total, PV, worst year.
 inline constexpr int kPathSummaryColumns = 3;
 
@@ -32,29 +32,29 @@ struct AgreementPath {
 
 // The validated `agreement:` section. Per-year vectors have total_years() entries.
 struct AgreementSpec {
-  int years = 5;               // PYs of the (first) agreement
-  int renewal_years = 0;       // PYs of a rebased second agreement (0: none)
-  int start_year = 2024;       // PY1 = the agreement start year
-  double turnover = 0.16;      // share of the panel replaced each year [fraction]
-  double discount_rate = 0.03; // annual rate for the present value [fraction]
-  Uncertain growth{1.0, 0.0};  // realized national-regional blend growth per PY after PY1 [ratio]
-  std::optional<double> acpt;          // ACPT annual growth, first agreement [fraction]
-  std::optional<double> renewal_acpt;  // ACPT of the renewal [fraction]
-  double acpt_weight = 1.0 / 3.0;      // ACPT share of the update (2024+ agreements) [fraction]
-  Uncertain spending_gap{0.0, 0.0};    // ACO counterfactual growth minus the blend, per PY [fraction]
+  int years = 5;                          // PYs of the (first) agreement
+  int renewal_years = 0;                  // PYs of a rebased second agreement (0: none)
+  int start_year = 2024;                  // PY1 = the agreement start year
+  double turnover = 0.16;                 // share of the panel replaced each year [fraction]
+  double discount_rate = 0.03;            // annual rate for the present value [fraction]
+  Uncertain growth{1.0, 0.0};             // realized national-regional blend growth per PY after PY1 [ratio]
+  std::optional<double> acpt;             // ACPT annual growth, first agreement [fraction]
+  std::optional<double> renewal_acpt;     // ACPT of the renewal [fraction]
+  double acpt_weight = 1.0 / 3.0;         // ACPT share of the update (2024+ agreements) [fraction]
+  Uncertain spending_gap{0.0, 0.0};       // ACO counterfactual growth minus the blend, per PY [fraction]
   Uncertain risk_score_growth{0.0, 0.0};  // risk-score change per PY not matched by spending [fraction]
-  double risk_score_cap = 0.03;        // cap on cumulative positive risk-score growth [fraction]
-  double quality_persistence = 0.5;    // AR(1) correlation of the quality latent year to year
-  double prior_savings_share = 0;      // renewal's prior savings adjustment share [fraction]
-  double prior_savings_cap = 0.05;     // its cap [fraction of the rebased benchmark]
+  double risk_score_cap = 0.03;           // cap on cumulative positive risk-score growth [fraction]
+  double quality_persistence = 0.5;       // AR(1) correlation of the quality latent year to year
+  double prior_savings_share = 0;         // renewal's prior savings adjustment share [fraction]
+  double prior_savings_cap = 0.05;        // its cap [fraction of the rebased benchmark]
   FutureRules future_rules = FutureRules::CarryForward;
 
-  std::vector<int> performance_year;                  // start_year + y
-  std::vector<int> rules_year;                        // the rule year settle() uses
-  std::vector<double> true_effect_mean;               // [fraction]
-  std::vector<std::optional<double>> qps_threshold;   // [0-100]; empty: standard always met
+  std::vector<int> performance_year;                 // start_year + y
+  std::vector<int> rules_year;                       // the rule year settle() uses
+  std::vector<double> true_effect_mean;              // [fraction]
+  std::vector<std::optional<double>> qps_threshold;  // [0-100]; empty: standard always met
   std::vector<AgreementPath> paths;
-  std::vector<std::string> threshold_notes;           // QPS values assumed for years without one
+  std::vector<std::string> threshold_notes;  // QPS values assumed for years without one
 
   int total_years() const { return years + renewal_years; }
   bool in_renewal(int y) const { return y >= years; }

@@ -15,14 +15,16 @@ BenchmarkDrawInputs mean_benchmark_inputs(const CmsBenchmarkSpec& spec) {
   return x;
 }
 
-BenchmarkDrawInputs draw_benchmark_inputs(const CmsBenchmarkSpec& spec, std::uint64_t seed, std::uint64_t run) {
+BenchmarkDrawInputs draw_benchmark_inputs(const CmsBenchmarkSpec& spec, std::uint64_t seed,
+                                          std::uint64_t run) {
   BenchmarkDrawInputs x;
   const PhiloxStream trend(seed, run, Purpose::BenchmarkTrend);
   for (std::size_t k = 0; k < spec.national_trend.size(); ++k) {
     const auto z = normals4(trend, static_cast<std::uint32_t>(k));
     const double national = spec.national_trend[k] + spec.national_trend_sd * z[0];
     x.national_steps.push_back(national);
-    x.regional_steps.push_back(national + (spec.regional_trend[k] - spec.national_trend[k]) + spec.regional_trend_sd * z[1]);
+    x.regional_steps.push_back(national + (spec.regional_trend[k] - spec.national_trend[k]) +
+                               spec.regional_trend_sd * z[1]);
   }
   const auto z = normals4(PhiloxStream(seed, run, Purpose::BenchmarkRisk), 0);
   x.coding = z[0];

@@ -30,18 +30,20 @@ BenchmarkDrawInputs mean_benchmark_inputs(const CmsBenchmarkSpec& spec);
 // Run `run`'s inputs: national step k = mean_k + national_sd z_k; regional step = national step +
 // (regional mean_k - national mean_k) + regional_sd z'_k; coding normal z_c; market share
 // mean + sd z_s clamped to [0, 1].
-BenchmarkDrawInputs draw_benchmark_inputs(const CmsBenchmarkSpec& spec, std::uint64_t seed, std::uint64_t run);
+BenchmarkDrawInputs draw_benchmark_inputs(const CmsBenchmarkSpec& spec, std::uint64_t seed,
+                                          std::uint64_t run);
 
 // The models/ input of one run under `rules`: H_t, shares, PY person-years (the scenario's
 // beneficiaries by type), risk ratios rho_t = 1 + mean_t + sd_t z_c, the trend and the ACPT.
 BenchmarkInput cms_benchmark_input(const Scenario& s, const BenchmarkDrawInputs& x, const RuleSet& rules);
 
 struct BenchmarkDraw {
-  double b3 = 0, b2 = 0;                    // per capita, current law [USD per person-year]
-  PerType three_way_by_type{};              // U3_t, each type's updated benchmark [USD per person-year]
-  double proposed_b3 = 0, proposed_b2 = 0;  // under cy2027_proposed (PROPOSED, NOT LAW); 0 without the overlay
-  double spending_factor = 1;               // realized over mean cumulative regional growth: multiplies the
-                                            // ACO's PY spending (its costs grow with its region's) [ratio]
+  double b3 = 0, b2 = 0;        // per capita, current law [USD per person-year]
+  PerType three_way_by_type{};  // U3_t, each type's updated benchmark [USD per person-year]
+  double proposed_b3 = 0,
+         proposed_b2 = 0;      // under cy2027_proposed (PROPOSED, NOT LAW); 0 without the overlay
+  double spending_factor = 1;  // realized over mean cumulative regional growth: multiplies the
+                               // ACO's PY spending (its costs grow with its region's) [ratio]
 };
 BenchmarkDraw draw_benchmark(const Scenario& s, std::uint64_t seed, std::uint64_t run);
 

@@ -46,17 +46,20 @@ std::vector<TrackCashRisk> cash_risk(const Scenario& s, const RunTable& t) {
 std::string cash_risk_text(const Scenario& s, const RunTable& t) {
   const std::vector<TrackCashRisk> rows = cash_risk(s, t);
   if (rows.empty()) return {};
-  std::string text = fmt::format("\nRepayment mechanism (42 CFR 425.204(f)(4)): {} = min(0.5% of expected expenditure, {})\n",
-                                 money_full(rows[0].repayment_mechanism),
-                                 s.participant_revenue ? "1% of participant revenue" : "participant revenue not given");
+  std::string text = fmt::format(
+      "\nRepayment mechanism (42 CFR 425.204(f)(4)): {} = min(0.5% of expected expenditure, {})\n",
+      money_full(rows[0].repayment_mechanism),
+      s.participant_revenue ? "1% of participant revenue" : "participant revenue not given");
   std::size_t width = 5;
   for (const auto& r : rows) width = std::max(width, r.label.size());
   const bool cms = rows[0].p_guardrail.has_value();
-  text += fmt::format("{:<{}}  {:>22}{}\n", "Track", width, "P(losses > RM) ± SE", cms ? "  P(ACPT guardrail triggered)" : "");
+  text += fmt::format("{:<{}}  {:>22}{}\n", "Track", width, "P(losses > RM) ± SE",
+                      cms ? "  P(ACPT guardrail triggered)" : "");
   for (const auto& r : rows) {
-    text += fmt::format("{:<{}}  {:>22}{}\n", r.label, width,
-                        fmt::format("{} ± {}", probability(r.p_losses_exceed), probability(r.p_losses_exceed_se)),
-                        cms ? fmt::format("  {:>27}", probability(*r.p_guardrail)) : "");
+    text +=
+        fmt::format("{:<{}}  {:>22}{}\n", r.label, width,
+                    fmt::format("{} ± {}", probability(r.p_losses_exceed), probability(r.p_losses_exceed_se)),
+                    cms ? fmt::format("  {:>27}", probability(*r.p_guardrail)) : "");
   }
   return text;
 }

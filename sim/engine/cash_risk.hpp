@@ -15,9 +15,9 @@ namespace acosim {
 
 struct TrackCashRisk {
   std::string label;
-  double repayment_mechanism = 0;  // RM [USD]
-  double p_losses_exceed = 0;      // P(shared losses > RM) over completed runs
-  double p_losses_exceed_se = 0;   // binomial MC standard error
+  double repayment_mechanism = 0;     // RM [USD]
+  double p_losses_exceed = 0;         // P(shared losses > RM) over completed runs
+  double p_losses_exceed_se = 0;      // binomial MC standard error
   std::optional<double> p_guardrail;  // P(guardrail triggered), benchmark mode cms only
 };
 

@@ -78,7 +78,8 @@ PitHistogram pit_histogram(std::span<const double> pits, int bins) {
   h.degrees_of_freedom = bins - 1;
   if (pits.empty()) return h;
   const double expected = static_cast<double>(pits.size()) / bins;
-  for (long c : h.counts) h.chi_square += (static_cast<double>(c) - expected) * (static_cast<double>(c) - expected) / expected;
+  for (long c : h.counts)
+    h.chi_square += (static_cast<double>(c) - expected) * (static_cast<double>(c) - expected) / expected;
   h.p_value = boost::math::gamma_q(0.5 * h.degrees_of_freedom, 0.5 * h.chi_square);
   return h;
 }
@@ -98,7 +99,8 @@ MeanSe paired_difference(std::span<const double> a, std::span<const double> b) {
 }
 
 std::vector<ReliabilityBin> reliability(std::span<const double> p, std::span<const double> o, int bins) {
-  if (p.size() != o.size()) throw std::invalid_argument("reliability: forecasts and outcomes differ in length");
+  if (p.size() != o.size())
+    throw std::invalid_argument("reliability: forecasts and outcomes differ in length");
   if (bins < 1) throw std::invalid_argument("reliability: at least 1 bin");
   std::vector<ReliabilityBin> t(static_cast<std::size_t>(bins));
   for (int k = 0; k < bins; ++k) {

@@ -63,6 +63,7 @@ struct ReliabilityBin {
   double observed = 0;
   double observed_se = 0;
 };
-std::vector<ReliabilityBin> reliability(std::span<const double> p, std::span<const double> outcome, int bins = 10);
+std::vector<ReliabilityBin> reliability(std::span<const double> p, std::span<const double> outcome,
+                                        int bins = 10);
 
 }  // namespace acosim

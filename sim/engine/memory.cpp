@@ -28,7 +28,8 @@ std::optional<double> read_bytes(const fs::path& p) {
 
 // limit - usage for `dir` and each of its ancestors up to `top`, the tightest; limits of 2^60 bytes
 // and more are "no limit" (cgroup v1 writes 2^63 - 4096 for none).
-std::optional<double> tightest(fs::path dir, const fs::path& top, const char* limit_file, const char* usage_file) {
+std::optional<double> tightest(fs::path dir, const fs::path& top, const char* limit_file,
+                               const char* usage_file) {
   std::optional<double> best;
   for (;;) {
     const auto limit = read_bytes(dir / limit_file);
@@ -65,7 +66,9 @@ std::optional<double> cgroup_memory_headroom(const std::string& proc_self_cgroup
       std::stringstream names(controllers);
       std::string name;
       while (std::getline(names, name, ',')) {
-        if (name == "memory") keep(tightest(root / "memory" / path, root / "memory", "memory.limit_in_bytes", "memory.usage_in_bytes"));
+        if (name == "memory")
+          keep(tightest(root / "memory" / path, root / "memory", "memory.limit_in_bytes",
+                        "memory.usage_in_bytes"));
       }
     }
   }
@@ -76,12 +79,14 @@ std::optional<double> address_space_headroom() {
   struct rlimit as {};
   if (::getrlimit(RLIMIT_AS, &as) != 0 || as.rlim_cur == RLIM_INFINITY) return std::nullopt;
   double mapped = 0;  // the process's current virtual size: the first field of statm [pages]
-  if (std::ifstream statm("/proc/self/statm"); statm >> mapped) mapped *= static_cast<double>(::sysconf(_SC_PAGESIZE));
+  if (std::ifstream statm("/proc/self/statm"); statm >> mapped)
+    mapped *= static_cast<double>(::sysconf(_SC_PAGESIZE));
   return std::max(0.0, static_cast<double>(as.rlim_cur) - mapped);
 }
 
 double available_memory_bytes() {
-  const double free_ram = static_cast<double>(::sysconf(_SC_AVPHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+  const double free_ram =
+      static_cast<double>(::sysconf(_SC_AVPHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
   std::ifstream in("/proc/self/cgroup");
   const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   std::optional<double> headroom = cgroup_memory_headroom(text, "/sys/fs/cgroup");

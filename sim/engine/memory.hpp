@@ -20,6 +20,7 @@ std::optional<double> address_space_headroom();
 
 // The control-group part: `proc_self_cgroup` is the text of /proc/self/cgroup and `root` the cgroup
 // mount point (/sys/fs/cgroup); tests pass fakes. nullopt when no limit applies or none is readable.
-std::optional<double> cgroup_memory_headroom(const std::string& proc_self_cgroup, const std::filesystem::path& root);
+std::optional<double> cgroup_memory_headroom(const std::string& proc_self_cgroup,
+                                             const std::filesystem::path& root);
 
 }  // namespace acosim

@@ -59,7 +59,8 @@ void replay_stderr() {
   if (g_stderr < 0 || ::lseek(STDERR_FILENO, 0, SEEK_SET) != 0) return;
   std::string text;
   char buf[4096];
-  for (ssize_t n; (n = ::read(STDERR_FILENO, buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = ::read(STDERR_FILENO, buf, sizeof buf)) > 0;)
+    text.append(buf, static_cast<std::size_t>(n));
   std::string out;
   std::size_t start = 0;
   while (start < text.size()) {
@@ -148,7 +149,8 @@ bool any(bool flag) {
   return flag;
 }
 
-std::vector<double> all_gather_rows(const std::vector<double>& mine, [[maybe_unused]] const std::vector<long>& counts,
+std::vector<double> all_gather_rows(const std::vector<double>& mine,
+                                    [[maybe_unused]] const std::vector<long>& counts,
                                     [[maybe_unused]] int width) {
   if (!g_active || g_size == 1) return mine;
 #ifdef ACOSIM_HAVE_MPI
@@ -156,7 +158,8 @@ std::vector<double> all_gather_rows(const std::vector<double>& mine, [[maybe_unu
   long total = 0;
   for (int k = 0; k < g_size; ++k) {
     const long n = counts[static_cast<std::size_t>(k)] * width;
-    if (total + n > INT_MAX) throw std::runtime_error("MPI gather: more than 2^31 values; use fewer runs per call");
+    if (total + n > INT_MAX)
+      throw std::runtime_error("MPI gather: more than 2^31 values; use fewer runs per call");
     recv_counts[static_cast<std::size_t>(k)] = static_cast<int>(n);
     displs[static_cast<std::size_t>(k)] = static_cast<int>(total);
     total += n;

@@ -32,6 +32,7 @@ bool any(bool flag);
 
 // Every rank contributes `mine` (its own rows, `width` doubles each) and receives all ranks'
 // rows concatenated in rank order; counts[k] is rank k's number of rows. Collective.
-std::vector<double> all_gather_rows(const std::vector<double>& mine, const std::vector<long>& counts, int width);
+std::vector<double> all_gather_rows(const std::vector<double>& mine, const std::vector<long>& counts,
+                                    int width);
 
 }  // namespace acosim::mpi

@@ -12,7 +12,9 @@ namespace acosim {
 class ProgressMeter {
  public:
   ProgressMeter(bool wanted, long total)
-      : enabled_(wanted && ::isatty(STDERR_FILENO)), total_(total), start_(std::chrono::steady_clock::now()),
+      : enabled_(wanted && ::isatty(STDERR_FILENO)),
+        total_(total),
+        start_(std::chrono::steady_clock::now()),
         last_(start_) {}
   ProgressMeter(const ProgressMeter&) = delete;
   ProgressMeter& operator=(const ProgressMeter&) = delete;

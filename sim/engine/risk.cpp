@@ -58,7 +58,8 @@ TrackRisk assess_track(std::span<const double> x, const std::string& label, cons
     // ES is a mean of k = (1 - c) n tail values; its SE is about sd(tail) / sqrt(k).
     const auto k = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(allowed * n - 1e-9)));
     double ss = 0;
-    for (std::size_t i = losses.size() - k; i < losses.size(); ++i) ss += (losses[i] - t.es) * (losses[i] - t.es);
+    for (std::size_t i = losses.size() - k; i < losses.size(); ++i)
+      ss += (losses[i] - t.es) * (losses[i] - t.es);
     const double es_se = k > 1 ? std::sqrt(ss / static_cast<double>(k - 1) / static_cast<double>(k)) : 0.0;
     if (std::abs(t.es - *a.max_es) < 2 * es_se && t.es > 0) t.borderline = true;
   }

@@ -45,25 +45,23 @@ enum class RiskBreach : std::uint8_t {
 // One track judged against an appetite.
 struct TrackRisk {
   std::string label;
-  double mean = 0;           // [USD]
-  double p_exceed = 0;       // P(L > max_loss) (0 when no max_loss)
-  double p_exceed_se = 0;    // binomial MC standard error
-  double var = 0;            // VaR at `confidence`: percentile of L [USD]
-  double es = 0;             // ES at `confidence` [USD]
-  double ce = 0;             // certainty equivalent (= mean when no risk_aversion) [USD]
+  double mean = 0;         // [USD]
+  double p_exceed = 0;     // P(L > max_loss) (0 when no max_loss)
+  double p_exceed_se = 0;  // binomial MC standard error
+  double var = 0;          // VaR at `confidence`: percentile of L [USD]
+  double es = 0;           // ES at `confidence` [USD]
+  double ce = 0;           // certainty equivalent (= mean when no risk_aversion) [USD]
   bool fits_loss = true, fits_es = true;
-  bool borderline = false;   // a limit is within 2 MC standard errors of being crossed
+  bool borderline = false;  // a limit is within 2 MC standard errors of being crossed
   bool fits() const { return fits_loss && fits_es; }
-  RiskBreach breach() const {
-    return static_cast<RiskBreach>((fits_loss ? 0 : 1) | (fits_es ? 0 : 2));
-  }
+  RiskBreach breach() const { return static_cast<RiskBreach>((fits_loss ? 0 : 1) | (fits_es ? 0 : 2)); }
 };
 
 // Whether some track fits the appetite.
 enum class RiskOutcome : std::uint8_t {
-  NoTracks,   // nothing to judge
-  Fits,       // `chosen` is the best of the tracks that fit
-  NoneFits    // no track fits; `chosen` is the one closest to the limits
+  NoTracks,  // nothing to judge
+  Fits,      // `chosen` is the best of the tracks that fit
+  NoneFits   // no track fits; `chosen` is the one closest to the limits
 };
 
 struct RiskVerdict {
@@ -72,11 +70,11 @@ struct RiskVerdict {
   std::vector<int> ranking;       // indices into tracks: fitting tracks first, each group by CE
                                   // (mean when no risk_aversion), best first
   RiskOutcome outcome = RiskOutcome::NoTracks;
-  int chosen = -1;                // index into tracks (see RiskOutcome); -1 when NoTracks
-  int n_fit = 0;                  // tracks that fit
-  std::vector<int> richer;        // Fits: up to 3 tracks paying more on average than `chosen`,
-                                  // highest mean first (the trade-off)
-  std::vector<int> borderline;    // tracks within Monte Carlo error of a limit, ranking order
+  int chosen = -1;              // index into tracks (see RiskOutcome); -1 when NoTracks
+  int n_fit = 0;                // tracks that fit
+  std::vector<int> richer;      // Fits: up to 3 tracks paying more on average than `chosen`,
+                                // highest mean first (the trade-off)
+  std::vector<int> borderline;  // tracks within Monte Carlo error of a limit, ranking order
   bool uses_ce() const { return appetite.risk_aversion && *appetite.risk_aversion > 0; }
 };
 

@@ -24,9 +24,9 @@ namespace acosim {
 
 // Why a stream is drawn. Append-only: a new purpose never shifts existing draws.
 enum class Purpose : std::uint32_t {
-  RunLevel = 1,       // true effect, benchmark factor, quality score (correlated normals)
-  QualityAlt = 2,     // whether the alternative quality standard is met
-  Beneficiary = 3,    // beneficiary-year latents; sub = enrollment type
+  RunLevel = 1,     // true effect, benchmark factor, quality score (correlated normals)
+  QualityAlt = 2,   // whether the alternative quality standard is met
+  Beneficiary = 3,  // beneficiary-year latents; sub = enrollment type
   // Agreement periods (sim/engine/agreement.hpp), path year y >= 1 (0-based; year 0 draws as above):
   Turnover = 4,        // whether a slot's beneficiary leaves; sub = 4y + type, block = slot / 4
   NewBeneficiary = 5,  // a replacement's fresh latents; sub = 4y + type, block = slot / 2
@@ -52,8 +52,10 @@ inline constexpr const char* kRngLayout =
     "agreements, path year y >= 1: 4 turnover (sub = 4y + type, block = slot / 4, word slot % 4), "
     "5 replacement latents and 7 stayer AR(1) innovations (sub = 4y + type, block = slot / 2, "
     "normals 2 (slot % 2), +1), 6 run-level year draws (sub = y; block 0 normals: growth, spending "
-    "gap, risk score, quality; block 1 word 0: alternative-QPS uniform); benchmark mode cms: 8 trend (block k = step BY3+1+k; "
-    "normals 0 national step, 1 regional deviation), 9 risk (block 0; normals 0 coding intensity, 1 market share)";
+    "gap, risk score, quality; block 1 word 0: alternative-QPS uniform); benchmark mode cms: 8 trend (block "
+    "k = step BY3+1+k; "
+    "normals 0 national step, 1 regional deviation), 9 risk (block 0; normals 0 coding intensity, 1 market "
+    "share)";
 
 class PhiloxStream {
  public:
@@ -151,8 +153,9 @@ inline constexpr int kMaxBatch = 256;
 
 // The Box-Muller normals of `count` blocks' words (structure of arrays, as words_batch gives them):
 // z0[i], z1[i], z2[i], z3[i] from w0[i], w1[i], w2[i], w3[i], bit for bit as normals4.
-inline void normals_from_words(int count, const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2,
-                               const std::uint32_t* w3, double* z0, double* z1, double* z2, double* z3) {
+inline void normals_from_words(int count, const std::uint32_t* w0, const std::uint32_t* w1,
+                               const std::uint32_t* w2, const std::uint32_t* w3, double* z0, double* z1,
+                               double* z2, double* z3) {
 #pragma omp simd
   for (int i = 0; i < count; ++i) {
     box_muller(w0[i], w1[i], z0[i], z1[i]);
@@ -162,8 +165,8 @@ inline void normals_from_words(int count, const std::uint32_t* w0, const std::ui
 
 // normals4 of `count` (<= kMaxBatch) blocks first, first + stride, ... as structure of arrays:
 // z0[i], z1[i], z2[i], z3[i] = normals4(s, first + i * stride), bit for bit.
-inline void normals4_batch(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, double* z0,
-                           double* z1, double* z2, double* z3) {
+inline void normals4_batch(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count,
+                           double* z0, double* z1, double* z2, double* z3) {
   alignas(64) std::uint32_t w0[kMaxBatch], w1[kMaxBatch], w2[kMaxBatch], w3[kMaxBatch];
   s.words_batch(first, stride, count, w0, w1, w2, w3);
   normals_from_words(count, w0, w1, w2, w3, z0, z1, z2, z3);

@@ -18,8 +18,8 @@
 
 #include "sim/common/error.hpp"
 #include "sim/engine/benchmark_draw.hpp"
-#include "sim/engine/progress.hpp"
 #include "sim/engine/mpi.hpp"
+#include "sim/engine/progress.hpp"
 #include "sim/engine/rng.hpp"
 #include "sim/engine/sampler.hpp"
 #include "sim/engine/statistics.hpp"
@@ -140,10 +140,12 @@ std::size_t estimated_bytes(const Scenario& s) {
   // The table: payment and outcome per track, 5 sample doubles and 3 flags; the run list of
   // sample_runs; under MPI the exchanged rows (this rank's and everyone's, kRunFields.size()
   // doubles each, + kCmsRunFields.size() in benchmark mode cms).
-  std::size_t per_run = tracks * (sizeof(double) + sizeof(OutcomeCode)) + 5 * sizeof(double) + 3 + sizeof(long);
+  std::size_t per_run =
+      tracks * (sizeof(double) + sizeof(OutcomeCode)) + 5 * sizeof(double) + 3 + sizeof(long);
   std::size_t row_width = kRunFields.size();
   if (s.cms_benchmark) {
-    per_run += kCmsRunFields.size() * sizeof(double) + tracks;  // B2, the overlay's B3 and B2, guardrail flags
+    per_run +=
+        kCmsRunFields.size() * sizeof(double) + tracks;  // B2, the overlay's B3 and B2, guardrail flags
     row_width += kCmsRunFields.size();
   }
   const std::size_t exchange = mpi::size() > 1 ? 2 * row_width * sizeof(double) : 0;
@@ -180,7 +182,8 @@ RunTable make_table(const Scenario& s) {
   for (const TrackChoice& c : s.tracks) t.tracks.push_back(c.label);
   if (s.cms_benchmark) {
     for (const RunField& f : kCmsRunFields) t.*f.real = Eigen::VectorXd::Zero(s.runs);
-    t.guardrail = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic>::Zero(s.runs, static_cast<long>(s.tracks.size()));
+    t.guardrail = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic>::Zero(
+        s.runs, static_cast<long>(s.tracks.size()));
   }
   return t;
 }
@@ -195,9 +198,11 @@ void split_runs(const std::vector<long>& todo, int threads, const RunOptions& op
   const long n_todo = static_cast<long>(todo.size());
   for (int k = 0; k < ranks; ++k) {
     share[static_cast<std::size_t>(k)] = n_todo / ranks + (k < n_todo % ranks ? 1 : 0);
-    offset[static_cast<std::size_t>(k) + 1] = offset[static_cast<std::size_t>(k)] + share[static_cast<std::size_t>(k)];
+    offset[static_cast<std::size_t>(k) + 1] =
+        offset[static_cast<std::size_t>(k)] + share[static_cast<std::size_t>(k)];
   }
-  const long my_first = offset[static_cast<std::size_t>(rank)], my_count = share[static_cast<std::size_t>(rank)];
+  const long my_first = offset[static_cast<std::size_t>(rank)],
+             my_count = share[static_cast<std::size_t>(rank)];
   // With several ranks the share is done in rounds; after each, the ranks agree whether to stop
   // (an interrupt or an error on any rank stops all at the same round: no rank waits for another
   // in a collective it will never reach). Rounds are long (1/16 of the largest share, at least 64
@@ -212,11 +217,13 @@ void split_runs(const std::vector<long>& todo, int threads, const RunOptions& op
   std::atomic<bool> failed{false};
   ProgressMeter progress(options.progress && mpi::is_root(), n_todo);
   const auto stopping = [&] {
-    return failed.load(std::memory_order_relaxed) || (options.stop && options.stop->load(std::memory_order_relaxed));
+    return failed.load(std::memory_order_relaxed) ||
+           (options.stop && options.stop->load(std::memory_order_relaxed));
   };
 
   for (long r = 0; r < rounds; ++r) {
-    const long lo = my_first + std::min(my_count, r * round), hi = my_first + std::min(my_count, (r + 1) * round);
+    const long lo = my_first + std::min(my_count, r * round),
+               hi = my_first + std::min(my_count, (r + 1) * round);
     // The one parallel loop. A run writes only its own rows; its draws depend only on (seed, run),
     // so the schedule, thread and rank counts cannot change any number.
 #pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
@@ -227,8 +234,11 @@ void split_runs(const std::vector<long>& todo, int threads, const RunOptions& op
         body(run);
       } catch (const std::bad_alloc&) {  // a memory limit, not a bad input: say so (exit 2)
         std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = fmt::format("run {}: out of memory (a memory limit such as ulimit -v, or too little free "
-                                        "memory); give fewer runs (--runs) or raise the limit", run);
+        if (!error)
+          error = fmt::format(
+              "run {}: out of memory (a memory limit such as ulimit -v, or too little free "
+              "memory); give fewer runs (--runs) or raise the limit",
+              run);
         failed.store(true);
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(error_mutex);
@@ -251,8 +261,10 @@ void split_runs(const std::vector<long>& todo, int threads, const RunOptions& op
       pack(todo[static_cast<std::size_t>(my_first + i)], &mine[static_cast<std::size_t>(i * width)]);
     }
     const std::vector<double> all = mpi::all_gather_rows(mine, share, width);
-    for (long i = 0; i < n_todo; ++i) unpack(&all[static_cast<std::size_t>(i * width)], todo[static_cast<std::size_t>(i)]);
-    if (mpi::any(error.has_value()) && !error) error = "a run failed on another MPI rank (its message is on that rank)";
+    for (long i = 0; i < n_todo; ++i)
+      unpack(&all[static_cast<std::size_t>(i * width)], todo[static_cast<std::size_t>(i)]);
+    if (mpi::any(error.has_value()) && !error)
+      error = "a run failed on another MPI rank (its message is on that rank)";
   }
   if (error) throw InputError(*error);
 }
@@ -268,7 +280,8 @@ void sample_runs(const SimulationModel& model, const RunOptions& options, RunTab
   split_runs(
       todo, threads, options, run_row_width(t),
       [&](long run) { t.store(run, sample_run(model, s.seed, static_cast<std::uint64_t>(run))); },
-      [&](long run, double* row) { pack_run(t, run, row); }, [&](const double* row, long run) { unpack_run(row, run, t); });
+      [&](long run, double* row) { pack_run(t, run, row); },
+      [&](const double* row, long run) { unpack_run(row, run, t); });
 }
 
 void settle_runs(const Scenario& s, RunTable& t) {
@@ -301,7 +314,9 @@ SimulationResults simulate(const SimulationModel& model, const RunOptions& optio
                                    resume->runs(), resume->tracks.size(), s.runs, s.tracks.size()));
     }
     if (s.cms_benchmark && !resume->has_cms_benchmark()) {
-      throw InputError("cannot resume: the scenario uses benchmark mode cms but the file has no two-way benchmarks per run");
+      throw InputError(
+          "cannot resume: the scenario uses benchmark mode cms but the file has no two-way benchmarks per "
+          "run");
     }
     t = *resume;
   } else {

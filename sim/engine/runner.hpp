@@ -39,8 +39,8 @@ class SimulationModel {
 
 // What one run sampled, before settlement: the run record (sim/engine/results.hpp) and its parts.
 struct RunSample : RunRecord {
-  std::array<double, kEnrollmentTypes> expenditure_by_type{};   // [USD]
-  std::array<double, kEnrollmentTypes> benchmark_by_type{};     // before the update factor [USD]
+  std::array<double, kEnrollmentTypes> expenditure_by_type{};  // [USD]
+  std::array<double, kEnrollmentTypes> benchmark_by_type{};    // before the update factor [USD]
 };
 
 // The run's correlated run-level normals (true effect, update factor, quality), purpose RunLevel,
@@ -58,8 +58,8 @@ SettlementInput settlement_input(const Scenario& s, const TrackChoice& choice, c
 int resolve_threads(int option_threads, int scenario_threads);
 
 struct RunOptions {
-  int threads = 0;          // 0: the scenario's (0 there: all available)
-  bool progress = false;    // print progress to stderr
+  int threads = 0;                          // 0: the scenario's (0 there: all available)
+  bool progress = false;                    // print progress to stderr
   const std::atomic<bool>* stop = nullptr;  // when set and true, stop after the current runs
 };
 
@@ -72,8 +72,8 @@ struct RunOptions {
 // at the end every rank holds every row: the numbers are those of a single process. A stop or an
 // error on any rank stops every rank at the next round boundary (1/16 of a share); a run's error
 // is thrown on every rank.
-void sample_runs(const SimulationModel& model, const RunOptions& options, RunTable& table,
-                 long first, long last);
+void sample_runs(const SimulationModel& model, const RunOptions& options, RunTable& table, long first,
+                 long last);
 
 // The run loop under sample_runs and acosim agreement: the runs `todo` split into one contiguous
 // share per MPI rank, each share done by the rank's `threads` OpenMP threads (in rounds after which

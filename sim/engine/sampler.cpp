@@ -46,8 +46,10 @@ namespace {
 // vpmovqd packs the words at the end. Six instructions per round for eight blocks.
 // Ten Philox4x32-10 rounds on eight blocks, each word in the low half of a 64-bit lane (the upper
 // halves collect garbage that is never read); ka, kb: the round keys.
-__attribute__((target("avx512f"), always_inline)) inline void philox8_avx512(__m512i& x0, __m512i& x1, __m512i& x2, __m512i& x3,
-                                                                         const __m512i* ka, const __m512i* kb) {
+__attribute__((target("avx512f"), always_inline)) inline void philox8_avx512(__m512i& x0, __m512i& x1,
+                                                                             __m512i& x2, __m512i& x3,
+                                                                             const __m512i* ka,
+                                                                             const __m512i* kb) {
   const __m512i m0 = _mm512_set1_epi64(0xD2511F53), m1 = _mm512_set1_epi64(0xCD9E8D57);
   for (int round = 0; round < 10; ++round) {
     const __m512i p0 = _mm512_mul_epu32(x0, m0), p1 = _mm512_mul_epu32(x2, m1);
@@ -57,9 +59,11 @@ __attribute__((target("avx512f"), always_inline)) inline void philox8_avx512(__m
     x3 = p0;
   }
 }
-__attribute__((target("avx512f"))) inline void philox_keys_avx512(const PhiloxStream& s, __m512i* ka, __m512i* kb) {
+__attribute__((target("avx512f"))) inline void philox_keys_avx512(const PhiloxStream& s, __m512i* ka,
+                                                                  __m512i* kb) {
   const auto key = s.key();
-  for (std::uint32_t round = 0, a = key[0], b = key[1]; round < 10; ++round, a += 0x9E3779B9u, b += 0xBB67AE85u) {
+  for (std::uint32_t round = 0, a = key[0], b = key[1]; round < 10;
+       ++round, a += 0x9E3779B9u, b += 0xBB67AE85u) {
     ka[round] = _mm512_set1_epi64(a);
     kb[round] = _mm512_set1_epi64(b);
   }
@@ -69,13 +73,15 @@ struct Avx512Words {
   // Box-Muller of 8 pairs: box_muller_double(wr[k], wa[k], zc[k], zs[k]), bit for bit.
   static void box_muller8(const std::uint32_t* wr, const std::uint32_t* wa, double* zc, double* zs);
 
-  __attribute__((target("avx512f"))) void operator()(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride,
-                                                      int count, std::uint32_t* w0, std::uint32_t* w1, std::uint32_t* w2,
-                                                      std::uint32_t* w3) const {
+  __attribute__((target("avx512f"))) void operator()(const PhiloxStream& s, std::uint32_t first,
+                                                     std::uint32_t stride, int count, std::uint32_t* w0,
+                                                     std::uint32_t* w1, std::uint32_t* w2,
+                                                     std::uint32_t* w3) const {
     const auto tail = s.counter_tail();
     __m512i ka[10], kb[10];  // the round keys
     philox_keys_avx512(s, ka, kb);
-    const __m512i lanes = _mm512_setr_epi64(0, stride, 2 * stride, 3 * stride, 4 * stride, 5 * stride, 6 * stride, 7 * stride);
+    const __m512i lanes =
+        _mm512_setr_epi64(0, stride, 2 * stride, 3 * stride, 4 * stride, 5 * stride, 6 * stride, 7 * stride);
     const int padded = (count + 15) & ~15;  // normals() reads this far
     for (int i = 0; i < padded; i += 8) {
       __m512i x0 = _mm512_add_epi64(_mm512_set1_epi64(first + static_cast<std::uint32_t>(i) * stride), lanes);
@@ -95,9 +101,10 @@ struct Avx512Words {
 };
 // The same words with box_muller_double's normals (the double limit's arithmetic).
 struct Avx512WordsDouble : Avx512Words {
-  __attribute__((target("avx512f,fma"))) void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1,
-                                                     const std::uint32_t* w2, const std::uint32_t* w3, double* z0,
-                                                     double* z1, double* z2, double* z3) const {
+  __attribute__((target("avx512f,fma"))) void normals(int count, const std::uint32_t* w0,
+                                                      const std::uint32_t* w1, const std::uint32_t* w2,
+                                                      const std::uint32_t* w3, double* z0, double* z1,
+                                                      double* z2, double* z3) const {
     // Four groups of 8 pairs per pass; the words exist up to count rounded up to 16.
     for (int i = 0; i < count; i += 16) {
       box_muller8(w0 + i, w1 + i, z0 + i, z1 + i);
@@ -122,13 +129,15 @@ struct Avx512Fma {
 // instructions (vgetmantpd/vgetexppd for log_parts' split, mask registers for sincos_turn's
 // quadrants) and the polynomials by the same templates: the same values, bit for bit
 // (tests/test_bench.cpp), in fewer instructions.
-__attribute__((target("avx512f,fma"), flatten)) inline void bm8_avx512(__m256i wr, __m256i w, __m512d& zc, __m512d& zs) {
+__attribute__((target("avx512f,fma"), flatten)) inline void bm8_avx512(__m256i wr, __m256i w, __m512d& zc,
+                                                                       __m512d& zs) {
   const Avx512Fma fma;
   // Radius: -2 ln u = -2 ln((w + 0.5) 2^-32) (detmath::minus_two_log_uniform).
-  const __m512d v = _mm512_add_pd(_mm512_cvtepu32_pd(wr), _mm512_set1_pd(0.5));  // w + 0.5, exact
+  const __m512d v = _mm512_add_pd(_mm512_cvtepu32_pd(wr), _mm512_set1_pd(0.5));   // w + 0.5, exact
   const __m512d m1 = _mm512_getmant_pd(v, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);  // in [1, 2)
   const __m512d e = _mm512_sub_pd(_mm512_getexp_pd(v), _mm512_set1_pd(32.0));     // exponent of u
-  const __mmask8 halve = _mm512_cmp_pd_mask(m1, _mm512_set1_pd(std::bit_cast<double>(detmath::kLogHalveFrom)), _CMP_GE_OQ);
+  const __mmask8 halve =
+      _mm512_cmp_pd_mask(m1, _mm512_set1_pd(std::bit_cast<double>(detmath::kLogHalveFrom)), _CMP_GE_OQ);
   const __m512d m = _mm512_mask_mul_pd(m1, halve, m1, _mm512_set1_pd(0.5));
   const __m512d dk = _mm512_mask_add_pd(e, halve, e, _mm512_set1_pd(1.0));
   const __m512d tail = detmath::log_tail(m, dk, fma);
@@ -152,11 +161,11 @@ __attribute__((target("avx512f,fma"), flatten)) inline void bm8_avx512(__m256i w
   zs = _mm512_mul_pd(r, sine);
 }
 __attribute__((target("avx512f,fma"), flatten)) void Avx512Words::box_muller8(const std::uint32_t* wr,
-                                                                           const std::uint32_t* wa, double* zc,
-                                                                           double* zs) {
+                                                                              const std::uint32_t* wa,
+                                                                              double* zc, double* zs) {
   __m512d c, s;
-  bm8_avx512(_mm256_load_si256(reinterpret_cast<const __m256i*>(wr)), _mm256_load_si256(reinterpret_cast<const __m256i*>(wa)),
-             c, s);
+  bm8_avx512(_mm256_load_si256(reinterpret_cast<const __m256i*>(wr)),
+             _mm256_load_si256(reinterpret_cast<const __m256i*>(wa)), c, s);
   _mm512_store_pd(zc, c);
   _mm512_store_pd(zs, s);
 }
@@ -176,21 +185,26 @@ struct Avx2Fma {
 // exact quadrant reduction of sincos_turn in 32-bit lanes, the quadrant's swap and signs as a
 // blend and xors of sign bits (no compares), the polynomials by models/det_math.hpp's templates:
 // the same operations on the same values, so the same bits (tests/test_bench.cpp).
-__attribute__((target("avx2,fma"), flatten)) inline void bm4_avx2(__m128i wr32, __m128i w, __m256d& zc, __m256d& zs) {
+__attribute__((target("avx2,fma"), flatten)) inline void bm4_avx2(__m128i wr32, __m128i w, __m256d& zc,
+                                                                  __m256d& zs) {
   const Avx2Fma fma;
   // Radius: -2 ln u = -2 ln((w + 0.5) 2^-32) (detmath::minus_two_log_uniform, log_parts).
-  const __m256d v = _mm256_add_pd(_mm256_cvtepi32_pd(_mm_xor_si128(wr32, _mm_set1_epi32(static_cast<int>(0x80000000u)))),
-                                  _mm256_set1_pd(2147483648.5));  // w + 0.5, exact
+  const __m256d v =
+      _mm256_add_pd(_mm256_cvtepi32_pd(_mm_xor_si128(wr32, _mm_set1_epi32(static_cast<int>(0x80000000u)))),
+                    _mm256_set1_pd(2147483648.5));  // w + 0.5, exact
   const __m256i ix = _mm256_castpd_si256(v);
   const __m256i mant = _mm256_and_si256(ix, _mm256_set1_epi64x(0x000fffffffffffffLL));
   const __m256i bit52 = _mm256_set1_epi64x(0x0010000000000000LL);
   const __m256i carry = _mm256_and_si256(
-      _mm256_add_epi64(mant, _mm256_set1_epi64x(static_cast<long long>(0x0010000000000000ULL - (detmath::kLogHalveFrom & 0x000fffffffffffffULL)))),
+      _mm256_add_epi64(mant, _mm256_set1_epi64x(static_cast<long long>(
+                                 0x0010000000000000ULL - (detmath::kLogHalveFrom & 0x000fffffffffffffULL)))),
       bit52);
-  const __m256d m = _mm256_castsi256_pd(_mm256_or_si256(mant, _mm256_xor_si256(carry, _mm256_set1_epi64x(0x3ff0000000000000LL))));
+  const __m256d m = _mm256_castsi256_pd(
+      _mm256_or_si256(mant, _mm256_xor_si256(carry, _mm256_set1_epi64x(0x3ff0000000000000LL))));
   const __m256i kb = _mm256_add_epi64(_mm256_srli_epi64(ix, 52), _mm256_srli_epi64(carry, 52));
   const __m256d dk = _mm256_sub_pd(
-      _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(kb, _mm256_set1_epi64x(0x4330000000000000LL))), _mm256_set1_pd(0x1p52)),
+      _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(kb, _mm256_set1_epi64x(0x4330000000000000LL))),
+                    _mm256_set1_pd(0x1p52)),
       _mm256_set1_pd(1023.0 + 32.0));
   const __m256d tail = detmath::log_tail(m, dk, fma);
   const __m256d r = _mm256_sqrt_pd(fma(dk, -2.0 * detmath::kLn2Hi, _mm256_add_pd(tail, tail)));
@@ -205,17 +219,19 @@ __attribute__((target("avx2,fma"), flatten)) inline void bm4_avx2(__m128i wr32, 
   // is the sine's sign, (q + 1)'s bit 1 the cosine's (moved to bit 63).
   const __m256d swap = _mm256_castsi256_pd(_mm256_slli_epi64(q64, 63));
   const __m256d sine_sign = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_srli_epi64(q64, 1), 63));
-  const __m256d cosine_sign =
-      _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_srli_epi64(_mm256_add_epi64(q64, _mm256_set1_epi64x(1)), 1), 63));
+  const __m256d cosine_sign = _mm256_castsi256_pd(
+      _mm256_slli_epi64(_mm256_srli_epi64(_mm256_add_epi64(q64, _mm256_set1_epi64x(1)), 1), 63));
   const __m256d sine = _mm256_xor_pd(_mm256_blendv_pd(sa, ca, swap), sine_sign);
   const __m256d cosine = _mm256_xor_pd(_mm256_blendv_pd(ca, sa, swap), cosine_sign);
   zc = _mm256_mul_pd(r, cosine);
   zs = _mm256_mul_pd(r, sine);
 }
-__attribute__((target("avx2,fma"), flatten)) inline void box_muller4_avx2(const std::uint32_t* wr, const std::uint32_t* wa,
-                                                                          double* zc, double* zs) {
+__attribute__((target("avx2,fma"), flatten)) inline void box_muller4_avx2(const std::uint32_t* wr,
+                                                                          const std::uint32_t* wa, double* zc,
+                                                                          double* zs) {
   __m256d c, s;
-  bm4_avx2(_mm_load_si128(reinterpret_cast<const __m128i*>(wr)), _mm_load_si128(reinterpret_cast<const __m128i*>(wa)), c, s);
+  bm4_avx2(_mm_load_si128(reinterpret_cast<const __m128i*>(wr)),
+           _mm_load_si128(reinterpret_cast<const __m128i*>(wa)), c, s);
   _mm256_store_pd(zc, c);
   _mm256_store_pd(zs, s);
 }
@@ -223,9 +239,11 @@ __attribute__((target("avx2,fma"), flatten)) inline void box_muller4_avx2(const 
 // Ten Philox4x32-10 rounds on eight blocks with AVX2: words in 32-bit lanes; the products of the
 // even lanes come from one vpmuludq, those of the odd lanes from another after a 32-bit shift, and
 // blends assemble the high and low halves.
-__attribute__((target("avx2"), always_inline)) inline void philox8_avx2(__m256i& x0, __m256i& x1, __m256i& x2, __m256i& x3,
-                                                                     std::uint32_t ka, std::uint32_t kb) {
-  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(0xD2511F53u)), m1 = _mm256_set1_epi32(static_cast<int>(0xCD9E8D57u));
+__attribute__((target("avx2"), always_inline)) inline void philox8_avx2(__m256i& x0, __m256i& x1, __m256i& x2,
+                                                                        __m256i& x3, std::uint32_t ka,
+                                                                        std::uint32_t kb) {
+  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(0xD2511F53u)),
+                m1 = _mm256_set1_epi32(static_cast<int>(0xCD9E8D57u));
   for (int round = 0; round < 10; ++round) {
     if (round > 0) {
       ka += 0x9E3779B9u;
@@ -249,14 +267,17 @@ struct Avx2Words {
   // The engine's normals (box_muller: single precision), 8 pairs per call of bmf8_avx2.
   void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2,
                const std::uint32_t* w3, double* z0, double* z1, double* z2, double* z3) const;
-  __attribute__((target("avx2"))) void operator()(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride,
-                                                   int count, std::uint32_t* w0, std::uint32_t* w1, std::uint32_t* w2,
-                                                   std::uint32_t* w3) const {
+  __attribute__((target("avx2"))) void operator()(const PhiloxStream& s, std::uint32_t first,
+                                                  std::uint32_t stride, int count, std::uint32_t* w0,
+                                                  std::uint32_t* w1, std::uint32_t* w2,
+                                                  std::uint32_t* w3) const {
     const auto key = s.key();
     const auto tail = s.counter_tail();
-    const __m256i lanes = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(static_cast<int>(stride)));
+    const __m256i lanes = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                             _mm256_set1_epi32(static_cast<int>(stride)));
     for (int i = 0; i < count; i += 8) {
-      __m256i x0 = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(first + static_cast<std::uint32_t>(i) * stride)), lanes);
+      __m256i x0 = _mm256_add_epi32(
+          _mm256_set1_epi32(static_cast<int>(first + static_cast<std::uint32_t>(i) * stride)), lanes);
       __m256i x1 = _mm256_set1_epi32(static_cast<int>(tail[0]));
       __m256i x2 = _mm256_set1_epi32(static_cast<int>(tail[1]));
       __m256i x3 = _mm256_set1_epi32(static_cast<int>(tail[2]));
@@ -271,9 +292,10 @@ struct Avx2Words {
 
 // The same words with box_muller_double's normals (the double limit's arithmetic).
 struct Avx2WordsDouble : Avx2Words {
-  __attribute__((target("avx2,fma"))) void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1,
-                                                  const std::uint32_t* w2, const std::uint32_t* w3, double* z0,
-                                                  double* z1, double* z2, double* z3) const {
+  __attribute__((target("avx2,fma"))) void normals(int count, const std::uint32_t* w0,
+                                                   const std::uint32_t* w1, const std::uint32_t* w2,
+                                                   const std::uint32_t* w3, double* z0, double* z1,
+                                                   double* z2, double* z3) const {
     // Groups of 4 pairs; the words exist up to count rounded up to 8 (operator() below).
     for (int i = 0; i < count; i += 8) {
       box_muller4_avx2(w0 + i, w1 + i, z0 + i, z1 + i);
@@ -284,14 +306,14 @@ struct Avx2WordsDouble : Avx2Words {
   }
 };
 
-
 // ---- The arithmetic limit (acosim bench) -------------------------------------------------------
 // The fastest loops written here for the bench's per-beneficiary-year work -- half a Philox4x32-10
 // block, one Box-Muller pair, one exp, the zero-state select, a sum in double -- with everything in
 // registers: no cap, no AR(1). Float: the engine's single-precision functions (models/det_math.hpp)
 // on 8 (AVX2) or 16 (AVX-512) lanes, each cost converted to double before it is added. Double: the
 // same work in double precision (box_muller_double, detmath::exp), the previous arithmetic.
-constexpr double kLimitMu = 8.5, kLimitSigma = 0.9, kLimitZero = -1.2815515655446004;  // national scale, p0 = 0.10
+constexpr double kLimitMu = 8.5, kLimitSigma = 0.9,
+                 kLimitZero = -1.2815515655446004;  // national scale, p0 = 0.10
 
 // e^y on four lanes: detmath::exp's operations (the same bits).
 __attribute__((target("avx2,fma"), flatten)) inline __m256d exp4_avx2(__m256d y) {
@@ -299,13 +321,16 @@ __attribute__((target("avx2,fma"), flatten)) inline __m256d exp4_avx2(__m256d y)
   __m256d r;
   const __m256d t = detmath::exp_reduce(y, fma, r);
   const __m256d p = detmath::exp_poly(r, fma);
-  const __m256i nb = _mm256_sub_epi64(_mm256_castpd_si256(t), _mm256_castpd_si256(_mm256_set1_pd(detmath::kExpShifter)));
-  const __m256d scale = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(nb, _mm256_set1_epi64x(1022)), 52));
+  const __m256i nb =
+      _mm256_sub_epi64(_mm256_castpd_si256(t), _mm256_castpd_si256(_mm256_set1_pd(detmath::kExpShifter)));
+  const __m256d scale =
+      _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(nb, _mm256_set1_epi64x(1022)), 52));
   const __m256d half = fma(p, scale, scale);
   const __m256d e = _mm256_add_pd(half, half);
   const __m256d big = _mm256_cmp_pd(y, _mm256_set1_pd(709.782712893384), _CMP_GT_OQ);
   const __m256d small = _mm256_cmp_pd(y, _mm256_set1_pd(-708.0), _CMP_LT_OQ);
-  return _mm256_blendv_pd(_mm256_andnot_pd(small, e), _mm256_set1_pd(std::numeric_limits<double>::infinity()), big);
+  return _mm256_blendv_pd(_mm256_andnot_pd(small, e), _mm256_set1_pd(std::numeric_limits<double>::infinity()),
+                          big);
 }
 
 __attribute__((target("avx512f,fma"), flatten)) inline __m512d exp8_avx512(__m512d y) {
@@ -313,8 +338,10 @@ __attribute__((target("avx512f,fma"), flatten)) inline __m512d exp8_avx512(__m51
   __m512d r;
   const __m512d t = detmath::exp_reduce(y, fma, r);
   const __m512d p = detmath::exp_poly(r, fma);
-  const __m512i nb = _mm512_sub_epi64(_mm512_castpd_si512(t), _mm512_castpd_si512(_mm512_set1_pd(detmath::kExpShifter)));
-  const __m512d scale = _mm512_castsi512_pd(_mm512_slli_epi64(_mm512_add_epi64(nb, _mm512_set1_epi64(1022)), 52));
+  const __m512i nb =
+      _mm512_sub_epi64(_mm512_castpd_si512(t), _mm512_castpd_si512(_mm512_set1_pd(detmath::kExpShifter)));
+  const __m512d scale =
+      _mm512_castsi512_pd(_mm512_slli_epi64(_mm512_add_epi64(nb, _mm512_set1_epi64(1022)), 52));
   const __m512d half = fma(p, scale, scale);
   __m512d e = _mm512_add_pd(half, half);
   e = _mm512_mask_mov_pd(e, _mm512_cmp_pd_mask(y, _mm512_set1_pd(-708.0), _CMP_LT_OQ), _mm512_setzero_pd());
@@ -342,7 +369,8 @@ struct Avx512FmaF {
 
 // Box-Muller in float on eight pairs: detmath::minus_two_log_uniform_f and sincos_turn_f's
 // operations, lane by lane.
-__attribute__((target("avx2,fma"), flatten)) inline void bmf8_avx2(__m256i wr, __m256i wa, __m256& zc, __m256& zs) {
+__attribute__((target("avx2,fma"), flatten)) inline void bmf8_avx2(__m256i wr, __m256i wa, __m256& zc,
+                                                                   __m256& zs) {
   const Avx2FmaF fma;
   const __m256i one = _mm256_set1_epi32(1);
   const __m256 v = fma(_mm256_cvtepi32_ps(_mm256_srli_epi32(wr, 1)), 2.0f,
@@ -350,33 +378,43 @@ __attribute__((target("avx2,fma"), flatten)) inline void bmf8_avx2(__m256i wr, _
   const __m256i ix = _mm256_castps_si256(v);
   const __m256i mant = _mm256_and_si256(ix, _mm256_set1_epi32(0x007fffff));
   const __m256i carry = _mm256_and_si256(
-      _mm256_add_epi32(mant, _mm256_set1_epi32(static_cast<int>(0x00800000u - (detmath::kLogHalveFromF & 0x007fffffu)))),
+      _mm256_add_epi32(
+          mant, _mm256_set1_epi32(static_cast<int>(0x00800000u - (detmath::kLogHalveFromF & 0x007fffffu)))),
       _mm256_set1_epi32(0x00800000));
-  const __m256 m = _mm256_castsi256_ps(_mm256_or_si256(mant, _mm256_xor_si256(carry, _mm256_set1_epi32(0x3f800000))));
+  const __m256 m =
+      _mm256_castsi256_ps(_mm256_or_si256(mant, _mm256_xor_si256(carry, _mm256_set1_epi32(0x3f800000))));
   const __m256 dk = _mm256_cvtepi32_ps(
-      _mm256_sub_epi32(_mm256_add_epi32(_mm256_srli_epi32(ix, 23), _mm256_srli_epi32(carry, 23)), _mm256_set1_epi32(127 + 32)));
+      _mm256_sub_epi32(_mm256_add_epi32(_mm256_srli_epi32(ix, 23), _mm256_srli_epi32(carry, 23)),
+                       _mm256_set1_epi32(127 + 32)));
   const __m256i nw = _mm256_xor_si256(wr, _mm256_set1_epi32(-1));  // ~w: 1 - u for u near 1
-  const __m256 one_minus_u = fma(_mm256_cvtepi32_ps(_mm256_srli_epi32(nw, 1)), 2.0f,
-                                 _mm256_add_ps(_mm256_cvtepi32_ps(_mm256_and_si256(nw, one)), _mm256_set1_ps(0.5f)));
-  const __m256 f = _mm256_blendv_ps(_mm256_sub_ps(m, _mm256_set1_ps(1.0f)), _mm256_mul_ps(one_minus_u, _mm256_set1_ps(-0x1p-32f)),
+  const __m256 one_minus_u =
+      fma(_mm256_cvtepi32_ps(_mm256_srli_epi32(nw, 1)), 2.0f,
+          _mm256_add_ps(_mm256_cvtepi32_ps(_mm256_and_si256(nw, one)), _mm256_set1_ps(0.5f)));
+  const __m256 f = _mm256_blendv_ps(_mm256_sub_ps(m, _mm256_set1_ps(1.0f)),
+                                    _mm256_mul_ps(one_minus_u, _mm256_set1_ps(-0x1p-32f)),
                                     _mm256_cmp_ps(dk, _mm256_setzero_ps(), _CMP_EQ_OQ));
   const __m256 tail = detmath::log_tail_f(f, dk, fma);
   const __m256 r = _mm256_sqrt_ps(fma(dk, -2.0f * detmath::kLn2HiF, _mm256_add_ps(tail, tail)));
   const __m256i q = _mm256_srli_epi32(_mm256_add_epi32(wa, _mm256_set1_epi32(1 << 29)), 30);
-  const __m256i x = _mm256_add_epi32(_mm256_slli_epi32(_mm256_sub_epi32(wa, _mm256_slli_epi32(q, 30)), 1), one);
-  const __m256i x_lo = _mm256_sub_epi32(_mm256_and_si256(_mm256_add_epi32(x, _mm256_set1_epi32(64)), _mm256_set1_epi32(127)),
-                                        _mm256_set1_epi32(64));
+  const __m256i x =
+      _mm256_add_epi32(_mm256_slli_epi32(_mm256_sub_epi32(wa, _mm256_slli_epi32(q, 30)), 1), one);
+  const __m256i x_lo =
+      _mm256_sub_epi32(_mm256_and_si256(_mm256_add_epi32(x, _mm256_set1_epi32(64)), _mm256_set1_epi32(127)),
+                       _mm256_set1_epi32(64));
   __m256 sa, ca;
   detmath::sin_cos_poly_f(
-      detmath::turn_angle_f(_mm256_cvtepi32_ps(_mm256_sub_epi32(x, x_lo)), _mm256_cvtepi32_ps(x_lo), fma), fma, sa, ca);
+      detmath::turn_angle_f(_mm256_cvtepi32_ps(_mm256_sub_epi32(x, x_lo)), _mm256_cvtepi32_ps(x_lo), fma),
+      fma, sa, ca);
   const __m256 swap = _mm256_castsi256_ps(_mm256_slli_epi32(q, 31));
   const __m256 sine_sign = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_srli_epi32(q, 1), 31));
-  const __m256 cosine_sign = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_srli_epi32(_mm256_add_epi32(q, one), 1), 31));
+  const __m256 cosine_sign =
+      _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_srli_epi32(_mm256_add_epi32(q, one), 1), 31));
   zs = _mm256_mul_ps(r, _mm256_xor_ps(_mm256_blendv_ps(sa, ca, swap), sine_sign));
   zc = _mm256_mul_ps(r, _mm256_xor_ps(_mm256_blendv_ps(ca, sa, swap), cosine_sign));
 }
 
-__attribute__((target("avx512f,fma"), flatten)) inline void bmf16_avx512(__m512i wr, __m512i wa, __m512& zc, __m512& zs) {
+__attribute__((target("avx512f,fma"), flatten)) inline void bmf16_avx512(__m512i wr, __m512i wa, __m512& zc,
+                                                                         __m512& zs) {
   const Avx512FmaF fma;
   const __m512i one = _mm512_set1_epi32(1);
   const __m512 v = fma(_mm512_cvtepi32_ps(_mm512_srli_epi32(wr, 1)), 2.0f,
@@ -384,30 +422,40 @@ __attribute__((target("avx512f,fma"), flatten)) inline void bmf16_avx512(__m512i
   const __m512i ix = _mm512_castps_si512(v);
   const __m512i mant = _mm512_and_si512(ix, _mm512_set1_epi32(0x007fffff));
   const __m512i carry = _mm512_and_si512(
-      _mm512_add_epi32(mant, _mm512_set1_epi32(static_cast<int>(0x00800000u - (detmath::kLogHalveFromF & 0x007fffffu)))),
+      _mm512_add_epi32(
+          mant, _mm512_set1_epi32(static_cast<int>(0x00800000u - (detmath::kLogHalveFromF & 0x007fffffu)))),
       _mm512_set1_epi32(0x00800000));
-  const __m512 m = _mm512_castsi512_ps(_mm512_ternarylogic_epi32(mant, carry, _mm512_set1_epi32(0x3f800000), 0xF6));  // a | (b ^ c)
+  const __m512 m = _mm512_castsi512_ps(
+      _mm512_ternarylogic_epi32(mant, carry, _mm512_set1_epi32(0x3f800000), 0xF6));  // a | (b ^ c)
   const __m512 dk = _mm512_cvtepi32_ps(
-      _mm512_sub_epi32(_mm512_add_epi32(_mm512_srli_epi32(ix, 23), _mm512_srli_epi32(carry, 23)), _mm512_set1_epi32(127 + 32)));
+      _mm512_sub_epi32(_mm512_add_epi32(_mm512_srli_epi32(ix, 23), _mm512_srli_epi32(carry, 23)),
+                       _mm512_set1_epi32(127 + 32)));
   const __m512i nw = _mm512_xor_si512(wr, _mm512_set1_epi32(-1));  // ~w: 1 - u for u near 1
-  const __m512 one_minus_u = fma(_mm512_cvtepi32_ps(_mm512_srli_epi32(nw, 1)), 2.0f,
-                                 _mm512_add_ps(_mm512_cvtepi32_ps(_mm512_and_si512(nw, one)), _mm512_set1_ps(0.5f)));
-  const __m512 f = _mm512_mask_mul_ps(_mm512_sub_ps(m, _mm512_set1_ps(1.0f)), _mm512_cmp_ps_mask(dk, _mm512_setzero_ps(), _CMP_EQ_OQ),
-                                      one_minus_u, _mm512_set1_ps(-0x1p-32f));
+  const __m512 one_minus_u =
+      fma(_mm512_cvtepi32_ps(_mm512_srli_epi32(nw, 1)), 2.0f,
+          _mm512_add_ps(_mm512_cvtepi32_ps(_mm512_and_si512(nw, one)), _mm512_set1_ps(0.5f)));
+  const __m512 f = _mm512_mask_mul_ps(_mm512_sub_ps(m, _mm512_set1_ps(1.0f)),
+                                      _mm512_cmp_ps_mask(dk, _mm512_setzero_ps(), _CMP_EQ_OQ), one_minus_u,
+                                      _mm512_set1_ps(-0x1p-32f));
   const __m512 tail = detmath::log_tail_f(f, dk, fma);
   const __m512 r = _mm512_sqrt_ps(fma(dk, -2.0f * detmath::kLn2HiF, _mm512_add_ps(tail, tail)));
   const __m512i q = _mm512_srli_epi32(_mm512_add_epi32(wa, _mm512_set1_epi32(1 << 29)), 30);
-  const __m512i x = _mm512_add_epi32(_mm512_slli_epi32(_mm512_sub_epi32(wa, _mm512_slli_epi32(q, 30)), 1), one);
-  const __m512i x_lo = _mm512_sub_epi32(_mm512_and_si512(_mm512_add_epi32(x, _mm512_set1_epi32(64)), _mm512_set1_epi32(127)),
-                                        _mm512_set1_epi32(64));
+  const __m512i x =
+      _mm512_add_epi32(_mm512_slli_epi32(_mm512_sub_epi32(wa, _mm512_slli_epi32(q, 30)), 1), one);
+  const __m512i x_lo =
+      _mm512_sub_epi32(_mm512_and_si512(_mm512_add_epi32(x, _mm512_set1_epi32(64)), _mm512_set1_epi32(127)),
+                       _mm512_set1_epi32(64));
   __m512 sa, ca;
   detmath::sin_cos_poly_f(
-      detmath::turn_angle_f(_mm512_cvtepi32_ps(_mm512_sub_epi32(x, x_lo)), _mm512_cvtepi32_ps(x_lo), fma), fma, sa, ca);
+      detmath::turn_angle_f(_mm512_cvtepi32_ps(_mm512_sub_epi32(x, x_lo)), _mm512_cvtepi32_ps(x_lo), fma),
+      fma, sa, ca);
   const __mmask16 swap = _mm512_test_epi32_mask(q, one);
   const __m512i sine_sign = _mm512_slli_epi32(_mm512_srli_epi32(q, 1), 31);
   const __m512i cosine_sign = _mm512_slli_epi32(_mm512_srli_epi32(_mm512_add_epi32(q, one), 1), 31);
-  zs = _mm512_mul_ps(r, _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(_mm512_mask_blend_ps(swap, sa, ca)), sine_sign)));
-  zc = _mm512_mul_ps(r, _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(_mm512_mask_blend_ps(swap, ca, sa)), cosine_sign)));
+  zs = _mm512_mul_ps(r, _mm512_castsi512_ps(_mm512_xor_si512(
+                            _mm512_castps_si512(_mm512_mask_blend_ps(swap, sa, ca)), sine_sign)));
+  zc = _mm512_mul_ps(r, _mm512_castsi512_ps(_mm512_xor_si512(
+                            _mm512_castps_si512(_mm512_mask_blend_ps(swap, ca, sa)), cosine_sign)));
 }
 
 // e^y in float: detmath::exp_f's operations.
@@ -418,12 +466,15 @@ __attribute__((target("avx2,fma"), flatten)) inline __m256 expf8_avx2(__m256 y) 
   const __m256 r = fma(_mm256_sub_ps(_mm256_setzero_ps(), n), -2.12194440e-4f,
                        fma(_mm256_sub_ps(_mm256_setzero_ps(), n), 0.693359375f, y));
   const __m256 p = detmath::exp_poly_f(r, fma);
-  const __m256i nb = _mm256_sub_epi32(_mm256_castps_si256(t), _mm256_castps_si256(_mm256_set1_ps(detmath::kExpShifterF)));
-  const __m256 half = _mm256_mul_ps(p, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(nb, _mm256_set1_epi32(126)), 23)));
+  const __m256i nb =
+      _mm256_sub_epi32(_mm256_castps_si256(t), _mm256_castps_si256(_mm256_set1_ps(detmath::kExpShifterF)));
+  const __m256 half = _mm256_mul_ps(
+      p, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(nb, _mm256_set1_epi32(126)), 23)));
   const __m256 e = _mm256_add_ps(half, half);
   const __m256 big = _mm256_cmp_ps(y, _mm256_set1_ps(detmath::kExpMaxF), _CMP_GT_OQ);
   const __m256 small = _mm256_cmp_ps(y, _mm256_set1_ps(detmath::kExpMinF), _CMP_LT_OQ);
-  return _mm256_blendv_ps(_mm256_andnot_ps(small, e), _mm256_set1_ps(std::numeric_limits<float>::infinity()), big);
+  return _mm256_blendv_ps(_mm256_andnot_ps(small, e), _mm256_set1_ps(std::numeric_limits<float>::infinity()),
+                          big);
 }
 
 __attribute__((target("avx512f,fma"), flatten)) inline __m512 expf16_avx512(__m512 y) {
@@ -433,10 +484,13 @@ __attribute__((target("avx512f,fma"), flatten)) inline __m512 expf16_avx512(__m5
   const __m512 r = fma(_mm512_sub_ps(_mm512_setzero_ps(), n), -2.12194440e-4f,
                        fma(_mm512_sub_ps(_mm512_setzero_ps(), n), 0.693359375f, y));
   const __m512 p = detmath::exp_poly_f(r, fma);
-  const __m512i nb = _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_castps_si512(_mm512_set1_ps(detmath::kExpShifterF)));
-  const __m512 half = _mm512_mul_ps(p, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(nb, _mm512_set1_epi32(126)), 23)));
+  const __m512i nb =
+      _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_castps_si512(_mm512_set1_ps(detmath::kExpShifterF)));
+  const __m512 half = _mm512_mul_ps(
+      p, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(nb, _mm512_set1_epi32(126)), 23)));
   __m512 e = _mm512_add_ps(half, half);
-  e = _mm512_mask_mov_ps(e, _mm512_cmp_ps_mask(y, _mm512_set1_ps(detmath::kExpMinF), _CMP_LT_OQ), _mm512_setzero_ps());
+  e = _mm512_mask_mov_ps(e, _mm512_cmp_ps_mask(y, _mm512_set1_ps(detmath::kExpMinF), _CMP_LT_OQ),
+                         _mm512_setzero_ps());
   return _mm512_mask_mov_ps(e, _mm512_cmp_ps_mask(y, _mm512_set1_ps(detmath::kExpMaxF), _CMP_GT_OQ),
                             _mm512_set1_ps(std::numeric_limits<float>::infinity()));
 }
@@ -451,10 +505,9 @@ __attribute__((target("avx512f"))) inline void store_as_double_avx512(double* p,
   _mm512_store_pd(p, _mm512_cvtps_pd(_mm512_castps512_ps256(z)));
   _mm512_store_pd(p + 8, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(z), 1))));
 }
-__attribute__((target("avx2,fma"), flatten)) void Avx2Words::normals(int count, const std::uint32_t* w0,
-                                                                     const std::uint32_t* w1, const std::uint32_t* w2,
-                                                                     const std::uint32_t* w3, double* z0, double* z1,
-                                                                     double* z2, double* z3) const {
+__attribute__((target("avx2,fma"), flatten)) void Avx2Words::normals(
+    int count, const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2,
+    const std::uint32_t* w3, double* z0, double* z1, double* z2, double* z3) const {
   const auto* v0 = reinterpret_cast<const __m256i*>(w0);
   const auto* v1 = reinterpret_cast<const __m256i*>(w1);
   const auto* v2 = reinterpret_cast<const __m256i*>(w2);
@@ -471,10 +524,9 @@ __attribute__((target("avx2,fma"), flatten)) void Avx2Words::normals(int count, 
   }
 }
 
-__attribute__((target("avx512f,fma"), flatten)) void Avx512Words::normals(int count, const std::uint32_t* w0,
-                                                                          const std::uint32_t* w1, const std::uint32_t* w2,
-                                                                          const std::uint32_t* w3, double* z0, double* z1,
-                                                                          double* z2, double* z3) const {
+__attribute__((target("avx512f,fma"), flatten)) void Avx512Words::normals(
+    int count, const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2,
+    const std::uint32_t* w3, double* z0, double* z1, double* z2, double* z3) const {
   // Groups of 16 pairs; the words exist up to count rounded up to 16 (operator() above).
   for (int i = 0; i < count; i += 16) {
     __m512 a, b, c, d;
@@ -493,24 +545,29 @@ __attribute__((target("avx512f,fma"), flatten)) void Avx512Words::normals(int co
 // 3.4 ns per beneficiary-year for AVX-512 double, 5.4 against 5.0 for AVX2; it keeps too many
 // registers live.)
 template <class Words>
-__attribute__((always_inline)) inline int limit_words(const PhiloxStream& s, long b0, long blocks, std::uint32_t* w0,
-                                                      std::uint32_t* w1, std::uint32_t* w2, std::uint32_t* w3) {
+__attribute__((always_inline)) inline int limit_words(const PhiloxStream& s, long b0, long blocks,
+                                                      std::uint32_t* w0, std::uint32_t* w1, std::uint32_t* w2,
+                                                      std::uint32_t* w3) {
   const int m = static_cast<int>(std::min<long>(kSamplerTile, blocks - b0));
   Words{}(s, static_cast<std::uint32_t>(b0), 1, m, w0, w1, w2, w3);
   return m;
 }
 
 __attribute__((target("avx2,fma"), flatten)) double limit_double_avx2(const PhiloxStream& s, long blocks) {
-  const __m256d mu = _mm256_set1_pd(kLimitMu), sigma = _mm256_set1_pd(kLimitSigma), zero = _mm256_set1_pd(kLimitZero);
+  const __m256d mu = _mm256_set1_pd(kLimitMu), sigma = _mm256_set1_pd(kLimitSigma),
+                zero = _mm256_set1_pd(kLimitZero);
   __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd();
   alignas(64) std::uint32_t w0[kSamplerTile], w1[kSamplerTile], w2[kSamplerTile], w3[kSamplerTile];
   for (long b0 = 0; b0 < blocks; b0 += kSamplerTile) {
     const int m = limit_words<Avx2Words>(s, b0, blocks, w0, w1, w2, w3);
     for (int j = 0; j < m; j += 4) {
       __m256d zs0, zz0, zs1, zz1;
-      bm4_avx2(_mm_load_si128(reinterpret_cast<const __m128i*>(w0 + j)), _mm_load_si128(reinterpret_cast<const __m128i*>(w1 + j)), zs0, zz0);
-      bm4_avx2(_mm_load_si128(reinterpret_cast<const __m128i*>(w2 + j)), _mm_load_si128(reinterpret_cast<const __m128i*>(w3 + j)), zs1, zz1);
-      const __m256d c0 = exp4_avx2(_mm256_fmadd_pd(sigma, zz0, mu)), c1 = exp4_avx2(_mm256_fmadd_pd(sigma, zz1, mu));
+      bm4_avx2(_mm_load_si128(reinterpret_cast<const __m128i*>(w0 + j)),
+               _mm_load_si128(reinterpret_cast<const __m128i*>(w1 + j)), zs0, zz0);
+      bm4_avx2(_mm_load_si128(reinterpret_cast<const __m128i*>(w2 + j)),
+               _mm_load_si128(reinterpret_cast<const __m128i*>(w3 + j)), zs1, zz1);
+      const __m256d c0 = exp4_avx2(_mm256_fmadd_pd(sigma, zz0, mu)),
+                    c1 = exp4_avx2(_mm256_fmadd_pd(sigma, zz1, mu));
       acc0 = _mm256_add_pd(acc0, _mm256_andnot_pd(_mm256_cmp_pd(zs0, zero, _CMP_LT_OQ), c0));
       acc1 = _mm256_add_pd(acc1, _mm256_andnot_pd(_mm256_cmp_pd(zs1, zero, _CMP_LT_OQ), c1));
     }
@@ -521,7 +578,8 @@ __attribute__((target("avx2,fma"), flatten)) double limit_double_avx2(const Phil
 }
 
 __attribute__((target("avx2,fma"), flatten)) double limit_float_avx2(const PhiloxStream& s, long blocks) {
-  const __m256 mu = _mm256_set1_ps(static_cast<float>(kLimitMu)), sigma = _mm256_set1_ps(static_cast<float>(kLimitSigma));
+  const __m256 mu = _mm256_set1_ps(static_cast<float>(kLimitMu)),
+               sigma = _mm256_set1_ps(static_cast<float>(kLimitSigma));
   const __m256 zero = _mm256_set1_ps(static_cast<float>(kLimitZero));
   __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd();
   alignas(64) std::uint32_t w0[kSamplerTile], w1[kSamplerTile], w2[kSamplerTile], w3[kSamplerTile];
@@ -529,10 +587,14 @@ __attribute__((target("avx2,fma"), flatten)) double limit_float_avx2(const Philo
     const int m = limit_words<Avx2Words>(s, b0, blocks, w0, w1, w2, w3);
     for (int j = 0; j < m; j += 8) {
       __m256 zs0, zz0, zs1, zz1;
-      bmf8_avx2(_mm256_load_si256(reinterpret_cast<const __m256i*>(w0 + j)), _mm256_load_si256(reinterpret_cast<const __m256i*>(w1 + j)), zs0, zz0);
-      bmf8_avx2(_mm256_load_si256(reinterpret_cast<const __m256i*>(w2 + j)), _mm256_load_si256(reinterpret_cast<const __m256i*>(w3 + j)), zs1, zz1);
-      const __m256 c0 = _mm256_andnot_ps(_mm256_cmp_ps(zs0, zero, _CMP_LT_OQ), expf8_avx2(_mm256_fmadd_ps(sigma, zz0, mu)));
-      const __m256 c1 = _mm256_andnot_ps(_mm256_cmp_ps(zs1, zero, _CMP_LT_OQ), expf8_avx2(_mm256_fmadd_ps(sigma, zz1, mu)));
+      bmf8_avx2(_mm256_load_si256(reinterpret_cast<const __m256i*>(w0 + j)),
+                _mm256_load_si256(reinterpret_cast<const __m256i*>(w1 + j)), zs0, zz0);
+      bmf8_avx2(_mm256_load_si256(reinterpret_cast<const __m256i*>(w2 + j)),
+                _mm256_load_si256(reinterpret_cast<const __m256i*>(w3 + j)), zs1, zz1);
+      const __m256 c0 =
+          _mm256_andnot_ps(_mm256_cmp_ps(zs0, zero, _CMP_LT_OQ), expf8_avx2(_mm256_fmadd_ps(sigma, zz0, mu)));
+      const __m256 c1 =
+          _mm256_andnot_ps(_mm256_cmp_ps(zs1, zero, _CMP_LT_OQ), expf8_avx2(_mm256_fmadd_ps(sigma, zz1, mu)));
       acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(c0)));
       acc1 = _mm256_add_pd(acc1, _mm256_cvtps_pd(_mm256_extractf128_ps(c0, 1)));
       acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(c1)));
@@ -544,26 +606,35 @@ __attribute__((target("avx2,fma"), flatten)) double limit_float_avx2(const Philo
   return (lane[0] + lane[1]) + (lane[2] + lane[3]);
 }
 
-__attribute__((target("avx512f,fma"), flatten)) double limit_double_avx512(const PhiloxStream& s, long blocks) {
-  const __m512d mu = _mm512_set1_pd(kLimitMu), sigma = _mm512_set1_pd(kLimitSigma), zero = _mm512_set1_pd(kLimitZero);
+__attribute__((target("avx512f,fma"), flatten)) double limit_double_avx512(const PhiloxStream& s,
+                                                                           long blocks) {
+  const __m512d mu = _mm512_set1_pd(kLimitMu), sigma = _mm512_set1_pd(kLimitSigma),
+                zero = _mm512_set1_pd(kLimitZero);
   __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
   alignas(64) std::uint32_t w0[kSamplerTile], w1[kSamplerTile], w2[kSamplerTile], w3[kSamplerTile];
   for (long b0 = 0; b0 < blocks; b0 += kSamplerTile) {
     const int m = limit_words<Avx512Words>(s, b0, blocks, w0, w1, w2, w3);
     for (int j = 0; j < m; j += 8) {
       __m512d zs0, zz0, zs1, zz1;
-      bm8_avx512(_mm256_load_si256(reinterpret_cast<const __m256i*>(w0 + j)), _mm256_load_si256(reinterpret_cast<const __m256i*>(w1 + j)), zs0, zz0);
-      bm8_avx512(_mm256_load_si256(reinterpret_cast<const __m256i*>(w2 + j)), _mm256_load_si256(reinterpret_cast<const __m256i*>(w3 + j)), zs1, zz1);
-      const __m512d c0 = exp8_avx512(_mm512_fmadd_pd(sigma, zz0, mu)), c1 = exp8_avx512(_mm512_fmadd_pd(sigma, zz1, mu));
-      acc0 = _mm512_add_pd(acc0, _mm512_mask_mov_pd(c0, _mm512_cmp_pd_mask(zs0, zero, _CMP_LT_OQ), _mm512_setzero_pd()));
-      acc1 = _mm512_add_pd(acc1, _mm512_mask_mov_pd(c1, _mm512_cmp_pd_mask(zs1, zero, _CMP_LT_OQ), _mm512_setzero_pd()));
+      bm8_avx512(_mm256_load_si256(reinterpret_cast<const __m256i*>(w0 + j)),
+                 _mm256_load_si256(reinterpret_cast<const __m256i*>(w1 + j)), zs0, zz0);
+      bm8_avx512(_mm256_load_si256(reinterpret_cast<const __m256i*>(w2 + j)),
+                 _mm256_load_si256(reinterpret_cast<const __m256i*>(w3 + j)), zs1, zz1);
+      const __m512d c0 = exp8_avx512(_mm512_fmadd_pd(sigma, zz0, mu)),
+                    c1 = exp8_avx512(_mm512_fmadd_pd(sigma, zz1, mu));
+      acc0 = _mm512_add_pd(
+          acc0, _mm512_mask_mov_pd(c0, _mm512_cmp_pd_mask(zs0, zero, _CMP_LT_OQ), _mm512_setzero_pd()));
+      acc1 = _mm512_add_pd(
+          acc1, _mm512_mask_mov_pd(c1, _mm512_cmp_pd_mask(zs1, zero, _CMP_LT_OQ), _mm512_setzero_pd()));
     }
   }
   return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
 }
 
-__attribute__((target("avx512f,fma"), flatten)) double limit_float_avx512(const PhiloxStream& s, long blocks) {
-  const __m512 mu = _mm512_set1_ps(static_cast<float>(kLimitMu)), sigma = _mm512_set1_ps(static_cast<float>(kLimitSigma));
+__attribute__((target("avx512f,fma"), flatten)) double limit_float_avx512(const PhiloxStream& s,
+                                                                          long blocks) {
+  const __m512 mu = _mm512_set1_ps(static_cast<float>(kLimitMu)),
+               sigma = _mm512_set1_ps(static_cast<float>(kLimitSigma));
   const __m512 zero = _mm512_set1_ps(static_cast<float>(kLimitZero));
   __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
   alignas(64) std::uint32_t w0[kSamplerTile], w1[kSamplerTile], w2[kSamplerTile], w3[kSamplerTile];
@@ -578,9 +649,11 @@ __attribute__((target("avx512f,fma"), flatten)) double limit_float_avx512(const 
       const __m512 c1 = _mm512_mask_mov_ps(expf16_avx512(_mm512_fmadd_ps(sigma, zz1, mu)),
                                            _mm512_cmp_ps_mask(zs1, zero, _CMP_LT_OQ), _mm512_setzero_ps());
       acc0 = _mm512_add_pd(acc0, _mm512_cvtps_pd(_mm512_castps512_ps256(c0)));
-      acc1 = _mm512_add_pd(acc1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(c0), 1))));
+      acc1 = _mm512_add_pd(
+          acc1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(c0), 1))));
       acc0 = _mm512_add_pd(acc0, _mm512_cvtps_pd(_mm512_castps512_ps256(c1)));
-      acc1 = _mm512_add_pd(acc1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(c1), 1))));
+      acc1 = _mm512_add_pd(
+          acc1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(c1), 1))));
     }
   }
   return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
@@ -606,7 +679,8 @@ inline double limit_tiles_double(const PhiloxStream& stream, long blocks) {
   double sum = 0;
   for (long b0 = 0; b0 < blocks; b0 += kSamplerTile) {
     const int m = static_cast<int>(std::min<long>(kSamplerTile, blocks - b0));
-    sampler_detail::tile_normals(PortableWordsDouble{}, stream, static_cast<std::uint32_t>(b0), 1, m, z0, z1, z2, z3);
+    sampler_detail::tile_normals(PortableWordsDouble{}, stream, static_cast<std::uint32_t>(b0), 1, m, z0, z1,
+                                 z2, z3);
 #pragma omp simd reduction(+ : sum)
     for (int j = 0; j < m; ++j) {
       const double c0 = detmath::exp(detmath::fmadd(kLimitSigmaP, z1[j], kLimitMuP));
@@ -637,25 +711,25 @@ inline double limit_tiles_float(const PhiloxStream& stream, long blocks) {
   return sum;
 }
 
-#define ACOSIM_DEFINE_KERNELS(SUFFIX, ATTR, WORDS, WORDS_DOUBLE)                                             \
+#define ACOSIM_DEFINE_KERNELS(SUFFIX, ATTR, WORDS, WORDS_DOUBLE)                                          \
   ATTR double py_only_##SUFFIX(const LognormalCost& cost, const PhiloxStream& stream, long n) {           \
-    const LognormalCost k = cost; /* a local copy: no store in the loop can change it */                 \
-    return sampler_detail::py_only_tiles<true>(k, stream, n, WORDS{});                                   \
-  }                                                                                                      \
-  ATTR void history_##SUFFIX(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho,  \
-                             std::array<double, 4>& sums) {                                              \
-    const LognormalCost k = cost;                                                                        \
-    std::array<double, 4> s = sums;                                                                      \
-    sampler_detail::history_tiles<true>(k, stream, n, rho, s, WORDS{});                                  \
-    sums = s;                                                                                            \
-  }                                                                                                      \
-  ATTR void normals_##SUFFIX(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count,      \
-                             double* z0, double* z1, double* z2, double* z3) {                                  \
-    sampler_detail::tile_normals(WORDS{}, s, first, stride, count, z0, z1, z2, z3);                              \
-  }                                                                                                              \
-  ATTR void normals_double_##SUFFIX(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, \
-                                    double* z0, double* z1, double* z2, double* z3) {                            \
-    sampler_detail::tile_normals(WORDS_DOUBLE{}, s, first, stride, count, z0, z1, z2, z3);                       \
+    const LognormalCost k = cost; /* a local copy: no store in the loop can change it */                  \
+    return sampler_detail::py_only_tiles<true>(k, stream, n, WORDS{});                                    \
+  }                                                                                                       \
+  ATTR void history_##SUFFIX(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho,   \
+                             std::array<double, 4>& sums) {                                               \
+    const LognormalCost k = cost;                                                                         \
+    std::array<double, 4> s = sums;                                                                       \
+    sampler_detail::history_tiles<true>(k, stream, n, rho, s, WORDS{});                                   \
+    sums = s;                                                                                             \
+  }                                                                                                       \
+  ATTR void normals_##SUFFIX(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, \
+                             double* z0, double* z1, double* z2, double* z3) {                            \
+    sampler_detail::tile_normals(WORDS{}, s, first, stride, count, z0, z1, z2, z3);                       \
+  }                                                                                                       \
+  ATTR void normals_double_##SUFFIX(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride,     \
+                                    int count, double* z0, double* z1, double* z2, double* z3) {          \
+    sampler_detail::tile_normals(WORDS_DOUBLE{}, s, first, stride, count, z0, z1, z2, z3);                \
   }
 
 ACOSIM_DEFINE_KERNELS(sse2, ACOSIM_KERNEL_SSE2, sampler_detail::PortableWords, PortableWordsDouble)
@@ -698,7 +772,8 @@ bool simd_supported(SimdLevel level) {
   __builtin_cpu_init();
   switch (level) {
     case SimdLevel::Avx2: return __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0;
-    case SimdLevel::Avx512: return __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("fma") != 0;
+    case SimdLevel::Avx512:
+      return __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("fma") != 0;
     case SimdLevel::Sse2: return true;
   }
   return false;
@@ -733,8 +808,8 @@ double sum_py_only(const LognormalCost& cost, const PhiloxStream& stream, long n
   }
 }
 
-void sum_history(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho, std::array<double, 4>& sums,
-                 SimdLevel level) {
+void sum_history(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho,
+                 std::array<double, 4>& sums, SimdLevel level) {
   switch (usable(level)) {
 #if ACOSIM_HAVE_SIMD_LEVELS
     case SimdLevel::Avx512: return history_avx512(cost, stream, n, rho, sums);
@@ -744,8 +819,8 @@ void sum_history(const LognormalCost& cost, const PhiloxStream& stream, long n, 
   }
 }
 
-void kernel_normals(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, double* z0, double* z1,
-                    double* z2, double* z3, SimdLevel level, Arithmetic arithmetic) {
+void kernel_normals(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, double* z0,
+                    double* z1, double* z2, double* z3, SimdLevel level, Arithmetic arithmetic) {
   const bool single = arithmetic == Arithmetic::Float;
   switch (usable(level)) {
 #if ACOSIM_HAVE_SIMD_LEVELS
@@ -762,10 +837,15 @@ void kernel_normals(const PhiloxStream& s, std::uint32_t first, std::uint32_t st
   }
 }
 
-ACOSIM_KERNEL_SSE2 double limit_double_sse2(const PhiloxStream& s, long blocks) { return limit_tiles_double(s, blocks); }
-ACOSIM_KERNEL_SSE2 double limit_float_sse2(const PhiloxStream& s, long blocks) { return limit_tiles_float(s, blocks); }
+ACOSIM_KERNEL_SSE2 double limit_double_sse2(const PhiloxStream& s, long blocks) {
+  return limit_tiles_double(s, blocks);
+}
+ACOSIM_KERNEL_SSE2 double limit_float_sse2(const PhiloxStream& s, long blocks) {
+  return limit_tiles_float(s, blocks);
+}
 
-double transform_limit(std::uint64_t seed, std::uint64_t run, long n, Arithmetic arithmetic, SimdLevel level) {
+double transform_limit(std::uint64_t seed, std::uint64_t run, long n, Arithmetic arithmetic,
+                       SimdLevel level) {
   const PhiloxStream s(seed, run, Purpose::Beneficiary, 0);
   const long blocks = (n + 1) / 2;  // two beneficiary-years per block
   const bool single = arithmetic == Arithmetic::Float;

@@ -68,7 +68,8 @@ bool simd_supported(SimdLevel level);
 bool hardware_fma();
 
 // The tiled loops for the lognormal families at the given (supported) level.
-double sum_py_only(const LognormalCost& cost, const PhiloxStream& stream, long n, SimdLevel level = simd_level());
+double sum_py_only(const LognormalCost& cost, const PhiloxStream& stream, long n,
+                   SimdLevel level = simd_level());
 void sum_history(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho,
                  std::array<double, 4>& sums, SimdLevel level = simd_level());
 
@@ -91,8 +92,9 @@ double transform_limit(std::uint64_t seed, std::uint64_t run, long n, Arithmetic
 // at `level` compute them (Float: the engine's; Double: the double limit's); z* must hold
 // kSamplerTile values. They must equal normals4 (Float) or box_muller_double (Double) bit for bit
 // (tests/test_bench.cpp).
-void kernel_normals(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, double* z0, double* z1,
-                    double* z2, double* z3, SimdLevel level = simd_level(), Arithmetic arithmetic = Arithmetic::Float);
+void kernel_normals(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, double* z0,
+                    double* z1, double* z2, double* z3, SimdLevel level = simd_level(),
+                    Arithmetic arithmetic = Arithmetic::Float);
 
 namespace sampler_detail {
 
@@ -100,8 +102,8 @@ namespace sampler_detail {
 // sim/engine/sampler.cpp has versions with intrinsics (the same bits) that work on `count` rounded up to
 // 16 entries: the tile's arrays have room for that (kSamplerTile is a multiple of 16).
 struct PortableWords {
-  void operator()(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, std::uint32_t* w0,
-                  std::uint32_t* w1, std::uint32_t* w2, std::uint32_t* w3) const {
+  void operator()(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count,
+                  std::uint32_t* w0, std::uint32_t* w1, std::uint32_t* w2, std::uint32_t* w3) const {
     s.words_batch(first, stride, count, w0, w1, w2, w3);
   }
   void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2,
@@ -112,8 +114,8 @@ struct PortableWords {
 
 // The normals of a tile: `words` fills the word arrays, then Box-Muller.
 template <class Words>
-inline void tile_normals(const Words& words, const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count,
-                         double* z0, double* z1, double* z2, double* z3) {
+inline void tile_normals(const Words& words, const PhiloxStream& s, std::uint32_t first, std::uint32_t stride,
+                         int count, double* z0, double* z1, double* z2, double* z3) {
   alignas(64) std::uint32_t w0[kSamplerTile], w1[kSamplerTile], w2[kSamplerTile], w3[kSamplerTile];
   words(s, first, stride, count, w0, w1, w2, w3);
   words.normals(count, w0, w1, w2, w3, z0, z1, z2, z3);
@@ -152,8 +154,8 @@ inline double py_only_tiles(const K& cost, const PhiloxStream& stream, long n, c
 }
 
 template <bool Vector, class K, class Words = PortableWords>
-inline void history_tiles(const K& cost, const PhiloxStream& stream, long n, double rho, std::array<double, 4>& sums,
-                          const Words& words = {}) {
+inline void history_tiles(const K& cost, const PhiloxStream& stream, long n, double rho,
+                          std::array<double, 4>& sums, const Words& words = {}) {
   const double innovation = std::sqrt(1.0 - rho * rho);
   alignas(64) double a0[kSamplerTile], a1[kSamplerTile], a2[kSamplerTile], a3[kSamplerTile];
   alignas(64) double b0[kSamplerTile], b1[kSamplerTile], b2[kSamplerTile], b3[kSamplerTile];
@@ -226,7 +228,8 @@ double sample_py_only(const Cost& cost, const PhiloxStream& stream, long n) {
     if (cost_kernel(cost.family()) == CostKernel::Lognormal) return sum_py_only(cost.kernel(), stream, n);
   }
   double sum = 0;
-  with_fma_isa([&] { sum = sampler_detail::py_only_tiles<false>(sampler_detail::CallCost<Cost>{cost}, stream, n); });
+  with_fma_isa(
+      [&] { sum = sampler_detail::py_only_tiles<false>(sampler_detail::CallCost<Cost>{cost}, stream, n); });
   return sum;
 }
 
@@ -235,11 +238,15 @@ double sample_py_only(const Cost& cost, const PhiloxStream& stream, long n) {
 // (persistence of high spenders); blocks 2i and 2i+1 hold beneficiary i's BY1 latents and the
 // BY2, BY3 and PY innovations.
 template <class Cost>
-void sample_history(const Cost& cost, const PhiloxStream& stream, long n, double rho, std::array<double, 4>& sums) {
+void sample_history(const Cost& cost, const PhiloxStream& stream, long n, double rho,
+                    std::array<double, 4>& sums) {
   if constexpr (std::is_same_v<Cost, CostDistribution>) {
-    if (cost_kernel(cost.family()) == CostKernel::Lognormal) return sum_history(cost.kernel(), stream, n, rho, sums);
+    if (cost_kernel(cost.family()) == CostKernel::Lognormal)
+      return sum_history(cost.kernel(), stream, n, rho, sums);
   }
-  with_fma_isa([&] { sampler_detail::history_tiles<false>(sampler_detail::CallCost<Cost>{cost}, stream, n, rho, sums); });
+  with_fma_isa([&] {
+    sampler_detail::history_tiles<false>(sampler_detail::CallCost<Cost>{cost}, stream, n, rho, sums);
+  });
 }
 
 // The definitions the tiled loops must reproduce bit for bit: one block at a time. `visit(i, z_state,

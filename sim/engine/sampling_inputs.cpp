@@ -10,9 +10,9 @@ namespace {
 bool same_uncertain(const Uncertain& a, const Uncertain& b) { return a.mean == b.mean && a.sd == b.sd; }
 
 bool same_shape(const CostShape& a, const CostShape& b) {
-  return a.family == b.family && a.p_zero == b.p_zero && a.sigma == b.sigma && a.high_weight == b.high_weight &&
-         a.median_ratio == b.median_ratio && a.gamma_shape == b.gamma_shape &&
-         a.truncation_percentile == b.truncation_percentile;
+  return a.family == b.family && a.p_zero == b.p_zero && a.sigma == b.sigma &&
+         a.high_weight == b.high_weight && a.median_ratio == b.median_ratio &&
+         a.gamma_shape == b.gamma_shape && a.truncation_percentile == b.truncation_percentile;
 }
 
 // Observed costs cannot be compared value by value (EmpiricalCost keeps them private), so two
@@ -27,14 +27,16 @@ constexpr SamplingUse S = SamplingUse::Samples;
 const std::array<SamplingField, 17> kFields = {{
     {"runs", S, [](const Scenario& a, const Scenario& b) { return a.runs == b.runs; }},
     {"seed", S, [](const Scenario& a, const Scenario& b) { return a.seed == b.seed; }},
-    {"beneficiaries", S, [](const Scenario& a, const Scenario& b) { return a.beneficiaries == b.beneficiaries; }},
+    {"beneficiaries", S,
+     [](const Scenario& a, const Scenario& b) { return a.beneficiaries == b.beneficiaries; }},
     {"cost_shapes", S,
      [](const Scenario& a, const Scenario& b) {
        return std::equal(a.cost_shapes.begin(), a.cost_shapes.end(), b.cost_shapes.begin(), same_shape);
      }},
     {"cost_means", S, [](const Scenario& a, const Scenario& b) { return a.cost_means == b.cost_means; }},
     {"empirical", S, same_empirical},
-    {"benchmark_mode", S, [](const Scenario& a, const Scenario& b) { return a.benchmark_mode == b.benchmark_mode; }},
+    {"benchmark_mode", S,
+     [](const Scenario& a, const Scenario& b) { return a.benchmark_mode == b.benchmark_mode; }},
     {"benchmark_per_capita", S,
      [](const Scenario& a, const Scenario& b) { return a.benchmark_per_capita == b.benchmark_per_capita; }},
     {"base_year_weights", S,
@@ -42,7 +44,8 @@ const std::array<SamplingField, 17> kFields = {{
     {"persistence", S, [](const Scenario& a, const Scenario& b) { return a.persistence == b.persistence; }},
     {"update_factor", S,
      [](const Scenario& a, const Scenario& b) { return same_uncertain(a.update_factor, b.update_factor); }},
-    {"true_effect", S, [](const Scenario& a, const Scenario& b) { return same_uncertain(a.true_effect, b.true_effect); }},
+    {"true_effect", S,
+     [](const Scenario& a, const Scenario& b) { return same_uncertain(a.true_effect, b.true_effect); }},
     {"quality", S, [](const Scenario& a, const Scenario& b) { return same_uncertain(a.quality, b.quality); }},
     {"correlation", S, [](const Scenario& a, const Scenario& b) { return a.correlation == b.correlation; }},
     // An agreement scenario samples its whole agreement per point (sample_agreement reads the spec
@@ -55,7 +58,8 @@ const std::array<SamplingField, 17> kFields = {{
 }};
 
 bool all_same(const Scenario& a, const Scenario& b, SamplingUse use) {
-  return std::all_of(kFields.begin(), kFields.end(), [&](const SamplingField& f) { return f.use != use || f.same(a, b); });
+  return std::all_of(kFields.begin(), kFields.end(),
+                     [&](const SamplingField& f) { return f.use != use || f.same(a, b); });
 }
 
 }  // namespace
@@ -64,6 +68,8 @@ std::span<const SamplingField> sampling_fields() { return kFields; }
 
 bool same_samples(const Scenario& a, const Scenario& b) { return all_same(a, b, SamplingUse::Samples); }
 
-bool same_qualification(const Scenario& a, const Scenario& b) { return all_same(a, b, SamplingUse::Requalifies); }
+bool same_qualification(const Scenario& a, const Scenario& b) {
+  return all_same(a, b, SamplingUse::Requalifies);
+}
 
 }  // namespace acosim

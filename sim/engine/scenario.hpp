@@ -18,14 +18,14 @@
 #include "models/track.hpp"
 #include "sim/engine/agreement_spec.hpp"
 #include "sim/engine/benchmark_spec.hpp"
+#include "sim/engine/risk_appetite.hpp"
 #include "sim/engine/scenario_values.hpp"
 #include "sim/engine/sweep_spec.hpp"
-#include "sim/engine/risk_appetite.hpp"
 
 namespace acosim {
 
 enum class BenchmarkMode {
-  Fixed,      // the ACO holds its benchmark report: B = per_capita x N x update factor
+  Fixed,       // the ACO holds its benchmark report: B = per_capita x N x update factor
   Historical,  // B = update factor x weighted base-year spending of the same beneficiaries
   Cms          // the benchmark as CMS builds it from its report's inputs (Scenario::cms_benchmark):
                // B = b3 x n, B2 = b2 x n per run (sim/engine/benchmark_draw.hpp)
@@ -33,8 +33,8 @@ enum class BenchmarkMode {
 
 struct Scenario {
   std::string name;
-  std::string path;          // file it came from ("" for text)
-  std::string text;          // the YAML as loaded, with --set overrides applied (what reproduces it)
+  std::string path;  // file it came from ("" for text)
+  std::string text;  // the YAML as loaded, with --set overrides applied (what reproduces it)
 
   // The ACO.
   int performance_year = 2024;
@@ -42,30 +42,30 @@ struct Scenario {
   std::optional<double> participant_revenue;           // [USD]
   bool low_revenue = false;
   int agreement_start_year = 2022;
-  double euc_relief_fraction = 0;                      // [fraction of losses]
+  double euc_relief_fraction = 0;  // [fraction of losses]
 
   // Costs.
   std::array<CostShape, kEnrollmentTypes> cost_shapes;
-  std::array<double, kEnrollmentTypes> cost_means{};   // truncated mean [USD per beneficiary-year]
+  std::array<double, kEnrollmentTypes> cost_means{};  // truncated mean [USD per beneficiary-year]
   // Empirical mode: a type with observed costs resamples them instead of the parametric shape.
   std::array<std::optional<EmpiricalCost>, kEnrollmentTypes> empirical;
 
   // Benchmark.
   BenchmarkMode benchmark_mode = BenchmarkMode::Historical;
-  std::optional<double> benchmark_per_capita;          // Fixed mode; empty = expected spending [USD]
+  std::optional<double> benchmark_per_capita;              // Fixed mode; empty = expected spending [USD]
   std::array<double, 3> base_year_weights{0.1, 0.3, 0.6};  // BY1, BY2, BY3
-  double persistence = 0.52;  // AR(1) year-to-year correlation of each beneficiary's latent normals;
-                              // 0.52 keeps ~30% of the top decile there next year (cost-model §3)
-  Uncertain update_factor{1.0, 0.0};   // multiplies the benchmark [ratio]
+  double persistence = 0.52;          // AR(1) year-to-year correlation of each beneficiary's latent normals;
+                                      // 0.52 keeps ~30% of the top decile there next year (cost-model §3)
+  Uncertain update_factor{1.0, 0.0};  // multiplies the benchmark [ratio]
   std::optional<CmsBenchmarkSpec> cms_benchmark;  // mode Cms: the CMS report's inputs
 
   // The ACO's true effect on its PY spending [fraction; -0.02 = spends 2% less].
   Uncertain true_effect;
 
   // Quality.
-  Uncertain quality{83.1, 6.9};          // score [0-100], clipped to [0, 100]
-  std::optional<double> qps_threshold;   // score needed for the QPS; empty = always met (pre-2021)
-  double alt_qps_probability = 1.0;      // P(alternative QPS met | QPS missed), PY2023+
+  Uncertain quality{83.1, 6.9};         // score [0-100], clipped to [0, 100]
+  std::optional<double> qps_threshold;  // score needed for the QPS; empty = always met (pre-2021)
+  double alt_qps_probability = 1.0;     // P(alternative QPS met | QPS missed), PY2023+
 
   // Correlation of the run-level normals (true effect, update factor, quality).
   Eigen::Matrix3d correlation = Eigen::Matrix3d::Identity();
@@ -85,7 +85,7 @@ struct Scenario {
 
   long runs = 1000;
   std::uint64_t seed = 1;
-  int threads = 0;            // 0: all available
+  int threads = 0;  // 0: all available
 
   long total_beneficiaries() const;
   double expected_spending_per_capita() const;  // with no true effect [USD]

@@ -155,8 +155,10 @@ void RunTable::resize(long runs, long n_tracks) {
   payment = Eigen::MatrixXd::Zero(runs, n_tracks);
   outcome = Eigen::Matrix<OutcomeCode, Eigen::Dynamic, Eigen::Dynamic>::Zero(runs, n_tracks);
   for (const RunField& f : kRunFields) {
-    if (f.real) this->*f.real = Eigen::VectorXd::Zero(runs);
-    else this->*f.flag = FlagColumn::Zero(runs);
+    if (f.real)
+      this->*f.real = Eigen::VectorXd::Zero(runs);
+    else
+      this->*f.flag = FlagColumn::Zero(runs);
   }
 }
 

@@ -24,8 +24,8 @@ double expected_shortfall_sorted(std::span<const double> losses_sorted, double l
 // (undefined, reported "n/a") for a single run.
 double binomial_se(double p, double runs);
 
-// mean, sd (n-1 denominator), mcse = sd/sqrt(n) (NaN for n = 1: undefined), percentiles at kPercentileLevels, min, max;
-// for losses L = max(0, -x): VaR_a = percentile_a(L), ES_a = mean of the ceil((1-a) n) largest L.
+// mean, sd (n-1 denominator), mcse = sd/sqrt(n) (NaN for n = 1: undefined), percentiles at kPercentileLevels,
+// min, max; for losses L = max(0, -x): VaR_a = percentile_a(L), ES_a = mean of the ceil((1-a) n) largest L.
 // Values are summed in index order (the result does not depend on thread count).
 Stats compute_stats(std::span<const double> values);
 

@@ -58,8 +58,8 @@ void drop_table(RunTable& t) {
 // An agreement scenario's points: each simulates its whole agreement (sim/engine/agreement.cpp);
 // the columns are the per-path total, PV, worst year and year-k payments.
 void run_agreement_points(const SweepPlan& plan, const std::vector<std::size_t>& members, int g,
-                          const RunOptions& options, bool keep_tables, const std::optional<RiskAppetite>& risk,
-                          SweepResults& out) {
+                          const RunOptions& options, bool keep_tables,
+                          const std::optional<RiskAppetite>& risk, SweepResults& out) {
   for (std::size_t i : members) {
     const PlannedPoint& pt = plan.points[i];
     const auto t1 = std::chrono::steady_clock::now();
@@ -173,7 +173,8 @@ SweepResults run_sweep(const SweepPlan& plan, const RunOptions& options, bool ke
 // Tornado
 
 const std::vector<std::string>& tornado_metrics() {
-  static const std::vector<std::string> m = {"mean", "p_losses", "p_savings", "p5", "p50", "p95", "var95", "es95"};
+  static const std::vector<std::string> m = {"mean", "p_losses", "p_savings", "p5",
+                                             "p50",  "p95",      "var95",     "es95"};
   return m;
 }
 
@@ -204,7 +205,8 @@ TornadoResult run_tornado(const SweepPlan& plan, const TornadoSpec& spec, const 
   } else if (spec.track.empty()) {
     for (std::size_t k = 0; k < plan.base.tracks.size(); ++k) which.push_back(static_cast<int>(k));
   } else {
-    throw std::invalid_argument("run_tornado: the track '" + spec.track + "' was not resolved (tornado_spec does it)");
+    throw std::invalid_argument("run_tornado: the track '" + spec.track +
+                                "' was not resolved (tornado_spec does it)");
   }
   const int base_group = plan.points.at(0).group;
   for (int k : which) {
@@ -222,10 +224,12 @@ TornadoResult run_tornado(const SweepPlan& plan, const TornadoSpec& spec, const 
       b.at_high = tornado_metric(s.points[2 + 2 * i].results.tracks.at(ku), spec.metric);
       b.swing = std::abs(b.at_high - b.at_low);
       // Settle-only: both ends sample the base's runs.
-      b.settle_only = plan.points[1 + 2 * i].group == base_group && plan.points[2 + 2 * i].group == base_group;
+      b.settle_only =
+          plan.points[1 + 2 * i].group == base_group && plan.points[2 + 2 * i].group == base_group;
       tt.bars.push_back(std::move(b));
     }
-    std::stable_sort(tt.bars.begin(), tt.bars.end(), [](const TornadoBar& a, const TornadoBar& b) { return a.swing > b.swing; });
+    std::stable_sort(tt.bars.begin(), tt.bars.end(),
+                     [](const TornadoBar& a, const TornadoBar& b) { return a.swing > b.swing; });
     out.tracks.push_back(std::move(tt));
   }
   return out;

@@ -29,14 +29,14 @@ struct PlannedPoint {
   std::vector<Assignment> set;
   std::vector<std::size_t> index;  // value index per axis (grid sweeps)
   Scenario scenario;
-  int group = 0;                   // the sampling pass serving this point
+  int group = 0;  // the sampling pass serving this point
 };
 
 struct SweepPlan {
   Scenario base;
-  std::vector<SweepAxis> axes;     // grid axes; empty for a plain point list
+  std::vector<SweepAxis> axes;  // grid axes; empty for a plain point list
   std::vector<PlannedPoint> points;
-  int groups = 0;                  // sampling passes needed
+  int groups = 0;  // sampling passes needed
 };
 
 // The plan of already-built points: each point joins the first sampling pass whose scenario
@@ -48,17 +48,17 @@ struct SweepPointResult {
   std::vector<Assignment> set;
   std::vector<std::size_t> index;
   int group = 0;
-  SimulationResults results;            // meta and summaries; the run table only with keep_tables
-  std::optional<RiskVerdict> risk;      // with a risk appetite
+  SimulationResults results;        // meta and summaries; the run table only with keep_tables
+  std::optional<RiskVerdict> risk;  // with a risk appetite
 };
 
 struct SweepStats {
   int points = 0;
   int sampling_passes = 0;
-  long runs = 0;                        // per point (0 when `runs` itself is varied)
+  long runs = 0;  // per point (0 when `runs` itself is varied)
   int threads = 0;
   double sampling_seconds = 0;
-  double settle_seconds = 0;            // settlement + statistics, all points
+  double settle_seconds = 0;  // settlement + statistics, all points
   double wall_seconds = 0;
 };
 
@@ -86,7 +86,7 @@ struct TornadoBar {
 };
 
 struct TornadoTrack {
-  int index = 0;     // column in the base scenario's tracks
+  int index = 0;  // column in the base scenario's tracks
   std::string label;
   double base = 0;
   std::vector<TornadoBar> bars;  // ranked by swing, largest first

@@ -38,9 +38,9 @@ const std::vector<std::string>& tornado_metrics();
 struct TornadoSpec {
   std::vector<TornadoInput> inputs;
   std::string metric = "mean";
-  std::string track;     // a label of the base scenario (or its index); empty: every track
+  std::string track;               // a label of the base scenario (or its index); empty: every track
   std::optional<int> track_index;  // `track` resolved among the base scenario's tracks
-  std::string location;  // where the section is ("file:line:col"), for messages about it
+  std::string location;            // where the section is ("file:line:col"), for messages about it
 };
 
 }  // namespace acosim

@@ -37,7 +37,8 @@ double largest_reported_se(const SimulationResults& r) {
   const auto binomial = [n](double p) { return std::sqrt(p * (1 - p) / n); };
   double worst = 0;
   for (const TrackSummary& t : r.tracks) {
-    for (double p : {t.p_savings, t.p_losses, t.p_corridor, t.p_quality_failed}) worst = std::max(worst, binomial(p));
+    for (double p : {t.p_savings, t.p_losses, t.p_corridor, t.p_quality_failed})
+      worst = std::max(worst, binomial(p));
     worst = std::max(worst, t.percent.mcse / 100);
   }
   return worst;

@@ -14,9 +14,7 @@ Interval quantile_interval(std::span<const double> sorted, double p, double z) {
   if (sorted.empty()) return {NAN, NAN};
   const double half = z * std::sqrt(n * p * (1 - p));
   // 1-based ranks r = ceil(n p - half) and s = ceil(n p + half) (Conover 3.2), clamped to 1..n.
-  const auto at = [&](double rank) {
-    return sorted[static_cast<std::size_t>(std::clamp(rank, 1.0, n) - 1)];
-  };
+  const auto at = [&](double rank) { return sorted[static_cast<std::size_t>(std::clamp(rank, 1.0, n) - 1)]; };
   return {at(std::ceil(n * p - half)), at(std::ceil(n * p + half))};
 }
 
@@ -90,7 +88,8 @@ std::vector<TrackIntervals> track_intervals(const RunTable& t) {
     std::sort(loss.begin(), loss.end());
     const Stats s = compute_stats(x);
     TrackIntervals& c = out[k];
-    for (std::size_t j = 0; j < kPercentileLevels.size(); ++j) c.percentiles[j] = quantile_interval(x, kPercentileLevels[j] / 100);
+    for (std::size_t j = 0; j < kPercentileLevels.size(); ++j)
+      c.percentiles[j] = quantile_interval(x, kPercentileLevels[j] / 100);
     c.var95 = quantile_interval(loss, 0.95);
     c.var99 = quantile_interval(loss, 0.99);
     c.es95 = es_interval(loss, 0.95, s.es95, s.var95);
@@ -110,7 +109,8 @@ Sensitivity payment_sensitivity(const RunTable& t) {
     drivers[0].push_back(t.true_effect(i));
     drivers[1].push_back(t.benchmark_factor(i));
     drivers[2].push_back(t.quality(i));
-    drivers[3].push_back(t.expenditure(i) * t.benchmark_factor(i) / (t.benchmark(i) * (1 + t.true_effect(i))));
+    drivers[3].push_back(t.expenditure(i) * t.benchmark_factor(i) /
+                         (t.benchmark(i) * (1 + t.true_effect(i))));
   }
   for (std::size_t d = 0; d < kDrivers.size(); ++d) {
     const auto [lo, hi] = std::minmax_element(drivers[d].begin(), drivers[d].end());

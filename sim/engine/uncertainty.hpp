@@ -30,7 +30,8 @@ Interval quantile_interval(std::span<const double> sorted, double p, double z = 
 // CI of the expected shortfall ES at `level` of losses L (sorted ascending), delta method
 // (Manistre & Hancock 2005, "Variance of the CTE estimator"): Var(ES) ~ [Var(L | L >= VaR)
 // + level (ES - VaR)^2] / (n (1 - level)); the interval is ES -/+ z sqrt(Var), floored at 0.
-Interval es_interval(std::span<const double> sorted_losses, double level, double es, double var, double z = kZ95);
+Interval es_interval(std::span<const double> sorted_losses, double level, double es, double var,
+                     double z = kZ95);
 
 // Per track, in USD: the CIs of the percentiles at kPercentileLevels, of VaR95/99 and ES95/99
 // (losses L = max(0, -payment), as in Stats).

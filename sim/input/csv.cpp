@@ -27,9 +27,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-char lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -49,8 +47,10 @@ std::string shown(std::string_view v) {
       break;
     }
     const auto c = static_cast<unsigned char>(v[i]);
-    if ((c < 0x20 && c != '\n') || c == 0x7F) out += fmt::format("\\x{:02x}", c);
-    else out += v[i];
+    if ((c < 0x20 && c != '\n') || c == 0x7F)
+      out += fmt::format("\\x{:02x}", c);
+    else
+      out += v[i];
   }
   return fmt::format("'{}'", out);
 }
@@ -90,8 +90,8 @@ namespace {
 
 // Valid UTF-8 sequences are kept; any other byte >= 0x80 is read as Windows-1252 / Latin-1.
 std::string to_utf8(std::string text) {
-  bool ascii = std::all_of(text.begin(), text.end(),
-                           [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  bool ascii =
+      std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   if (ascii) return text;
   std::string out;
   out.reserve(text.size() + text.size() / 8);
@@ -111,7 +111,6 @@ std::string to_utf8(std::string text) {
   }
   return out;
 }
-
 
 }  // namespace
 
@@ -190,7 +189,6 @@ bool is_missing_cell(std::string_view text) {
   return s.empty() || s == "-" || s == "*";
 }
 
-
 std::string closest_header(std::string_view name, const std::vector<std::string>& candidates) {
   const std::size_t limit = std::min<std::size_t>(3, std::max<std::size_t>(1, name.size() / 3));
   return closest_name(name, candidates, limit, LetterCase::Insensitive);
@@ -200,13 +198,11 @@ std::string closest_header(std::string_view name, const std::vector<std::string>
 
 std::size_t CsvRow::line() const { return table_->records_[index_].line; }
 
-std::string_view CsvRow::cell(std::size_t col) const {
-  return trim(table_->records_[index_].cells.at(col));
-}
+std::string_view CsvRow::cell(std::size_t col) const { return trim(table_->records_[index_].cells.at(col)); }
 
 void CsvRow::fail(std::size_t col, std::string_view message) const {
-  throw InputError(fmt::format("{}:{}: column {}: {}", table_->source_, line(),
-                               table_->header_.at(col), message));
+  throw InputError(
+      fmt::format("{}:{}: column {}: {}", table_->source_, line(), table_->header_.at(col), message));
 }
 
 void CsvRow::fail(std::string_view message) const {
@@ -285,7 +281,8 @@ CsvTable CsvTable::parse(std::string text, std::string source) {
   CsvTable table;
   table.source_ = std::move(source);
   const std::string& src = table.source_;
-  if (text.size() >= 2 && ((text[0] == '\xFF' && text[1] == '\xFE') || (text[0] == '\xFE' && text[1] == '\xFF'))) {
+  if (text.size() >= 2 &&
+      ((text[0] == '\xFF' && text[1] == '\xFE') || (text[0] == '\xFE' && text[1] == '\xFF'))) {
     throw InputError(fmt::format("{}: the file is UTF-16; save it as UTF-8 (or Latin-1) CSV", src));
   }
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
@@ -297,11 +294,12 @@ CsvTable CsvTable::parse(std::string text, std::string source) {
       const auto c = static_cast<unsigned char>(text[i]);
       if (c == '\n') ++line;
       if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) {
-        throw InputError(fmt::format(
-            "{}:{}: byte 0x{:02x}{} is not text: this is not a CSV file ({}); save it as UTF-8 or Latin-1 CSV",
-            src, line, c, c == 0 ? " (NUL)" : "",
-            c == 0 ? "UTF-16 without a byte-order mark, or binary data such as .xlsx or .gz?"
-                   : "binary data such as .xlsx or .gz?"));
+        throw InputError(
+            fmt::format("{}:{}: byte 0x{:02x}{} is not text: this is not a CSV file ({}); save it as UTF-8 "
+                        "or Latin-1 CSV",
+                        src, line, c, c == 0 ? " (NUL)" : "",
+                        c == 0 ? "UTF-16 without a byte-order mark, or binary data such as .xlsx or .gz?"
+                               : "binary data such as .xlsx or .gz?"));
       }
     }
   }
@@ -320,8 +318,10 @@ CsvTable CsvTable::parse(std::string text, std::string source) {
         ++pos;
         for (;;) {
           if (pos >= n) {
-            throw InputError(fmt::format("{}:{}: unterminated quoted cell (the quote opened on line {} "
-                                         "is never closed)", src, opened, opened));
+            throw InputError(
+                fmt::format("{}:{}: unterminated quoted cell (the quote opened on line {} "
+                            "is never closed)",
+                            src, opened, opened));
           }
           const char c = text[pos];
           if (c == '"') {
@@ -338,9 +338,10 @@ CsvTable CsvTable::parse(std::string text, std::string source) {
           ++pos;
         }
         if (pos < n && text[pos] != ',' && text[pos] != '\r' && text[pos] != '\n') {
-          throw InputError(fmt::format("{}:{}: text after a closing quote in cell {} (expected a comma "
-                                       "or the end of the line; write \"\" for a quote inside a quoted cell)",
-                                       src, line, rec.cells.size() + 1));
+          throw InputError(
+              fmt::format("{}:{}: text after a closing quote in cell {} (expected a comma "
+                          "or the end of the line; write \"\" for a quote inside a quoted cell)",
+                          src, line, rec.cells.size() + 1));
         }
       } else {
         const std::size_t end = text.find_first_of(",\r\n", pos);
@@ -360,8 +361,8 @@ CsvTable CsvTable::parse(std::string text, std::string source) {
       ++line;
       break;
     }
-    const bool blank = std::all_of(rec.cells.begin(), rec.cells.end(),
-                                   [](const std::string& c) { return trim(c).empty(); });
+    const bool blank =
+        std::all_of(rec.cells.begin(), rec.cells.end(), [](const std::string& c) { return trim(c).empty(); });
     if (!blank) records.push_back(std::move(rec));
   }
 
@@ -372,16 +373,17 @@ CsvTable CsvTable::parse(std::string text, std::string source) {
   for (const std::string& h : records.front().cells) table.header_.emplace_back(trim(h));
   for (std::size_t c = 0; c < table.header_.size(); ++c) {
     if (table.header_[c].empty()) {
-      throw InputError(fmt::format("{}:{}: column {} of the header has no name", src,
-                                   table.header_line_, c + 1));
+      throw InputError(
+          fmt::format("{}:{}: column {} of the header has no name", src, table.header_line_, c + 1));
     }
   }
   for (std::size_t r = 1; r < records.size(); ++r) {
     Record& rec = records[r];
     if (rec.cells.size() != table.header_.size()) {
-      throw InputError(fmt::format(
-          "{}:{}: {} cells, but the header (line {}) names {} columns (quote cells that contain "
-          "commas)", src, rec.line, rec.cells.size(), table.header_line_, table.header_.size()));
+      throw InputError(
+          fmt::format("{}:{}: {} cells, but the header (line {}) names {} columns (quote cells that contain "
+                      "commas)",
+                      src, rec.line, rec.cells.size(), table.header_line_, table.header_.size()));
     }
     table.records_.push_back(std::move(rec));
   }
@@ -401,8 +403,8 @@ std::optional<std::size_t> CsvTable::find(std::string_view name) const {
     }
   }
   if (exact_count > 1 || (exact_count == 0 && folded_count > 1)) {
-    throw InputError(fmt::format("{}:{}: column '{}' appears more than once in the header", source_,
-                                 header_line_, name));
+    throw InputError(
+        fmt::format("{}:{}: column '{}' appears more than once in the header", source_, header_line_, name));
   }
   return exact ? exact : folded;
 }

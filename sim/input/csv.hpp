@@ -53,8 +53,8 @@ class CsvRow {
  public:
   CsvRow(const CsvTable& table, std::size_t index) : table_(&table), index_(index) {}
 
-  std::size_t line() const;                    // 1-based line the record starts on
-  std::size_t index() const { return index_; }  // 0-based data-row index
+  std::size_t line() const;                      // 1-based line the record starts on
+  std::size_t index() const { return index_; }   // 0-based data-row index
   std::string_view cell(std::size_t col) const;  // trimmed text
   bool missing(std::size_t col) const { return is_missing_cell(cell(col)); }
 

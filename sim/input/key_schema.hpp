@@ -40,11 +40,11 @@ enum class SweepUse {
 struct KeySpec {
   std::string_view path;
   KeyType type;
-  double lo = 0, hi = 0;    // Integer, Number, Fraction, Uncertain: the inclusive range
-  std::string_view unit;    // "USD", "fraction", "ratio", "score [0-100]", ... ("" when none)
+  double lo = 0, hi = 0;  // Integer, Number, Fraction, Uncertain: the inclusive range
+  std::string_view unit;  // "USD", "fraction", "ratio", "score [0-100]", ... ("" when none)
   SweepUse sweep = SweepUse::No;
-  std::string_view what;    // the value's kind in messages: "a probability", "a dollar amount"
-  std::string_view doc;     // one line for docs/scenario.md
+  std::string_view what;  // the value's kind in messages: "a probability", "a dollar amount"
+  std::string_view doc;   // one line for docs/scenario.md
 
   bool numeric() const {
     return type == KeyType::Integer || type == KeyType::Number || type == KeyType::Fraction ||

@@ -10,16 +10,16 @@
 #include <fmt/format.h>
 
 #include "models/msr.hpp"
-#include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text.hpp"
+#include "sim/input/csv.hpp"
 
 namespace acosim {
 namespace {
 
 constexpr long kPufMaxBeneficiaries = 10'000'000;
-constexpr double kPufMaxDollars = 1e12;    // totals [USD]
-constexpr double kPufMaxPerCapita = 1e7;   // per beneficiary-year [USD]
+constexpr double kPufMaxDollars = 1e12;   // totals [USD]
+constexpr double kPufMaxPerCapita = 1e7;  // per beneficiary-year [USD]
 
 // Elections a two-sided ACO can make (spec §2.2): 0%, 0.5%, 1%, 1.5%, 2%.
 constexpr std::array<double, 5> kFixedElections = {0.0, 0.005, 0.01, 0.015, 0.02};
@@ -111,8 +111,7 @@ double loss_before_relief(const Settlement& s) {
   return -s.payment + s.loss_relief;
 }
 
-bool revenue_limit_determined(const Track& track, const Settlement& s,
-                              std::optional<bool> high_revenue) {
+bool revenue_limit_determined(const Track& track, const Settlement& s, std::optional<bool> high_revenue) {
   if (!s.revenue_limit_unknown) return true;
   const double loss = loss_before_relief(s);
   if (loss <= 0) return true;
@@ -122,30 +121,44 @@ bool revenue_limit_determined(const Track& track, const Settlement& s,
   return loss <= floor_limit;
 }
 
-PufFile read_puf(const std::filesystem::path& path, int py) {
-  return read_puf(CsvTable::read(path), py);
-}
+PufFile read_puf(const std::filesystem::path& path, int py) { return read_puf(CsvTable::read(path), py); }
 
 namespace {
 
 // The optional columns the reader uses (by exact name, case-insensitive); a file without one reads
 // its rows as if the value were unknown, which can turn matches into mismatches silently.
 constexpr std::array<const char*, 20> kOptionalColumns = {
-    "ACO_Name", "ABtotBnchmk", "ABtotExp", "UpdatedBnchmk", "Per_Capita_Exp_TOTAL_PY", "N_AB_Year_PY", "Met_QPS",
-    "Met_AltQPS", "Rev_Exp_Cat", "Current_Start_Date", "Initial_Start_Date", "Initial_Track_2", "RevLossLimit",
-    "DisAdj", "GenSaveLoss", "FinalShareRate", "FinalLossRate", "Guardrail", "ReducedSS", "Current_Track"};
+    "ACO_Name",           "ABtotBnchmk",     "ABtotExp",     "UpdatedBnchmk", "Per_Capita_Exp_TOTAL_PY",
+    "N_AB_Year_PY",       "Met_QPS",         "Met_AltQPS",   "Rev_Exp_Cat",   "Current_Start_Date",
+    "Initial_Start_Date", "Initial_Track_2", "RevLossLimit", "DisAdj",        "GenSaveLoss",
+    "FinalShareRate",     "FinalLossRate",   "Guardrail",    "ReducedSS",     "Current_Track"};
 
 // Every other name the reader knows (required columns, track flag columns): never a rename.
-constexpr std::array<const char*, 19> kOtherColumns = {
-    "ACO_ID", "ACO_Num", "N_AB", "MinSavPerc", "EarnSaveLoss", "QualScore", "Impact_Mid_Year_Termination",
-    "Current_Track_1", "Current_Track_2", "Current_Track_3", "Current_Track_1_Plus", "Current_BASIC_A",
-    "Current_BASIC_B", "Current_BASIC_C", "Current_BASIC_D", "Current_BASIC_E", "Current_ENHANCED", "Track1",
-    "Track2"};
+constexpr std::array<const char*, 19> kOtherColumns = {"ACO_ID",
+                                                       "ACO_Num",
+                                                       "N_AB",
+                                                       "MinSavPerc",
+                                                       "EarnSaveLoss",
+                                                       "QualScore",
+                                                       "Impact_Mid_Year_Termination",
+                                                       "Current_Track_1",
+                                                       "Current_Track_2",
+                                                       "Current_Track_3",
+                                                       "Current_Track_1_Plus",
+                                                       "Current_BASIC_A",
+                                                       "Current_BASIC_B",
+                                                       "Current_BASIC_C",
+                                                       "Current_BASIC_D",
+                                                       "Current_BASIC_E",
+                                                       "Current_ENHANCED",
+                                                       "Track1",
+                                                       "Track2"};
 
 std::string folded(std::string_view s) {
   std::string out;
   for (const char c : s) {
-    if (c != '_' && c != ' ' && c != '-') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c != '_' && c != ' ' && c != '-')
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return out;
 }
@@ -162,13 +175,16 @@ std::vector<std::string> renamed_column_warnings(const CsvTable& table) {
       const std::string c = folded(col);
       if (c.empty() || (c != k && edit_distance(c, k) > 2)) continue;
       bool used = false;  // a column the reader finds under its own name is not a rename
-      for (const char* other : kOptionalColumns) used = used || edit_distance(col, other, LetterCase::Insensitive) == 0;
-      for (const char* other : kOtherColumns) used = used || edit_distance(col, other, LetterCase::Insensitive) == 0;
+      for (const char* other : kOptionalColumns)
+        used = used || edit_distance(col, other, LetterCase::Insensitive) == 0;
+      for (const char* other : kOtherColumns)
+        used = used || edit_distance(col, other, LetterCase::Insensitive) == 0;
       if (used) continue;
-      warnings.push_back(fmt::format("{}: column {} is absent but the header has '{}' (renamed?); the reader "
-                                     "matches {} by name, so every row is read as if it had none: rename the "
-                                     "column back to compare with CMS",
-                                     table.source(), known, col, known));
+      warnings.push_back(
+          fmt::format("{}: column {} is absent but the header has '{}' (renamed?); the reader "
+                      "matches {} by name, so every row is read as if it had none: rename the "
+                      "column back to compare with CMS",
+                      table.source(), known, col, known));
       break;
     }
   }
@@ -237,12 +253,18 @@ PufFile read_puf(const CsvTable& table, int py) {
   } else {
     file.layout = PufLayout::TrackFlags;
     static const std::array<std::pair<const char*, const char*>, 12> kFlagNames = {{
-        {"Current_Track_1", "TRACK_1"}, {"Current_Track_2", "TRACK_2"},
-        {"Current_Track_3", "TRACK_3"}, {"Current_Track_1_Plus", "TRACK_1_PLUS"},
-        {"Current_BASIC_A", "BASIC_A"}, {"Current_BASIC_B", "BASIC_B"},
-        {"Current_BASIC_C", "BASIC_C"}, {"Current_BASIC_D", "BASIC_D"},
-        {"Current_BASIC_E", "BASIC_E"}, {"Current_ENHANCED", "ENHANCED"},
-        {"Track1", "TRACK_1"}, {"Track2", "TRACK_2"},
+        {"Current_Track_1", "TRACK_1"},
+        {"Current_Track_2", "TRACK_2"},
+        {"Current_Track_3", "TRACK_3"},
+        {"Current_Track_1_Plus", "TRACK_1_PLUS"},
+        {"Current_BASIC_A", "BASIC_A"},
+        {"Current_BASIC_B", "BASIC_B"},
+        {"Current_BASIC_C", "BASIC_C"},
+        {"Current_BASIC_D", "BASIC_D"},
+        {"Current_BASIC_E", "BASIC_E"},
+        {"Current_ENHANCED", "ENHANCED"},
+        {"Track1", "TRACK_1"},
+        {"Track2", "TRACK_2"},
     }};
     for (const auto& [name, id] : kFlagNames) {
       if (auto col = table.find(name)) flags.push_back({*col, table.columns()[*col], find_track(id)});
@@ -271,7 +293,8 @@ PufFile read_puf(const CsvTable& table, int py) {
       rec.track = find_track(rec.track_label);
       if (!rec.track) {
         row.fail(*c_track, fmt::format("'{}' is not a known track (expected A, B, C, D, E or EN, or one "
-                                       "of {})", rec.track_label, known_track_ids()));
+                                       "of {})",
+                                       rec.track_label, known_track_ids()));
       }
     } else {
       std::vector<const FlagColumn*> set;
@@ -282,8 +305,9 @@ PufFile read_puf(const CsvTable& table, int py) {
       if (set.size() != 1) {
         std::string names;
         for (const FlagColumn& f : flags) names += (names.empty() ? "" : ", ") + f.name;
-        row.fail(set.empty() ? fmt::format("no track flag is 1 (expected exactly one of {} to be 1)", names)
-                             : fmt::format("{} track flags are 1 (expected exactly one of {})", set.size(), names));
+        row.fail(set.empty()
+                     ? fmt::format("no track flag is 1 (expected exactly one of {} to be 1)", names)
+                     : fmt::format("{} track flags are 1 (expected exactly one of {})", set.size(), names));
       }
       rec.track_label = set.front()->name;
       rec.track = set.front()->track;
@@ -303,13 +327,15 @@ PufFile read_puf(const CsvTable& table, int py) {
                                   row.cell(c_nab)));
     }
     if (in.assigned_beneficiaries > kPufMaxBeneficiaries) {
-      row.fail(c_nab, fmt::format("'{}' is out of range (expected a count of assigned beneficiaries up to {})",
-                                  row.cell(c_nab), kPufMaxBeneficiaries));
+      row.fail(c_nab,
+               fmt::format("'{}' is out of range (expected a count of assigned beneficiaries up to {})",
+                           row.cell(c_nab), kPufMaxBeneficiaries));
     }
     auto bounded = [&](std::size_t col, std::string_view what, double max) {
       const double v = row.number(col, what).value;
       if (std::fabs(v) > max) {
-        row.fail(col, fmt::format("'{}' is out of range (expected {}, at most {:g} in magnitude)", row.cell(col), what, max));
+        row.fail(col, fmt::format("'{}' is out of range (expected {}, at most {:g} in magnitude)",
+                                  row.cell(col), what, max));
       }
       return v;
     };
@@ -321,7 +347,8 @@ PufFile read_puf(const CsvTable& table, int py) {
     } else {
       const double years = bounded(*c_py_years, "person-years", kPufMaxBeneficiaries);
       if (years <= 0) {
-        row.fail(*c_py_years, fmt::format("'{}' must be positive (expected person-years)", row.cell(*c_py_years)));
+        row.fail(*c_py_years,
+                 fmt::format("'{}' must be positive (expected person-years)", row.cell(*c_py_years)));
       }
       in.benchmark = bounded(*c_bpc, "the per-capita updated benchmark in dollars", kPufMaxPerCapita) * years;
       in.expenditure = bounded(*c_epc, "per-capita expenditures in dollars", kPufMaxPerCapita) * years;
@@ -341,13 +368,15 @@ PufFile read_puf(const CsvTable& table, int py) {
     }
 
     // Quality (spec §3): Q on 0-100; the file's rounding decides the comparison tolerance.
-    if (auto q = read_rate(row, c_q, fractions, fractions ? "a quality score like 0.9084" : "a quality score like 89.91%",
-                               q_decimals)) {
+    if (auto q = read_rate(row, c_q, fractions,
+                           fractions ? "a quality score like 0.9084" : "a quality score like 89.91%",
+                           q_decimals)) {
       in.quality_score = q->value * 100.0;
       rec.quality_half_ulp = q->half_ulp * 100.0;
       if (in.quality_score < 0 || in.quality_score > 100.0 + rec.quality_half_ulp) {
-        row.fail(c_q, fmt::format("'{}' is out of range (expected a quality score in [0, 100]%{})",
-                                  row.cell(c_q), fractions ? ", written as a fraction in PY2020 and earlier files" : ""));
+        row.fail(c_q,
+                 fmt::format("'{}' is out of range (expected a quality score in [0, 100]%{})", row.cell(c_q),
+                             fractions ? ", written as a fraction in PY2020 and earlier files" : ""));
       }
       in.quality_score = std::min(in.quality_score, 100.0);
     } else {
@@ -426,16 +455,20 @@ PufFile read_puf(const CsvTable& table, int py) {
       rec.file_msr = msr->value;
       rec.file_msr_half_ulp = msr->half_ulp;
       if (msr->value < 0 || msr->value >= 1) {
-        row.fail(c_msr, fmt::format("'{}' is out of range (expected {} in [0, 100%))", row.cell(c_msr), rate_unit));
+        row.fail(c_msr,
+                 fmt::format("'{}' is out of range (expected {} in [0, 100%))", row.cell(c_msr), rate_unit));
       }
     }
     const double tol = msr ? msr->half_ulp + 1e-9 : 0.0;
     if (in.assigned_beneficiaries < kMsrTableMinBeneficiaries) {
-      if (!msr) row.fail(c_msr, "value is missing (expected the MSR: the table has no value below 500 beneficiaries)");
+      if (!msr)
+        row.fail(c_msr,
+                 "value is missing (expected the MSR: the table has no value below 500 beneficiaries)");
       in.msr_override = msr->value;
       rec.notes.push_back("N_AB < 500: MSR taken from MinSavPerc");
     } else if (track.msr_rule == MsrRule::Elected) {
-      if (!msr) row.fail(c_msr, fmt::format("value is missing (expected the elected MSR/MLR, {})", rate_unit));
+      if (!msr)
+        row.fail(c_msr, fmt::format("value is missing (expected the elected MSR/MLR, {})", rate_unit));
       const double table_msr = msr_table(in.assigned_beneficiaries);
       // The election option nearest the file's value, if within its rounding.
       auto fixed = std::min_element(kFixedElections.begin(), kFixedElections.end(), [&](double a, double b) {
@@ -450,8 +483,9 @@ PufFile read_puf(const CsvTable& table, int py) {
         in.msr_election = MsrElection::table();
       } else {
         in.msr_election = MsrElection::fixed(msr->value);
-        rec.notes.push_back(fmt::format("MinSavPerc {} is neither an election option nor the table value {}; used as given",
-                                        pct(msr->value), pct(table_msr)));
+        rec.notes.push_back(
+            fmt::format("MinSavPerc {} is neither an election option nor the table value {}; used as given",
+                        pct(msr->value), pct(table_msr)));
       }
     }
 
@@ -480,8 +514,8 @@ PufFile read_puf(const CsvTable& table, int py) {
     file.records.push_back(std::move(rec));
   }
   if (file.records.empty()) {
-    throw InputError(fmt::format("{}: no data rows after the header (line {})", table.source(),
-                                 table.header_line()));
+    throw InputError(
+        fmt::format("{}: no data rows after the header (line {})", table.source(), table.header_line()));
   }
   return file;
 }
@@ -505,10 +539,13 @@ std::string diagnose(const PufRecord& rec, const Settlement& s, double earned) {
   }
   std::vector<std::string> parts;
   if (rec.mid_year_termination) {
-    parts.push_back("mid-year termination (Impact_Mid_Year_Termination = 1): CMS pro-rates by months, not modelled");
+    parts.push_back(
+        "mid-year termination (Impact_Mid_Year_Termination = 1): CMS pro-rates by months, not modelled");
   }
   if (rec.input.performance_year == 2019 && earned != 0 && std::fabs(cms / earned - 0.5) < 0.01) {
-    parts.push_back("6-month 2019 performance year: CMS pro-rates the full-year result by months (spec §5.4), not modelled");
+    parts.push_back(
+        "6-month 2019 performance year: CMS pro-rates the full-year result by months (spec §5.4), not "
+        "modelled");
   }
   const bool ours_met = s.outcome == Outcome::SharedSavings || s.outcome == Outcome::SharedLosses ||
                         s.outcome == Outcome::QualityFailed;
@@ -522,19 +559,21 @@ std::string diagnose(const PufRecord& rec, const Settlement& s, double earned) {
           "rate is at or above it (spec §6.4 lists such PUF rows as unexplained)",
           what, pct(std::fabs(s.savings_rate)), threshold, pct(s.gross_savings >= 0 ? s.msr : s.mlr)));
     } else if (!ours_met && cms_met) {
-      parts.push_back(fmt::format("CMS's GenSaveLoss is {}: CMS counted the {} as meeting the {} but settle() "
-                                  "did not ({} vs {} {})",
-                                  money(*rec.gen_save_loss), what, threshold, pct(std::fabs(s.savings_rate)),
-                                  threshold, pct(s.gross_savings >= 0 ? s.msr : s.mlr)));
+      parts.push_back(
+          fmt::format("CMS's GenSaveLoss is {}: CMS counted the {} as meeting the {} but settle() "
+                      "did not ({} vs {} {})",
+                      money(*rec.gen_save_loss), what, threshold, pct(std::fabs(s.savings_rate)), threshold,
+                      pct(s.gross_savings >= 0 ? s.msr : s.mlr)));
     }
   }
   if (rec.file_msr && std::fabs(s.msr - *rec.file_msr) > rec.file_msr_half_ulp + 1e-9) {
-    parts.push_back(fmt::format("MSR {} differs from the file's MinSavPerc {}", pct(s.msr), pct(*rec.file_msr)));
+    parts.push_back(
+        fmt::format("MSR {} differs from the file's MinSavPerc {}", pct(s.msr), pct(*rec.file_msr)));
   }
   if (s.outcome == Outcome::SharedSavings && rec.file_sharing_rate &&
       std::fabs(s.sharing_rate - *rec.file_sharing_rate) > 1e-4) {
-    parts.push_back(fmt::format("sharing rate {} differs from the file's FinalShareRate {}", pct(s.sharing_rate),
-                                pct(*rec.file_sharing_rate)));
+    parts.push_back(fmt::format("sharing rate {} differs from the file's FinalShareRate {}",
+                                pct(s.sharing_rate), pct(*rec.file_sharing_rate)));
   }
   if (s.outcome == Outcome::SharedLosses && rec.file_loss_rate &&
       std::fabs(s.loss_rate - *rec.file_loss_rate) > 1e-4) {
@@ -570,7 +609,8 @@ PufResult reproduce(const PufRecord& rec, const std::string& source) {
     lo.quality_score = std::max(0.0, rec.input.quality_score - rec.quality_half_ulp);
     hi.quality_score = std::min(100.0, rec.input.quality_score + rec.quality_half_ulp);
   }
-  const double q_spread = std::fabs(settle_row(rec, hi, source).payment - settle_row(rec, lo, source).payment);
+  const double q_spread =
+      std::fabs(settle_row(rec, hi, source).payment - settle_row(rec, lo, source).payment);
   const bool q_dependent = q_spread > 0.005;
   r.tolerance = kPufDollarTolerance;
   if (q_dependent && !rec.quality_missing) {
@@ -580,7 +620,8 @@ PufResult reproduce(const PufRecord& rec, const std::string& source) {
   // What the file cannot tell.
   std::vector<std::string> unknown;
   bool cms_exceeds_bound = false;
-  if (rec.quality_missing && q_dependent) unknown.push_back("QualScore is missing and the amount depends on it");
+  if (rec.quality_missing && q_dependent)
+    unknown.push_back("QualScore is missing and the amount depends on it");
   if (s.revenue_limit_unknown && !revenue_limit_determined(track, s, rec.high_revenue)) {
     const double loss = loss_before_relief(s);
     // CMS's loss before relief, to test it against the bound: revenue can only lower the loss.
@@ -594,29 +635,33 @@ PufResult reproduce(const PufRecord& rec, const std::string& source) {
     std::string why = fmt::format(
         "revenue-based loss limit unknown ({} of participant revenue; the PUF has no revenue): ", pct(share));
     if (rec.high_revenue.value_or(false)) {
-      why += fmt::format("high-revenue ACO, revenue >= 35% of E only bounds the limit below by {}, less than "
-                         "the loss of {} after the benchmark cap",
-                         money(share * kHighRevenueShare * s.expenditure), money(loss));
+      why += fmt::format(
+          "high-revenue ACO, revenue >= 35% of E only bounds the limit below by {}, less than "
+          "the loss of {} after the benchmark cap",
+          money(share * kHighRevenueShare * s.expenditure), money(loss));
     } else {
-      why += fmt::format("{} ACO, revenue only known to be >= 0, so any loss (here {} after the benchmark cap) "
-                         "may be limited",
-                         rec.high_revenue ? "low-revenue" : "unclassified (no Rev_Exp_Cat)", money(loss));
+      why += fmt::format(
+          "{} ACO, revenue only known to be >= 0, so any loss (here {} after the benchmark cap) "
+          "may be limited",
+          rec.high_revenue ? "low-revenue" : "unclassified (no Rev_Exp_Cat)", money(loss));
     }
     if (cms_loss) {
       if (*cms_loss > loss + r.tolerance) {
         cms_exceeds_bound = true;
-        why += fmt::format("; but CMS's loss of {} exceeds that bound, which no revenue can explain", money(*cms_loss));
+        why += fmt::format("; but CMS's loss of {} exceeds that bound, which no revenue can explain",
+                           money(*cms_loss));
       } else if (*cms_loss >= loss - r.tolerance) {
         why += fmt::format("; CMS's loss equals it: consistent with revenue >= {}", money(loss / share));
       } else {
         const double revenue = *cms_loss / share;
         const double ratio = revenue / s.expenditure;
         const bool category_ok = !rec.high_revenue || (*rec.high_revenue ? ratio >= kHighRevenueShare - 1e-3
-                                                                          : ratio < kHighRevenueShare + 1e-3);
-        why += fmt::format("; CMS's loss of {} implies a revenue-based limit, i.e. participant revenue {} "
-                           "({:.1f}% of E{})",
-                           money(*cms_loss), money(revenue), 100.0 * ratio,
-                           category_ok ? ", consistent with Rev_Exp_Cat" : ", INCONSISTENT with Rev_Exp_Cat");
+                                                                         : ratio < kHighRevenueShare + 1e-3);
+        why += fmt::format(
+            "; CMS's loss of {} implies a revenue-based limit, i.e. participant revenue {} "
+            "({:.1f}% of E{})",
+            money(*cms_loss), money(revenue), 100.0 * ratio,
+            category_ok ? ", consistent with Rev_Exp_Cat" : ", INCONSISTENT with Rev_Exp_Cat");
       }
     }
     unknown.push_back(std::move(why));

@@ -38,12 +38,12 @@ enum class PufLayout { TrackFlags, TrackColumn };
 
 // One PUF row, mapped.
 struct PufRecord {
-  std::size_t line = 0;             // 1-based line in the file
+  std::size_t line = 0;  // 1-based line in the file
   std::string aco_id, aco_name;
-  std::string track_label;          // as written ("EN") or the flag column set ("Current_Track_1")
+  std::string track_label;  // as written ("EN") or the flag column set ("Current_Track_1")
   const Track* track = nullptr;
   SettlementInput input;
-  double cms_earned = 0;            // EarnSaveLoss [USD]
+  double cms_earned = 0;  // EarnSaveLoss [USD]
 
   // What the file says beyond the inputs: used to judge and explain a comparison.
   std::optional<double> gen_save_loss;      // GenSaveLoss [USD]
@@ -53,15 +53,15 @@ struct PufRecord {
   std::optional<double> file_sharing_rate;  // FinalShareRate [fraction]
   std::optional<double> file_loss_rate;     // FinalLossRate [fraction]
   std::optional<bool> high_revenue;         // Rev_Exp_Cat: true "High Revenue", false "Low Revenue"
-  bool revenue_based_limit = false;  // the loss limit depends on participant revenue (BASIC C-E;
-                                     // Track 1+ unless RevLossLimit = 0)
-  bool quality_missing = false;      // QualScore empty: Q unknown in [0, 100]
-  double quality_half_ulp = 0;       // rounding of QualScore [points of 0-100]
-  bool track2_year_known = true;     // Track 2: year of participation derived from the dates
-  bool guardrail = false;            // Guardrail set (PY2024; the rule is not public, spec §8.7)
-  bool mid_year_termination = false; // Impact_Mid_Year_Termination = 1
-  bool reduced_ss = false;           // ReducedSS = 1 (PY2024, 42 CFR 425.605(h) half rate)
-  std::vector<std::string> notes;    // how indirect inputs were derived
+  bool revenue_based_limit = false;         // the loss limit depends on participant revenue (BASIC C-E;
+                                            // Track 1+ unless RevLossLimit = 0)
+  bool quality_missing = false;             // QualScore empty: Q unknown in [0, 100]
+  double quality_half_ulp = 0;              // rounding of QualScore [points of 0-100]
+  bool track2_year_known = true;            // Track 2: year of participation derived from the dates
+  bool guardrail = false;                   // Guardrail set (PY2024; the rule is not public, spec §8.7)
+  bool mid_year_termination = false;        // Impact_Mid_Year_Termination = 1
+  bool reduced_ss = false;                  // ReducedSS = 1 (PY2024, 42 CFR 425.605(h) half rate)
+  std::vector<std::string> notes;           // how indirect inputs were derived
 };
 
 struct PufFile {
@@ -83,12 +83,12 @@ std::string_view to_string(PufStatus s);  // "yes", "no", "undetermined"
 
 struct PufResult {
   Settlement settlement;
-  double earned = 0;      // settle()'s payment: comparable to EarnSaveLoss
+  double earned = 0;  // settle()'s payment: comparable to EarnSaveLoss
   double cms_earned = 0;
-  double diff = 0;        // earned - cms_earned
-  double tolerance = 0;   // allowed |diff|
+  double diff = 0;       // earned - cms_earned
+  double tolerance = 0;  // allowed |diff|
   PufStatus status = PufStatus::Match;
-  std::string reason;     // why it does not match, or why it cannot be determined
+  std::string reason;  // why it does not match, or why it cannot be determined
 };
 
 // Settles one row and compares it with CMS. std::invalid_argument from settle() is rethrown as
@@ -108,8 +108,7 @@ PufReport reproduce_all(const PufFile& file);
 // cap is no larger, the revenue limit is not the smaller one. A low-revenue (or unclassified)
 // ACO's revenue is only known to be >= 0, so any such loss is undetermined. True when `s` does
 // not depend on the unknown revenue.
-bool revenue_limit_determined(const Track& track, const Settlement& s,
-                              std::optional<bool> high_revenue);
+bool revenue_limit_determined(const Track& track, const Settlement& s, std::optional<bool> high_revenue);
 
 // The loss `s` would owe after the benchmark-based cap but before relief [USD, >= 0].
 double loss_before_relief(const Settlement& s);

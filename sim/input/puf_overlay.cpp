@@ -33,12 +33,15 @@ PufOverlay overlay_puf(const PufFile& file, const RuleSet& rules) {
 }
 
 std::string describe_overlay(const PufFile& file, const PufOverlay& o) {
-  std::string s = fmt::format("  rules {}{}: {} of {} rows settle differently; CMS pays {} under current law, {} under "
-                              "the overlay, change {}\n",
-                              o.rules_id, o.proposed ? " (PROPOSED, NOT LAW)" : "", o.changed, file.records.size(),
-                              money_full(o.current_total), money_full(o.overlay_total), money_full(o.change()));
-  s += "  the overlay keeps each row's printed benchmark: its benchmark rules (ACPT band and floor, PSA 75%, ENHANCED "
-       "regional weight) need per-type inputs the PUF does not print; only BASIC Level E 60% (from PY2027) acts here\n";
+  std::string s = fmt::format(
+      "  rules {}{}: {} of {} rows settle differently; CMS pays {} under current law, {} under "
+      "the overlay, change {}\n",
+      o.rules_id, o.proposed ? " (PROPOSED, NOT LAW)" : "", o.changed, file.records.size(),
+      money_full(o.current_total), money_full(o.overlay_total), money_full(o.change()));
+  s += "  the overlay keeps each row's printed benchmark: its benchmark rules (ACPT band and floor, PSA 75%, "
+       "ENHANCED "
+       "regional weight) need per-type inputs the PUF does not print; only BASIC Level E 60% (from PY2027) "
+       "acts here\n";
   return s;
 }
 

@@ -16,17 +16,17 @@
 namespace acosim {
 
 struct PufOverlayRow {
-  double current = 0;   // settle() payment under current law [USD; + paid to the ACO]
-  double overlay = 0;   // the same under the overlay [USD]
+  double current = 0;  // settle() payment under current law [USD; + paid to the ACO]
+  double overlay = 0;  // the same under the overlay [USD]
 };
 
 struct PufOverlay {
-  std::string rules_id;             // e.g. "cy2027_proposed"
-  bool proposed = false;            // PROPOSED, NOT LAW
-  std::vector<PufOverlayRow> rows;  // parallel to PufFile::records
-  double current_total = 0;         // sum of current-law payments [USD]
-  double overlay_total = 0;         // sum under the overlay [USD]
-  std::size_t changed = 0;          // rows whose payment changed
+  std::string rules_id;                                            // e.g. "cy2027_proposed"
+  bool proposed = false;                                           // PROPOSED, NOT LAW
+  std::vector<PufOverlayRow> rows;                                 // parallel to PufFile::records
+  double current_total = 0;                                        // sum of current-law payments [USD]
+  double overlay_total = 0;                                        // sum under the overlay [USD]
+  std::size_t changed = 0;                                         // rows whose payment changed
   double change() const { return overlay_total - current_total; }  // + CMS pays more [USD]
 };
 

@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 
 #include "models/track.hpp"
-#include "sim/input/csv.hpp"
 #include "sim/common/error.hpp"
+#include "sim/input/csv.hpp"
 
 namespace acosim {
 
@@ -74,13 +74,14 @@ int puf_file_year(const std::string& file, const std::optional<int>& given, cons
   }
   const int py = given ? *given : named.value_or(0);
   if (py == 0) {
-    throw InputError(fmt::format("{} {}: give its performance year with {} YEAR ({}-{}); the file name has no "
-                                 "'PY2023'",
-                                 file_option, file, year_option, kFirstRuleYear, kLastRuleYear));
+    throw InputError(
+        fmt::format("{} {}: give its performance year with {} YEAR ({}-{}); the file name has no "
+                    "'PY2023'",
+                    file_option, file, year_option, kFirstRuleYear, kLastRuleYear));
   }
   if (py < kFirstRuleYear || py > kLastRuleYear) {
-    throw InputError(fmt::format("{} {}: PY{} has no rules; allowed {}-{}", year_option, py, py, kFirstRuleYear,
-                                 kLastRuleYear));
+    throw InputError(fmt::format("{} {}: PY{} has no rules; allowed {}-{}", year_option, py, py,
+                                 kFirstRuleYear, kLastRuleYear));
   }
   if (!std::filesystem::exists(file)) throw InputError(fmt::format("{} {}: no such file", file_option, file));
   return py;
@@ -96,7 +97,8 @@ const PufAcoYear* PufYear::find(const std::string& aco_id) const {
 void PufYear::fail_unusable(const std::string& aco_id) const {
   for (const Unusable& u : unusable) {
     if (u.aco_id == aco_id) {
-      throw InputError(fmt::format("{}:{}: ACO {} has no usable PY{} row: {}", source, u.line, aco_id, py, u.reason));
+      throw InputError(
+          fmt::format("{}:{}: ACO {} has no usable PY{} row: {}", source, u.line, aco_id, py, u.reason));
     }
   }
   std::vector<std::string> ids;
@@ -115,9 +117,11 @@ PufYear read_puf_year(const std::filesystem::path& path, int py, const Calibrati
   year.source = file.source;
   year.py = py;
 
-  const std::size_t c_years = table.require("N_AB_Year_PY", "assigned person-years (the claims noise and type mix)");
+  const std::size_t c_years =
+      table.require("N_AB_Year_PY", "assigned person-years (the claims noise and type mix)");
   const std::size_t c_gap = table.require("BnchmkMinExp", "benchmark minus expenditure (the savings rate)");
-  const std::size_t c_start = table.require("Current_Start_Date", "agreement start (matches agreement periods)");
+  const std::size_t c_start =
+      table.require("Current_Start_Date", "agreement start (matches agreement periods)");
   const auto c_agree = table.find("Agree_Type");
   const auto c_term = table.find("Impact_Mid_Year_Termination");
   const auto c_prorate = table.find("Prorate_Shared_Losses");
@@ -131,18 +135,22 @@ PufYear read_puf_year(const std::filesystem::path& path, int py, const Calibrati
   for (std::size_t r = 0; r < table.size(); ++r) {
     const CsvRow row = table.row(r);
     const PufRecord& rec = file.records[r];
-    auto unusable = [&](std::string reason) { year.unusable.push_back({rec.aco_id, rec.line, std::move(reason)}); };
+    auto unusable = [&](std::string reason) {
+      year.unusable.push_back({rec.aco_id, rec.line, std::move(reason)});
+    };
     if ((c_term && row.optional_flag(*c_term).value_or(false)) ||
         (c_prorate && row.optional_flag(*c_prorate).value_or(false))) {
       unusable(fmt::format("it terminated during the year and CMS pro-rated its results ({} = 1)",
-                           c_term && row.optional_flag(*c_term).value_or(false) ? "Impact_Mid_Year_Termination"
-                                                                                 : "Prorate_Shared_Losses"));
+                           c_term && row.optional_flag(*c_term).value_or(false)
+                               ? "Impact_Mid_Year_Termination"
+                               : "Prorate_Shared_Losses"));
       continue;
     }
     if (rec.input.assigned_beneficiaries < kMsrTableMinBeneficiaries) {
-      unusable(fmt::format("column N_AB: {} assigned beneficiaries, below the {} a scenario needs (the MSR table's "
-                           "first row, 42 CFR 425.605(b)(1))",
-                           rec.input.assigned_beneficiaries, kMsrTableMinBeneficiaries));
+      unusable(fmt::format(
+          "column N_AB: {} assigned beneficiaries, below the {} a scenario needs (the MSR table's "
+          "first row, 42 CFR 425.605(b)(1))",
+          rec.input.assigned_beneficiaries, kMsrTableMinBeneficiaries));
       continue;
     }
     if (row.missing(c_years)) {
@@ -156,7 +164,8 @@ PufYear read_puf_year(const std::filesystem::path& path, int py, const Calibrati
     }
     const auto start = parse_date(row.cell(c_start));
     if (!start) {
-      unusable(fmt::format("column Current_Start_Date: '{}' is not a date (expected MM/DD/YYYY)", row.cell(c_start)));
+      unusable(fmt::format("column Current_Start_Date: '{}' is not a date (expected MM/DD/YYYY)",
+                           row.cell(c_start)));
       continue;
     }
     PufAcoYear a;
@@ -189,10 +198,10 @@ PufYear read_puf_year(const std::filesystem::path& path, int py, const Calibrati
       const auto i = static_cast<std::size_t>(e);
       if (!row.missing(c_type_years[i])) continue;
       a.type_years[i].value = rest * kNationalMix[i] / missing_mix;
-      a.type_years[i].assumption =
-          fmt::format("{} is '{}' (suppressed small cell); N_AB_Year_PY minus the other types{} = {:.0f} person-years",
-                      kYearsColumn[i], row.cell(c_type_years[i]),
-                      missing_mix > kNationalMix[i] ? ", split by the national mix" : "", a.type_years[i].value);
+      a.type_years[i].assumption = fmt::format(
+          "{} is '{}' (suppressed small cell); N_AB_Year_PY minus the other types{} = {:.0f} person-years",
+          kYearsColumn[i], row.cell(c_type_years[i]),
+          missing_mix > kNationalMix[i] ? ", split by the national mix" : "", a.type_years[i].value);
     }
     // Spending by type: a suppressed cell gets the national mean scaled by the ACO's level on the
     // types it reports (national means: cost-model.md §2).
@@ -214,10 +223,10 @@ PufYear read_puf_year(const std::filesystem::path& path, int py, const Calibrati
       if (!row.missing(c_type_spending[i]) && a.type_spending[i].value > 0) continue;
       const double level = own / national;
       a.type_spending[i].value = national_mean(static_cast<EnrollmentType>(e)) * level;
-      a.type_spending[i].assumption =
-          fmt::format("{} is '{}' (suppressed); the national mean ${:.0f} x the ACO's level on its other types {:.4f}",
-                      kSpendingColumn[i], row.cell(c_type_spending[i]), national_mean(static_cast<EnrollmentType>(e)),
-                      level);
+      a.type_spending[i].assumption = fmt::format(
+          "{} is '{}' (suppressed); the national mean ${:.0f} x the ACO's level on its other types {:.4f}",
+          kSpendingColumn[i], row.cell(c_type_spending[i]), national_mean(static_cast<EnrollmentType>(e)),
+          level);
     }
     year.acos.push_back(std::move(a));
   }
@@ -239,7 +248,8 @@ PufYear read_puf_year(const std::filesystem::path& path, int py, const Calibrati
     const double n = static_cast<double>(year.acos.size());
     year.mean_savings_rate = sum / n;
     double ss = 0;
-    for (const PufAcoYear& a : year.acos) ss += (a.savings_rate - year.mean_savings_rate) * (a.savings_rate - year.mean_savings_rate);
+    for (const PufAcoYear& a : year.acos)
+      ss += (a.savings_rate - year.mean_savings_rate) * (a.savings_rate - year.mean_savings_rate);
     year.tau2 = std::max(ss / (n - 1) - noise / n, 1e-6);
     year.mean_quality = q_n > 0 ? q_sum / static_cast<double>(q_n) : 83.1;
     year.base_rate_savings = paid / n;
@@ -256,7 +266,8 @@ OwnForecast own_forecast(const PufAcoYear& a, const PufYear& y, const Calibratio
   const double noise = c.k_claims * c.k_claims / a.person_years;
   f.shrinkage = y.tau2 / (y.tau2 + noise);
   f.mean_rate = y.mean_savings_rate + c.persistence * f.shrinkage * (a.savings_rate - y.mean_savings_rate);
-  f.sd_rate = std::sqrt(c.persistence * c.persistence * y.tau2 * (1.0 - f.shrinkage) + c.drift_sd * c.drift_sd);
+  f.sd_rate =
+      std::sqrt(c.persistence * c.persistence * y.tau2 * (1.0 - f.shrinkage) + c.drift_sd * c.drift_sd);
   const double q = a.record.quality_missing ? y.mean_quality : a.record.input.quality_score;
   f.quality_mean = std::clamp(y.mean_quality + c.quality_persistence * (q - y.mean_quality), 0.0, 100.0);
   f.quality_sd = c.quality_sd;
@@ -294,8 +305,9 @@ std::vector<TrackOption> track_choices(const PufAcoYear& a, int next_py) {
   };
   auto election_note = [&](const Track& t) -> std::string {
     if (!t.two_sided) return "";
-    if (current) return fmt::format("; MSR/MLR {} as elected (MinSavPerc), fixed for the agreement (spec §2.2)",
-                                    election_yaml(*current));
+    if (current)
+      return fmt::format("; MSR/MLR {} as elected (MinSavPerc), fixed for the agreement (spec §2.2)",
+                         election_yaml(*current));
     return "; assumption: MSR/MLR election variable (made on entering two-sided risk, 42 CFR 425.605(b)(2); "
            "the table by size)";
   };
@@ -308,45 +320,52 @@ std::vector<TrackOption> track_choices(const PufAcoYear& a, int next_py) {
   if (level >= 0) {
     const int step = std::min(level + 1, 4);
     const Track& glide = *find_track(kLevels[step]);
-    out.push_back(option(glide, elect(glide), fmt::format("{} (next step)", glide.id),
-                         fmt::format("current track {} (Current_Track '{}'){}: {}{}", now.id, col,
-                                     level < 4 ? "; the glide path advances one level a year, 42 CFR 425.600(a)(4)"
-                                               : "; Level E stays at E",
-                                     glide.id, election_note(glide))));
+    out.push_back(
+        option(glide, elect(glide), fmt::format("{} (next step)", glide.id),
+               fmt::format("current track {} (Current_Track '{}'){}: {}{}", now.id, col,
+                           level < 4 ? "; the glide path advances one level a year, 42 CFR 425.600(a)(4)"
+                                     : "; Level E stays at E",
+                           glide.id, election_note(glide))));
     // Holds (benchmark-rules.md §7, 42 CFR 425.600(a)(4)(i)(B)-(C)): agreements of July 2019-2023
     // may stay at A or B for the rest of the agreement from PY2023; 2024+ starts only at A.
-    const bool hold_allowed = level <= 1 && next_py >= 2023 && !new_agreement &&
-                              (a.start_year <= 2023 || level == 0);
+    const bool hold_allowed =
+        level <= 1 && next_py >= 2023 && !new_agreement && (a.start_year <= 2023 || level == 0);
     if (hold_allowed) {
-      out.push_back(option(now, std::nullopt, fmt::format("{} (hold)", now.id),
-                           fmt::format("stay at {}: the one-sided hold for {} agreements (42 CFR 425.600(a)(4); "
-                                       "benchmark-rules.md §7)",
-                                       now.id, a.start_year <= 2023 ? "July 2019-2023" : "2024+ Level A")));
+      out.push_back(
+          option(now, std::nullopt, fmt::format("{} (hold)", now.id),
+                 fmt::format("stay at {}: the one-sided hold for {} agreements (42 CFR 425.600(a)(4); "
+                             "benchmark-rules.md §7)",
+                             now.id, a.start_year <= 2023 ? "July 2019-2023" : "2024+ Level A")));
     }
     for (int k = step + 1; k <= 4; ++k) {
       const Track& t = *find_track(kLevels[k]);
-      out.push_back(option(t, elect(t), t.id,
-                           fmt::format("a higher level it may elect at the start of a PY (42 CFR 425.226(a)(1)){}",
-                                       election_note(t))));
+      out.push_back(
+          option(t, elect(t), t.id,
+                 fmt::format("a higher level it may elect at the start of a PY (42 CFR 425.226(a)(1)){}",
+                             election_note(t))));
     }
     const Track& en = *find_track("ENHANCED");
-    out.push_back(option(en, elect(en), en.id,
-                         fmt::format("the ENHANCED track it may elect instead of BASIC (42 CFR 425.226(a)(1)){}",
-                                     election_note(en))));
+    out.push_back(
+        option(en, elect(en), en.id,
+               fmt::format("the ENHANCED track it may elect instead of BASIC (42 CFR 425.226(a)(1)){}",
+                           election_note(en))));
   } else {
     if (!exists(now)) {
-      throw InputError(fmt::format("line {}: ACO {} is on {} (Current_Track '{}'), which is not offered in PY{} "
-                                   "(only PY{}-PY{})",
-                                   a.record.line, a.id(), now.id, col, next_py, now.first_py, now.last_py));
+      throw InputError(
+          fmt::format("line {}: ACO {} is on {} (Current_Track '{}'), which is not offered in PY{} "
+                      "(only PY{}-PY{})",
+                      a.record.line, a.id(), now.id, col, next_py, now.first_py, now.last_py));
     }
-    out.push_back(option(now, current, fmt::format("{} (current)", now.id),
-                         fmt::format("current track {} (Current_Track '{}'){}", now.id, col, election_note(now))));
+    out.push_back(
+        option(now, current, fmt::format("{} (current)", now.id),
+               fmt::format("current track {} (Current_Track '{}'){}", now.id, col, election_note(now))));
     if (now.id == "ENHANCED") {
       const Track& e = *find_track("BASIC_E");
-      out.push_back(option(e, current, "BASIC_E (next agreement)",
-                           fmt::format("Level E, which it may choose at its next agreement (ENHANCED optional from "
-                                       "the CY2023 PFS, spec §1.1){}",
-                                       election_note(e))));
+      out.push_back(
+          option(e, current, "BASIC_E (next agreement)",
+                 fmt::format("Level E, which it may choose at its next agreement (ENHANCED optional from "
+                             "the CY2023 PFS, spec §1.1){}",
+                             election_note(e))));
     }
   }
   return out;
@@ -355,8 +374,8 @@ std::vector<TrackOption> track_choices(const PufAcoYear& a, int next_py) {
 TrackOption track_as_reported(const PufAcoYear& b) {
   const Track& t = *b.record.track;
   return option(t, t.two_sided ? std::optional<MsrElection>(b.record.input.msr_election) : std::nullopt, t.id,
-                fmt::format("PY{} track as reported (Current_Track '{}', MinSavPerc)", b.record.input.performance_year,
-                            b.record.track_label));
+                fmt::format("PY{} track as reported (Current_Track '{}', MinSavPerc)",
+                            b.record.input.performance_year, b.record.track_label));
 }
 
 namespace {
@@ -420,7 +439,8 @@ std::string scenario_yaml(const PufAcoYear& a, const PufYear& y, const std::vect
   const std::array<long, kEnrollmentTypes> n = split(n_ab, mix);
 
   // Dollars: per beneficiary = per person-year x person-years / N_AB, grown one year.
-  const double bench_pc = std::round(100.0 * rec.input.benchmark / static_cast<double>(n_ab) * (1.0 + g)) / 100.0;
+  const double bench_pc =
+      std::round(100.0 * rec.input.benchmark / static_cast<double>(n_ab) * (1.0 + g)) / 100.0;
   std::array<double, kEnrollmentTypes> mean{};
   double expected = 0;
   for (std::size_t i = 0; i < mean.size(); ++i) {
@@ -438,29 +458,35 @@ std::string scenario_yaml(const PufAcoYear& a, const PufYear& y, const std::vect
   std::string out;
   out += fmt::format("# acosim scenario for ACO {} ({}), PY{}, from its PY{} row in {} (line {}).\n", a.id(),
                      rec.aco_name, next, y.py, y.source, rec.line);
-  out += "# Values from the file name their column; '# assumption:' marks what the file cannot give, with its\n"
-         "# default and source. Calibrated defaults: docs/calibration.md. Edit freely: acosim run THIS_FILE.\n";
-  out += fmt::format("# PY{}: savings rate {} (BnchmkMinExp / ABtotBnchmk), {} person-years (N_AB_Year_PY), CMS paid "
-                     "${:.0f} (EarnSaveLoss).\n",
-                     y.py, pct(a.savings_rate), a.person_years, rec.cms_earned);
-  out += fmt::format("# Forecast of the PY{} savings rate: {} +- {} (own effect: PY{} mean {} + persistence {} x "
-                     "shrinkage {:.3f} x ({} - {}); drift and what PY{} could not tell), plus the common trend shock "
-                     "{} +- {} and claims noise.\n",
-                     next, pct(f.mean_rate), pct(f.sd_rate), y.py, pct(y.mean_savings_rate), c.persistence, f.shrinkage,
-                     pct(a.savings_rate), pct(y.mean_savings_rate), y.py, pct(c.common_shift_mean),
-                     pct(c.common_shift_sd));
+  out +=
+      "# Values from the file name their column; '# assumption:' marks what the file cannot give, with its\n"
+      "# default and source. Calibrated defaults: docs/calibration.md. Edit freely: acosim run THIS_FILE.\n";
+  out += fmt::format(
+      "# PY{}: savings rate {} (BnchmkMinExp / ABtotBnchmk), {} person-years (N_AB_Year_PY), CMS paid "
+      "${:.0f} (EarnSaveLoss).\n",
+      y.py, pct(a.savings_rate), a.person_years, rec.cms_earned);
+  out += fmt::format(
+      "# Forecast of the PY{} savings rate: {} +- {} (own effect: PY{} mean {} + persistence {} x "
+      "shrinkage {:.3f} x ({} - {}); drift and what PY{} could not tell), plus the common trend shock "
+      "{} +- {} and claims noise.\n",
+      next, pct(f.mean_rate), pct(f.sd_rate), y.py, pct(y.mean_savings_rate), c.persistence, f.shrinkage,
+      pct(a.savings_rate), pct(y.mean_savings_rate), y.py, pct(c.common_shift_mean), pct(c.common_shift_sd));
   if (next > agreement_last_py(a)) {
-    out += fmt::format("# note: the agreement that started {} ends with PY{}; PY{} starts a new agreement whose "
-                       "benchmark is rebased, so the benchmark below (the current one, grown a year) is an assumption.\n",
-                       a.start_date, agreement_last_py(a), next);
+    out += fmt::format(
+        "# note: the agreement that started {} ends with PY{}; PY{} starts a new agreement whose "
+        "benchmark is rebased, so the benchmark below (the current one, grown a year) is an assumption.\n",
+        a.start_date, agreement_last_py(a), next);
   }
   out += "\n";
 
-  const std::string growth = fmt::format("x (1 + {}) benchmark growth (assumption: median UpdatedBnchmk growth "
-                                         "PY2014-2024, spec §6.5)", pct(g));
+  const std::string growth = fmt::format(
+      "x (1 + {}) benchmark growth (assumption: median UpdatedBnchmk growth "
+      "PY2014-2024, spec §6.5)",
+      pct(g));
   std::vector<Entry> e;
   e.push_back({"name", fmt::format("{}-py{}", a.id(), next), ""});
-  e.push_back({"description", fmt::format("\"ACO {} PY{} from its PY{} results (acosim init)\"", a.id(), next, y.py), ""});
+  e.push_back({"description",
+               fmt::format("\"ACO {} PY{} from its PY{} results (acosim init)\"", a.id(), next, y.py), ""});
   e.push_back({"performance_year", std::to_string(next), fmt::format("the PY after the file's PY{}", y.py)});
   const char* type_key[] = {"esrd", "disabled", "aged_dual", "aged_nondual"};
   for (std::size_t i = 0; i < n.size(); ++i) {
@@ -471,11 +497,12 @@ std::string scenario_yaml(const PufAcoYear& a, const PufYear& y, const std::vect
   }
   const bool low = rec.high_revenue.has_value() && !*rec.high_revenue;
   const double revenue = std::round(low ? kHighRevenueShare * expected_e : expected_e);
-  e.push_back({"aco.participant_revenue", fmt::format("{:.0f}", revenue),
-               low ? "assumption: not in the PUF; 35% of expected expenditure, the most a low-revenue ACO has "
-                     "(42 CFR 425.20): the largest revenue-based loss limit"
-                   : "assumption: not in the PUF; = expected expenditure (high revenue): the benchmark-based loss "
-                     "limit binds, the largest a high-revenue ACO can face"});
+  e.push_back(
+      {"aco.participant_revenue", fmt::format("{:.0f}", revenue),
+       low ? "assumption: not in the PUF; 35% of expected expenditure, the most a low-revenue ACO has "
+             "(42 CFR 425.20): the largest revenue-based loss limit"
+           : "assumption: not in the PUF; = expected expenditure (high revenue): the benchmark-based loss "
+             "limit binds, the largest a high-revenue ACO can face"});
   e.push_back({"aco.low_revenue", low ? "true" : "false",
                rec.high_revenue ? "Rev_Exp_Cat" : "assumption: Rev_Exp_Cat missing; high revenue (default)"});
   e.push_back({"aco.agreement_start_year", std::to_string(a.start_year),
@@ -487,7 +514,8 @@ std::string scenario_yaml(const PufAcoYear& a, const PufYear& y, const std::vect
     e.push_back({std::string("cost_model.types.") + type_key[i] + ".mean", money(mean[i]),
                  a.type_spending[i].assumption.empty()
                      ? fmt::format("{} x N_AB_Year_PY / N_AB {}", kSpendingColumn[i], growth)
-                     : fmt::format("assumption: {}; x N_AB_Year_PY / N_AB {}", a.type_spending[i].assumption, growth)});
+                     : fmt::format("assumption: {}; x N_AB_Year_PY / N_AB {}", a.type_spending[i].assumption,
+                                   growth)});
   }
   e.push_back({"benchmark.mode", "fixed", "the agreement's benchmark is set; only the update moves it"});
   e.push_back({"benchmark.per_capita", money(bench_pc), fmt::format("ABtotBnchmk / N_AB {}", growth)});
@@ -504,12 +532,14 @@ std::string scenario_yaml(const PufAcoYear& a, const PufYear& y, const std::vect
                fmt::format("= {} / {:.6f}: what PY{} could not tell plus drift (assumption: drift sd {}, "
                            "docs/calibration.md)",
                            pct(f.sd_rate), r0, y.py, pct(c.drift_sd))});
-  e.push_back({"quality.score.mean", fmt::format("{:.2f}", f.quality_mean),
-               rec.quality_missing
-                   ? fmt::format("assumption: QualScore missing; the PY{} mean", y.py)
-                   : fmt::format("QualScore {:.2f} regressed toward the PY{} mean {:.2f} (assumption: persistence {}, "
-                                 "docs/calibration.md)",
-                                 rec.input.quality_score, y.py, y.mean_quality, c.quality_persistence)});
+  e.push_back(
+      {"quality.score.mean", fmt::format("{:.2f}", f.quality_mean),
+       rec.quality_missing
+           ? fmt::format("assumption: QualScore missing; the PY{} mean", y.py)
+           : fmt::format(
+                 "QualScore {:.2f} regressed toward the PY{} mean {:.2f} (assumption: persistence {}, "
+                 "docs/calibration.md)",
+                 rec.input.quality_score, y.py, y.mean_quality, c.quality_persistence)});
   e.push_back({"quality.score.sd", fmt::format("{:.3f}", f.quality_sd),
                "assumption: residual SD of next year's QualScore (docs/calibration.md)"});
   const RuleYear& rules = rule_year(next);

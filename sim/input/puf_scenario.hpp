@@ -34,14 +34,15 @@ struct TypedValue {
 
 // A usable PUF row, with what a scenario needs beyond the settlement inputs.
 struct PufAcoYear {
-  PufRecord record;                    // settlement inputs and CMS's amount (sim/input/puf.hpp)
-  std::string start_date;              // Current_Start_Date as written
+  PufRecord record;        // settlement inputs and CMS's amount (sim/input/puf.hpp)
+  std::string start_date;  // Current_Start_Date as written
   int start_year = 0, start_month = 1;
-  std::string agree_type;              // Agree_Type: Initial / Renewal / Re-entering
-  double person_years = 0;             // N_AB_Year_PY [person-years]
-  std::array<TypedValue, kEnrollmentTypes> type_years;     // N_AB_Year_<type>_PY [person-years]
-  std::array<TypedValue, kEnrollmentTypes> type_spending;  // Per_Capita_Exp_ALL_<type>_PY [USD per person-year]
-  double savings_rate = 0;             // BnchmkMinExp / ABtotBnchmk = (B - E) / B [fraction]
+  std::string agree_type;                               // Agree_Type: Initial / Renewal / Re-entering
+  double person_years = 0;                              // N_AB_Year_PY [person-years]
+  std::array<TypedValue, kEnrollmentTypes> type_years;  // N_AB_Year_<type>_PY [person-years]
+  std::array<TypedValue, kEnrollmentTypes>
+      type_spending;        // Per_Capita_Exp_ALL_<type>_PY [USD per person-year]
+  double savings_rate = 0;  // BnchmkMinExp / ABtotBnchmk = (B - E) / B [fraction]
 
   const std::string& id() const { return record.aco_id; }
   long n_ab() const { return record.input.assigned_beneficiaries; }
@@ -88,16 +89,17 @@ PufYear read_puf_year(const std::filesystem::path& path, int py,
 
 // The ACO's own part of the forecast of the next year's savings rate.
 struct OwnForecast {
-  double shrinkage = 0;   // lam [fraction]
-  double mean_rate = 0;   // mu_A + phi lam (s_A - mu_A) [fraction]
-  double sd_rate = 0;     // sqrt(phi^2 tau^2 (1 - lam) + sigma_d^2) [fraction]
+  double shrinkage = 0;                     // lam [fraction]
+  double mean_rate = 0;                     // mu_A + phi lam (s_A - mu_A) [fraction]
+  double sd_rate = 0;                       // sqrt(phi^2 tau^2 (1 - lam) + sigma_d^2) [fraction]
   double quality_mean = 0, quality_sd = 0;  // [0-100]
 };
-OwnForecast own_forecast(const PufAcoYear& aco, const PufYear& year, const CalibrationDefaults& c = kCalibration);
+OwnForecast own_forecast(const PufAcoYear& aco, const PufYear& year,
+                         const CalibrationDefaults& c = kCalibration);
 
 // One entry of the scenario's `tracks` list, with why it is there.
 struct TrackOption {
-  std::string yaml;     // flow map, e.g. {track: BASIC_E, msr: 1%, label: "..."}
+  std::string yaml;  // flow map, e.g. {track: BASIC_E, msr: 1%, label: "..."}
   std::string comment;
 };
 

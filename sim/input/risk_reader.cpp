@@ -20,10 +20,12 @@ RiskAppetite parse_risk(const YAML::Node& node, const Reader& rd) {
             "give risk_aversion (a, per dollar) or risk_tolerance (1/a, in dollars), not both");
   }
   if (node["risk_aversion"]) a.risk_aversion = read_number(rd, node["risk_aversion"], "risk.risk_aversion");
-  if (node["risk_tolerance"]) a.risk_aversion = 1.0 / read_number(rd, node["risk_tolerance"], "risk.risk_tolerance");
+  if (node["risk_tolerance"])
+    a.risk_aversion = 1.0 / read_number(rd, node["risk_tolerance"], "risk.risk_tolerance");
   if (!a.any()) {
-    rd.fail(node, "risk", "states no limit: give max_loss (with confidence), max_es, and/or "
-                          "risk_aversion / risk_tolerance");
+    rd.fail(node, "risk",
+            "states no limit: give max_loss (with confidence), max_es, and/or "
+            "risk_aversion / risk_tolerance");
   }
   return a;
 }

@@ -13,16 +13,16 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "sim/input/agreement_reader.hpp"
-#include "sim/input/benchmark_reader.hpp"
-#include "sim/input/sweep_reader.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text.hpp"
 #include "sim/engine/cost_family.hpp"
+#include "sim/input/agreement_reader.hpp"
+#include "sim/input/benchmark_reader.hpp"
 #include "sim/input/csv.hpp"
 #include "sim/input/key_schema.hpp"
 #include "sim/input/risk_reader.hpp"
 #include "sim/input/scenario_text.hpp"
+#include "sim/input/sweep_reader.hpp"
 #include "sim/input/unit_slips.hpp"
 #include "sim/input/yaml_reader.hpp"
 
@@ -96,7 +96,8 @@ void read_name(const Reader& rd, const YAML::Node& root, const std::string& orig
   if (s.name.empty() || s.name.size() > 200 || s.name.front() == '.' || bad_char) {
     rd.fail(root["name"], "name",
             fmt::format("'{}' cannot name the results file results/<name>.h5; allowed: 1-200 characters, no "
-                        "'/', '\\' or control characters, not starting with '.'", printable(s.name)));
+                        "'/', '\\' or control characters, not starting with '.'",
+                        printable(s.name)));
   }
 }
 
@@ -110,13 +111,15 @@ void read_beneficiaries(const Reader& rd, const YAML::Node& aco, Scenario& s) {
   rd.check_keys(bn, "aco.beneficiaries", type_keys());
   for (int e = 0; e < kEnrollmentTypes; ++e) {
     const std::string t = type_key(e);
-    if (bn[t]) s.beneficiaries[static_cast<std::size_t>(e)] = read_integer(rd, bn[t], "aco.beneficiaries." + t);
+    if (bn[t])
+      s.beneficiaries[static_cast<std::size_t>(e)] = read_integer(rd, bn[t], "aco.beneficiaries." + t);
   }
   if (s.total_beneficiaries() < kMsrTableMinBeneficiaries) {
     rd.fail(bn, "aco.beneficiaries",
-            fmt::format("{} beneficiaries is below 500, where the MSR table (42 CFR 425.605(b)(1)) has no value; "
-                        "allowed: a total from {:.0f} to {:.0f}", s.total_beneficiaries(), key_spec("aco.beneficiaries").lo,
-                        key_spec("aco.beneficiaries").hi));
+            fmt::format(
+                "{} beneficiaries is below 500, where the MSR table (42 CFR 425.605(b)(1)) has no value; "
+                "allowed: a total from {:.0f} to {:.0f}",
+                s.total_beneficiaries(), key_spec("aco.beneficiaries").lo, key_spec("aco.beneficiaries").hi));
   }
 }
 
@@ -125,19 +128,26 @@ void read_aco(const Reader& rd, const YAML::Node& root, Scenario& s) {
   if (!aco) rd.fail(root, "aco", "is required (the ACO's beneficiaries and revenue)");
   check_section_keys(rd, aco, "aco");
   read_beneficiaries(rd, aco, s);
-  if (aco["participant_revenue"]) s.participant_revenue = read_number(rd, aco["participant_revenue"], "aco.participant_revenue");
+  if (aco["participant_revenue"])
+    s.participant_revenue = read_number(rd, aco["participant_revenue"], "aco.participant_revenue");
   if (aco["low_revenue"]) s.low_revenue = rd.boolean(aco["low_revenue"], "aco.low_revenue");
   if (aco["agreement_start_year"]) {
-    s.agreement_start_year = static_cast<int>(read_integer(rd, aco["agreement_start_year"], "aco.agreement_start_year"));
-    // The PY lies in the agreement: at most 6 PYs from the start (July 2019 starts to PY2024; 42 CFR 425.200(b)).
+    s.agreement_start_year =
+        static_cast<int>(read_integer(rd, aco["agreement_start_year"], "aco.agreement_start_year"));
+    // The PY lies in the agreement: at most 6 PYs from the start (July 2019 starts to PY2024; 42 CFR
+    // 425.200(b)).
     if (s.agreement_start_year > s.performance_year || s.performance_year - s.agreement_start_year > 5) {
-      rd.fail(aco["agreement_start_year"], "aco.agreement_start_year",
-              fmt::format("{} does not contain PY{}: an agreement period runs at most 6 performance years from its start "
-                          "(42 CFR 425.200(b)); allowed: {} to {}", s.agreement_start_year, s.performance_year,
-                          std::max(2012, s.performance_year - 5), s.performance_year));
+      rd.fail(
+          aco["agreement_start_year"], "aco.agreement_start_year",
+          fmt::format(
+              "{} does not contain PY{}: an agreement period runs at most 6 performance years from its start "
+              "(42 CFR 425.200(b)); allowed: {} to {}",
+              s.agreement_start_year, s.performance_year, std::max(2012, s.performance_year - 5),
+              s.performance_year));
     }
   }
-  if (aco["euc_relief_fraction"]) s.euc_relief_fraction = read_number(rd, aco["euc_relief_fraction"], "aco.euc_relief_fraction");
+  if (aco["euc_relief_fraction"])
+    s.euc_relief_fraction = read_number(rd, aco["euc_relief_fraction"], "aco.euc_relief_fraction");
 }
 
 // The FNV-1a 64 digest of a file: records which data a run used (the scenario names only the path).
@@ -156,11 +166,15 @@ std::array<std::vector<double>, kEnrollmentTypes> read_cost_rows(const CsvTable&
   for (std::size_t i = 0; i < table.size(); ++i) {
     const CsvRow row = table.row(i);
     const auto type = parse_enrollment_type(row.cell(type_col));
-    if (!type) row.fail(type_col, fmt::format("'{}' is not an enrollment type; allowed: esrd, disabled, aged_dual, aged_nondual", row.cell(type_col)));
+    if (!type)
+      row.fail(type_col,
+               fmt::format("'{}' is not an enrollment type; allowed: esrd, disabled, aged_dual, aged_nondual",
+                           row.cell(type_col)));
     const double c = row.number(cost_col, "annual cost in dollars, 0 to 100,000,000").value;
     if (!std::isfinite(c) || c < 0 || c > 1e8 || row.cell(cost_col).back() == '%') {
-      row.fail(cost_col, fmt::format("'{}' is out of range (expected annual cost in dollars, 0 to 100,000,000)",
-                                     row.cell(cost_col)));
+      row.fail(cost_col,
+               fmt::format("'{}' is out of range (expected annual cost in dollars, 0 to 100,000,000)",
+                           row.cell(cost_col)));
     }
     costs[static_cast<std::size_t>(*type)].push_back(c);
   }
@@ -173,16 +187,18 @@ std::array<std::vector<double>, kEnrollmentTypes> read_cost_rows(const CsvTable&
 void read_empirical(const Reader& rd, const YAML::Node& cm, const std::string& origin, Scenario& s) {
   const YAML::Node em = cm["empirical"];
   check_section_keys(rd, em, "cost_model.empirical");
-  const double trunc = em["truncation_percentile"]
-      ? read_number(rd, em["truncation_percentile"], "cost_model.empirical.truncation_percentile")
-      : 0.99;
-  if (!em["file"]) rd.fail(em, "cost_model.empirical.file", "is required: a CSV with columns enrollment_type, annual_cost");
+  const double trunc = em["truncation_percentile"] ? read_number(rd, em["truncation_percentile"],
+                                                                 "cost_model.empirical.truncation_percentile")
+                                                   : 0.99;
+  if (!em["file"])
+    rd.fail(em, "cost_model.empirical.file", "is required: a CSV with columns enrollment_type, annual_cost");
   std::filesystem::path file = rd.string(em["file"], "cost_model.empirical.file");
   if (file.is_relative()) file = std::filesystem::path(origin).parent_path() / file;
   const CsvTable table = CsvTable::read(file);
-  s.text += fmt::format("\n# empirical cost file {} ({} rows, FNV-1a 64 {:016x})\n", file.string(), table.size(),
-                        file_digest(file));
-  if (table.empty()) rd.fail(em["file"], "cost_model.empirical.file", fmt::format("{} has no data rows", file.string()));
+  s.text += fmt::format("\n# empirical cost file {} ({} rows, FNV-1a 64 {:016x})\n", file.string(),
+                        table.size(), file_digest(file));
+  if (table.empty())
+    rd.fail(em["file"], "cost_model.empirical.file", fmt::format("{} has no data rows", file.string()));
   std::array<std::vector<double>, kEnrollmentTypes> costs = read_cost_rows(table);
   const YAML::Node types = cm["types"];
   for (int e = 0; e < kEnrollmentTypes; ++e) {
@@ -190,7 +206,9 @@ void read_empirical(const Reader& rd, const YAML::Node& cm, const std::string& o
     const std::string t = type_key(e);
     if (costs[k].empty()) {
       if (s.beneficiaries[k] > 0) {
-        rd.fail(em["file"], "cost_model.empirical.file", fmt::format("{} has no {} rows but the ACO has {} {} beneficiaries", file.string(), t, s.beneficiaries[k], t));
+        rd.fail(em["file"], "cost_model.empirical.file",
+                fmt::format("{} has no {} rows but the ACO has {} {} beneficiaries", file.string(), t,
+                            s.beneficiaries[k], t));
       }
       continue;
     }
@@ -199,7 +217,8 @@ void read_empirical(const Reader& rd, const YAML::Node& cm, const std::string& o
     try {
       s.empirical[k] = EmpiricalCost(std::move(costs[k]), trunc, mean);
     } catch (const std::invalid_argument& ex) {
-      rd.fail(em["file"], "cost_model.empirical.file", fmt::format("{}: {} rows: {}", file.string(), t, ex.what()));
+      rd.fail(em["file"], "cost_model.empirical.file",
+              fmt::format("{}: {} rows: {}", file.string(), t, ex.what()));
     }
     s.cost_means[k] = s.empirical[k]->mean();
   }
@@ -226,7 +245,8 @@ void read_cost_model(const Reader& rd, const YAML::Node& root, const std::string
   if (cm) {
     check_section_keys(rd, cm, "cost_model");
     if (cm["preset"] && rd.string(cm["preset"], "cost_model.preset") != "national") {
-      rd.fail(cm["preset"], "cost_model.preset", fmt::format("'{}' is not a preset; allowed: national", printable(cm["preset"].Scalar())));
+      rd.fail(cm["preset"], "cost_model.preset",
+              fmt::format("'{}' is not a preset; allowed: national", printable(cm["preset"].Scalar())));
     }
     if (cm["shape"]) base = read_shape(rd, cm["shape"], "cost_model.shape", base);
   }
@@ -249,7 +269,8 @@ void read_cost_model(const Reader& rd, const YAML::Node& root, const std::string
   if (cm && cm["empirical"]) read_empirical(rd, cm, origin, s);
   for (int e = 0; e < kEnrollmentTypes; ++e) {  // surface model errors at load, with the key
     try {
-      CostDistribution check(s.cost_shapes[static_cast<std::size_t>(e)], s.cost_means[static_cast<std::size_t>(e)]);
+      CostDistribution check(s.cost_shapes[static_cast<std::size_t>(e)],
+                             s.cost_means[static_cast<std::size_t>(e)]);
     } catch (const std::invalid_argument& ex) {
       rd.fail(cm, "cost_model", fmt::format("{}: {}", type_key(e), ex.what()));
     }
@@ -257,21 +278,25 @@ void read_cost_model(const Reader& rd, const YAML::Node& root, const std::string
 }
 
 void read_weights(const Reader& rd, const YAML::Node& w, Scenario& s) {
-  if (s.benchmark_mode != BenchmarkMode::Historical) rd.fail(w, "benchmark.weights", "applies only to mode: historical");
+  if (s.benchmark_mode != BenchmarkMode::Historical)
+    rd.fail(w, "benchmark.weights", "applies only to mode: historical");
   if (w.IsScalar() && (w.Scalar() == "first_agreement" || w.Scalar() == "rebased")) {
     s.base_year_weights = w.Scalar() == "rebased" ? std::array<double, 3>{1.0 / 3, 1.0 / 3, 1.0 / 3}
                                                   : std::array<double, 3>{0.1, 0.3, 0.6};
     return;
   }
   if (!w.IsSequence() || w.size() != 3) {
-    rd.fail(w, "benchmark.weights", "must be first_agreement (0.1/0.3/0.6), rebased (1/3 each) or a list of 3 weights for BY1, BY2, BY3");
+    rd.fail(
+        w, "benchmark.weights",
+        "must be first_agreement (0.1/0.3/0.6), rebased (1/3 each) or a list of 3 weights for BY1, BY2, BY3");
   }
   double sum = 0;
   for (std::size_t i = 0; i < 3; ++i) {
     s.base_year_weights[i] = read_number(rd, w[i], fmt::format("benchmark.weights[{}]", i));
     sum += s.base_year_weights[i];
   }
-  if (std::abs(sum - 1.0) > 1e-9) rd.fail(w, "benchmark.weights", fmt::format("weights sum to {}, must sum to 1", sum));
+  if (std::abs(sum - 1.0) > 1e-9)
+    rd.fail(w, "benchmark.weights", fmt::format("weights sum to {}, must sum to 1", sum));
 }
 
 void read_benchmark(const Reader& rd, const YAML::Node& root, Scenario& s) {
@@ -285,19 +310,25 @@ void read_benchmark(const Reader& rd, const YAML::Node& root, Scenario& s) {
   refuse_cms_only_keys(rd, b);
   if (b["mode"]) {
     const std::string m = rd.string(b["mode"], "benchmark.mode");
-    if (m == "fixed") s.benchmark_mode = BenchmarkMode::Fixed;
-    else if (m == "historical") s.benchmark_mode = BenchmarkMode::Historical;
-    else rd.fail(b["mode"], "benchmark.mode", fmt::format("'{}' is not a mode; allowed: fixed, historical, cms", printable(m)));
+    if (m == "fixed")
+      s.benchmark_mode = BenchmarkMode::Fixed;
+    else if (m == "historical")
+      s.benchmark_mode = BenchmarkMode::Historical;
+    else
+      rd.fail(b["mode"], "benchmark.mode",
+              fmt::format("'{}' is not a mode; allowed: fixed, historical, cms", printable(m)));
   }
   if (b["per_capita"]) {
-    if (s.benchmark_mode != BenchmarkMode::Fixed) rd.fail(b["per_capita"], "benchmark.per_capita", "applies only to mode: fixed");
+    if (s.benchmark_mode != BenchmarkMode::Fixed)
+      rd.fail(b["per_capita"], "benchmark.per_capita", "applies only to mode: fixed");
     if (!(b["per_capita"].IsScalar() && b["per_capita"].Scalar() == "expected")) {
       s.benchmark_per_capita = read_number(rd, b["per_capita"], "benchmark.per_capita");
     }
   }
   if (b["weights"]) read_weights(rd, b["weights"], s);
   if (b["persistence"]) {
-    if (s.benchmark_mode != BenchmarkMode::Historical) rd.fail(b["persistence"], "benchmark.persistence", "applies only to mode: historical");
+    if (s.benchmark_mode != BenchmarkMode::Historical)
+      rd.fail(b["persistence"], "benchmark.persistence", "applies only to mode: historical");
     s.persistence = read_number(rd, b["persistence"], "benchmark.persistence");
   }
   if (b["update_factor"]) s.update_factor = read_uncertain(rd, b["update_factor"], "benchmark.update_factor");
@@ -311,13 +342,16 @@ void read_quality(const Reader& rd, const YAML::Node& root, Scenario& s) {
     if (q["score"]) s.quality = read_uncertain(rd, q["score"], "quality.score");
     if (q["threshold"]) s.qps_threshold = read_number(rd, q["threshold"], "quality.threshold");
     if (q["alternative_probability"]) {
-      s.alt_qps_probability = read_number(rd, q["alternative_probability"], "quality.alternative_probability");
+      s.alt_qps_probability =
+          read_number(rd, q["alternative_probability"], "quality.alternative_probability");
     }
   }
   const bool needs_threshold = year.quality_rule != QualityRule::Scaled;
   if (needs_threshold && !s.qps_threshold) {
     rd.fail(root["quality"] ? root["quality"] : root, "quality.threshold",
-            fmt::format("PY{} has no published quality performance standard value in the spec; set quality.threshold", s.performance_year));
+            fmt::format(
+                "PY{} has no published quality performance standard value in the spec; set quality.threshold",
+                s.performance_year));
   }
 }
 
@@ -329,11 +363,14 @@ void read_correlation(const Reader& rd, const YAML::Node& root, Scenario& s) {
   const std::tuple<const char*, int, int> pairs[] = {
       {"effect_benchmark", 0, 1}, {"effect_quality", 0, 2}, {"benchmark_quality", 1, 2}};
   for (const auto& [k, i, j] : pairs) {
-    if (c[k]) s.correlation(i, j) = s.correlation(j, i) = read_number(rd, c[k], std::string("correlation.") + k);
+    if (c[k])
+      s.correlation(i, j) = s.correlation(j, i) = read_number(rd, c[k], std::string("correlation.") + k);
   }
   Eigen::LLT<Eigen::Matrix3d> llt(s.correlation);
   if (llt.info() != Eigen::Success || llt.matrixL().toDenseMatrix().diagonal().minCoeff() < 1e-9) {
-    rd.fail(c, "correlation", "the correlation matrix of (true_effect, benchmark.update_factor, quality) is not positive definite; reduce the correlations");
+    rd.fail(c, "correlation",
+            "the correlation matrix of (true_effect, benchmark.update_factor, quality) is not positive "
+            "definite; reduce the correlations");
   }
 }
 
@@ -343,7 +380,10 @@ QualityRule read_quality_rule(const Reader& rd, const YAML::Node& node, const st
   if (s == "scaled") return QualityRule::Scaled;
   if (s == "all_or_nothing") return QualityRule::AllOrNothing;
   if (s == "all_or_nothing_with_alternative") return QualityRule::AllOrNothingWithAlternative;
-  rd.fail(node, key, fmt::format("'{}' is not a quality rule; allowed: none, scaled, all_or_nothing, all_or_nothing_with_alternative", printable(s)));
+  rd.fail(node, key,
+          fmt::format("'{}' is not a quality rule; allowed: none, scaled, all_or_nothing, "
+                      "all_or_nothing_with_alternative",
+                      printable(s)));
 }
 
 // The loss side of a two-sided custom contract.
@@ -353,12 +393,16 @@ void read_custom_losses(const Reader& rd, const YAML::Node& cu, const std::strin
     t.loss_rate = read_number(rd, cu["loss_rate"], k + ".loss_rate");
   } else {
     t.loss_rate_rule = LossRateRule::OneMinusSharing;
-    t.loss_rate_floor = cu["loss_rate_floor"] ? read_number(rd, cu["loss_rate_floor"], k + ".loss_rate_floor") : 0.0;
-    t.loss_rate_ceiling = cu["loss_rate_ceiling"] ? read_number(rd, cu["loss_rate_ceiling"], k + ".loss_rate_ceiling") : 1.0;
-    if (t.loss_rate_floor > t.loss_rate_ceiling) rd.fail(cu, k + ".loss_rate_floor", "must not exceed loss_rate_ceiling");
+    t.loss_rate_floor =
+        cu["loss_rate_floor"] ? read_number(rd, cu["loss_rate_floor"], k + ".loss_rate_floor") : 0.0;
+    t.loss_rate_ceiling =
+        cu["loss_rate_ceiling"] ? read_number(rd, cu["loss_rate_ceiling"], k + ".loss_rate_ceiling") : 1.0;
+    if (t.loss_rate_floor > t.loss_rate_ceiling)
+      rd.fail(cu, k + ".loss_rate_floor", "must not exceed loss_rate_ceiling");
   }
   t.loss_limit_rule = LossLimitRule::ShareOfBenchmark;
-  t.loss_limit_benchmark_share = cu["loss_limit"] ? read_number(rd, cu["loss_limit"], k + ".loss_limit") : 1e9;
+  t.loss_limit_benchmark_share =
+      cu["loss_limit"] ? read_number(rd, cu["loss_limit"], k + ".loss_limit") : 1e9;
 }
 
 // {custom: {...}}: a contract with the CMS mechanics and its own numbers.
@@ -376,19 +420,23 @@ TrackChoice read_custom_track(const Reader& rd, const YAML::Node& node, const st
   t.two_sided = cu["two_sided"] ? rd.boolean(cu["two_sided"], k + ".two_sided") : false;
   if (!cu["sharing_rate"]) rd.fail(cu, k + ".sharing_rate", "is required");
   t.max_sharing_rate = read_number(rd, cu["sharing_rate"], k + ".sharing_rate");
-  t.performance_payment_limit = cu["performance_payment_limit"]
-      ? read_number(rd, cu["performance_payment_limit"], k + ".performance_payment_limit")
-      : 1e9;  // uncapped
+  t.performance_payment_limit =
+      cu["performance_payment_limit"]
+          ? read_number(rd, cu["performance_payment_limit"], k + ".performance_payment_limit")
+          : 1e9;  // uncapped
   t.msr_rule = MsrRule::Elected;
   if (t.two_sided) read_custom_losses(rd, cu, k, t);
-  t.quality_rule_override = cu["quality"] ? read_quality_rule(rd, cu["quality"], k + ".quality") : QualityRule::None;
-  t.sequestration_override = cu["sequestration"] ? read_number(rd, cu["sequestration"], k + ".sequestration") : 0.0;
+  t.quality_rule_override =
+      cu["quality"] ? read_quality_rule(rd, cu["quality"], k + ".quality") : QualityRule::None;
+  t.sequestration_override =
+      cu["sequestration"] ? read_number(rd, cu["sequestration"], k + ".sequestration") : 0.0;
   t.first_py = 0;
   t.last_py = 9999;
   c.election = MsrElection::fixed(0.0);
   if (const YAML::Node m = cu["msr"]) {
-    c.election = m.IsScalar() && m.Scalar() == "variable" ? MsrElection::table()
-                                                          : MsrElection::fixed(read_number(rd, m, k + ".msr"));
+    c.election = m.IsScalar() && m.Scalar() == "variable"
+                     ? MsrElection::table()
+                     : MsrElection::fixed(read_number(rd, m, k + ".msr"));
   }
   c.label = t.id;
   return c;
@@ -402,22 +450,34 @@ TrackChoice read_listed_track(const Reader& rd, const YAML::Node& node, const st
   rd.check_keys(node, key, allowed);
   if (!node["track"]) rd.fail(node, key + ".track", "is required");
   const Track* t = find_track(rd.string(node["track"], key + ".track"));
-  if (!t) rd.fail(node["track"], key + ".track", fmt::format("unknown track '{}'; allowed: {}", printable(node["track"].Scalar()), known_track_ids()));
+  if (!t)
+    rd.fail(
+        node["track"], key + ".track",
+        fmt::format("unknown track '{}'; allowed: {}", printable(node["track"].Scalar()), known_track_ids()));
   c.track = *t;
   if (const YAML::Node m = node["msr"]) {
-    if (!t->two_sided) rd.fail(m, key + ".msr", fmt::format("{} is one-sided: its MSR comes from the table (42 CFR 425.605(b)(1)); remove msr", t->id));
+    if (!t->two_sided)
+      rd.fail(m, key + ".msr",
+              fmt::format("{} is one-sided: its MSR comes from the table (42 CFR 425.605(b)(1)); remove msr",
+                          t->id));
     if (m.IsScalar() && m.Scalar() == "variable") {
       c.election = MsrElection::table();
     } else {
       const double r = rd.number(m, key + ".msr", true);
       const std::array<double, 5> elections = {0.0, 0.005, 0.01, 0.015, 0.02};
-      if (std::none_of(elections.begin(), elections.end(), [&](double a) { return std::abs(a - r) < 1e-12; })) {
-        rd.fail(m, key + ".msr", fmt::format("'{}' is not an allowed election; allowed: variable, 0%, 0.5%, 1%, 1.5%, 2% (42 CFR 425.605(b)(2))", printable(m.Scalar())));
+      if (std::none_of(elections.begin(), elections.end(),
+                       [&](double a) { return std::abs(a - r) < 1e-12; })) {
+        rd.fail(m, key + ".msr",
+                fmt::format("'{}' is not an allowed election; allowed: variable, 0%, 0.5%, 1%, 1.5%, 2% (42 "
+                            "CFR 425.605(b)(2))",
+                            printable(m.Scalar())));
       }
       c.election = MsrElection::fixed(r);
     }
   } else if (t->two_sided) {
-    rd.fail(node, key + ".msr", fmt::format("{} is two-sided: choose its MSR/MLR election (variable, 0%, 0.5%, 1%, 1.5% or 2%)", t->id));
+    rd.fail(node, key + ".msr",
+            fmt::format("{} is two-sided: choose its MSR/MLR election (variable, 0%, 0.5%, 1%, 1.5% or 2%)",
+                        t->id));
   }
   if (node["label"]) c.label = rd.string(node["label"], key + ".label");
   if (node["acpt_guardrail"]) c.acpt_guardrail = rd.boolean(node["acpt_guardrail"], key + ".acpt_guardrail");
@@ -428,10 +488,16 @@ TrackChoice read_track(const Reader& rd, const YAML::Node& node, const std::stri
   TrackChoice c;
   if (node.IsScalar()) {
     const Track* t = find_track(node.Scalar());
-    if (!t) rd.fail(node, key, fmt::format("unknown track '{}'; allowed: {}, or a custom contract", printable(node.Scalar()), known_track_ids()));
+    if (!t)
+      rd.fail(node, key,
+              fmt::format("unknown track '{}'; allowed: {}, or a custom contract", printable(node.Scalar()),
+                          known_track_ids()));
     c.track = *t;
     if (c.track.two_sided) {
-      rd.fail(node, key, fmt::format("{} is two-sided: write {{track: {}, msr: ELECTION}} with ELECTION one of variable, 0%, 0.5%, 1%, 1.5%, 2%", c.track.id, c.track.id));
+      rd.fail(node, key,
+              fmt::format("{} is two-sided: write {{track: {}, msr: ELECTION}} with ELECTION one of "
+                          "variable, 0%, 0.5%, 1%, 1.5%, 2%",
+                          c.track.id, c.track.id));
     }
   } else if (node.IsMap() && node["custom"]) {
     return read_custom_track(rd, node, key);
@@ -441,11 +507,14 @@ TrackChoice read_track(const Reader& rd, const YAML::Node& node, const std::stri
     rd.fail(node, key, "must be a track id, {track: ID, msr: ELECTION} or {custom: {...}}");
   }
   if (py < c.track.first_py || py > c.track.last_py) {
-    rd.fail(node, key, fmt::format("{} was not reconciled in PY{} (only PY{}-PY{})", c.track.id, py, c.track.first_py, c.track.last_py));
+    rd.fail(node, key,
+            fmt::format("{} was not reconciled in PY{} (only PY{}-PY{})", c.track.id, py, c.track.first_py,
+                        c.track.last_py));
   }
   if (c.label.empty()) {
     c.label = c.track.id;
-    if (c.track.two_sided) c.label += c.election.variable ? " msr=variable" : " msr=" + percent_label(c.election.rate);
+    if (c.track.two_sided)
+      c.label += c.election.variable ? " msr=variable" : " msr=" + percent_label(c.election.rate);
   }
   if (!c.acpt_guardrail && !node["label"]) c.label += " no ACPT guardrail (counterfactual)";
   return c;
@@ -454,7 +523,9 @@ TrackChoice read_track(const Reader& rd, const YAML::Node& node, const std::stri
 void read_tracks(const Reader& rd, const YAML::Node& root, Scenario& s) {
   const YAML::Node tr = root["tracks"];
   if (!tr || !tr.IsSequence() || tr.size() == 0) {
-    rd.fail(tr ? tr : root, "tracks", fmt::format("must list at least one track (allowed ids: {}, or {{custom: ...}})", known_track_ids()));
+    rd.fail(
+        tr ? tr : root, "tracks",
+        fmt::format("must list at least one track (allowed ids: {}, or {{custom: ...}})", known_track_ids()));
   }
   std::set<std::string> labels;
   for (std::size_t i = 0; i < tr.size(); ++i) {
@@ -463,13 +534,19 @@ void read_tracks(const Reader& rd, const YAML::Node& root, Scenario& s) {
     if (flat_two_percent_msr(c.track, s.performance_year, s.agreement_start_year) &&
         (c.election.variable || std::abs(c.election.rate - kTrack2FlatMsr) > 1e-12)) {
       rd.fail(tr[i].IsMap() && tr[i]["msr"] ? tr[i]["msr"] : tr[i], key + ".msr",
-              fmt::format("TRACK_2 in PY{} (aco.agreement_start_year {}) had a flat 2% MSR/MLR (2012-2015 starts, "
-                          "settlement-rules.md §1.2); allowed: 2%", s.performance_year, s.agreement_start_year));
+              fmt::format(
+                  "TRACK_2 in PY{} (aco.agreement_start_year {}) had a flat 2% MSR/MLR (2012-2015 starts, "
+                  "settlement-rules.md §1.2); allowed: 2%",
+                  s.performance_year, s.agreement_start_year));
     }
-    if (!labels.insert(c.label).second) rd.fail(tr[i], key, fmt::format("track '{}' is listed twice; give one a label", c.label));
+    if (!labels.insert(c.label).second)
+      rd.fail(tr[i], key, fmt::format("track '{}' is listed twice; give one a label", c.label));
     const bool needs_revenue = c.track.loss_limit_rule == LossLimitRule::RevenueCappedByBenchmark;
     if (needs_revenue && !s.participant_revenue) {
-      rd.fail(tr[i], key, fmt::format("{}'s loss limit depends on ACO-participant revenue: set aco.participant_revenue [USD]", c.track.id));
+      rd.fail(
+          tr[i], key,
+          fmt::format("{}'s loss limit depends on ACO-participant revenue: set aco.participant_revenue [USD]",
+                      c.track.id));
     }
     s.tracks.push_back(std::move(c));
   }
@@ -489,8 +566,9 @@ std::uint64_t read_seed(const Reader& rd, const YAML::Node& sn) {
   }
   const double v = rd.number(sn, "seed", false, allowed);
   if (v < 0 || v != std::floor(v) || v >= 9007199254740992.0) {  // exact in a double below 2^53
-    rd.fail(sn, "seed", fmt::format("'{}' is not allowed; allowed: {} (write seeds above 2^53 as plain digits)",
-                                    printable(text), allowed));
+    rd.fail(sn, "seed",
+            fmt::format("'{}' is not allowed; allowed: {} (write seeds above 2^53 as plain digits)",
+                        printable(text), allowed));
   }
   return static_cast<std::uint64_t>(v);
 }
@@ -508,14 +586,18 @@ YAML::Node scenario_root(const std::string& yaml_text, const std::string& origin
   YAML::Node root = load_scenario_yaml(yaml_text, origin);
   if (!root.IsDefined() || root.IsNull()) {
     if (overrides.empty()) {
-      throw InputError(fmt::format("{}: the scenario is empty (expected a mapping with at least the keys aco "
-                                   "and tracks; see scenarios/default.yaml)", origin));
+      throw InputError(
+          fmt::format("{}: the scenario is empty (expected a mapping with at least the keys aco "
+                      "and tracks; see scenarios/default.yaml)",
+                      origin));
     }
     root = YAML::Node(YAML::NodeType::Map);
   }
   if (!root.IsMap()) {
-    throw InputError(fmt::format("{}: a scenario must be a mapping of keys to values (aco: ..., tracks: ...), "
-                                 "not {}", origin, node_kind(root)));
+    throw InputError(
+        fmt::format("{}: a scenario must be a mapping of keys to values (aco: ..., tracks: ...), "
+                    "not {}",
+                    origin, node_kind(root)));
   }
   for (const Override& o : overrides) apply_override(root, o, origin);
   return root;
@@ -528,8 +610,10 @@ std::string reproducible_text(const std::string& yaml_text, const YAML::Node& ro
   YAML::Emitter out;
   out << root;
   if (!out.good()) {
-    throw InputError(fmt::format("{}: the scenario with its --set overrides cannot be written back as YAML ({}); "
-                                 "simplify the overridden values", origin, out.GetLastError()));
+    throw InputError(
+        fmt::format("{}: the scenario with its --set overrides cannot be written back as YAML ({}); "
+                    "simplify the overridden values",
+                    origin, out.GetLastError()));
   }
   return std::string(out.c_str()) + "\n";
 }
@@ -544,14 +628,16 @@ long Scenario::total_beneficiaries() const {
 
 double Scenario::expected_spending_per_capita() const {
   double total = 0;
-  for (std::size_t e = 0; e < beneficiaries.size(); ++e) total += static_cast<double>(beneficiaries[e]) * cost_means[e];
+  for (std::size_t e = 0; e < beneficiaries.size(); ++e)
+    total += static_cast<double>(beneficiaries[e]) * cost_means[e];
   return total / static_cast<double>(total_beneficiaries());
 }
 
 Override parse_override(const std::string& text) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {
-    throw InputError(fmt::format("--set '{}': expected KEY=VALUE, e.g. aco.beneficiaries=20000", printable(text)));
+    throw InputError(
+        fmt::format("--set '{}': expected KEY=VALUE, e.g. aco.beneficiaries=20000", printable(text)));
   }
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
@@ -566,7 +652,8 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   Scenario s;
   s.path = origin;
   read_name(rd, root, origin, s);
-  if (root["performance_year"]) s.performance_year = static_cast<int>(read_integer(rd, root["performance_year"], "performance_year"));
+  if (root["performance_year"])
+    s.performance_year = static_cast<int>(read_integer(rd, root["performance_year"], "performance_year"));
   read_aco(rd, root, s);
   read_cost_model(rd, root, origin, s);
   read_benchmark(rd, root, s);
@@ -579,7 +666,9 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
   read_run_settings(rd, root, s);
   // The feature sections, once the scenario's own keys are read (they are checked against them).
   if (root["agreement"] && s.cms_benchmark) {
-    rd.fail(root["agreement"], "agreement", "benchmark mode cms settles one performance year (acosim run); agreement paths use mode fixed or historical");
+    rd.fail(root["agreement"], "agreement",
+            "benchmark mode cms settles one performance year (acosim run); agreement paths use mode fixed or "
+            "historical");
   }
   if (root["agreement"]) s.agreement = read_agreement(root["agreement"], s);
   if (root["sweep"]) s.sweep = read_sweep_section(root["sweep"], root, origin);
@@ -592,17 +681,21 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
 Scenario load_scenario(const std::filesystem::path& path, const std::vector<Override>& overrides) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    throw InputError(fmt::format("cannot read scenario {}: it is a directory, not a YAML file", path.string()));
+    throw InputError(
+        fmt::format("cannot read scenario {}: it is a directory, not a YAML file", path.string()));
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("cannot read scenario {}: no such file or not readable", path.string()));
+  if (!in)
+    throw InputError(fmt::format("cannot read scenario {}: no such file or not readable", path.string()));
   std::string text;
   char buf[65536];
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
     text.append(buf, static_cast<std::size_t>(in.gcount()));
     if (text.size() > kMaxScenarioBytes) {
-      throw InputError(fmt::format("{}: the file is larger than {} MiB; a scenario is a small YAML text file "
-                                   "(is this the right file?)", path.string(), kMaxScenarioBytes >> 20));
+      throw InputError(
+          fmt::format("{}: the file is larger than {} MiB; a scenario is a small YAML text file "
+                      "(is this the right file?)",
+                      path.string(), kMaxScenarioBytes >> 20));
     }
   }
   if (in.bad()) throw InputError(fmt::format("cannot read scenario {}: read error", path.string()));

@@ -21,16 +21,19 @@ namespace {
 void check_encoding(const std::string& text, const std::string& origin) {
   const auto b = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
   if (text.size() > kMaxScenarioBytes) {
-    throw InputError(fmt::format("{}: the scenario is larger than {} MiB; a scenario is a small YAML text file",
-                                 origin, kMaxScenarioBytes >> 20));
+    throw InputError(
+        fmt::format("{}: the scenario is larger than {} MiB; a scenario is a small YAML text file", origin,
+                    kMaxScenarioBytes >> 20));
   }
   if (text.size() >= 4 && ((b(0) == 0 && b(1) == 0 && b(2) == 0xFE && b(3) == 0xFF) ||
                            (b(0) == 0xFF && b(1) == 0xFE && b(2) == 0 && b(3) == 0))) {
     throw InputError(fmt::format("{}: the file is UTF-32; save the scenario as UTF-8 text", origin));
   }
   if (text.size() >= 2 && ((b(0) == 0xFF && b(1) == 0xFE) || (b(0) == 0xFE && b(1) == 0xFF))) {
-    throw InputError(fmt::format("{}: the file is UTF-16 (it starts with a UTF-16 byte-order mark); save the "
-                                 "scenario as UTF-8 text", origin));
+    throw InputError(
+        fmt::format("{}: the file is UTF-16 (it starts with a UTF-16 byte-order mark); save the "
+                    "scenario as UTF-8 text",
+                    origin));
   }
   std::size_t line = 1, column = 1;
   for (std::size_t i = 0; i < text.size();) {
@@ -42,18 +45,24 @@ void check_encoding(const std::string& text, const std::string& origin) {
       continue;
     }
     if (c == 0) {
-      throw InputError(fmt::format("{}:{}:{}: a NUL byte: this is not a text file (binary data, or UTF-16 without "
-                                   "a byte-order mark?); save the scenario as UTF-8 text", origin, line, column));
+      throw InputError(
+          fmt::format("{}:{}:{}: a NUL byte: this is not a text file (binary data, or UTF-16 without "
+                      "a byte-order mark?); save the scenario as UTF-8 text",
+                      origin, line, column));
     }
     if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F) {
-      throw InputError(fmt::format("{}:{}:{}: control character 0x{:02x} is not allowed in a scenario (binary "
-                                   "data?); save the scenario as UTF-8 text", origin, line, column, c));
+      throw InputError(
+          fmt::format("{}:{}:{}: control character 0x{:02x} is not allowed in a scenario (binary "
+                      "data?); save the scenario as UTF-8 text",
+                      origin, line, column, c));
     }
     if (c >= 0x80) {
       const std::size_t len = utf8_length(text, i);
       if (len == 0) {
-        throw InputError(fmt::format("{}:{}:{}: byte 0x{:02x} is not valid UTF-8 (a Latin-1 / Windows-1252 file, "
-                                     "or binary data?); save the scenario as UTF-8 text", origin, line, column, c));
+        throw InputError(
+            fmt::format("{}:{}:{}: byte 0x{:02x} is not valid UTF-8 (a Latin-1 / Windows-1252 file, "
+                        "or binary data?); save the scenario as UTF-8 text",
+                        origin, line, column, c));
       }
       i += len;
     } else {
@@ -118,9 +127,11 @@ void check_quotes(const std::string& text, const std::string& origin) {
       if (value_start && (c == '"' || c == '\'')) {
         const std::size_t close = closing_quote(line, i);
         if (close == std::string_view::npos) {
-          throw InputError(fmt::format("{}:{}:{}: the quote {} opened here is not closed on this line; close it "
-                                       "(a scenario's quoted values fit on one line; for long text use a block "
-                                       "scalar, e.g. description: |)", origin, ln + 1, i + 1, c));
+          throw InputError(
+              fmt::format("{}:{}:{}: the quote {} opened here is not closed on this line; close it "
+                          "(a scenario's quoted values fit on one line; for long text use a block "
+                          "scalar, e.g. description: |)",
+                          origin, ln + 1, i + 1, c));
         }
         i = close;
         value_start = false;
@@ -149,7 +160,8 @@ std::size_t tab_indented_line(const std::string& text, std::size_t line) {
   for (std::size_t ln = 0; ln < lines.size() && ln < line; ++ln) {
     const std::string_view l = lines[ln];
     const std::size_t content = l.find_first_not_of(" \t");
-    if (content != std::string_view::npos && l.substr(0, content).find('\t') != std::string_view::npos) return ln + 1;
+    if (content != std::string_view::npos && l.substr(0, content).find('\t') != std::string_view::npos)
+      return ln + 1;
   }
   return 0;
 }
@@ -163,7 +175,8 @@ std::size_t second_document_line(const std::string& text) {
     const bool marker = l.substr(0, 3) == "---" && (l.size() == 3 || l[3] == ' ' || l[3] == '\t');
     if (marker && content) return ln + 1;
     const std::size_t first = l.find_first_not_of(" \t");
-    if (!marker && first != std::string_view::npos && l[first] != '#' && l.substr(0, 3) != "...") content = true;
+    if (!marker && first != std::string_view::npos && l[first] != '#' && l.substr(0, 3) != "...")
+      content = true;
   }
   return 0;
 }
@@ -180,23 +193,30 @@ YAML::Node load_scenario_yaml(const std::string& text, const std::string& origin
   try {
     docs = YAML::LoadAll(text);
   } catch (const YAML::DeepRecursion& e) {
-    throw InputError(fmt::format("{}:{}:{}: not valid YAML: lists or mappings are nested too deeply (a scenario "
-                                 "needs a few levels)", origin, e.mark.line + 1, e.mark.column + 1));
+    throw InputError(
+        fmt::format("{}:{}:{}: not valid YAML: lists or mappings are nested too deeply (a scenario "
+                    "needs a few levels)",
+                    origin, e.mark.line + 1, e.mark.column + 1));
   } catch (const YAML::ParserException& e) {
     const std::size_t tab = tab_indented_line(text, static_cast<std::size_t>(e.mark.line) + 1);
     if (tab > 0) {
-      throw InputError(fmt::format("{}:{}: not valid YAML: this line is indented with a tab; YAML indents with "
-                                   "spaces only: replace the tab with spaces", origin, tab));
+      throw InputError(
+          fmt::format("{}:{}: not valid YAML: this line is indented with a tab; YAML indents with "
+                      "spaces only: replace the tab with spaces",
+                      origin, tab));
     }
-    throw InputError(fmt::format("{}:{}:{}: not valid YAML: {}", origin, e.mark.line + 1, e.mark.column + 1, e.msg));
+    throw InputError(
+        fmt::format("{}:{}:{}: not valid YAML: {}", origin, e.mark.line + 1, e.mark.column + 1, e.msg));
   } catch (const YAML::Exception& e) {
     throw InputError(fmt::format("{}: not valid YAML: {}", origin, e.msg));
   }
   if (docs.size() > 1) {
     const std::size_t line = second_document_line(text);
-    throw InputError(fmt::format("{}{}: a second YAML document starts here ('---'); a scenario is one document "
-                                 "and the rest would be ignored: remove the '---' line (and merge the keys) or "
-                                 "the second document", origin, line > 0 ? fmt::format(":{}", line) : ""));
+    throw InputError(
+        fmt::format("{}{}: a second YAML document starts here ('---'); a scenario is one document "
+                    "and the rest would be ignored: remove the '---' line (and merge the keys) or "
+                    "the second document",
+                    origin, line > 0 ? fmt::format(":{}", line) : ""));
   }
   return docs.empty() ? YAML::Node() : docs.front();
 }
@@ -211,9 +231,10 @@ struct KeyPart {
 
 std::vector<KeyPart> split_override_key(const Override& o) {
   const auto bad = [&](const std::string& why) {
-    return InputError(fmt::format("--set {}={}: {} (expected KEY.SUBKEY=VALUE or KEY[INDEX].SUBKEY=VALUE, e.g. "
-                                  "aco.beneficiaries=20000 or tracks[1].msr=1%)", printable(o.key),
-                                  printable(o.value), why));
+    return InputError(
+        fmt::format("--set {}={}: {} (expected KEY.SUBKEY=VALUE or KEY[INDEX].SUBKEY=VALUE, e.g. "
+                    "aco.beneficiaries=20000 or tracks[1].msr=1%)",
+                    printable(o.key), printable(o.value), why));
   };
   std::vector<KeyPart> parts;
   std::size_t at = 0;
@@ -242,8 +263,9 @@ std::vector<KeyPart> split_override_key(const Override& o) {
 YAML::Node override_value(const Override& o) {
   if (o.value.find_first_not_of(" \t") == std::string::npos) {
     const KeySpec* k = find_key(o.key);
-    throw InputError(fmt::format("--set {}=: the value is empty; give one, e.g. --set {}=VALUE{}", printable(o.key),
-                                 printable(o.key), k ? " (allowed: " + k->allowed() + ")" : std::string()));
+    throw InputError(fmt::format("--set {}=: the value is empty; give one, e.g. --set {}=VALUE{}",
+                                 printable(o.key), printable(o.key),
+                                 k ? " (allowed: " + k->allowed() + ")" : std::string()));
   }
   try {
     YAML::Node value = YAML::Load(o.value);
@@ -269,8 +291,8 @@ void apply_override(YAML::Node root, const Override& o, const std::string& origi
     const KeyPart& p = parts[i];
     const bool last = i + 1 == parts.size();
     if (node.IsDefined() && !node.IsMap() && !node.IsNull()) {
-      throw InputError(fmt::format("{}: '{}' in {} holds {}, not a mapping of keys, so it has no key '{}'", set,
-                                   walked, origin, node_kind(node), p.name));
+      throw InputError(fmt::format("{}: '{}' in {} holds {}, not a mapping of keys, so it has no key '{}'",
+                                   set, walked, origin, node_kind(node), p.name));
     }
     walked += (walked.empty() ? "" : ".") + p.name;
     if (!p.index) {
@@ -284,10 +306,13 @@ void apply_override(YAML::Node root, const Override& o, const std::string& origi
     YAML::Node list = node[p.name];
     const std::size_t n = list.IsSequence() ? list.size() : 0;
     if (*p.index >= n) {
-      const std::string entries = n == 0 ? "no entries" : fmt::format("{} entr{} ({}[0] to {}[{}])", n,
-                                                                        n == 1 ? "y" : "ies", walked, walked, n - 1);
-      throw InputError(fmt::format("{}: {} has {}, so {}[{}] does not exist; --set changes entries, it does not "
-                                   "add them", set, walked, entries, walked, *p.index));
+      const std::string entries =
+          n == 0 ? "no entries"
+                 : fmt::format("{} entr{} ({}[0] to {}[{}])", n, n == 1 ? "y" : "ies", walked, walked, n - 1);
+      throw InputError(
+          fmt::format("{}: {} has {}, so {}[{}] does not exist; --set changes entries, it does not "
+                      "add them",
+                      set, walked, entries, walked, *p.index));
     }
     walked += fmt::format("[{}]", *p.index);
     if (last) {

@@ -20,23 +20,43 @@ namespace acosim {
 
 namespace {
 
-const std::vector<std::string> kShapeKeys = {"family", "p_zero", "sigma", "high_weight", "median_ratio",
-                                             "gamma_shape", "truncation_percentile"};
+const std::vector<std::string> kShapeKeys = {
+    "family", "p_zero", "sigma", "high_weight", "median_ratio", "gamma_shape", "truncation_percentile"};
 const std::vector<std::string> kTypes = {"esrd", "disabled", "aged_dual", "aged_nondual"};
 
 std::vector<std::string> make_sweepable() {
   std::vector<std::string> k = {
-      "performance_year", "runs", "seed",
-      "aco.beneficiaries", "aco.participant_revenue", "aco.low_revenue", "aco.agreement_start_year",
+      "performance_year",
+      "runs",
+      "seed",
+      "aco.beneficiaries",
+      "aco.participant_revenue",
+      "aco.low_revenue",
+      "aco.agreement_start_year",
       "aco.euc_relief_fraction",
       "cost_model.mean_scale",
-      "benchmark.mode", "benchmark.per_capita", "benchmark.weights", "benchmark.persistence",
-      "benchmark.update_factor", "benchmark.update_factor.mean", "benchmark.update_factor.sd",
-      "true_effect", "true_effect.mean", "true_effect.sd",
-      "quality.score", "quality.score.mean", "quality.score.sd", "quality.threshold",
+      "benchmark.mode",
+      "benchmark.per_capita",
+      "benchmark.weights",
+      "benchmark.persistence",
+      "benchmark.update_factor",
+      "benchmark.update_factor.mean",
+      "benchmark.update_factor.sd",
+      "true_effect",
+      "true_effect.mean",
+      "true_effect.sd",
+      "quality.score",
+      "quality.score.mean",
+      "quality.score.sd",
+      "quality.threshold",
       "quality.alternative_probability",
-      "correlation.effect_benchmark", "correlation.effect_quality", "correlation.benchmark_quality",
-      "tracks[]", "tracks[].track", "tracks[].msr", "tracks[].label",
+      "correlation.effect_benchmark",
+      "correlation.effect_quality",
+      "correlation.benchmark_quality",
+      "tracks[]",
+      "tracks[].track",
+      "tracks[].msr",
+      "tracks[].label",
   };
   for (const auto& t : kTypes) k.push_back("aco.beneficiaries." + t);
   for (const auto& s : kShapeKeys) k.push_back("cost_model.shape." + s);
@@ -44,8 +64,9 @@ std::vector<std::string> make_sweepable() {
     for (const auto& s : kShapeKeys) k.push_back("cost_model.types." + t + "." + s);
     k.push_back("cost_model.types." + t + ".mean");
   }
-  for (const char* c : {"two_sided", "sharing_rate", "performance_payment_limit", "loss_rate", "loss_rate_floor",
-                        "loss_rate_ceiling", "loss_limit", "msr", "quality", "sequestration"}) {
+  for (const char* c :
+       {"two_sided", "sharing_rate", "performance_payment_limit", "loss_rate", "loss_rate_floor",
+        "loss_rate_ceiling", "loss_limit", "msr", "quality", "sequestration"}) {
     k.push_back(std::string("tracks[].custom.") + c);
   }
   return k;
@@ -104,7 +125,8 @@ std::vector<std::string> expand_range(const std::string& key, const std::string&
     v[i] = x->value;
     percents += x->percent;
   }
-  if (percents != 0 && percents != 3) fail("mixes percents and plain numbers: write % on all three parts or none");
+  if (percents != 0 && percents != 3)
+    fail("mixes percents and plain numbers: write % on all three parts or none");
   const double lo = v[0], hi = v[1], step = v[2];
   if (step == 0) fail("has step 0");
   const double ratio = (hi - lo) / step;
@@ -135,7 +157,8 @@ YAML::Node find_node(const YAML::Node& root, const KeyPath& key) {
   for (const auto& p : key.parts) {
     const YAML::Node& cur = chain.back();
     if (p.index >= 0) {
-      if (!cur.IsSequence() || p.index >= static_cast<long>(cur.size())) return YAML::Node(YAML::NodeType::Undefined);
+      if (!cur.IsSequence() || p.index >= static_cast<long>(cur.size()))
+        return YAML::Node(YAML::NodeType::Undefined);
       chain.push_back(cur[static_cast<std::size_t>(p.index)]);
     } else {
       if (!cur.IsMap() || !cur[p.key]) return YAML::Node(YAML::NodeType::Undefined);
@@ -192,7 +215,8 @@ std::string sweep_key_did_you_mean(const KeyPath& key) {
 void check_key(const YAML::Node& root, const KeyPath& key) {
   if (kNotSweepable.count(key.parts.front().key) != 0) {
     const std::string& top = key.parts.front().key;
-    throw InputError(fmt::format("sweep key '{}': '{}' is not a model input and cannot be varied", key.text, top));
+    throw InputError(
+        fmt::format("sweep key '{}': '{}' is not a model input and cannot be varied", key.text, top));
   }
   // Sequence indices must exist: a sweep changes tracks, it does not add them.
   std::vector<YAML::Node> chain{root};
@@ -202,20 +226,22 @@ void check_key(const YAML::Node& root, const KeyPath& key) {
     if (p.index >= 0) {
       if (cur.IsDefined() && cur.IsSequence()) {
         if (p.index >= static_cast<long>(cur.size())) {
-          throw InputError(fmt::format("sweep key '{}': {} has {} entr{} (indices 0 to {}); index {} does not exist",
-                                       key.text, walked, cur.size(), cur.size() == 1 ? "y" : "ies",
-                                       static_cast<long>(cur.size()) - 1, p.index));
+          throw InputError(fmt::format(
+              "sweep key '{}': {} has {} entr{} (indices 0 to {}); index {} does not exist", key.text, walked,
+              cur.size(), cur.size() == 1 ? "y" : "ies", static_cast<long>(cur.size()) - 1, p.index));
         }
         chain.push_back(cur[static_cast<std::size_t>(p.index)]);
       } else {
         if (cur.IsDefined() && !cur.IsNull()) {
-          throw InputError(fmt::format("sweep key '{}': {} is not a list, so [{}] does not apply", key.text, walked, p.index));
+          throw InputError(fmt::format("sweep key '{}': {} is not a list, so [{}] does not apply", key.text,
+                                       walked, p.index));
         }
         chain.push_back(YAML::Node(YAML::NodeType::Undefined));
       }
       walked += fmt::format("[{}]", p.index);
     } else {
-      chain.push_back(cur.IsDefined() && cur.IsMap() && cur[p.key] ? cur[p.key] : YAML::Node(YAML::NodeType::Undefined));
+      chain.push_back(cur.IsDefined() && cur.IsMap() && cur[p.key] ? cur[p.key]
+                                                                   : YAML::Node(YAML::NodeType::Undefined));
       walked += (walked.empty() ? "" : ".") + p.key;
     }
   }
@@ -223,9 +249,10 @@ void check_key(const YAML::Node& root, const KeyPath& key) {
   if (std::find(known.begin(), known.end(), key.pattern()) != known.end()) return;
   const YAML::Node existing = find_node(root, key);
   if (existing.IsDefined() && (existing.IsScalar() || existing.IsSequence())) return;
-  throw InputError(fmt::format("unknown sweep key '{}'{}; sweepable keys are listed in docs/sweeps-and-risk.md "
-                               "(e.g. aco.beneficiaries, true_effect.mean, quality.score.mean, tracks[1].msr)",
-                               key.text, sweep_key_did_you_mean(key)));
+  throw InputError(
+      fmt::format("unknown sweep key '{}'{}; sweepable keys are listed in docs/sweeps-and-risk.md "
+                  "(e.g. aco.beneficiaries, true_effect.mean, quality.score.mean, tracks[1].msr)",
+                  key.text, sweep_key_did_you_mean(key)));
 }
 
 void set_value(YAML::Node root, const KeyPath& key, const YAML::Node& value) {
@@ -247,16 +274,23 @@ void set_value(YAML::Node root, const KeyPath& key, const YAML::Node& value) {
     if (cur.IsScalar()) {
       // Shorthands: `true_effect: -1%` -> {mean: -1%}; a track id `BASIC_E` -> {track: BASIC_E}.
       const bool uncertain = p.key == "mean" || p.key == "sd";
-      const bool track = i >= 1 && key.parts[i - 1].index >= 0 && i >= 2 && key.parts[i - 2].key == "tracks" &&
+      const bool track = i >= 1 && key.parts[i - 1].index >= 0 && i >= 2 &&
+                         key.parts[i - 2].key == "tracks" &&
                          (p.key == "msr" || p.key == "track" || p.key == "label");
       YAML::Node replacement(YAML::NodeType::Map);
-      if (uncertain) replacement["mean"] = YAML::Clone(cur);
-      else if (track) replacement["track"] = YAML::Clone(cur);
-      else throw InputError(fmt::format("sweep key '{}': '{}' is a single value here, not a mapping", key.text, cur.Scalar()));
+      if (uncertain)
+        replacement["mean"] = YAML::Clone(cur);
+      else if (track)
+        replacement["track"] = YAML::Clone(cur);
+      else
+        throw InputError(fmt::format("sweep key '{}': '{}' is a single value here, not a mapping", key.text,
+                                     cur.Scalar()));
       YAML::Node parent = chain[chain.size() - 2];
       const auto& pp = key.parts[i - 1];
-      if (pp.index >= 0) parent[static_cast<std::size_t>(pp.index)] = replacement;
-      else parent[pp.key] = replacement;
+      if (pp.index >= 0)
+        parent[static_cast<std::size_t>(pp.index)] = replacement;
+      else
+        parent[pp.key] = replacement;
       chain.pop_back();
       chain.push_back(pp.index >= 0 ? parent[static_cast<std::size_t>(pp.index)] : parent[pp.key]);
       cur = chain.back();
@@ -271,8 +305,8 @@ void set_value(YAML::Node root, const KeyPath& key, const YAML::Node& value) {
 }
 
 // Checks each axis key against the scenario tree (`marks`: where the section gave each key).
-void check_axes(const YAML::Node& root, const std::vector<SweepAxis>& axes, const std::vector<YAML::Mark>& marks,
-                const std::string& origin) {
+void check_axes(const YAML::Node& root, const std::vector<SweepAxis>& axes,
+                const std::vector<YAML::Mark>& marks, const std::string& origin) {
   std::set<std::string> keys;
   for (std::size_t i = 0; i < axes.size(); ++i) {
     const auto& a = axes[i];
@@ -280,7 +314,8 @@ void check_axes(const YAML::Node& root, const std::vector<SweepAxis>& axes, cons
       check_key(root, parse_key_path(a.key));
     } catch (const InputError& e) {
       if (i < marks.size()) {
-        throw InputError(fmt::format("{}:{}:{}: {}", origin, marks[i].line + 1, marks[i].column + 1, e.what()));
+        throw InputError(
+            fmt::format("{}:{}:{}: {}", origin, marks[i].line + 1, marks[i].column + 1, e.what()));
       }
       throw;
     }
@@ -343,8 +378,9 @@ int tornado_track_index(const Scenario& base, const std::string& track) {
   }
   std::string quoted;
   for (const auto& l : labels) quoted += (quoted.empty() ? "'" : ", '") + l + "'";
-  throw InputError(fmt::format("--track '{}': no such track{}; the scenario's tracks are {} (or their index 0 to {})",
-                               track, did_you_mean(track, labels), quoted, labels.size() - 1));
+  throw InputError(
+      fmt::format("--track '{}': no such track{}; the scenario's tracks are {} (or their index 0 to {})",
+                  track, did_you_mean(track, labels), quoted, labels.size() - 1));
 }
 
 }  // namespace
@@ -352,8 +388,10 @@ int tornado_track_index(const Scenario& base, const std::string& track) {
 std::string KeyPath::pattern() const {
   std::string s;
   for (const auto& p : parts) {
-    if (p.index >= 0) s += "[]";
-    else s += (s.empty() ? "" : ".") + p.key;
+    if (p.index >= 0)
+      s += "[]";
+    else
+      s += (s.empty() ? "" : ".") + p.key;
   }
   return s;
 }
@@ -362,7 +400,8 @@ KeyPath parse_key_path(const std::string& text) {
   KeyPath k;
   k.text = text;
   auto fail = [&](const std::string& why) {
-    throw InputError(fmt::format("sweep key '{}': {}; write keys like aco.beneficiaries or tracks[1].msr", text, why));
+    throw InputError(
+        fmt::format("sweep key '{}': {}; write keys like aco.beneficiaries or tracks[1].msr", text, why));
   };
   if (trim(text).empty()) fail("is empty");
   std::size_t i = 0;
@@ -372,7 +411,8 @@ KeyPath parse_key_path(const std::string& text) {
       const auto close = text.find(']', i);
       if (close == std::string::npos) fail("has an unclosed '['");
       const std::string digits = text.substr(i + 1, close - i - 1);
-      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 6) {
+      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
+          digits.size() > 6) {
         fail(fmt::format("'[{}]' is not a list index (a whole number >= 0)", digits));
       }
       if (k.parts.empty()) fail("starts with an index");
@@ -392,7 +432,8 @@ KeyPath parse_key_path(const std::string& text) {
     while (j < text.size() && text[j] != '.' && text[j] != '[') ++j;
     if (!expect_key) fail("needs a '.' between components");
     const std::string part = text.substr(i, j - i);
-    if (part.find_first_of(" \t=,:]") != std::string::npos) fail(fmt::format("component '{}' has a space or one of =,:]", part));
+    if (part.find_first_of(" \t=,:]") != std::string::npos)
+      fail(fmt::format("component '{}' has a space or one of =,:]", part));
     k.parts.push_back({part, -1});
     expect_key = false;
     i = j;
@@ -408,7 +449,8 @@ const std::vector<std::string>& sweepable_keys() {
 
 std::vector<std::string> expand_values(const std::string& key, const std::string& spec) {
   if (trim(spec).empty()) {
-    throw InputError(fmt::format("sweep key '{}': no values; give a list (5000,10000) or a range start:stop:step", key));
+    throw InputError(
+        fmt::format("sweep key '{}': no values; give a list (5000,10000) or a range start:stop:step", key));
   }
   std::vector<std::string> out;
   for (const std::string& item : split_top_level(spec)) {
@@ -423,10 +465,12 @@ std::vector<std::string> expand_values(const std::string& key, const std::string
   }
   std::set<std::string> seen;
   for (const auto& v : out) {
-    if (!seen.insert(v).second) throw InputError(fmt::format("sweep key '{}': value '{}' is listed twice", key, v));
+    if (!seen.insert(v).second)
+      throw InputError(fmt::format("sweep key '{}': value '{}' is listed twice", key, v));
   }
   if (out.size() > kMaxValues) {
-    throw InputError(fmt::format("sweep key '{}': {} values; at most {} per key", key, out.size(), kMaxValues));
+    throw InputError(
+        fmt::format("sweep key '{}': {} values; at most {} per key", key, out.size(), kMaxValues));
   }
   return out;
 }
@@ -435,7 +479,8 @@ SweepSection read_sweep_section(const YAML::Node& sw, const YAML::Node& root, co
   const Reader rd(origin);
   rd.check_keys(sw, "sweep", {"vary"});
   const YAML::Node vy = sw["vary"];
-  if (!vy || !vy.IsMap() || vy.size() == 0) rd.fail(vy ? vy : sw, "sweep.vary", "must map one or more keys to values");
+  if (!vy || !vy.IsMap() || vy.size() == 0)
+    rd.fail(vy ? vy : sw, "sweep.vary", "must map one or more keys to values");
   SweepSection section;
   std::vector<YAML::Mark> marks;  // positions of section keys, for messages
   for (const auto& kv : vy) {
@@ -450,8 +495,10 @@ SweepSection read_sweep_section(const YAML::Node& sw, const YAML::Node& root, co
 std::vector<SweepAxis> sweep_axes(const Scenario& base, const std::vector<std::string>& vary) {
   if (vary.empty()) {
     if (!base.sweep) {
-      throw InputError(fmt::format("{}: nothing to sweep: add --vary KEY=VALUES or a sweep: section "
-                                   "(sweep: {{vary: {{aco.beneficiaries: [5000, 10000]}}}})", base.path));
+      throw InputError(
+          fmt::format("{}: nothing to sweep: add --vary KEY=VALUES or a sweep: section "
+                      "(sweep: {{vary: {{aco.beneficiaries: [5000, 10000]}}}})",
+                      base.path));
     }
     return base.sweep->axes;  // checked at load
   }
@@ -459,8 +506,10 @@ std::vector<SweepAxis> sweep_axes(const Scenario& base, const std::vector<std::s
   for (const auto& v : vary) {
     const auto eq = v.find('=');
     if (eq == std::string::npos || eq == 0) {
-      throw InputError(fmt::format("--vary '{}': expected KEY=VALUES, e.g. aco.beneficiaries=5000,10000 or "
-                                   "tracks[1].msr=0%:2%:0.5%", v));
+      throw InputError(
+          fmt::format("--vary '{}': expected KEY=VALUES, e.g. aco.beneficiaries=5000,10000 or "
+                      "tracks[1].msr=0%:2%:0.5%",
+                      v));
     }
     const std::string key = trim(v.substr(0, eq));
     axes.push_back({key, expand_values(key, v.substr(eq + 1)), false});
@@ -482,7 +531,8 @@ Scenario apply_assignments(const Scenario& base, const std::vector<Assignment>& 
     try {
       value = YAML::Load(a.value);
     } catch (const YAML::Exception& e) {
-      throw InputError(fmt::format("sweep key '{}' value '{}': not a valid YAML value: {}", a.key, a.value, e.msg));
+      throw InputError(
+          fmt::format("sweep key '{}' value '{}': not a valid YAML value: {}", a.key, a.value, e.msg));
     }
     set_value(root, k, value);
   }
@@ -507,8 +557,8 @@ SweepPlan plan_grid(const Scenario& base, std::vector<SweepAxis> axes) {
   double total = 1;
   for (const auto& a : axes) total *= static_cast<double>(a.values.size());
   if (total > static_cast<double>(kMaxPoints)) {
-    throw InputError(fmt::format("the sweep has {:.0f} grid points; at most {} (split it into smaller sweeps)", total,
-                                 kMaxPoints));
+    throw InputError(fmt::format(
+        "the sweep has {:.0f} grid points; at most {} (split it into smaller sweeps)", total, kMaxPoints));
   }
   std::vector<PlannedPoint> points;
   std::vector<std::size_t> idx(axes.size(), 0);
@@ -526,7 +576,8 @@ SweepPlan plan_grid(const Scenario& base, std::vector<SweepAxis> axes) {
 }
 
 SweepPlan plan_points(const Scenario& base, const std::vector<std::vector<Assignment>>& sets) {
-  if (sets.size() > kMaxPoints) throw InputError(fmt::format("{} points; at most {}", sets.size(), kMaxPoints));
+  if (sets.size() > kMaxPoints)
+    throw InputError(fmt::format("{} points; at most {}", sets.size(), kMaxPoints));
   std::vector<PlannedPoint> points;
   for (const auto& s : sets) {
     PlannedPoint p;
@@ -543,10 +594,11 @@ TornadoSpec read_tornado_section(const YAML::Node& tn, const std::string& origin
   rd.check_keys(tn, "tornado", {"inputs", "metric", "track"});
   if (tn["metric"]) spec.metric = rd.string(tn["metric"], "tornado.metric");
   if (tn["track"]) spec.track = rd.string(tn["track"], "tornado.track");
-  if (tn["metric"] && std::find(tornado_metrics().begin(), tornado_metrics().end(), spec.metric) == tornado_metrics().end()) {
+  if (tn["metric"] &&
+      std::find(tornado_metrics().begin(), tornado_metrics().end(), spec.metric) == tornado_metrics().end()) {
     rd.fail(tn["metric"], "tornado.metric",
-            fmt::format("unknown metric '{}'{}; allowed: {}", spec.metric, did_you_mean(spec.metric, tornado_metrics()),
-                        join(tornado_metrics())));
+            fmt::format("unknown metric '{}'{}; allowed: {}", spec.metric,
+                        did_you_mean(spec.metric, tornado_metrics()), join(tornado_metrics())));
   }
   const YAML::Node in = tn["inputs"];
   if (!in) return spec;  // the --input flags may give them (tornado_spec checks)
@@ -583,9 +635,11 @@ TornadoSpec tornado_spec(const Scenario& base, const std::vector<std::string>& i
   if (!input_flags.empty()) spec.inputs.clear();  // the flags replace the section's inputs
   for (const auto& f : input_flags) {
     const auto eq = f.find('=');
-    const auto parts = eq == std::string::npos ? std::vector<std::string>{} : split_top_level(f.substr(eq + 1));
+    const auto parts =
+        eq == std::string::npos ? std::vector<std::string>{} : split_top_level(f.substr(eq + 1));
     if (eq == std::string::npos || eq == 0 || parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
-      throw InputError(fmt::format("--input '{}': expected KEY=LOW,HIGH, e.g. true_effect.mean=-4.5%,1.5%", f));
+      throw InputError(
+          fmt::format("--input '{}': expected KEY=LOW,HIGH, e.g. true_effect.mean=-4.5%,1.5%", f));
     }
     spec.inputs.push_back({trim(f.substr(0, eq)), parts[0], parts[1]});
   }
@@ -596,15 +650,18 @@ TornadoSpec tornado_spec(const Scenario& base, const std::vector<std::string>& i
                                  did_you_mean(spec.metric, tornado_metrics()), join(tornado_metrics())));
   }
   if (spec.inputs.empty()) {
-    throw InputError(fmt::format("{}: no tornado inputs: add a tornado: section (tornado: {{inputs: "
-                                 "{{true_effect.mean: [-4.5%, 1.5%]}}}}) or --input KEY=LOW,HIGH", base.path));
+    throw InputError(
+        fmt::format("{}: no tornado inputs: add a tornado: section (tornado: {{inputs: "
+                    "{{true_effect.mean: [-4.5%, 1.5%]}}}}) or --input KEY=LOW,HIGH",
+                    base.path));
   }
   std::set<std::string> seen;
   for (const auto& in : spec.inputs) {
-    if (!seen.insert(in.key).second) throw InputError(fmt::format("tornado input '{}' is given twice", in.key));
+    if (!seen.insert(in.key).second)
+      throw InputError(fmt::format("tornado input '{}' is given twice", in.key));
     if (in.low == in.high) {
-      throw InputError(fmt::format("tornado input '{}': low and high are both '{}'; give two different values", in.key,
-                                   in.low));
+      throw InputError(fmt::format(
+          "tornado input '{}': low and high are both '{}'; give two different values", in.key, in.low));
     }
   }
   if (!spec.track.empty()) spec.track_index = tornado_track_index(base, spec.track);

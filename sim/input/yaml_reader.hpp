@@ -21,10 +21,6 @@
 
 namespace acosim {
 
-
-
-
-
 // What a node holds, for "must be X, not Y" messages.
 inline std::string node_kind(const YAML::Node& node) {
   if (!node.IsDefined() || node.IsNull()) return "an empty value";
@@ -32,7 +28,6 @@ inline std::string node_kind(const YAML::Node& node) {
   if (node.IsMap()) return "a mapping";
   return fmt::format("'{}'", printable(node.Scalar()));
 }
-
 
 // YAML spellings of not-a-number and infinity (core schema and common variants).
 inline bool is_nan_or_inf_text(std::string_view s) {
@@ -105,9 +100,9 @@ class Reader {
   // A number; "12%" strings are read as 0.12 when `percent_ok`. `allowed` says what the key takes.
   double number(const YAML::Node& node, const std::string& key, bool percent_ok = false,
                 const std::string& allowed = {}) const {
-    const std::string what =
-        !allowed.empty() ? allowed
-                         : percent_ok ? "a number (a fraction like 0.01 or a percent like 1%)" : "a number";
+    const std::string what = !allowed.empty() ? allowed
+                             : percent_ok     ? "a number (a fraction like 0.01 or a percent like 1%)"
+                                              : "a number";
     if (!node.IsScalar()) fail(node, key, fmt::format("must be {}, not {}", what, node_kind(node)));
     std::string s = node.Scalar();
     double scale = 1.0;
@@ -119,7 +114,8 @@ class Reader {
     const std::optional<double> v = parse_decimal(s, &too_big);
     if (!v) {
       if (too_big || is_nan_or_inf_text(s)) {
-        fail(node, key, fmt::format("'{}' is not a finite number; allowed: {}", printable(node.Scalar()), what));
+        fail(node, key,
+             fmt::format("'{}' is not a finite number; allowed: {}", printable(node.Scalar()), what));
       }
       fail(node, key, fmt::format("'{}' is not a number; allowed: {}", printable(node.Scalar()), what));
     }
@@ -130,7 +126,8 @@ class Reader {
                    const std::string& allowed, bool percent_ok = false) const {
     const double v = number(node, key, percent_ok, allowed);
     if (v < lo || v > hi) {
-      fail(node, key, fmt::format("value {} is out of range; allowed: {}", printable(node.Scalar()), allowed));
+      fail(node, key,
+           fmt::format("value {} is out of range; allowed: {}", printable(node.Scalar()), allowed));
     }
     return v;
   }
@@ -139,10 +136,12 @@ class Reader {
     const std::string allowed = fmt::format("a whole number from {} to {}", lo, hi);
     const double v = number(node, key, false, allowed);
     if (v != std::floor(v)) {
-      fail(node, key, fmt::format("'{}' is not a whole number; allowed: {}", printable(node.Scalar()), allowed));
+      fail(node, key,
+           fmt::format("'{}' is not a whole number; allowed: {}", printable(node.Scalar()), allowed));
     }
     if (v < static_cast<double>(lo) || v > static_cast<double>(hi)) {
-      fail(node, key, fmt::format("value {} is out of range; allowed: {} to {}", printable(node.Scalar()), lo, hi));
+      fail(node, key,
+           fmt::format("value {} is out of range; allowed: {} to {}", printable(node.Scalar()), lo, hi));
     }
     return static_cast<long>(v);
   }

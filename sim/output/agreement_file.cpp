@@ -26,23 +26,20 @@ const h5::Layout kMatrixLayout{4096, 65536, 4};
 
 // Row-major runs x columns dataset /agreement/<name>.
 template <class T>
-void matrix(h5::FileWriter &w, const char *name,
-            const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> &m,
-            const char *units, const char *description) {
-  const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rm =
-      m;
+void matrix(h5::FileWriter& w, const char* name, const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>& m,
+            const char* units, const char* description) {
+  const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rm = m;
   w.numbers(fmt::format("/agreement/{}", name), rm.data(),
-            {static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())},
-            units, description, kMatrixLayout);
+            {static_cast<hsize_t>(m.rows()), static_cast<hsize_t>(m.cols())}, units, description,
+            kMatrixLayout);
 }
 
-void vector_int(h5::FileWriter &w, const char *name, const std::vector<int> &v,
-                const char *description) {
+void vector_int(h5::FileWriter& w, const char* name, const std::vector<int>& v, const char* description) {
   const std::vector<std::int64_t> wide(v.begin(), v.end());
   w.vector(fmt::format("/agreement/{}", name), wide, nullptr, description);
 }
 
-void write_agreement_group(h5::FileWriter &w, const AgreementResults &ar) {
+void write_agreement_group(h5::FileWriter& w, const AgreementResults& ar) {
   H5::Group g = w.group("/agreement",
                         "agreement-period samples (sim/engine/agreement.hpp, "
                         "docs/agreements.md): per run and path "
@@ -55,60 +52,45 @@ void write_agreement_group(h5::FileWriter &w, const AgreementResults &ar) {
   w.put_number<double>(g, "discount_rate", ar.discount_rate);
   w.put_number<double>(g, "turnover", ar.turnover);
   w.put_string(g, "notes", ar.notes);
-  vector_int(w, "performance_year", ar.performance_year,
-             "performance year of each path year");
-  vector_int(w, "rules_year", ar.rules_year,
-             "rule year settle() used (differs when carried forward)");
-  w.strings("/agreement/path_labels", ar.path_labels,
-            "path labels, in /runs column-block order");
-  w.strings("/agreement/path_descriptions", ar.path_descriptions,
-            "track and election of each path year");
-  const AgreementRuns &x = ar.runs;
-  matrix(w, "benchmark", x.benchmark, "USD",
-         "updated benchmark B, runs x years");
+  vector_int(w, "performance_year", ar.performance_year, "performance year of each path year");
+  vector_int(w, "rules_year", ar.rules_year, "rule year settle() used (differs when carried forward)");
+  w.strings("/agreement/path_labels", ar.path_labels, "path labels, in /runs column-block order");
+  w.strings("/agreement/path_descriptions", ar.path_descriptions, "track and election of each path year");
+  const AgreementRuns& x = ar.runs;
+  matrix(w, "benchmark", x.benchmark, "USD", "updated benchmark B, runs x years");
   matrix(w, "expenditure", x.expenditure, "USD", "expenditure E, runs x years");
-  matrix(w, "true_effect", x.true_effect, "fraction",
-         "true effect on spending, runs x years");
-  matrix(w, "quality", x.quality, "score [0-100]",
-         "quality score, runs x years");
-  matrix(w, "growth", x.growth, "ratio",
-         "realized blend growth into the year (1 in PY1), runs x years");
+  matrix(w, "true_effect", x.true_effect, "fraction", "true effect on spending, runs x years");
+  matrix(w, "quality", x.quality, "score [0-100]", "quality score, runs x years");
+  matrix(w, "growth", x.growth, "ratio", "realized blend growth into the year (1 in PY1), runs x years");
   matrix(w, "spending_level", x.spending_level, "ratio",
          "ACO counterfactual spending level vs PY1, runs x years");
   matrix(w, "update_factor", x.update_factor, "ratio",
          "benchmark / historical (or rebased) base, runs x years");
-  matrix(w, "risk_ratio", x.risk_ratio, "ratio",
-         "risk-score ratio applied (after the +cap), runs x years");
+  matrix(w, "risk_ratio", x.risk_ratio, "ratio", "risk-score ratio applied (after the +cap), runs x years");
   matrix(w, "met_qps", x.met_qps, "0/1", "quality standard met, runs x years");
-  matrix(w, "met_alt_qps", x.met_alt_qps, "0/1",
-         "alternative standard met, runs x years");
-  matrix(w, "replaced", x.replaced, "count",
-         "beneficiaries replaced at the start of the year, runs x years");
-  matrix(
-      w, "any_year_owed", x.any_year_owed, "0/1",
-      "the path owed shared losses (payment < 0) in some year, runs x paths");
+  matrix(w, "met_alt_qps", x.met_alt_qps, "0/1", "alternative standard met, runs x years");
+  matrix(w, "replaced", x.replaced, "count", "beneficiaries replaced at the start of the year, runs x years");
+  matrix(w, "any_year_owed", x.any_year_owed, "0/1",
+         "the path owed shared losses (payment < 0) in some year, runs x paths");
 }
 
-} // namespace
+}  // namespace
 
-void write_agreement_results(const std::filesystem::path &path,
-                             const AgreementResults &ar) {
+void write_agreement_results(const std::filesystem::path& path, const AgreementResults& ar) {
   check_writable(path);
   H5::Exception::dontPrint();
   std::string bytes;
   try {
-    h5::FileWriter w(
-        path.string()); // in memory: no disk error can reach the HDF5 library
+    h5::FileWriter w(path.string());  // in memory: no disk error can reach the HDF5 library
     write_results_into(w, ar.results);
     write_agreement_group(w, ar);
     bytes = w.image();
-  } catch (const H5::Exception &e) {
-    throw InputError(fmt::format("cannot write agreement results file {}: {}",
-                                 path.string(), h5::describe(e)));
+  } catch (const H5::Exception& e) {
+    throw InputError(
+        fmt::format("cannot write agreement results file {}: {}", path.string(), h5::describe(e)));
   }
-  write_file_atomically(
-      path,
-      bytes); // a full disk or a size limit: errno's text, no temporary left
+  write_file_atomically(path,
+                        bytes);  // a full disk or a size limit: errno's text, no temporary left
 }
 
-} // namespace acosim
+}  // namespace acosim

@@ -42,7 +42,8 @@ std::string render(const SimpleTable& t, bool markdown) {
   }
   std::vector<std::size_t> w(t.header.size(), 0);
   auto width = [](const std::string& s) {
-    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    return static_cast<std::size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
   };
   for (std::size_t j = 0; j < w.size(); ++j) {
     w[j] = width(t.header[j]);
@@ -65,7 +66,6 @@ std::string render(const SimpleTable& t, bool markdown) {
   if (!t.note.empty()) out += t.note + "\n";
   return out + "\n";
 }
-
 
 // Path p's column k (0: total, 1: PV, 2: worst year, 3 + y: year y + 1).
 class PathColumns {
@@ -116,11 +116,15 @@ std::string agreement_heading(const AgreementResults& ar, bool md) {
       "Agreement: {} performance year{} PY{}-PY{}{}, one panel of {} beneficiaries, turnover {} a year, "
       "PV at {} a year",
       ar.years + ar.renewal_years, ar.years + ar.renewal_years == 1 ? "" : "s", ar.performance_year.front(),
-      ar.performance_year.back(), ar.renewal_years > 0 ? fmt::format(" (rebased renewal after PY{})", ar.performance_year[static_cast<std::size_t>(ar.years - 1)]) : "",
+      ar.performance_year.back(),
+      ar.renewal_years > 0 ? fmt::format(" (rebased renewal after PY{})",
+                                         ar.performance_year[static_cast<std::size_t>(ar.years - 1)])
+                           : "",
       r.meta.beneficiaries, percent_label(ar.turnover), percent_label(ar.discount_rate));
   out += md ? "## Agreement period\n\n" + head + ".\n\n" : head + "\n";
   for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
-    out += fmt::format(fmt::runtime(md ? "- **{}**: {}\n" : "  {}: {}\n"), ar.path_labels[p], ar.path_descriptions[p]);
+    out += fmt::format(fmt::runtime(md ? "- **{}**: {}\n" : "  {}: {}\n"), ar.path_labels[p],
+                       ar.path_descriptions[p]);
   }
   if (!ar.notes.empty()) out += fmt::format(fmt::runtime(md ? "\n> Note: {}.\n" : "  Note: {}.\n"), ar.notes);
   out += "\n";
@@ -131,21 +135,23 @@ std::string agreement_heading(const AgreementResults& ar, bool md) {
 SimpleTable totals_table(const AgreementResults& ar) {
   const PathColumns col(ar);
   const SimulationResults& r = ar.results;
-  SimpleTable totals{"Agreement totals by path",
-                     "Total and PV: net payment summed over the agreement (+ paid to the ACO); PV discounts PY k's "
-                     "payment by (1 + rate)^k. Worst year: the path's smallest annual payment. Runs: " +
-                         std::to_string(r.meta.completed_runs) + ".",
-                     {"Path", "Total mean ± SE", "Total P5", "Total P50", "Total P95", "PV mean", "P(net loss)",
-                      "P(owes in any year)", "Worst year mean", "Worst year P5"},
-                     {}};
+  SimpleTable totals{
+      "Agreement totals by path",
+      "Total and PV: net payment summed over the agreement (+ paid to the ACO); PV discounts PY k's "
+      "payment by (1 + rate)^k. Worst year: the path's smallest annual payment. Runs: " +
+          std::to_string(r.meta.completed_runs) + ".",
+      {"Path", "Total mean ± SE", "Total P5", "Total P50", "Total P95", "PV mean", "P(net loss)",
+       "P(owes in any year)", "Worst year mean", "Worst year P5"},
+      {}};
   for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
     const TrackSummary& tot = col(p, 0);
     const TrackSummary& worst = col(p, 2);
-    totals.rows.push_back({ar.path_labels[p], money_compact(tot.dollars.mean) + " ± " + money_compact(tot.dollars.mcse),
-                           money_compact(tot.dollars.percentiles[1]), money_compact(tot.dollars.percentiles[4]),
-                           money_compact(tot.dollars.percentiles[7]), money_compact(col(p, 1).dollars.mean),
-                           probability(tot.p_losses), probability(worst.p_losses), money_compact(worst.dollars.mean),
-                           money_compact(worst.dollars.percentiles[1])});
+    totals.rows.push_back(
+        {ar.path_labels[p], money_compact(tot.dollars.mean) + " ± " + money_compact(tot.dollars.mcse),
+         money_compact(tot.dollars.percentiles[1]), money_compact(tot.dollars.percentiles[4]),
+         money_compact(tot.dollars.percentiles[7]), money_compact(col(p, 1).dollars.mean),
+         probability(tot.p_losses), probability(worst.p_losses), money_compact(worst.dollars.mean),
+         money_compact(worst.dollars.percentiles[1])});
   }
   return totals;
 }
@@ -184,7 +190,8 @@ std::array<SimpleTable, 2> yearly_tables(const AgreementResults& ar) {
 // `member` added as the last member of the JSON object `report` (report_json's text: an object
 // dumped with a 2-space indent), written once: the same text as adding it to the object before
 // dumping, without rendering, parsing and dumping the report again.
-std::string with_json_member(std::string report, const std::string& key, const nlohmann::ordered_json& member) {
+std::string with_json_member(std::string report, const std::string& key,
+                             const nlohmann::ordered_json& member) {
   const std::size_t close = report.rfind("\n}");
   if (close == std::string::npos || report.find_first_not_of(" \n", close + 2) != std::string::npos) {
     throw std::logic_error("agreement report: report_json did not return an indented JSON object");
@@ -209,8 +216,9 @@ nlohmann::ordered_json agreement_json(const AgreementResults& ar) {
   a["notes"] = ar.notes;
   a["paths"] = ar.path_labels;
   a["path_descriptions"] = ar.path_descriptions;
-  a["columns"] = "per path: '<path> total', '<path> PV', '<path> worst year', '<path> year k' (see tracks); "
-                 "P(net loss) = p_losses of '<path> total', P(owes in any year) = p_losses of '<path> worst year'";
+  a["columns"] =
+      "per path: '<path> total', '<path> PV', '<path> worst year', '<path> year k' (see tracks); "
+      "P(net loss) = p_losses of '<path> total', P(owes in any year) = p_losses of '<path> worst year'";
   return a;
 }
 

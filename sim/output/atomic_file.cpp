@@ -28,7 +28,7 @@ namespace {
 constexpr std::array<int, 3> kDeferred = {SIGINT, SIGTERM, SIGHUP};
 std::atomic<int> g_pending{0};
 std::mutex g_mutex;
-int g_depth = 0;                                 // AtomicFiles alive
+int g_depth = 0;                                  // AtomicFiles alive
 std::array<bool, kDeferred.size()> g_replaced{};  // we installed the deferring handler
 
 extern "C" void defer_signal(int sig) { g_pending.store(sig); }
@@ -83,9 +83,10 @@ namespace {
 
 [[noreturn]] void fail_errno(const fs::path& target, const char* what, int err) {
   const char* advice = err == ENOSPC || err == EDQUOT ? " (free some space or write elsewhere)"
-                       : err == EFBIG               ? " (the file-size limit, ulimit -f, is too small for it)"
-                                                    : "";
-  throw InputError(fmt::format("cannot write {}: {}: {}{}", target.string(), what, std::strerror(err), advice));
+                       : err == EFBIG ? " (the file-size limit, ulimit -f, is too small for it)"
+                                      : "";
+  throw InputError(
+      fmt::format("cannot write {}: {}: {}{}", target.string(), what, std::strerror(err), advice));
 }
 
 // Flushes `path` (a file or a folder) to stable storage; false with errno set on failure.
@@ -107,8 +108,8 @@ void AtomicFile::commit() {
   std::error_code ec;
   fs::rename(temp_, target_, ec);
   if (ec) {
-    throw InputError(fmt::format("cannot move {} onto {}: {}", temp_.string(), target_.string(),
-                                 ec.message()));
+    throw InputError(
+        fmt::format("cannot move {} onto {}: {}", temp_.string(), target_.string(), ec.message()));
   }
   committed_ = true;
   const fs::path dir = target_.has_parent_path() ? target_.parent_path() : fs::path(".");

@@ -23,11 +23,11 @@
 
 #include <fmt/format.h>
 
-#include "sim/output/atomic_file.hpp"
-#include "sim/output/hdf5_file.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text.hpp"
 #include "sim/engine/statistics.hpp"
+#include "sim/output/atomic_file.hpp"
+#include "sim/output/hdf5_file.hpp"
 
 namespace acosim {
 namespace fs = std::filesystem;
@@ -35,8 +35,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // Outcome names by code: models/settle.hpp Outcome order (SharedSavings = 0, ... QualityFailed = 4).
-constexpr std::array<const char*, 6> kOutcomeNames = {"shared_savings", "shared_losses", "below_msr",
-                                                      "below_mlr", "quality_failed", "guardrail_neutral"};
+constexpr std::array<const char*, 6> kOutcomeNames = {
+    "shared_savings", "shared_losses", "below_msr", "below_mlr", "quality_failed", "guardrail_neutral"};
 
 // Arrays with at least this many elements are chunked and compressed (shuffle + gzip 4); chunks
 // hold about this many elements (512 KiB of float64, under HDF5's default 1 MiB chunk cache).
@@ -76,10 +76,11 @@ void write_stats(h5::FileWriter& w, const std::string& group_path, const std::ve
   std::vector<double> pct;
   pct.reserve(stats.size() * kPercentileLevels.size());
   for (const Stats* s : stats) pct.insert(pct.end(), s->percentiles.begin(), s->percentiles.end());
-  H5::DataSet ds = w.numbers(group_path + "/percentiles", pct.data(), {stats.size(), kPercentileLevels.size()}, units,
-                             "percentiles (linear interpolation, NumPy default); column j is the "
-                             "percentile at levels[j] [percent]",
-                             kLayout);
+  H5::DataSet ds =
+      w.numbers(group_path + "/percentiles", pct.data(), {stats.size(), kPercentileLevels.size()}, units,
+                "percentiles (linear interpolation, NumPy default); column j is the "
+                "percentile at levels[j] [percent]",
+                kLayout);
   w.put_doubles(ds, "levels", {kPercentileLevels.begin(), kPercentileLevels.end()});
 }
 
@@ -94,8 +95,7 @@ void check_consistent(const SimulationResults& r) {
     fail(fmt::format("payment has {} columns for {} track labels", t.payment.cols(), n_tracks));
   }
   if (t.outcome.rows() != runs || t.outcome.cols() != n_tracks) {
-    fail(fmt::format("outcome is {}x{}, payment {}x{}", t.outcome.rows(), t.outcome.cols(), runs,
-                     n_tracks));
+    fail(fmt::format("outcome is {}x{}, payment {}x{}", t.outcome.rows(), t.outcome.cols(), runs, n_tracks));
   }
   const std::array<std::pair<const char*, Eigen::Index>, 8> lengths = {{
       {"done", t.done.size()},
@@ -148,7 +148,8 @@ void write_metadata(h5::FileWriter& w, const ResultMetadata& m) {
     if (m.risk->max_es) w.put_number<double>(risk, "max_es", *m.risk->max_es);
     if (m.risk->risk_aversion) w.put_number<double>(risk, "risk_aversion", *m.risk->risk_aversion);
   }
-  w.strings("/metadata/warnings", m.warnings, "warnings raised when the scenario was loaded, one per element");
+  w.strings("/metadata/warnings", m.warnings,
+            "warnings raised when the scenario was loaded, one per element");
   // Only library attributes here (no description), so readers can take every attribute as one.
   H5::Group lib = w.group("/metadata/library_versions", nullptr);
   for (const auto& [name, version] : m.library_versions) w.put_string(lib, name.c_str(), version);
@@ -166,8 +167,7 @@ void write_table(h5::FileWriter& w, const RunTable& t) {
                               "net payment, runs x tracks: + paid to the ACO, - owed to CMS", kLayout);
   w.put_strings(pay, "columns", t.tracks);
 
-  const Eigen::Matrix<OutcomeCode, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> outcome =
-      t.outcome;
+  const Eigen::Matrix<OutcomeCode, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> outcome = t.outcome;
   std::string codes = "settlement outcome code, runs x tracks:";
   for (std::size_t k = 0; k < kOutcomeNames.size(); ++k) {
     codes += fmt::format("{} {} = {}", k == 0 ? "" : ",", k, kOutcomeNames[k]);
@@ -190,12 +190,15 @@ void write_table(h5::FileWriter& w, const RunTable& t) {
   w.numbers("/runs/met_alt_qps", t.met_alt_qps.data(), {runs}, "0/1",
             "1 when the alternative quality performance standard was met", kLayout);
   w.numbers("/runs/done", t.done.data(), {runs}, "0/1",
-            "1 when the run completed (0: not yet run, the file is incomplete; acosim run --resume)", kLayout);
+            "1 when the run completed (0: not yet run, the file is incomplete; acosim run --resume)",
+            kLayout);
   if (t.has_cms_benchmark()) {  // benchmark mode cms only (docs/results-schema.md)
-    for (const RunField& f : kCmsRunFields) vec(("/runs/" + std::string(f.name)).c_str(), t.*f.real, f.units, f.description);
+    for (const RunField& f : kCmsRunFields)
+      vec(("/runs/" + std::string(f.name)).c_str(), t.*f.real, f.units, f.description);
     const Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> guardrail = t.guardrail;
-    H5::DataSet g = w.numbers("/runs/guardrail_triggered", guardrail.data(), {runs, n_tracks}, "0/1",
-                              "runs x tracks: 1 when the ACPT loss guardrail triggered (42 CFR 425.652(b)(5))", kLayout);
+    H5::DataSet g =
+        w.numbers("/runs/guardrail_triggered", guardrail.data(), {runs, n_tracks}, "0/1",
+                  "runs x tracks: 1 when the ACPT loss guardrail triggered (42 CFR 425.652(b)(5))", kLayout);
     w.put_strings(g, "columns", t.tracks);
   }
 }
@@ -214,12 +217,12 @@ void write_summaries(h5::FileWriter& w, const SimulationResults& r) {
   w.strings("/summary/tracks/label", labels, "track label of each row");
   write_stats(w, "/summary/tracks/dollars", dollars, kUnitsUsd, "net payment to the ACO");
   write_stats(w, "/summary/tracks/percent", percent, kUnitsPercent,
-          "net payment as a percentage of the run's updated benchmark");
+              "net payment as a percentage of the run's updated benchmark");
   std::vector<double> column(r.tracks.size());
   for (const auto& field : kTrackFields) {
     for (std::size_t i = 0; i < r.tracks.size(); ++i) column[i] = r.tracks[i].*field.member;
-    w.vector("/summary/tracks/" + std::string(field.name), column, kUnitsProbability,
-             field.description, kLayout);
+    w.vector("/summary/tracks/" + std::string(field.name), column, kUnitsProbability, field.description,
+             kLayout);
   }
 
   w.group("/summary/pairs",
@@ -242,12 +245,12 @@ void write_summaries(h5::FileWriter& w, const SimulationResults& r) {
   w.vector("/summary/pairs/index_b", index_b, nullptr, "row of track b in /summary/tracks", kLayout);
   write_stats(w, "/summary/pairs/dollars", dollars, kUnitsUsd, "payment_a - payment_b");
   write_stats(w, "/summary/pairs/percent", percent, kUnitsPercent,
-          "(payment_a - payment_b) as a percentage of the run's updated benchmark");
+              "(payment_a - payment_b) as a percentage of the run's updated benchmark");
   column.assign(r.pairs.size(), 0.0);
   for (const auto& field : kPairFields) {
     for (std::size_t i = 0; i < r.pairs.size(); ++i) column[i] = r.pairs[i].*field.member;
-    w.vector("/summary/pairs/" + std::string(field.name), column, kUnitsProbability,
-             field.description, kLayout);
+    w.vector("/summary/pairs/" + std::string(field.name), column, kUnitsProbability, field.description,
+             kLayout);
   }
 }
 
@@ -292,7 +295,8 @@ void read_metadata(h5::FileReader& rd, ResultMetadata& m) {
   }
   // Files written before warnings were stored have none to show.
   m.warnings.clear();
-  if (rd.exists("/metadata/warnings")) m.warnings = rd.strings("/metadata/warnings", rd.dims("/metadata/warnings"));
+  if (rd.exists("/metadata/warnings"))
+    m.warnings = rd.strings("/metadata/warnings", rd.dims("/metadata/warnings"));
 
   const std::string lw = "/metadata/library_versions";
   const H5::Group lib = rd.group(lw);
@@ -359,12 +363,11 @@ std::vector<Stats> read_stats(h5::FileReader& rd, const std::string& group, hsiz
   const std::vector<double> stored_levels = rd.attr_doubles(ds, path, "levels");
   if (!std::equal(stored_levels.begin(), stored_levels.end(), kPercentileLevels.begin(),
                   kPercentileLevels.end())) {
-    rd.fail(fmt::format("{} has percentile levels [{}], expected [{}]", path,
-                        fmt::join(stored_levels, ", "), fmt::join(kPercentileLevels, ", ")));
+    rd.fail(fmt::format("{} has percentile levels [{}], expected [{}]", path, fmt::join(stored_levels, ", "),
+                        fmt::join(kPercentileLevels, ", ")));
   }
   for (std::size_t i = 0; i < stats.size(); ++i) {
-    std::copy_n(pct.begin() + static_cast<std::ptrdiff_t>(i * levels), levels,
-                stats[i].percentiles.begin());
+    std::copy_n(pct.begin() + static_cast<std::ptrdiff_t>(i * levels), levels, stats[i].percentiles.begin());
   }
   return stats;
 }
@@ -403,8 +406,8 @@ void read_summaries(h5::FileReader& rd, SimulationResults& r) {
     p.b = b[i];
     if (index_a[i] < 0 || index_a[i] >= static_cast<std::int64_t>(n) || index_b[i] < 0 ||
         index_b[i] >= static_cast<std::int64_t>(n)) {
-      rd.fail(fmt::format("/summary/pairs row {} indexes tracks ({}, {}) of {}", i, index_a[i],
-                          index_b[i], n));
+      rd.fail(
+          fmt::format("/summary/pairs row {} indexes tracks ({}, {}) of {}", i, index_a[i], index_b[i], n));
     }
     p.index_a = static_cast<int>(index_a[i]);
     p.index_b = static_cast<int>(index_b[i]);
@@ -422,7 +425,8 @@ void read_summaries(h5::FileReader& rd, SimulationResults& r) {
 void write_uncertainty(h5::FileWriter& w, const SimulationResults& r) {
   const RunTable& t = r.table;
   if (t.runs() == 0 || t.completed() < 2) return;
-  w.group("/uncertainty", "95% confidence intervals of the summaries and the per-run drivers' effect on payment");
+  w.group("/uncertainty",
+          "95% confidence intervals of the summaries and the per-run drivers' effect on payment");
   const auto ci = track_intervals(t);
   const hsize_t n_tracks = t.tracks.size();
   std::vector<double> pct, tail;
@@ -431,21 +435,25 @@ void write_uncertainty(h5::FileWriter& w, const SimulationResults& r) {
     for (const Interval& i : {c.var95, c.es95, c.var99, c.es99}) tail.insert(tail.end(), {i.lo, i.hi});
   }
   w.numbers("/uncertainty/percentile_ci", pct.data(), {n_tracks, kPercentileLevels.size(), 2}, kUnitsUsd,
-            "tracks x percentile levels x (low, high): 95% order-statistic confidence interval of each payment percentile");
-  H5::DataSet tail_ds = w.numbers("/uncertainty/tail_ci", tail.data(), {n_tracks, 4, 2}, kUnitsUsd,
-                                  "tracks x (var95, es95, var99, es99) x (low, high): 95% confidence intervals of the "
-                                  "loss VaR (order statistics) and ES (delta method)");
+            "tracks x percentile levels x (low, high): 95% order-statistic confidence interval of each "
+            "payment percentile");
+  H5::DataSet tail_ds =
+      w.numbers("/uncertainty/tail_ci", tail.data(), {n_tracks, 4, 2}, kUnitsUsd,
+                "tracks x (var95, es95, var99, es99) x (low, high): 95% confidence intervals of the "
+                "loss VaR (order statistics) and ES (delta method)");
   w.put_strings(tail_ds, "columns", {"var95", "es95", "var99", "es99"});
   const Sensitivity sens = payment_sensitivity(t);
   std::vector<std::string> names;
   for (const Driver& d : kDrivers) names.emplace_back(d.key);
   const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rho = sens.rank_correlation,
-                                                                              share = sens.variance_share;
-  H5::DataSet rho_ds = w.numbers("/uncertainty/rank_correlation", rho.data(), {kDrivers.size(), n_tracks}, "1",
-                                 "drivers x tracks: Spearman rank correlation of the per-run driver with the payment");
+                                                                               share = sens.variance_share;
+  H5::DataSet rho_ds =
+      w.numbers("/uncertainty/rank_correlation", rho.data(), {kDrivers.size(), n_tracks}, "1",
+                "drivers x tracks: Spearman rank correlation of the per-run driver with the payment");
   w.put_strings(rho_ds, "rows", names);
-  H5::DataSet share_ds = w.numbers("/uncertainty/variance_share", share.data(), {kDrivers.size(), n_tracks}, "fraction",
-                                   "drivers x tracks: rho^2 / sum of rho^2 over drivers (contribution to variance)");
+  H5::DataSet share_ds =
+      w.numbers("/uncertainty/variance_share", share.data(), {kDrivers.size(), n_tracks}, "fraction",
+                "drivers x tracks: rho^2 / sum of rho^2 over drivers (contribution to variance)");
   w.put_strings(share_ds, "rows", names);
 }
 
@@ -509,7 +517,8 @@ bool valid_utf8(std::string_view s) {
 // Equal up to summation-order rounding, relative to `scale` (the largest magnitude summed).
 bool close(double stored, double recomputed, double scale) {
   if (std::isnan(stored) || std::isnan(recomputed)) return std::isnan(stored) && std::isnan(recomputed);
-  return std::fabs(stored - recomputed) <= 1e-11 * std::max({scale, std::fabs(stored), std::fabs(recomputed)}) + 1e-300;
+  return std::fabs(stored - recomputed) <=
+         1e-11 * std::max({scale, std::fabs(stored), std::fabs(recomputed)}) + 1e-300;
 }
 
 class Checker {
@@ -517,7 +526,8 @@ class Checker {
   explicit Checker(std::string name) : name_(std::move(name)) {}
 
   [[noreturn]] void fail(const std::string& what) const {
-    throw InputError(fmt::format("{}: the file is damaged: {} (rerun the simulation to write it again)", name_, what));
+    throw InputError(
+        fmt::format("{}: the file is damaged: {} (rerun the simulation to write it again)", name_, what));
   }
 
   void text(std::string_view s, const std::string& what) const {
@@ -526,8 +536,8 @@ class Checker {
 
   // The summary statistics of one quantity: internally consistent, and (for the mean, min and max)
   // equal to what the per-run values give.
-  void stats(const Stats& st, const std::string& what, double runs, double mean, double min,
-             double max, double scale) const {
+  void stats(const Stats& st, const std::string& what, double runs, double mean, double min, double max,
+             double scale) const {
     auto bad = [&](const char* field) {
       fail(fmt::format("{}: the {} stored in /summary does not match the per-run data", what, field));
     };
@@ -541,7 +551,8 @@ class Checker {
       prev = p;
     }
     for (const double v : {st.var95, st.var99, st.es95, st.es99}) {
-      if (!(v >= 0) || v > std::max(0.0, -st.min) * (1 + 1e-9) + 1e-300) bad("value at risk or expected shortfall");
+      if (!(v >= 0) || v > std::max(0.0, -st.min) * (1 + 1e-9) + 1e-300)
+        bad("value at risk or expected shortfall");
     }
   }
 
@@ -575,7 +586,8 @@ long check_runs(const Checker& ck, const SimulationResults& r) {
   }
   for (const auto& [k, v] : m.library_versions) ck.text(k + v, "a /metadata/library_versions string");
   for (const std::string& label : t.tracks) ck.text(label, "a track label in /tracks/labels");
-  if (m.runs != runs) ck.fail(fmt::format("the runs attribute says {} but /runs holds {} rows", m.runs, runs));
+  if (m.runs != runs)
+    ck.fail(fmt::format("the runs attribute says {} but /runs holds {} rows", m.runs, runs));
 
   long done = 0;
   for (long i = 0; i < runs; ++i) {
@@ -595,8 +607,8 @@ long check_runs(const Checker& ck, const SimulationResults& r) {
     for (long k = 0; k < n_tracks; ++k) {
       if (!std::isfinite(t.payment(i, k)) || t.outcome(i, k) < 0 ||
           t.outcome(i, k) >= static_cast<OutcomeCode>(kOutcomeNames.size())) {
-        ck.fail(fmt::format("run {}, track {}: payment {} or outcome code {} is impossible", i, k, t.payment(i, k),
-                            static_cast<int>(t.outcome(i, k))));
+        ck.fail(fmt::format("run {}, track {}: payment {} or outcome code {} is impossible", i, k,
+                            t.payment(i, k), static_cast<int>(t.outcome(i, k))));
       }
     }
   }
@@ -604,7 +616,8 @@ long check_runs(const Checker& ck, const SimulationResults& r) {
     ck.fail(fmt::format("completed_runs says {} but /runs/done marks {} runs", m.completed_runs, done));
   }
   if (m.complete != (done == runs)) {
-    ck.fail(fmt::format("the complete flag says {} but {} of {} runs are done", m.complete ? 1 : 0, done, runs));
+    ck.fail(
+        fmt::format("the complete flag says {} but {} of {} runs are done", m.complete ? 1 : 0, done, runs));
   }
   return done;
 }
@@ -658,29 +671,33 @@ void check_summaries(const Checker& ck, const SimulationResults& r, long done) {
     const TrackSummary& s = r.tracks[static_cast<std::size_t>(k)];
     ck.text(s.label, "a track label in /summary/tracks/label");
     if (s.label != t.tracks[static_cast<std::size_t>(k)]) {
-      ck.fail(fmt::format("/summary/tracks row {} is labelled '{}' but column {} of /runs is '{}'", k, s.label, k,
-                          t.tracks[static_cast<std::size_t>(k)]));
+      ck.fail(fmt::format("/summary/tracks row {} is labelled '{}' but column {} of /runs is '{}'", k,
+                          s.label, k, t.tracks[static_cast<std::size_t>(k)]));
     }
     check_column("track " + s.label, s.dollars, s.percent, [&](long i) { return t.payment(i, k); });
     std::array<long, kOutcomeNames.size()> counts{};
     for (long i = 0; i < runs; ++i) {
       if (t.done(i)) ++counts[static_cast<std::size_t>(t.outcome(i, k))];
     }
-    const double p_savings = static_cast<double>(counts[0]) / n, p_losses = static_cast<double>(counts[1]) / n;
+    const double p_savings = static_cast<double>(counts[0]) / n,
+                 p_losses = static_cast<double>(counts[1]) / n;
     // summarize() counts below_msr, below_mlr and guardrail_neutral (nothing settled) as the corridor.
     const double p_corridor = static_cast<double>(counts[2] + counts[3] + counts[5]) / n;
     const double p_quality = static_cast<double>(counts[4]) / n;
-    if (!close(s.p_savings, p_savings, 1) || !close(s.p_losses, p_losses, 1) || !close(s.p_corridor, p_corridor, 1) ||
-        !close(s.p_quality_failed, p_quality, 1) ||
-        !close(s.p_savings_se, binomial_se(p_savings, n), 1) || !close(s.p_losses_se, binomial_se(p_losses, n), 1)) {
+    if (!close(s.p_savings, p_savings, 1) || !close(s.p_losses, p_losses, 1) ||
+        !close(s.p_corridor, p_corridor, 1) || !close(s.p_quality_failed, p_quality, 1) ||
+        !close(s.p_savings_se, binomial_se(p_savings, n), 1) ||
+        !close(s.p_losses_se, binomial_se(p_losses, n), 1)) {
       ck.fail(fmt::format("track {} outcome probabilities disagree with /runs/outcome", s.label));
     }
   }
   for (const PairSummary& p : r.pairs) {
     const auto a = static_cast<long>(p.index_a), b = static_cast<long>(p.index_b);
     ck.text(p.a + p.b, "a track label in /summary/pairs");
-    if (a == b || p.a != t.tracks[static_cast<std::size_t>(a)] || p.b != t.tracks[static_cast<std::size_t>(b)]) {
-      ck.fail(fmt::format("/summary/pairs row ({}, {}) does not match the tracks '{}' and '{}'", a, b, p.a, p.b));
+    if (a == b || p.a != t.tracks[static_cast<std::size_t>(a)] ||
+        p.b != t.tracks[static_cast<std::size_t>(b)]) {
+      ck.fail(
+          fmt::format("/summary/pairs row ({}, {}) does not match the tracks '{}' and '{}'", a, b, p.a, p.b));
     }
     check_column("pair " + p.a + " - " + p.b, p.dollars, p.percent,
                  [&](long i) { return t.payment(i, a) - t.payment(i, b); });
@@ -690,7 +707,8 @@ void check_summaries(const Checker& ck, const SimulationResults& r, long done) {
       better += t.payment(i, a) > t.payment(i, b);
       equal += t.payment(i, a) == t.payment(i, b);
     }
-    if (!close(p.p_a_better, static_cast<double>(better) / n, 1) || !close(p.p_equal, static_cast<double>(equal) / n, 1)) {
+    if (!close(p.p_a_better, static_cast<double>(better) / n, 1) ||
+        !close(p.p_equal, static_cast<double>(equal) / n, 1)) {
       ck.fail(fmt::format("pair {} - {} probabilities disagree with /runs/payment", p.a, p.b));
     }
   }

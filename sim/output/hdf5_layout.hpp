@@ -1,6 +1,6 @@
 // How acosim's HDF5 files are laid out on disk so that damage is detected (results files,
-// sim/output/hdf5_io.cpp; sweep files, sim/output/sweep_io.cpp): the 1.8+ object formats, whose metadata carries
-// checksums, and numeric arrays in chunks with a Fletcher-32 checksum each. libhdf5 verifies both
+// sim/output/hdf5_io.cpp; sweep files, sim/output/sweep_io.cpp): the 1.8+ object formats, whose metadata
+// carries checksums, and numeric arrays in chunks with a Fletcher-32 checksum each. libhdf5 verifies both
 // when reading and refuses what changed. Readers: HDF5 1.8 or later (h5py, R's hdf5r, h5dump).
 #pragma once
 

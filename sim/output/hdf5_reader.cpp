@@ -369,16 +369,11 @@ void read_isolated(const fs::path& path, void (*read)(const fs::path&)) {
   const std::string name = path.string();
   if (WIFEXITED(status)) {
     switch (WEXITSTATUS(status)) {
-      case 0:
-        return;
-      case 2:
-        throw InputError(msg);
-      case 4:
-        throw InputError(fmt::format("{}: cannot read: {} (the file is damaged)", name, msg));
-      case 3:
-        throw InputError(fmt::format("{}: cannot read: {} (the file is damaged?)", name, msg));
-      default:
-        break;  // a sanitizer's report on a crash inside the HDF5 library
+      case 0: return;
+      case 2: throw InputError(msg);
+      case 4: throw InputError(fmt::format("{}: cannot read: {} (the file is damaged)", name, msg));
+      case 3: throw InputError(fmt::format("{}: cannot read: {} (the file is damaged?)", name, msg));
+      default: break;  // a sanitizer's report on a crash inside the HDF5 library
     }
     throw InputError(
         fmt::format("{}: the file is damaged: the HDF5 library failed reading it (exit {}); rerun "

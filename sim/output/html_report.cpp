@@ -12,20 +12,20 @@
 
 #include <fmt/format.h>
 
+#include "sim/engine/risk.hpp"
+#include "sim/engine/statistics.hpp"
+#include "sim/engine/uncertainty.hpp"
 #include "sim/output/report.hpp"
 #include "sim/output/report/labels.hpp"
 #include "sim/output/report/table.hpp"
-#include "sim/engine/risk.hpp"
 #include "sim/output/verdict_text.hpp"
-#include "sim/engine/statistics.hpp"
-#include "sim/engine/uncertainty.hpp"
 
 namespace acosim {
 
 namespace {
 
-using report::Table;
 using report::plain_track_label;
+using report::Table;
 
 constexpr std::array<const char*, 10> kPalette = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                                                   "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
@@ -59,10 +59,10 @@ std::string num(double x) { return fmt::format("{:.1f}", x); }
 // Every chart is drawn twice: wide for screens and print, narrow (fewer ticks, larger type) for
 // phones; the page's CSS shows one. Legends are HTML lists under the chart, readable at any width.
 struct Size {
-  double width;      // [SVG user units]
-  int ticks;         // target tick count on x
+  double width;  // [SVG user units]
+  int ticks;     // target tick count on x
   bool narrow;
-  const char* css;   // class of the <svg>
+  const char* css;  // class of the <svg>
 };
 constexpr Size kWide{760, 8, false, "chart wide"};
 constexpr Size kNarrow{400, 4, true, "chart narrow"};
@@ -94,10 +94,11 @@ class Chart {
   std::string& svg() { return s_; }
 
   void open(const std::string& label, const Size& z) {
-    s_ += fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" aria-label="{}" class="{}">)",
-                      w_, h_, esc(label), z.css);
-    s_ += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="#fff" stroke="#ccc"/>)", num(l_), num(t_),
-                      num(w_ - l_ - r_), num(h_ - t_ - b_));
+    s_ += fmt::format(
+        R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" aria-label="{}" class="{}">)",
+        w_, h_, esc(label), z.css);
+    s_ += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="#fff" stroke="#ccc"/>)", num(l_),
+                      num(t_), num(w_ - l_ - r_), num(h_ - t_ - b_));
   }
   void close() { s_ += "</svg>"; }
 
@@ -106,12 +107,13 @@ class Chart {
     for (double v : ticks) {
       const double x = px(v);
       if (x < l_ - 0.5 || x > w_ - r_ + 0.5) continue;
-      s_ += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#eee"/>)", num(x), num(t_), num(bottom()));
+      s_ += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#eee"/>)", num(x), num(t_),
+                        num(bottom()));
       s_ += fmt::format(R"(<text x="{}" y="{}" class="tick" text-anchor="middle">{}</text>)", num(x),
                         num(bottom() + 16), esc(label(v)));
     }
-    s_ += fmt::format(R"(<text x="{}" y="{}" class="axis" text-anchor="middle">{}</text>)", num((l_ + w_ - r_) / 2),
-                      num(h_ - 8), esc(title));
+    s_ += fmt::format(R"(<text x="{}" y="{}" class="axis" text-anchor="middle">{}</text>)",
+                      num((l_ + w_ - r_) / 2), num(h_ - 8), esc(title));
   }
   // A second x scale along the top edge (e.g. % of benchmark for a dollar axis).
   template <class Fmt>
@@ -119,40 +121,46 @@ class Chart {
     for (double v : ticks) {
       const double x = px(v / scale);
       if (x < l_ - 0.5 || x > w_ - r_ + 0.5) continue;
-      s_ += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#999"/>)", num(x), num(t_ - 4), num(t_));
-      s_ += fmt::format(R"(<text x="{}" y="{}" class="tick" text-anchor="middle">{}</text>)", num(x), num(t_ - 7),
-                        esc(label(v)));
+      s_ += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#999"/>)", num(x), num(t_ - 4),
+                        num(t_));
+      s_ += fmt::format(R"(<text x="{}" y="{}" class="tick" text-anchor="middle">{}</text>)", num(x),
+                        num(t_ - 7), esc(label(v)));
     }
-    s_ += fmt::format(R"(<text x="{}" y="{}" class="axis" text-anchor="end">{}</text>)", num(w_ - r_), num(12), esc(title));
+    s_ += fmt::format(R"(<text x="{}" y="{}" class="axis" text-anchor="end">{}</text>)", num(w_ - r_),
+                      num(12), esc(title));
   }
   template <class Fmt>
   void y_axis(const std::vector<double>& ticks, Fmt&& label, const std::string& title) {
     for (double v : ticks) {
       const double y = py(v);
       if (y < t_ - 0.5 || y > bottom() + 0.5) continue;
-      s_ += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#eee"/>)", num(l_), num(y), num(w_ - r_));
-      s_ += fmt::format(R"(<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>)", num(l_ - 6), num(y + 4),
-                        esc(label(v)));
+      s_ += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#eee"/>)", num(l_), num(y),
+                        num(w_ - r_));
+      s_ += fmt::format(R"(<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>)", num(l_ - 6),
+                        num(y + 4), esc(label(v)));
     }
-    s_ += fmt::format(R"svg(<text x="14" y="{0}" class="axis" text-anchor="middle" transform="rotate(-90 14 {0})">{1}</text>)svg",
-                      num((t_ + bottom()) / 2), esc(title));
+    s_ += fmt::format(
+        R"svg(<text x="14" y="{0}" class="axis" text-anchor="middle" transform="rotate(-90 14 {0})">{1}</text>)svg",
+        num((t_ + bottom()) / 2), esc(title));
   }
   void vline(double x, const char* stroke, const std::string& label) {
     const double p = px(x);
-    s_ += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="{3}" stroke-dasharray="5 4" stroke-width="1.5"/>)",
-                      num(p), num(t_), num(bottom()), stroke);
+    s_ += fmt::format(
+        R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="{3}" stroke-dasharray="5 4" stroke-width="1.5"/>)",
+        num(p), num(t_), num(bottom()), stroke);
     if (!label.empty()) {
-      s_ += fmt::format(R"(<text x="{}" y="{}" class="note" fill="{}">{}</text>)", num(p + 4), num(t_ + 14), stroke,
-                        esc(label));
+      s_ += fmt::format(R"(<text x="{}" y="{}" class="note" fill="{}">{}</text>)", num(p + 4), num(t_ + 14),
+                        stroke, esc(label));
     }
   }
   void hline(double y, const char* stroke, const std::string& label) {
     const double p = py(y);
-    s_ += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="{3}" stroke-dasharray="5 4" stroke-width="1.5"/>)",
-                      num(l_), num(p), num(w_ - r_), stroke);
+    s_ += fmt::format(
+        R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="{3}" stroke-dasharray="5 4" stroke-width="1.5"/>)",
+        num(l_), num(p), num(w_ - r_), stroke);
     if (!label.empty()) {
-      s_ += fmt::format(R"(<text x="{}" y="{}" class="note" text-anchor="end" fill="{}">{}</text>)", num(w_ - r_ - 4),
-                        num(p - 4), stroke, esc(label));
+      s_ += fmt::format(R"(<text x="{}" y="{}" class="note" text-anchor="end" fill="{}">{}</text>)",
+                        num(w_ - r_ - 4), num(p - 4), stroke, esc(label));
     }
   }
   void polyline(const std::vector<std::pair<double, double>>& pts, const char* stroke, double width = 1.8) {
@@ -160,9 +168,11 @@ class Chart {
     std::string d;
     for (const auto& [x, y] : pts) d += fmt::format("{},{} ", num(px(x)), num(py(y)));
     d.pop_back();
-    s_ += fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="{}" stroke-linejoin="round" points="{}"/>)", stroke,
-                      width, d);
+    s_ += fmt::format(
+        R"(<polyline fill="none" stroke="{}" stroke-width="{}" stroke-linejoin="round" points="{}"/>)",
+        stroke, width, d);
   }
+
  private:
   double w_, h_, l_, r_, t_, b_;
   double x0_ = 0, x1_ = 1, y0_ = 0, y1_ = 1;
@@ -232,11 +242,13 @@ std::string histogram_chart(const SimulationResults& r, const Size& z, Legend& l
            z.narrow ? "Net payment [USD]" : "Net payment to the ACO [USD] (negative: shared losses owed)");
   const double bench = mean_benchmark(t, rows);
   if (bench > 0) {
-    c.top_axis(nice_ticks(100 * lo / bench, 100 * hi / bench, z.ticks), 100 / bench,
-               [](double v) { return fmt::format("{:g}%", v); }, "% of mean benchmark");
+    c.top_axis(
+        nice_ticks(100 * lo / bench, 100 * hi / bench, z.ticks), 100 / bench,
+        [](double v) { return fmt::format("{:g}%", v); }, "% of mean benchmark");
   }
-  c.y_axis(nice_ticks(0, ymax * 1.08, 5), [](double v) { return fmt::format("{:g}%", std::round(v * 1e5) / 1e3); },
-           z.narrow ? "Share of runs" : "Share of runs per bin");
+  c.y_axis(
+      nice_ticks(0, ymax * 1.08, 5), [](double v) { return fmt::format("{:g}%", std::round(v * 1e5) / 1e3); },
+      z.narrow ? "Share of runs" : "Share of runs per bin");
   if (lo < 0 && hi > 0) c.vline(0, "#666", "");
   legend.clear();
   for (std::size_t k = 0; k < T; ++k) {
@@ -250,15 +262,16 @@ std::string histogram_chart(const SimulationResults& r, const Size& z, Legend& l
     pts.emplace_back(hi, 0);
     c.polyline(pts, color(k));
     const double zero = 1.0 - static_cast<double>(values[k].size()) / n;
-    legend.emplace_back(fmt::format("{} ({} at $0)", plain_track_label(t.tracks[k]), pct_label(zero)), color(k));
+    legend.emplace_back(fmt::format("{} ({} at $0)", plain_track_label(t.tracks[k]), pct_label(zero)),
+                        color(k));
   }
   c.close();
   return c.svg();
 }
 
 // P(owe more than x) against x, log scale: the exceedance curve of losses L = max(0, -payment).
-std::string exceedance_chart(const SimulationResults& r, const std::optional<RiskAppetite>& risk, const Size& z,
-                             Legend& legend) {
+std::string exceedance_chart(const SimulationResults& r, const std::optional<RiskAppetite>& risk,
+                             const Size& z, Legend& legend) {
   const RunTable& t = r.table;
   const auto rows = done_rows(t);
   if (rows.empty()) return "";
@@ -284,8 +297,9 @@ std::string exceedance_chart(const SimulationResults& r, const std::optional<Ris
   c.x_axis(nice_ticks(0, xmax, z.ticks), format_money, "Loss owed to CMS, x [USD]");
   const double bench = mean_benchmark(t, rows);
   if (bench > 0) {
-    c.top_axis(nice_ticks(0, 100 * xmax / bench, z.ticks), 100 / bench, [](double v) { return fmt::format("{:g}%", v); },
-               "% of mean benchmark");
+    c.top_axis(
+        nice_ticks(0, 100 * xmax / bench, z.ticks), 100 / bench,
+        [](double v) { return fmt::format("{:g}%", v); }, "% of mean benchmark");
   }
   std::vector<double> yt;
   for (double y = 1; y >= ymin * 0.999; y /= 10) yt.push_back(y);
@@ -350,15 +364,16 @@ std::string range_chart(const SimulationResults& r, const Size& z) {
       s += fmt::format(R"(<text x="{}" y="{}" class="tick">{}</text>)", num(c.left() + 4), num(y - 12),
                        esc(plain_track_label(t.label)));
     } else {
-      s += fmt::format(R"(<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>)", num(c.left() - 8), num(y + 4),
-                       esc(plain_track_label(t.label)));
+      s += fmt::format(R"(<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>)", num(c.left() - 8),
+                       num(y + 4), esc(plain_track_label(t.label)));
     }
-    s += fmt::format(R"(<line x1="{0}" y1="{2}" x2="{1}" y2="{2}" stroke="{3}" stroke-width="2"/>)", num(c.px(p[1])),
-                     num(c.px(p[7])), num(y), color(k));
-    s += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="14" fill="{}" fill-opacity="0.35" stroke="{}"/>)",
-                     num(c.px(p[3])), num(y - 7), num(std::max(1.0, c.px(p[5]) - c.px(p[3]))), color(k), color(k));
-    s += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#222" stroke-width="2"/>)", num(c.px(p[4])),
-                     num(y - 9), num(y + 9));
+    s += fmt::format(R"(<line x1="{0}" y1="{2}" x2="{1}" y2="{2}" stroke="{3}" stroke-width="2"/>)",
+                     num(c.px(p[1])), num(c.px(p[7])), num(y), color(k));
+    s += fmt::format(
+        R"(<rect x="{}" y="{}" width="{}" height="14" fill="{}" fill-opacity="0.35" stroke="{}"/>)",
+        num(c.px(p[3])), num(y - 7), num(std::max(1.0, c.px(p[5]) - c.px(p[3]))), color(k), color(k));
+    s += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#222" stroke-width="2"/>)",
+                     num(c.px(p[4])), num(y - 9), num(y + 9));
     s += fmt::format(R"(<circle cx="{}" cy="{}" r="4" fill="#222"/>)", num(c.px(t.dollars.mean)), num(y));
   }
   c.close();
@@ -384,15 +399,17 @@ std::string tornado_chart(const SimulationResults& r, const Size& z) {
   c.x_range(-1, 1);
   c.y_range(0, height - 58);
   c.open("Rank correlation of each driver with each track's payment", z);
-  c.x_axis(nice_ticks(-1, 1, z.ticks), [](double v) { return fmt::format("{:+.1f}", v); },
-           z.narrow ? "Rank correlation with payment" : "Rank correlation with the payment (Spearman)");
+  c.x_axis(
+      nice_ticks(-1, 1, z.ticks), [](double v) { return fmt::format("{:+.1f}", v); },
+      z.narrow ? "Rank correlation with payment" : "Rank correlation with the payment (Spearman)");
   c.vline(0, "#666", "");
   auto& s = c.svg();
   double y = c.top() + 6;
   for (std::size_t d : order) {
     const std::string name = std::string(kDrivers[d].label) + (sens.varies[d] ? "" : " (fixed)");
     if (z.narrow) {
-      s += fmt::format(R"(<text x="{}" y="{}" class="tick">{}</text>)", num(c.left() + 4), num(y + 8), esc(name));
+      s += fmt::format(R"(<text x="{}" y="{}" class="tick">{}</text>)", num(c.left() + 4), num(y + 8),
+                       esc(name));
       y += 12;
     } else {
       s += fmt::format(R"(<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>)", num(c.left() - 8),
@@ -441,17 +458,19 @@ std::string tradeoff_chart(const RiskVerdict& v, const Size& z) {
     const auto& t = v.tracks[k];
     const double x = c.px(t.es), y = c.py(t.mean);
     if (ce) {  // the certainty equivalent below (or at) the mean: the price of the spread
-      s += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="{3}" stroke-dasharray="3 3"/>)", num(x), num(y),
-                       num(c.py(t.ce)), color(k));
-      s += fmt::format(R"(<rect x="{}" y="{}" width="8" height="8" fill="none" stroke="{}" stroke-width="1.5"/>)",
-                       num(x - 4), num(c.py(t.ce) - 4), color(k));
+      s += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="{3}" stroke-dasharray="3 3"/>)",
+                       num(x), num(y), num(c.py(t.ce)), color(k));
+      s += fmt::format(
+          R"(<rect x="{}" y="{}" width="8" height="8" fill="none" stroke="{}" stroke-width="1.5"/>)",
+          num(x - 4), num(c.py(t.ce) - 4), color(k));
     }
-    s += fmt::format(R"(<circle cx="{}" cy="{}" r="6" fill="{}" stroke="{}" stroke-width="2"/>)", num(x), num(y),
-                     t.fits() ? color(k) : "#fff", color(k));
-    const std::string text = z.narrow ? std::to_string(k + 1) : plain_track_label(t.label) + (t.fits() ? "" : " (over a limit)");
+    s += fmt::format(R"(<circle cx="{}" cy="{}" r="6" fill="{}" stroke="{}" stroke-width="2"/>)", num(x),
+                     num(y), t.fits() ? color(k) : "#fff", color(k));
+    const std::string text =
+        z.narrow ? std::to_string(k + 1) : plain_track_label(t.label) + (t.fits() ? "" : " (over a limit)");
     const bool flip = x + 9 + 6.9 * static_cast<double>(text.size()) > c.right();  // keep labels inside
-    s += fmt::format(R"(<text x="{}" y="{}" class="legend" text-anchor="{}">{}</text>)", num(flip ? x - 9 : x + 9),
-                     num(y - 6), flip ? "end" : "start", esc(text));
+    s += fmt::format(R"(<text x="{}" y="{}" class="legend" text-anchor="{}">{}</text>)",
+                     num(flip ? x - 9 : x + 9), num(y - 6), flip ? "end" : "start", esc(text));
   }
   c.close();
   return c.svg();
@@ -550,14 +569,16 @@ std::string report_detail::render_html_report(const ReportInput& in) {
   SimulationResults storage;
   const SimulationResults& r = report_detail::summarized(*in.results, storage);
   const ResultMetadata& m = r.meta;
-  std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   h += fmt::format("<title>acosim results: {}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n",
                    esc(m.scenario_name), kCss);
   h += fmt::format("<h1>acosim results: {}</h1>\n", esc(m.scenario_name));
-  h += fmt::format("<p class=\"sub\">Medicare Shared Savings Program: distribution of shared savings and losses "
-                   "over {} Monte Carlo runs, PY{}, {} assigned beneficiaries.</p>\n",
-                   m.completed_runs, m.performance_year, m.beneficiaries);
+  h += fmt::format(
+      "<p class=\"sub\">Medicare Shared Savings Program: distribution of shared savings and losses "
+      "over {} Monte Carlo runs, PY{}, {} assigned beneficiaries.</p>\n",
+      m.completed_runs, m.performance_year, m.beneficiaries);
   if (!m.complete) {
     h += fmt::format("<div class=\"banner\"><b>Interrupted run:</b> statistics cover {} of {} runs.</div>\n",
                      m.completed_runs, m.runs);
@@ -568,7 +589,8 @@ std::string report_detail::render_html_report(const ReportInput& in) {
     h += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", esc(a.item), esc(a.value));
   }
   h += "</table>\n";
-  if (!in.assumptions.note.empty()) h += fmt::format("<p class=\"note\">Not shown: {}.</p>\n", esc(in.assumptions.note));
+  if (!in.assumptions.note.empty())
+    h += fmt::format("<p class=\"note\">Not shown: {}.</p>\n", esc(in.assumptions.note));
   for (const auto& w : in.assumptions.warnings) {
     h += fmt::format("<div class=\"banner\"><b>Warning:</b> {}</div>\n", esc(w));
   }
@@ -581,16 +603,20 @@ std::string report_detail::render_html_report(const ReportInput& in) {
   std::optional<RiskVerdict> v;
   if (risk && have_runs) v = assess_risk(r.table, *risk);
   if (v) {
-    const bool none = std::none_of(v->tracks.begin(), v->tracks.end(), [](const TrackRisk& t) { return t.fits(); });
+    const bool none =
+        std::none_of(v->tracks.begin(), v->tracks.end(), [](const TrackRisk& t) { return t.fits(); });
     h += "<h2>Risk verdict</h2>\n";
-    h += fmt::format("<div class=\"verdict{}\">{}</div>\n", none ? " none" : "", esc(report::plain_sentence(recommendation_text(*v), r.table.tracks)));
+    h += fmt::format("<div class=\"verdict{}\">{}</div>\n", none ? " none" : "",
+                     esc(report::plain_sentence(recommendation_text(*v), r.table.tracks)));
     Table ranked = report_detail::risk_table(*v, format_money_full);
     ranked.title = "Tracks ranked against your appetite";
     h += html_table(ranked);
-    std::string note = "Each dot is a track (hollow: over a limit). Further up pays more on average; further "
-                       "right loses more in bad years.";
+    std::string note =
+        "Each dot is a track (hollow: over a limit). Further up pays more on average; further "
+        "right loses more in bad years.";
     if (v->appetite.risk_aversion && *v->appetite.risk_aversion > 0) {
-      note += " The square below each dot is its certainty equivalent: the mean less the price of the spread.";
+      note +=
+          " The square below each dot is its certainty equivalent: the mean less the price of the spread.";
     }
     Legend numbered;
     for (std::size_t k = 0; k < v->tracks.size(); ++k) {
@@ -606,40 +632,47 @@ std::string report_detail::render_html_report(const ReportInput& in) {
     const std::string hist_narrow = histogram_chart(r, kNarrow, legend);
     const std::string hist_wide = histogram_chart(r, kWide, legend);
     h += figure("Net payment per track",
-                "Share of runs in each bin of net payment (central 99% of non-zero payments; the rest fall in the edge "
+                "Share of runs in each bin of net payment (central 99% of non-zero payments; the rest fall "
+                "in the edge "
                 "bins). Runs with no payment either way are not drawn; the legend gives their share.",
                 hist_wide, hist_narrow, legend);
     const std::string exc_narrow = exceedance_chart(r, risk, kNarrow, legend);
     const std::string exc = exceedance_chart(r, risk, kWide, legend);
     if (exc.empty()) {
-      h += "<h3>Chance of owing more than a given amount</h3>\n<p class=\"note\">No run owed shared losses on any "
+      h += "<h3>Chance of owing more than a given amount</h3>\n<p class=\"note\">No run owed shared losses "
+           "on any "
            "track.</p>\n";
     } else {
-      std::string note = "Exceedance curve of shared losses: the share of runs in which the ACO owes CMS more than x. "
-                         "Read it as &ldquo;a y chance of owing more than x&rdquo;.";
-      if (risk && risk->max_loss) note += " Red lines: your limit; a track fits where its curve passes below the cross.";
+      std::string note =
+          "Exceedance curve of shared losses: the share of runs in which the ACO owes CMS more than x. "
+          "Read it as &ldquo;a y chance of owing more than x&rdquo;.";
+      if (risk && risk->max_loss)
+        note += " Red lines: your limit; a track fits where its curve passes below the cross.";
       h += figure("Chance of owing more than a given amount", note, exc, exc_narrow, legend);
     }
   }
   if (have_runs && r.table.completed() > 1) {
     Legend tracks;
-    for (std::size_t k = 0; k < r.table.tracks.size(); ++k) tracks.emplace_back(plain_track_label(r.table.tracks[k]), color(k));
-    h += figure("What drives the payment",
-                "From this run, without re-running: how each per-run input moves each track's payment (Spearman rank "
-                "correlation; the table below gives each input's share of the variance). Claims noise is the year's "
-                "random spending against its benchmark base.",
-                tornado_chart(r, kWide), tornado_chart(r, kNarrow), tracks);
+    for (std::size_t k = 0; k < r.table.tracks.size(); ++k)
+      tracks.emplace_back(plain_track_label(r.table.tracks[k]), color(k));
+    h += figure(
+        "What drives the payment",
+        "From this run, without re-running: how each per-run input moves each track's payment (Spearman rank "
+        "correlation; the table below gives each input's share of the variance). Claims noise is the year's "
+        "random spending against its benchmark base.",
+        tornado_chart(r, kWide), tornado_chart(r, kNarrow), tracks);
   }
   if (!r.tracks.empty()) {
-    h += figure("Percentile ranges", "Box: P25-P75; line: P5-P95; bar: median; dot: mean.", range_chart(r, kWide),
-                range_chart(r, kNarrow), {});
+    h += figure("Percentile ranges", "Box: P25-P75; line: P5-P95; bar: median; dot: mean.",
+                range_chart(r, kWide), range_chart(r, kNarrow), {});
   }
 
   h += "<h2>Tables</h2>\n";
   for (const auto& t : report_detail::build_tables(r, format_money_full)) h += html_table(t);
 
   h += "<h2>Glossary</h2>\n<dl class=\"glossary\">\n";
-  for (const auto& [term, text] : report::glossary()) h += fmt::format("<dt>{}</dt><dd>{}</dd>\n", esc(term), esc(text));
+  for (const auto& [term, text] : report::glossary())
+    h += fmt::format("<dt>{}</dt><dd>{}</dd>\n", esc(term), esc(text));
   h += "</dl>\n";
   h += "<h2>Run</h2>\n<table class=\"kv\">\n";
   for (const auto& [item, value] : report_detail::scenario_items(r)) {
@@ -647,13 +680,15 @@ std::string report_detail::render_html_report(const ReportInput& in) {
   }
   h += "</table>\n";
   if (!m.scenario_text.empty()) {
-    h += fmt::format("<details><summary>Scenario file as loaded</summary><pre>{}</pre></details>\n", esc(m.scenario_text));
+    h += fmt::format("<details><summary>Scenario file as loaded</summary><pre>{}</pre></details>\n",
+                     esc(m.scenario_text));
   }
 
-  h += fmt::format("<footer>acosim {} (commit {}), seed {}, {} runs{}. Monte Carlo standard errors are shown as "
-                   "&plusmn;; results are a pure function of the scenario and seed.</footer>\n",
-                   esc(m.program_version), esc(m.git_commit), m.seed, m.runs,
-                   m.created_utc.empty() ? "" : ", created " + esc(m.created_utc));
+  h += fmt::format(
+      "<footer>acosim {} (commit {}), seed {}, {} runs{}. Monte Carlo standard errors are shown as "
+      "&plusmn;; results are a pure function of the scenario and seed.</footer>\n",
+      esc(m.program_version), esc(m.git_commit), m.seed, m.runs,
+      m.created_utc.empty() ? "" : ", created " + esc(m.created_utc));
   h += "</main>\n</body>\n</html>\n";
   return h;
 }

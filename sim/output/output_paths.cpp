@@ -63,12 +63,14 @@ void check_output_path(const fs::path& path, const std::string& role) {
   struct stat st {};
   while (::stat(dir.c_str(), &st) != 0 && errno == ENOENT && dir != folder_of(dir)) dir = folder_of(dir);
   if (::stat(dir.c_str(), &st) != 0) {
-    throw InputError(fmt::format("{} {}: cannot create the output folder {} (for {}): {}", role, path.string(),
-                                 folder_of(path).string(), path.string(), std::strerror(errno)));
+    throw InputError(fmt::format("{} {}: cannot create the output folder {} (for {}): {}", role,
+                                 path.string(), folder_of(path).string(), path.string(),
+                                 std::strerror(errno)));
   }
   if (!S_ISDIR(st.st_mode)) {
-    throw InputError(fmt::format("{} {}: cannot create the output folder {} (for {}): {} is a file, not a folder",
-                                 role, path.string(), folder_of(path).string(), path.string(), dir.string()));
+    throw InputError(
+        fmt::format("{} {}: cannot create the output folder {} (for {}): {} is a file, not a folder", role,
+                    path.string(), folder_of(path).string(), path.string(), dir.string()));
   }
   if (::access(dir.c_str(), W_OK) != 0) {
     throw InputError(fmt::format("{} {}: output folder {} is not writable: {}", role, path.string(),
@@ -154,8 +156,8 @@ void create_output_folder(const fs::path& path) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (ec) {
-    throw InputError(fmt::format("cannot create the output folder {} (for {}): {}", path.parent_path().string(),
-                                 path.string(), ec.message()));
+    throw InputError(fmt::format("cannot create the output folder {} (for {}): {}",
+                                 path.parent_path().string(), path.string(), ec.message()));
   }
 }
 

@@ -7,15 +7,16 @@
 #include <ctime>
 #include <system_error>
 
-#include <Eigen/Core>
 #include <fmt/format.h>
+#include <Eigen/Core>
 
 #include "sim/common/error.hpp"
 #include "sim/common/version.hpp"
 
 namespace acosim {
 
-std::vector<Override> scenario_overrides(const std::vector<std::string>& sets, long runs, const std::string& seed) {
+std::vector<Override> scenario_overrides(const std::vector<std::string>& sets, long runs,
+                                         const std::string& seed) {
   std::vector<Override> overrides;
   for (const auto& s : sets) overrides.push_back(parse_override(s));
   if (runs > 0) overrides.push_back({"runs", std::to_string(runs)});
@@ -29,12 +30,16 @@ std::uint64_t parse_seed_option(const std::string& text) {
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
   const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
   if (!digits || ptr != end) {
-    throw InputError(fmt::format("--seed: '{}' is not allowed; allowed: a whole number from 0 to 18446744073709551615, "
-                                 "as plain digits", text));
+    throw InputError(
+        fmt::format("--seed: '{}' is not allowed; allowed: a whole number from 0 to 18446744073709551615, "
+                    "as plain digits",
+                    text));
   }
   if (ec == std::errc::result_out_of_range) {
-    throw InputError(fmt::format("--seed: value {} is out of range; allowed: a whole number from 0 to "
-                                 "18446744073709551615", text));
+    throw InputError(
+        fmt::format("--seed: value {} is out of range; allowed: a whole number from 0 to "
+                    "18446744073709551615",
+                    text));
   }
   return value;
 }
@@ -53,7 +58,8 @@ std::map<std::string, std::string> library_versions() {
   H5get_libversion(&maj, &min, &rel);
   return {{"hdf5", fmt::format("{}.{}.{}", maj, min, rel)},
           {"eigen", fmt::format("{}.{}.{}", EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION)},
-          {"boost", fmt::format("{}.{}.{}", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100)},
+          {"boost",
+           fmt::format("{}.{}.{}", BOOST_VERSION / 100000, BOOST_VERSION / 100 % 1000, BOOST_VERSION % 100)},
           {"fmt", fmt::format("{}", FMT_VERSION)},
           {"random123", "Philox4x32-10 (Random123 1.14)"},
           {"compiler", fmt::format("g++ {}.{}.{}", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__)}};

@@ -12,12 +12,12 @@
 
 #include "models/settle.hpp"
 #include "sim/engine/risk.hpp"
-#include "sim/output/verdict_text.hpp"
 #include "sim/engine/statistics.hpp"
 #include "sim/engine/uncertainty.hpp"
 #include "sim/output/report/labels.hpp"
 #include "sim/output/report/numbers.hpp"
 #include "sim/output/report/table.hpp"
+#include "sim/output/verdict_text.hpp"
 
 namespace acosim {
 
@@ -66,8 +66,8 @@ std::vector<Table> build_tables(const SimulationResults& r, const MoneyFormat& m
                  "P(corridor): savings rate inside the MSR/MLR corridor (no payment either way). "
                  "VaR: percentile of losses L = max(0, -payment); ES: mean of the worst 5% / 1% "
                  "of runs' L.",
-                 {"Track", "P(savings)", "P(losses)", "P(corridor)", "P(quality failed)", "VaR95",
-                  "ES95", "VaR99", "ES99"},
+                 {"Track", "P(savings)", "P(losses)", "P(corridor)", "P(quality failed)", "VaR95", "ES95",
+                  "VaR99", "ES99"},
                  {},
                  1};
   for (const auto& t : r.tracks) {
@@ -81,28 +81,31 @@ std::vector<Table> build_tables(const SimulationResults& r, const MoneyFormat& m
 
   if (r.table.runs() > 0 && r.table.completed() > 1) {
     const std::vector<TrackIntervals> ci = track_intervals(r.table);
-    Table intervals{"How sure: 95% confidence intervals [USD]",
-                    "Percentiles and VaR: distribution-free intervals from order statistics; ES: delta method. "
-                    "More runs narrow them.",
-                    {"Track", "P5", "P50", "P95", "VaR95", "ES95", "VaR99", "ES99"},
-                    {},
-                    1};
+    Table intervals{
+        "How sure: 95% confidence intervals [USD]",
+        "Percentiles and VaR: distribution-free intervals from order statistics; ES: delta method. "
+        "More runs narrow them.",
+        {"Track", "P5", "P50", "P95", "VaR95", "ES95", "VaR99", "ES99"},
+        {},
+        1};
     const auto range = [&](const Interval& i) { return money(i.lo) + " to " + money(i.hi); };
     for (std::size_t k = 0; k < r.tracks.size() && k < ci.size(); ++k) {
       const auto& c = ci[k];
-      intervals.rows.push_back({track_name(r.tracks[k].label), range(c.percentiles[1]), range(c.percentiles[4]),
-                                range(c.percentiles[7]), range(c.var95), range(c.es95), range(c.var99), range(c.es99)});
+      intervals.rows.push_back({track_name(r.tracks[k].label), range(c.percentiles[1]),
+                                range(c.percentiles[4]), range(c.percentiles[7]), range(c.var95),
+                                range(c.es95), range(c.var99), range(c.es99)});
     }
     tables.push_back(std::move(intervals));
 
     const Sensitivity sens = payment_sensitivity(r.table);
-    Table drivers{"What drives each track's payment",
-                  "From this run, without re-running: Spearman rank correlation of each per-run input with the "
-                  "track's payment, and (in brackets) its share of the explained variance, rho^2 / sum rho^2. "
-                  "Claims noise: the year's random spending against its benchmark base.",
-                  {"Track"},
-                  {},
-                  1};
+    Table drivers{
+        "What drives each track's payment",
+        "From this run, without re-running: Spearman rank correlation of each per-run input with the "
+        "track's payment, and (in brackets) its share of the explained variance, rho^2 / sum rho^2. "
+        "Claims noise: the year's random spending against its benchmark base.",
+        {"Track"},
+        {},
+        1};
     for (const Driver& d : kDrivers) drivers.header.emplace_back(d.label);
     for (std::size_t k = 0; k < r.tracks.size(); ++k) {
       std::vector<std::string> row{track_name(r.tracks[k].label)};
@@ -129,7 +132,8 @@ std::vector<Table> build_tables(const SimulationResults& r, const MoneyFormat& m
     std::vector<std::string> row{track_name(t.label), percent(t.percent.mean) + pm + percent(t.percent.mcse),
                                  percent(t.percent.sd)};
     for (double v : t.percent.percentiles) row.push_back(percent(v));
-    for (double v : {t.percent.var95, t.percent.es95, t.percent.var99, t.percent.es99}) row.push_back(percent(v));
+    for (double v : {t.percent.var95, t.percent.es95, t.percent.var99, t.percent.es99})
+      row.push_back(percent(v));
     pct.rows.push_back(std::move(row));
   }
   tables.push_back(std::move(pct));
@@ -142,10 +146,10 @@ std::vector<Table> build_tables(const SimulationResults& r, const MoneyFormat& m
                 {},
                 2};
     for (const auto& p : r.pairs) {
-      pairs.rows.push_back({track_name(p.a), track_name(p.b), money(p.dollars.mean) + pm + money(p.dollars.mcse),
-                            probability(p.p_a_better), probability(p.p_equal),
-                            money(p.dollars.percentiles[1]), money(p.dollars.percentiles[4]),
-                            money(p.dollars.percentiles[7]),
+      pairs.rows.push_back({track_name(p.a), track_name(p.b),
+                            money(p.dollars.mean) + pm + money(p.dollars.mcse), probability(p.p_a_better),
+                            probability(p.p_equal), money(p.dollars.percentiles[1]),
+                            money(p.dollars.percentiles[4]), money(p.dollars.percentiles[7]),
                             percent(p.percent.mean) + pm + percent(p.percent.mcse)});
     }
     tables.push_back(std::move(pairs));
@@ -164,16 +168,18 @@ std::vector<std::pair<std::string, std::string>> scenario_items(const Simulation
   items.emplace_back("Performance year", std::to_string(m.performance_year));
   items.emplace_back("Assigned beneficiaries", report::count(m.beneficiaries));
   items.emplace_back("Tracks", std::to_string(r.table.tracks.size()));
-  items.emplace_back("Runs", m.complete ? report::count(m.runs)
-                                        : fmt::format("{} of {} (INTERRUPTED: partial results)",
-                                                      report::count(m.completed_runs), report::count(m.runs)));
+  items.emplace_back("Runs", m.complete
+                                 ? report::count(m.runs)
+                                 : fmt::format("{} of {} (INTERRUPTED: partial results)",
+                                               report::count(m.completed_runs), report::count(m.runs)));
   items.emplace_back("Seed", std::to_string(m.seed));
   items.emplace_back("Program", fmt::format("acosim {} (commit {})", m.program_version, m.git_commit));
   if (!m.created_utc.empty()) items.emplace_back("Created", m.created_utc);
-  items.emplace_back("Wall time", m.ranks > 1 ? fmt::format("{} s on {} MPI ranks x {} threads",
-                                                             report::fixed(m.wall_seconds, 1), m.ranks, m.threads)
-                                             : fmt::format("{} s on {} threads", report::fixed(m.wall_seconds, 1),
-                                                           m.threads));
+  items.emplace_back("Wall time",
+                     m.ranks > 1
+                         ? fmt::format("{} s on {} MPI ranks x {} threads", report::fixed(m.wall_seconds, 1),
+                                       m.ranks, m.threads)
+                         : fmt::format("{} s on {} threads", report::fixed(m.wall_seconds, 1), m.threads));
   return items;
 }
 
@@ -191,8 +197,8 @@ std::string fit_words(const TrackRisk& x, const RiskAppetite& a, const MoneyForm
                               money(*a.max_loss), report::probability(1 - a.confidence)));
   }
   if (!x.fits_es && a.max_es) {
-    why.push_back(fmt::format("mean loss in the worst {} of runs {} (limit {})", report::probability(1 - a.confidence),
-                              money(x.es), money(*a.max_es)));
+    why.push_back(fmt::format("mean loss in the worst {} of runs {} (limit {})",
+                              report::probability(1 - a.confidence), money(x.es), money(*a.max_es)));
   }
   std::string s = "no: ";
   for (std::size_t i = 0; i < why.size(); ++i) s += (i > 0 ? "; " : "") + why[i];
@@ -212,19 +218,22 @@ Table risk_table(const RiskVerdict& v, const MoneyFormat& money) {
   for (int i : v.ranking) {
     const TrackRisk& x = v.tracks[static_cast<std::size_t>(i)];
     any_borderline = any_borderline || x.borderline;
-    std::vector<std::string> row{std::to_string(++rank), track_name(x.label), fit_words(x, a, money), money(x.mean)};
-    if (a.max_loss) row.push_back(report::probability(x.p_exceed) + " ± " + report::probability(x.p_exceed_se));
+    std::vector<std::string> row{std::to_string(++rank), track_name(x.label), fit_words(x, a, money),
+                                 money(x.mean)};
+    if (a.max_loss)
+      row.push_back(report::probability(x.p_exceed) + " ± " + report::probability(x.p_exceed_se));
     row.push_back(money(x.var));
     row.push_back(money(x.es));
     row.push_back(money(x.ce));
     t.rows.push_back(std::move(row));
   }
-  t.note = "Your appetite: " + describe_appetite(a) + ". Ranked: tracks that fit first, then by " +
-           (a.risk_aversion && *a.risk_aversion > 0 ? "certainty equivalent CE = -(1/a) ln E[exp(-a x)]"
-                                                    : "certainty equivalent (= mean: no risk aversion given)") +
-           ". VaR/ES: loss quantile and mean loss in the worst " +
-           fmt::format("{:g}%", std::round((1 - a.confidence) * 1e6) / 1e4) + " of runs." +
-           (any_borderline ? " *: within 2 Monte Carlo standard errors of a limit." : "");
+  t.note =
+      "Your appetite: " + describe_appetite(a) + ". Ranked: tracks that fit first, then by " +
+      (a.risk_aversion && *a.risk_aversion > 0 ? "certainty equivalent CE = -(1/a) ln E[exp(-a x)]"
+                                               : "certainty equivalent (= mean: no risk aversion given)") +
+      ". VaR/ES: loss quantile and mean loss in the worst " +
+      fmt::format("{:g}%", std::round((1 - a.confidence) * 1e6) / 1e4) + " of runs." +
+      (any_borderline ? " *: within 2 Monte Carlo standard errors of a limit." : "");
   return t;
 }
 
@@ -268,16 +277,19 @@ std::string render_markdown_report(const ReportInput& in) {
   const SimulationResults& r = summarized(*in.results, storage);
   std::string out = fmt::format("# acosim results: {}\n\n", report::md_cell(r.meta.scenario_name));
   if (!r.meta.complete) {
-    out += fmt::format("> **Interrupted run:** statistics cover {} of {} runs.\n\n", report::count(r.meta.completed_runs),
-                       report::count(r.meta.runs));
+    out += fmt::format("> **Interrupted run:** statistics cover {} of {} runs.\n\n",
+                       report::count(r.meta.completed_runs), report::count(r.meta.runs));
   }
   out += report::render_markdown(assumptions_table(in.assumptions));
-  for (const auto& w : in.assumptions.warnings) out += fmt::format("> **Warning:** {}\n\n", report::md_cell(w));
+  for (const auto& w : in.assumptions.warnings)
+    out += fmt::format("> **Warning:** {}\n\n", report::md_cell(w));
   if (const auto v = verdict(r, in.risk)) {
-    out += fmt::format("**Recommendation:** {}\n\n", report::md_cell(report::plain_sentence(recommendation_text(*v), r.table.tracks)));
+    out += fmt::format("**Recommendation:** {}\n\n",
+                       report::md_cell(report::plain_sentence(recommendation_text(*v), r.table.tracks)));
     out += report::render_markdown(risk_table(*v, report::money_full));
   }
-  if (!in.risk_error.empty()) out += fmt::format("> **Risk verdict unavailable:** {}\n\n", report::md_cell(in.risk_error));
+  if (!in.risk_error.empty())
+    out += fmt::format("> **Risk verdict unavailable:** {}\n\n", report::md_cell(in.risk_error));
   for (const auto& t : build_tables(r, report::money_full)) out += report::render_markdown(t);
   Table run{"Run", "", {"Setting", "Value"}, {}, 2};
   for (const auto& [item, value] : scenario_items(r)) run.rows.push_back({item, value});
@@ -300,14 +312,18 @@ std::string render_text_report(const ReportInput& in) {
     out += report::wrap(a.value, width, lead, std::string(w + 2, ' '));
   }
   if (!in.assumptions.note.empty()) out += report::wrap("Not shown: " + in.assumptions.note + ".", width);
-  for (const auto& warning : in.assumptions.warnings) out += report::wrap(warning, width, "WARNING: ", "         ");
+  for (const auto& warning : in.assumptions.warnings)
+    out += report::wrap(warning, width, "WARNING: ", "         ");
   out += "\n";
   for (const auto& t : build_tables(r, report::money_compact)) out += report::render_text(t, width);
   if (const auto v = verdict(r, in.risk)) {
     out += report::render_text(risk_table(*v, report::money_compact), width);
-    out += report::wrap(report::plain_sentence(recommendation_text(*v), r.table.tracks), width, "Recommendation: ", "  ") + "\n";
+    out += report::wrap(report::plain_sentence(recommendation_text(*v), r.table.tracks), width,
+                        "Recommendation: ", "  ") +
+           "\n";
   }
-  if (!in.risk_error.empty()) out += report::wrap(in.risk_error, width, "Risk verdict unavailable: ", "  ") + "\n";
+  if (!in.risk_error.empty())
+    out += report::wrap(in.risk_error, width, "Risk verdict unavailable: ", "  ") + "\n";
   out += "Run\n===\n";
   const auto items = scenario_items(r);
   std::size_t iw = 0;
@@ -327,19 +343,27 @@ std::string report_markdown(const SimulationResults& results) {
 std::string report_markdown(const SimulationResults& results, const std::optional<RiskAppetite>& risk) {
   return report_detail::render_markdown_report(basic_report_input(results, risk));
 }
-std::string report_text(const SimulationResults& results) { return report_detail::render_text_report(scenario_input(results)); }
+std::string report_text(const SimulationResults& results) {
+  return report_detail::render_text_report(scenario_input(results));
+}
 std::string report_text(const SimulationResults& results, const std::optional<RiskAppetite>& risk) {
   return report_detail::render_text_report(basic_report_input(results, risk));
 }
-std::string report_csv(const SimulationResults& results) { return report_detail::render_csv_report(scenario_input(results)); }
+std::string report_csv(const SimulationResults& results) {
+  return report_detail::render_csv_report(scenario_input(results));
+}
 std::string report_csv(const SimulationResults& results, const std::optional<RiskAppetite>& risk) {
   return report_detail::render_csv_report(basic_report_input(results, risk));
 }
-std::string report_json(const SimulationResults& results) { return report_detail::render_json_report(scenario_input(results)); }
+std::string report_json(const SimulationResults& results) {
+  return report_detail::render_json_report(scenario_input(results));
+}
 std::string report_json(const SimulationResults& results, const std::optional<RiskAppetite>& risk) {
   return report_detail::render_json_report(basic_report_input(results, risk));
 }
-std::string report_html(const SimulationResults& results) { return report_detail::render_html_report(scenario_input(results)); }
+std::string report_html(const SimulationResults& results) {
+  return report_detail::render_html_report(scenario_input(results));
+}
 std::string report_html(const SimulationResults& results, const std::optional<RiskAppetite>& risk) {
   return report_detail::render_html_report(basic_report_input(results, risk));
 }

@@ -60,10 +60,10 @@ using MoneyFormat = std::function<std::string(double)>;
 // The renderers of the formats (sim/output/report/format.cpp's registry calls them).
 std::string render_text_report(const ReportInput& in);
 std::string render_markdown_report(const ReportInput& in);
-std::string render_html_report(const ReportInput& in);      // sim/output/html_report.cpp
-std::string render_csv_report(const ReportInput& in);       // sim/output/report/json_csv.cpp
-std::string render_json_report(const ReportInput& in);      // sim/output/report/json_csv.cpp
-std::string render_xlsx_report(const ReportInput& in);      // sim/output/report/xlsx.cpp
+std::string render_html_report(const ReportInput& in);  // sim/output/html_report.cpp
+std::string render_csv_report(const ReportInput& in);   // sim/output/report/json_csv.cpp
+std::string render_json_report(const ReportInput& in);  // sim/output/report/json_csv.cpp
+std::string render_xlsx_report(const ReportInput& in);  // sim/output/report/xlsx.cpp
 // CSV companions: NAME.pairs.csv (when there are pairs), NAME.runs.csv (when in.per_run_csv).
 std::vector<std::pair<std::string, std::string>> csv_companions(const ReportInput& in);
 

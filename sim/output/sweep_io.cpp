@@ -11,13 +11,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "sim/output/atomic_file.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/parse.hpp"
+#include "sim/output/atomic_file.hpp"
 #include "sim/output/hdf5_file.hpp"
 #include "sim/output/report.hpp"
-#include "sim/output/sweep_io.hpp"
 #include "sim/output/summary_fields.hpp"
+#include "sim/output/sweep_io.hpp"
 #include "sim/output/verdict_text.hpp"
 
 namespace acosim {
@@ -28,17 +28,26 @@ namespace {
 // HDF5
 
 // Thin names over the HDF5 gateway (sim/output/hdf5_file.hpp) for the sweep file's objects.
-void attr(h5::FileWriter& w, H5::H5Object& o, const char* name, const std::string& v) { w.put_string(o, name, v); }
-void attr(h5::FileWriter& w, H5::H5Object& o, const char* name, double v) { w.put_number<double>(o, name, v); }
-void attr_i64(h5::FileWriter& w, H5::H5Object& o, const char* name, std::int64_t v) { w.put_number(o, name, v); }
-void attr_u64(h5::FileWriter& w, H5::H5Object& o, const char* name, std::uint64_t v) { w.put_number(o, name, v); }
+void attr(h5::FileWriter& w, H5::H5Object& o, const char* name, const std::string& v) {
+  w.put_string(o, name, v);
+}
+void attr(h5::FileWriter& w, H5::H5Object& o, const char* name, double v) {
+  w.put_number<double>(o, name, v);
+}
+void attr_i64(h5::FileWriter& w, H5::H5Object& o, const char* name, std::int64_t v) {
+  w.put_number(o, name, v);
+}
+void attr_u64(h5::FileWriter& w, H5::H5Object& o, const char* name, std::uint64_t v) {
+  w.put_number(o, name, v);
+}
 
 H5::Group group(h5::FileWriter& w, const std::string& path, const std::string& description) {
   return w.group(path, description.c_str());
 }
 
 H5::DataSet doubles(h5::FileWriter& w, const std::string& path, const std::vector<double>& v,
-                    const std::vector<hsize_t>& dims, const std::string& units, const std::string& description) {
+                    const std::vector<hsize_t>& dims, const std::string& units,
+                    const std::string& description) {
   return w.numbers(path, v.data(), dims, units.empty() ? nullptr : units.c_str(), description.c_str());
 }
 
@@ -85,13 +94,15 @@ void write_sweep_metadata(h5::FileWriter& w, const SweepResults& s, const SweepP
   attr(w, meta, "wall_seconds", s.stats.wall_seconds);
   attr(w, meta, "sampling_seconds", s.stats.sampling_seconds);
   attr(w, meta, "settle_seconds", s.stats.settle_seconds);
-  strings(w, "/metadata/scenario", {s.base.text}, {}, "the base scenario YAML as loaded (with --set overrides)");
+  strings(w, "/metadata/scenario", {s.base.text}, {},
+          "the base scenario YAML as loaded (with --set overrides)");
 }
 
 // /sweep: the varied keys and their values.
 void write_sweep_axes(h5::FileWriter& w, const SweepResults& s) {
   const auto K = static_cast<hsize_t>(s.axes.size());
-  H5::Group sw = group(w, "/sweep", "the grid: varied keys, their values, and per grid point a summary table");
+  H5::Group sw =
+      group(w, "/sweep", "the grid: varied keys, their values, and per grid point a summary table");
   std::vector<std::string> keys;
   std::vector<std::int8_t> settle;
   std::vector<std::int64_t> shape;
@@ -101,10 +112,12 @@ void write_sweep_axes(h5::FileWriter& w, const SweepResults& s) {
     shape.push_back(static_cast<std::int64_t>(a.values.size()));
   }
   strings(w, "/sweep/keys", keys, {K}, "varied scenario keys, in axis order");
-  flags(w, "/sweep/settle_only", settle, {K}, "1: the key changes only settlement (points share a sampling pass)");
+  flags(w, "/sweep/settle_only", settle, {K},
+        "1: the key changes only settlement (points share a sampling pass)");
   ints(w, "/sweep/shape", shape, {K}, "number of values of each key; the grid has prod(shape) points");
   group(w, "/sweep/values", "values/<k>: the values of key k as written (string)");
-  group(w, "/sweep/numeric", "numeric/<k>: the values of key k as numbers (percent as a fraction; NaN if not numeric)");
+  group(w, "/sweep/numeric",
+        "numeric/<k>: the values of key k as numbers (percent as a fraction; NaN if not numeric)");
   for (std::size_t k = 0; k < s.axes.size(); ++k) {
     const auto& a = s.axes[k];
     const auto n = static_cast<hsize_t>(a.values.size());
@@ -134,9 +147,12 @@ void write_sweep_points(h5::FileWriter& w, const SweepResults& s) {
   }
   ints(w, "/sweep/points/index", index, {P, K}, "index into each key's values");
   strings(w, "/sweep/points/value", value, {P, K}, "each key's value at the point, as written");
-  ints(w, "/sweep/points/sampling_pass", pass, {P}, "the sampling pass (shared random draws) that served the point");
-  strings(w, "/sweep/points/scenario", scen, {P}, "the point's complete scenario YAML (acosim run reproduces it)");
-  strings(w, "/sweep/points/labels", labels, {P, T}, "track labels at each point (a settle-only key may change them)");
+  ints(w, "/sweep/points/sampling_pass", pass, {P},
+       "the sampling pass (shared random draws) that served the point");
+  strings(w, "/sweep/points/scenario", scen, {P},
+          "the point's complete scenario YAML (acosim run reproduces it)");
+  strings(w, "/sweep/points/labels", labels, {P, T},
+          "track labels at each point (a settle-only key may change them)");
 }
 
 // /sweep/summary: statistics per grid point and track slot.
@@ -146,7 +162,8 @@ void write_sweep_summary(h5::FileWriter& w, const SweepResults& s) {
   H5::Group sum = group(w, "/sweep/summary", "statistics per grid point (rows) and track slot (columns)");
   attr(w, sum, "dimensions", "points x tracks");
   for (const auto& [name, member, units] :
-       {std::tuple{"dollars", &TrackSummary::dollars, "USD"}, std::tuple{"percent", &TrackSummary::percent, "percent of updated benchmark"}}) {
+       {std::tuple{"dollars", &TrackSummary::dollars, "USD"},
+        std::tuple{"percent", &TrackSummary::percent, "percent of updated benchmark"}}) {
     const std::string gp = std::string("/sweep/summary/") + name;
     H5::Group g = group(w, gp, std::string("net payment statistics, ") + units);
     attr(w, g, "units", units);
@@ -165,7 +182,8 @@ void write_sweep_summary(h5::FileWriter& w, const SweepResults& s) {
       }
     }
     const hsize_t L = kPercentileLevels.size();
-    H5::DataSet ds = doubles(w, gp + "/percentiles", pct, {P, T, L}, units, "percentiles; [p, t, j] is level levels[j]");
+    H5::DataSet ds =
+        doubles(w, gp + "/percentiles", pct, {P, T, L}, units, "percentiles; [p, t, j] is level levels[j]");
     w.put_doubles(ds, "levels", {kPercentileLevels.begin(), kPercentileLevels.end()});
   }
   for (const auto& field : kTrackFields) {
@@ -173,7 +191,8 @@ void write_sweep_summary(h5::FileWriter& w, const SweepResults& s) {
     for (const auto& p : s.points) {
       for (std::size_t t = 0; t < T; ++t) v.push_back(p.results.tracks[t].*field.member);
     }
-    doubles(w, std::string("/sweep/summary/") + field.name, v, {P, T}, "probability [0-1]", field.description);
+    doubles(w, std::string("/sweep/summary/") + field.name, v, {P, T}, "probability [0-1]",
+            field.description);
   }
 }
 
@@ -181,7 +200,8 @@ void write_sweep_summary(h5::FileWriter& w, const SweepResults& s) {
 void write_sweep_risk(h5::FileWriter& w, const SweepResults& s) {
   const auto P = static_cast<hsize_t>(s.points.size());
   const auto T = static_cast<hsize_t>(n_tracks(s));
-  H5::Group rg = group(w, "/sweep/risk", "the risk verdict per grid point and track slot (sim/engine/risk.hpp)");
+  H5::Group rg =
+      group(w, "/sweep/risk", "the risk verdict per grid point and track slot (sim/engine/risk.hpp)");
   attr(w, rg, "max_loss", s.risk->max_loss.value_or(NAN));
   attr(w, rg, "confidence", s.risk->confidence);
   attr(w, rg, "max_es", s.risk->max_es.value_or(NAN));
@@ -193,7 +213,8 @@ void write_sweep_risk(h5::FileWriter& w, const SweepResults& s) {
   std::vector<std::string> rec;
   for (const auto& p : s.points) {
     std::vector<std::int64_t> r(T, 0);
-    for (std::size_t i = 0; i < p.risk->ranking.size(); ++i) r[static_cast<std::size_t>(p.risk->ranking[i])] = static_cast<std::int64_t>(i) + 1;
+    for (std::size_t i = 0; i < p.risk->ranking.size(); ++i)
+      r[static_cast<std::size_t>(p.risk->ranking[i])] = static_cast<std::int64_t>(i) + 1;
     for (std::size_t t = 0; t < T; ++t) {
       const TrackRisk& x = p.risk->tracks[t];
       pe.push_back(x.p_exceed);
@@ -208,7 +229,8 @@ void write_sweep_risk(h5::FileWriter& w, const SweepResults& s) {
   doubles(w, "/sweep/risk/p_exceed", pe, {P, T}, "probability [0-1]", "P(owing more than max_loss)");
   doubles(w, "/sweep/risk/var", var, {P, T}, "USD", "value at risk of losses at the confidence level");
   doubles(w, "/sweep/risk/es", es, {P, T}, "USD", "expected shortfall of losses at the confidence level");
-  doubles(w, "/sweep/risk/certainty_equivalent", ce, {P, T}, "USD", "CE = -(1/a) ln E[exp(-a x)] (mean when a = 0)");
+  doubles(w, "/sweep/risk/certainty_equivalent", ce, {P, T}, "USD",
+          "CE = -(1/a) ln E[exp(-a x)] (mean when a = 0)");
   flags(w, "/sweep/risk/fits", fits, {P, T}, "1 when the track meets every stated limit");
   ints(w, "/sweep/risk/rank", rank, {P, T}, "1 = recommended at that point");
   strings(w, "/sweep/risk/recommendation", rec, {P}, "the recommendation in plain words");
@@ -249,7 +271,8 @@ std::string md_cell(const std::string& s) {
 }
 
 std::size_t width(const std::string& s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 // Aligned columns; `left` first columns left-aligned.
@@ -295,19 +318,21 @@ std::string header_line(const SweepResults& s) {
 bool show_ce(const SweepResults& s) { return s.risk && s.risk->risk_aversion && *s.risk->risk_aversion > 0; }
 
 std::string stats_line(const SweepResults& s) {
-  const std::string runs = s.stats.runs > 0 ? fmt::format("{} runs", s.stats.runs) : std::string("runs as varied");
-  return fmt::format("{} points x {}, seed {}; {} sampling pass{} ({:.2f} s), settlement and statistics {:.2f} s, "
-                     "{:.2f} s in all on {} threads",
-                     s.stats.points, runs, s.base.seed, s.stats.sampling_passes,
-                     s.stats.sampling_passes == 1 ? "" : "es", s.stats.sampling_seconds, s.stats.settle_seconds,
-                     s.stats.wall_seconds, s.stats.threads);
+  const std::string runs =
+      s.stats.runs > 0 ? fmt::format("{} runs", s.stats.runs) : std::string("runs as varied");
+  return fmt::format(
+      "{} points x {}, seed {}; {} sampling pass{} ({:.2f} s), settlement and statistics {:.2f} s, "
+      "{:.2f} s in all on {} threads",
+      s.stats.points, runs, s.base.seed, s.stats.sampling_passes, s.stats.sampling_passes == 1 ? "" : "es",
+      s.stats.sampling_seconds, s.stats.settle_seconds, s.stats.wall_seconds, s.stats.threads);
 }
 
 }  // namespace
 
 void write_sweep(const std::filesystem::path& path, const SweepResults& s, const SweepProvenance& prov) {
   for (const auto& p : s.points) {
-    if (p.results.tracks.size() != n_tracks(s)) throw std::invalid_argument("write_sweep: points differ in track count");
+    if (p.results.tracks.size() != n_tracks(s))
+      throw std::invalid_argument("write_sweep: points differ in track count");
     if (s.risk && !p.risk) throw std::invalid_argument("write_sweep: a point lacks its risk verdict");
   }
   check_writable(path);
@@ -326,15 +351,18 @@ void write_sweep(const std::filesystem::path& path, const SweepResults& s, const
 std::string sweep_csv(const SweepResults& s) {
   std::vector<std::string> h = {"point"};
   for (const auto& a : s.axes) h.push_back(a.key);
-  for (const char* c : {"track_index", "track", "sampling_pass", "mean", "mcse", "sd", "min"}) h.emplace_back(c);
+  for (const char* c : {"track_index", "track", "sampling_pass", "mean", "mcse", "sd", "min"})
+    h.emplace_back(c);
   for (double l : kPercentileLevels) h.push_back(fmt::format("p{}", l));
-  for (const char* c : {"max", "var95", "es95", "var99", "es99", "mean_pct", "mcse_pct", "p5_pct", "p50_pct", "p95_pct",
-                        "es95_pct", "p_savings", "p_savings_se", "p_losses", "p_losses_se", "p_corridor",
-                        "p_quality_failed"}) {
+  for (const char* c : {"max", "var95", "es95", "var99", "es99", "mean_pct", "mcse_pct", "p5_pct", "p50_pct",
+                        "p95_pct", "es95_pct", "p_savings", "p_savings_se", "p_losses", "p_losses_se",
+                        "p_corridor", "p_quality_failed"}) {
     h.emplace_back(c);
   }
   if (s.risk) {
-    for (const char* c : {"risk_rank", "risk_fits", "risk_p_exceed", "risk_var", "risk_es", "certainty_equivalent"}) h.emplace_back(c);
+    for (const char* c :
+         {"risk_rank", "risk_fits", "risk_p_exceed", "risk_var", "risk_es", "certainty_equivalent"})
+      h.emplace_back(c);
   }
   std::string out;
   for (std::size_t j = 0; j < h.size(); ++j) out += (j ? "," : "") + csv_field(h[j]);
@@ -343,7 +371,8 @@ std::string sweep_csv(const SweepResults& s) {
     const auto& p = s.points[i];
     std::vector<int> rank(p.results.tracks.size(), 0);
     if (p.risk) {
-      for (std::size_t r = 0; r < p.risk->ranking.size(); ++r) rank[static_cast<std::size_t>(p.risk->ranking[r])] = static_cast<int>(r) + 1;
+      for (std::size_t r = 0; r < p.risk->ranking.size(); ++r)
+        rank[static_cast<std::size_t>(p.risk->ranking[r])] = static_cast<int>(r) + 1;
     }
     for (std::size_t t = 0; t < p.results.tracks.size(); ++t) {
       const TrackSummary& x = p.results.tracks[t];
@@ -354,10 +383,10 @@ std::string sweep_csv(const SweepResults& s) {
       row.push_back(std::to_string(p.group));
       for (double v : {x.dollars.mean, x.dollars.mcse, x.dollars.sd, x.dollars.min}) row.push_back(raw(v));
       for (double v : x.dollars.percentiles) row.push_back(raw(v));
-      for (double v : {x.dollars.max, x.dollars.var95, x.dollars.es95, x.dollars.var99, x.dollars.es99, x.percent.mean,
-                       x.percent.mcse, x.percent.percentiles[1], x.percent.percentiles[4], x.percent.percentiles[7],
-                       x.percent.es95, x.p_savings, x.p_savings_se, x.p_losses, x.p_losses_se, x.p_corridor,
-                       x.p_quality_failed}) {
+      for (double v : {x.dollars.max, x.dollars.var95, x.dollars.es95, x.dollars.var99, x.dollars.es99,
+                       x.percent.mean, x.percent.mcse, x.percent.percentiles[1], x.percent.percentiles[4],
+                       x.percent.percentiles[7], x.percent.es95, x.p_savings, x.p_savings_se, x.p_losses,
+                       x.p_losses_se, x.p_corridor, x.p_quality_failed}) {
         row.push_back(raw(v));
       }
       if (s.risk) {
@@ -376,8 +405,10 @@ std::string sweep_csv(const SweepResults& s) {
 std::string sweep_markdown(const SweepResults& s) {
   std::string out = "# " + md_cell(header_line(s)) + "\n\n" + md_cell(stats_line(s)) + ".\n\n";
   if (s.risk) out += "Risk appetite: " + md_cell(describe_appetite(*s.risk)) + ".\n\n";
-  out += "Net payment to the ACO per grid point and track (USD; negative: shared losses owed). Mean ± Monte Carlo "
-         "standard error; P5/P50/P95 percentiles over runs; ES95: mean loss in the worst 5% of runs.\n\n";
+  out +=
+      "Net payment to the ACO per grid point and track (USD; negative: shared losses owed). Mean ± Monte "
+      "Carlo "
+      "standard error; P5/P50/P95 percentiles over runs; ES95: mean loss in the worst 5% of runs.\n\n";
   std::vector<std::string> h;
   for (const auto& a : s.axes) h.push_back(a.key);
   for (const char* c : {"Track", "Mean ± SE", "P(losses)", "P5", "P50", "P95", "ES95"}) h.emplace_back(c);
@@ -397,7 +428,8 @@ std::string sweep_markdown(const SweepResults& s) {
       row.push_back(x.label);
       row.push_back(format_money_full(x.dollars.mean) + " ± " + format_money_full(x.dollars.mcse));
       row.push_back(prob(x.p_losses));
-      for (double v : {x.dollars.percentiles[1], x.dollars.percentiles[4], x.dollars.percentiles[7], x.dollars.es95}) {
+      for (double v :
+           {x.dollars.percentiles[1], x.dollars.percentiles[4], x.dollars.percentiles[7], x.dollars.es95}) {
         row.push_back(format_money_full(v));
       }
       if (s.risk && s.risk->max_loss) row.push_back(prob(p.risk->tracks[t].p_exceed));
@@ -443,7 +475,9 @@ std::string sweep_text(const SweepResults& s) {
   }
   out += std::string(width(out) - 1, '=') + "\n";
   out += aligned(h, rows, s.axes.size() + 1);
-  out += "Mean: net payment to the ACO (negative: owed); P5: 5th percentile; ES95: mean loss in the worst 5% of runs.\n";
+  out +=
+      "Mean: net payment to the ACO (negative: owed); P5: 5th percentile; ES95: mean loss in the worst 5% of "
+      "runs.\n";
   if (s.risk) {
     out += "Risk appetite: " + describe_appetite(*s.risk) + (show_ce(s) ? "; CE: certainty equivalent" : "") +
            "; Fits: meets every limit (*: within Monte Carlo error of one).\n";
@@ -480,22 +514,26 @@ std::string metric_name(const std::string& m) {
 std::string tornado_text(const TornadoResult& t) {
   std::string out;
   for (const auto& tr : t.tracks) {
-    const std::string title = fmt::format("Tornado: {} of {} (base {}), {} runs, seed {}", metric_name(t.metric), tr.label,
-                                          metric_value(t.metric, tr.base), t.runs, t.seed);
+    const std::string title =
+        fmt::format("Tornado: {} of {} (base {}), {} runs, seed {}", metric_name(t.metric), tr.label,
+                    metric_value(t.metric, tr.base), t.runs, t.seed);
     out += title + "\n" + std::string(width(title), '=') + "\n";
     std::vector<std::vector<std::string>> rows;
     int rank = 0;
     for (const auto& b : tr.bars) {
-      const std::string swing = is_probability(t.metric) ? fmt::format("{:.2f} pts", 100 * b.swing) : format_money(b.swing);
+      const std::string swing =
+          is_probability(t.metric) ? fmt::format("{:.2f} pts", 100 * b.swing) : format_money(b.swing);
       rows.push_back({std::to_string(++rank), b.key, b.low, b.high, metric_value(t.metric, b.at_low),
                       metric_value(t.metric, b.at_high), swing});
     }
     out += aligned({"Rank", "Input", "Low", "High", "At low", "At high", "Swing"}, rows, 4);
     out += "\n";
   }
-  out += fmt::format("Inputs varied one at a time between low and high, the others at the scenario's values; ranked by "
-                     "swing |at high - at low|. {} simulations in {} sampling pass{}, {:.2f} s.\n",
-                     t.stats.points, t.stats.sampling_passes, t.stats.sampling_passes == 1 ? "" : "es", t.stats.wall_seconds);
+  out += fmt::format(
+      "Inputs varied one at a time between low and high, the others at the scenario's values; ranked by "
+      "swing |at high - at low|. {} simulations in {} sampling pass{}, {:.2f} s.\n",
+      t.stats.points, t.stats.sampling_passes, t.stats.sampling_passes == 1 ? "" : "es",
+      t.stats.wall_seconds);
   return out;
 }
 
@@ -505,8 +543,8 @@ std::string tornado_csv(const TornadoResult& t) {
     int rank = 0;
     for (const auto& b : tr.bars) {
       out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(tr.label), ++rank, csv_field(b.key),
-                         csv_field(b.low), csv_field(b.high), t.metric, raw(tr.base), raw(b.at_low), raw(b.at_high),
-                         raw(b.swing), b.settle_only ? 1 : 0);
+                         csv_field(b.low), csv_field(b.high), t.metric, raw(tr.base), raw(b.at_low),
+                         raw(b.at_high), raw(b.swing), b.settle_only ? 1 : 0);
     }
   }
   return out;
@@ -531,8 +569,14 @@ std::string tornado_json(const TornadoResult& t) {
     auto bars = nlohmann::ordered_json::array();
     int rank = 0;
     for (const auto& b : tr.bars) {
-      bars.push_back({{"rank", ++rank}, {"input", b.key}, {"low", b.low}, {"high", b.high}, {"at_low", b.at_low},
-                      {"at_high", b.at_high}, {"swing", b.swing}, {"settle_only", b.settle_only}});
+      bars.push_back({{"rank", ++rank},
+                      {"input", b.key},
+                      {"low", b.low},
+                      {"high", b.high},
+                      {"at_low", b.at_low},
+                      {"at_high", b.at_high},
+                      {"swing", b.swing},
+                      {"settle_only", b.settle_only}});
     }
     e["bars"] = std::move(bars);
     tracks.push_back(std::move(e));

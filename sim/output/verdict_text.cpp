@@ -41,7 +41,8 @@ std::string why_not(const TrackRisk& x, const RiskAppetite& a) {
                             money(*a.max_loss), level_pct(a.confidence)));
   }
   if (!x.fits_es) {
-    r.push_back(fmt::format("its expected shortfall ({}) exceeds your {} limit", money(x.es), money(*a.max_es)));
+    r.push_back(
+        fmt::format("its expected shortfall ({}) exceeds your {} limit", money(x.es), money(*a.max_es)));
   }
   return r.size() == 2 ? r[0] + ", and " + r[1] : r.empty() ? std::string() : r[0];
 }
@@ -54,7 +55,8 @@ std::string fits_text(const RiskVerdict& v) {
   const std::string what = use_ce ? "certainty equivalent" : "expected payment";
   const std::string allowed = level_pct(a.confidence);
   const TrackRisk& best = t[static_cast<std::size_t>(v.chosen)];
-  std::string s = fmt::format("{} has the highest {} ({})", best.label, what, money(use_ce ? best.ce : best.mean));
+  std::string s =
+      fmt::format("{} has the highest {} ({})", best.label, what, money(use_ce ? best.ce : best.mean));
   if (a.max_loss || a.max_es) {
     s += v.n_fit == static_cast<int>(t.size())
              ? " and every track fits your limits"
@@ -62,27 +64,30 @@ std::string fits_text(const RiskVerdict& v) {
   }
   std::vector<std::string> risk;
   if (a.max_loss) {
-    risk.push_back(fmt::format("{} chance of owing more than {}, within your {} limit", a_an(pct(best.p_exceed)),
-                               money(*a.max_loss), allowed));
+    risk.push_back(fmt::format("{} chance of owing more than {}, within your {} limit",
+                               a_an(pct(best.p_exceed)), money(*a.max_loss), allowed));
   }
   if (a.max_es) {
-    risk.push_back(fmt::format("an expected shortfall of {} in the worst {} of outcomes, within your {} limit",
-                               money(best.es), allowed, money(*a.max_es)));
+    risk.push_back(
+        fmt::format("an expected shortfall of {} in the worst {} of outcomes, within your {} limit",
+                    money(best.es), allowed, money(*a.max_es)));
   }
   if (!risk.empty()) s += "; it has " + risk[0] + (risk.size() > 1 ? " and " + risk[1] : "");
   if (use_ce && !(a.max_loss || a.max_es)) {
-    s += fmt::format(" (mean {}, worst {} of outcomes lose {} on average)", money(best.mean), allowed, money(best.es));
+    s += fmt::format(" (mean {}, worst {} of outcomes lose {} on average)", money(best.mean), allowed,
+                     money(best.es));
   }
   s += ".";
   for (int i : v.richer) {
     const TrackRisk& x = t[static_cast<std::size_t>(i)];
     if (!x.fits()) {
-      s += fmt::format(" {} pays more on average ({} vs {}) but {}.", x.label, money(x.mean), money(best.mean),
-                       why_not(x, a));
+      s += fmt::format(" {} pays more on average ({} vs {}) but {}.", x.label, money(x.mean),
+                       money(best.mean), why_not(x, a));
     } else {
-      s += fmt::format(" {} pays more on average ({} vs {}) but its wider spread of outcomes lowers its "
-                       "certainty equivalent to {} at your risk aversion.",
-                       x.label, money(x.mean), money(best.mean), money(x.ce));
+      s += fmt::format(
+          " {} pays more on average ({} vs {}) but its wider spread of outcomes lowers its "
+          "certainty equivalent to {} at your risk aversion.",
+          x.label, money(x.mean), money(best.mean), money(x.ce));
     }
   }
   if (v.richer.empty() && t.size() > 1 && use_ce) s += " It also has the highest expected payment.";
@@ -103,8 +108,8 @@ std::string describe_appetite(const RiskAppetite& a) {
   }
   if (a.risk_aversion) {
     parts.push_back(*a.risk_aversion > 0
-                        ? fmt::format("risk aversion a = {:.3g} per dollar (risk tolerance {})", *a.risk_aversion,
-                                      money(1.0 / *a.risk_aversion))
+                        ? fmt::format("risk aversion a = {:.3g} per dollar (risk tolerance {})",
+                                      *a.risk_aversion, money(1.0 / *a.risk_aversion))
                         : std::string("risk neutral (a = 0)"));
   }
   std::string out;
@@ -123,11 +128,12 @@ std::string recommendation_text(const RiskVerdict& v) {
     // Nothing fits: name the track closest to the limits.
     const TrackRisk& c = v.tracks[static_cast<std::size_t>(v.chosen)];
     const bool use_ce = v.uses_ce();
-    s = fmt::format("No track fits your limits ({}). The closest is {}, which {}; its {} is {}. "
-                    "A one-sided track (BASIC A or B) cannot owe losses; on two-sided tracks a higher "
-                    "MSR/MLR election or a smaller loss limit lowers the tail.",
-                    describe_appetite(v.appetite), c.label, why_not(c, v.appetite),
-                    use_ce ? "certainty equivalent" : "expected payment", money(use_ce ? c.ce : c.mean));
+    s = fmt::format(
+        "No track fits your limits ({}). The closest is {}, which {}; its {} is {}. "
+        "A one-sided track (BASIC A or B) cannot owe losses; on two-sided tracks a higher "
+        "MSR/MLR election or a smaller loss limit lowers the tail.",
+        describe_appetite(v.appetite), c.label, why_not(c, v.appetite),
+        use_ce ? "certainty equivalent" : "expected payment", money(use_ce ? c.ce : c.mean));
   }
   std::vector<std::string> close;
   for (int i : v.borderline) close.push_back(v.tracks[static_cast<std::size_t>(i)].label);

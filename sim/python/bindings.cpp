@@ -53,9 +53,9 @@
 #include "sim/output/provenance.hpp"
 #include "sim/output/report.hpp"
 #include "sim/output/report/format.hpp"
-#include "sim/output/verdict_text.hpp"
 #include "sim/output/summary_fields.hpp"
 #include "sim/output/sweep_io.hpp"
+#include "sim/output/verdict_text.hpp"
 
 namespace py = pybind11;
 namespace fs = std::filesystem;
@@ -429,12 +429,13 @@ py::object results_report(const SimulationResults& r, const std::string& format)
   const ReportFormat f = report_format_named(format);
   ReportInput in;
   in.results = &r;
-  in.risk = r.meta.risk_recorded ? r.meta.risk : risk_from_scenario_text(r.meta.scenario_text, r.meta.scenario_path);
+  in.risk = r.meta.risk_recorded ? r.meta.risk
+                                 : risk_from_scenario_text(r.meta.scenario_text, r.meta.scenario_path);
   try {
     in.assumptions = describe_assumptions(parse_scenario(r.meta.scenario_text, r.meta.scenario_path), r.meta);
   } catch (const std::exception& e) {
-    in.assumptions = describe_assumptions(r.meta, r.table.tracks,
-                                          fmt::format("the stored scenario does not load here ({})", e.what()));
+    in.assumptions = describe_assumptions(
+        r.meta, r.table.tracks, fmt::format("the stored scenario does not load here ({})", e.what()));
   }
   const std::string bytes = render_report(f, in);
   if (report_format_info(f).binary) return py::bytes(bytes);
@@ -702,7 +703,8 @@ PYBIND11_MODULE(_core, m) {
              if (!a) return py::none();
              return verdict_columns(assess_risk(x.r.table, *a));
            })
-      .def("report", [](const PyResults& x, const std::string& format) { return results_report(x.r, format); })
+      .def("report",
+           [](const PyResults& x, const std::string& format) { return results_report(x.r, format); })
       .def("to_hdf5", [](const PyResults& x, const std::string& path) {
         py::gil_scoped_release release;
         write_results(path, x.r);

@@ -198,26 +198,30 @@ void print_model(const std::string& path, long runs) {
     std::snprintf(buf, sizeof buf, "%a", x);
     return std::string(buf);
   };
-  std::printf("seed %" PRIu64 "\nruns %ld\nyear %d\nhistorical %d\npersistence %s\n", s.seed, runs, s.performance_year,
-              s.benchmark_mode == BenchmarkMode::Historical ? 1 : 0, hex(s.persistence).c_str());
+  std::printf("seed %" PRIu64 "\nruns %ld\nyear %d\nhistorical %d\npersistence %s\n", s.seed, runs,
+              s.performance_year, s.benchmark_mode == BenchmarkMode::Historical ? 1 : 0,
+              hex(s.persistence).c_str());
   std::printf("weights %s %s %s\n", hex(s.base_year_weights[0]).c_str(), hex(s.base_year_weights[1]).c_str(),
               hex(s.base_year_weights[2]).c_str());
-  std::printf("per_capita %s\n", hex(s.benchmark_per_capita.value_or(s.expected_spending_per_capita())).c_str());
+  std::printf("per_capita %s\n",
+              hex(s.benchmark_per_capita.value_or(s.expected_spending_per_capita())).c_str());
   std::printf("true_effect %s %s\nupdate_factor %s %s\nquality %s %s\n", hex(s.true_effect.mean).c_str(),
-              hex(s.true_effect.sd).c_str(), hex(s.update_factor.mean).c_str(), hex(s.update_factor.sd).c_str(),
-              hex(s.quality.mean).c_str(), hex(s.quality.sd).c_str());
+              hex(s.true_effect.sd).c_str(), hex(s.update_factor.mean).c_str(),
+              hex(s.update_factor.sd).c_str(), hex(s.quality.mean).c_str(), hex(s.quality.sd).c_str());
   std::printf("revenue %d %s %d %s\n", s.low_revenue ? 1 : 0, hex(s.participant_revenue.value_or(-1)).c_str(),
               s.agreement_start_year, hex(s.euc_relief_fraction).c_str());
   for (int e = 0; e < kEnrollmentTypes; ++e) {
-    if (model.empirical(e) != nullptr || model.cost(e).is_gamma()) fail(path + ": only lognormal cost models are plain numbers");
+    if (model.empirical(e) != nullptr || model.cost(e).is_gamma())
+      fail(path + ": only lognormal cost models are plain numbers");
     const LognormalCost k = model.cost(e).kernel();
-    std::printf("type %ld %s %s %s %s %s %s\n", s.beneficiaries[static_cast<std::size_t>(e)], hex(k.z_zero).c_str(),
-                hex(k.z_high).c_str(), hex(k.mu_low).c_str(), hex(k.mu_high).c_str(), hex(k.sigma).c_str(),
-                hex(k.cap).c_str());
+    std::printf("type %ld %s %s %s %s %s %s\n", s.beneficiaries[static_cast<std::size_t>(e)],
+                hex(k.z_zero).c_str(), hex(k.z_high).c_str(), hex(k.mu_low).c_str(), hex(k.mu_high).c_str(),
+                hex(k.sigma).c_str(), hex(k.cap).c_str());
   }
   for (const TrackChoice& c : s.tracks) {
     if (find_track(c.track.id) == nullptr) continue;  // custom tracks are not plain numbers
-    std::printf("track %s %s\n", c.track.id.c_str(), c.election.variable ? "-1" : hex(c.election.rate).c_str());
+    std::printf("track %s %s\n", c.track.id.c_str(),
+                c.election.variable ? "-1" : hex(c.election.rate).c_str());
   }
 }
 #endif
@@ -236,7 +240,8 @@ int main(int argc, char** argv) {
     return 0;
   }
 #endif
-  if (argc != 1) fail("usage: acosim_sums < MODEL (or, native build: acosim_sums --model SCENARIO.yaml [--runs N])");
+  if (argc != 1)
+    fail("usage: acosim_sums < MODEL (or, native build: acosim_sums --model SCENARIO.yaml [--runs N])");
   print_runs(read_model(std::cin));
   return 0;
 }

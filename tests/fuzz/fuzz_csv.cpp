@@ -7,11 +7,11 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/input/csv.hpp"
+#include "sim/cli/settle_command.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text.hpp"
+#include "sim/input/csv.hpp"
 #include "sim/input/puf.hpp"
-#include "sim/cli/settle_command.hpp"
 
 namespace {
 
@@ -19,8 +19,7 @@ template <class F>
 void expect_input_error_only(F&& f) {
   try {
     f();
-  } catch (const acosim::InputError&) {
-  }
+  } catch (const acosim::InputError&) {}
 }
 
 }  // namespace
@@ -57,7 +56,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const acosim::PufFile puf = acosim::read_puf(t, py);
       (void)acosim::reproduce_all(puf);
     });
-  } catch (const acosim::InputError&) {
-  }
+  } catch (const acosim::InputError&) {}
   return 0;
 }

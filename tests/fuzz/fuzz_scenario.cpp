@@ -1,5 +1,5 @@
-// libFuzzer target: the scenario parser (sim/input/scenario_reader.cpp, sim/input/yaml_reader.hpp), --set overrides
-// and the empirical cost file it may load. Any exception other than InputError escaping the parser
+// libFuzzer target: the scenario parser (sim/input/scenario_reader.cpp, sim/input/yaml_reader.hpp), --set
+// overrides and the empirical cost file it may load. Any exception other than InputError escaping the parser
 // is a finding (libFuzzer reports it as a crash), as is any sanitizer report, hang or leak.
 // Built and run by scripts/fuzz.sh.
 #include <cstddef>
@@ -29,8 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (line.empty()) continue;
       try {
         overrides.push_back(acosim::parse_override(line));
-      } catch (const acosim::InputError&) {
-      }
+      } catch (const acosim::InputError&) {}
     }
   }
   try {

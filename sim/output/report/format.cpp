@@ -30,19 +30,26 @@ constexpr std::array<std::string_view, 1> kXlsxExt = {".xlsx"};
 
 // The one list of formats: a new format is a row here plus its renderer.
 const std::array<ReportFormatInfo, 6> kFormats = {{
-    {ReportFormat::Text, "text", kTextExt, false, "aligned plain text, 100 columns", report_detail::render_text_report, nullptr},
-    {ReportFormat::Markdown, "md", kMarkdownExt, false, "GitHub Markdown tables", report_detail::render_markdown_report, nullptr},
+    {ReportFormat::Text, "text", kTextExt, false, "aligned plain text, 100 columns",
+     report_detail::render_text_report, nullptr},
+    {ReportFormat::Markdown, "md", kMarkdownExt, false, "GitHub Markdown tables",
+     report_detail::render_markdown_report, nullptr},
     {ReportFormat::Html, "html", kHtmlExt, false, "one self-contained page with charts, print-ready",
      report_detail::render_html_report, nullptr},
-    {ReportFormat::Csv, "csv", kCsvExt, false, "one row per track, one column per metric (unit in the header)",
-     report_detail::render_csv_report, report_detail::csv_companions},
-    {ReportFormat::Json, "json", kJsonExt, false, "nested, raw numbers", report_detail::render_json_report, nullptr},
-    {ReportFormat::Xlsx, "xlsx", kXlsxExt, true, "Excel workbook: Summary, Percentiles, Differences, Per run, "
-     "Assumptions, Verdict", report_detail::render_xlsx_report, nullptr},
+    {ReportFormat::Csv, "csv", kCsvExt, false,
+     "one row per track, one column per metric (unit in the header)", report_detail::render_csv_report,
+     report_detail::csv_companions},
+    {ReportFormat::Json, "json", kJsonExt, false, "nested, raw numbers", report_detail::render_json_report,
+     nullptr},
+    {ReportFormat::Xlsx, "xlsx", kXlsxExt, true,
+     "Excel workbook: Summary, Percentiles, Differences, Per run, "
+     "Assumptions, Verdict",
+     report_detail::render_xlsx_report, nullptr},
 }};
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -75,7 +82,8 @@ ReportFormat report_format_named(std::string_view name) {
   for (const auto& i : kFormats) {
     if (i.name == name) return i.format;
   }
-  throw InputError(fmt::format("--format {}: unknown report format; allowed: {}", name, report_format_names()));
+  throw InputError(
+      fmt::format("--format {}: unknown report format; allowed: {}", name, report_format_names()));
 }
 
 ReportFormat report_format_for_path(const fs::path& path, std::string_view option) {
@@ -85,14 +93,14 @@ ReportFormat report_format_for_path(const fs::path& path, std::string_view optio
       if (e == ext) return i.format;
     }
   }
-  throw InputError(fmt::format("{} {}: {}; the report format follows the extension: {} (or give --format {})", option,
-                               path.string(),
+  throw InputError(fmt::format("{} {}: {}; the report format follows the extension: {} (or give --format {})",
+                               option, path.string(),
                                ext.empty() ? "has no extension" : fmt::format("unknown extension {}", ext),
                                report_format_extensions(), report_format_names()));
 }
 
-ReportTarget resolve_report_target(const std::string& path, const std::string& format_name, std::string_view option,
-                                   ReportFormat stdout_default) {
+ReportTarget resolve_report_target(const std::string& path, const std::string& format_name,
+                                   std::string_view option, ReportFormat stdout_default) {
   ReportTarget t;
   if (path != "-") t.path = path;
   t.format = !format_name.empty() ? report_format_named(format_name)
@@ -101,9 +109,10 @@ ReportTarget resolve_report_target(const std::string& path, const std::string& f
   const ReportFormatInfo& info = report_format_info(t.format);
   if (t.to_stdout()) {
     if (info.binary) {
-      throw InputError(fmt::format("{} -: the {} format is binary and is not written to standard output; give a file "
-                                   "name (e.g. report{})",
-                                   option, info.name, info.extensions.front()));
+      throw InputError(
+          fmt::format("{} -: the {} format is binary and is not written to standard output; give a file "
+                      "name (e.g. report{})",
+                      option, info.name, info.extensions.front()));
     }
   } else {
     check_output_path(t.path, std::string(option));

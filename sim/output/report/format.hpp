@@ -22,10 +22,10 @@ enum class ReportFormat { Text, Markdown, Html, Csv, Json, Xlsx };
 
 struct ReportFormatInfo {
   ReportFormat format;
-  std::string_view name;                  // --format value
+  std::string_view name;                         // --format value
   std::span<const std::string_view> extensions;  // lower case, with the dot; the first is the usual one
-  bool binary;                            // not for a terminal: refused on standard output
-  std::string_view description;           // for --help
+  bool binary;                                   // not for a terminal: refused on standard output
+  std::string_view description;                  // for --help
   std::string (*render)(const ReportInput&);
   // Files written beside the report (suffix replacing the extension, bytes), or nullptr.
   std::vector<std::pair<std::string, std::string>> (*companions)(const ReportInput&);
@@ -54,8 +54,8 @@ struct ReportTarget {
 // checks the target is usable before any work, without writing anything: a binary format is
 // refused on standard output, the output folder must exist or be creatable (check_output_path).
 // Throws InputError with what is allowed.
-ReportTarget resolve_report_target(const std::string& path, const std::string& format_name, std::string_view option,
-                                   ReportFormat stdout_default = ReportFormat::Text);
+ReportTarget resolve_report_target(const std::string& path, const std::string& format_name,
+                                   std::string_view option, ReportFormat stdout_default = ReportFormat::Text);
 
 // The report as bytes (the workbook's zip archive for xlsx).
 std::string render_report(ReportFormat f, const ReportInput& in);
@@ -63,6 +63,5 @@ std::string render_report(ReportFormat f, const ReportInput& in);
 // file target also gets the
 // format's companion files beside it. Returns the paths written.
 std::vector<std::filesystem::path> write_report(const ReportTarget& target, const ReportInput& in);
-
 
 }  // namespace acosim

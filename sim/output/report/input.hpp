@@ -37,8 +37,8 @@ struct ReportInput {
   std::optional<RiskAppetite> risk;            // nullopt: no verdict
   std::string risk_error;                      // why there is no verdict ("" when none was asked for)
   Assumptions assumptions;
-  long per_run_rows = 100000;                  // cap of the workbook's Per run sheet [runs]
-  bool per_run_csv = false;                    // CSV: also write NAME.runs.csv (run x track)
+  long per_run_rows = 100000;  // cap of the workbook's Per run sheet [runs]
+  bool per_run_csv = false;    // CSV: also write NAME.runs.csv (run x track)
 };
 
 // The input a report of `results` gets without its scenario: assumptions from the metadata, the

@@ -14,8 +14,8 @@
 #include "sim/output/report.hpp"
 #include "sim/output/report/labels.hpp"
 #include "sim/output/report/numbers.hpp"
-#include "sim/output/verdict_text.hpp"
 #include "sim/output/report/table.hpp"
+#include "sim/output/verdict_text.hpp"
 
 namespace acosim::report_detail {
 
@@ -33,7 +33,8 @@ nlohmann::ordered_json stats_json(const Stats& s) {
   j["min"] = s.min;
   j["max"] = s.max;
   nlohmann::ordered_json p;
-  for (std::size_t i = 0; i < kPercentileLevels.size(); ++i) p[fmt::format("p{}", kPercentileLevels[i])] = s.percentiles[i];
+  for (std::size_t i = 0; i < kPercentileLevels.size(); ++i)
+    p[fmt::format("p{}", kPercentileLevels[i])] = s.percentiles[i];
   j["percentiles"] = std::move(p);
   j["var95"] = s.var95;
   j["var99"] = s.var99;
@@ -92,7 +93,8 @@ std::string render_json_report(const ReportInput& in) {
   for (const auto& a : in.assumptions.rows) assumptions.push_back({{"item", a.item}, {"value", a.value}});
   j["assumptions"] = std::move(assumptions);
   j["warnings"] = in.assumptions.warnings;
-  j["units"] = {{"dollars", "USD"}, {"percent", "percent of updated benchmark"}, {"probabilities", "fraction [0-1]"}};
+  j["units"] = {
+      {"dollars", "USD"}, {"percent", "percent of updated benchmark"}, {"probabilities", "fraction [0-1]"}};
   j["percentile_levels"] = kPercentileLevels;
   auto tracks = nlohmann::ordered_json::array();
   for (const auto& t : r.tracks) {
@@ -120,7 +122,8 @@ std::string render_json_report(const ReportInput& in) {
       nlohmann::ordered_json e;
       e["label"] = r.table.tracks[k];
       nlohmann::ordered_json p;
-      for (std::size_t q = 0; q < kPercentileLevels.size(); ++q) p[fmt::format("p{}", kPercentileLevels[q])] = pair(ci[k].percentiles[q]);
+      for (std::size_t q = 0; q < kPercentileLevels.size(); ++q)
+        p[fmt::format("p{}", kPercentileLevels[q])] = pair(ci[k].percentiles[q]);
       e["percentiles"] = std::move(p);
       e["var95"] = pair(ci[k].var95);
       e["es95"] = pair(ci[k].es95);
@@ -128,9 +131,10 @@ std::string render_json_report(const ReportInput& in) {
       e["es99"] = pair(ci[k].es99);
       nlohmann::ordered_json drivers;
       for (std::size_t d = 0; d < kDrivers.size(); ++d) {
-        drivers[kDrivers[d].key] = {{"rank_correlation", sens.rank_correlation(static_cast<long>(d), static_cast<long>(k))},
-                                    {"variance_share", sens.variance_share(static_cast<long>(d), static_cast<long>(k))},
-                                    {"varies", sens.varies[d]}};
+        drivers[kDrivers[d].key] = {
+            {"rank_correlation", sens.rank_correlation(static_cast<long>(d), static_cast<long>(k))},
+            {"variance_share", sens.variance_share(static_cast<long>(d), static_cast<long>(k))},
+            {"varies", sens.varies[d]}};
       }
       e["drivers"] = std::move(drivers);
       intervals.push_back(std::move(e));
@@ -194,12 +198,14 @@ std::string render_csv_report(const ReportInput& in) {
   std::vector<std::string> h{"track_key", "track"};
   stats_header(h, "usd");
   stats_header(h, "pct_of_benchmark");
-  for (const char* p : {"p_savings", "p_savings_se", "p_losses", "p_losses_se", "p_corridor", "p_quality_failed"}) {
+  for (const char* p :
+       {"p_savings", "p_savings_se", "p_losses", "p_losses_se", "p_corridor", "p_quality_failed"}) {
     h.push_back(fmt::format("{}_fraction", p));
   }
   if (v) {
-    for (const char* c : {"risk_rank", "risk_fits", "risk_reason", "risk_p_exceed_fraction", "risk_p_exceed_se_fraction",
-                          "risk_var_usd", "risk_es_usd", "risk_certainty_equivalent_usd"}) {
+    for (const char* c :
+         {"risk_rank", "risk_fits", "risk_reason", "risk_p_exceed_fraction", "risk_p_exceed_se_fraction",
+          "risk_var_usd", "risk_es_usd", "risk_certainty_equivalent_usd"}) {
       h.emplace_back(c);
     }
   }
@@ -209,7 +215,8 @@ std::string render_csv_report(const ReportInput& in) {
     std::vector<std::string> row{t.label, report::plain_track_label(t.label)};
     stats_cells(row, t.dollars, cents);
     stats_cells(row, t.percent, rate);
-    for (double p : {t.p_savings, t.p_savings_se, t.p_losses, t.p_losses_se, t.p_corridor, t.p_quality_failed}) {
+    for (double p :
+         {t.p_savings, t.p_savings_se, t.p_losses, t.p_losses_se, t.p_corridor, t.p_quality_failed}) {
       row.push_back(rate(p));
     }
     if (v) {
@@ -250,9 +257,9 @@ std::vector<std::pair<std::string, std::string>> csv_companions(const ReportInpu
   }
   if (in.per_run_csv) {
     const RunTable& t = r.table;
-    std::string out = csv_line({"run", "track_key", "track", "payment_usd", "payment_pct_of_benchmark", "outcome",
-                                "benchmark_usd", "expenditure_usd", "true_effect_fraction", "benchmark_factor",
-                                "quality_score"});
+    std::string out = csv_line({"run", "track_key", "track", "payment_usd", "payment_pct_of_benchmark",
+                                "outcome", "benchmark_usd", "expenditure_usd", "true_effect_fraction",
+                                "benchmark_factor", "quality_score"});
     for (long i = 0; i < t.runs(); ++i) {
       if (!t.done(i)) continue;
       for (std::size_t k = 0; k < t.tracks.size(); ++k) {

@@ -21,16 +21,19 @@ std::string plain_track_label(std::string_view label) {
   if (rest.substr(0, kMsr.size()) != kMsr) return std::string(label);
   const std::string_view value = rest.substr(kMsr.size());
   if (value == "variable") return t->name + ", variable MSR/MLR (by ACO size)";
-  if (value.empty() || value.back() != '%' || value.find(' ') != std::string_view::npos) return std::string(label);
+  if (value.empty() || value.back() != '%' || value.find(' ') != std::string_view::npos)
+    return std::string(label);
   return fmt::format("{}, {} MSR/MLR", t->name, value);
 }
 
 std::string plain_sentence(std::string text, std::vector<std::string> labels) {
-  std::sort(labels.begin(), labels.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::sort(labels.begin(), labels.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   for (const std::string& label : labels) {
     const std::string plain = plain_track_label(label);
     if (plain == label || label.empty()) continue;
-    for (std::size_t at = text.find(label); at != std::string::npos; at = text.find(label, at + plain.size())) {
+    for (std::size_t at = text.find(label); at != std::string::npos;
+         at = text.find(label, at + plain.size())) {
       text.replace(at, label.size(), plain);
     }
   }
@@ -95,16 +98,21 @@ std::string plain_key_label(std::string_view key) {
 
 const std::vector<std::pair<std::string, std::string>>& glossary() {
   static const std::vector<std::pair<std::string, std::string>> g = {
-      {"MSR / MLR", "Minimum savings rate / minimum loss rate: how far spending must fall below (or rise above) the "
-                    "benchmark, as a share of it, before any savings are shared (or losses owed)."},
+      {"MSR / MLR",
+       "Minimum savings rate / minimum loss rate: how far spending must fall below (or rise above) the "
+       "benchmark, as a share of it, before any savings are shared (or losses owed)."},
       {"Corridor", "Savings rates between the MLR and the MSR: no payment either way."},
-      {"VaR", "Value at risk: the loss L = max(0, -payment) exceeded in only 5% (VaR95) or 1% (VaR99) of runs."},
-      {"ES", "Expected shortfall: the average loss in the worst 5% (ES95) or 1% (ES99) of runs; always at least "
-             "the VaR at the same level."},
-      {"Certainty equivalent", "The sure payment an ACO with the stated risk aversion would value as much as the "
-                               "uncertain one; the mean less a price for the spread."},
-      {"MC SE / CI", "Monte Carlo standard error and confidence interval: how much a figure would move with "
-                     "another seed; more runs shrink it."},
+      {"VaR",
+       "Value at risk: the loss L = max(0, -payment) exceeded in only 5% (VaR95) or 1% (VaR99) of runs."},
+      {"ES",
+       "Expected shortfall: the average loss in the worst 5% (ES95) or 1% (ES99) of runs; always at least "
+       "the VaR at the same level."},
+      {"Certainty equivalent",
+       "The sure payment an ACO with the stated risk aversion would value as much as the "
+       "uncertain one; the mean less a price for the spread."},
+      {"MC SE / CI",
+       "Monte Carlo standard error and confidence interval: how much a figure would move with "
+       "another seed; more runs shrink it."},
   };
   return g;
 }

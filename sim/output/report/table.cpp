@@ -9,8 +9,8 @@
 namespace acosim::report {
 
 std::size_t display_width(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 namespace {
@@ -30,7 +30,8 @@ std::vector<std::size_t> column_widths(const Table& t) {
 }
 
 // The columns of one text block: the row labels, then `cols`.
-std::string text_block(const Table& t, const std::vector<std::size_t>& w, const std::vector<std::size_t>& cols) {
+std::string text_block(const Table& t, const std::vector<std::size_t>& w,
+                       const std::vector<std::size_t>& cols) {
   auto line = [&](const std::vector<std::string>& cells) {
     std::string s;
     for (std::size_t k = 0; k < cols.size(); ++k) {
@@ -185,7 +186,8 @@ std::string render_html(const Table& t, std::size_t print_columns) {
   std::vector<std::size_t> all(t.header.size());
   for (std::size_t j = 0; j < all.size(); ++j) all[j] = j;
   const std::size_t labels = std::min(t.left_columns, all.size());
-  if (all.size() - labels <= print_columns) return s + "<div class=\"scroll\">" + html_rows(t, all) + "</div>\n";
+  if (all.size() - labels <= print_columns)
+    return s + "<div class=\"scroll\">" + html_rows(t, all) + "</div>\n";
   // Too wide for a portrait page: the screen gets one table, print gets column groups that
   // repeat the row labels (never a clipped column).
   s += "<div class=\"scroll screen\">" + html_rows(t, all) + "</div>\n<div class=\"print\">\n";

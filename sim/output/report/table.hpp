@@ -42,6 +42,7 @@ std::string csv_line(const std::vector<std::string>& cells);
 std::size_t display_width(std::string_view s);
 // `text` broken at spaces into lines of at most `width` columns, each prefixed by `indent`
 // (the first by `first`), joined with '\n' and ending with one.
-std::string wrap(std::string_view text, std::size_t width, std::string_view first = "", std::string_view indent = "");
+std::string wrap(std::string_view text, std::size_t width, std::string_view first = "",
+                 std::string_view indent = "");
 
 }  // namespace acosim::report

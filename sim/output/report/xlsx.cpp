@@ -1,13 +1,14 @@
 // The Excel workbook (libxlsxwriter): numbers are stored as numbers with number formats, so every
 // sheet sorts, filters and pivots. Sheets: Summary (one row per track), Percentiles, Differences
 // (pairs of tracks), Per run (run x track, capped at ReportInput::per_run_rows), Assumptions, and
-// Verdict when a risk appetite is given, plus Intervals (95% CIs) and Drivers (rank correlations). Amounts [USD]; probabilities and "% of benchmark" are
-// stored as fractions with a percent format (0.0123 shows as 1.23%).
+// Verdict when a risk appetite is given, plus Intervals (95% CIs) and Drivers (rank correlations). Amounts
+// [USD]; probabilities and "% of benchmark" are stored as fractions with a percent format (0.0123 shows
+// as 1.23%).
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -52,8 +53,8 @@ class Sheet {
   void header(const std::vector<std::string>& names, const std::vector<double>& widths, int label_columns) {
     for (std::size_t j = 0; j < names.size(); ++j) {
       worksheet_write_string(ws_, row_, static_cast<lxw_col_t>(j), names[j].c_str(), f_.header);
-      worksheet_set_column(ws_, static_cast<lxw_col_t>(j), static_cast<lxw_col_t>(j), j < widths.size() ? widths[j] : 14,
-                           nullptr);
+      worksheet_set_column(ws_, static_cast<lxw_col_t>(j), static_cast<lxw_col_t>(j),
+                           j < widths.size() ? widths[j] : 14, nullptr);
     }
     worksheet_freeze_panes(ws_, 1, static_cast<lxw_col_t>(label_columns));
     ++row_;
@@ -87,14 +88,36 @@ std::string pname(double level) { return fmt::format("P{}", level); }
 
 void summary_sheet(lxw_workbook* wb, const Formats& f, const SimulationResults& r) {
   Sheet s(wb, "Summary", f);
-  s.header({"Track", "Track key", "Mean [USD]", "Mean MC SE [USD]", "SD [USD]", "P5 [USD]", "P50 [USD]", "P95 [USD]",
-            "P(savings)", "P(savings) SE", "P(losses)", "P(losses) SE", "P(corridor)", "P(quality failed)", "VaR95 [USD]",
-            "ES95 [USD]", "VaR99 [USD]", "ES99 [USD]", "Mean [% of benchmark]", "Mean MC SE [% of benchmark]"},
+  s.header({"Track",
+            "Track key",
+            "Mean [USD]",
+            "Mean MC SE [USD]",
+            "SD [USD]",
+            "P5 [USD]",
+            "P50 [USD]",
+            "P95 [USD]",
+            "P(savings)",
+            "P(savings) SE",
+            "P(losses)",
+            "P(losses) SE",
+            "P(corridor)",
+            "P(quality failed)",
+            "VaR95 [USD]",
+            "ES95 [USD]",
+            "VaR99 [USD]",
+            "ES99 [USD]",
+            "Mean [% of benchmark]",
+            "Mean MC SE [% of benchmark]"},
            {30, 22}, 1);
   for (const auto& t : r.tracks) {
     const auto& d = t.dollars;
     s.text(report::plain_track_label(t.label)).text(t.label);
-    s.money(d.mean).money(d.mcse).money(d.sd).money(d.percentiles[1]).money(d.percentiles[4]).money(d.percentiles[7]);
+    s.money(d.mean)
+        .money(d.mcse)
+        .money(d.sd)
+        .money(d.percentiles[1])
+        .money(d.percentiles[4])
+        .money(d.percentiles[7]);
     s.share(t.p_savings).share(t.p_savings_se).share(t.p_losses).share(t.p_losses_se).share(t.p_corridor);
     s.share(t.p_quality_failed).money(d.var95).money(d.es95).money(d.var99).money(d.es99);
     s.share(t.percent.mean / 100).share(t.percent.mcse / 100);
@@ -132,7 +155,8 @@ void intervals_sheet(lxw_workbook* wb, const Formats& f, const SimulationResults
   for (std::size_t k = 0; k < ci.size(); ++k) {
     const auto& c = ci[k];
     s.text(report::plain_track_label(r.table.tracks[k]));
-    for (const Interval& i : {c.percentiles[1], c.percentiles[4], c.percentiles[7], c.var95, c.es95, c.var99, c.es99}) {
+    for (const Interval& i :
+         {c.percentiles[1], c.percentiles[4], c.percentiles[7], c.var95, c.es95, c.var99, c.es99}) {
       s.money(i.lo).money(i.hi);
     }
     s.next();
@@ -150,16 +174,18 @@ void drivers_sheet(lxw_workbook* wb, const Formats& f, const SimulationResults& 
   s.header(h, {30}, 1);
   for (std::size_t k = 0; k < r.table.tracks.size(); ++k) {
     s.text(report::plain_track_label(r.table.tracks[k]));
-    for (std::size_t d = 0; d < kDrivers.size(); ++d) s.number(sens.rank_correlation(static_cast<long>(d), static_cast<long>(k)), f.number);
-    for (std::size_t d = 0; d < kDrivers.size(); ++d) s.share(sens.variance_share(static_cast<long>(d), static_cast<long>(k)));
+    for (std::size_t d = 0; d < kDrivers.size(); ++d)
+      s.number(sens.rank_correlation(static_cast<long>(d), static_cast<long>(k)), f.number);
+    for (std::size_t d = 0; d < kDrivers.size(); ++d)
+      s.share(sens.variance_share(static_cast<long>(d), static_cast<long>(k)));
     s.next();
   }
 }
 
 void differences_sheet(lxw_workbook* wb, const Formats& f, const SimulationResults& r) {
   Sheet s(wb, "Differences", f);
-  s.header({"A", "B", "Mean A - B [USD]", "Mean MC SE [USD]", "P(A better)", "P(equal)", "P5 [USD]", "P50 [USD]",
-            "P95 [USD]", "Mean A - B [% of benchmark]"},
+  s.header({"A", "B", "Mean A - B [USD]", "Mean MC SE [USD]", "P(A better)", "P(equal)", "P5 [USD]",
+            "P50 [USD]", "P95 [USD]", "Mean A - B [% of benchmark]"},
            {30, 30}, 2);
   for (const auto& p : r.pairs) {
     s.text(report::plain_track_label(p.a)).text(report::plain_track_label(p.b));
@@ -172,13 +198,16 @@ void differences_sheet(lxw_workbook* wb, const Formats& f, const SimulationResul
 void per_run_sheet(lxw_workbook* wb, const Formats& f, const SimulationResults& r, long cap) {
   Sheet s(wb, "Per run", f);
   const RunTable& t = r.table;
-  std::vector<std::string> h{"Run", "Benchmark [USD]", "Spending [USD]", "True effect", "Benchmark factor", "Quality score"};
+  std::vector<std::string> h{"Run",         "Benchmark [USD]",  "Spending [USD]",
+                             "True effect", "Benchmark factor", "Quality score"};
   for (const auto& label : t.tracks) h.push_back(report::plain_track_label(label) + " [USD]");
   s.header(h, {8, 16, 16, 12, 16, 13}, 1);
   long written = 0;
   for (long i = 0; i < t.runs() && written < cap; ++i) {
     if (!t.done(i)) continue;
-    s.number(static_cast<double>(i), nullptr).number(t.benchmark(i), f.cents).number(t.expenditure(i), f.cents);
+    s.number(static_cast<double>(i), nullptr)
+        .number(t.benchmark(i), f.cents)
+        .number(t.expenditure(i), f.cents);
     s.share(t.true_effect(i)).number(t.benchmark_factor(i), f.ratio).number(t.quality(i), f.number);
     for (long k = 0; k < static_cast<long>(t.tracks.size()); ++k) s.number(t.payment(i, k), f.cents);
     s.next();
@@ -198,11 +227,12 @@ void assumptions_sheet(lxw_workbook* wb, const Formats& f, const ReportInput& in
   for (const auto& w : in.assumptions.warnings) s.text("Warning").text(w, f.wrap).next();
 }
 
-void verdict_sheet(lxw_workbook* wb, const Formats& f, const RiskVerdict& v, const std::vector<std::string>& labels) {
+void verdict_sheet(lxw_workbook* wb, const Formats& f, const RiskVerdict& v,
+                   const std::vector<std::string>& labels) {
   Sheet s(wb, "Verdict", f);
   const RiskAppetite& a = v.appetite;
-  s.header({"Rank", "Track", "Fits", "Why", "Mean [USD]", "P(owe more than the limit)", "MC SE", "VaR [USD]", "ES [USD]",
-            "Certainty equivalent [USD]"},
+  s.header({"Rank", "Track", "Fits", "Why", "Mean [USD]", "P(owe more than the limit)", "MC SE", "VaR [USD]",
+            "ES [USD]", "Certainty equivalent [USD]"},
            {6, 30, 6, 60}, 2);
   int rank = 0;
   for (int i : v.ranking) {
@@ -218,7 +248,11 @@ void verdict_sheet(lxw_workbook* wb, const Formats& f, const RiskVerdict& v, con
   }
   s.next();
   s.text("").text("Appetite").text("").text(describe_appetite(a), f.wrap).next();
-  s.text("").text("Recommendation").text("").text(report::plain_sentence(recommendation_text(v), labels), f.wrap).next();
+  s.text("")
+      .text("Recommendation")
+      .text("")
+      .text(report::plain_sentence(recommendation_text(v), labels), f.wrap)
+      .next();
 }
 
 std::atomic<unsigned> g_workbooks{0};
@@ -228,10 +262,11 @@ std::atomic<unsigned> g_workbooks{0};
 std::string render_xlsx_report(const ReportInput& in) {
   SimulationResults storage;
   const SimulationResults& r = summarized(*in.results, storage);
-  const fs::path tmp = fs::temp_directory_path() /
-                       fmt::format("acosim-workbook-{}-{}.xlsx", static_cast<long>(::getpid()), g_workbooks++);
+  const fs::path tmp = fs::temp_directory_path() / fmt::format("acosim-workbook-{}-{}.xlsx",
+                                                               static_cast<long>(::getpid()), g_workbooks++);
   lxw_workbook* wb = workbook_new(tmp.c_str());
-  if (wb == nullptr) throw InputError(fmt::format("cannot create a workbook in {}", tmp.parent_path().string()));
+  if (wb == nullptr)
+    throw InputError(fmt::format("cannot create a workbook in {}", tmp.parent_path().string()));
   Formats f{};
   f.header = workbook_add_format(wb);
   format_set_bold(f.header);
