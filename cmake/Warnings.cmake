@@ -16,3 +16,10 @@ if(ACOSIM_SANITIZE)
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   target_link_options(acosim_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()
+# libFuzzer builds (scripts/fuzz.sh, clang only): every room library gets coverage
+# instrumentation with ASan + UBSan; the fuzz executables add the fuzzer's main.
+if(ACOSIM_FUZZ)
+  target_compile_options(acosim_sanitizers INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(acosim_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
