@@ -5,7 +5,7 @@ target_compile_options(acosim_warnings INTERFACE
   -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
   -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
   # GCC 12 reports false positives inside libstdc++ string code at -O2 (GCC PR 105329).
-  -Wno-restrict)
+  $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>)
 if(ACOSIM_WERROR)
   target_compile_options(acosim_warnings INTERFACE -Werror)
 endif()

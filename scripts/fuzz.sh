@@ -30,6 +30,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
+"$root/scripts/setup.sh"  # the libraries the room targets link
 out="$root/build/fuzz"
 mkdir -p "$out/artifacts" "$out/work"
 # The fuzz targets are CMake targets (tests/fuzz/CMakeLists.txt) linking the room libraries,

@@ -16,9 +16,22 @@ struct Case {
 
 }  // namespace
 
-TEST_CASE("Numeric options refuse non-numbers, NaN and out-of-range values with exit 2 and the real bounds",
-          "[cli][bad_inputs]") {
+TEST_CASE(
+    "Numeric options refuse non-numbers, NaN and out-of-range values, and no option takes an empty value: "
+    "exit 2",
+    "[cli][bad_inputs]") {
   acosim::test::TempDir dir("cli_values");
+  // The cases end in "-o out.h5"; one more with -o '' (it must not write results/<name>.h5).
+  {
+    int status = 0;
+    const std::string out = acosim::test::run_command(
+        fmt::format("cd '{}' && '{}' run '{}/scenarios/default.yaml' --runs 10 -o '' 2>&1", dir.path.string(),
+                    ACOSIM_BINARY, ACOSIM_SOURCE_DIR),
+        status);
+    CHECK(WEXITSTATUS(status) == 2);
+    CHECK_THAT(out, Catch::Contains("--output: the value is empty; give one"));
+    CHECK_FALSE(std::filesystem::exists(dir.path / "results"));
+  }
   const std::string scenario = fmt::format("'{}/scenarios/default.yaml'", ACOSIM_SOURCE_DIR);
   const Case cases[] = {
       {"run S --runs 1e3",
@@ -42,6 +55,11 @@ TEST_CASE("Numeric options refuse non-numbers, NaN and out-of-range values with 
        "--beneficiaries: 100 is out of range; allowed: a whole number from 500 to 10000000"},
       {"bench --repeat 0", "--repeat: 0 is out of range; allowed: a whole number from 1 to 100"},
       {"report r.h5 --per-run-rows -1", "--per-run-rows: -1 is out of range"},
+      // An empty value read as "not given": the results went to the default path.
+      {"run S --runs 10 --report ''", "--report: the value is empty; give one"},
+      {"run ''", "scenario: the value is empty; give one"},
+      {"settle '' --puf", "the value is empty; give one"},
+      {"sweep S --csv ''", "--csv: the value is empty; give one"},
   };
   for (const Case& c : cases) {
     std::string args = c.args;

@@ -108,6 +108,16 @@ CLI::Validator key_check(const std::string& key) {
                                     : decimal_in(k.lo, k.hi);
 }
 
+void refuse_empty_values(CLI::App& app) {
+  const CLI::Validator non_empty(
+      [](std::string& text) -> std::string { return text.empty() ? "the value is empty; give one" : ""; },
+      "");
+  for (CLI::Option* o : app.get_options()) {
+    if (o->get_type_size_max() > 0) o->check(non_empty);  // not flags
+  }
+  for (CLI::App* sub : app.get_subcommands({})) refuse_empty_values(*sub);
+}
+
 CLI::Validator run_index_check() {
   return CLI::Validator(
       [](std::string& text) -> std::string {

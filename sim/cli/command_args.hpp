@@ -58,6 +58,11 @@ CLI::Validator decimal_in(double lo, double hi);
 // (sim/input/key_schema.cpp), so `--runs` and `runs:` accept exactly the same values.
 CLI::Validator key_check(const std::string& key);
 
+// Every option and argument that takes a value refuses an empty one ("-o ''", "--report ''"):
+// it would otherwise read as "not given" and write to the default path, or use a default.
+// Called once on the whole command tree after the subcommands register.
+void refuse_empty_values(CLI::App& app);
+
 // --replay's validator: a run index as plain digits (the scenario's run count bounds it later);
 // CLI11's own range check printed a bound of 1.8e308 for -1.
 CLI::Validator run_index_check();
