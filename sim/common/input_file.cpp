@@ -13,15 +13,6 @@
 namespace acosim {
 namespace {
 
-std::string_view kind_of(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
-  if (S_ISSOCK(mode)) return "a socket";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISCHR(mode)) return "a character device";
-  return "not a regular file";
-}
-
 [[noreturn]] void refuse(const std::filesystem::path& path, std::string_view what, std::string_view why) {
   throw InputError(fmt::format("cannot read {} {}: {}", what, path.string(), why));
 }
@@ -35,6 +26,17 @@ struct Fd {
 
 }  // namespace
 
+std::string_view file_kind(mode_t mode) {
+  if (S_ISREG(mode)) return "a regular file";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISLNK(mode)) return "a symbolic link";
+  return "not a regular file";
+}
+
 std::string read_input_text(const std::filesystem::path& path, std::string_view what, std::size_t max_bytes) {
   // O_NONBLOCK: opening a FIFO that has no writer returns at once instead of waiting for one.
   Fd f{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
@@ -47,7 +49,7 @@ std::string read_input_text(const std::filesystem::path& path, std::string_view 
   const bool regular = S_ISREG(st.st_mode);
   const bool stream = S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode);
   if (!regular && !stream) {
-    refuse(path, what, fmt::format("it is {}; allowed: a regular file or a pipe", kind_of(st.st_mode)));
+    refuse(path, what, fmt::format("it is {}; allowed: a regular file or a pipe", file_kind(st.st_mode)));
   }
   const std::string limit = fmt::format("{} {}", max_bytes >= (1u << 20) ? max_bytes >> 20 : max_bytes,
                                         max_bytes >= (1u << 20) ? "MiB" : "bytes");
@@ -71,7 +73,7 @@ std::string read_input_text(const std::filesystem::path& path, std::string_view 
     if (n == 0) break;
     if (!regular && text.empty() && std::memchr(buf, '\0', static_cast<std::size_t>(n)) != nullptr) {
       refuse(path, what,
-             fmt::format("it is {} that yields binary data (a NUL byte), not text", kind_of(st.st_mode)));
+             fmt::format("it is {} that yields binary data (a NUL byte), not text", file_kind(st.st_mode)));
     }
     text.append(buf, static_cast<std::size_t>(n));
     if (text.size() > max_bytes) {
@@ -91,7 +93,7 @@ void require_regular_input(const std::filesystem::path& path, std::string_view w
   }
   if (!S_ISREG(st.st_mode)) {
     throw InputError(fmt::format("{}: it is {}, not {}; allowed: a regular file", path.string(),
-                                 kind_of(st.st_mode), what));
+                                 file_kind(st.st_mode), what));
   }
 }
 
