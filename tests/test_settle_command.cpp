@@ -185,7 +185,7 @@ TEST_CASE("settle: usage errors exit 2 before any work", "[settle_command]") {
   {
     const CliRun r = s.run("settle " + q(s.dir / "missing.csv") + " -o " + q(out));
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Catch::Contains("missing.csv: cannot open"));
+    CHECK_THAT(r.err, Catch::Contains("missing.csv: no such file"));
   }
   {
     const CliRun r = s.run("settle --puf " + q(in) + " --py 2031 -o " + q(out));
