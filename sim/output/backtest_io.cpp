@@ -28,16 +28,7 @@ std::string pm(const MeanSe& m, int d = 1) { return fmt::format("{} ± {}", pc(m
 // HDF5 (the same conventions as the results and sweep files: checksummed layout, units and
 // descriptions as attributes; docs/results-schema.md).
 
-// Thin names over the HDF5 gateway (sim/output/hdf5_file.hpp) for the backtest file's objects.
-void attr(h5::FileWriter& w, H5::H5Object& o, const char* name, const std::string& v) {
-  w.put_string(o, name, v);
-}
-void attr(h5::FileWriter& w, H5::H5Object& o, const char* name, double v) {
-  w.put_number<double>(o, name, v);
-}
-void attr_i64(h5::FileWriter& w, H5::H5Object& o, const char* name, std::int64_t v) {
-  w.put_number(o, name, v);
-}
+// Thin names over the HDF5 gateway (sim/output/hdf5_file.hpp) for the backtest file's datasets.
 void doubles(h5::FileWriter& w, const std::string& path, const std::vector<double>& v,
              const std::string& units, const std::string& description) {
   w.vector(path, v, units.empty() ? nullptr : units.c_str(), description.c_str());
@@ -58,38 +49,38 @@ void mean_se_pair(h5::FileWriter& w, const std::string& path, const MeanSe& m, c
 // The file's attributes: format, provenance, the run settings and the calibrated defaults.
 void write_header(h5::FileWriter& w, const BacktestResult& r) {
   H5::Group root = w.file().openGroup("/");
-  attr(w, root, "format", kBacktestFormat);
-  attr_i64(w, root, "format_version", kBacktestFormatVersion);
-  attr(w, root, "program_version", kVersion);
-  attr(w, root, "git_commit", kGitCommit);
-  attr(w, root, "file_a", r.file_a);
-  attr(w, root, "file_b", r.file_b);
-  attr_i64(w, root, "py_a", r.py_a);
-  attr_i64(w, root, "py_b", r.py_b);
-  attr_i64(w, root, "runs_per_aco", r.runs);
-  attr_i64(w, root, "seed", static_cast<std::int64_t>(r.seed));
-  attr_i64(w, root, "threads", r.threads);
-  attr_i64(w, root, "ranks", r.ranks);
-  attr(w, root, "wall_seconds", r.wall_seconds);
-  attr(w, root, "baseline_s", r.baseline_s);
+  w.put_string(root, "format", kBacktestFormat);
+  w.put_number<std::int64_t>(root, "format_version", kBacktestFormatVersion);
+  w.put_string(root, "program_version", kVersion);
+  w.put_string(root, "git_commit", kGitCommit);
+  w.put_string(root, "file_a", r.file_a);
+  w.put_string(root, "file_b", r.file_b);
+  w.put_number<std::int64_t>(root, "py_a", r.py_a);
+  w.put_number<std::int64_t>(root, "py_b", r.py_b);
+  w.put_number<std::int64_t>(root, "runs_per_aco", r.runs);
+  w.put_number<std::int64_t>(root, "seed", static_cast<std::int64_t>(r.seed));
+  w.put_number<std::int64_t>(root, "threads", r.threads);
+  w.put_number<std::int64_t>(root, "ranks", r.ranks);
+  w.put_number<double>(root, "wall_seconds", r.wall_seconds);
+  w.put_number<double>(root, "baseline_s", r.baseline_s);
   const CalibrationDefaults& c = r.calibration;
   H5::Group cal = w.file().createGroup("/calibration");
-  attr(w, cal, "description", "the calibrated defaults used (docs/calibration.md)");
-  attr(w, cal, "k_claims", c.k_claims);
-  attr(w, cal, "k_baseline", c.k_baseline);
-  attr(w, cal, "persistence", c.persistence);
-  attr(w, cal, "drift_sd", c.drift_sd);
-  attr(w, cal, "common_shift_mean", c.common_shift_mean);
-  attr(w, cal, "common_shift_sd", c.common_shift_sd);
-  attr(w, cal, "quality_persistence", c.quality_persistence);
-  attr(w, cal, "quality_sd", c.quality_sd);
-  attr(w, cal, "benchmark_growth", c.benchmark_growth);
+  w.put_string(cal, "description", "the calibrated defaults used (docs/calibration.md)");
+  w.put_number<double>(cal, "k_claims", c.k_claims);
+  w.put_number<double>(cal, "k_baseline", c.k_baseline);
+  w.put_number<double>(cal, "persistence", c.persistence);
+  w.put_number<double>(cal, "drift_sd", c.drift_sd);
+  w.put_number<double>(cal, "common_shift_mean", c.common_shift_mean);
+  w.put_number<double>(cal, "common_shift_sd", c.common_shift_sd);
+  w.put_number<double>(cal, "quality_persistence", c.quality_persistence);
+  w.put_number<double>(cal, "quality_sd", c.quality_sd);
+  w.put_number<double>(cal, "benchmark_growth", c.benchmark_growth);
 }
 
 // /acos: one entry per ACO scored.
 void write_acos(h5::FileWriter& w, const BacktestResult& r) {
   H5::Group acos = w.file().createGroup("/acos");
-  attr(w, acos, "description", "one entry per ACO scored, ACO_ID order (the --csv columns)");
+  w.put_string(acos, "description", "one entry per ACO scored, ACO_ID order (the --csv columns)");
   std::vector<std::string> id, track;
   std::vector<std::int64_t> n_ab, earned, owed, quartile;
   std::vector<double> col[14];
@@ -160,7 +151,8 @@ void write_acos(h5::FileWriter& w, const BacktestResult& r) {
 // /summary: calibration and skill with their standard errors.
 void write_summary(h5::FileWriter& w, const BacktestSummary& s) {
   H5::Group sum = w.file().createGroup("/summary");
-  attr(w, sum, "description", "calibration and skill with their sampling standard errors (docs/backtest.md)");
+  w.put_string(sum, "description",
+               "calibration and skill with their sampling standard errors (docs/backtest.md)");
   doubles(w, "/summary/coverage_levels", {0.5, 0.8, 0.9}, "probability", "nominal central-interval levels");
   std::vector<double> cov, cov_se, covq, covq_se;
   for (const MeanSe& m : s.coverage) {
