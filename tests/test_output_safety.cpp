@@ -331,12 +331,12 @@ TEST_CASE(
     "permissions, and a write-protected file is not replaced",
     "[output_safety]") {
   Fixture f;
-  const fs::path& d = f.dir.path;
+  const fs::path& d = f.box.dir;
   fs::create_directories(d / "kept");
-  write(d / "kept" / "t.h5", "old");
+  write_file(d / "kept" / "t.h5", "old");
   fs::permissions(d / "kept" / "t.h5", fs::perms::owner_read | fs::perms::owner_write);
   fs::create_symlink("kept/t.h5", d / "link.h5");
-  REQUIRE(acosim_in(d, "run s.yaml -o link.h5 -q").code == 0);
+  REQUIRE(f.box.run("run s.yaml -o link.h5 -q").exit_code == 0);
   CHECK(fs::is_symlink(d / "link.h5"));                         // the link is still a link ...
   CHECK(read_results(d / "kept" / "t.h5").table.runs() == 20);  // ... and its target holds the results
   CHECK(fs::status(d / "kept" / "t.h5").permissions() == (fs::perms::owner_read | fs::perms::owner_write));
@@ -346,8 +346,8 @@ TEST_CASE(
   const std::string before = slurp(d / "r.h5");
   for (const char* args : {"run s.yaml -o r.h5 -q", "report p.h5 -o r.h5"}) {
     INFO(args);
-    const Result r = acosim_in(d, args);
-    CHECK(r.code == 2);
+    const CliRun r = f.box.run(args);
+    CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains("r.h5: the file is write-protected (mode 0444)") && Contains("chmod u+w"));
   }
   CHECK(slurp(d / "r.h5") == before);

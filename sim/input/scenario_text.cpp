@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <optional>
+#include <sstream>
 #include <string_view>
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include "sim/common/error.hpp"
 #include "sim/common/text.hpp"
@@ -181,6 +183,41 @@ std::size_t second_document_line(const std::string& text) {
   return 0;
 }
 
+// The number of documents in `text`, counting at most `cap`. yaml-cpp 0.7's LoadAll never ends
+// on a stray ',' outside brackets (yaml-cpp issue #1040, fixed upstream in PR #1319): each call
+// yields another empty document and LoadAll allocates until memory runs out. Counting with a cap
+// and loading only the first document cannot loop.
+std::size_t count_documents(const std::string& text, std::size_t cap) {
+  struct Ignore : YAML::EventHandler {
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+  } ignore;
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  std::size_t n = 0;
+  while (n < cap && parser.HandleNextDocument(ignore)) ++n;
+  return n;
+}
+
+// The first line (1-based) that starts with ',' after its indentation, 0 when none.
+std::size_t stray_comma_line(const std::string& text) {
+  const std::vector<std::string_view> lines = split_lines(text);
+  for (std::size_t ln = 0; ln < lines.size(); ++ln) {
+    const std::size_t first = lines[ln].find_first_not_of(" \t");
+    if (first != std::string_view::npos && lines[ln][first] == ',') return ln + 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 void check_scenario_text(const std::string& text, const std::string& origin) {
@@ -189,9 +226,11 @@ void check_scenario_text(const std::string& text, const std::string& origin) {
 }
 
 YAML::Node load_scenario_yaml(const std::string& text, const std::string& origin) {
-  std::vector<YAML::Node> docs;
+  YAML::Node first;
+  std::size_t documents = 0;
   try {
-    docs = YAML::LoadAll(text);
+    documents = count_documents(text, 3);
+    first = YAML::Load(text);
   } catch (const YAML::DeepRecursion& e) {
     throw InputError(
         fmt::format("{}:{}:{}: not valid YAML: lists or mappings are nested too deeply (a scenario "
@@ -210,15 +249,23 @@ YAML::Node load_scenario_yaml(const std::string& text, const std::string& origin
   } catch (const YAML::Exception& e) {
     throw InputError(fmt::format("{}: not valid YAML: {}", origin, e.msg));
   }
-  if (docs.size() > 1) {
-    const std::size_t line = second_document_line(text);
+  const std::size_t second = second_document_line(text);
+  if (documents > 1 && second == 0) {
+    const std::size_t comma = stray_comma_line(text);
+    throw InputError(
+        fmt::format("{}{}: not valid YAML: a ',' outside [ ] or {{ }} (a ',' separates list or "
+                    "mapping items only inside brackets); remove it or put the items in brackets",
+                    origin, comma > 0 ? fmt::format(":{}", comma) : ""));
+  }
+  if (documents > 1) {
+    const std::size_t line = second;
     throw InputError(
         fmt::format("{}{}: a second YAML document starts here ('---'); a scenario is one document "
                     "and the rest would be ignored: remove the '---' line (and merge the keys) or "
                     "the second document",
                     origin, line > 0 ? fmt::format(":{}", line) : ""));
   }
-  return docs.empty() ? YAML::Node() : docs.front();
+  return documents == 0 ? YAML::Node() : first;
 }
 
 namespace {
