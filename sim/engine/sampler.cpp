@@ -66,6 +66,7 @@ inline double limit_tiles_float(const PhiloxStream& stream, long blocks) {
 }  // namespace
 
 ACOSIM_DEFINE_KERNELS(sse2, ACOSIM_KERNEL_SSE2, sampler_detail::PortableWords, PortableWordsDouble)
+ACOSIM_DEFINE_HISTORY(sse2, ACOSIM_KERNEL_SSE2, sampler_detail::PortableWords)
 ACOSIM_KERNEL_SSE2 double limit_double_sse2(const PhiloxStream& s, long blocks) {
   return limit_tiles_double(s, blocks);
 }

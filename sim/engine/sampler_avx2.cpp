@@ -1,3 +1,9 @@
+// models/det_math.hpp's templates are instantiated on __m256d below and always inlined (flatten):
+// GCC's note on passing 32-byte vectors to functions compiled without AVX concerns calls that never
+// happen.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
 // The AVX2 kernels (sim/engine/sampler_isa.hpp): Philox, Box-Muller and exp on 4 double or 8 float
 // lanes.
 #include "sim/engine/sampler_isa.hpp"
@@ -335,6 +341,104 @@ __attribute__((target("avx2,fma"), flatten)) double limit_float_avx2(const Philo
 }
 
 ACOSIM_DEFINE_KERNELS(avx2, ACOSIM_KERNEL_AVX2, Avx2Words, Avx2WordsDouble)
+
+namespace {
+
+// The cost of one year for 8 beneficiaries (lanes lo = 0..3, hi = 4..7) with latents zs, zz in
+// double: LognormalCost's operations (mu by state, mu + sigma z in double, exp_f of it rounded to
+// float on 8 float lanes, min with the cap and the zero state in double), added to the year's
+// LaneSum lanes acc (beneficiary i into lane i mod 8); `keep` zeroes the lanes past the tile's end
+// (adding +0 leaves a lane's bits unchanged: the sums start at +0 and costs are >= 0).
+struct Avx2Cost {
+  __m256d z_zero, z_high, mu_low, mu_high, sigma, cap;
+  __attribute__((target("avx2,fma"), flatten)) void add(const __m256d zs[2], const __m256d zz[2],
+                                                        const __m256d keep[2], __m256d acc[2]) const {
+    __m128 y[2];
+    for (int h = 0; h < 2; ++h) {
+      const __m256d mu = _mm256_blendv_pd(mu_low, mu_high, _mm256_cmp_pd(z_high, zs[h], _CMP_LT_OQ));
+      y[h] = _mm256_cvtpd_ps(_mm256_fmadd_pd(sigma, zz[h], mu));
+    }
+    const __m256 e = expf8_avx2(_mm256_insertf128_ps(_mm256_castps128_ps256(y[0]), y[1], 1));
+    const __m128 eh[2] = {_mm256_castps256_ps128(e), _mm256_extractf128_ps(e, 1)};
+    for (int h = 0; h < 2; ++h) {
+      const __m256d below = _mm256_min_pd(_mm256_cvtps_pd(eh[h]), cap);
+      const __m256d zero = _mm256_or_pd(_mm256_cmp_pd(zs[h], z_zero, _CMP_LT_OQ), keep[h]);
+      acc[h] = _mm256_add_pd(acc[h], _mm256_andnot_pd(zero, below));
+    }
+  }
+};
+
+// 8 float normals as two halves of 4 doubles (exact).
+__attribute__((target("avx2"))) inline void widen(__m256 z, __m256d out[2]) {
+  out[0] = _mm256_cvtps_pd(_mm256_castps256_ps128(z));
+  out[1] = _mm256_cvtps_pd(_mm256_extractf128_ps(z, 1));
+}
+
+__attribute__((target("avx2"))) inline __m256i load(const std::uint32_t* w) {
+  return _mm256_load_si256(reinterpret_cast<const __m256i*>(w));
+}
+
+// One step of ar1_step on both halves: rho * previous + innovation * fresh (the same operations).
+__attribute__((target("avx2,fma"))) inline void ar1(__m256d z[2], __m256 fresh, __m256d rho, __m256d inn) {
+  __m256d f[2];
+  widen(fresh, f);
+  for (int h = 0; h < 2; ++h) z[h] = _mm256_fmadd_pd(inn, f[h], _mm256_mul_pd(rho, z[h]));
+}
+
+}  // namespace
+
+// sampler.hpp's history_tiles with the Box-Muller normals (bmf8_avx2) and the costs fused in
+// registers, 8 beneficiaries at a time: the same operations as sample_history_reference, so the
+// same bits (tests/test_bench.cpp), without storing the normals and reloading them.
+ACOSIM_KERNEL_AVX2 void history_avx2(const LognormalCost& k, const PhiloxStream& stream, long n, double rho,
+                                     std::array<double, 4>& sums) {
+  const Avx2Cost cost{_mm256_set1_pd(k.z_zero),  _mm256_set1_pd(k.z_high), _mm256_set1_pd(k.mu_low),
+                      _mm256_set1_pd(k.mu_high), _mm256_set1_pd(k.sigma),  _mm256_set1_pd(k.cap)};
+  const __m256d vrho = _mm256_set1_pd(rho), inn = _mm256_set1_pd(std::sqrt(1.0 - rho * rho));
+  alignas(64) std::uint32_t wa[4][kSamplerTile], wb[4][kSamplerTile];
+  alignas(64) float zf[8][kSamplerTile];
+  __m256d acc[4][2];
+  for (auto& year : acc) year[0] = year[1] = _mm256_setzero_pd();
+  for (long i0 = 0; i0 < n; i0 += kSamplerTile) {
+    const int m = static_cast<int>(std::min<long>(kSamplerTile, n - i0));
+    Avx2Words{}(stream, static_cast<std::uint32_t>(2 * i0), 2, m, wa[0], wa[1], wa[2], wa[3]);
+    Avx2Words{}(stream, static_cast<std::uint32_t>(2 * i0 + 1), 2, m, wb[0], wb[1], wb[2], wb[3]);
+    // The normals as floats (BY1 latents, then the BY2, BY3 and PY innovations), then the costs.
+    for (int j = 0; j < m; j += 8) {
+      __m256 s, z;
+      for (int p = 0; p < 2; ++p) {
+        bmf8_avx2(load(wa[2 * p] + j), load(wa[2 * p + 1] + j), s, z);
+        _mm256_store_ps(zf[2 * p] + j, s);
+        _mm256_store_ps(zf[2 * p + 1] + j, z);
+        bmf8_avx2(load(wb[2 * p] + j), load(wb[2 * p + 1] + j), s, z);
+        _mm256_store_ps(zf[4 + 2 * p] + j, s);
+        _mm256_store_ps(zf[5 + 2 * p] + j, z);
+      }
+    }
+    for (int j = 0; j < m; j += 8) {
+      const __m256i lane = _mm256_setr_epi64x(j, j + 1, j + 2, j + 3);
+      const __m256i end = _mm256_set1_epi64x(m - 1);
+      const __m256d keep[2] = {
+          _mm256_castsi256_pd(_mm256_cmpgt_epi64(lane, end)),
+          _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_add_epi64(lane, _mm256_set1_epi64x(4)), end))};
+      __m256d zs[2], zz[2];
+      widen(_mm256_load_ps(zf[0] + j), zs);
+      widen(_mm256_load_ps(zf[1] + j), zz);
+      cost.add(zs, zz, keep, acc[0]);
+      for (int y = 1; y < 4; ++y) {
+        ar1(zs, _mm256_load_ps(zf[2 * y] + j), vrho, inn);
+        ar1(zz, _mm256_load_ps(zf[2 * y + 1] + j), vrho, inn);
+        cost.add(zs, zz, keep, acc[y]);
+      }
+    }
+  }
+  for (int y = 0; y < 4; ++y) {
+    LaneSum total;
+    _mm256_storeu_pd(total.lane.data(), acc[y][0]);
+    _mm256_storeu_pd(total.lane.data() + 4, acc[y][1]);
+    sums[static_cast<std::size_t>(y)] += total.total();
+  }
+}
 
 }  // namespace acosim::sampler_isa
 #endif

@@ -327,5 +327,99 @@ __attribute__((target("avx512f,fma"), flatten)) double limit_float_avx512(const 
 
 ACOSIM_DEFINE_KERNELS(avx512, ACOSIM_KERNEL_AVX512, Avx512Words, Avx512WordsDouble)
 
+namespace {
+
+// The cost of one year for 16 beneficiaries (halves of 8 double lanes) with latents zs, zz:
+// LognormalCost's operations (mu by state, mu + sigma z in double, exp_f of it rounded to float on
+// 16 float lanes, min with the cap and the zero state in double), added to the year's LaneSum lanes
+// (beneficiaries j..j+7, then j+8..j+15, each into lane i mod 8: the order of LaneSum::add_run);
+// `keep` masks the lanes past the tile's end.
+struct Avx512Cost {
+  __m512d z_zero, z_high, mu_low, mu_high, sigma, cap;
+  __attribute__((target("avx512f,fma"), flatten)) void add(const __m512d zs[2], const __m512d zz[2],
+                                                           const __mmask8 keep[2], __m512d& acc) const {
+    __m256 y[2];
+    for (int h = 0; h < 2; ++h) {
+      const __m512d mu = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(z_high, zs[h], _CMP_LT_OQ), mu_low, mu_high);
+      y[h] = _mm512_cvtpd_ps(_mm512_fmadd_pd(sigma, zz[h], mu));
+    }
+    const __m512 e = expf16_avx512(_mm512_castpd_ps(
+        _mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(y[0])), _mm256_castps_pd(y[1]), 1)));
+    const __m256 eh[2] = {_mm512_castps512_ps256(e),
+                          _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1))};
+    for (int h = 0; h < 2; ++h) {
+      const __m512d below = _mm512_min_pd(_mm512_cvtps_pd(eh[h]), cap);
+      const __mmask8 cost = _mm512_mask_cmp_pd_mask(keep[h], zs[h], z_zero, _CMP_NLT_UQ);  // not zero
+      acc = _mm512_mask_add_pd(acc, cost, acc, below);
+    }
+  }
+};
+
+// 16 float normals as two halves of 8 doubles (exact).
+__attribute__((target("avx512f"))) inline void widen(__m512 z, __m512d out[2]) {
+  out[0] = _mm512_cvtps_pd(_mm512_castps512_ps256(z));
+  out[1] = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(z), 1)));
+}
+
+// One step of ar1_step on both halves: rho * previous + innovation * fresh (the same operations).
+__attribute__((target("avx512f,fma"))) inline void ar1(__m512d z[2], __m512 fresh, __m512d rho, __m512d inn) {
+  __m512d f[2];
+  widen(fresh, f);
+  for (int h = 0; h < 2; ++h) z[h] = _mm512_fmadd_pd(inn, f[h], _mm512_mul_pd(rho, z[h]));
+}
+
+}  // namespace
+
+// sampler.hpp's history_tiles with hand-written loops: the normals of a tile as floats (bmf16_avx512),
+// then the AR(1) and costs of 16 beneficiaries at a time in registers -- the same operations as
+// sample_history_reference, so the same bits (tests/test_bench.cpp).
+ACOSIM_KERNEL_AVX512 void history_avx512(const LognormalCost& k, const PhiloxStream& stream, long n,
+                                         double rho, std::array<double, 4>& sums) {
+  const Avx512Cost cost{_mm512_set1_pd(k.z_zero),  _mm512_set1_pd(k.z_high), _mm512_set1_pd(k.mu_low),
+                        _mm512_set1_pd(k.mu_high), _mm512_set1_pd(k.sigma),  _mm512_set1_pd(k.cap)};
+  const __m512d vrho = _mm512_set1_pd(rho), inn = _mm512_set1_pd(std::sqrt(1.0 - rho * rho));
+  alignas(64) std::uint32_t wa[4][kSamplerTile], wb[4][kSamplerTile];
+  alignas(64) float zf[8][kSamplerTile];
+  __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd()};
+  for (long i0 = 0; i0 < n; i0 += kSamplerTile) {
+    const int m = static_cast<int>(std::min<long>(kSamplerTile, n - i0));
+    Avx512Words{}(stream, static_cast<std::uint32_t>(2 * i0), 2, m, wa[0], wa[1], wa[2], wa[3]);
+    Avx512Words{}(stream, static_cast<std::uint32_t>(2 * i0 + 1), 2, m, wb[0], wb[1], wb[2], wb[3]);
+    // The normals as floats (BY1 latents, then the BY2, BY3 and PY innovations), then the costs.
+    for (int j = 0; j < m; j += 16) {
+      __m512 s, z;
+      for (int p = 0; p < 2; ++p) {
+        bmf16_avx512(_mm512_load_si512(wa[2 * p] + j), _mm512_load_si512(wa[2 * p + 1] + j), s, z);
+        _mm512_store_ps(zf[2 * p] + j, s);
+        _mm512_store_ps(zf[2 * p + 1] + j, z);
+        bmf16_avx512(_mm512_load_si512(wb[2 * p] + j), _mm512_load_si512(wb[2 * p + 1] + j), s, z);
+        _mm512_store_ps(zf[4 + 2 * p] + j, s);
+        _mm512_store_ps(zf[5 + 2 * p] + j, z);
+      }
+    }
+    for (int j = 0; j < m; j += 16) {
+      const int left = m - j;  // lanes of this group inside the tile
+      const __mmask8 keep[2] = {static_cast<__mmask8>(left >= 8 ? 0xff : (1u << left) - 1),
+                                static_cast<__mmask8>(left >= 16  ? 0xff
+                                                      : left <= 8 ? 0
+                                                                  : (1u << (left - 8)) - 1)};
+      __m512d zs[2], zz[2];
+      widen(_mm512_load_ps(zf[0] + j), zs);
+      widen(_mm512_load_ps(zf[1] + j), zz);
+      cost.add(zs, zz, keep, acc[0]);
+      for (int y = 1; y < 4; ++y) {
+        ar1(zs, _mm512_load_ps(zf[2 * y] + j), vrho, inn);
+        ar1(zz, _mm512_load_ps(zf[2 * y + 1] + j), vrho, inn);
+        cost.add(zs, zz, keep, acc[y]);
+      }
+    }
+  }
+  for (int y = 0; y < 4; ++y) {
+    LaneSum total;
+    _mm512_storeu_pd(total.lane.data(), acc[y]);
+    sums[static_cast<std::size_t>(y)] += total.total();
+  }
+}
+
 }  // namespace acosim::sampler_isa
 #endif

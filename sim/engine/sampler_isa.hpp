@@ -50,13 +50,6 @@ ACOSIM_DECLARE_KERNELS(avx512)
     const LognormalCost k = cost; /* a local copy: no store in the loop can change it */                  \
     return sampler_detail::py_only_tiles<true>(k, stream, n, WORDS{});                                    \
   }                                                                                                       \
-  ATTR void history_##SUFFIX(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho,   \
-                             std::array<double, 4>& sums) {                                               \
-    const LognormalCost k = cost;                                                                         \
-    std::array<double, 4> s = sums;                                                                       \
-    sampler_detail::history_tiles<true>(k, stream, n, rho, s, WORDS{});                                   \
-    sums = s;                                                                                             \
-  }                                                                                                       \
   ATTR void normals_##SUFFIX(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, \
                              double* z0, double* z1, double* z2, double* z3) {                            \
     sampler_detail::tile_normals(WORDS{}, s, first, stride, count, z0, z1, z2, z3);                       \
@@ -64,6 +57,17 @@ ACOSIM_DECLARE_KERNELS(avx512)
   ATTR void normals_double_##SUFFIX(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride,     \
                                     int count, double* z0, double* z1, double* z2, double* z3) {          \
     sampler_detail::tile_normals(WORDS_DOUBLE{}, s, first, stride, count, z0, z1, z2, z3);                \
+  }
+
+// history_SUFFIX as sampler.hpp's history_tiles (the compiler's cost loop; AVX2 and AVX-512 have
+// hand-written ones that fuse Box-Muller and the costs in registers).
+#define ACOSIM_DEFINE_HISTORY(SUFFIX, ATTR, WORDS)                                                      \
+  ATTR void history_##SUFFIX(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho, \
+                             std::array<double, 4>& sums) {                                             \
+    const LognormalCost k = cost;                                                                       \
+    std::array<double, 4> s = sums;                                                                     \
+    sampler_detail::history_tiles<true>(k, stream, n, rho, s, WORDS{});                                 \
+    sums = s;                                                                                           \
   }
 
 // The limit loops, over `blocks` Philox blocks (two beneficiary-years each): the words of a tile of
