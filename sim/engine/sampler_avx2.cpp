@@ -340,8 +340,6 @@ __attribute__((target("avx2,fma"), flatten)) double limit_float_avx2(const Philo
   return (lane[0] + lane[1]) + (lane[2] + lane[3]);
 }
 
-ACOSIM_DEFINE_KERNELS(avx2, ACOSIM_KERNEL_AVX2, Avx2Words, Avx2WordsDouble)
-
 namespace {
 
 // The cost of one year for 8 beneficiaries (lanes lo = 0..3, hi = 4..7) with latents zs, zz in
@@ -439,6 +437,9 @@ ACOSIM_KERNEL_AVX2 void history_avx2(const LognormalCost& k, const PhiloxStream&
     sums[static_cast<std::size_t>(y)] += total.total();
   }
 }
+
+// The tiled loops of sampler.hpp that stay the compiler's (PY only) and the normals for the tests.
+ACOSIM_DEFINE_KERNELS(avx2, ACOSIM_KERNEL_AVX2, Avx2Words, Avx2WordsDouble)
 
 }  // namespace acosim::sampler_isa
 #endif

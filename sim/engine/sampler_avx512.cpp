@@ -325,8 +325,6 @@ __attribute__((target("avx512f,fma"), flatten)) double limit_float_avx512(const 
   return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
 }
 
-ACOSIM_DEFINE_KERNELS(avx512, ACOSIM_KERNEL_AVX512, Avx512Words, Avx512WordsDouble)
-
 namespace {
 
 // The cost of one year for 16 beneficiaries (halves of 8 double lanes) with latents zs, zz:
@@ -420,6 +418,9 @@ ACOSIM_KERNEL_AVX512 void history_avx512(const LognormalCost& k, const PhiloxStr
     sums[static_cast<std::size_t>(y)] += total.total();
   }
 }
+
+// The tiled loops of sampler.hpp that stay the compiler's (PY only) and the normals for the tests.
+ACOSIM_DEFINE_KERNELS(avx512, ACOSIM_KERNEL_AVX512, Avx512Words, Avx512WordsDouble)
 
 }  // namespace acosim::sampler_isa
 #endif
