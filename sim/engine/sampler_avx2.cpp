@@ -201,8 +201,12 @@ __attribute__((target("avx2,fma"), flatten)) inline void bmf8_avx2(__m256i wr, _
                                                                    __m256& zs) {
   const Avx2FmaF fma;
   const __m256i one = _mm256_set1_epi32(1);
-  const __m256 v = fma(_mm256_cvtepi32_ps(_mm256_srli_epi32(wr, 1)), 2.0f,
-                       _mm256_add_ps(_mm256_cvtepi32_ps(_mm256_and_si256(wr, one)), _mm256_set1_ps(0.5f)));
+  // word_plus_half_f(w) = 2 float(w >> 1) + ((w & 1) + 0.5), the last from a table by w's low bit;
+  // for ~w: ~w >> 1 = (w >> 1) ^ 0x7fffffff and ((~w & 1) + 0.5) = 2 - ((w & 1) + 0.5), exactly.
+  const __m256i h = _mm256_srli_epi32(wr, 1);
+  const __m256 low =
+      _mm256_permutevar8x32_ps(_mm256_setr_ps(0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f), wr);
+  const __m256 v = fma(_mm256_cvtepi32_ps(h), 2.0f, low);
   const __m256i ix = _mm256_castps_si256(v);
   const __m256i mant = _mm256_and_si256(ix, _mm256_set1_epi32(0x007fffff));
   const __m256i carry = _mm256_and_si256(
@@ -211,21 +215,26 @@ __attribute__((target("avx2,fma"), flatten)) inline void bmf8_avx2(__m256i wr, _
       _mm256_set1_epi32(0x00800000));
   const __m256 m =
       _mm256_castsi256_ps(_mm256_or_si256(mant, _mm256_xor_si256(carry, _mm256_set1_epi32(0x3f800000))));
+  // (ix >> 23) + (carry >> 23) as (ix + carry) >> 23: carry is bit 23 alone and mant < 2^23.
   const __m256 dk = _mm256_cvtepi32_ps(
-      _mm256_sub_epi32(_mm256_add_epi32(_mm256_srli_epi32(ix, 23), _mm256_srli_epi32(carry, 23)),
-                       _mm256_set1_epi32(127 + 32)));
-  const __m256i nw = _mm256_xor_si256(wr, _mm256_set1_epi32(-1));  // ~w: 1 - u for u near 1
-  const __m256 one_minus_u =
-      fma(_mm256_cvtepi32_ps(_mm256_srli_epi32(nw, 1)), 2.0f,
-          _mm256_add_ps(_mm256_cvtepi32_ps(_mm256_and_si256(nw, one)), _mm256_set1_ps(0.5f)));
+      _mm256_sub_epi32(_mm256_srli_epi32(_mm256_add_epi32(ix, carry), 23), _mm256_set1_epi32(127 + 32)));
+  const __m256 one_minus_u =  // ~w + 0.5: 1 - u for u near 1
+      fma(_mm256_cvtepi32_ps(_mm256_xor_si256(h, _mm256_set1_epi32(0x7fffffff))), 2.0f,
+          _mm256_sub_ps(_mm256_set1_ps(2.0f), low));
   const __m256 f = _mm256_blendv_ps(_mm256_sub_ps(m, _mm256_set1_ps(1.0f)),
                                     _mm256_mul_ps(one_minus_u, _mm256_set1_ps(-0x1p-32f)),
                                     _mm256_cmp_ps(dk, _mm256_setzero_ps(), _CMP_EQ_OQ));
   const __m256 tail = detmath::log_tail_f(f, dk, fma);
   const __m256 r = _mm256_sqrt_ps(fma(dk, -2.0f * detmath::kLn2HiF, _mm256_add_ps(tail, tail)));
-  const __m256i q = _mm256_srli_epi32(_mm256_add_epi32(wa, _mm256_set1_epi32(1 << 29)), 30);
-  const __m256i x =
-      _mm256_add_epi32(_mm256_slli_epi32(_mm256_sub_epi32(wa, _mm256_slli_epi32(q, 30)), 1), one);
+  // The quadrant q = t >> 30 of t = w + 2^29 by its bits in place: q << 30 = t & 0xc0000000, q's bit
+  // 0 (swap) is t's bit 30, q's bit 1 (the sine's sign) t's bit 31, (q + 1)'s bit 1 (the cosine's)
+  // bit 31 of t + 2^30.
+  const __m256i t = _mm256_add_epi32(wa, _mm256_set1_epi32(1 << 29));
+  const __m256i sign = _mm256_set1_epi32(static_cast<int>(0x80000000u));
+  const __m256i x = _mm256_add_epi32(
+      _mm256_slli_epi32(
+          _mm256_sub_epi32(wa, _mm256_and_si256(t, _mm256_set1_epi32(static_cast<int>(0xc0000000u)))), 1),
+      one);
   const __m256i x_lo =
       _mm256_sub_epi32(_mm256_and_si256(_mm256_add_epi32(x, _mm256_set1_epi32(64)), _mm256_set1_epi32(127)),
                        _mm256_set1_epi32(64));
@@ -233,10 +242,10 @@ __attribute__((target("avx2,fma"), flatten)) inline void bmf8_avx2(__m256i wr, _
   detmath::sin_cos_poly_f(
       detmath::turn_angle_f(_mm256_cvtepi32_ps(_mm256_sub_epi32(x, x_lo)), _mm256_cvtepi32_ps(x_lo), fma),
       fma, sa, ca);
-  const __m256 swap = _mm256_castsi256_ps(_mm256_slli_epi32(q, 31));
-  const __m256 sine_sign = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_srli_epi32(q, 1), 31));
+  const __m256 swap = _mm256_castsi256_ps(_mm256_slli_epi32(t, 1));  // blendv reads bit 31
+  const __m256 sine_sign = _mm256_castsi256_ps(_mm256_and_si256(t, sign));
   const __m256 cosine_sign =
-      _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_srli_epi32(_mm256_add_epi32(q, one), 1), 31));
+      _mm256_castsi256_ps(_mm256_and_si256(_mm256_add_epi32(t, _mm256_set1_epi32(1 << 30)), sign));
   zs = _mm256_mul_ps(r, _mm256_xor_ps(_mm256_blendv_ps(sa, ca, swap), sine_sign));
   zc = _mm256_mul_ps(r, _mm256_xor_ps(_mm256_blendv_ps(ca, sa, swap), cosine_sign));
 }

@@ -186,8 +186,13 @@ __attribute__((target("avx512f,fma"), flatten)) inline void bmf16_avx512(__m512i
                                                                          __m512& zs) {
   const Avx512FmaF fma;
   const __m512i one = _mm512_set1_epi32(1);
-  const __m512 v = fma(_mm512_cvtepi32_ps(_mm512_srli_epi32(wr, 1)), 2.0f,
-                       _mm512_add_ps(_mm512_cvtepi32_ps(_mm512_and_si512(wr, one)), _mm512_set1_ps(0.5f)));
+  // word_plus_half_f(w) = 2 float(w >> 1) + ((w & 1) + 0.5), the last from a table by w's low bit;
+  // for ~w: ~w >> 1 = (w >> 1) ^ 0x7fffffff and ((~w & 1) + 0.5) = 2 - ((w & 1) + 0.5), exactly.
+  const __m512i h = _mm512_srli_epi32(wr, 1);
+  const __m512 low =
+      _mm512_permutexvar_ps(wr, _mm512_setr_ps(0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f,
+                                               0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f));
+  const __m512 v = fma(_mm512_cvtepi32_ps(h), 2.0f, low);
   const __m512i ix = _mm512_castps_si512(v);
   const __m512i mant = _mm512_and_si512(ix, _mm512_set1_epi32(0x007fffff));
   const __m512i carry = _mm512_and_si512(
@@ -196,21 +201,26 @@ __attribute__((target("avx512f,fma"), flatten)) inline void bmf16_avx512(__m512i
       _mm512_set1_epi32(0x00800000));
   const __m512 m = _mm512_castsi512_ps(
       _mm512_ternarylogic_epi32(mant, carry, _mm512_set1_epi32(0x3f800000), 0xF6));  // a | (b ^ c)
+  // (ix >> 23) + (carry >> 23) as (ix + carry) >> 23: carry is bit 23 alone and mant < 2^23.
   const __m512 dk = _mm512_cvtepi32_ps(
-      _mm512_sub_epi32(_mm512_add_epi32(_mm512_srli_epi32(ix, 23), _mm512_srli_epi32(carry, 23)),
-                       _mm512_set1_epi32(127 + 32)));
-  const __m512i nw = _mm512_xor_si512(wr, _mm512_set1_epi32(-1));  // ~w: 1 - u for u near 1
-  const __m512 one_minus_u =
-      fma(_mm512_cvtepi32_ps(_mm512_srli_epi32(nw, 1)), 2.0f,
-          _mm512_add_ps(_mm512_cvtepi32_ps(_mm512_and_si512(nw, one)), _mm512_set1_ps(0.5f)));
+      _mm512_sub_epi32(_mm512_srli_epi32(_mm512_add_epi32(ix, carry), 23), _mm512_set1_epi32(127 + 32)));
+  const __m512 one_minus_u =  // ~w + 0.5: 1 - u for u near 1
+      fma(_mm512_cvtepi32_ps(_mm512_xor_si512(h, _mm512_set1_epi32(0x7fffffff))), 2.0f,
+          _mm512_sub_ps(_mm512_set1_ps(2.0f), low));
   const __m512 f = _mm512_mask_mul_ps(_mm512_sub_ps(m, _mm512_set1_ps(1.0f)),
                                       _mm512_cmp_ps_mask(dk, _mm512_setzero_ps(), _CMP_EQ_OQ), one_minus_u,
                                       _mm512_set1_ps(-0x1p-32f));
   const __m512 tail = detmath::log_tail_f(f, dk, fma);
   const __m512 r = _mm512_sqrt_ps(fma(dk, -2.0f * detmath::kLn2HiF, _mm512_add_ps(tail, tail)));
-  const __m512i q = _mm512_srli_epi32(_mm512_add_epi32(wa, _mm512_set1_epi32(1 << 29)), 30);
-  const __m512i x =
-      _mm512_add_epi32(_mm512_slli_epi32(_mm512_sub_epi32(wa, _mm512_slli_epi32(q, 30)), 1), one);
+  // The quadrant q = t >> 30 of t = w + 2^29 by its bits in place: q << 30 = t & 0xc0000000, q's bit
+  // 0 (swap) is t's bit 30, q's bit 1 (the sine's sign) t's bit 31, (q + 1)'s bit 1 (the cosine's)
+  // bit 31 of t + 2^30.
+  const __m512i t = _mm512_add_epi32(wa, _mm512_set1_epi32(1 << 29));
+  const __m512i sign = _mm512_set1_epi32(static_cast<int>(0x80000000u));
+  const __m512i x = _mm512_add_epi32(
+      _mm512_slli_epi32(
+          _mm512_sub_epi32(wa, _mm512_and_si512(t, _mm512_set1_epi32(static_cast<int>(0xc0000000u)))), 1),
+      one);
   const __m512i x_lo =
       _mm512_sub_epi32(_mm512_and_si512(_mm512_add_epi32(x, _mm512_set1_epi32(64)), _mm512_set1_epi32(127)),
                        _mm512_set1_epi32(64));
@@ -218,13 +228,13 @@ __attribute__((target("avx512f,fma"), flatten)) inline void bmf16_avx512(__m512i
   detmath::sin_cos_poly_f(
       detmath::turn_angle_f(_mm512_cvtepi32_ps(_mm512_sub_epi32(x, x_lo)), _mm512_cvtepi32_ps(x_lo), fma),
       fma, sa, ca);
-  const __mmask16 swap = _mm512_test_epi32_mask(q, one);
-  const __m512i sine_sign = _mm512_slli_epi32(_mm512_srli_epi32(q, 1), 31);
-  const __m512i cosine_sign = _mm512_slli_epi32(_mm512_srli_epi32(_mm512_add_epi32(q, one), 1), 31);
-  zs = _mm512_mul_ps(r, _mm512_castsi512_ps(_mm512_xor_si512(
-                            _mm512_castps_si512(_mm512_mask_blend_ps(swap, sa, ca)), sine_sign)));
-  zc = _mm512_mul_ps(r, _mm512_castsi512_ps(_mm512_xor_si512(
-                            _mm512_castps_si512(_mm512_mask_blend_ps(swap, ca, sa)), cosine_sign)));
+  const __mmask16 swap = _mm512_test_epi32_mask(t, _mm512_set1_epi32(1 << 30));
+  const __m512i t1 = _mm512_add_epi32(t, _mm512_set1_epi32(1 << 30));
+  // a ^ (b & c): the value with the sign bit of t (or t1) flipped in.
+  zs = _mm512_mul_ps(r, _mm512_castsi512_ps(_mm512_ternarylogic_epi32(
+                            _mm512_castps_si512(_mm512_mask_blend_ps(swap, sa, ca)), t, sign, 0x78)));
+  zc = _mm512_mul_ps(r, _mm512_castsi512_ps(_mm512_ternarylogic_epi32(
+                            _mm512_castps_si512(_mm512_mask_blend_ps(swap, ca, sa)), t1, sign, 0x78)));
 }
 
 __attribute__((target("avx512f,fma"), flatten)) inline __m512 expf16_avx512(__m512 y) {
