@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <set>
 #include <system_error>
 
@@ -14,11 +13,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/common/error.hpp"
+#include "sim/common/input_file.hpp"
 #include "sim/common/text.hpp"
 #include "sim/engine/cost_family.hpp"
 #include "sim/input/agreement_reader.hpp"
 #include "sim/input/benchmark_reader.hpp"
 #include "sim/input/csv.hpp"
+#include "sim/input/enrollment_mix.hpp"
 #include "sim/input/key_schema.hpp"
 #include "sim/input/risk_reader.hpp"
 #include "sim/input/scenario_text.hpp"
@@ -60,29 +61,6 @@ CostShape read_shape(const Reader& rd, const YAML::Node& node, const std::string
   return shape;
 }
 
-// Splits a total into types by shares, largest remainder (the parts sum exactly to the total).
-std::array<long, kEnrollmentTypes> split(long total, const std::array<double, kEnrollmentTypes>& shares) {
-  std::array<long, kEnrollmentTypes> out{};
-  std::array<double, kEnrollmentTypes> rem{};
-  long used = 0;
-  for (int e = 0; e < kEnrollmentTypes; ++e) {
-    const double exact = static_cast<double>(total) * shares[static_cast<std::size_t>(e)];
-    out[static_cast<std::size_t>(e)] = static_cast<long>(std::floor(exact));
-    rem[static_cast<std::size_t>(e)] = exact - std::floor(exact);
-    used += out[static_cast<std::size_t>(e)];
-  }
-  while (used < total) {
-    const auto it = std::max_element(rem.begin(), rem.end());
-    out[static_cast<std::size_t>(it - rem.begin())] += 1;
-    *it = -1;
-    ++used;
-  }
-  return out;
-}
-
-// Share of assigned person-years by type, CMS PY2023 results (cost-model.md §2).
-constexpr std::array<double, kEnrollmentTypes> kNationalMix = {0.004, 0.073, 0.055, 0.868};
-
 std::string percent_label(double f) { return fmt::format("{:g}%", std::round(f * 1e6) / 1e4); }
 
 // name: becomes the default output file results/<name>.h5.
@@ -105,7 +83,10 @@ void read_beneficiaries(const Reader& rd, const YAML::Node& aco, Scenario& s) {
   const YAML::Node bn = aco["beneficiaries"];
   if (!bn) rd.fail(aco, "aco.beneficiaries", "is required: a total, or counts by enrollment type");
   if (bn.IsScalar()) {
-    s.beneficiaries = split(read_integer(rd, bn, "aco.beneficiaries"), kNationalMix);
+    const long total = read_integer(rd, bn, "aco.beneficiaries");
+    std::array<double, kEnrollmentTypes> exact{};
+    for (std::size_t e = 0; e < exact.size(); ++e) exact[e] = static_cast<double>(total) * kNationalMix[e];
+    s.beneficiaries = largest_remainder(total, exact);
     return;
   }
   rd.check_keys(bn, "aco.beneficiaries", type_keys());
@@ -150,11 +131,11 @@ void read_aco(const Reader& rd, const YAML::Node& root, Scenario& s) {
     s.euc_relief_fraction = read_number(rd, aco["euc_relief_fraction"], "aco.euc_relief_fraction");
 }
 
-// The FNV-1a 64 digest of a file: records which data a run used (the scenario names only the path).
-std::uint64_t file_digest(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
+// The FNV-1a 64 digest of a file's bytes: records which data a run used (the scenario names
+// only the path).
+std::uint64_t file_digest(std::string_view bytes) {
   std::uint64_t h = 1469598103934665603ULL;
-  for (char ch; in.get(ch);) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
+  for (char ch : bytes) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
   return h;
 }
 
@@ -194,9 +175,11 @@ void read_empirical(const Reader& rd, const YAML::Node& cm, const std::string& o
     rd.fail(em, "cost_model.empirical.file", "is required: a CSV with columns enrollment_type, annual_cost");
   std::filesystem::path file = rd.string(em["file"], "cost_model.empirical.file");
   if (file.is_relative()) file = std::filesystem::path(origin).parent_path() / file;
-  const CsvTable table = CsvTable::read(file);
+  std::string bytes = read_input_text(file, "CSV file", kMaxCsvBytes);  // read once: digest = data used
+  const std::uint64_t digest = file_digest(bytes);
+  const CsvTable table = CsvTable::parse(std::move(bytes), file.string());
   s.text += fmt::format("\n# empirical cost file {} ({} rows, FNV-1a 64 {:016x})\n", file.string(),
-                        table.size(), file_digest(file));
+                        table.size(), digest);
   if (table.empty())
     rd.fail(em["file"], "cost_model.empirical.file", fmt::format("{} has no data rows", file.string()));
   std::array<std::vector<double>, kEnrollmentTypes> costs = read_cost_rows(table);
@@ -620,19 +603,6 @@ std::string reproducible_text(const std::string& yaml_text, const YAML::Node& ro
 
 }  // namespace
 
-long Scenario::total_beneficiaries() const {
-  long n = 0;
-  for (long b : beneficiaries) n += b;
-  return n;
-}
-
-double Scenario::expected_spending_per_capita() const {
-  double total = 0;
-  for (std::size_t e = 0; e < beneficiaries.size(); ++e)
-    total += static_cast<double>(beneficiaries[e]) * cost_means[e];
-  return total / static_cast<double>(total_beneficiaries());
-}
-
 Override parse_override(const std::string& text) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0) {
@@ -679,26 +649,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
 }
 
 Scenario load_scenario(const std::filesystem::path& path, const std::vector<Override>& overrides) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw InputError(
-        fmt::format("cannot read scenario {}: it is a directory, not a YAML file", path.string()));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw InputError(fmt::format("cannot read scenario {}: no such file or not readable", path.string()));
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxScenarioBytes) {
-      throw InputError(
-          fmt::format("{}: the file is larger than {} MiB; a scenario is a small YAML text file "
-                      "(is this the right file?)",
-                      path.string(), kMaxScenarioBytes >> 20));
-    }
-  }
-  if (in.bad()) throw InputError(fmt::format("cannot read scenario {}: read error", path.string()));
+  const std::string text = read_input_text(path, "scenario", kMaxScenarioBytes);
   return parse_scenario(text, path.string(), overrides);
 }
 
