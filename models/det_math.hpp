@@ -192,10 +192,10 @@ inline void sincos_turn(std::uint32_t w, double& sine, double& cosine) {
 // multiply-adds, exact bit manipulation, no tables, so every vector width gives the same bits.
 // These are the engine's arithmetic (sim/rng.hpp's box_muller, LognormalCost's exp); the double
 // functions above remain for acosim bench's double limit and the tests that compare the two.
-// Accuracy (tests/test_bench.cpp, against long double or double libm): -2 ln u within 2.3 float
-// ulps of the exact uniform's (the rounding of u to 24 bits; 0.8 ulp of the rounded u's), exp
-// within 1 ulp, sin and cos of 2 pi u within 1.5 ulp. The polynomials are those of FreeBSD's
-// e_logf.c (log) and Cephes' sinf/cosf/expf, evaluated with fused multiply-adds.
+// Accuracy (tests/test_bench.cpp, against long double or double libm): -2 ln u within 2.4 float
+// ulps of the exact uniform's (the rounding of u to 24 bits), exp within 1 ulp, sin and cos of
+// 2 pi u within 1.5 ulp. The polynomials are Cephes' logf/sinf/cosf/expf (with e_logf.c's split of
+// ln 2 and its sqrt(2) threshold), evaluated with fused multiply-adds.
 
 inline float fmaddf(float a, float b, float c) { return __builtin_fmaf(a, b, c); }
 struct ScalarFmaF {
@@ -207,18 +207,25 @@ constexpr float kLn2LoF = 9.0580006145e-06f;  // 0x3717f7d1
 // The float mantissa (bits) at and above which log's argument is halved: ~sqrt(2) (e_logf.c).
 constexpr std::uint32_t kLogHalveFromF = 0x3fb504e0u;
 
-// ln((1 + f) 2^dk) = dk ln2_hi - tail for 1 + f in [~sqrt(1/2), ~sqrt(2)): returns tail (e_logf.c's
-// form; the caller gives f, see minus_two_log_uniform_f).
+// ln((1 + f) 2^dk) = dk ln2_hi - tail for 1 + f in [~sqrt(1/2), ~sqrt(2)): returns tail. No divide:
+// log(1 + f) = f - f^2/2 + f^3 P(f) with Cephes logf's degree-8 P (a minimax fit on this range),
+// in place of e_logf.c's 2 atanh(f / (2 + f)), whose divide shares the vector divider with the
+// Box-Muller square root (the divider was the AVX-512 kernel's bottleneck: docs/performance.md).
+// The same accuracy: -2 ln u within 2.4 float ulps of the exact uniform's either way (20 million
+// words; the rounding of u dominates).
 template <class T, class Fma>
 inline T log_tail_f(T f, T dk, Fma fma) {
-  const T hfsq = 0.5f * f * f;
-  const T s = f / (2.0f + f);
-  const T z = s * s;
-  T r = fma(z, 0.24279078841f, 0.28498786688f);  // Lg4, Lg3
-  r = fma(r, z, 0.40000972152f);                 // Lg2
-  r = fma(r, z, 0.66666662693f);                 // Lg1
-  r = r * z;
-  return (hfsq - fma(s, hfsq + r, dk * kLn2LoF)) - f;
+  const T z = f * f;
+  const T hfsq = 0.5f * z;
+  T p = fma(f, 7.0376836292e-2f, -1.1514610310e-1f);
+  p = fma(p, f, 1.1676998740e-1f);
+  p = fma(p, f, -1.2420140846e-1f);
+  p = fma(p, f, 1.4249322787e-1f);
+  p = fma(p, f, -1.6668057665e-1f);
+  p = fma(p, f, 2.0000714765e-1f);
+  p = fma(p, f, -2.4999993993e-1f);
+  p = fma(p, f, 3.3333331174e-1f);
+  return (hfsq - fma(f * z, p, dk * kLn2LoF)) - f;
 }
 
 // w + 0.5 for a 32-bit word in float (exact for w < 2^23, within one float ulp above):

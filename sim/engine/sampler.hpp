@@ -51,10 +51,10 @@ struct LaneSum {
 inline constexpr int kSamplerTile = 128;
 static_assert(kSamplerTile <= kMaxBatch && kSamplerTile % 16 == 0 && kSamplerTile % kSumLanes == 0);
 
-// Instruction sets the tiled loops are compiled for (sim/engine/sampler.cpp). Every version gives the
-// same bits: models/det_math.hpp uses only correctly rounded operations (fused multiply-adds
-// written out, no implicit contraction: -ffp-contract=off), so the vector width cannot change a
-// result. The AVX2 and AVX-512 levels need FMA as well.
+// Instruction sets the tiled loops are compiled for (sim/engine/sampler.cpp, sampler_avx2.cpp,
+// sampler_avx512.cpp). Every version gives the same bits: models/det_math.hpp uses only correctly rounded
+// operations (fused multiply-adds written out, no implicit contraction: -ffp-contract=off), so the vector
+// width cannot change a result. The AVX2 and AVX-512 levels need FMA as well.
 enum class SimdLevel { Sse2 = 0, Avx2 = 1, Avx512 = 2 };
 const char* to_string(SimdLevel level);  // "sse2", "avx2", "avx512"
 // The best level this CPU (and OS) supports, unless the environment variable ACOSIM_SIMD
@@ -81,7 +81,7 @@ enum class Arithmetic { Double, Float };
 
 // The arithmetic limit of the sampler (acosim bench): the bare per-beneficiary-year work of n
 // beneficiary-years -- half a Philox block, one Box-Muller pair, one exp, the zero-state select,
-// a sum in double -- in the fastest loops written for the level (sim/sampler.cpp: the hand Philox
+// a sum in double -- in the fastest loops written for the level (sim/engine/sampler_avx*.cpp: the hand Philox
 // into a tile of words, then the transforms, select and sum fused in registers; no cap, no AR(1)),
 // with the engine's single-precision transforms (Float) or the previous double ones (Double).
 // Returns the sum so nothing is elided.
@@ -99,8 +99,8 @@ void kernel_normals(const PhiloxStream& s, std::uint32_t first, std::uint32_t st
 namespace sampler_detail {
 
 // The portable Philox and Box-Muller of a tile (PhiloxStream::words_batch, normals_from_words).
-// sim/engine/sampler.cpp has versions with intrinsics (the same bits) that work on `count` rounded up to
-// 16 entries: the tile's arrays have room for that (kSamplerTile is a multiple of 16).
+// sim/engine/sampler_avx*.cpp have versions with intrinsics (the same bits) that work on `count` rounded up
+// to 16 entries: the tile's arrays have room for that (kSamplerTile is a multiple of 16).
 struct PortableWords {
   void operator()(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count,
                   std::uint32_t* w0, std::uint32_t* w1, std::uint32_t* w2, std::uint32_t* w3) const {

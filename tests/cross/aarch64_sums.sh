@@ -1,5 +1,5 @@
 #!/bin/bash
-# The reproducibility contract on ARM: the sampler and settlement core (sim/engine/sampler.cpp, models/),
+# The reproducibility contract on ARM: the sampler and settlement core (sim/engine/sampler*.cpp, models/),
 # cross-compiled with Debian's g++-aarch64-linux-gnu and run under qemu-user, must print the same
 # per-run sums, bit for bit, as the native build, for the shipped lognormal scenarios
 # (tests/cross/sums_driver.cpp). Exits 77 (CTest: skipped) with a message when the cross compiler
@@ -23,7 +23,8 @@ arm="$work/acosim_sums_aarch64"
 # The models' floating-point flags (models/CMakeLists.txt); -fopenmp-simd for the sampler's pragmas.
 "$cxx" -std=c++20 -O2 -ffp-contract=off -fno-math-errno -fno-trapping-math -fopenmp-simd -DFMT_HEADER_ONLY \
   -I"$src" -isystem "$work/include" \
-  "$src/tests/cross/sums_driver.cpp" "$src/sim/engine/sampler.cpp" "$src/models/settle.cpp" "$src/models/track.cpp" \
+  "$src/tests/cross/sums_driver.cpp" "$src/sim/engine/sampler.cpp" "$src/sim/engine/sampler_avx2.cpp" \
+  "$src/sim/engine/sampler_avx512.cpp" "$src/models/settle.cpp" "$src/models/track.cpp" \
   "$src/models/msr.cpp" "$src/models/rules.cpp" "$src/models/quality.cpp" -o "$arm"
 status=0
 for scenario in default small-aco large-aco commercial-contract sweep-size-msr; do

@@ -1,0 +1,454 @@
+// models/det_math.hpp's templates are instantiated on __m256d below and always inlined (flatten):
+// GCC's note on passing 32-byte vectors to functions compiled without AVX concerns calls that never
+// happen.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+// The AVX2 kernels (sim/engine/sampler_isa.hpp): Philox, Box-Muller and exp on 4 double or 8 float
+// lanes.
+#include "sim/engine/sampler_isa.hpp"
+
+#if ACOSIM_HAVE_SIMD_LEVELS
+#include <immintrin.h>
+
+#include <bit>
+#include <limits>
+
+namespace acosim::sampler_isa {
+
+namespace {
+
+// GCC 12's AVX-512 intrinsics start from _mm512_undefined_epi32(), which -Wmaybe-uninitialized
+// reports once inlined (a known false positive, -Wuninitialized for _mm512_extractf64x4_pd); the
+// kernels below inline them.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+
+// The fused multiply-add of models/det_math.hpp's templates on four lanes.
+struct Avx2Fma {
+  __attribute__((target("avx2"))) static __m256d v(double x) { return _mm256_set1_pd(x); }
+  __attribute__((target("avx2"))) static __m256d v(__m256d x) { return x; }
+  template <class A, class B, class C>
+  __attribute__((target("avx2,fma"))) __m256d operator()(A a, B b, C c) const {
+    return _mm256_fmadd_pd(v(a), v(b), v(c));
+  }
+};
+
+// box_muller (sim/rng.hpp) on four pairs with AVX2 (the twin of Avx512Words::box_muller8): the
+// exponent/mantissa split of log_parts done on the 64-bit lanes by the same bit manipulation, the
+// exact quadrant reduction of sincos_turn in 32-bit lanes, the quadrant's swap and signs as a
+// blend and xors of sign bits (no compares), the polynomials by models/det_math.hpp's templates:
+// the same operations on the same values, so the same bits (tests/test_bench.cpp).
+__attribute__((target("avx2,fma"), flatten)) inline void bm4_avx2(__m128i wr32, __m128i w, __m256d& zc,
+                                                                  __m256d& zs) {
+  const Avx2Fma fma;
+  // Radius: -2 ln u = -2 ln((w + 0.5) 2^-32) (detmath::minus_two_log_uniform, log_parts).
+  const __m256d v =
+      _mm256_add_pd(_mm256_cvtepi32_pd(_mm_xor_si128(wr32, _mm_set1_epi32(static_cast<int>(0x80000000u)))),
+                    _mm256_set1_pd(2147483648.5));  // w + 0.5, exact
+  const __m256i ix = _mm256_castpd_si256(v);
+  const __m256i mant = _mm256_and_si256(ix, _mm256_set1_epi64x(0x000fffffffffffffLL));
+  const __m256i bit52 = _mm256_set1_epi64x(0x0010000000000000LL);
+  const __m256i carry = _mm256_and_si256(
+      _mm256_add_epi64(mant, _mm256_set1_epi64x(static_cast<long long>(
+                                 0x0010000000000000ULL - (detmath::kLogHalveFrom & 0x000fffffffffffffULL)))),
+      bit52);
+  const __m256d m = _mm256_castsi256_pd(
+      _mm256_or_si256(mant, _mm256_xor_si256(carry, _mm256_set1_epi64x(0x3ff0000000000000LL))));
+  const __m256i kb = _mm256_add_epi64(_mm256_srli_epi64(ix, 52), _mm256_srli_epi64(carry, 52));
+  const __m256d dk = _mm256_sub_pd(
+      _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(kb, _mm256_set1_epi64x(0x4330000000000000LL))),
+                    _mm256_set1_pd(0x1p52)),
+      _mm256_set1_pd(1023.0 + 32.0));
+  const __m256d tail = detmath::log_tail(m, dk, fma);
+  const __m256d r = _mm256_sqrt_pd(fma(dk, -2.0 * detmath::kLn2Hi, _mm256_add_pd(tail, tail)));
+  // Angle: detmath::sincos_turn.
+  const __m128i q = _mm_srli_epi32(_mm_add_epi32(w, _mm_set1_epi32(1 << 29)), 30);
+  const __m128i d = _mm_sub_epi32(w, _mm_slli_epi32(q, 30));
+  __m256d sa, ca2;
+  detmath::sin_cos2_poly(_mm256_add_pd(_mm256_cvtepi32_pd(d), _mm256_set1_pd(0.5)), fma, sa, ca2);
+  const __m256d ca = _mm256_sqrt_pd(ca2);
+  const __m256i q64 = _mm256_cvtepu32_epi64(q);
+  // Odd q swaps sine and cosine (blendv reads the sign bit: q's bit 0 moved to bit 63); q's bit 1
+  // is the sine's sign, (q + 1)'s bit 1 the cosine's (moved to bit 63).
+  const __m256d swap = _mm256_castsi256_pd(_mm256_slli_epi64(q64, 63));
+  const __m256d sine_sign = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_srli_epi64(q64, 1), 63));
+  const __m256d cosine_sign = _mm256_castsi256_pd(
+      _mm256_slli_epi64(_mm256_srli_epi64(_mm256_add_epi64(q64, _mm256_set1_epi64x(1)), 1), 63));
+  const __m256d sine = _mm256_xor_pd(_mm256_blendv_pd(sa, ca, swap), sine_sign);
+  const __m256d cosine = _mm256_xor_pd(_mm256_blendv_pd(ca, sa, swap), cosine_sign);
+  zc = _mm256_mul_pd(r, cosine);
+  zs = _mm256_mul_pd(r, sine);
+}
+__attribute__((target("avx2,fma"), flatten)) inline void box_muller4_avx2(const std::uint32_t* wr,
+                                                                          const std::uint32_t* wa, double* zc,
+                                                                          double* zs) {
+  __m256d c, s;
+  bm4_avx2(_mm_load_si128(reinterpret_cast<const __m128i*>(wr)),
+           _mm_load_si128(reinterpret_cast<const __m128i*>(wa)), c, s);
+  _mm256_store_pd(zc, c);
+  _mm256_store_pd(zs, s);
+}
+
+// Ten Philox4x32-10 rounds on eight blocks with AVX2: words in 32-bit lanes; the products of the
+// even lanes come from one vpmuludq, those of the odd lanes from another after a 32-bit shift, and
+// blends assemble the high and low halves.
+__attribute__((target("avx2"), always_inline)) inline void philox8_avx2(__m256i& x0, __m256i& x1, __m256i& x2,
+                                                                        __m256i& x3, std::uint32_t ka,
+                                                                        std::uint32_t kb) {
+  const __m256i m0 = _mm256_set1_epi32(static_cast<int>(0xD2511F53u)),
+                m1 = _mm256_set1_epi32(static_cast<int>(0xCD9E8D57u));
+  for (int round = 0; round < 10; ++round) {
+    if (round > 0) {
+      ka += 0x9E3779B9u;
+      kb += 0xBB67AE85u;
+    }
+    const __m256i pe0 = _mm256_mul_epu32(x0, m0), po0 = _mm256_mul_epu32(_mm256_srli_epi64(x0, 32), m0);
+    const __m256i pe1 = _mm256_mul_epu32(x2, m1), po1 = _mm256_mul_epu32(_mm256_srli_epi64(x2, 32), m1);
+    const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(pe0, 32), po0, 0xAA);
+    const __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(pe1, 32), po1, 0xAA);
+    const __m256i lo0 = _mm256_blend_epi32(pe0, _mm256_slli_epi64(po0, 32), 0xAA);
+    const __m256i lo1 = _mm256_blend_epi32(pe1, _mm256_slli_epi64(po1, 32), 0xAA);
+    x0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), _mm256_set1_epi32(static_cast<int>(ka)));
+    x1 = lo1;
+    x2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), _mm256_set1_epi32(static_cast<int>(kb)));
+    x3 = lo0;
+  }
+}
+
+// The AVX2 kernels' words (philox8_avx2) and normals (bm4_avx2).
+struct Avx2Words {
+  // The engine's normals (box_muller: single precision), 8 pairs per call of bmf8_avx2.
+  void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2,
+               const std::uint32_t* w3, double* z0, double* z1, double* z2, double* z3) const;
+  __attribute__((target("avx2"))) void operator()(const PhiloxStream& s, std::uint32_t first,
+                                                  std::uint32_t stride, int count, std::uint32_t* w0,
+                                                  std::uint32_t* w1, std::uint32_t* w2,
+                                                  std::uint32_t* w3) const {
+    const auto key = s.key();
+    const auto tail = s.counter_tail();
+    const __m256i lanes = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                             _mm256_set1_epi32(static_cast<int>(stride)));
+    for (int i = 0; i < count; i += 8) {
+      __m256i x0 = _mm256_add_epi32(
+          _mm256_set1_epi32(static_cast<int>(first + static_cast<std::uint32_t>(i) * stride)), lanes);
+      __m256i x1 = _mm256_set1_epi32(static_cast<int>(tail[0]));
+      __m256i x2 = _mm256_set1_epi32(static_cast<int>(tail[1]));
+      __m256i x3 = _mm256_set1_epi32(static_cast<int>(tail[2]));
+      philox8_avx2(x0, x1, x2, x3, key[0], key[1]);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w0 + i), x0);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w1 + i), x1);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w2 + i), x2);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w3 + i), x3);
+    }
+  }
+};
+
+// The same words with box_muller_double's normals (the double limit's arithmetic).
+struct Avx2WordsDouble : Avx2Words {
+  __attribute__((target("avx2,fma"))) void normals(int count, const std::uint32_t* w0,
+                                                   const std::uint32_t* w1, const std::uint32_t* w2,
+                                                   const std::uint32_t* w3, double* z0, double* z1,
+                                                   double* z2, double* z3) const {
+    // Groups of 4 pairs; the words exist up to count rounded up to 8 (operator() below).
+    for (int i = 0; i < count; i += 8) {
+      box_muller4_avx2(w0 + i, w1 + i, z0 + i, z1 + i);
+      box_muller4_avx2(w2 + i, w3 + i, z2 + i, z3 + i);
+      box_muller4_avx2(w0 + i + 4, w1 + i + 4, z0 + i + 4, z1 + i + 4);
+      box_muller4_avx2(w2 + i + 4, w3 + i + 4, z2 + i + 4, z3 + i + 4);
+    }
+  }
+};
+
+// ---- The arithmetic limit (acosim bench) -------------------------------------------------------
+// The fastest loops written here for the bench's per-beneficiary-year work -- half a Philox4x32-10
+// block, one Box-Muller pair, one exp, the zero-state select, a sum in double -- with everything in
+// registers: no cap, no AR(1). Float: the engine's single-precision functions (models/det_math.hpp)
+// on 8 (AVX2) or 16 (AVX-512) lanes, each cost converted to double before it is added. Double: the
+// same work in double precision (box_muller_double, detmath::exp), the previous arithmetic.
+
+// e^y on four lanes: detmath::exp's operations (the same bits).
+__attribute__((target("avx2,fma"), flatten)) inline __m256d exp4_avx2(__m256d y) {
+  const Avx2Fma fma;
+  __m256d r;
+  const __m256d t = detmath::exp_reduce(y, fma, r);
+  const __m256d p = detmath::exp_poly(r, fma);
+  const __m256i nb =
+      _mm256_sub_epi64(_mm256_castpd_si256(t), _mm256_castpd_si256(_mm256_set1_pd(detmath::kExpShifter)));
+  const __m256d scale =
+      _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(nb, _mm256_set1_epi64x(1022)), 52));
+  const __m256d half = fma(p, scale, scale);
+  const __m256d e = _mm256_add_pd(half, half);
+  const __m256d big = _mm256_cmp_pd(y, _mm256_set1_pd(709.782712893384), _CMP_GT_OQ);
+  const __m256d small = _mm256_cmp_pd(y, _mm256_set1_pd(-708.0), _CMP_LT_OQ);
+  return _mm256_blendv_pd(_mm256_andnot_pd(small, e), _mm256_set1_pd(std::numeric_limits<double>::infinity()),
+                          big);
+}
+
+// The float fused multiply-adds of models/det_math.hpp's single-precision templates.
+struct Avx2FmaF {
+  __attribute__((target("avx2"))) static __m256 v(float x) { return _mm256_set1_ps(x); }
+  __attribute__((target("avx2"))) static __m256 v(__m256 x) { return x; }
+  template <class A, class B, class C>
+  __attribute__((target("avx2,fma"))) __m256 operator()(A a, B b, C c) const {
+    return _mm256_fmadd_ps(v(a), v(b), v(c));
+  }
+};
+
+// Box-Muller in float on eight pairs: detmath::minus_two_log_uniform_f and sincos_turn_f's
+// operations, lane by lane.
+__attribute__((target("avx2,fma"), flatten)) inline void bmf8_avx2(__m256i wr, __m256i wa, __m256& zc,
+                                                                   __m256& zs) {
+  const Avx2FmaF fma;
+  const __m256i one = _mm256_set1_epi32(1);
+  // word_plus_half_f(w) = 2 float(w >> 1) + ((w & 1) + 0.5), the last from a table by w's low bit;
+  // for ~w: ~w >> 1 = (w >> 1) ^ 0x7fffffff and ((~w & 1) + 0.5) = 2 - ((w & 1) + 0.5), exactly.
+  const __m256i h = _mm256_srli_epi32(wr, 1);
+  const __m256 low =
+      _mm256_permutevar8x32_ps(_mm256_setr_ps(0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f), wr);
+  const __m256 v = fma(_mm256_cvtepi32_ps(h), 2.0f, low);
+  const __m256i ix = _mm256_castps_si256(v);
+  const __m256i mant = _mm256_and_si256(ix, _mm256_set1_epi32(0x007fffff));
+  const __m256i carry = _mm256_and_si256(
+      _mm256_add_epi32(
+          mant, _mm256_set1_epi32(static_cast<int>(0x00800000u - (detmath::kLogHalveFromF & 0x007fffffu)))),
+      _mm256_set1_epi32(0x00800000));
+  const __m256 m =
+      _mm256_castsi256_ps(_mm256_or_si256(mant, _mm256_xor_si256(carry, _mm256_set1_epi32(0x3f800000))));
+  // (ix >> 23) + (carry >> 23) as (ix + carry) >> 23: carry is bit 23 alone and mant < 2^23.
+  const __m256 dk = _mm256_cvtepi32_ps(
+      _mm256_sub_epi32(_mm256_srli_epi32(_mm256_add_epi32(ix, carry), 23), _mm256_set1_epi32(127 + 32)));
+  const __m256 one_minus_u =  // ~w + 0.5: 1 - u for u near 1
+      fma(_mm256_cvtepi32_ps(_mm256_xor_si256(h, _mm256_set1_epi32(0x7fffffff))), 2.0f,
+          _mm256_sub_ps(_mm256_set1_ps(2.0f), low));
+  const __m256 f = _mm256_blendv_ps(_mm256_sub_ps(m, _mm256_set1_ps(1.0f)),
+                                    _mm256_mul_ps(one_minus_u, _mm256_set1_ps(-0x1p-32f)),
+                                    _mm256_cmp_ps(dk, _mm256_setzero_ps(), _CMP_EQ_OQ));
+  const __m256 tail = detmath::log_tail_f(f, dk, fma);
+  const __m256 r = _mm256_sqrt_ps(fma(dk, -2.0f * detmath::kLn2HiF, _mm256_add_ps(tail, tail)));
+  // The quadrant q = t >> 30 of t = w + 2^29 by its bits in place: q << 30 = t & 0xc0000000, q's bit
+  // 0 (swap) is t's bit 30, q's bit 1 (the sine's sign) t's bit 31, (q + 1)'s bit 1 (the cosine's)
+  // bit 31 of t + 2^30.
+  const __m256i t = _mm256_add_epi32(wa, _mm256_set1_epi32(1 << 29));
+  const __m256i sign = _mm256_set1_epi32(static_cast<int>(0x80000000u));
+  const __m256i x = _mm256_add_epi32(
+      _mm256_slli_epi32(
+          _mm256_sub_epi32(wa, _mm256_and_si256(t, _mm256_set1_epi32(static_cast<int>(0xc0000000u)))), 1),
+      one);
+  const __m256i x_lo =
+      _mm256_sub_epi32(_mm256_and_si256(_mm256_add_epi32(x, _mm256_set1_epi32(64)), _mm256_set1_epi32(127)),
+                       _mm256_set1_epi32(64));
+  __m256 sa, ca;
+  detmath::sin_cos_poly_f(
+      detmath::turn_angle_f(_mm256_cvtepi32_ps(_mm256_sub_epi32(x, x_lo)), _mm256_cvtepi32_ps(x_lo), fma),
+      fma, sa, ca);
+  const __m256 swap = _mm256_castsi256_ps(_mm256_slli_epi32(t, 1));  // blendv reads bit 31
+  const __m256 sine_sign = _mm256_castsi256_ps(_mm256_and_si256(t, sign));
+  const __m256 cosine_sign =
+      _mm256_castsi256_ps(_mm256_and_si256(_mm256_add_epi32(t, _mm256_set1_epi32(1 << 30)), sign));
+  zs = _mm256_mul_ps(r, _mm256_xor_ps(_mm256_blendv_ps(sa, ca, swap), sine_sign));
+  zc = _mm256_mul_ps(r, _mm256_xor_ps(_mm256_blendv_ps(ca, sa, swap), cosine_sign));
+}
+
+// e^y in float: detmath::exp_f's operations.
+__attribute__((target("avx2,fma"), flatten)) inline __m256 expf8_avx2(__m256 y) {
+  const Avx2FmaF fma;
+  const __m256 t = fma(y, 1.44269504f, detmath::kExpShifterF);
+  const __m256 n = _mm256_sub_ps(t, _mm256_set1_ps(detmath::kExpShifterF));
+  const __m256 r = fma(_mm256_sub_ps(_mm256_setzero_ps(), n), -2.12194440e-4f,
+                       fma(_mm256_sub_ps(_mm256_setzero_ps(), n), 0.693359375f, y));
+  const __m256 p = detmath::exp_poly_f(r, fma);
+  const __m256i nb =
+      _mm256_sub_epi32(_mm256_castps_si256(t), _mm256_castps_si256(_mm256_set1_ps(detmath::kExpShifterF)));
+  const __m256 half = _mm256_mul_ps(
+      p, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(nb, _mm256_set1_epi32(126)), 23)));
+  const __m256 e = _mm256_add_ps(half, half);
+  const __m256 big = _mm256_cmp_ps(y, _mm256_set1_ps(detmath::kExpMaxF), _CMP_GT_OQ);
+  const __m256 small = _mm256_cmp_ps(y, _mm256_set1_ps(detmath::kExpMinF), _CMP_LT_OQ);
+  return _mm256_blendv_ps(_mm256_andnot_ps(small, e), _mm256_set1_ps(std::numeric_limits<float>::infinity()),
+                          big);
+}
+
+// The engine's normals: bmf8_avx2 / bmf16_avx512 (box_muller's single-precision operations, bit for
+// bit), converted to double.
+__attribute__((target("avx2"))) inline void store_as_double_avx2(double* p, __m256 z) {
+  _mm256_store_pd(p, _mm256_cvtps_pd(_mm256_castps256_ps128(z)));
+  _mm256_store_pd(p + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(z, 1)));
+}
+__attribute__((target("avx2,fma"), flatten)) void Avx2Words::normals(
+    int count, const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2,
+    const std::uint32_t* w3, double* z0, double* z1, double* z2, double* z3) const {
+  const auto* v0 = reinterpret_cast<const __m256i*>(w0);
+  const auto* v1 = reinterpret_cast<const __m256i*>(w1);
+  const auto* v2 = reinterpret_cast<const __m256i*>(w2);
+  const auto* v3 = reinterpret_cast<const __m256i*>(w3);
+  // Groups of 8 pairs; the words exist up to count rounded up to 8 (operator() above).
+  for (int i = 0; i < count; i += 8) {
+    __m256 a, b, c, d;
+    bmf8_avx2(_mm256_load_si256(v0 + i / 8), _mm256_load_si256(v1 + i / 8), a, b);
+    bmf8_avx2(_mm256_load_si256(v2 + i / 8), _mm256_load_si256(v3 + i / 8), c, d);
+    store_as_double_avx2(z0 + i, a);
+    store_as_double_avx2(z1 + i, b);
+    store_as_double_avx2(z2 + i, c);
+    store_as_double_avx2(z3 + i, d);
+  }
+}
+
+}  // namespace
+
+__attribute__((target("avx2,fma"), flatten)) double limit_double_avx2(const PhiloxStream& s, long blocks) {
+  const __m256d mu = _mm256_set1_pd(kLimitMu), sigma = _mm256_set1_pd(kLimitSigma),
+                zero = _mm256_set1_pd(kLimitZero);
+  __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd();
+  alignas(64) std::uint32_t w0[kSamplerTile], w1[kSamplerTile], w2[kSamplerTile], w3[kSamplerTile];
+  for (long b0 = 0; b0 < blocks; b0 += kSamplerTile) {
+    const int m = limit_words<Avx2Words>(s, b0, blocks, w0, w1, w2, w3);
+    for (int j = 0; j < m; j += 4) {
+      __m256d zs0, zz0, zs1, zz1;
+      bm4_avx2(_mm_load_si128(reinterpret_cast<const __m128i*>(w0 + j)),
+               _mm_load_si128(reinterpret_cast<const __m128i*>(w1 + j)), zs0, zz0);
+      bm4_avx2(_mm_load_si128(reinterpret_cast<const __m128i*>(w2 + j)),
+               _mm_load_si128(reinterpret_cast<const __m128i*>(w3 + j)), zs1, zz1);
+      const __m256d c0 = exp4_avx2(_mm256_fmadd_pd(sigma, zz0, mu)),
+                    c1 = exp4_avx2(_mm256_fmadd_pd(sigma, zz1, mu));
+      acc0 = _mm256_add_pd(acc0, _mm256_andnot_pd(_mm256_cmp_pd(zs0, zero, _CMP_LT_OQ), c0));
+      acc1 = _mm256_add_pd(acc1, _mm256_andnot_pd(_mm256_cmp_pd(zs1, zero, _CMP_LT_OQ), c1));
+    }
+  }
+  alignas(32) double lane[4];
+  _mm256_store_pd(lane, _mm256_add_pd(acc0, acc1));
+  return (lane[0] + lane[1]) + (lane[2] + lane[3]);
+}
+
+__attribute__((target("avx2,fma"), flatten)) double limit_float_avx2(const PhiloxStream& s, long blocks) {
+  const __m256 mu = _mm256_set1_ps(static_cast<float>(kLimitMu)),
+               sigma = _mm256_set1_ps(static_cast<float>(kLimitSigma));
+  const __m256 zero = _mm256_set1_ps(static_cast<float>(kLimitZero));
+  __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd();
+  alignas(64) std::uint32_t w0[kSamplerTile], w1[kSamplerTile], w2[kSamplerTile], w3[kSamplerTile];
+  for (long b0 = 0; b0 < blocks; b0 += kSamplerTile) {
+    const int m = limit_words<Avx2Words>(s, b0, blocks, w0, w1, w2, w3);
+    for (int j = 0; j < m; j += 8) {
+      __m256 zs0, zz0, zs1, zz1;
+      bmf8_avx2(_mm256_load_si256(reinterpret_cast<const __m256i*>(w0 + j)),
+                _mm256_load_si256(reinterpret_cast<const __m256i*>(w1 + j)), zs0, zz0);
+      bmf8_avx2(_mm256_load_si256(reinterpret_cast<const __m256i*>(w2 + j)),
+                _mm256_load_si256(reinterpret_cast<const __m256i*>(w3 + j)), zs1, zz1);
+      const __m256 c0 =
+          _mm256_andnot_ps(_mm256_cmp_ps(zs0, zero, _CMP_LT_OQ), expf8_avx2(_mm256_fmadd_ps(sigma, zz0, mu)));
+      const __m256 c1 =
+          _mm256_andnot_ps(_mm256_cmp_ps(zs1, zero, _CMP_LT_OQ), expf8_avx2(_mm256_fmadd_ps(sigma, zz1, mu)));
+      acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(c0)));
+      acc1 = _mm256_add_pd(acc1, _mm256_cvtps_pd(_mm256_extractf128_ps(c0, 1)));
+      acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(c1)));
+      acc1 = _mm256_add_pd(acc1, _mm256_cvtps_pd(_mm256_extractf128_ps(c1, 1)));
+    }
+  }
+  alignas(32) double lane[4];
+  _mm256_store_pd(lane, _mm256_add_pd(acc0, acc1));
+  return (lane[0] + lane[1]) + (lane[2] + lane[3]);
+}
+
+namespace {
+
+// The cost of one year for 8 beneficiaries (lanes lo = 0..3, hi = 4..7) with latents zs, zz in
+// double: LognormalCost's operations (mu by state, mu + sigma z in double, exp_f of it rounded to
+// float on 8 float lanes, min with the cap and the zero state in double), added to the year's
+// LaneSum lanes acc (beneficiary i into lane i mod 8); `keep` zeroes the lanes past the tile's end
+// (adding +0 leaves a lane's bits unchanged: the sums start at +0 and costs are >= 0).
+struct Avx2Cost {
+  __m256d z_zero, z_high, mu_low, mu_high, sigma, cap;
+  __attribute__((target("avx2,fma"), flatten)) void add(const __m256d zs[2], const __m256d zz[2],
+                                                        const __m256d keep[2], __m256d acc[2]) const {
+    __m128 y[2];
+    for (int h = 0; h < 2; ++h) {
+      const __m256d mu = _mm256_blendv_pd(mu_low, mu_high, _mm256_cmp_pd(z_high, zs[h], _CMP_LT_OQ));
+      y[h] = _mm256_cvtpd_ps(_mm256_fmadd_pd(sigma, zz[h], mu));
+    }
+    const __m256 e = expf8_avx2(_mm256_insertf128_ps(_mm256_castps128_ps256(y[0]), y[1], 1));
+    const __m128 eh[2] = {_mm256_castps256_ps128(e), _mm256_extractf128_ps(e, 1)};
+    for (int h = 0; h < 2; ++h) {
+      const __m256d below = _mm256_min_pd(_mm256_cvtps_pd(eh[h]), cap);
+      const __m256d zero = _mm256_or_pd(_mm256_cmp_pd(zs[h], z_zero, _CMP_LT_OQ), keep[h]);
+      acc[h] = _mm256_add_pd(acc[h], _mm256_andnot_pd(zero, below));
+    }
+  }
+};
+
+// 8 float normals as two halves of 4 doubles (exact).
+__attribute__((target("avx2"))) inline void widen(__m256 z, __m256d out[2]) {
+  out[0] = _mm256_cvtps_pd(_mm256_castps256_ps128(z));
+  out[1] = _mm256_cvtps_pd(_mm256_extractf128_ps(z, 1));
+}
+
+__attribute__((target("avx2"))) inline __m256i load(const std::uint32_t* w) {
+  return _mm256_load_si256(reinterpret_cast<const __m256i*>(w));
+}
+
+// One step of ar1_step on both halves: rho * previous + innovation * fresh (the same operations).
+__attribute__((target("avx2,fma"))) inline void ar1(__m256d z[2], __m256 fresh, __m256d rho, __m256d inn) {
+  __m256d f[2];
+  widen(fresh, f);
+  for (int h = 0; h < 2; ++h) z[h] = _mm256_fmadd_pd(inn, f[h], _mm256_mul_pd(rho, z[h]));
+}
+
+}  // namespace
+
+// sampler.hpp's history_tiles with the Box-Muller normals (bmf8_avx2) and the costs fused in
+// registers, 8 beneficiaries at a time: the same operations as sample_history_reference, so the
+// same bits (tests/test_bench.cpp), without storing the normals and reloading them.
+ACOSIM_KERNEL_AVX2 void history_avx2(const LognormalCost& k, const PhiloxStream& stream, long n, double rho,
+                                     std::array<double, 4>& sums) {
+  const Avx2Cost cost{_mm256_set1_pd(k.z_zero),  _mm256_set1_pd(k.z_high), _mm256_set1_pd(k.mu_low),
+                      _mm256_set1_pd(k.mu_high), _mm256_set1_pd(k.sigma),  _mm256_set1_pd(k.cap)};
+  const __m256d vrho = _mm256_set1_pd(rho), inn = _mm256_set1_pd(std::sqrt(1.0 - rho * rho));
+  alignas(64) std::uint32_t wa[4][kSamplerTile], wb[4][kSamplerTile];
+  alignas(64) float zf[8][kSamplerTile];
+  __m256d acc[4][2];
+  for (auto& year : acc) year[0] = year[1] = _mm256_setzero_pd();
+  for (long i0 = 0; i0 < n; i0 += kSamplerTile) {
+    const int m = static_cast<int>(std::min<long>(kSamplerTile, n - i0));
+    Avx2Words{}(stream, static_cast<std::uint32_t>(2 * i0), 2, m, wa[0], wa[1], wa[2], wa[3]);
+    Avx2Words{}(stream, static_cast<std::uint32_t>(2 * i0 + 1), 2, m, wb[0], wb[1], wb[2], wb[3]);
+    // The normals as floats (BY1 latents, then the BY2, BY3 and PY innovations), then the costs.
+    for (int j = 0; j < m; j += 8) {
+      __m256 s, z;
+      for (int p = 0; p < 2; ++p) {
+        bmf8_avx2(load(wa[2 * p] + j), load(wa[2 * p + 1] + j), s, z);
+        _mm256_store_ps(zf[2 * p] + j, s);
+        _mm256_store_ps(zf[2 * p + 1] + j, z);
+        bmf8_avx2(load(wb[2 * p] + j), load(wb[2 * p + 1] + j), s, z);
+        _mm256_store_ps(zf[4 + 2 * p] + j, s);
+        _mm256_store_ps(zf[5 + 2 * p] + j, z);
+      }
+    }
+    for (int j = 0; j < m; j += 8) {
+      const __m256i lane = _mm256_setr_epi64x(j, j + 1, j + 2, j + 3);
+      const __m256i end = _mm256_set1_epi64x(m - 1);
+      const __m256d keep[2] = {
+          _mm256_castsi256_pd(_mm256_cmpgt_epi64(lane, end)),
+          _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_add_epi64(lane, _mm256_set1_epi64x(4)), end))};
+      __m256d zs[2], zz[2];
+      widen(_mm256_load_ps(zf[0] + j), zs);
+      widen(_mm256_load_ps(zf[1] + j), zz);
+      cost.add(zs, zz, keep, acc[0]);
+      for (int y = 1; y < 4; ++y) {
+        ar1(zs, _mm256_load_ps(zf[2 * y] + j), vrho, inn);
+        ar1(zz, _mm256_load_ps(zf[2 * y + 1] + j), vrho, inn);
+        cost.add(zs, zz, keep, acc[y]);
+      }
+    }
+  }
+  for (int y = 0; y < 4; ++y) {
+    LaneSum total;
+    _mm256_storeu_pd(total.lane.data(), acc[y][0]);
+    _mm256_storeu_pd(total.lane.data() + 4, acc[y][1]);
+    sums[static_cast<std::size_t>(y)] += total.total();
+  }
+}
+
+// The tiled loops of sampler.hpp that stay the compiler's (PY only) and the normals for the tests.
+ACOSIM_DEFINE_KERNELS(avx2, ACOSIM_KERNEL_AVX2, Avx2Words, Avx2WordsDouble)
+
+}  // namespace acosim::sampler_isa
+#endif

@@ -1,0 +1,436 @@
+// models/det_math.hpp's templates are instantiated on __m512d below and always inlined (flatten):
+// GCC's note that passing a 64-byte vector by value to a function compiled without AVX-512 would
+// change the ABI concerns calls that never happen. (It is reported at the template, hence here.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+// The AVX-512 kernels (sim/engine/sampler_isa.hpp): Philox, Box-Muller and exp on 8 double or 16
+// float lanes, mask registers for the selects.
+#include "sim/engine/sampler_isa.hpp"
+
+#if ACOSIM_HAVE_SIMD_LEVELS
+#include <immintrin.h>
+
+#include <bit>
+#include <limits>
+
+namespace acosim::sampler_isa {
+
+namespace {
+
+// GCC 12's AVX-512 intrinsics start from _mm512_undefined_epi32(), which -Wmaybe-uninitialized
+// reports once inlined (a known false positive, -Wuninitialized for _mm512_extractf64x4_pd); the
+// kernels below inline them.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+
+// Philox4x32-10 with intrinsics, 8 blocks at a time: the same words as
+// PhiloxStream::words (tests/test_bench.cpp), about 3x faster than what GCC 12 makes of the portable
+// loop (it widens the 32 x 32 -> 64-bit products into emulated 64 x 64-bit multiplies).
+// AVX-512 keeps each 32-bit word in the low half of a 64-bit lane: one vpmuludq gives the whole
+// product (low half = the next x1/x3, high half shifted down = the next x0/x2 after the xors), and
+// the garbage the upper halves collect is never read (vpmuludq reads the low halves only); a
+// vpmovqd packs the words at the end. Six instructions per round for eight blocks.
+// Ten Philox4x32-10 rounds on eight blocks, each word in the low half of a 64-bit lane (the upper
+// halves collect garbage that is never read); ka, kb: the round keys.
+__attribute__((target("avx512f"), always_inline)) inline void philox8_avx512(__m512i& x0, __m512i& x1,
+                                                                             __m512i& x2, __m512i& x3,
+                                                                             const __m512i* ka,
+                                                                             const __m512i* kb) {
+  const __m512i m0 = _mm512_set1_epi64(0xD2511F53), m1 = _mm512_set1_epi64(0xCD9E8D57);
+  for (int round = 0; round < 10; ++round) {
+    const __m512i p0 = _mm512_mul_epu32(x0, m0), p1 = _mm512_mul_epu32(x2, m1);
+    x0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), x1, ka[round], 0x96);  // a ^ b ^ c
+    x1 = p1;
+    x2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), x3, kb[round], 0x96);
+    x3 = p0;
+  }
+}
+__attribute__((target("avx512f"))) inline void philox_keys_avx512(const PhiloxStream& s, __m512i* ka,
+                                                                  __m512i* kb) {
+  const auto key = s.key();
+  for (std::uint32_t round = 0, a = key[0], b = key[1]; round < 10;
+       ++round, a += 0x9E3779B9u, b += 0xBB67AE85u) {
+    ka[round] = _mm512_set1_epi64(a);
+    kb[round] = _mm512_set1_epi64(b);
+  }
+}
+
+struct Avx512Words {
+  // Box-Muller of 8 pairs: box_muller_double(wr[k], wa[k], zc[k], zs[k]), bit for bit.
+  static void box_muller8(const std::uint32_t* wr, const std::uint32_t* wa, double* zc, double* zs);
+
+  __attribute__((target("avx512f"))) void operator()(const PhiloxStream& s, std::uint32_t first,
+                                                     std::uint32_t stride, int count, std::uint32_t* w0,
+                                                     std::uint32_t* w1, std::uint32_t* w2,
+                                                     std::uint32_t* w3) const {
+    const auto tail = s.counter_tail();
+    __m512i ka[10], kb[10];  // the round keys
+    philox_keys_avx512(s, ka, kb);
+    const __m512i lanes =
+        _mm512_setr_epi64(0, stride, 2 * stride, 3 * stride, 4 * stride, 5 * stride, 6 * stride, 7 * stride);
+    const int padded = (count + 15) & ~15;  // normals() reads this far
+    for (int i = 0; i < padded; i += 8) {
+      __m512i x0 = _mm512_add_epi64(_mm512_set1_epi64(first + static_cast<std::uint32_t>(i) * stride), lanes);
+      __m512i x1 = _mm512_set1_epi64(tail[0]);
+      __m512i x2 = _mm512_set1_epi64(tail[1]);
+      __m512i x3 = _mm512_set1_epi64(tail[2]);
+      philox8_avx512(x0, x1, x2, x3, ka, kb);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w0 + i), _mm512_cvtepi64_epi32(x0));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w1 + i), _mm512_cvtepi64_epi32(x1));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w2 + i), _mm512_cvtepi64_epi32(x2));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(w3 + i), _mm512_cvtepi64_epi32(x3));
+    }
+  }
+  // The engine's normals (box_muller: single precision), 16 pairs per call of bmf16_avx512.
+  void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2,
+               const std::uint32_t* w3, double* z0, double* z1, double* z2, double* z3) const;
+};
+// The same words with box_muller_double's normals (the double limit's arithmetic).
+struct Avx512WordsDouble : Avx512Words {
+  __attribute__((target("avx512f,fma"))) void normals(int count, const std::uint32_t* w0,
+                                                      const std::uint32_t* w1, const std::uint32_t* w2,
+                                                      const std::uint32_t* w3, double* z0, double* z1,
+                                                      double* z2, double* z3) const {
+    // Four groups of 8 pairs per pass; the words exist up to count rounded up to 16.
+    for (int i = 0; i < count; i += 16) {
+      box_muller8(w0 + i, w1 + i, z0 + i, z1 + i);
+      box_muller8(w2 + i, w3 + i, z2 + i, z3 + i);
+      box_muller8(w0 + i + 8, w1 + i + 8, z0 + i + 8, z1 + i + 8);
+      box_muller8(w2 + i + 8, w3 + i + 8, z2 + i + 8, z3 + i + 8);
+    }
+  }
+};
+
+// The fused multiply-add of models/det_math.hpp's templates on eight lanes.
+struct Avx512Fma {
+  __attribute__((target("avx512f"))) static __m512d v(double x) { return _mm512_set1_pd(x); }
+  __attribute__((target("avx512f"))) static __m512d v(__m512d x) { return x; }
+  template <class A, class B, class C>
+  __attribute__((target("avx512f,fma"))) __m512d operator()(A a, B b, C c) const {
+    return _mm512_fmadd_pd(v(a), v(b), v(c));
+  }
+};
+
+// box_muller (sim/engine/rng.hpp) with the bit manipulations of models/det_math.hpp done by AVX-512
+// instructions (vgetmantpd/vgetexppd for log_parts' split, mask registers for sincos_turn's
+// quadrants) and the polynomials by the same templates: the same values, bit for bit
+// (tests/test_bench.cpp), in fewer instructions.
+__attribute__((target("avx512f,fma"), flatten)) inline void bm8_avx512(__m256i wr, __m256i w, __m512d& zc,
+                                                                       __m512d& zs) {
+  const Avx512Fma fma;
+  // Radius: -2 ln u = -2 ln((w + 0.5) 2^-32) (detmath::minus_two_log_uniform).
+  const __m512d v = _mm512_add_pd(_mm512_cvtepu32_pd(wr), _mm512_set1_pd(0.5));   // w + 0.5, exact
+  const __m512d m1 = _mm512_getmant_pd(v, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);  // in [1, 2)
+  const __m512d e = _mm512_sub_pd(_mm512_getexp_pd(v), _mm512_set1_pd(32.0));     // exponent of u
+  const __mmask8 halve =
+      _mm512_cmp_pd_mask(m1, _mm512_set1_pd(std::bit_cast<double>(detmath::kLogHalveFrom)), _CMP_GE_OQ);
+  const __m512d m = _mm512_mask_mul_pd(m1, halve, m1, _mm512_set1_pd(0.5));
+  const __m512d dk = _mm512_mask_add_pd(e, halve, e, _mm512_set1_pd(1.0));
+  const __m512d tail = detmath::log_tail(m, dk, fma);
+  const __m512d r = _mm512_sqrt_pd(fma(dk, -2.0 * detmath::kLn2Hi, _mm512_add_pd(tail, tail)));
+  // Angle: detmath::sincos_turn.
+  const __m256i q = _mm256_srli_epi32(_mm256_add_epi32(w, _mm256_set1_epi32(1 << 29)), 30);
+  const __m256i d = _mm256_sub_epi32(w, _mm256_slli_epi32(q, 30));
+  __m512d sa, ca2;
+  detmath::sin_cos2_poly(_mm512_add_pd(_mm512_cvtepi32_pd(d), _mm512_set1_pd(0.5)), fma, sa, ca2);
+  const __m512d ca = _mm512_sqrt_pd(ca2);
+  const __m512i q64 = _mm512_cvtepu32_epi64(q), one = _mm512_set1_epi64(1), two = _mm512_set1_epi64(2);
+  const __mmask8 swap = _mm512_test_epi64_mask(q64, one);
+  const __mmask8 negate_sine = _mm512_test_epi64_mask(q64, two);
+  const __mmask8 negate_cosine = _mm512_test_epi64_mask(_mm512_add_epi64(q64, one), two);
+  const __m512i sign = _mm512_set1_epi64(static_cast<long long>(0x8000000000000000ULL));
+  const __m512i s = _mm512_castpd_si512(_mm512_mask_blend_pd(swap, sa, ca));
+  const __m512i c = _mm512_castpd_si512(_mm512_mask_blend_pd(swap, ca, sa));
+  const __m512d sine = _mm512_castsi512_pd(_mm512_mask_xor_epi64(s, negate_sine, s, sign));
+  const __m512d cosine = _mm512_castsi512_pd(_mm512_mask_xor_epi64(c, negate_cosine, c, sign));
+  zc = _mm512_mul_pd(r, cosine);
+  zs = _mm512_mul_pd(r, sine);
+}
+__attribute__((target("avx512f,fma"), flatten)) void Avx512Words::box_muller8(const std::uint32_t* wr,
+                                                                              const std::uint32_t* wa,
+                                                                              double* zc, double* zs) {
+  __m512d c, s;
+  bm8_avx512(_mm256_load_si256(reinterpret_cast<const __m256i*>(wr)),
+             _mm256_load_si256(reinterpret_cast<const __m256i*>(wa)), c, s);
+  _mm512_store_pd(zc, c);
+  _mm512_store_pd(zs, s);
+}
+
+__attribute__((target("avx512f,fma"), flatten)) inline __m512d exp8_avx512(__m512d y) {
+  const Avx512Fma fma;
+  __m512d r;
+  const __m512d t = detmath::exp_reduce(y, fma, r);
+  const __m512d p = detmath::exp_poly(r, fma);
+  const __m512i nb =
+      _mm512_sub_epi64(_mm512_castpd_si512(t), _mm512_castpd_si512(_mm512_set1_pd(detmath::kExpShifter)));
+  const __m512d scale =
+      _mm512_castsi512_pd(_mm512_slli_epi64(_mm512_add_epi64(nb, _mm512_set1_epi64(1022)), 52));
+  const __m512d half = fma(p, scale, scale);
+  __m512d e = _mm512_add_pd(half, half);
+  e = _mm512_mask_mov_pd(e, _mm512_cmp_pd_mask(y, _mm512_set1_pd(-708.0), _CMP_LT_OQ), _mm512_setzero_pd());
+  return _mm512_mask_mov_pd(e, _mm512_cmp_pd_mask(y, _mm512_set1_pd(709.782712893384), _CMP_GT_OQ),
+                            _mm512_set1_pd(std::numeric_limits<double>::infinity()));
+}
+
+struct Avx512FmaF {
+  __attribute__((target("avx512f"))) static __m512 v(float x) { return _mm512_set1_ps(x); }
+  __attribute__((target("avx512f"))) static __m512 v(__m512 x) { return x; }
+  template <class A, class B, class C>
+  __attribute__((target("avx512f,fma"))) __m512 operator()(A a, B b, C c) const {
+    return _mm512_fmadd_ps(v(a), v(b), v(c));
+  }
+};
+
+__attribute__((target("avx512f,fma"), flatten)) inline void bmf16_avx512(__m512i wr, __m512i wa, __m512& zc,
+                                                                         __m512& zs) {
+  const Avx512FmaF fma;
+  const __m512i one = _mm512_set1_epi32(1);
+  // word_plus_half_f(w) = 2 float(w >> 1) + ((w & 1) + 0.5), the last from a table by w's low bit;
+  // for ~w: ~w >> 1 = (w >> 1) ^ 0x7fffffff and ((~w & 1) + 0.5) = 2 - ((w & 1) + 0.5), exactly.
+  const __m512i h = _mm512_srli_epi32(wr, 1);
+  const __m512 low =
+      _mm512_permutexvar_ps(wr, _mm512_setr_ps(0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f,
+                                               0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f));
+  const __m512 v = fma(_mm512_cvtepi32_ps(h), 2.0f, low);
+  const __m512i ix = _mm512_castps_si512(v);
+  const __m512i mant = _mm512_and_si512(ix, _mm512_set1_epi32(0x007fffff));
+  const __m512i carry = _mm512_and_si512(
+      _mm512_add_epi32(
+          mant, _mm512_set1_epi32(static_cast<int>(0x00800000u - (detmath::kLogHalveFromF & 0x007fffffu)))),
+      _mm512_set1_epi32(0x00800000));
+  const __m512 m = _mm512_castsi512_ps(
+      _mm512_ternarylogic_epi32(mant, carry, _mm512_set1_epi32(0x3f800000), 0xF6));  // a | (b ^ c)
+  // (ix >> 23) + (carry >> 23) as (ix + carry) >> 23: carry is bit 23 alone and mant < 2^23.
+  const __m512 dk = _mm512_cvtepi32_ps(
+      _mm512_sub_epi32(_mm512_srli_epi32(_mm512_add_epi32(ix, carry), 23), _mm512_set1_epi32(127 + 32)));
+  const __m512 one_minus_u =  // ~w + 0.5: 1 - u for u near 1
+      fma(_mm512_cvtepi32_ps(_mm512_xor_si512(h, _mm512_set1_epi32(0x7fffffff))), 2.0f,
+          _mm512_sub_ps(_mm512_set1_ps(2.0f), low));
+  const __m512 f = _mm512_mask_mul_ps(_mm512_sub_ps(m, _mm512_set1_ps(1.0f)),
+                                      _mm512_cmp_ps_mask(dk, _mm512_setzero_ps(), _CMP_EQ_OQ), one_minus_u,
+                                      _mm512_set1_ps(-0x1p-32f));
+  const __m512 tail = detmath::log_tail_f(f, dk, fma);
+  const __m512 r = _mm512_sqrt_ps(fma(dk, -2.0f * detmath::kLn2HiF, _mm512_add_ps(tail, tail)));
+  // The quadrant q = t >> 30 of t = w + 2^29 by its bits in place: q << 30 = t & 0xc0000000, q's bit
+  // 0 (swap) is t's bit 30, q's bit 1 (the sine's sign) t's bit 31, (q + 1)'s bit 1 (the cosine's)
+  // bit 31 of t + 2^30.
+  const __m512i t = _mm512_add_epi32(wa, _mm512_set1_epi32(1 << 29));
+  const __m512i sign = _mm512_set1_epi32(static_cast<int>(0x80000000u));
+  const __m512i x = _mm512_add_epi32(
+      _mm512_slli_epi32(
+          _mm512_sub_epi32(wa, _mm512_and_si512(t, _mm512_set1_epi32(static_cast<int>(0xc0000000u)))), 1),
+      one);
+  const __m512i x_lo =
+      _mm512_sub_epi32(_mm512_and_si512(_mm512_add_epi32(x, _mm512_set1_epi32(64)), _mm512_set1_epi32(127)),
+                       _mm512_set1_epi32(64));
+  __m512 sa, ca;
+  detmath::sin_cos_poly_f(
+      detmath::turn_angle_f(_mm512_cvtepi32_ps(_mm512_sub_epi32(x, x_lo)), _mm512_cvtepi32_ps(x_lo), fma),
+      fma, sa, ca);
+  const __mmask16 swap = _mm512_test_epi32_mask(t, _mm512_set1_epi32(1 << 30));
+  const __m512i t1 = _mm512_add_epi32(t, _mm512_set1_epi32(1 << 30));
+  // a ^ (b & c): the value with the sign bit of t (or t1) flipped in.
+  zs = _mm512_mul_ps(r, _mm512_castsi512_ps(_mm512_ternarylogic_epi32(
+                            _mm512_castps_si512(_mm512_mask_blend_ps(swap, sa, ca)), t, sign, 0x78)));
+  zc = _mm512_mul_ps(r, _mm512_castsi512_ps(_mm512_ternarylogic_epi32(
+                            _mm512_castps_si512(_mm512_mask_blend_ps(swap, ca, sa)), t1, sign, 0x78)));
+}
+
+__attribute__((target("avx512f,fma"), flatten)) inline __m512 expf16_avx512(__m512 y) {
+  const Avx512FmaF fma;
+  const __m512 t = fma(y, 1.44269504f, detmath::kExpShifterF);
+  const __m512 n = _mm512_sub_ps(t, _mm512_set1_ps(detmath::kExpShifterF));
+  const __m512 r = fma(_mm512_sub_ps(_mm512_setzero_ps(), n), -2.12194440e-4f,
+                       fma(_mm512_sub_ps(_mm512_setzero_ps(), n), 0.693359375f, y));
+  const __m512 p = detmath::exp_poly_f(r, fma);
+  const __m512i nb =
+      _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_castps_si512(_mm512_set1_ps(detmath::kExpShifterF)));
+  const __m512 half = _mm512_mul_ps(
+      p, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(nb, _mm512_set1_epi32(126)), 23)));
+  __m512 e = _mm512_add_ps(half, half);
+  e = _mm512_mask_mov_ps(e, _mm512_cmp_ps_mask(y, _mm512_set1_ps(detmath::kExpMinF), _CMP_LT_OQ),
+                         _mm512_setzero_ps());
+  return _mm512_mask_mov_ps(e, _mm512_cmp_ps_mask(y, _mm512_set1_ps(detmath::kExpMaxF), _CMP_GT_OQ),
+                            _mm512_set1_ps(std::numeric_limits<float>::infinity()));
+}
+
+// The engine's normals: bmf8_avx2 / bmf16_avx512 (box_muller's single-precision operations, bit for
+
+__attribute__((target("avx512f"))) inline void store_as_double_avx512(double* p, __m512 z) {
+  _mm512_store_pd(p, _mm512_cvtps_pd(_mm512_castps512_ps256(z)));
+  _mm512_store_pd(p + 8, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(z), 1))));
+}
+__attribute__((target("avx512f,fma"), flatten)) void Avx512Words::normals(
+    int count, const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2,
+    const std::uint32_t* w3, double* z0, double* z1, double* z2, double* z3) const {
+  // Groups of 16 pairs; the words exist up to count rounded up to 16 (operator() above).
+  for (int i = 0; i < count; i += 16) {
+    __m512 a, b, c, d;
+    bmf16_avx512(_mm512_load_si512(w0 + i), _mm512_load_si512(w1 + i), a, b);
+    bmf16_avx512(_mm512_load_si512(w2 + i), _mm512_load_si512(w3 + i), c, d);
+    store_as_double_avx512(z0 + i, a);
+    store_as_double_avx512(z1 + i, b);
+    store_as_double_avx512(z2 + i, c);
+    store_as_double_avx512(z3 + i, d);
+  }
+}
+
+// The limit loops, over `blocks` Philox blocks (two beneficiary-years each): the words of a tile of
+// blocks first (the engine's hand Philox, into L1), then the transforms, select and sum fused over
+// them in registers. (Philox fused in as well, with no words in memory, was slower: 4.1 against
+// 3.4 ns per beneficiary-year for AVX-512 double, 5.4 against 5.0 for AVX2; it keeps too many
+}  // namespace
+
+__attribute__((target("avx512f,fma"), flatten)) double limit_double_avx512(const PhiloxStream& s,
+                                                                           long blocks) {
+  const __m512d mu = _mm512_set1_pd(kLimitMu), sigma = _mm512_set1_pd(kLimitSigma),
+                zero = _mm512_set1_pd(kLimitZero);
+  __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
+  alignas(64) std::uint32_t w0[kSamplerTile], w1[kSamplerTile], w2[kSamplerTile], w3[kSamplerTile];
+  for (long b0 = 0; b0 < blocks; b0 += kSamplerTile) {
+    const int m = limit_words<Avx512Words>(s, b0, blocks, w0, w1, w2, w3);
+    for (int j = 0; j < m; j += 8) {
+      __m512d zs0, zz0, zs1, zz1;
+      bm8_avx512(_mm256_load_si256(reinterpret_cast<const __m256i*>(w0 + j)),
+                 _mm256_load_si256(reinterpret_cast<const __m256i*>(w1 + j)), zs0, zz0);
+      bm8_avx512(_mm256_load_si256(reinterpret_cast<const __m256i*>(w2 + j)),
+                 _mm256_load_si256(reinterpret_cast<const __m256i*>(w3 + j)), zs1, zz1);
+      const __m512d c0 = exp8_avx512(_mm512_fmadd_pd(sigma, zz0, mu)),
+                    c1 = exp8_avx512(_mm512_fmadd_pd(sigma, zz1, mu));
+      acc0 = _mm512_add_pd(
+          acc0, _mm512_mask_mov_pd(c0, _mm512_cmp_pd_mask(zs0, zero, _CMP_LT_OQ), _mm512_setzero_pd()));
+      acc1 = _mm512_add_pd(
+          acc1, _mm512_mask_mov_pd(c1, _mm512_cmp_pd_mask(zs1, zero, _CMP_LT_OQ), _mm512_setzero_pd()));
+    }
+  }
+  return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
+}
+
+__attribute__((target("avx512f,fma"), flatten)) double limit_float_avx512(const PhiloxStream& s,
+                                                                          long blocks) {
+  const __m512 mu = _mm512_set1_ps(static_cast<float>(kLimitMu)),
+               sigma = _mm512_set1_ps(static_cast<float>(kLimitSigma));
+  const __m512 zero = _mm512_set1_ps(static_cast<float>(kLimitZero));
+  __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
+  alignas(64) std::uint32_t w0[kSamplerTile], w1[kSamplerTile], w2[kSamplerTile], w3[kSamplerTile];
+  for (long b0 = 0; b0 < blocks; b0 += kSamplerTile) {
+    const int m = limit_words<Avx512Words>(s, b0, blocks, w0, w1, w2, w3);
+    for (int j = 0; j < m; j += 16) {
+      __m512 zs0, zz0, zs1, zz1;
+      bmf16_avx512(_mm512_load_si512(w0 + j), _mm512_load_si512(w1 + j), zs0, zz0);
+      bmf16_avx512(_mm512_load_si512(w2 + j), _mm512_load_si512(w3 + j), zs1, zz1);
+      const __m512 c0 = _mm512_mask_mov_ps(expf16_avx512(_mm512_fmadd_ps(sigma, zz0, mu)),
+                                           _mm512_cmp_ps_mask(zs0, zero, _CMP_LT_OQ), _mm512_setzero_ps());
+      const __m512 c1 = _mm512_mask_mov_ps(expf16_avx512(_mm512_fmadd_ps(sigma, zz1, mu)),
+                                           _mm512_cmp_ps_mask(zs1, zero, _CMP_LT_OQ), _mm512_setzero_ps());
+      acc0 = _mm512_add_pd(acc0, _mm512_cvtps_pd(_mm512_castps512_ps256(c0)));
+      acc1 = _mm512_add_pd(
+          acc1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(c0), 1))));
+      acc0 = _mm512_add_pd(acc0, _mm512_cvtps_pd(_mm512_castps512_ps256(c1)));
+      acc1 = _mm512_add_pd(
+          acc1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(c1), 1))));
+    }
+  }
+  return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
+}
+
+namespace {
+
+// The cost of one year for 16 beneficiaries (halves of 8 double lanes) with latents zs, zz:
+// LognormalCost's operations (mu by state, mu + sigma z in double, exp_f of it rounded to float on
+// 16 float lanes, min with the cap and the zero state in double), added to the year's LaneSum lanes
+// (beneficiaries j..j+7, then j+8..j+15, each into lane i mod 8: the order of LaneSum::add_run);
+// `keep` masks the lanes past the tile's end.
+struct Avx512Cost {
+  __m512d z_zero, z_high, mu_low, mu_high, sigma, cap;
+  __attribute__((target("avx512f,fma"), flatten)) void add(const __m512d zs[2], const __m512d zz[2],
+                                                           const __mmask8 keep[2], __m512d& acc) const {
+    __m256 y[2];
+    for (int h = 0; h < 2; ++h) {
+      const __m512d mu = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(z_high, zs[h], _CMP_LT_OQ), mu_low, mu_high);
+      y[h] = _mm512_cvtpd_ps(_mm512_fmadd_pd(sigma, zz[h], mu));
+    }
+    const __m512 e = expf16_avx512(_mm512_castpd_ps(
+        _mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(y[0])), _mm256_castps_pd(y[1]), 1)));
+    const __m256 eh[2] = {_mm512_castps512_ps256(e),
+                          _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1))};
+    for (int h = 0; h < 2; ++h) {
+      const __m512d below = _mm512_min_pd(_mm512_cvtps_pd(eh[h]), cap);
+      const __mmask8 cost = _mm512_mask_cmp_pd_mask(keep[h], zs[h], z_zero, _CMP_NLT_UQ);  // not zero
+      acc = _mm512_mask_add_pd(acc, cost, acc, below);
+    }
+  }
+};
+
+// 16 float normals as two halves of 8 doubles (exact).
+__attribute__((target("avx512f"))) inline void widen(__m512 z, __m512d out[2]) {
+  out[0] = _mm512_cvtps_pd(_mm512_castps512_ps256(z));
+  out[1] = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(z), 1)));
+}
+
+// One step of ar1_step on both halves: rho * previous + innovation * fresh (the same operations).
+__attribute__((target("avx512f,fma"))) inline void ar1(__m512d z[2], __m512 fresh, __m512d rho, __m512d inn) {
+  __m512d f[2];
+  widen(fresh, f);
+  for (int h = 0; h < 2; ++h) z[h] = _mm512_fmadd_pd(inn, f[h], _mm512_mul_pd(rho, z[h]));
+}
+
+}  // namespace
+
+// sampler.hpp's history_tiles with hand-written loops: the normals of a tile as floats (bmf16_avx512),
+// then the AR(1) and costs of 16 beneficiaries at a time in registers -- the same operations as
+// sample_history_reference, so the same bits (tests/test_bench.cpp).
+ACOSIM_KERNEL_AVX512 void history_avx512(const LognormalCost& k, const PhiloxStream& stream, long n,
+                                         double rho, std::array<double, 4>& sums) {
+  const Avx512Cost cost{_mm512_set1_pd(k.z_zero),  _mm512_set1_pd(k.z_high), _mm512_set1_pd(k.mu_low),
+                        _mm512_set1_pd(k.mu_high), _mm512_set1_pd(k.sigma),  _mm512_set1_pd(k.cap)};
+  const __m512d vrho = _mm512_set1_pd(rho), inn = _mm512_set1_pd(std::sqrt(1.0 - rho * rho));
+  alignas(64) std::uint32_t wa[4][kSamplerTile], wb[4][kSamplerTile];
+  alignas(64) float zf[8][kSamplerTile];
+  __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd()};
+  for (long i0 = 0; i0 < n; i0 += kSamplerTile) {
+    const int m = static_cast<int>(std::min<long>(kSamplerTile, n - i0));
+    Avx512Words{}(stream, static_cast<std::uint32_t>(2 * i0), 2, m, wa[0], wa[1], wa[2], wa[3]);
+    Avx512Words{}(stream, static_cast<std::uint32_t>(2 * i0 + 1), 2, m, wb[0], wb[1], wb[2], wb[3]);
+    // The normals as floats (BY1 latents, then the BY2, BY3 and PY innovations), then the costs.
+    for (int j = 0; j < m; j += 16) {
+      __m512 s, z;
+      for (int p = 0; p < 2; ++p) {
+        bmf16_avx512(_mm512_load_si512(wa[2 * p] + j), _mm512_load_si512(wa[2 * p + 1] + j), s, z);
+        _mm512_store_ps(zf[2 * p] + j, s);
+        _mm512_store_ps(zf[2 * p + 1] + j, z);
+        bmf16_avx512(_mm512_load_si512(wb[2 * p] + j), _mm512_load_si512(wb[2 * p + 1] + j), s, z);
+        _mm512_store_ps(zf[4 + 2 * p] + j, s);
+        _mm512_store_ps(zf[5 + 2 * p] + j, z);
+      }
+    }
+    for (int j = 0; j < m; j += 16) {
+      const int left = m - j;  // lanes of this group inside the tile
+      const __mmask8 keep[2] = {static_cast<__mmask8>(left >= 8 ? 0xff : (1u << left) - 1),
+                                static_cast<__mmask8>(left >= 16  ? 0xff
+                                                      : left <= 8 ? 0
+                                                                  : (1u << (left - 8)) - 1)};
+      __m512d zs[2], zz[2];
+      widen(_mm512_load_ps(zf[0] + j), zs);
+      widen(_mm512_load_ps(zf[1] + j), zz);
+      cost.add(zs, zz, keep, acc[0]);
+      for (int y = 1; y < 4; ++y) {
+        ar1(zs, _mm512_load_ps(zf[2 * y] + j), vrho, inn);
+        ar1(zz, _mm512_load_ps(zf[2 * y + 1] + j), vrho, inn);
+        cost.add(zs, zz, keep, acc[y]);
+      }
+    }
+  }
+  for (int y = 0; y < 4; ++y) {
+    LaneSum total;
+    _mm512_storeu_pd(total.lane.data(), acc[y]);
+    sums[static_cast<std::size_t>(y)] += total.total();
+  }
+}
+
+// The tiled loops of sampler.hpp that stay the compiler's (PY only) and the normals for the tests.
+ACOSIM_DEFINE_KERNELS(avx512, ACOSIM_KERNEL_AVX512, Avx512Words, Avx512WordsDouble)
+
+}  // namespace acosim::sampler_isa
+#endif
