@@ -99,9 +99,17 @@ class CostDistribution {
   //   size:  lognormal exp(mu_k + sigma z_size); gamma: the gamma quantile at Phi(z_size) (slow).
   double cost(double z_state, double z_size, double log_multiplier = 0.0) const;
 
-  double mean() const { return mean_; }                          // truncated mean [USD]
-  double sd() const { return sd_; }                              // truncated SD [USD]
-  double truncation_point() const { return cap_; }               // cap [USD]; +inf when none
+  double mean() const { return mean_; }             // truncated mean [USD]
+  double sd() const { return sd_; }                 // truncated SD [USD]
+  double truncation_point() const { return cap_; }  // cap [USD]; +inf when none
+  // A copy whose cost() and kernel() truncate at `cap` [USD] instead (the moments stay this
+  // distribution's): how the engine draws min(cap, m X) as m min(cap / m, X) (sim/engine/true_effect.hpp).
+  CostDistribution truncated_at(double cap) const {
+    CostDistribution d = *this;
+    d.cap_ = cap;
+    d.log_cap_ = std::log(cap);
+    return d;
+  }
   double untruncated_mean() const { return untruncated_mean_; }  // [USD]
   double untruncated_sd() const { return untruncated_sd_; }      // [USD]
   double cdf(double x) const;                                    // untruncated P(X <= x), x [USD]

@@ -6,12 +6,17 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "models/benchmark.hpp"
 #include "models/cost_model.hpp"
+#include "models/empirical_cost.hpp"
 #include "models/msr.hpp"
 #include "models/rules.hpp"
 #include "models/track.hpp"
@@ -20,8 +25,11 @@
 #include "sim/engine/benchmark_draw.hpp"
 #include "sim/engine/cash_risk.hpp"
 #include "sim/engine/runner.hpp"
+#include "sim/engine/sampler.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/engine/true_effect.hpp"
 #include "sim/input/puf_overlay.hpp"
+#include "sim/output/hdf5_io.hpp"
 
 using namespace acosim;
 using Catch::Matchers::Contains;
@@ -313,6 +321,55 @@ TEST_CASE("The true effect scales spending before CMS truncation: min(cap, m X),
   CHECK(1.5 * d.cost(z_state, z) > cap);
 }
 
+TEST_CASE("The engines count min(cap, m X) per beneficiary-year: $200 + $75 at m = 1.5, $80 at m = 0.2",
+          "[benchmark_sim][cost]") {
+  // Observed costs $10, 20, ..., 90, 400; truncation at the 90th percentile: rank ceil(0.9 x 10) = 9,
+  // cap = $90. Ranks by z_size: Phi(z) x 10, so z = 1.645 (u = 0.95) draws $400, z = 0 draws $60.
+  const EmpiricalCost observed({10, 20, 30, 40, 50, 60, 70, 80, 90, 400}, 0.90);
+  REQUIRE(observed.truncation_point() == 90);
+  REQUIRE(observed.mean() == Approx(54.0).margin(1e-12));  // (450 + 90) / 10
+  const double z400 = 1.645, z60 = 0;
+  const auto two = [&](const EmpiricalCost& c) { return c.cost(0, z400) + c.cost(0, z60); };
+  // m = 1.5: min(90, 600) + min(90, 90) = $180; the old order 1.5 x (90 + 60) = $225.
+  CHECK(effect_spending(observed, 1.5, two) == Approx(180.0).margin(1e-9));
+  // m = 0.2: min(90, 80) + min(90, 12) = $92; the old order 0.2 x (90 + 60) = $30.
+  CHECK(effect_spending(observed, 0.2, two) == Approx(92.0).margin(1e-9));
+  CHECK(effect_spending(observed, 1.0, two) == 150.0);  // no effect: the truncated costs as they are
+}
+
+TEST_CASE("The sampler's PY sum under a true effect equals the sum of CostDistribution::cost(z, log m)",
+          "[benchmark_sim][cost]") {
+  // Reference: models' cost(z_state, z_size, log m) = min(cap, m X) one beneficiary at a time; the
+  // engine's sum (vector kernels, cap / m, times m) must match within float-exp rounding (1e-6), and
+  // differ clearly from m min(cap, X) when m X crosses the cap (m = 1.5 moves ~1% of beneficiaries).
+  const CostDistribution d(national_shape(), 11300);
+  const double m = 1.5;
+  struct Scaled {
+    const CostDistribution& d;
+    double log_m;
+    double cost(double zs, double zz) const { return d.cost(zs, zz, log_m); }
+  };
+  const PhiloxStream stream(11, 3, Purpose::Beneficiary, 3);
+  const long n = 20000;
+  const double want = sample_py_only_reference(Scaled{d, std::log(m)}, stream, n);
+  const double got =
+      effect_spending(d, m, [&](const CostDistribution& c) { return sample_py_only(c, stream, n); });
+  CHECK(got == Approx(want).epsilon(1e-6));
+  const double old_order = m * sample_py_only(d, stream, n);
+  CHECK(old_order > want * 1.01);
+  // The historical sampler: base years keep the cap, only the PY is truncated at cap / m.
+  std::array<double, 4> plain{}, effect{};
+  sample_history(d, stream, n, 0.5, plain);
+  const double py = effect_spending(d, m, [&](const CostDistribution& c) {
+    sample_history(d, c, stream, n, 0.5, effect);
+    return effect[3];
+  });
+  for (int y = 0; y < 3; ++y)
+    CHECK(effect[static_cast<std::size_t>(y)] == plain[static_cast<std::size_t>(y)]);
+  CHECK(py < m * plain[3]);
+  CHECK(py > plain[3]);
+}
+
 TEST_CASE("The shipped 2026 renewal gets the PSA, the higher of a positive regional adjustment and the PSA",
           "[benchmark_sim]") {
   const Scenario s =
@@ -422,7 +479,50 @@ TEST_CASE(
   CHECK(rows[1].p_losses_exceed == Approx(static_cast<double>(exceed) / 400));
   CHECK(rows[0].p_losses_exceed <= rows[1].p_losses_exceed);  // the guardrail only removes losses
   REQUIRE(rows[0].p_guardrail);
-  CHECK_THAT(cash_risk_text(s, r.table), Contains("$300,000") && Contains("P(ACPT guardrail triggered)"));
+  CHECK_THAT(cash_risk_text(rows), Contains("$300,000") && Contains("P(ACPT guardrail triggered)"));
+}
+
+TEST_CASE("The repayment mechanism and P(losses > RM) are stored in the results file and read back exactly",
+          "[benchmark_sim][cash][hdf5]") {
+  const Scenario s =
+      parse_scenario(single_type(kFixed, ", {track: BASIC_E, msr: 0%, acpt_guardrail: false}", 200), "rm");
+  const SimulationResults r = simulate(SimulationModel(s), {});
+  REQUIRE(r.cash_risk.size() == 2);  // simulate() fills them: BASIC_E with and without the guardrail
+  CHECK(r.cash_risk[1].repayment_mechanism == Approx(300000.0).margin(1e-6));
+  CHECK(r.cash_risk[1].revenue_given);
+  const auto path = std::filesystem::temp_directory_path() / "acosim-cash-risk-test.h5";
+  write_results(path, r);
+  const SimulationResults back = read_results(path);
+  REQUIRE(back.cash_risk.size() == r.cash_risk.size());
+  for (std::size_t i = 0; i < r.cash_risk.size(); ++i) {
+    CHECK(back.cash_risk[i].label == r.cash_risk[i].label);
+    CHECK(back.cash_risk[i].repayment_mechanism == r.cash_risk[i].repayment_mechanism);
+    CHECK(back.cash_risk[i].p_losses_exceed == r.cash_risk[i].p_losses_exceed);
+    CHECK(back.cash_risk[i].p_losses_exceed_se == r.cash_risk[i].p_losses_exceed_se);
+    CHECK(back.cash_risk[i].p_guardrail == r.cash_risk[i].p_guardrail);
+  }
+  CHECK(cash_risk_text(back.cash_risk) == cash_risk_text(r.cash_risk));
+  // `acosim report` prints the stored table.
+  const std::string out = (std::filesystem::temp_directory_path() / "acosim-cash-risk-report.txt").string();
+  REQUIRE(std::system(fmt::format("{} report {} > {}", ACOSIM_BINARY, path.string(), out).c_str()) == 0);
+  std::ifstream in(out);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK_THAT(text, Contains("Repayment mechanism (42 CFR 425.204(f)(4)): $300,000"));
+  std::filesystem::remove(path);
+  std::filesystem::remove(out);
+}
+
+TEST_CASE("A results file whose stored P(losses > RM) disagrees with its runs is refused",
+          "[benchmark_sim][cash][hdf5]") {
+  const Scenario s =
+      parse_scenario(single_type(kFixed, ", {track: BASIC_E, msr: 0%, acpt_guardrail: false}", 50), "rm");
+  SimulationResults r = simulate(SimulationModel(s), {});
+  REQUIRE_FALSE(r.cash_risk.empty());
+  r.cash_risk[0].p_losses_exceed += 0.5;
+  const auto path = std::filesystem::temp_directory_path() / "acosim-cash-risk-bad.h5";
+  write_results(path, r);
+  CHECK_THROWS_WITH(read_results(path), Contains("/cash_risk row 0") && Contains("P(losses > RM)"));
+  std::filesystem::remove(path);
 }
 
 TEST_CASE("aco.agreement_start_year must contain the performance year in every benchmark mode",

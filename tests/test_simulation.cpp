@@ -98,15 +98,28 @@ TEST_CASE("The sample mean of costs matches the configured mean within 3 standar
   CHECK(sd * std::sqrt(n) / mean == Approx(2.08).epsilon(0.08));
 }
 
-TEST_CASE("A true effect lowers spending by that fraction", "[simulation][statistical]") {
-  std::string text = null_aco(8000, "{mode: fixed, per_capita: 12000}", 800);
+TEST_CASE(
+    "A -5% true effect lowers measured spending by at most 5%, and by exactly 5% when nothing is truncated",
+    "[simulation][statistical]") {
+  // CMS truncates the spending that occurred: min(cap, 0.95 X) lies between 0.95 min(cap, X) and
+  // min(cap, X), and is strictly above the former for a beneficiary-year beyond the cap.
+  std::string text = null_aco(8000, "{mode: fixed, per_capita: 12000}", 200);
   const Scenario base = parse_scenario(text, "test");
   const Scenario cut = parse_scenario(text, "test", {{"true_effect", "-0.05"}});
   const auto a = simulate(SimulationModel(base), {});
   const auto b = simulate(SimulationModel(cut), {});
-  // Same seed, same latents: run by run, measured (truncated) spending falls by exactly 5%.
-  for (long i = 0; i < a.table.runs(); ++i) {
-    REQUIRE(b.table.expenditure(i) / a.table.expenditure(i) == Approx(0.95).epsilon(1e-12));
+  for (long i = 0; i < a.table.runs(); ++i) {  // same seed, same latents, run by run
+    REQUIRE(b.table.expenditure(i) > 0.95 * a.table.expenditure(i) * (1 + 1e-9));
+    REQUIRE(b.table.expenditure(i) < a.table.expenditure(i));
+  }
+  // With no truncation (percentile 1) the effect is exactly proportional.
+  const std::string uncapped = "\ncost_model: {shape: {truncation_percentile: 1}}\n";
+  const Scenario base1 = parse_scenario(text + uncapped, "test");
+  const Scenario cut1 = parse_scenario(text + uncapped, "test", {{"true_effect", "-0.05"}});
+  const auto a1 = simulate(SimulationModel(base1), {});
+  const auto b1 = simulate(SimulationModel(cut1), {});
+  for (long i = 0; i < a1.table.runs(); ++i) {
+    REQUIRE(b1.table.expenditure(i) / a1.table.expenditure(i) == Approx(0.95).epsilon(1e-12));
   }
 }
 
