@@ -162,6 +162,13 @@ inline double CostDistribution::cost(double z_state, double z_size, double log_m
 // positives 70% / 30%, common sigma 0.90, medians 12x apart), truncated at the 99th percentile,
 // for every enrollment type.
 CostShape national_shape();
+// The `commercial` preset (docs/cost-model.md §1): the national mixture with sigma solved so that
+// the top 1% of beneficiary-years hold kCommercialTopOnePercentShare of (untruncated) spending, the
+// non-elderly figure of MEPS Statistical Brief #81 (AHRQ 2005, 2002 data), and no CMS truncation
+// (truncation_percentile 1; a commercial contract sets its own). p_zero, the mixture weight and the
+// median ratio stay the national working values. Truncated CV = k with a fixed benchmark: ~3.26.
+inline constexpr double kCommercialTopOnePercentShare = 0.24;  // [fraction]
+CostShape commercial_shape();
 // The shape with the log-sd `sigma` (lognormal families) or `gamma_shape` (gamma) solved so that a
 // beneficiary-year's truncated cost has coefficient of variation `cv` (SD / mean, scale-free):
 // the `cost_model.cv` key. Throws std::invalid_argument naming the attainable range when `cv`

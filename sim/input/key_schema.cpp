@@ -57,7 +57,8 @@ std::vector<KeySpec> make_keys() {
       {"aco.euc_relief_fraction", K::Fraction, 0, 1, "fraction", S::SettleOnly, "a fraction",
        "Share of shared losses forgiven for extreme and uncontrollable circumstances."},
       {"cost_model", K::Section, 0, 0, "", S::No, "", "Per-beneficiary annual cost model."},
-      {"cost_model.preset", K::Choice, 0, 0, "", S::No, "a preset", "The base model: national."},
+      {"cost_model.preset", K::Choice, 0, 0, "", S::No, "a preset",
+       "The base model: national or commercial (MEPS non-elderly spread, no truncation)."},
       {"cost_model.shape", K::Section, 0, 0, "", S::No, "", "Shape for all enrollment types."},
   };
   add_shape_keys(k, "cost_model.shape.family", "cost_model.shape.p_zero", "cost_model.shape.sigma",
