@@ -28,6 +28,8 @@
 #include "sim/engine/sampler.hpp"
 #include "sim/engine/scenario.hpp"
 #include "sim/engine/true_effect.hpp"
+#include "sim/input/csv.hpp"
+#include "sim/input/puf.hpp"
 #include "sim/input/puf_overlay.hpp"
 #include "sim/output/hdf5_io.hpp"
 
@@ -461,6 +463,68 @@ TEST_CASE("settle --puf --rules cy2027_proposed totals the change in CMS payment
   CHECK(o.changed == 1);
   CHECK(o.change() == Approx(490000.0).margin(0.01));
   CHECK_THAT(describe_overlay(file, o), Contains("PROPOSED, NOT LAW") && Contains("change $490,000"));
+}
+
+TEST_CASE(
+    "The overlay's ENHANCED 35% regional weight cap scales a second-agreement adjustment by 0.35 / 0.50",
+    "[benchmark_sim][puf][overlay]") {
+  // B = $100,000,000 (8,000 person-years at $12,500), HistBnchmk $12,000 holding a $300 positive
+  // regional adjustment at 50% (second time adjusted, 425.656(d)). Capped at 35% (bench §10, PROPOSED,
+  // NOT LAW): 300 x (1 - 0.35/0.50) = $90 per capita, x 100,000,000 / 12,000 = $750,000 less benchmark.
+  PufRecord rec;
+  rec.track = find_track("ENHANCED");
+  rec.input.benchmark = 100e6;
+  rec.input.agreement_start_year = 2027;
+  const RuleSet proposed = *find_rule_set("cy2027_proposed");
+  const PufRegionalInputs second{300, 12000, 2};
+  CHECK(capped_regional_benchmark(rec, second, proposed) == Approx(99'250'000.0).margin(1e-6));
+  CHECK(capped_regional_benchmark(rec, {300, 12000, 1}, proposed) == 100e6);  // first time: 35% already
+  CHECK(capped_regional_benchmark(rec, second, current_law()) == 100e6);
+  PufRecord early = rec;
+  early.input.agreement_start_year = 2026;  // before the rule's scope (2027+ agreements [K])
+  CHECK(capped_regional_benchmark(early, second, proposed) == 100e6);
+  PufRecord basic = rec;
+  basic.track = find_track("BASIC_E");
+  CHECK(capped_regional_benchmark(basic, second, proposed) == 100e6);
+  CHECK(capped_regional_benchmark(rec, {0, 12000, 2}, proposed) == 100e6);  // no positive adjustment
+}
+
+TEST_CASE(
+    "On the PY2023 PUF the ENHANCED weight cap moves A1001's benchmark by $8,038,408 as a 2027 "
+    "agreement, and no PY2023 row is in the rule's scope",
+    "[benchmark_sim][puf][overlay][real]") {
+  const std::filesystem::path path = std::filesystem::path(ACOSIM_SOURCE_DIR) / ".." / "shared" / "data" /
+                                     "puf" / "PY2023_ACO_Results_PUF.csv";
+  if (!std::filesystem::exists(path)) {
+    WARN("PY2023 PUF not found at " << path.string() << ": skipped");
+    return;
+  }
+  const CsvTable table = CsvTable::read(path);
+  const PufFile file = read_puf(table, 2023);
+  const auto regional = read_puf_regional(table, file);
+  REQUIRE(regional.size() == file.records.size());
+  std::size_t k = 0;
+  while (k < file.records.size() && file.records[k].aco_id != "A1001") ++k;
+  REQUIRE(k < file.records.size());
+  // A1001 (EN, agreement period 3, start 2019): PosRegAdj $312, HistBnchmk $12,793, ABtotBnchmk
+  // $1,098,668,352. As if in a 2027 agreement: 312 x (1 - 0.35/0.50) = $93.60 per capita, x
+  // 1,098,668,352 / 12,793 = $8,038,408.33 less benchmark.
+  REQUIRE(regional[k]);
+  CHECK(regional[k]->adjustment == 312);
+  CHECK(regional[k]->historical == 12793);
+  CHECK(regional[k]->times_adjusted == 3);
+  PufRecord what_if = file.records[k];
+  REQUIRE(what_if.input.benchmark == 1'098'668'352.0);
+  what_if.input.agreement_start_year = 2027;
+  const RuleSet proposed = *find_rule_set("cy2027_proposed");
+  CHECK(what_if.input.benchmark - capped_regional_benchmark(what_if, *regional[k], proposed) ==
+        Approx(8'038'408.33).margin(0.01));
+  // The file as it is: every agreement started before 2027, so the cap changes no row.
+  const PufOverlay o = overlay_puf(file, proposed, regional);
+  CHECK(o.regional_capped == 0);
+  CHECK(o.benchmark_change == 0);
+  CHECK_THAT(describe_overlay(file, o),
+             Contains("ENHANCED regional weight at most 35%") && Contains("0 rows"));
 }
 
 TEST_CASE(
