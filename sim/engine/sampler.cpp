@@ -711,25 +711,25 @@ inline double limit_tiles_float(const PhiloxStream& stream, long blocks) {
   return sum;
 }
 
-#define ACOSIM_DEFINE_KERNELS(SUFFIX, ATTR, WORDS, WORDS_DOUBLE)                                            \
-  ATTR double py_only_##SUFFIX(const LognormalCost& cost, const PhiloxStream& stream, long n) {             \
-    const LognormalCost k = cost; /* a local copy: no store in the loop can change it */                    \
-    return sampler_detail::py_only_tiles<true>(k, stream, n, WORDS{});                                      \
-  }                                                                                                         \
-  ATTR void history_##SUFFIX(const LognormalCost& cost, const LognormalCost& py_cost,                       \
-                             const PhiloxStream& stream, long n, double rho, std::array<double, 4>& sums) { \
-    const LognormalCost k = cost, py = py_cost;                                                             \
-    std::array<double, 4> s = sums;                                                                         \
-    sampler_detail::history_tiles<true>(k, py, stream, n, rho, s, WORDS{});                                 \
-    sums = s;                                                                                               \
-  }                                                                                                         \
-  ATTR void normals_##SUFFIX(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count,   \
-                             double* z0, double* z1, double* z2, double* z3) {                              \
-    sampler_detail::tile_normals(WORDS{}, s, first, stride, count, z0, z1, z2, z3);                         \
-  }                                                                                                         \
-  ATTR void normals_double_##SUFFIX(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride,       \
-                                    int count, double* z0, double* z1, double* z2, double* z3) {            \
-    sampler_detail::tile_normals(WORDS_DOUBLE{}, s, first, stride, count, z0, z1, z2, z3);                  \
+#define ACOSIM_DEFINE_KERNELS(SUFFIX, ATTR, WORDS, WORDS_DOUBLE)                                          \
+  ATTR double py_only_##SUFFIX(const LognormalCost& cost, const PhiloxStream& stream, long n) {           \
+    const LognormalCost k = cost; /* a local copy: no store in the loop can change it */                  \
+    return sampler_detail::py_only_tiles<true>(k, stream, n, WORDS{});                                    \
+  }                                                                                                       \
+  ATTR void history_##SUFFIX(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho,   \
+                             std::array<double, 4>& sums, const LognormalCost& py_cost) {                 \
+    const LognormalCost k = cost, kp = py_cost;                                                           \
+    std::array<double, 4> s = sums;                                                                       \
+    sampler_detail::history_tiles<true>(k, kp, stream, n, rho, s, WORDS{});                               \
+    sums = s;                                                                                             \
+  }                                                                                                       \
+  ATTR void normals_##SUFFIX(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, \
+                             double* z0, double* z1, double* z2, double* z3) {                            \
+    sampler_detail::tile_normals(WORDS{}, s, first, stride, count, z0, z1, z2, z3);                       \
+  }                                                                                                       \
+  ATTR void normals_double_##SUFFIX(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride,     \
+                                    int count, double* z0, double* z1, double* z2, double* z3) {          \
+    sampler_detail::tile_normals(WORDS_DOUBLE{}, s, first, stride, count, z0, z1, z2, z3);                \
   }
 
 ACOSIM_DEFINE_KERNELS(sse2, ACOSIM_KERNEL_SSE2, sampler_detail::PortableWords, PortableWordsDouble)
@@ -812,10 +812,10 @@ void sum_history(const LognormalCost& cost, const LognormalCost& py_cost, const 
                  double rho, std::array<double, 4>& sums, SimdLevel level) {
   switch (usable(level)) {
 #if ACOSIM_HAVE_SIMD_LEVELS
-    case SimdLevel::Avx512: return history_avx512(cost, py_cost, stream, n, rho, sums);
-    case SimdLevel::Avx2: return history_avx2(cost, py_cost, stream, n, rho, sums);
+    case SimdLevel::Avx512: return history_avx512(cost, stream, n, rho, sums, py_cost);
+    case SimdLevel::Avx2: return history_avx2(cost, stream, n, rho, sums, py_cost);
 #endif
-    default: return history_sse2(cost, py_cost, stream, n, rho, sums);
+    default: return history_sse2(cost, stream, n, rho, sums, py_cost);
   }
 }
 
