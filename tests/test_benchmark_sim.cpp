@@ -576,19 +576,6 @@ TEST_CASE("The repayment mechanism and P(losses > RM) are stored in the results 
   std::filesystem::remove(out);
 }
 
-TEST_CASE("A results file whose stored P(losses > RM) disagrees with its runs is refused",
-          "[benchmark_sim][cash][hdf5]") {
-  const Scenario s =
-      parse_scenario(single_type(kFixed, ", {track: BASIC_E, msr: 0%, acpt_guardrail: false}", 50), "rm");
-  SimulationResults r = simulate(SimulationModel(s), {});
-  REQUIRE_FALSE(r.cash_risk.empty());
-  r.cash_risk[0].p_losses_exceed += 0.5;
-  const auto path = std::filesystem::temp_directory_path() / "acosim-cash-risk-bad.h5";
-  write_results(path, r);
-  CHECK_THROWS_WITH(read_results(path), Contains("/cash_risk row 0") && Contains("P(losses > RM)"));
-  std::filesystem::remove(path);
-}
-
 TEST_CASE("aco.agreement_start_year must contain the performance year in every benchmark mode",
           "[benchmark_sim][errors]") {
   expect_error(

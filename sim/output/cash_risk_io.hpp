@@ -16,8 +16,8 @@ class FileReader;
 void write_cash_risk(h5::FileWriter& w, const SimulationResults& r);
 
 // Reads /cash_risk into r.cash_risk when the file has it (r.table read first): every row must name a
-// column of /runs, and its P(losses > RM) must be the share of completed runs whose loss on that
-// column exceeds the stored RM, else InputError naming the file and row.
+// column of /runs, else InputError naming the file and row. The values are the file's checksummed
+// ones (a resumed run recomputes them from the completed runs).
 void read_cash_risk(h5::FileReader& rd, SimulationResults& r);
 
 }  // namespace acosim
