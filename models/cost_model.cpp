@@ -262,6 +262,25 @@ double CostDistribution::top_share(double share) const {
 
 CostShape national_shape() { return CostShape{}; }
 
+CostShape commercial_shape() {
+  // MEPS Statistical Brief #81 (Yu and Ezzati-Rice, AHRQ, May 2005): in 2002 the top 1% of the
+  // non-elderly (under 65) accounted for 24% of their expenditures (the elderly: 12%). The top share
+  // rises with sigma (scale-free, untruncated); bisect on it in log space. No CMS truncation.
+  static const CostShape shape = [] {
+    CostShape s = national_shape();
+    s.truncation_percentile = 1.0;
+    double lo = 0.5, hi = 3.0;
+    for (int i = 0; i < 100; ++i) {
+      const double mid = std::sqrt(lo * hi);
+      s.sigma = mid;
+      (CostDistribution(s, 1.0).top_share(0.01) < kCommercialTopOnePercentShare ? lo : hi) = mid;
+    }
+    s.sigma = std::sqrt(lo * hi);
+    return s;
+  }();
+  return shape;
+}
+
 CostShape shape_with_cv(CostShape shape, double cv) {
   // The truncated CV rises with the spread parameter (sigma up, or the gamma shape down); bisect
   // on it in log space between the bounds the CostShape validation allows.

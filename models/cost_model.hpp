@@ -99,9 +99,17 @@ class CostDistribution {
   //   size:  lognormal exp(mu_k + sigma z_size); gamma: the gamma quantile at Phi(z_size) (slow).
   double cost(double z_state, double z_size, double log_multiplier = 0.0) const;
 
-  double mean() const { return mean_; }                          // truncated mean [USD]
-  double sd() const { return sd_; }                              // truncated SD [USD]
-  double truncation_point() const { return cap_; }               // cap [USD]; +inf when none
+  double mean() const { return mean_; }             // truncated mean [USD]
+  double sd() const { return sd_; }                 // truncated SD [USD]
+  double truncation_point() const { return cap_; }  // cap [USD]; +inf when none
+  // A copy whose cost() and kernel() truncate at `cap` [USD] instead (the moments stay this
+  // distribution's): how the engine draws min(cap, m X) as m min(cap / m, X) (sim/engine/true_effect.hpp).
+  CostDistribution truncated_at(double cap) const {
+    CostDistribution d = *this;
+    d.cap_ = cap;
+    d.log_cap_ = std::log(cap);
+    return d;
+  }
   double untruncated_mean() const { return untruncated_mean_; }  // [USD]
   double untruncated_sd() const { return untruncated_sd_; }      // [USD]
   double cdf(double x) const;                                    // untruncated P(X <= x), x [USD]
@@ -154,6 +162,13 @@ inline double CostDistribution::cost(double z_state, double z_size, double log_m
 // positives 70% / 30%, common sigma 0.90, medians 12x apart), truncated at the 99th percentile,
 // for every enrollment type.
 CostShape national_shape();
+// The `commercial` preset (docs/cost-model.md §1): the national mixture with sigma solved so that
+// the top 1% of beneficiary-years hold kCommercialTopOnePercentShare of (untruncated) spending, the
+// non-elderly figure of MEPS Statistical Brief #81 (AHRQ 2005, 2002 data), and no CMS truncation
+// (truncation_percentile 1; a commercial contract sets its own). p_zero, the mixture weight and the
+// median ratio stay the national working values. Truncated CV = k with a fixed benchmark: ~3.26.
+inline constexpr double kCommercialTopOnePercentShare = 0.24;  // [fraction]
+CostShape commercial_shape();
 // The shape with the log-sd `sigma` (lognormal families) or `gamma_shape` (gamma) solved so that a
 // beneficiary-year's truncated cost has coefficient of variation `cv` (SD / mean, scale-free):
 // the `cost_model.cv` key. Throws std::invalid_argument naming the attainable range when `cv`

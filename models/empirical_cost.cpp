@@ -32,9 +32,8 @@ EmpiricalCost::EmpiricalCost(std::vector<double> costs, double truncation_percen
   const std::size_t n = costs.size();
   const auto rank = static_cast<std::size_t>(std::ceil(truncation_percentile * static_cast<double>(n)));
   cap_ = costs[std::clamp<std::size_t>(rank, 1, n) - 1];
-  for (double& c : costs) c = std::min(c, cap_);
   double sum = 0;
-  for (double c : costs) sum += c;
+  for (double c : costs) sum += std::min(c, cap_);
   double m = sum / static_cast<double>(n);
   if (m <= 0) {
     throw std::invalid_argument(
@@ -53,7 +52,7 @@ EmpiricalCost::EmpiricalCost(std::vector<double> costs, double truncation_percen
     m = *mean;
   }
   double ss = 0;
-  for (double c : costs) ss += (c - m) * (c - m);
+  for (double c : costs) ss += (std::min(c, cap_) - m) * (std::min(c, cap_) - m);
   mean_ = m;
   sd_ = n > 1 ? std::sqrt(ss / static_cast<double>(n - 1)) : 0.0;
   sorted_ = std::make_shared<const std::vector<double>>(std::move(costs));

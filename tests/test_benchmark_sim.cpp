@@ -6,12 +6,17 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "models/benchmark.hpp"
 #include "models/cost_model.hpp"
+#include "models/empirical_cost.hpp"
 #include "models/msr.hpp"
 #include "models/rules.hpp"
 #include "models/track.hpp"
@@ -20,8 +25,13 @@
 #include "sim/engine/benchmark_draw.hpp"
 #include "sim/engine/cash_risk.hpp"
 #include "sim/engine/runner.hpp"
+#include "sim/engine/sampler.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/engine/true_effect.hpp"
+#include "sim/input/csv.hpp"
+#include "sim/input/puf.hpp"
 #include "sim/input/puf_overlay.hpp"
+#include "sim/output/hdf5_io.hpp"
 #include "tests/support.hpp"
 
 using namespace acosim;
@@ -303,6 +313,55 @@ TEST_CASE("The true effect scales spending before CMS truncation: min(cap, m X),
   CHECK(1.5 * d.cost(z_state, z) > cap);
 }
 
+TEST_CASE("The engines count min(cap, m X) per beneficiary-year: $200 + $75 at m = 1.5, $80 at m = 0.2",
+          "[benchmark_sim][cost]") {
+  // Observed costs $10, 20, ..., 90, 400; truncation at the 90th percentile: rank ceil(0.9 x 10) = 9,
+  // cap = $90. Ranks by z_size: Phi(z) x 10, so z = 1.645 (u = 0.95) draws $400, z = 0 draws $60.
+  const EmpiricalCost observed({10, 20, 30, 40, 50, 60, 70, 80, 90, 400}, 0.90);
+  REQUIRE(observed.truncation_point() == 90);
+  REQUIRE(observed.mean() == Approx(54.0).margin(1e-12));  // (450 + 90) / 10
+  const double z400 = 1.645, z60 = 0;
+  const auto two = [&](const EmpiricalCost& c) { return c.cost(0, z400) + c.cost(0, z60); };
+  // m = 1.5: min(90, 600) + min(90, 90) = $180; the old order 1.5 x (90 + 60) = $225.
+  CHECK(effect_spending(observed, 1.5, two) == Approx(180.0).margin(1e-9));
+  // m = 0.2: min(90, 80) + min(90, 12) = $92; the old order 0.2 x (90 + 60) = $30.
+  CHECK(effect_spending(observed, 0.2, two) == Approx(92.0).margin(1e-9));
+  CHECK(effect_spending(observed, 1.0, two) == 150.0);  // no effect: the truncated costs as they are
+}
+
+TEST_CASE("The sampler's PY sum under a true effect equals the sum of CostDistribution::cost(z, log m)",
+          "[benchmark_sim][cost]") {
+  // Reference: models' cost(z_state, z_size, log m) = min(cap, m X) one beneficiary at a time; the
+  // engine's sum (vector kernels, cap / m, times m) must match within float-exp rounding (1e-6), and
+  // differ clearly from m min(cap, X) when m X crosses the cap (m = 1.5 moves ~1% of beneficiaries).
+  const CostDistribution d(national_shape(), 11300);
+  const double m = 1.5;
+  struct Scaled {
+    const CostDistribution& d;
+    double log_m;
+    double cost(double zs, double zz) const { return d.cost(zs, zz, log_m); }
+  };
+  const PhiloxStream stream(11, 3, Purpose::Beneficiary, 3);
+  const long n = 20000;
+  const double want = sample_py_only_reference(Scaled{d, std::log(m)}, stream, n);
+  const double got =
+      effect_spending(d, m, [&](const CostDistribution& c) { return sample_py_only(c, stream, n); });
+  CHECK(got == Approx(want).epsilon(1e-6));
+  const double old_order = m * sample_py_only(d, stream, n);
+  CHECK(old_order > want * 1.01);
+  // The historical sampler: base years keep the cap, only the PY is truncated at cap / m.
+  std::array<double, 4> plain{}, effect{};
+  sample_history(d, stream, n, 0.5, plain);
+  const double py = effect_spending(d, m, [&](const CostDistribution& c) {
+    sample_history(d, c, stream, n, 0.5, effect);
+    return effect[3];
+  });
+  for (int y = 0; y < 3; ++y)
+    CHECK(effect[static_cast<std::size_t>(y)] == plain[static_cast<std::size_t>(y)]);
+  CHECK(py < m * plain[3]);
+  CHECK(py > plain[3]);
+}
+
 TEST_CASE("The shipped 2026 renewal gets the PSA, the higher of a positive regional adjustment and the PSA",
           "[benchmark_sim]") {
   const Scenario s =
@@ -397,6 +456,68 @@ TEST_CASE("settle --puf --rules cy2027_proposed totals the change in CMS payment
 }
 
 TEST_CASE(
+    "The overlay's ENHANCED 35% regional weight cap scales a second-agreement adjustment by 0.35 / 0.50",
+    "[benchmark_sim][puf][overlay]") {
+  // B = $100,000,000 (8,000 person-years at $12,500), HistBnchmk $12,000 holding a $300 positive
+  // regional adjustment at 50% (second time adjusted, 425.656(d)). Capped at 35% (bench §10, PROPOSED,
+  // NOT LAW): 300 x (1 - 0.35/0.50) = $90 per capita, x 100,000,000 / 12,000 = $750,000 less benchmark.
+  PufRecord rec;
+  rec.track = find_track("ENHANCED");
+  rec.input.benchmark = 100e6;
+  rec.input.agreement_start_year = 2027;
+  const RuleSet proposed = *find_rule_set("cy2027_proposed");
+  const PufRegionalInputs second{300, 12000, 2};
+  CHECK(capped_regional_benchmark(rec, second, proposed) == Approx(99'250'000.0).margin(1e-6));
+  CHECK(capped_regional_benchmark(rec, {300, 12000, 1}, proposed) == 100e6);  // first time: 35% already
+  CHECK(capped_regional_benchmark(rec, second, current_law()) == 100e6);
+  PufRecord early = rec;
+  early.input.agreement_start_year = 2026;  // before the rule's scope (2027+ agreements [K])
+  CHECK(capped_regional_benchmark(early, second, proposed) == 100e6);
+  PufRecord basic = rec;
+  basic.track = find_track("BASIC_E");
+  CHECK(capped_regional_benchmark(basic, second, proposed) == 100e6);
+  CHECK(capped_regional_benchmark(rec, {0, 12000, 2}, proposed) == 100e6);  // no positive adjustment
+}
+
+TEST_CASE(
+    "On the PY2023 PUF the ENHANCED weight cap moves A1001's benchmark by $8,038,408 as a 2027 "
+    "agreement, and no PY2023 row is in the rule's scope",
+    "[benchmark_sim][puf][overlay][real]") {
+  const std::filesystem::path path = std::filesystem::path(ACOSIM_SOURCE_DIR) / ".." / "shared" / "data" /
+                                     "puf" / "PY2023_ACO_Results_PUF.csv";
+  if (!std::filesystem::exists(path)) {
+    WARN("PY2023 PUF not found at " << path.string() << ": skipped");
+    return;
+  }
+  const CsvTable table = CsvTable::read(path);
+  const PufFile file = read_puf(table, 2023);
+  const auto regional = read_puf_regional(table, file);
+  REQUIRE(regional.size() == file.records.size());
+  std::size_t k = 0;
+  while (k < file.records.size() && file.records[k].aco_id != "A1001") ++k;
+  REQUIRE(k < file.records.size());
+  // A1001 (EN, agreement period 3, start 2019): PosRegAdj $312, HistBnchmk $12,793, ABtotBnchmk
+  // $1,098,668,352. As if in a 2027 agreement: 312 x (1 - 0.35/0.50) = $93.60 per capita, x
+  // 1,098,668,352 / 12,793 = $8,038,408.33 less benchmark.
+  REQUIRE(regional[k]);
+  CHECK(regional[k]->adjustment == 312);
+  CHECK(regional[k]->historical == 12793);
+  CHECK(regional[k]->times_adjusted == 3);
+  PufRecord what_if = file.records[k];
+  REQUIRE(what_if.input.benchmark == 1'098'668'352.0);
+  what_if.input.agreement_start_year = 2027;
+  const RuleSet proposed = *find_rule_set("cy2027_proposed");
+  CHECK(what_if.input.benchmark - capped_regional_benchmark(what_if, *regional[k], proposed) ==
+        Approx(8'038'408.33).margin(0.01));
+  // The file as it is: every agreement started before 2027, so the cap changes no row.
+  const PufOverlay o = overlay_puf(file, proposed, regional);
+  CHECK(o.regional_capped == 0);
+  CHECK(o.benchmark_change == 0);
+  CHECK_THAT(describe_overlay(file, o),
+             Contains("ENHANCED regional weight at most 35%") && Contains("0 rows"));
+}
+
+TEST_CASE(
     "The repayment mechanism is min(0.5% of expected expenditure, 1% of revenue), and P(losses > RM) is "
     "counted per two-sided track",
     "[benchmark_sim][cash]") {
@@ -412,7 +533,37 @@ TEST_CASE(
   CHECK(rows[1].p_losses_exceed == Approx(static_cast<double>(exceed) / 400));
   CHECK(rows[0].p_losses_exceed <= rows[1].p_losses_exceed);  // the guardrail only removes losses
   REQUIRE(rows[0].p_guardrail);
-  CHECK_THAT(cash_risk_text(s, r.table), Contains("$300,000") && Contains("P(ACPT guardrail triggered)"));
+  CHECK_THAT(cash_risk_text(rows), Contains("$300,000") && Contains("P(ACPT guardrail triggered)"));
+}
+
+TEST_CASE("The repayment mechanism and P(losses > RM) are stored in the results file and read back exactly",
+          "[benchmark_sim][cash][hdf5]") {
+  const Scenario s =
+      parse_scenario(single_type(kFixed, ", {track: BASIC_E, msr: 0%, acpt_guardrail: false}", 200), "rm");
+  const SimulationResults r = simulate(SimulationModel(s), {});
+  REQUIRE(r.cash_risk.size() == 2);  // simulate() fills them: BASIC_E with and without the guardrail
+  CHECK(r.cash_risk[1].repayment_mechanism == Approx(300000.0).margin(1e-6));
+  CHECK(r.cash_risk[1].revenue_given);
+  const auto path = std::filesystem::temp_directory_path() / "acosim-cash-risk-test.h5";
+  write_results(path, r);
+  const SimulationResults back = read_results(path);
+  REQUIRE(back.cash_risk.size() == r.cash_risk.size());
+  for (std::size_t i = 0; i < r.cash_risk.size(); ++i) {
+    CHECK(back.cash_risk[i].label == r.cash_risk[i].label);
+    CHECK(back.cash_risk[i].repayment_mechanism == r.cash_risk[i].repayment_mechanism);
+    CHECK(back.cash_risk[i].p_losses_exceed == r.cash_risk[i].p_losses_exceed);
+    CHECK(back.cash_risk[i].p_losses_exceed_se == r.cash_risk[i].p_losses_exceed_se);
+    CHECK(back.cash_risk[i].p_guardrail == r.cash_risk[i].p_guardrail);
+  }
+  CHECK(cash_risk_text(back.cash_risk) == cash_risk_text(r.cash_risk));
+  // `acosim report` prints the stored table.
+  const std::string out = (std::filesystem::temp_directory_path() / "acosim-cash-risk-report.txt").string();
+  REQUIRE(std::system(fmt::format("{} report {} > {}", ACOSIM_BINARY, path.string(), out).c_str()) == 0);
+  std::ifstream in(out);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK_THAT(text, Contains("Repayment mechanism (42 CFR 425.204(f)(4)): $300,000"));
+  std::filesystem::remove(path);
+  std::filesystem::remove(out);
 }
 
 TEST_CASE("aco.agreement_start_year must contain the performance year in every benchmark mode",

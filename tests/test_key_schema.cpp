@@ -51,6 +51,13 @@ benchmark:
 tracks: [BASIC_A]
 )";
 
+// A one-year agreement around the agreement.cash keys (a 2023 start: no ACPT needed).
+const char* kAgreementBase = R"(performance_year: 2023
+aco: {beneficiaries: 10000, participant_revenue: 3.0e7, agreement_start_year: 2023, low_revenue: true}
+tracks: [BASIC_A]
+agreement: {years: 1, start_year: 2023, paths: [{glide: A}]}
+)";
+
 // Keys read only in benchmark mode cms (they need kCmsBase around them).
 bool cms_only(const std::string& key) {
   if (key.rfind("benchmark.", 0) != 0) return false;
@@ -161,7 +168,7 @@ TEST_CASE("Every numeric key refuses a value past each bound and the message sta
     if (key.rfind("aco.beneficiaries.", 0) == 0)
       context.push_back({"aco.beneficiaries", "{aged_nondual: 10000}"});
     if (key == "benchmark.per_capita") context.push_back({"benchmark.mode", "fixed"});
-    const char* base = cms_only(key) ? kCmsBase : kBase;
+    const char* base = cms_only(key) ? kCmsBase : key.rfind("agreement.", 0) == 0 ? kAgreementBase : kBase;
     const std::string bounds = k.type == KeyType::Integer
                                    ? fmt::format("allowed: {:.0f} to {:.0f}", k.lo, k.hi)
                                    : "allowed: " + k.allowed();

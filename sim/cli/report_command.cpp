@@ -3,6 +3,7 @@
 // are given, the risk verdict. The format follows --format, else -o's extension
 // (sim/output/report/format.hpp); standard output gets text unless --format says otherwise.
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/risk_options.hpp"
 #include "sim/common/error.hpp"
+#include "sim/engine/cash_risk.hpp"
 #include "sim/engine/risk.hpp"
 #include "sim/engine/scenario.hpp"
 #include "sim/input/risk_reader.hpp"
@@ -74,6 +76,9 @@ int run_report(const ReportOptions& o) {
   }
   in.risk = o.risk.any() ? merge_risk(stated, o.risk) : stated;
   write_report(target, in);
+  // The repayment mechanism and P(losses > RM) stored in /cash_risk, as `acosim run` prints them.
+  if (target.to_stdout() && target.format == ReportFormat::Text)
+    std::cout << cash_risk_text(results.cash_risk);
   return 0;
 }
 

@@ -124,7 +124,7 @@ void check_memory(const Scenario& scenario) {
 
 // Writes the results (a partial run beside an existing file: partial_destination) and the report,
 // and says what was written; 130 when the run was interrupted.
-int publish(const RunArgs& a, const Scenario& scenario, SimulationResults& results, const fs::path& output,
+int publish(const RunArgs& a, SimulationResults& results, const fs::path& output,
             const std::optional<ReportTarget>& report, const ReportInput& input) {
   ResultMetadata& m = results.meta;
   stamp_provenance(m);
@@ -132,7 +132,7 @@ int publish(const RunArgs& a, const Scenario& scenario, SimulationResults& resul
   write_results(written, results);
 
   if (!a.common.quiet)
-    std::cout << render_report(ReportFormat::Text, input) << cash_risk_text(scenario, results.table);
+    std::cout << render_report(ReportFormat::Text, input) << cash_risk_text(results.cash_risk);
   if (report && m.complete) write_report(*report, input);
   const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
                                               : fmt::format("{} threads", m.threads);
@@ -253,7 +253,7 @@ int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previ
   if (!mpi::is_root()) return results.meta.complete ? 0 : 130;
 
   const ReportInput input{&results, risk, "", describe_assumptions(scenario, results.meta)};
-  return publish(a, scenario, results, output, report, input);
+  return publish(a, results, output, report, input);
 }
 
 }  // namespace

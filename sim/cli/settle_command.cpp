@@ -163,7 +163,8 @@ int run_puf(const SettleOptions& o, std::ostream& out) {
     throw InputError(fmt::format("--rules {}: not a rule set; allowed: {}", o.rules, known_rule_set_ids()));
   }
 
-  const PufFile file = read_puf(o.puf, py);
+  const CsvTable table = CsvTable::read(o.puf);
+  const PufFile file = read_puf(table, py);
   for (const std::string& w : file.warnings) std::cerr << "acosim: warning: " << w << "\n";
   const PufReport report = reproduce_all(file);
 
@@ -201,7 +202,9 @@ int run_puf(const SettleOptions& o, std::ostream& out) {
                        rec.track_label, r.earned + 0.0, r.cms_earned + 0.0,
                        std::fabs(r.diff) < 0.5 ? 0.0 : r.diff, r.reason);
   }
-  if (overlay_rules) out << describe_overlay(file, overlay_puf(file, *overlay_rules));
+  if (overlay_rules) {
+    out << describe_overlay(file, overlay_puf(file, *overlay_rules, read_puf_regional(table, file)));
+  }
   out << fmt::format("  wrote {}\n", o.output);
   return 0;
 }

@@ -16,6 +16,7 @@
 #include "sim/engine/rng.hpp"
 #include "sim/engine/sampler.hpp"
 #include "sim/engine/statistics.hpp"
+#include "sim/engine/true_effect.hpp"
 
 namespace acosim {
 
@@ -65,19 +66,6 @@ std::string agreement_column(const std::string& label, int k) {
 // Sampling
 
 namespace {
-
-// Calls f with the enrollment type's cost sampler: the parametric CostDistribution, or the observed
-// costs when the scenario resamples them (when the engine has that mode). Both have cost(zs, zz).
-template <class Model, class F>
-void with_cost(const Model& model, int e, F&& f) {
-  if constexpr (requires { model.empirical(e); }) {
-    if (const auto* observed = model.empirical(e)) {
-      f(*observed);
-      return;
-    }
-  }
-  f(model.cost(e));
-}
 
 // Year y >= 1: each slot's beneficiary leaves with probability `turnover` and is replaced by a new
 // one with fresh latents; a stayer's latents continue the AR(1).
@@ -165,16 +153,19 @@ void sample_first_year(const AgreementModel& model, std::uint64_t seed, std::uin
     if (s.benchmark_mode == BenchmarkMode::Historical) {
       std::array<double, 4> sums{};
       with_cost(base_model, e, [&](const auto& cost) {
-        sample_history_reference(cost, stream, n, s.persistence, sums, keep_py_latents);
+        type_expenditure = effect_spending(cost, multiplier, [&](const auto& py_cost) {
+          sample_history_reference(cost, py_cost, stream, n, s.persistence, sums, keep_py_latents);
+          return sums[3];
+        });
       });
-      type_expenditure = multiplier * sums[3];
       type_base = s.base_year_weights[0] * sums[0] + s.base_year_weights[1] * sums[1] +
                   s.base_year_weights[2] * sums[2];
     } else {
-      double sum = 0;
-      with_cost(base_model, e,
-                [&](const auto& cost) { sum = sample_py_only_reference(cost, stream, n, keep_py_latents); });
-      type_expenditure = multiplier * sum;
+      with_cost(base_model, e, [&](const auto& cost) {
+        type_expenditure = effect_spending(cost, multiplier, [&](const auto& py_cost) {
+          return sample_py_only_reference(py_cost, stream, n, keep_py_latents);
+        });
+      });
       const double per_capita = s.benchmark_per_capita.value_or(s.expected_spending_per_capita());
       type_base = per_capita * static_cast<double>(n);
     }
@@ -221,13 +212,13 @@ double later_year_expenditure(const AgreementModel& model, std::uint64_t seed, s
     const std::size_t k = static_cast<std::size_t>(e);
     const long n = s.beneficiaries[k];
     if (n == 0) continue;
-    double sum = 0;
     with_cost(base_model, e, [&](const auto& cost) {
-      sum = later_year(cost, seed, run, y, e, n, s.persistence, sp.turnover, ws.z_state[k].data(),
-                       ws.z_size[k].data(), yr.replaced, observer ? ws.costs.data() : nullptr,
-                       observer ? ws.replaced.data() : nullptr);
+      expenditure += effect_spending(cost, multiplier, [&](const auto& py_cost) {
+        return later_year(py_cost, seed, run, y, e, n, s.persistence, sp.turnover, ws.z_state[k].data(),
+                          ws.z_size[k].data(), yr.replaced, observer ? ws.costs.data() : nullptr,
+                          observer ? ws.replaced.data() : nullptr);
+      });
     });
-    expenditure += multiplier * sum;
     if (observer) {
       observer->observe(y, e, {ws.costs.data(), static_cast<std::size_t>(n)},
                         {ws.replaced.data(), static_cast<std::size_t>(n)});
@@ -418,6 +409,9 @@ AgreementResults empty_results(const AgreementSpec& sp, long runs) {
   x.met_alt_qps.setZero(runs, years);
   x.replaced.setZero(runs, years);
   x.any_year_owed.setZero(runs, n_paths);
+  if (sp.cash) {
+    for (Eigen::MatrixXd* m : {&x.cash.net, &x.cash.recouped, &x.cash.due}) m->setZero(runs, n_paths * years);
+  }
   return ar;
 }
 
@@ -462,6 +456,17 @@ void store_run(const AgreementModel& model, const AgreementSample& r, long run, 
           static_cast<OutcomeCode>(pr.outcome[static_cast<std::size_t>(y)]);
     }
     x.any_year_owed(run, p) = pr.any_year_owed;
+    if (sp.cash) {  // net cash per PY (bench §9.4; sim/engine/agreement_cash.hpp)
+      const PathCash pc =
+          path_cash(sp, sp.paths[static_cast<std::size_t>(p)],
+                    std::span<const double>(pr.payment.data(), static_cast<std::size_t>(years)));
+      for (int y = 0; y < years; ++y) {
+        const auto k = static_cast<std::size_t>(y);
+        x.cash.net(run, p * years + y) = pc.net[k];
+        x.cash.recouped(run, p * years + y) = pc.recouped[k];
+        x.cash.due(run, p * years + y) = pc.due[k];
+      }
+    }
   }
   t.benchmark(run) = benchmark;
   t.expenditure(run) = expenditure;
@@ -501,6 +506,9 @@ void for_each_row_value(AgreementResults& ar, long run, F&& f) {
     f(x.replaced(run, y));
   }
   for (Eigen::Index p = 0; p < x.any_year_owed.cols(); ++p) f(x.any_year_owed(run, p));
+  for (Eigen::MatrixXd* m : {&x.cash.net, &x.cash.recouped, &x.cash.due}) {
+    for (Eigen::Index c = 0; c < m->cols(); ++c) f((*m)(run, c));
+  }
 }
 
 // The run description: scenario, seed, threads, RNG layout, completion and beneficiary-years drawn
@@ -569,6 +577,7 @@ AgreementResults simulate_agreement(const AgreementModel& model, const RunOption
       kept.push_back(std::move(p));
   }
   ar.results.pairs = std::move(kept);
+  ar.cash = summarize_cash(sp, ar.runs.cash, ar.results.table.done);
   return ar;
 }
 

@@ -27,6 +27,7 @@
 #include <Eigen/Dense>
 
 #include "models/settle.hpp"
+#include "sim/engine/agreement_cash.hpp"
 #include "sim/engine/agreement_spec.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/engine/runner.hpp"
@@ -70,7 +71,8 @@ struct AgreementSample {
   double prior_savings_adjustment = 0;  // [USD]
 };
 
-// Sees every (year, enrollment type) panel: each slot's cost and whether it was replaced that year
+// Sees every (year, enrollment type) panel: each slot's cost (before the true effect m, truncated at
+// cap / m: sim/engine/true_effect.hpp) and whether it was replaced that year
 // (diagnostics and tests; slows sampling down).
 class PanelObserver {
  public:
@@ -111,6 +113,7 @@ struct AgreementRuns {
       risk_ratio;
   Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic> met_qps, met_alt_qps, any_year_owed;
   Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic> replaced;
+  AgreementCashRuns cash;  // agreement.cash: runs x (paths x path years); empty without it
 };
 
 struct AgreementResults {
@@ -121,7 +124,8 @@ struct AgreementResults {
   std::vector<int> performance_year, rules_year;
   int years = 0, renewal_years = 0, start_year = 0;
   double discount_rate = 0, turnover = 0;
-  std::string notes;  // rules carried forward, etc.
+  std::string notes;                  // rules carried forward, etc.
+  std::vector<PathCashSummary> cash;  // net cash per path (agreement.cash); empty without it
 };
 
 // Column label of path `label`, column `k` (0: total, 1: PV, 2: worst year, 3 + y: year y + 1).

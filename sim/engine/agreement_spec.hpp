@@ -30,6 +30,15 @@ struct AgreementPath {
   std::vector<TrackChoice> by_year;  // one entry per path year (first agreement, then renewal)
 };
 
+// The validated `agreement.cash` section (benchmark-rules.md §9.2-§9.4; docs/agreements.md): the
+// advance payments received for each path year, before eligibility by path (sim/engine/agreement_cash.hpp).
+struct AgreementCashSpec {
+  std::vector<double> aip_paid;      // AIP for each path year: one-time + quarterly (425.630) [USD]
+  std::vector<double> prepaid_paid;  // prepaid shared savings for each path year (425.640) [USD]
+  double prepaid_multiplier = 0;     // 425.640 multiplier [USD per person-year]
+  bool renews_after = false;         // the ACO renews at once after the last simulated agreement
+};
+
 // The validated `agreement:` section. Per-year vectors have total_years() entries.
 struct AgreementSpec {
   int years = 5;                          // PYs of the (first) agreement
@@ -48,6 +57,7 @@ struct AgreementSpec {
   double prior_savings_share = 0;         // renewal's prior savings adjustment share [fraction]
   double prior_savings_cap = 0.05;        // its cap [fraction of the rebased benchmark]
   FutureRules future_rules = FutureRules::CarryForward;
+  std::optional<AgreementCashSpec> cash;  // agreement.cash; none: no net cash columns
 
   std::vector<int> performance_year;                 // start_year + y
   std::vector<int> rules_year;                       // the rule year settle() uses

@@ -25,6 +25,7 @@ std::vector<TrackCashRisk> cash_risk(const Scenario& s, const RunTable& t) {
     TrackCashRisk r;
     r.label = c.label;
     r.repayment_mechanism = rm;
+    r.revenue_given = s.participant_revenue.has_value();
     long done = 0, exceed = 0, guard = 0;
     for (long i = 0; i < t.runs(); ++i) {
       if (!t.done(i)) continue;
@@ -43,13 +44,12 @@ std::vector<TrackCashRisk> cash_risk(const Scenario& s, const RunTable& t) {
   return out;
 }
 
-std::string cash_risk_text(const Scenario& s, const RunTable& t) {
-  const std::vector<TrackCashRisk> rows = cash_risk(s, t);
+std::string cash_risk_text(const std::vector<TrackCashRisk>& rows) {
   if (rows.empty()) return {};
   std::string text = fmt::format(
       "\nRepayment mechanism (42 CFR 425.204(f)(4)): {} = min(0.5% of expected expenditure, {})\n",
       money_full(rows[0].repayment_mechanism),
-      s.participant_revenue ? "1% of participant revenue" : "participant revenue not given");
+      rows[0].revenue_given ? "1% of participant revenue" : "participant revenue not given");
   std::size_t width = 5;
   for (const auto& r : rows) width = std::max(width, r.label.size());
   const bool cms = rows[0].p_guardrail.has_value();

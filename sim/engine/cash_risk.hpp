@@ -13,22 +13,16 @@
 
 namespace acosim {
 
-struct TrackCashRisk {
-  std::string label;
-  double repayment_mechanism = 0;     // RM [USD]
-  double p_losses_exceed = 0;         // P(shared losses > RM) over completed runs
-  double p_losses_exceed_se = 0;      // binomial MC standard error
-  std::optional<double> p_guardrail;  // P(guardrail triggered), benchmark mode cms only
-};
-
 // RM = min(0.5% x expected PY expenditure of the assigned beneficiaries, 1% x participant
 // revenue), the expenditure-based amount alone when aco.participant_revenue is not given. The
 // expected expenditure is the beneficiaries x the cost model's means (the most recent 12 months
 // stand-in, bench §9.1). Two-sided CMS tracks only (custom contracts and one-sided tracks hold none).
 double scenario_repayment_mechanism(const Scenario& s);
+// The rows over the table's completed runs (simulate() stores them in SimulationResults::cash_risk).
 std::vector<TrackCashRisk> cash_risk(const Scenario& s, const RunTable& t);
 
-// A small text table for `acosim run` (empty when no track holds a repayment mechanism).
-std::string cash_risk_text(const Scenario& s, const RunTable& t);
+// A small text table for `acosim run` and `acosim report` (empty when no track holds a repayment
+// mechanism).
+std::string cash_risk_text(const std::vector<TrackCashRisk>& rows);
 
 }  // namespace acosim

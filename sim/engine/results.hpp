@@ -239,11 +239,23 @@ struct ResultMetadata {
   bool risk_recorded = true;  // false: a file from before /metadata/risk (read the YAML text)
 };
 
+// Per two-sided CMS track: the repayment mechanism and P(shared losses exceed it) (benchmark-rules.md
+// §9.1, 42 CFR 425.204(f)(4); sim/engine/cash_risk.hpp computes it, the results file stores it).
+struct TrackCashRisk {
+  std::string label;
+  double repayment_mechanism = 0;     // RM [USD]
+  bool revenue_given = false;         // RM = min(0.5% of expenditure, 1% of participant revenue)
+  double p_losses_exceed = 0;         // P(shared losses > RM) over completed runs
+  double p_losses_exceed_se = 0;      // binomial MC standard error
+  std::optional<double> p_guardrail;  // P(guardrail triggered), benchmark mode cms only
+};
+
 struct SimulationResults {
   ResultMetadata meta;
   RunTable table;
   std::vector<TrackSummary> tracks;
   std::vector<PairSummary> pairs;
+  std::vector<TrackCashRisk> cash_risk;  // two-sided CMS tracks only; /cash_risk in the results file
 };
 
 }  // namespace acosim

@@ -18,11 +18,13 @@
 
 #include "sim/common/error.hpp"
 #include "sim/engine/benchmark_draw.hpp"
+#include "sim/engine/cash_risk.hpp"
 #include "sim/engine/mpi.hpp"
 #include "sim/engine/progress.hpp"
 #include "sim/engine/rng.hpp"
 #include "sim/engine/sampler.hpp"
 #include "sim/engine/statistics.hpp"
+#include "sim/engine/true_effect.hpp"
 
 namespace acosim {
 
@@ -60,8 +62,7 @@ RunSample sample_run(const SimulationModel& model, std::uint64_t seed, std::uint
   r.met_qps = !s.qps_threshold || r.quality >= *s.qps_threshold;
   r.met_alt_qps = !r.met_qps && alternative_qps_uniform(seed, run) < s.alt_qps_probability;
 
-  // The true effect scales the ACO's PY spending as CMS measures it (after truncation), so a
-  // -2% effect lowers E by exactly 2% of what it would otherwise have been.
+  // The true effect scales the ACO's PY spending before CMS truncates it (sim/engine/true_effect.hpp).
   const double multiplier = 1.0 + r.true_effect;
   double expenditure = 0, base = 0;
   for (int e = 0; e < kEnrollmentTypes; ++e) {
@@ -69,21 +70,22 @@ RunSample sample_run(const SimulationModel& model, std::uint64_t seed, std::uint
     if (n == 0) continue;
     const PhiloxStream stream(seed, run, Purpose::Beneficiary, static_cast<std::uint32_t>(e));
     const std::size_t k = static_cast<std::size_t>(e);
-    const EmpiricalCost* observed = model.empirical(e);
     if (s.benchmark_mode == BenchmarkMode::Historical) {
       std::array<double, 4> sums{};
-      if (observed) {
-        sample_history(*observed, stream, n, s.persistence, sums);
-      } else {
-        sample_history(model.cost(e), stream, n, s.persistence, sums);
-      }
-      r.expenditure_by_type[k] = multiplier * sums[3];
+      with_cost(model, e, [&](const auto& cost) {
+        r.expenditure_by_type[k] = effect_spending(cost, multiplier, [&](const auto& py_cost) {
+          sample_history(cost, py_cost, stream, n, s.persistence, sums);
+          return sums[3];
+        });
+      });
       // Weighted base years of the same beneficiaries (spec §4.1 step 4: 10/30/60 or 1/3 each).
       r.benchmark_by_type[k] = s.base_year_weights[0] * sums[0] + s.base_year_weights[1] * sums[1] +
                                s.base_year_weights[2] * sums[2];
     } else {
-      r.expenditure_by_type[k] = multiplier * (observed ? sample_py_only(*observed, stream, n)
-                                                        : sample_py_only(model.cost(e), stream, n));
+      with_cost(model, e, [&](const auto& cost) {
+        r.expenditure_by_type[k] = effect_spending(
+            cost, multiplier, [&](const auto& py_cost) { return sample_py_only(py_cost, stream, n); });
+      });
       const double per_capita = s.benchmark_per_capita.value_or(s.expected_spending_per_capita());
       r.benchmark_by_type[k] = per_capita * static_cast<double>(n);
     }
@@ -331,6 +333,7 @@ SimulationResults simulate(const SimulationModel& model, const RunOptions& optio
   const int threads = resolve_threads(options.threads, s.threads);
   describe_run(results.meta, s, threads, secs, t, done_before);
   summarize(results);
+  results.cash_risk = cash_risk(s, t);  // bench §9.1, stored in the results file
   return results;
 }
 

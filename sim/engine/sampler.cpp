@@ -150,15 +150,20 @@ double sum_py_only(const LognormalCost& cost, const PhiloxStream& stream, long n
   }
 }
 
-void sum_history(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho,
-                 std::array<double, 4>& sums, SimdLevel level) {
+void sum_history(const LognormalCost& cost, const LognormalCost& py_cost, const PhiloxStream& stream, long n,
+                 double rho, std::array<double, 4>& sums, SimdLevel level) {
   switch (usable(level)) {
 #if ACOSIM_HAVE_SIMD_LEVELS
-    case SimdLevel::Avx512: return history_avx512(cost, stream, n, rho, sums);
-    case SimdLevel::Avx2: return history_avx2(cost, stream, n, rho, sums);
+    case SimdLevel::Avx512: return history_avx512(cost, stream, n, rho, sums, py_cost);
+    case SimdLevel::Avx2: return history_avx2(cost, stream, n, rho, sums, py_cost);
 #endif
-    default: return history_sse2(cost, stream, n, rho, sums);
+    default: return history_sse2(cost, stream, n, rho, sums, py_cost);
   }
+}
+
+void sum_history(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho,
+                 std::array<double, 4>& sums, SimdLevel level) {
+  sum_history(cost, cost, stream, n, rho, sums, level);
 }
 
 void kernel_normals(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, double* z0,

@@ -72,6 +72,10 @@ double sum_py_only(const LognormalCost& cost, const PhiloxStream& stream, long n
                    SimdLevel level = simd_level());
 void sum_history(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho,
                  std::array<double, 4>& sums, SimdLevel level = simd_level());
+// The same with the PY costs from `py_cost` (its own cap: sim/engine/true_effect.hpp) and the base
+// years' from `cost`.
+void sum_history(const LognormalCost& cost, const LognormalCost& py_cost, const PhiloxStream& stream, long n,
+                 double rho, std::array<double, 4>& sums, SimdLevel level = simd_level());
 
 // The engine's arithmetic for the Box-Muller transform and the cost's exp: Float (box_muller,
 // LognormalCost; IEEE single precision, every cost and sum in double) -- and the previous Double
@@ -154,7 +158,7 @@ inline double py_only_tiles(const K& cost, const PhiloxStream& stream, long n, c
 }
 
 template <bool Vector, class K, class Words = PortableWords>
-inline void history_tiles(const K& cost, const PhiloxStream& stream, long n, double rho,
+inline void history_tiles(const K& cost, const K& py_cost, const PhiloxStream& stream, long n, double rho,
                           std::array<double, 4>& sums, const Words& words = {}) {
   const double innovation = std::sqrt(1.0 - rho * rho);
   alignas(64) double a0[kSamplerTile], a1[kSamplerTile], a2[kSamplerTile], a3[kSamplerTile];
@@ -172,7 +176,7 @@ inline void history_tiles(const K& cost, const PhiloxStream& stream, long n, dou
     c[2][i] = cost(zs, zz);
     zs = ar1_step(zs, rho, innovation, b2[i]);
     zz = ar1_step(zz, rho, innovation, b3[i]);
-    c[3][i] = cost(zs, zz);
+    c[3][i] = py_cost(zs, zz);
   };
   for (long i0 = 0; i0 < n; i0 += kSamplerTile) {
     const int m = static_cast<int>(std::min<long>(kSamplerTile, n - i0));
@@ -237,16 +241,23 @@ double sample_py_only(const Cost& cost, const PhiloxStream& stream, long n) {
 // beneficiary's latent normals follow an AR(1) across the four years with correlation rho
 // (persistence of high spenders); blocks 2i and 2i+1 hold beneficiary i's BY1 latents and the
 // BY2, BY3 and PY innovations.
+// `py_cost` (when given) draws the PY costs: the same distribution with its own cap.
 template <class Cost>
-void sample_history(const Cost& cost, const PhiloxStream& stream, long n, double rho,
+void sample_history(const Cost& cost, const Cost& py_cost, const PhiloxStream& stream, long n, double rho,
                     std::array<double, 4>& sums) {
   if constexpr (std::is_same_v<Cost, CostDistribution>) {
     if (cost_kernel(cost.family()) == CostKernel::Lognormal)
-      return sum_history(cost.kernel(), stream, n, rho, sums);
+      return sum_history(cost.kernel(), py_cost.kernel(), stream, n, rho, sums);
   }
   with_fma_isa([&] {
-    sampler_detail::history_tiles<false>(sampler_detail::CallCost<Cost>{cost}, stream, n, rho, sums);
+    using Call = sampler_detail::CallCost<Cost>;
+    sampler_detail::history_tiles<false>(Call{cost}, Call{py_cost}, stream, n, rho, sums);
   });
+}
+template <class Cost>
+void sample_history(const Cost& cost, const PhiloxStream& stream, long n, double rho,
+                    std::array<double, 4>& sums) {
+  sample_history(cost, cost, stream, n, rho, sums);
 }
 
 // The definitions the tiled loops must reproduce bit for bit: one block at a time. `visit(i, z_state,
@@ -279,8 +290,8 @@ double sample_py_only_reference(const Cost& cost, const PhiloxStream& stream, lo
 }
 
 template <class Cost, class Visit = NoVisit>
-void sample_history_reference(const Cost& cost, const PhiloxStream& stream, long n, double rho,
-                              std::array<double, 4>& sums, Visit&& visit = {}) {
+void sample_history_reference(const Cost& cost, const Cost& py_cost, const PhiloxStream& stream, long n,
+                              double rho, std::array<double, 4>& sums, Visit&& visit = {}) {
   const double innovation = std::sqrt(1.0 - rho * rho);
   LaneSum sum[4];  // BY1, BY2, BY3, PY
   for (long i = 0; i < n; ++i) {
@@ -296,11 +307,16 @@ void sample_history_reference(const Cost& cost, const PhiloxStream& stream, long
     sum[2].add(i, cost.cost(zs, zz));
     zs = ar1_step(zs, rho, innovation, b[2]);
     zz = ar1_step(zz, rho, innovation, b[3]);
-    const double c = cost.cost(zs, zz);
+    const double c = py_cost.cost(zs, zz);
     sum[3].add(i, c);
     visit(i, zs, zz, c);
   }
   for (int y = 0; y < 4; ++y) sums[static_cast<std::size_t>(y)] += sum[y].total();
+}
+template <class Cost>
+void sample_history_reference(const Cost& cost, const PhiloxStream& stream, long n, double rho,
+                              std::array<double, 4>& sums) {
+  sample_history_reference(cost, cost, stream, n, rho, sums);
 }
 
 }  // namespace acosim

@@ -398,9 +398,12 @@ __attribute__((target("avx2,fma"))) inline void ar1(__m256d z[2], __m256 fresh, 
 // registers, 8 beneficiaries at a time: the same operations as sample_history_reference, so the
 // same bits (tests/test_bench.cpp), without storing the normals and reloading them.
 ACOSIM_KERNEL_AVX2 void history_avx2(const LognormalCost& k, const PhiloxStream& stream, long n, double rho,
-                                     std::array<double, 4>& sums) {
+                                     std::array<double, 4>& sums, const LognormalCost& kp) {
+  // The base years' costs from k, the PY's from kp (its own cap: sim/engine/true_effect.hpp).
   const Avx2Cost cost{_mm256_set1_pd(k.z_zero),  _mm256_set1_pd(k.z_high), _mm256_set1_pd(k.mu_low),
                       _mm256_set1_pd(k.mu_high), _mm256_set1_pd(k.sigma),  _mm256_set1_pd(k.cap)};
+  const Avx2Cost py_cost{_mm256_set1_pd(kp.z_zero),  _mm256_set1_pd(kp.z_high), _mm256_set1_pd(kp.mu_low),
+                         _mm256_set1_pd(kp.mu_high), _mm256_set1_pd(kp.sigma),  _mm256_set1_pd(kp.cap)};
   const __m256d vrho = _mm256_set1_pd(rho), inn = _mm256_set1_pd(std::sqrt(1.0 - rho * rho));
   alignas(64) std::uint32_t wa[4][kSamplerTile], wb[4][kSamplerTile];
   alignas(64) float zf[8][kSamplerTile];
@@ -435,7 +438,7 @@ ACOSIM_KERNEL_AVX2 void history_avx2(const LognormalCost& k, const PhiloxStream&
       for (int y = 1; y < 4; ++y) {
         ar1(zs, _mm256_load_ps(zf[2 * y] + j), vrho, inn);
         ar1(zz, _mm256_load_ps(zf[2 * y + 1] + j), vrho, inn);
-        cost.add(zs, zz, keep, acc[y]);
+        (y == 3 ? py_cost : cost).add(zs, zz, keep, acc[y]);
       }
     }
   }

@@ -382,9 +382,12 @@ __attribute__((target("avx512f,fma"))) inline void ar1(__m512d z[2], __m512 fres
 // then the AR(1) and costs of 16 beneficiaries at a time in registers -- the same operations as
 // sample_history_reference, so the same bits (tests/test_bench.cpp).
 ACOSIM_KERNEL_AVX512 void history_avx512(const LognormalCost& k, const PhiloxStream& stream, long n,
-                                         double rho, std::array<double, 4>& sums) {
+                                         double rho, std::array<double, 4>& sums, const LognormalCost& kp) {
+  // The base years' costs from k, the PY's from kp (its own cap: sim/engine/true_effect.hpp).
   const Avx512Cost cost{_mm512_set1_pd(k.z_zero),  _mm512_set1_pd(k.z_high), _mm512_set1_pd(k.mu_low),
                         _mm512_set1_pd(k.mu_high), _mm512_set1_pd(k.sigma),  _mm512_set1_pd(k.cap)};
+  const Avx512Cost py_cost{_mm512_set1_pd(kp.z_zero),  _mm512_set1_pd(kp.z_high), _mm512_set1_pd(kp.mu_low),
+                           _mm512_set1_pd(kp.mu_high), _mm512_set1_pd(kp.sigma),  _mm512_set1_pd(kp.cap)};
   const __m512d vrho = _mm512_set1_pd(rho), inn = _mm512_set1_pd(std::sqrt(1.0 - rho * rho));
   alignas(64) std::uint32_t wa[4][kSamplerTile], wb[4][kSamplerTile];
   alignas(64) float zf[8][kSamplerTile];
@@ -418,7 +421,7 @@ ACOSIM_KERNEL_AVX512 void history_avx512(const LognormalCost& k, const PhiloxStr
       for (int y = 1; y < 4; ++y) {
         ar1(zs, _mm512_load_ps(zf[2 * y] + j), vrho, inn);
         ar1(zz, _mm512_load_ps(zf[2 * y + 1] + j), vrho, inn);
-        cost.add(zs, zz, keep, acc[y]);
+        (y == 3 ? py_cost : cost).add(zs, zz, keep, acc[y]);
       }
     }
   }

@@ -30,7 +30,7 @@ constexpr double kLimitMu = 8.5, kLimitSigma = 0.9, kLimitZero = -1.281551565544
 #define ACOSIM_DECLARE_KERNELS(SUFFIX)                                                                      \
   double py_only_##SUFFIX(const LognormalCost& cost, const PhiloxStream& stream, long n);                   \
   void history_##SUFFIX(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho,          \
-                        std::array<double, 4>& sums);                                                       \
+                        std::array<double, 4>& sums, const LognormalCost& py_cost);                         \
   void normals_##SUFFIX(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count,        \
                         double* z0, double* z1, double* z2, double* z3);                                    \
   void normals_double_##SUFFIX(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, \
@@ -63,10 +63,10 @@ ACOSIM_DECLARE_KERNELS(avx512)
 // hand-written ones that fuse Box-Muller and the costs in registers).
 #define ACOSIM_DEFINE_HISTORY(SUFFIX, ATTR, WORDS)                                                      \
   ATTR void history_##SUFFIX(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho, \
-                             std::array<double, 4>& sums) {                                             \
-    const LognormalCost k = cost;                                                                       \
+                             std::array<double, 4>& sums, const LognormalCost& py_cost) {               \
+    const LognormalCost k = cost, kp = py_cost;                                                         \
     std::array<double, 4> s = sums;                                                                     \
-    sampler_detail::history_tiles<true>(k, stream, n, rho, s, WORDS{});                                 \
+    sampler_detail::history_tiles<true>(k, kp, stream, n, rho, s, WORDS{});                             \
     sums = s;                                                                                           \
   }
 

@@ -6,6 +6,7 @@
 
 #include <omp.h>
 
+#include "sim/engine/cash_risk.hpp"
 #include "sim/engine/statistics.hpp"
 
 namespace acosim {
@@ -76,6 +77,7 @@ SimulationResults simulate_to_target(const SimulationModel& model, const RunOpti
   if (threads <= 0) threads = omp_get_max_threads();
   describe_run(results.meta, done, threads, secs, results.table);
   summarize(results);
+  results.cash_risk = cash_risk(s, results.table);  // bench §9.1, stored in the results file
   return results;
 }
 

@@ -14,6 +14,7 @@
 
 #include "models/glide_path.hpp"
 #include "sim/common/error.hpp"
+#include "sim/input/agreement_cash_reader.hpp"
 #include "sim/input/yaml_reader.hpp"
 
 namespace acosim {
@@ -496,13 +497,14 @@ AgreementSpec read_agreement(const YAML::Node& a, const Scenario& s) {
   rd.check_keys(a, "agreement",
                 {"years", "start_year", "turnover", "discount_rate", "growth", "acpt", "acpt_weight",
                  "spending_gap", "risk_score_growth", "risk_score_cap", "true_effect_ramp",
-                 "quality_persistence", "quality_threshold", "future_rules", "renewal", "paths"});
+                 "quality_persistence", "quality_threshold", "future_rules", "renewal", "paths", "cash"});
   AgreementSpec sp;
   read_settings(rd, a, s, sp);
   read_acpt(rd, a, sp);
   set_rule_years(rd, a, sp);
   read_yearly(rd, a, s, sp);
   read_paths(rd, a, s, sp);
+  if (a["cash"]) sp.cash = read_agreement_cash(rd, a["cash"], s, sp);  // bench §9 (agreement_cash_reader)
   return sp;
 }
 

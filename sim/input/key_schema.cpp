@@ -57,7 +57,8 @@ std::vector<KeySpec> make_keys() {
       {"aco.euc_relief_fraction", K::Fraction, 0, 1, "fraction", S::SettleOnly, "a fraction",
        "Share of shared losses forgiven for extreme and uncontrollable circumstances."},
       {"cost_model", K::Section, 0, 0, "", S::No, "", "Per-beneficiary annual cost model."},
-      {"cost_model.preset", K::Choice, 0, 0, "", S::No, "a preset", "The base model: national."},
+      {"cost_model.preset", K::Choice, 0, 0, "", S::No, "a preset",
+       "The base model: national or commercial (MEPS non-elderly spread, no truncation)."},
       {"cost_model.shape", K::Section, 0, 0, "", S::No, "", "Shape for all enrollment types."},
   };
   add_shape_keys(k, "cost_model.shape.family", "cost_model.shape.p_zero", "cost_model.shape.sigma",
@@ -268,6 +269,27 @@ std::vector<KeySpec> make_keys() {
        "Exponential-utility coefficient a (or risk_tolerance, not both)."},
       {"risk.risk_tolerance", K::Number, 100, 1e13, "USD", S::No, "a dollar amount", "Risk tolerance 1/a."},
       {"agreement", K::Section, 0, 0, "", S::No, "", "Multi-year agreement periods (docs/agreements.md)."},
+      // Net cash across the agreement (benchmark-rules.md §9.2-§9.4; sim/input/agreement_cash_reader.cpp).
+      {"agreement.cash", K::Section, 0, 0, "", S::No, "",
+       "Net cash per PY: AIP or prepaid shared savings, recouped from savings (bench §9)."},
+      {"agreement.cash.renews_after", K::Boolean, 0, 0, "", S::No, "",
+       "The ACO renews at once after the last agreement: the AIP balance carries on (42 CFR 425.630)."},
+      {"agreement.cash.aip", K::Section, 0, 0, "", S::No, "",
+       "Advance investment payments (42 CFR 425.630): $250,000 in PY1 plus quarterly payments."},
+      {"agreement.cash.aip.quarterly_payment", K::Number, 0, 450000, "USD", S::No, "a dollar amount",
+       "One quarterly AIP payment: 425.630(e) rates over the top 10,000 beneficiaries."},
+      {"agreement.cash.aip.quarters", K::Integer, 1, 8, "quarters", S::No, "a count",
+       "Quarterly AIP payments received in PY1-PY2 (default 8; 425.630(e))."},
+      {"agreement.cash.prepaid", K::Section, 0, 0, "", S::No, "",
+       "Prepaid shared savings (42 CFR 425.640): renewing ACOs, Level C-E or ENHANCED, PY2026+."},
+      {"agreement.cash.prepaid.prior_savings_by1", K::Number, -1e5, 1e5, "USD per person-year", S::No,
+       "a dollar amount", "Per capita savings of the PY that is this agreement's BY1 (425.640(c))."},
+      {"agreement.cash.prepaid.prior_savings_by2", K::Number, -1e5, 1e5, "USD per person-year", S::No,
+       "a dollar amount", "Per capita savings of the PY that is this agreement's BY2 (425.640(c))."},
+      {"agreement.cash.prepaid.proration", K::Fraction, 0, 1, "fraction", S::No, "a fraction",
+       "Proration pi of the multiplier (default 1; a parameter [K], 425.640(c))."},
+      {"agreement.cash.prepaid.national_per_capita_by2", K::Number, 1, 1e6, "USD per person-year", S::No,
+       "a dollar amount", "National per capita in BY2: the multiplier's 5% cap (425.640(c))."},
   };
   k.insert(k.end(), rest.begin(), rest.end());
   return k;

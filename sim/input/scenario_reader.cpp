@@ -227,9 +227,14 @@ void read_cost_model(const Reader& rd, const YAML::Node& root, const std::string
   const YAML::Node cm = root["cost_model"];
   if (cm) {
     check_section_keys(rd, cm, "cost_model");
-    if (cm["preset"] && rd.string(cm["preset"], "cost_model.preset") != "national") {
-      rd.fail(cm["preset"], "cost_model.preset",
-              fmt::format("'{}' is not a preset; allowed: national", printable(cm["preset"].Scalar())));
+    if (cm["preset"]) {  // national (cost §1) or commercial (models/cost_model.hpp commercial_shape)
+      const std::string preset = rd.string(cm["preset"], "cost_model.preset");
+      if (preset == "commercial") {
+        base = commercial_shape();
+      } else if (preset != "national") {
+        rd.fail(cm["preset"], "cost_model.preset",
+                fmt::format("'{}' is not a preset; allowed: national, commercial", printable(preset)));
+      }
     }
     if (cm["shape"]) base = read_shape(rd, cm["shape"], "cost_model.shape", base);
   }

@@ -74,6 +74,47 @@ void write_agreement_group(h5::FileWriter& w, const AgreementResults& ar) {
          "the path owed shared losses (payment < 0) in some year, runs x paths");
 }
 
+// /agreement/cash (agreement.cash; bench §9.4): the per-run net cash, recoupment and balances due,
+// runs x (paths x path years), path-major; and per path (rows) the summaries by path year, the
+// agreement total last (columns years + 1).
+void write_cash_group(h5::FileWriter& w, const AgreementResults& ar) {
+  if (ar.cash.empty()) return;
+  w.group("/agreement/cash",
+          "net cash per path year (42 CFR 425.630 AIP, 425.640 prepaid shared savings, recouped from "
+          "savings; benchmark-rules.md §9.4): paid + (savings - recouped) - losses - balances due");
+  const AgreementCashRuns& x = ar.runs.cash;
+  matrix(w, "cash/net", x.net, "USD", "net cash, runs x (paths x years), path-major");
+  matrix(w, "cash/recouped", x.recouped, "USD",
+         "AIP + prepaid recouped from that PY's savings, runs x (paths x years)");
+  matrix(w, "cash/due", x.due, "USD",
+         "balances due at an agreement's end (its last PY), runs x (paths x years)");
+  const auto years = static_cast<hsize_t>(ar.performance_year.size());
+  const auto paths = static_cast<hsize_t>(ar.cash.size());
+  std::vector<double> aip, prepaid, mean, p5, p50, p95, negative;
+  for (const PathCashSummary& c : ar.cash) {
+    aip.insert(aip.end(), c.aip_paid.begin(), c.aip_paid.end());
+    prepaid.insert(prepaid.end(), c.prepaid_paid.begin(), c.prepaid_paid.end());
+    for (std::size_t y = 0; y <= years; ++y) {
+      const Stats& st = y < years ? c.net_by_year[y] : c.net_total;
+      mean.push_back(st.mean);
+      p5.push_back(st.percentiles[1]);
+      p50.push_back(st.percentiles[4]);
+      p95.push_back(st.percentiles[7]);
+      negative.push_back(y < years ? c.p_negative_by_year[y] : c.p_negative_total);
+    }
+  }
+  w.numbers("/agreement/cash/aip_paid", aip.data(), {paths, years}, "USD", "AIP received, paths x years");
+  w.numbers("/agreement/cash/prepaid_paid", prepaid.data(), {paths, years}, "USD",
+            "prepaid shared savings received, paths x years");
+  const char* shape = "paths x (years, then the agreement total)";
+  w.numbers("/agreement/cash/net_mean", mean.data(), {paths, years + 1}, "USD", shape);
+  w.numbers("/agreement/cash/net_p5", p5.data(), {paths, years + 1}, "USD", shape);
+  w.numbers("/agreement/cash/net_p50", p50.data(), {paths, years + 1}, "USD", shape);
+  w.numbers("/agreement/cash/net_p95", p95.data(), {paths, years + 1}, "USD", shape);
+  w.numbers("/agreement/cash/p_net_negative", negative.data(), {paths, years + 1}, "probability",
+            "P(net cash < 0), paths x (years, then the agreement total)");
+}
+
 }  // namespace
 
 void write_agreement_results(const std::filesystem::path& path, const AgreementResults& ar) {
@@ -84,6 +125,7 @@ void write_agreement_results(const std::filesystem::path& path, const AgreementR
     h5::FileWriter w(path.string());  // in memory: no disk error can reach the HDF5 library
     write_results_into(w, ar.results);
     write_agreement_group(w, ar);
+    write_cash_group(w, ar);
     bytes = w.image();
   } catch (const H5::Exception& e) {
     throw InputError(

@@ -105,6 +105,13 @@ std::string agreement_csv(const AgreementResults& ar) {
       row(l, fmt::format("year{}_p_losses", y + 1), "probability", col(p, kPathSummaryColumns + y).p_losses);
     }
   }
+  for (const PathCashSummary& c : ar.cash) {  // agreement.cash (bench §9.4)
+    for (std::size_t y = 0; y < c.net_by_year.size(); ++y) {
+      row(c.label, fmt::format("year{}_net_cash_mean", y + 1), "USD", c.net_by_year[y].mean);
+    }
+    row(c.label, "net_cash_total_mean", "USD", c.net_total.mean);
+    row(c.label, "p_net_cash_negative", "probability", c.p_negative_total);
+  }
   return out;
 }
 
@@ -187,6 +194,49 @@ std::array<SimpleTable, 2> yearly_tables(const AgreementResults& ar) {
   return {std::move(by_year), std::move(owes)};
 }
 
+// Net cash by year (agreement.cash; bench §9.4): mean per PY, the agreement total's distribution.
+SimpleTable cash_table(const AgreementResults& ar) {
+  SimpleTable t{"Net cash by year (AIP / prepaid shared savings)",
+                "Net cash: advances received + (shared savings - recouped) - shared losses - balances due "
+                "at an agreement's end (42 CFR 425.630, 425.640). Means by PY; the total over the agreement "
+                "with its P5 / P50 / P95 and P(total < 0).",
+                {"Path"},
+                {}};
+  for (int py : ar.performance_year) t.header.push_back(fmt::format("PY{}", py));
+  for (const char* h : {"Total mean", "Total P5", "Total P50", "Total P95", "P(total < 0)"})
+    t.header.push_back(h);
+  for (const PathCashSummary& c : ar.cash) {
+    std::vector<std::string> row{c.label};
+    for (const Stats& st : c.net_by_year) row.push_back(money_compact(st.mean));
+    row.push_back(money_compact(c.net_total.mean));
+    for (std::size_t k : {1u, 4u, 7u}) row.push_back(money_compact(c.net_total.percentiles[k]));
+    row.push_back(probability(c.p_negative_total));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+nlohmann::ordered_json cash_json(const AgreementResults& ar) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const PathCashSummary& c : ar.cash) {
+    nlohmann::ordered_json j;
+    j["path"] = c.label;
+    j["aip_paid"] = c.aip_paid;
+    j["prepaid_paid"] = c.prepaid_paid;
+    std::vector<double> mean;
+    for (const Stats& st : c.net_by_year) mean.push_back(st.mean);
+    j["net_mean_by_year"] = mean;
+    j["p_net_negative_by_year"] = c.p_negative_by_year;
+    j["recouped_mean_by_year"] = c.recouped_mean;
+    j["due_mean_by_year"] = c.due_mean;
+    j["net_total"] = {{"mean", c.net_total.mean},          {"p5", c.net_total.percentiles[1]},
+                      {"p50", c.net_total.percentiles[4]}, {"p95", c.net_total.percentiles[7]},
+                      {"p_negative", c.p_negative_total},  {"p_negative_se", c.p_negative_total_se}};
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 // `member` added as the last member of the JSON object `report` (report_json's text: an object
 // dumped with a 2-space indent), written once: the same text as adding it to the object before
 // dumping, without rendering, parsing and dumping the report again.
@@ -219,6 +269,7 @@ nlohmann::ordered_json agreement_json(const AgreementResults& ar) {
   a["columns"] =
       "per path: '<path> total', '<path> PV', '<path> worst year', '<path> year k' (see tracks); "
       "P(net loss) = p_losses of '<path> total', P(owes in any year) = p_losses of '<path> worst year'";
+  if (!ar.cash.empty()) a["cash"] = cash_json(ar);
   return a;
 }
 
@@ -228,7 +279,8 @@ std::string agreement_report(const AgreementResults& ar, const std::string& form
   if (format == "csv") return agreement_csv(ar);
   const bool md = format == "md";
   const auto [by_year, owes] = yearly_tables(ar);
-  return agreement_heading(ar, md) + render(totals_table(ar), md) + render(by_year, md) + render(owes, md);
+  return agreement_heading(ar, md) + render(totals_table(ar), md) + render(by_year, md) + render(owes, md) +
+         (ar.cash.empty() ? "" : render(cash_table(ar), md));
 }
 
 std::string agreement_report_file(const AgreementResults& ar, const std::string& ext) {

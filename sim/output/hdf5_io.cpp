@@ -28,6 +28,7 @@
 #include "sim/common/text.hpp"
 #include "sim/engine/statistics.hpp"
 #include "sim/output/atomic_file.hpp"
+#include "sim/output/cash_risk_io.hpp"
 #include "sim/output/hdf5_file.hpp"
 #include "sim/output/results_check.hpp"
 
@@ -476,6 +477,7 @@ void write_results_into(h5::FileWriter& w, const SimulationResults& results) {
   write_table(w, results.table);
   write_summaries(w, results);
   write_uncertainty(w, results);
+  write_cash_risk(w, results);
 }
 
 void write_results(const fs::path& path, const SimulationResults& results) {
@@ -502,6 +504,7 @@ SimulationResults read_file(const fs::path& path, h5::FileReader& rd) {
     read_metadata(rd, r.meta);
     read_table(rd, r.table);
     read_summaries(rd, r);
+    read_cash_risk(rd, r);
   } catch (const H5::Exception& e) {
     rd.fail(fmt::format("cannot read {}: {} (truncated or corrupt file?)", rd.context(), h5::describe(e)));
   }

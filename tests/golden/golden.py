@@ -23,15 +23,16 @@ import numpy as np
 
 # case -> (subcommand, scenario, runs, groups whose numeric datasets are pinned)
 CASES = {
-    "default": ("run", "scenarios/default.yaml", 400, ("runs", "summary")),
-    "commercial-contract": ("run", "scenarios/commercial-contract.yaml", 400, ("runs", "summary")),
-    "empirical-costs": ("run", "scenarios/empirical-costs.yaml", 400, ("runs", "summary")),
-    "large-aco": ("run", "scenarios/large-aco.yaml", 200, ("runs", "summary")),
-    "small-aco": ("run", "scenarios/small-aco.yaml", 400, ("runs", "summary")),
+    "default": ("run", "scenarios/default.yaml", 400, ("runs", "summary", "cash_risk")),
+    "commercial-contract": ("run", "scenarios/commercial-contract.yaml", 400, ("runs", "summary", "cash_risk")),
+    "empirical-costs": ("run", "scenarios/empirical-costs.yaml", 400, ("runs", "summary", "cash_risk")),
+    "large-aco": ("run", "scenarios/large-aco.yaml", 200, ("runs", "summary", "cash_risk")),
+    "small-aco": ("run", "scenarios/small-aco.yaml", 400, ("runs", "summary", "cash_risk")),
     "agreement-paths": ("agreement", "scenarios/agreement-paths.yaml", 100, ("runs", "agreement", "summary")),
+    "agreement-aip": ("agreement", "scenarios/agreement-aip.yaml", 100, ("runs", "agreement", "summary")),
     "sweep-size-msr": ("sweep", "scenarios/sweep-size-msr.yaml", 100, ("sweep",)),
-    "guardrail-2024-two-sided": ("run", "scenarios/guardrail-2024-two-sided.yaml", 400, ("runs", "summary")),
-    "renewal-2026-regional-psa": ("run", "scenarios/renewal-2026-regional-psa.yaml", 400, ("runs", "summary")),
+    "guardrail-2024-two-sided": ("run", "scenarios/guardrail-2024-two-sided.yaml", 400, ("runs", "summary", "cash_risk")),
+    "renewal-2026-regional-psa": ("run", "scenarios/renewal-2026-regional-psa.yaml", 400, ("runs", "summary", "cash_risk")),
 }
 
 
