@@ -16,6 +16,7 @@
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/hdf5_file.hpp"
 #include "sim/output/report.hpp"
+#include "sim/output/report/labels.hpp"
 #include "sim/output/summary_fields.hpp"
 #include "sim/output/sweep_io.hpp"
 #include "sim/output/verdict_text.hpp"
@@ -67,12 +68,6 @@ void strings(h5::FileWriter& w, const std::string& path, const std::vector<std::
 }
 
 // The numeric reading of a value as written: "1.5%" -> 0.015, "5000" -> 5000; NaN otherwise.
-double numeric(const std::string& v) {
-  if (const auto x = parse_decimal_or_percent(v)) return x->percent ? x->value * 0.01 : x->value;
-  if (v == "true" || v == "yes" || v == "on") return 1;
-  if (v == "false" || v == "no" || v == "off") return 0;
-  return NAN;
-}
 
 std::size_t n_tracks(const SweepResults& s) {
   return s.points.empty() ? 0 : s.points.front().results.tracks.size();
@@ -112,6 +107,9 @@ void write_sweep_axes(h5::FileWriter& w, const SweepResults& s) {
     shape.push_back(static_cast<std::int64_t>(a.values.size()));
   }
   strings(w, "/sweep/keys", keys, {K}, "varied scenario keys, in axis order");
+  std::vector<std::string> labels;
+  for (const auto& a : s.axes) labels.push_back(report::plain_key_label(a.key));
+  strings(w, "/sweep/labels", labels, {K}, "each key's name in words, for charts and tables");
   flags(w, "/sweep/settle_only", settle, {K},
         "1: the key changes only settlement (points share a sampling pass)");
   ints(w, "/sweep/shape", shape, {K}, "number of values of each key; the grid has prod(shape) points");
@@ -123,7 +121,7 @@ void write_sweep_axes(h5::FileWriter& w, const SweepResults& s) {
     const auto n = static_cast<hsize_t>(a.values.size());
     strings(w, fmt::format("/sweep/values/{}", k), a.values, {n}, "values of key " + a.key + " as written");
     std::vector<double> num;
-    for (const auto& v : a.values) num.push_back(numeric(v));
+    for (const auto& v : a.values) num.push_back(sweep_numeric(v));
     doubles(w, fmt::format("/sweep/numeric/{}", k), num, {n}, "", "values of key " + a.key + " as numbers");
   }
 }
@@ -308,8 +306,9 @@ std::string prob(double p) { return report_detail::probability(p); }
 std::string header_line(const SweepResults& s) {
   std::string keys;
   for (const auto& a : s.axes) {
-    keys += fmt::format("{}{} ({} value{}{})", keys.empty() ? "" : " x ", a.key, a.values.size(),
-                        a.values.size() == 1 ? "" : "s", a.settle_only ? ", settle-only" : "");
+    keys += fmt::format("{}{} ({}, {} value{}{})", keys.empty() ? "" : " x ", report::plain_key_label(a.key),
+                        a.key, a.values.size(), a.values.size() == 1 ? "" : "s",
+                        a.settle_only ? ", settle-only" : "");
   }
   return fmt::format("Sweep of {}: {}", s.base.name, keys);
 }
@@ -328,6 +327,13 @@ std::string stats_line(const SweepResults& s) {
 }
 
 }  // namespace
+
+double sweep_numeric(const std::string& v) {
+  if (const auto x = parse_decimal_or_percent(v)) return x->percent ? x->value * 0.01 : x->value;
+  if (v == "true" || v == "yes" || v == "on") return 1;
+  if (v == "false" || v == "no" || v == "off") return 0;
+  return NAN;
+}
 
 void write_sweep(const std::filesystem::path& path, const SweepResults& s, const SweepProvenance& prov) {
   for (const auto& p : s.points) {
@@ -410,7 +416,7 @@ std::string sweep_markdown(const SweepResults& s) {
       "Carlo "
       "standard error; P5/P50/P95 percentiles over runs; ES95: mean loss in the worst 5% of runs.\n\n";
   std::vector<std::string> h;
-  for (const auto& a : s.axes) h.push_back(a.key);
+  for (const auto& a : s.axes) h.push_back(report::plain_key_label(a.key));
   for (const char* c : {"Track", "Mean ± SE", "P(losses)", "P5", "P50", "P95", "ES95"}) h.emplace_back(c);
   if (s.risk && s.risk->max_loss) h.push_back("P(owe > " + format_money_full(*s.risk->max_loss) + ")");
   if (show_ce(s)) h.emplace_back("CE");
@@ -424,8 +430,8 @@ std::string sweep_markdown(const SweepResults& s) {
     for (std::size_t t = 0; t < p.results.tracks.size(); ++t) {
       const TrackSummary& x = p.results.tracks[t];
       std::vector<std::string> row;
-      for (const auto& a : p.set) row.push_back(a.value);
-      row.push_back(x.label);
+      for (const auto& a : p.set) row.push_back(report::plain_key_value(a.key, a.value));
+      row.push_back(report::plain_track_label(x.label));
       row.push_back(format_money_full(x.dollars.mean) + " ± " + format_money_full(x.dollars.mcse));
       row.push_back(prob(x.p_losses));
       for (double v :
@@ -446,7 +452,7 @@ std::string sweep_markdown(const SweepResults& s) {
 std::string sweep_text(const SweepResults& s) {
   std::string out = header_line(s) + "\n";
   std::vector<std::string> h;
-  for (const auto& a : s.axes) h.push_back(a.key);
+  for (const auto& a : s.axes) h.push_back(report::plain_key_label(a.key));
   for (const char* c : {"Track", "Mean", "P(losses)", "P5", "ES95"}) h.emplace_back(c);
   if (s.risk && s.risk->max_loss) h.push_back("P(owe>" + format_money(*s.risk->max_loss) + ")");
   if (show_ce(s)) h.emplace_back("CE");
@@ -458,8 +464,8 @@ std::string sweep_text(const SweepResults& s) {
     for (std::size_t t = 0; t < p.results.tracks.size(); ++t) {
       const TrackSummary& x = p.results.tracks[t];
       std::vector<std::string> row;
-      for (const auto& a : p.set) row.push_back(t == 0 ? a.value : "");
-      row.push_back(x.label);
+      for (const auto& a : p.set) row.push_back(t == 0 ? report::plain_key_value(a.key, a.value) : "");
+      row.push_back(report::plain_track_label(x.label));
       row.push_back(format_money(x.dollars.mean));
       row.push_back(prob(x.p_losses));
       row.push_back(format_money(x.dollars.percentiles[1]));
@@ -509,26 +515,44 @@ std::string metric_name(const std::string& m) {
   return m;
 }
 
+// The inputs' scenario keys, once, for users who type them (--input KEY=LOW,HIGH).
+std::string tornado_keys_line(const TornadoResult& t) {
+  std::vector<std::string> seen;
+  for (const auto& tr : t.tracks) {
+    for (const auto& b : tr.bars) {
+      if (std::find(seen.begin(), seen.end(), b.key) == seen.end()) seen.push_back(b.key);
+    }
+  }
+  std::string line;
+  for (const auto& k : seen) {
+    const std::string label = report::plain_key_label(k);
+    line += fmt::format("{}{}", line.empty() ? "" : "; ", label == k ? k : fmt::format("{}: {}", label, k));
+  }
+  return line.empty() ? "" : "Scenario keys: " + line + ".\n";
+}
+
 }  // namespace
 
 std::string tornado_text(const TornadoResult& t) {
   std::string out;
   for (const auto& tr : t.tracks) {
     const std::string title =
-        fmt::format("Tornado: {} of {} (base {}), {} runs, seed {}", metric_name(t.metric), tr.label,
-                    metric_value(t.metric, tr.base), t.runs, t.seed);
+        fmt::format("Tornado: {} of {} (base {}), {} runs, seed {}", metric_name(t.metric),
+                    report::plain_track_label(tr.label), metric_value(t.metric, tr.base), t.runs, t.seed);
     out += title + "\n" + std::string(width(title), '=') + "\n";
     std::vector<std::vector<std::string>> rows;
     int rank = 0;
     for (const auto& b : tr.bars) {
       const std::string swing =
           is_probability(t.metric) ? fmt::format("{:.2f} pts", 100 * b.swing) : format_money(b.swing);
-      rows.push_back({std::to_string(++rank), b.key, b.low, b.high, metric_value(t.metric, b.at_low),
-                      metric_value(t.metric, b.at_high), swing});
+      rows.push_back({std::to_string(++rank), report::plain_key_label(b.key),
+                      report::plain_key_value(b.key, b.low), report::plain_key_value(b.key, b.high),
+                      metric_value(t.metric, b.at_low), metric_value(t.metric, b.at_high), swing});
     }
     out += aligned({"Rank", "Input", "Low", "High", "At low", "At high", "Swing"}, rows, 4);
     out += "\n";
   }
+  out += tornado_keys_line(t);
   out += fmt::format(
       "Inputs varied one at a time between low and high, the others at the scenario's values; ranked by "
       "swing |at high - at low|. {} simulations in {} sampling pass{}, {:.2f} s.\n",
@@ -564,6 +588,7 @@ std::string tornado_json(const TornadoResult& t) {
   for (const auto& tr : t.tracks) {
     nlohmann::ordered_json e;
     e["label"] = tr.label;
+    e["name"] = report::plain_track_label(tr.label);
     e["index"] = tr.index;
     e["base"] = tr.base;
     auto bars = nlohmann::ordered_json::array();
@@ -571,6 +596,9 @@ std::string tornado_json(const TornadoResult& t) {
     for (const auto& b : tr.bars) {
       bars.push_back({{"rank", ++rank},
                       {"input", b.key},
+                      {"input_label", report::plain_key_label(b.key)},
+                      {"low_label", report::plain_key_value(b.key, b.low)},
+                      {"high_label", report::plain_key_value(b.key, b.high)},
                       {"low", b.low},
                       {"high", b.high},
                       {"at_low", b.at_low},
