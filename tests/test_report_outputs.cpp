@@ -249,3 +249,58 @@ TEST_CASE("acosim sweep writes its report by the same convention", "[report][swe
   REQUIRE(status == 0);
   CHECK(nlohmann::json::parse(log).at("points").size() == 6);
 }
+
+TEST_CASE("plot.py's spider chart draws the sweep file's figures at the sweep report's relative changes",
+          "[report][sweep][spider][plot]") {
+  int status = 0;
+  run_command("/usr/bin/python3 -c 'import h5py, matplotlib, numpy' > /dev/null 2>&1", status);
+  if (status != 0) {
+    WARN("/usr/bin/python3 lacks h5py, matplotlib or numpy: skipped (scripts/setup.sh installs them)");
+    return;
+  }
+  TempDir dir("spider-plot");
+  const std::string h5 = (dir.path / "sw.h5").string(), json = (dir.path / "sw.json").string();
+  const std::string log =
+      run_command(fmt::format("'{}' sweep '{}' --runs 60 -q --vary aco.beneficiaries=5000,6000,8000 "
+                              "--vary tracks[1].msr=0%,1%,2% -o '{}' --report '{}' 2>&1",
+                              ACOSIM_BINARY, source("scenarios/sweep-size-msr.yaml").string(), h5, json),
+                  status);
+  INFO(log);
+  REQUIRE(status == 0);
+  // The lines drawn (marker "o"): per panel, per key, per track, the (x, y) points.
+  const std::string script = fmt::format(
+      "import json, sys; sys.path.insert(0, '{}/scripts'); import h5py, plot\n"
+      "fig = plot.spider_figure(h5py.File('{}', 'r'), 50)\n"
+      "print(json.dumps([[[list(map(float, l.get_xdata())), list(map(float, l.get_ydata()))] "
+      "for l in ax.lines if l.get_marker() == 'o'] for ax in fig.axes[:2]]))\n",
+      ACOSIM_SOURCE_DIR, h5);
+  const std::string drawn_text =
+      run_command(fmt::format("/usr/bin/python3 - <<'EOF'\n{}EOF\n", script), status);
+  REQUIRE(status == 0);
+  const auto drawn = nlohmann::json::parse(drawn_text);
+  const auto report = nlohmann::json::parse(slurp(json));
+  const auto& points = report.at("points");
+  const auto& axes = report.at("spider").at("axes");
+  const std::size_t T = points[0].at("tracks").size();
+  REQUIRE(drawn.size() == 2);
+  for (std::size_t panel = 0; panel < 2; ++panel) {
+    REQUIRE(drawn[panel].size() == axes.size() * T);
+    std::size_t line = 0;
+    for (const auto& a : axes) {
+      for (std::size_t t = 0; t < T; ++t, ++line) {
+        const auto& xs = drawn[panel][line][0];
+        const auto& ys = drawn[panel][line][1];
+        REQUIRE(xs.size() == a.at("points").size());
+        for (std::size_t j = 0; j < xs.size(); ++j) {
+          const auto& p = a.at("points")[j];
+          const auto& tr = points[p.at("point").get<std::size_t>()].at("tracks")[t];
+          INFO("panel " << panel << " key " << a.at("key") << " track " << t << " value " << j);
+          CHECK(xs[j].get<double>() == Approx(p.at("change").get<double>()).margin(1e-12));
+          const double expect =
+              panel == 0 ? tr.at("dollars").at("mean").get<double>() : tr.at("p_losses").get<double>();
+          CHECK(ys[j].get<double>() == Approx(expect).epsilon(1e-12).margin(1e-15));
+        }
+      }
+    }
+  }
+}

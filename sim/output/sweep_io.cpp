@@ -114,6 +114,7 @@ void write_sweep_axes(h5::FileWriter& w, const SweepResults& s) {
         "1: the key changes only settlement (points share a sampling pass)");
   ints(w, "/sweep/shape", shape, {K}, "number of values of each key; the grid has prod(shape) points");
   group(w, "/sweep/values", "values/<k>: the values of key k as written (string)");
+  group(w, "/sweep/value_labels", "value_labels/<k>: the values of key k in words, for charts and tables");
   group(w, "/sweep/numeric",
         "numeric/<k>: the values of key k as numbers (percent as a fraction; NaN if not numeric)");
   for (std::size_t k = 0; k < s.axes.size(); ++k) {
@@ -123,6 +124,10 @@ void write_sweep_axes(h5::FileWriter& w, const SweepResults& s) {
     std::vector<double> num;
     for (const auto& v : a.values) num.push_back(sweep_numeric(v));
     doubles(w, fmt::format("/sweep/numeric/{}", k), num, {n}, "", "values of key " + a.key + " as numbers");
+    std::vector<std::string> words;
+    for (const auto& v : a.values) words.push_back(report::plain_key_value(a.key, v));
+    strings(w, fmt::format("/sweep/value_labels/{}", k), words, {n},
+            "values of key " + a.key + " in words ($, %, thousands separators)");
   }
 }
 
@@ -143,6 +148,8 @@ void write_sweep_points(h5::FileWriter& w, const SweepResults& s) {
     scen.push_back(p.results.meta.scenario_text);
     for (std::size_t t = 0; t < T; ++t) labels.push_back(p.results.tracks[t].label);
   }
+  std::vector<std::string> names;
+  for (const auto& l : labels) names.push_back(report::plain_track_label(l));
   ints(w, "/sweep/points/index", index, {P, K}, "index into each key's values");
   strings(w, "/sweep/points/value", value, {P, K}, "each key's value at the point, as written");
   ints(w, "/sweep/points/sampling_pass", pass, {P},
@@ -151,6 +158,7 @@ void write_sweep_points(h5::FileWriter& w, const SweepResults& s) {
           "the point's complete scenario YAML (acosim run reproduces it)");
   strings(w, "/sweep/points/labels", labels, {P, T},
           "track labels at each point (a settle-only key may change them)");
+  strings(w, "/sweep/points/names", names, {P, T}, "the track labels in words, for charts and tables");
 }
 
 // /sweep/summary: statistics per grid point and track slot.
