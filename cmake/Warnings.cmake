@@ -5,7 +5,7 @@ target_compile_options(acosim_warnings INTERFACE
   -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
   -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
   # GCC 12 reports false positives inside libstdc++ string code at -O2 (GCC PR 105329).
-  -Wno-restrict)
+  $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>)
 if(ACOSIM_WERROR)
   target_compile_options(acosim_warnings INTERFACE -Werror)
 endif()
@@ -14,5 +14,12 @@ add_library(acosim_sanitizers INTERFACE)
 if(ACOSIM_SANITIZE)
   target_compile_options(acosim_sanitizers INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(acosim_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+# libFuzzer builds (scripts/fuzz.sh, clang only): every room library gets coverage
+# instrumentation with ASan + UBSan; the fuzz executables add the fuzzer's main.
+if(ACOSIM_FUZZ)
+  target_compile_options(acosim_sanitizers INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(acosim_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()

@@ -18,7 +18,7 @@ seconds="${1:-${FUZZ_SECONDS:-60}}"
 # clang 14 and libFuzzer (libclang-rt-14-dev); installed here, not by scripts/setup.sh: CI's test
 # command (scripts/test.sh) does not fuzz.
 missing=()
-for p in clang-14 libclang-rt-14-dev libyaml-cpp-dev libfmt-dev libeigen3-dev libboost-dev librandom123-dev libcli11-dev; do
+for p in clang-14 libclang-rt-14-dev libomp-14-dev; do  # the rest comes from scripts/setup.sh
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -30,21 +30,20 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
+"$root/scripts/setup.sh"  # the libraries the room targets link
 out="$root/build/fuzz"
 mkdir -p "$out/artifacts" "$out/work"
-CXX="${CXX_FUZZ:-clang++-14}"
-FLAGS=(-std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
-       -fno-sanitize-recover=undefined -I"$root" -isystem /usr/include/eigen3)
-MODELS=(models/track.cpp models/msr.cpp models/settle.cpp models/cost_model.cpp models/empirical_cost.cpp)
-
-build() {  # name sources...
-  local name="$1"; shift
-  echo "fuzz: building $name" >&2
-  "$CXX" "${FLAGS[@]}" -o "$out/$name" "$@" "${MODELS[@]}" -lyaml-cpp -lfmt
-}
-build fuzz_scenario tests/fuzz/fuzz_scenario.cpp sim/input/scenario_reader.cpp sim/input/csv.cpp &
-build fuzz_csv tests/fuzz/fuzz_csv.cpp sim/input/csv.cpp sim/input/puf.cpp sim/cli/settle_command.cpp sim/output/atomic_file.cpp &
-wait %1 && wait %2 || { echo "fuzz: build failed" >&2; exit 1; }
+# The fuzz targets are CMake targets (tests/fuzz/CMakeLists.txt) linking the room libraries,
+# every library instrumented (cmake/Warnings.cmake, ACOSIM_FUZZ).
+echo "fuzz: building fuzz_scenario and fuzz_csv" >&2
+CC="${CC_FUZZ:-clang-14}" CXX="${CXX_FUZZ:-clang++-14}" cmake -S "$root" -B "$out/build" \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+  -DACOSIM_FUZZ=ON -DACOSIM_TESTS=OFF -DACOSIM_MPI=OFF >"$out/configure.log" 2>&1 ||
+  { cat "$out/configure.log" >&2; echo "fuzz: configure failed" >&2; exit 1; }
+cmake --build "$out/build" -j"$(nproc)" --target fuzz_scenario fuzz_csv >"$out/build.log" 2>&1 ||
+  { tail -40 "$out/build.log" >&2; echo "fuzz: build failed" >&2; exit 1; }
+ln -sf "$out/build/tests/fuzz/fuzz_scenario" "$out/fuzz_scenario"
+ln -sf "$out/build/tests/fuzz/fuzz_csv" "$out/fuzz_csv"
 
 # Seed corpora: the shipped scenarios and CSVs, and the hand-written seeds.
 mkdir -p "$out/corpus-scenario" "$out/corpus-csv"

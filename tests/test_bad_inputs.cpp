@@ -288,7 +288,7 @@ TEST_CASE("Bad scenario YAML: exit 2, file:line, key, value and what is allowed,
            "b\n" +
                kScenario,
            {"s.yaml:1:8: control character 0x07"}),
-      yaml("larger than 4 MiB", big, {"s.yaml: the file is larger than 4 MiB"}),
+      yaml("larger than 4 MiB", big, {"cannot read scenario s.yaml: the file has", "allowed: at most 4 MiB"}),
       yaml("negative seed", kScenario + "seed: -1\n",
            {"s.yaml:4:7: key 'seed'", "'-1'", "0 to 18446744073709551615"}),
       yaml("seed beyond 2^64", kScenario + "seed: 18446744073709551616\n",
@@ -460,7 +460,7 @@ TEST_CASE("Bad empirical cost files: exit 2 naming file, line, column, value, no
            {{"s.yaml",
              "aco: {beneficiaries: 1000}\ncost_model: {empirical: {file: none.csv}}\ntracks: [BASIC_A]\n"}},
            kRun,
-           {"none.csv: cannot open the file"}},
+           {"cannot read CSV file none.csv: no such file"}},
   };
   run_cases(cases);
 }
@@ -509,7 +509,10 @@ TEST_CASE("Bad settle CSV and CMS PUF input: exit 2 naming file, line, column, v
              {"in.csv:2: byte 0x00 (NUL) is not text", "UTF-16 without a byte-order mark"}),
       settle("unknown track", kSettleHeader + "a,BASIC_F,2024,10000,100000000,95000000,,90\n",
              {"in.csv:2: column track: 'BASIC_F' is not a known track"}),
-      Case{"input file missing", {}, "settle none.csv -o out.csv", {"none.csv: cannot open the file"}},
+      Case{"input file missing",
+           {},
+           "settle none.csv -o out.csv",
+           {"cannot read CSV file none.csv: no such file"}},
       puf("PUF nan", ph + "A1,EN,nan,2.00%,0,1,90.00%,100000000,100000000\n",
           {"PY2023_puf.csv:2: column N_AB: 'nan' is not a finite number"}),
       puf("PUF absurd count", ph + "A1,EN,1000000000,2.00%,0,1,90.00%,100000000,100000000\n",
@@ -540,7 +543,10 @@ TEST_CASE("Bad results files for report and run --resume: exit 2 naming the file
   };
   const std::vector<Case> cases = {
       Case{"report: missing file", {}, "report none.h5", {"none.h5: no such file"}},
-      Case{"report: a folder", {{"d/keep", ""}}, "report d", {"d: is a directory, not a results file"}},
+      Case{"report: a folder",
+           {{"d/keep", ""}},
+           "report d",
+           {"d: it is a directory, not a results file; allowed: a regular file"}},
       Case{"report: empty file", {{"r.h5", ""}}, "report r.h5", {"r.h5: not an HDF5 file"}},
       Case{"report: text file", {{"r.h5", kScenario}}, "report r.h5", {"r.h5: not an HDF5 file"}},
       Case{"report: truncated file",

@@ -356,3 +356,31 @@ TEST_CASE(
     CHECK(read_puf(path, py).warnings.empty());
   }
 }
+
+TEST_CASE(
+    "An output through a symbolic link updates the link's target and keeps the link, a replaced file keeps "
+    "its "
+    "permissions, and a write-protected file is not replaced",
+    "[output_safety]") {
+  Fixture f;
+  const fs::path& d = f.dir.path;
+  fs::create_directories(d / "kept");
+  write(d / "kept" / "t.h5", "old");
+  fs::permissions(d / "kept" / "t.h5", fs::perms::owner_read | fs::perms::owner_write);
+  fs::create_symlink("kept/t.h5", d / "link.h5");
+  REQUIRE(acosim_in(d, "run s.yaml -o link.h5 -q").code == 0);
+  CHECK(fs::is_symlink(d / "link.h5"));                         // the link is still a link ...
+  CHECK(read_results(d / "kept" / "t.h5").table.runs() == 20);  // ... and its target holds the results
+  CHECK(fs::status(d / "kept" / "t.h5").permissions() == (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK(temporaries(d / "kept").empty());
+
+  fs::permissions(d / "r.h5", fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  const std::string before = slurp(d / "r.h5");
+  for (const char* args : {"run s.yaml -o r.h5 -q", "report p.h5 -o r.h5"}) {
+    INFO(args);
+    const Result r = acosim_in(d, args);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("r.h5: the file is write-protected (mode 0444)") && Contains("chmod u+w"));
+  }
+  CHECK(slurp(d / "r.h5") == before);
+}

@@ -143,7 +143,7 @@ TEST_CASE("puf: CsvTable rejects malformed files with the line", "[csv]") {
   CHECK_THAT(error_of([] { (void)CsvTable::parse("a,a\n1,2\n", "x.csv").find("a"); }),
              Catch::Contains("column 'a' appears more than once"));
   CHECK_THAT(error_of([] { (void)CsvTable::read("/nonexistent/acosim.csv"); }),
-             Catch::Contains("/nonexistent/acosim.csv: cannot open"));
+             Catch::Contains("cannot read CSV file /nonexistent/acosim.csv: no such file"));
 }
 
 // ---- Synthetic PUF fixtures --------------------------------------------------------------------

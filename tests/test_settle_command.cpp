@@ -231,7 +231,7 @@ TEST_CASE("settle: usage errors exit 2 before any work", "[settle_command]") {
   {
     const Run r = s.run("settle " + q(s.dir / "missing.csv") + " -o " + q(out));
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Catch::Contains("missing.csv: cannot open"));
+    CHECK_THAT(r.err, Catch::Contains("missing.csv: no such file"));
   }
   {
     const Run r = s.run("settle --puf " + q(in) + " --py 2031 -o " + q(out));

@@ -111,10 +111,10 @@ void add_backtest_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--from-py", args->from_py, "its performance year (default: from 'PY2022' in its name)");
   cmd->add_option("--to", args->to, "CMS results file of year B = A + 1")->required();
   cmd->add_option("--to-py", args->to_py, "its performance year (default: from its name)");
-  cmd->add_option("--runs", args->runs, "runs per ACO (default 10000)")->check(CLI::Range(10L, 10000000L));
+  cmd->add_option("--runs", args->runs, "runs per ACO (default 10000)")->check(whole_number_in(10, 10000000));
   cmd->add_option("--seed", args->seed, "seed (ACO k in ACO_ID order uses seed + k; default 1)");
   cmd->add_option("--threads", args->threads, "threads (0: all; results do not depend on it)")
-      ->check(CLI::Range(0, 4096));
+      ->check(key_check("threads"));
   cmd->add_option("-o,--output", args->output, "HDF5 file of per-ACO scores and the summary");
   cmd->add_option("--csv", args->csv, "per-ACO CSV");
   cmd->add_option("--report", args->report, "summary report (.md, with a .svg chart beside it, or .html)");

@@ -31,7 +31,9 @@
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+
 #include <nlohmann/json.hpp>
+#include "sim/cli/command_args.hpp"
 
 #include "sim/cli/commands.hpp"
 #include "sim/common/error.hpp"
@@ -385,16 +387,16 @@ void add_bench_command(CLI::App& app, CommandAction& action) {
       "bench",
       "Time the engine on the reference workload (20,000 beneficiaries, 6 tracks, 10,000 runs) for "
       "1 and 2 threads; check the results are bit-identical; time the arithmetic limit");
-  cmd->add_option("--runs", args->runs, "Runs (default 10000)")->check(CLI::Range(1L, 100000000L));
+  cmd->add_option("--runs", args->runs, "Runs (default 10000)")->check(key_check("runs"));
   cmd->add_option("--beneficiaries", args->beneficiaries,
                   "Assigned beneficiaries (default 20000; 500 to 10000000, as aco.beneficiaries)")
-      ->check(CLI::Range(500L, 10000000L));
+      ->check(key_check("aco.beneficiaries"));
   cmd->add_option("--threads", args->threads, "Comma-separated thread counts (default 1,2)");
   cmd->add_option("--mode", args->mode,
                   "Benchmark mode: historical (BY1-3 + PY, the default) or fixed (PY only)");
   cmd->add_option("--repeat", args->repeat,
                   "Repetitions per thread count; the minimum time counts (default 3)")
-      ->check(CLI::Range(1, 100));
+      ->check(whole_number_in(1, 100));
   cmd->add_option("--seed", args->seed, "Seed (default 20240101)");
   cmd->add_flag("--json", args->json, "Print the figures as JSON");
   cmd->add_flag("--print-model", args->print_model, "Print the workload's model parameters as JSON and exit");

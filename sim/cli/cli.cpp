@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "sim/cli/command_args.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/common/error.hpp"
 #include "sim/common/text.hpp"
@@ -39,6 +40,7 @@ int run_cli(int argc, char** argv) {
   add_bench_command(app, action);
   add_init_command(app, action);
   add_backtest_command(app, action);
+  refuse_empty_values(app);
 
   try {
     app.parse(argc, argv);

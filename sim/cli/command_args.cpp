@@ -4,11 +4,15 @@
 
 #include <array>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "sim/common/error.hpp"
+#include "sim/common/parse.hpp"
+#include "sim/input/key_schema.hpp"
 #include "sim/input/yaml_reader.hpp"
 #include "sim/output/provenance.hpp"
 
@@ -24,10 +28,10 @@ Scenario ScenarioArgs::load(const fs::path& fallback) const {
 void add_scenario_args(CLI::App& cmd, ScenarioArgs& a, const ScenarioArgHelp& help) {
   CLI::Option* s = cmd.add_option("scenario", a.scenario, help.scenario);
   if (help.scenario_required) s->required();
-  cmd.add_option("--runs", a.runs, help.runs)->check(CLI::Range(1L, 100000000L));
+  cmd.add_option("--runs", a.runs, help.runs)->check(key_check("runs"));
   cmd.add_option("--seed", a.seed, help.seed)->check(seed_check());
   cmd.add_option("--threads", a.threads, "Threads (0: all; results do not depend on it)")
-      ->check(CLI::Range(0, 4096));
+      ->check(key_check("threads"));
   cmd.add_option("--set", a.sets, help.set)->allow_extra_args(false);
   cmd.add_flag("-q,--quiet", a.quiet, help.quiet);
 }
@@ -65,6 +69,53 @@ CLI::Validator seed_check() {
         }
       },
       "SEED");
+}
+
+namespace {}  // namespace
+
+CLI::Validator whole_number_in(long lo, long hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        const std::string allowed = fmt::format("allowed: a whole number from {} to {}", lo, hi);
+        const std::size_t digits = !text.empty() && (text[0] == '-' || text[0] == '+') ? 1 : 0;
+        if (text.size() == digits || text.find_first_not_of("0123456789", digits) != std::string::npos) {
+          return fmt::format("'{}' is not a whole number; {}", text, allowed);
+        }
+        if (text.size() > 18) return fmt::format("{} is out of range; {}", text, allowed);
+        const long v = std::stol(text);
+        if (v < lo || v > hi) return fmt::format("{} is out of range; {}", text, allowed);
+        return "";
+      },
+      fmt::format("INT in [{}, {}]", lo, hi));
+}
+
+CLI::Validator decimal_in(double lo, double hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        const std::string allowed =
+            fmt::format("allowed: a number from {} to {}", format_bound(lo), format_bound(hi));
+        const std::optional<double> v = parse_decimal(text);
+        if (!v) return fmt::format("'{}' is not a plain number; {}", text, allowed);
+        if (*v < lo || *v > hi) return fmt::format("{} is out of range; {}", text, allowed);
+        return "";
+      },
+      fmt::format("NUMBER in [{}, {}]", format_bound(lo), format_bound(hi)));
+}
+
+CLI::Validator key_check(const std::string& key) {
+  const KeySpec& k = key_spec(key);
+  return k.type == KeyType::Integer ? whole_number_in(static_cast<long>(k.lo), static_cast<long>(k.hi))
+                                    : decimal_in(k.lo, k.hi);
+}
+
+void refuse_empty_values(CLI::App& app) {
+  const CLI::Validator non_empty(
+      [](std::string& text) -> std::string { return text.empty() ? "the value is empty; give one" : ""; },
+      "");
+  for (CLI::Option* o : app.get_options()) {
+    if (o->get_type_size_max() > 0) o->check(non_empty);  // not flags
+  }
+  for (CLI::App* sub : app.get_subcommands({})) refuse_empty_values(*sub);
 }
 
 CLI::Validator run_index_check() {

@@ -49,6 +49,20 @@ void add_scenario_args(CLI::App& cmd, ScenarioArgs& args, const ScenarioArgHelp&
 // otherwise read as "not given" and silently use the scenario's seed).
 CLI::Validator seed_check();
 
+// Validators for every numeric option, so each message says what a person typed wrong: a whole
+// number in [lo, hi] ("1e3", "2.5", "10abc" are not whole numbers), or a plain decimal in [lo, hi]
+// (sim/common/parse.hpp: "nan", "inf", "0x10" are refused, which CLI11's Range let through).
+CLI::Validator whole_number_in(long lo, long hi);
+CLI::Validator decimal_in(double lo, double hi);
+// The validator of an option that sets a scenario key: the key schema's row gives its bounds
+// (sim/input/key_schema.cpp), so `--runs` and `runs:` accept exactly the same values.
+CLI::Validator key_check(const std::string& key);
+
+// Every option and argument that takes a value refuses an empty one ("-o ''", "--report ''"):
+// it would otherwise read as "not given" and write to the default path, or use a default.
+// Called once on the whole command tree after the subcommands register.
+void refuse_empty_values(CLI::App& app);
+
 // --replay's validator: a run index as plain digits (the scenario's run count bounds it later);
 // CLI11's own range check printed a bound of 1.8e308 for -1.
 CLI::Validator run_index_check();

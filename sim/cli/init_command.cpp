@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "sim/cli/command_args.hpp"
+
 #include "models/track.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/common/error.hpp"
@@ -71,8 +73,7 @@ void add_init_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("--py", args->py, "its performance year (default: from 'PY2023' in the file name)");
   cmd->add_option("--aco", args->aco, "ACO_ID, e.g. A1001")->required();
   cmd->add_option("-o,--output", args->output, "scenario YAML to write (default: print it)");
-  cmd->add_option("--runs", args->runs, "runs in the scenario (default 10000)")
-      ->check(CLI::Range(1L, 100000000L));
+  cmd->add_option("--runs", args->runs, "runs in the scenario (default 10000)")->check(key_check("runs"));
   cmd->add_option("--seed", args->seed, "seed in the scenario (default 1)");
   cmd->callback([args, &action] { action = [args] { return run_init(*args); }; });
 }

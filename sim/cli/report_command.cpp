@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "sim/cli/command_args.hpp"
+
 #include "sim/cli/commands.hpp"
 #include "sim/cli/risk_options.hpp"
 #include "sim/common/error.hpp"
@@ -100,7 +102,7 @@ void add_report_command(CLI::App& app, CommandAction& action) {
   sub->add_flag("--per-run", options->per_run, "CSV: also write NAME.runs.csv, one row per run and track");
   sub->add_option("--per-run-rows", options->per_run_rows,
                   "workbook: at most this many runs on the Per run sheet")
-      ->check(CLI::Range(0L, 1000000L))
+      ->check(whole_number_in(0, 1000000))
       ->capture_default_str();
   add_risk_flags(*sub, options->risk);
   sub->callback([&action, options] { action = [options] { return run_report(*options); }; });

@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "sim/cli/command_args.hpp"
+
 #include "sim/common/error.hpp"
 
 namespace acosim {
@@ -11,19 +13,19 @@ namespace acosim {
 void add_risk_flags(CLI::App& cmd, RiskFlags& f) {
   const std::string g = "Risk appetite (overrides the scenario's risk: section)";
   cmd.add_option("--max-loss", f.max_loss, "Tolerable loss [USD]: fits when P(owing more) <= 1 - confidence")
-      ->check(CLI::NonNegativeNumber)
+      ->check(key_check("risk.max_loss"))
       ->group(g);
   cmd.add_option("--confidence", f.confidence, "Confidence for --max-loss and the ES level (default 0.95)")
-      ->check(CLI::Range(0.5, 0.9999))
+      ->check(key_check("risk.confidence"))
       ->group(g);
   cmd.add_option("--max-es", f.max_es, "Expected-shortfall limit [USD] at --confidence")
-      ->check(CLI::NonNegativeNumber)
+      ->check(key_check("risk.max_es"))
       ->group(g);
   cmd.add_option("--risk-aversion", f.risk_aversion, "Exponential-utility coefficient a [1/USD], e.g. 1e-6")
-      ->check(CLI::Range(0.0, 1e-2))
+      ->check(key_check("risk.risk_aversion"))
       ->group(g);
   cmd.add_option("--risk-tolerance", f.risk_tolerance, "Risk tolerance 1/a [USD], e.g. 1e6")
-      ->check(CLI::Range(100.0, 1e13))
+      ->check(key_check("risk.risk_tolerance"))
       ->group(g);
 }
 

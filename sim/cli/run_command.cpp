@@ -277,7 +277,7 @@ void add_run_command(CLI::App& app, CommandAction& action) {
          "Stop at the first block of 1000 runs where every reported probability's standard error and every "
          "track's mean payment SE (as a fraction of the benchmark) is at most this (e.g. 0.005); the "
          "scenario's runs are the maximum. Same seed and scenario, same stopping point")
-      ->check(CLI::Range(1e-6, 0.5));
+      ->check(decimal_in(1e-6, 0.5));
   cmd->add_option("--replay", args->replay, "Recompute run K alone and show its details")
       ->check(run_index_check());
   add_risk_flags(*cmd, args->risk);

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
+#include "sim/common/input_file.hpp"
 #include "sim/common/text.hpp"
 
 namespace acosim {
@@ -265,16 +266,7 @@ bool CsvRow::flag(std::size_t col) const {
 // ---- CsvTable ---------------------------------------------------------------------------------
 
 CsvTable CsvTable::read(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw InputError(fmt::format("{}: is a directory, not a CSV file", path.string()));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("{}: cannot open the file", path.string()));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw InputError(fmt::format("{}: read error", path.string()));
-  return parse(std::move(buffer).str(), path.string());
+  return parse(read_input_text(path, "CSV file", kMaxCsvBytes), path.string());
 }
 
 CsvTable CsvTable::parse(std::string text, std::string source) {

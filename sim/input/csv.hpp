@@ -79,6 +79,10 @@ class CsvRow {
   std::size_t index_;
 };
 
+// The largest CSV input read [bytes]: far above a CMS PUF (~0.5 MB) or a per-beneficiary cost
+// file of a large ACO (~150 MB at 10 million rows); a stream that never ends stops here.
+inline constexpr std::size_t kMaxCsvBytes = std::size_t{512} << 20;
+
 class CsvTable {
  public:
   // Reads and parses a file; throws InputError (unreadable, empty, malformed).

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <set>
 #include <system_error>
 
@@ -14,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/common/error.hpp"
+#include "sim/common/input_file.hpp"
 #include "sim/common/text.hpp"
 #include "sim/engine/cost_family.hpp"
 #include "sim/input/agreement_reader.hpp"
@@ -150,11 +150,11 @@ void read_aco(const Reader& rd, const YAML::Node& root, Scenario& s) {
     s.euc_relief_fraction = read_number(rd, aco["euc_relief_fraction"], "aco.euc_relief_fraction");
 }
 
-// The FNV-1a 64 digest of a file: records which data a run used (the scenario names only the path).
-std::uint64_t file_digest(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
+// The FNV-1a 64 digest of a file's bytes: records which data a run used (the scenario names
+// only the path).
+std::uint64_t file_digest(std::string_view bytes) {
   std::uint64_t h = 1469598103934665603ULL;
-  for (char ch; in.get(ch);) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
+  for (char ch : bytes) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
   return h;
 }
 
@@ -194,9 +194,11 @@ void read_empirical(const Reader& rd, const YAML::Node& cm, const std::string& o
     rd.fail(em, "cost_model.empirical.file", "is required: a CSV with columns enrollment_type, annual_cost");
   std::filesystem::path file = rd.string(em["file"], "cost_model.empirical.file");
   if (file.is_relative()) file = std::filesystem::path(origin).parent_path() / file;
-  const CsvTable table = CsvTable::read(file);
+  std::string bytes = read_input_text(file, "CSV file", kMaxCsvBytes);  // read once: digest = data used
+  const std::uint64_t digest = file_digest(bytes);
+  const CsvTable table = CsvTable::parse(std::move(bytes), file.string());
   s.text += fmt::format("\n# empirical cost file {} ({} rows, FNV-1a 64 {:016x})\n", file.string(),
-                        table.size(), file_digest(file));
+                        table.size(), digest);
   if (table.empty())
     rd.fail(em["file"], "cost_model.empirical.file", fmt::format("{} has no data rows", file.string()));
   std::array<std::vector<double>, kEnrollmentTypes> costs = read_cost_rows(table);
@@ -679,26 +681,7 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
 }
 
 Scenario load_scenario(const std::filesystem::path& path, const std::vector<Override>& overrides) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw InputError(
-        fmt::format("cannot read scenario {}: it is a directory, not a YAML file", path.string()));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw InputError(fmt::format("cannot read scenario {}: no such file or not readable", path.string()));
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxScenarioBytes) {
-      throw InputError(
-          fmt::format("{}: the file is larger than {} MiB; a scenario is a small YAML text file "
-                      "(is this the right file?)",
-                      path.string(), kMaxScenarioBytes >> 20));
-    }
-  }
-  if (in.bad()) throw InputError(fmt::format("cannot read scenario {}: read error", path.string()));
+  const std::string text = read_input_text(path, "scenario", kMaxScenarioBytes);
   return parse_scenario(text, path.string(), overrides);
 }
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -67,7 +68,7 @@ void end_deferring() {
 
 }  // namespace
 
-AtomicFile::AtomicFile(fs::path target) : target_(std::move(target)), temp_(temporary_beside(target_)) {
+AtomicFile::AtomicFile(fs::path target) : target_(written_path(target)), temp_(temporary_beside(target_)) {
   begin_deferring();
 }
 
@@ -105,6 +106,11 @@ bool sync_path(const fs::path& path, int flags) {
 void AtomicFile::commit() {
   // The data first, then the name: a crash after the rename must not publish an empty file.
   if (!sync_path(temp_, O_RDONLY)) fail_errno(target_, "fsync of the temporary failed", errno);
+  // A replaced file keeps its permissions (a private 0600 file must not become 0644).
+  struct stat old {};
+  if (::stat(target_.c_str(), &old) == 0 && S_ISREG(old.st_mode) &&
+      ::chmod(temp_.c_str(), old.st_mode & 07777) != 0)
+    fail_errno(target_, "cannot give the temporary the file's permissions", errno);
   std::error_code ec;
   fs::rename(temp_, target_, ec);
   if (ec) {

@@ -24,6 +24,7 @@
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
+#include "sim/common/input_file.hpp"
 #include "sim/common/text.hpp"
 #include "sim/engine/statistics.hpp"
 #include "sim/output/atomic_file.hpp"
@@ -746,9 +747,7 @@ void read_in_child(const fs::path& path) {
 SimulationResults read_results(const fs::path& path) {
   H5::Exception::dontPrint();
   h5::FileReader rd(path);
-  std::error_code ec;
-  if (!fs::exists(path, ec)) rd.fail("no such file");
-  if (fs::is_directory(path, ec)) rd.fail("is a directory, not a results file");
+  require_regular_input(path, "a results file");
   h5::read_isolated(path, read_in_child);
   SimulationResults r = read_file(path, rd);
   check_results(path, r);

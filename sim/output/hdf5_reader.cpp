@@ -17,6 +17,7 @@
 #include <fmt/ranges.h>
 
 #include "sim/common/error.hpp"
+#include "sim/common/input_file.hpp"
 #include "sim/output/hdf5_file.hpp"
 
 namespace acosim::h5 {
@@ -76,9 +77,7 @@ FileReader::FileReader(const fs::path& path) : name_(path.string()) {}
 void FileReader::fail(const std::string& what) const { throw InputError(fmt::format("{}: {}", name_, what)); }
 
 void FileReader::open(const char* expected_format, std::int64_t expected_version, const char* what) {
-  std::error_code ec;
-  if (!fs::exists(name_, ec)) fail("no such file");
-  if (fs::is_directory(name_, ec)) fail(fmt::format("is a directory, not {}", what));
+  require_regular_input(name_, what);  // before libhdf5 opens it: a FIFO would block it forever
   context_ = "the file";
   if (!H5::H5File::isHdf5(name_)) fail(fmt::format("not an HDF5 file (expected {})", what));
   try {

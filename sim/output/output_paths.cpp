@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
+#include "sim/common/input_file.hpp"
 
 namespace acosim {
 namespace fs = std::filesystem;
@@ -34,15 +35,6 @@ std::optional<std::pair<dev_t, ino_t>> identity(const fs::path& p) {
   return std::make_pair(st.st_dev, st.st_ino);
 }
 
-std::string what_kind(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "not a regular file";
-}
-
 bool same_file(const fs::path& a, const fs::path& b) {
   if (resolved(a) == resolved(b)) return true;
   const auto x = identity(a), y = identity(b);
@@ -51,6 +43,14 @@ bool same_file(const fs::path& a, const fs::path& b) {
 
 }  // namespace
 
+fs::path written_path(const fs::path& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode) || ::stat(path.c_str(), &st) != 0) return path;
+  std::error_code ec;
+  fs::path real = fs::canonical(path, ec);
+  return ec ? path : real;
+}
+
 void check_output_path(const fs::path& path, const std::string& role) {
   if (path.empty()) throw InputError(fmt::format("{}: the output path is empty; give a file name", role));
   const std::string name = path.filename().string();
@@ -58,8 +58,8 @@ void check_output_path(const fs::path& path, const std::string& role) {
     throw InputError(fmt::format("{} {}: names a folder, not a file; give a file name", role, path.string()));
   }
   // The output folder is created when writing (create_output_folder): the nearest folder that
-  // exists must be a writable folder.
-  fs::path dir = folder_of(path);
+  // exists must be a writable folder. Through a symbolic link that is the folder of its target.
+  fs::path dir = folder_of(written_path(path));
   struct stat st {};
   while (::stat(dir.c_str(), &st) != 0 && errno == ENOENT && dir != folder_of(dir)) dir = folder_of(dir);
   if (::stat(dir.c_str(), &st) != 0) {
@@ -96,7 +96,14 @@ void check_output_path(const fs::path& path, const std::string& role) {
       throw InputError(
           fmt::format("{} {}: is {}; only a regular file (new or existing) may be written, so give "
                       "a file name",
-                      role, path.string(), what_kind(st.st_mode)));
+                      role, path.string(), file_kind(st.st_mode)));
+    }
+    // A write-protected file is the user's "do not replace" (rename would replace it anyway).
+    if ((st.st_mode & S_IWUSR) == 0) {
+      throw InputError(
+          fmt::format("{} {}: the file is write-protected (mode {:04o}); acosim does not replace "
+                      "it: make it writable (chmod u+w) or give another name",
+                      role, path.string(), st.st_mode & 07777));
     }
   } else if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
     throw InputError(fmt::format(

@@ -23,7 +23,8 @@ class CommandPaths {
   // Throws InputError (exit 2) naming the path, the role and the rule, when an output
   // - equals an input or another output: the same resolved path (symbolic links and "..", "."
   //   resolved) or the same file (device and inode: a hard link);
-  // - exists and is not a regular file (after following symbolic links);
+  // - exists and is not a regular file (after following symbolic links), or is write-protected
+  //   (no owner write permission);
   // - lies in a folder that is missing, not a folder, or not writable;
   // - has a name longer than the file system allows (NAME_MAX of its folder).
   void check() const;
@@ -40,6 +41,10 @@ class CommandPaths {
 // One output alone (no inputs): the checks of CommandPaths::check for a single path. A missing
 // output folder is allowed when it can be created (the nearest existing folder is writable).
 void check_output_path(const std::filesystem::path& path, const std::string& role = "output");
+
+// The file a write to `path` replaces: a symbolic link to an existing file is followed, so the
+// link stays a link and its target is updated (as the shell's `>` does); otherwise `path`.
+std::filesystem::path written_path(const std::filesystem::path& path);
 
 // Creates the missing folders of `path` (every atomic write does it first).
 void create_output_folder(const std::filesystem::path& path);

@@ -36,6 +36,7 @@
 #include "models/track.hpp"
 #include "sim/cli/settle_command.hpp"
 #include "sim/common/error.hpp"
+#include "sim/common/input_file.hpp"
 #include "sim/common/parse.hpp"
 #include "sim/common/version.hpp"
 #include "sim/engine/memory.hpp"
@@ -47,6 +48,7 @@
 #include "sim/input/csv.hpp"
 #include "sim/input/puf.hpp"
 #include "sim/input/risk_reader.hpp"
+#include "sim/input/scenario_text.hpp"
 #include "sim/input/sweep_reader.hpp"
 #include "sim/input/yaml_reader.hpp"
 #include "sim/output/hdf5_io.hpp"
@@ -112,11 +114,6 @@ void run_off_gil(Work&& work) {
 
 // ---- scenarios ------------------------------------------------------------------------------
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // A scenario as the CLI builds it: a YAML source (file or text) plus `--set` overrides in order.
 // Setting a key adds (or replaces) an override and validates the whole scenario again, so every
 // key is checked exactly as `acosim run --set KEY=VALUE` checks it; a failed set changes nothing.
@@ -124,8 +121,8 @@ class PyScenario {
  public:
   static PyScenario from_file(const std::string& path, std::vector<Override> overrides) {
     PyScenario s;
-    s.value_ = load_scenario(path, overrides);  // the CLI's file checks and messages
-    s.source_ = slurp(path);
+    s.source_ = read_input_text(path, "scenario", kMaxScenarioBytes);  // the CLI's file checks and messages
+    s.value_ = parse_scenario(s.source_, path, overrides);
     s.origin_ = path;
     s.overrides_ = std::move(overrides);
     return s;
