@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <regex>
 #include <string>
 #include <vector>
@@ -18,8 +19,11 @@
 #include "sim/engine/scenario.hpp"
 #include "sim/engine/sweep.hpp"
 #include "sim/input/sweep_reader.hpp"
+#include "sim/output/report.hpp"
+#include "sim/output/report/format.hpp"
 #include "sim/output/report/json.hpp"
 #include "sim/output/report/labels.hpp"
+#include "sim/output/report/table.hpp"
 #include "sim/output/summary_fields.hpp"
 #include "sim/output/sweep_io.hpp"
 #include "sim/output/sweep_report.hpp"
@@ -303,4 +307,24 @@ TEST_CASE("plot.py's spider chart draws the sweep file's figures at the sweep re
       }
     }
   }
+}
+
+TEST_CASE("user text in Markdown reports is escaped, so that a viewer rendering raw HTML shows it as text",
+          "[report][markdown]") {
+  const std::string evil = "<img src=x onerror=alert(1)> & co";
+  SimulationResults r = small_sweep().points[0].results;
+  r.meta.scenario_name = evil;
+  r.meta.warnings = {evil};
+  ReportInput in = basic_report_input(r, std::nullopt);
+  in.assumptions.warnings = {evil};
+  const std::string md = render_report(ReportFormat::Markdown, in);
+  CHECK_THAT(md, Contains("# acosim results: &lt;img src=x onerror=alert(1)&gt; &amp; co") &&
+                     Contains("> **Warning:** &lt;img"));
+  CHECK(md.find("<img") == std::string::npos);
+  CHECK(report::md_cell("a|b\nc <d> & e") == "a\\|b c &lt;d&gt; &amp; e");
+  SweepResults s = small_sweep();
+  s.base.name = evil;
+  const std::string sweep_md = sweep_markdown(s);
+  CHECK(sweep_md.find("<img") == std::string::npos);
+  CHECK_THAT(sweep_md, Contains("&lt;img"));
 }

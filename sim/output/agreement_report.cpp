@@ -81,12 +81,14 @@ std::string agreement_heading(const AgreementResults& ar, bool md) {
                                          ar.performance_year[static_cast<std::size_t>(ar.years - 1)])
                            : "",
       r.meta.beneficiaries, percent_label(ar.turnover), percent_label(ar.discount_rate));
-  out += md ? "## Agreement period\n\n" + head + ".\n\n" : head + "\n";
+  const auto text = [md](const std::string& t) { return md ? report::md_cell(t) : t; };
+  out += md ? "## Agreement period\n\n" + text(head) + ".\n\n" : head + "\n";
   for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
-    out += fmt::format(fmt::runtime(md ? "- **{}**: {}\n" : "  {}: {}\n"), ar.path_labels[p],
-                       ar.path_descriptions[p]);
+    out += fmt::format(fmt::runtime(md ? "- **{}**: {}\n" : "  {}: {}\n"), text(ar.path_labels[p]),
+                       text(ar.path_descriptions[p]));
   }
-  if (!ar.notes.empty()) out += fmt::format(fmt::runtime(md ? "\n> Note: {}.\n" : "  Note: {}.\n"), ar.notes);
+  if (!ar.notes.empty())
+    out += fmt::format(fmt::runtime(md ? "\n> Note: {}.\n" : "  Note: {}.\n"), text(ar.notes));
   out += "\n";
 
   return out;

@@ -267,14 +267,7 @@ std::string csv_field(const std::string& s) {
 
 std::string raw(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "NaN"; }
 
-std::string md_cell(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|') out += '\\';
-    out += c == '\n' ? ' ' : c;
-  }
-  return out;
-}
+using report::md_cell;
 
 std::size_t width(const std::string& s) {
   return static_cast<std::size_t>(std::count_if(
