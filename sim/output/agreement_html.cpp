@@ -197,8 +197,8 @@ std::string render_agreement_html(const ReportInput& in) {
       fmt::format("Medicare Shared Savings Program: {} performance year{} PY{}-PY{} on {} path{}, {} Monte "
                   "Carlo runs of one panel of {} assigned beneficiaries.",
                   years, years == 1 ? "" : "s", ar.performance_year.front(), ar.performance_year.back(),
-                  ar.path_labels.size(), ar.path_labels.size() == 1 ? "" : "s", m.completed_runs,
-                  m.beneficiaries));
+                  ar.path_labels.size(), ar.path_labels.size() == 1 ? "" : "s", count(m.completed_runs),
+                  count(m.beneficiaries)));
   h += report::assumptions_section(in.assumptions);
   h += "<h2>Paths</h2>\n" + paths_list(ar);
   if (m.completed_runs > 0 && !ar.path_labels.empty()) {

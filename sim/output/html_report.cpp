@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/common/format.hpp"
 #include "sim/engine/risk.hpp"
 #include "sim/engine/statistics.hpp"
 #include "sim/engine/uncertainty.hpp"
@@ -341,7 +342,7 @@ std::string report_detail::render_html_report(const ReportInput& in) {
       "acosim results: " + m.scenario_name,
       fmt::format("Medicare Shared Savings Program: distribution of shared savings and losses over {} Monte "
                   "Carlo runs, PY{}, {} assigned beneficiaries.",
-                  m.completed_runs, m.performance_year, m.beneficiaries));
+                  count(m.completed_runs), m.performance_year, count(m.beneficiaries)));
   if (!m.complete) {
     h += fmt::format("<div class=\"banner\"><b>Interrupted run:</b> statistics cover {} of {} runs.</div>\n",
                      m.completed_runs, m.runs);

@@ -121,7 +121,7 @@ std::string spider_chart(const SweepResults& s, const Spider& sp, const SpiderMe
   const double xpad = (x1 - x0) * 0.04 + 1e-9, ypad = (y1 - y0) * 0.08 + (m.probability ? 0.005 : 1);
   x0 -= xpad, x1 += xpad, y0 -= ypad, y1 += ypad;
   if (m.probability) y0 = std::max(y0, 0.0);
-  Chart c(z.width, 320, z.narrow ? 70 : 84, z.narrow ? 30 : 20, 14, 46);
+  Chart c(z.width, 320, z.narrow ? 92 : 84, z.narrow ? 30 : 20, 14, 46);
   c.x_range(x0, x1);
   c.y_range(y0, y1);
   c.open(std::string("Spider chart: ") + m.title, z);
@@ -252,7 +252,7 @@ std::string sweep_html(const SweepResults& s) {
   for (const auto& a : s.axes) {
     std::string values;
     for (const auto& v : a.values) values += (values.empty() ? "" : ", ") + plain_key_value(a.key, v);
-    h += fmt::format("<tr><td>{} <span class=\"key\">{}</span></td><td>{}{}</td></tr>\n",
+    h += fmt::format("<tr><td>{}<br><span class=\"key\">{}</span></td><td>{}{}</td></tr>\n",
                      esc(plain_key_label(a.key)), esc(a.key), esc(values),
                      a.settle_only ? " (settle-only: one sampling pass)" : "");
   }
