@@ -331,6 +331,61 @@ std::string tradeoff_chart(const RiskVerdict& v, const Size& z) {
 
 std::string html_table(const Table& t) { return report::render_html(t); }
 
+// The verdict, the ranked table and the trade-off chart.
+std::string verdict_section(const RiskVerdict& v, const RunTable& table) {
+  std::string h;
+  const bool none =
+      std::none_of(v.tracks.begin(), v.tracks.end(), [](const TrackRisk& t) { return t.fits(); });
+  h += "<h2>Risk verdict</h2>\n";
+  h += fmt::format("<div class=\"verdict{}\">{}</div>\n", none ? " none" : "",
+                   esc(report::plain_sentence(recommendation_text(v), table.tracks)));
+  Table ranked = report_detail::risk_table(v, format_money_full);
+  ranked.title = "Tracks ranked against your appetite";
+  h += html_table(ranked);
+  std::string note =
+      "Each dot is a track (hollow: over a limit). Further up pays more on average; further "
+      "right loses more in bad years.";
+  if (v.appetite.risk_aversion && *v.appetite.risk_aversion > 0) {
+    note += " The square below each dot is its certainty equivalent: the mean less the price of the spread.";
+  }
+  Legend numbered;
+  for (std::size_t k = 0; k < v.tracks.size(); ++k) {
+    numbered.emplace_back(fmt::format("{}. {}", k + 1, plain_track_label(v.tracks[k].label)), color(k));
+  }
+  h += figure("Trade-off: expected payment against tail loss", esc(note), tradeoff_chart(v, kWide),
+              tradeoff_chart(v, kNarrow), numbered);
+  return h;
+}
+
+// The distributions: payment histograms and the exceedance curve of losses.
+std::string distribution_section(const SimulationResults& r, const std::optional<RiskAppetite>& risk) {
+  std::string h;
+  h += "<h2>Distributions</h2>\n";
+  Legend legend;
+  const std::string hist_narrow = histogram_chart(r, kNarrow, legend);
+  const std::string hist_wide = histogram_chart(r, kWide, legend);
+  h += figure("Net payment per track",
+              "Share of runs in each bin of net payment (central 99% of non-zero payments; the rest fall "
+              "in the edge "
+              "bins). Runs with no payment either way are not drawn; the legend gives their share.",
+              hist_wide, hist_narrow, legend);
+  const std::string exc_narrow = exceedance_chart(r, risk, kNarrow, legend);
+  const std::string exc = exceedance_chart(r, risk, kWide, legend);
+  if (exc.empty()) {
+    h += "<h3>Chance of owing more than a given amount</h3>\n<p class=\"note\">No run owed shared losses "
+         "on any "
+         "track.</p>\n";
+  } else {
+    std::string note =
+        "Exceedance curve of shared losses: the share of runs in which the ACO owes CMS more than x. "
+        "Read it as &ldquo;a y chance of owing more than x&rdquo;.";
+    if (risk && risk->max_loss)
+      note += " Red lines: your limit; a track fits where its curve passes below the cross.";
+    h += figure("Chance of owing more than a given amount", note, exc, exc_narrow, legend);
+  }
+  return h;
+}
+
 }  // namespace
 
 std::string report_detail::render_html_report(const ReportInput& in) {
@@ -355,55 +410,9 @@ std::string report_detail::render_html_report(const ReportInput& in) {
   const bool have_runs = r.table.runs() > 0 && r.table.completed() > 0;
   std::optional<RiskVerdict> v;
   if (risk && have_runs) v = assess_risk(r.table, *risk);
-  if (v) {
-    const bool none =
-        std::none_of(v->tracks.begin(), v->tracks.end(), [](const TrackRisk& t) { return t.fits(); });
-    h += "<h2>Risk verdict</h2>\n";
-    h += fmt::format("<div class=\"verdict{}\">{}</div>\n", none ? " none" : "",
-                     esc(report::plain_sentence(recommendation_text(*v), r.table.tracks)));
-    Table ranked = report_detail::risk_table(*v, format_money_full);
-    ranked.title = "Tracks ranked against your appetite";
-    h += html_table(ranked);
-    std::string note =
-        "Each dot is a track (hollow: over a limit). Further up pays more on average; further "
-        "right loses more in bad years.";
-    if (v->appetite.risk_aversion && *v->appetite.risk_aversion > 0) {
-      note +=
-          " The square below each dot is its certainty equivalent: the mean less the price of the spread.";
-    }
-    Legend numbered;
-    for (std::size_t k = 0; k < v->tracks.size(); ++k) {
-      numbered.emplace_back(fmt::format("{}. {}", k + 1, plain_track_label(v->tracks[k].label)), color(k));
-    }
-    h += figure("Trade-off: expected payment against tail loss", esc(note), tradeoff_chart(*v, kWide),
-                tradeoff_chart(*v, kNarrow), numbered);
-  }
+  if (v) h += verdict_section(*v, r.table);
 
-  if (have_runs) {
-    h += "<h2>Distributions</h2>\n";
-    Legend legend;
-    const std::string hist_narrow = histogram_chart(r, kNarrow, legend);
-    const std::string hist_wide = histogram_chart(r, kWide, legend);
-    h += figure("Net payment per track",
-                "Share of runs in each bin of net payment (central 99% of non-zero payments; the rest fall "
-                "in the edge "
-                "bins). Runs with no payment either way are not drawn; the legend gives their share.",
-                hist_wide, hist_narrow, legend);
-    const std::string exc_narrow = exceedance_chart(r, risk, kNarrow, legend);
-    const std::string exc = exceedance_chart(r, risk, kWide, legend);
-    if (exc.empty()) {
-      h += "<h3>Chance of owing more than a given amount</h3>\n<p class=\"note\">No run owed shared losses "
-           "on any "
-           "track.</p>\n";
-    } else {
-      std::string note =
-          "Exceedance curve of shared losses: the share of runs in which the ACO owes CMS more than x. "
-          "Read it as &ldquo;a y chance of owing more than x&rdquo;.";
-      if (risk && risk->max_loss)
-        note += " Red lines: your limit; a track fits where its curve passes below the cross.";
-      h += figure("Chance of owing more than a given amount", note, exc, exc_narrow, legend);
-    }
-  }
+  if (have_runs) h += distribution_section(r, risk);
   if (have_runs && r.table.completed() > 1) {
     Legend tracks;
     for (std::size_t k = 0; k < r.table.tracks.size(); ++k)
