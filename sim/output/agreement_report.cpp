@@ -13,6 +13,7 @@
 #include "sim/output/report.hpp"
 #include "sim/output/report/format.hpp"
 #include "sim/output/report/json.hpp"
+#include "sim/output/report/labels.hpp"
 #include "sim/output/report/table.hpp"
 
 namespace acosim {
@@ -84,8 +85,8 @@ std::string agreement_heading(const AgreementResults& ar, bool md) {
   const auto text = [md](const std::string& t) { return md ? report::md_cell(t) : t; };
   out += md ? "## Agreement period\n\n" + text(head) + ".\n\n" : head + "\n";
   for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
-    out += fmt::format(fmt::runtime(md ? "- **{}**: {}\n" : "  {}: {}\n"), text(ar.path_labels[p]),
-                       text(ar.path_descriptions[p]));
+    out += fmt::format(fmt::runtime(md ? "- **{}**: {}\n" : "  {}: {}\n"),
+                       text(report::plain_track_label(ar.path_labels[p])), text(ar.path_descriptions[p]));
   }
   if (!ar.notes.empty())
     out += fmt::format(fmt::runtime(md ? "\n> Note: {}.\n" : "  Note: {}.\n"), text(ar.notes));
@@ -108,12 +109,13 @@ SimpleTable totals_table(const AgreementResults& ar) {
   for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
     const TrackSummary& tot = col(p, 0);
     const TrackSummary& worst = col(p, 2);
-    totals.rows.push_back(
-        {ar.path_labels[p], money_compact(tot.dollars.mean) + " ± " + money_compact(tot.dollars.mcse),
-         money_compact(tot.dollars.percentiles[1]), money_compact(tot.dollars.percentiles[4]),
-         money_compact(tot.dollars.percentiles[7]), money_compact(col(p, 1).dollars.mean),
-         probability(tot.p_losses), probability(worst.p_losses), money_compact(worst.dollars.mean),
-         money_compact(worst.dollars.percentiles[1])});
+    const std::string name = report::plain_track_label(ar.path_labels[p]);
+    totals.rows.push_back({name, money_compact(tot.dollars.mean) + " ± " + money_compact(tot.dollars.mcse),
+                           money_compact(tot.dollars.percentiles[1]),
+                           money_compact(tot.dollars.percentiles[4]),
+                           money_compact(tot.dollars.percentiles[7]), money_compact(col(p, 1).dollars.mean),
+                           probability(tot.p_losses), probability(worst.p_losses),
+                           money_compact(worst.dollars.mean), money_compact(worst.dollars.percentiles[1])});
   }
   return totals;
 }
@@ -138,7 +140,8 @@ std::array<SimpleTable, 2> yearly_tables(const AgreementResults& ar) {
     owes.note = by_year.note;
   }
   for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
-    std::vector<std::string> a{ar.path_labels[p]}, b{ar.path_labels[p]};
+    const std::string name = report::plain_track_label(ar.path_labels[p]);
+    std::vector<std::string> a{name}, b{name};
     for (int y = 0; y < years; ++y) {
       a.push_back(money_compact(col(p, kPathSummaryColumns + y).dollars.mean));
       b.push_back(probability(col(p, kPathSummaryColumns + y).p_losses));
