@@ -225,6 +225,14 @@ TEST_CASE("acosim agreement follows the report convention and its page draws one
   CHECK(j.at("agreement").at("paths").size() == 4);
   CHECK(j.at("tracks").size() == 4 * 8);
   CHECK_FALSE(fs::exists("-"));
+  // acosim report of the agreement file renders the agreement's report too.
+  const fs::path again = dir.path / "again.html";
+  log = run_acosim(fmt::format("report '{}' -o '{}'", (dir.path / "a.h5").string(), again.string()), status);
+  INFO(log);
+  REQUIRE(status == 0);
+  CHECK(occurrences(slurp(again), "class=\"chart small\"") == 2 * 4);
+  log = run_acosim(fmt::format("report '{}'", (dir.path / "a.h5").string()), status);
+  CHECK_THAT(log, Contains("Agreement totals by path") && Contains("P(owes shared losses) by year"));
 }
 
 TEST_CASE("acosim sweep writes its report by the same convention", "[report][sweep][cli]") {
