@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -167,6 +168,14 @@ TEST_CASE("sweep pages and tables name keys and values in words, and each raw ke
                        Contains("BASIC Level E, 0% MSR/MLR"));
   CHECK(text.find("15.0e6") == std::string::npos);
   CHECK(occurrences(text, "aco.participant_revenue") == 1);
+  // The sweep's and the tornado's terminal reports fit 100 columns, like every text report.
+  for (const std::string& report_text : {text, render_sweep_report(ReportFormat::Text, s)}) {
+    std::istringstream lines(report_text);
+    for (std::string line; std::getline(lines, line);) {
+      INFO(line);
+      CHECK(report::display_width(line) <= report::kTextWidth);
+    }
+  }
   const auto j = nlohmann::json::parse(tornado_json(t));
   CHECK(j.at("tracks")[0].at("bars")[0].at("low_label") == "$15,000,000");
   CHECK(j.at("tracks")[0].at("bars")[0].at("input_label") == "Participant revenue [USD]");

@@ -17,6 +17,7 @@
 #include "sim/output/hdf5_file.hpp"
 #include "sim/output/report.hpp"
 #include "sim/output/report/labels.hpp"
+#include "sim/output/report/table.hpp"
 #include "sim/output/summary_fields.hpp"
 #include "sim/output/sweep_io.hpp"
 #include "sim/output/verdict_text.hpp"
@@ -269,39 +270,6 @@ std::string raw(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "Na
 
 using report::md_cell;
 
-std::size_t width(const std::string& s) {
-  return static_cast<std::size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-// Aligned columns; `left` first columns left-aligned.
-std::string aligned(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
-                    std::size_t left) {
-  std::vector<std::size_t> w(header.size());
-  for (std::size_t j = 0; j < w.size(); ++j) {
-    w[j] = width(header[j]);
-    for (const auto& r : rows) {
-      if (!r.empty()) w[j] = std::max(w[j], width(r[j]));  // empty rows are blank separator lines
-    }
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    std::string s;
-    for (std::size_t j = 0; j < cells.size(); ++j) {
-      const std::string fill(w[j] - width(cells[j]), ' ');
-      if (j > 0) s += "  ";
-      s += j < left ? cells[j] + fill : fill + cells[j];
-    }
-    s.erase(s.find_last_not_of(' ') + 1);
-    return s + "\n";
-  };
-  std::string out = line(header);
-  std::string rule;
-  for (std::size_t j = 0; j < w.size(); ++j) rule += (j ? "  " : "") + std::string(w[j], '-');
-  out += rule + "\n";
-  for (const auto& r : rows) out += r.empty() ? "\n" : line(r);
-  return out;
-}
-
 std::string prob(double p) { return report_detail::probability(p); }
 
 std::string header_line(const SweepResults& s) {
@@ -451,46 +419,47 @@ std::string sweep_markdown(const SweepResults& s) {
 }
 
 std::string sweep_text(const SweepResults& s) {
-  std::string out = header_line(s) + "\n";
+  // One table per point (titled with its values in words), so that every line fits kTextWidth.
+  std::string out = report::wrap(header_line(s), report::kTextWidth) + "\n";
   std::vector<std::string> h;
-  for (const auto& a : s.axes) h.push_back(report::plain_key_label(a.key));
   for (const char* c : {"Track", "Mean", "P(losses)", "P5", "ES95"}) h.emplace_back(c);
   if (s.risk && s.risk->max_loss) h.push_back("P(owe>" + format_money(*s.risk->max_loss) + ")");
   if (show_ce(s)) h.emplace_back("CE");
   if (s.risk) h.emplace_back("Fits");
-  std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 0; i < s.points.size(); ++i) {
     const auto& p = s.points[i];
-    if (i > 0 && p.results.tracks.size() > 1) rows.emplace_back();  // a blank line between points
-    for (std::size_t t = 0; t < p.results.tracks.size(); ++t) {
-      const TrackSummary& x = p.results.tracks[t];
-      std::vector<std::string> row;
-      for (const auto& a : p.set) row.push_back(t == 0 ? report::plain_key_value(a.key, a.value) : "");
-      row.push_back(report::plain_track_label(x.label));
-      row.push_back(format_money(x.dollars.mean));
-      row.push_back(prob(x.p_losses));
-      row.push_back(format_money(x.dollars.percentiles[1]));
-      row.push_back(format_money(x.dollars.es95));
-      if (s.risk && s.risk->max_loss) row.push_back(prob(p.risk->tracks[t].p_exceed));
-      if (show_ce(s)) row.push_back(format_money(p.risk->tracks[t].ce));
+    report::Table t;
+    for (const auto& a : p.set) {
+      t.title += fmt::format("{}{} {}", t.title.empty() ? "" : "; ", report::plain_key_label(a.key),
+                             report::plain_key_value(a.key, a.value));
+    }
+    if (t.title.empty()) t.title = fmt::format("Point {}", i + 1);
+    t.header = h;
+    for (std::size_t k = 0; k < p.results.tracks.size(); ++k) {
+      const TrackSummary& x = p.results.tracks[k];
+      std::vector<std::string> row{report::plain_track_label(x.label), format_money(x.dollars.mean),
+                                   prob(x.p_losses), format_money(x.dollars.percentiles[1]),
+                                   format_money(x.dollars.es95)};
+      if (s.risk && s.risk->max_loss) row.push_back(prob(p.risk->tracks[k].p_exceed));
+      if (show_ce(s)) row.push_back(format_money(p.risk->tracks[k].ce));
       if (s.risk) {
-        const TrackRisk& r = p.risk->tracks[t];
+        const TrackRisk& r = p.risk->tracks[k];
         row.push_back(r.fits() ? (r.borderline ? "yes*" : "yes") : "no");
       }
-      rows.push_back(std::move(row));
+      t.rows.push_back(std::move(row));
     }
+    out += report::render_text(t);
   }
-  out += std::string(width(out) - 1, '=') + "\n";
-  out += aligned(h, rows, s.axes.size() + 1);
-  out +=
+  std::string notes =
       "Mean: net payment to the ACO (negative: owed); P5: 5th percentile; ES95: mean loss in the worst 5% of "
-      "runs.\n";
+      "runs.";
   if (s.risk) {
-    out += "Risk appetite: " + describe_appetite(*s.risk) + (show_ce(s) ? "; CE: certainty equivalent" : "") +
-           "; Fits: meets every limit (*: within Monte Carlo error of one).\n";
+    notes += " Risk appetite: " + describe_appetite(*s.risk) +
+             (show_ce(s) ? "; CE: certainty equivalent" : "") +
+             "; Fits: meets every limit (*: within Monte Carlo error of one).";
   }
-  out += stats_line(s) + ".\n";
-  return out;
+  return out + report::wrap(notes, report::kTextWidth) +
+         report::wrap(stats_line(s) + ".", report::kTextWidth);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -529,7 +498,7 @@ std::string tornado_keys_line(const TornadoResult& t) {
     const std::string label = report::plain_key_label(k);
     line += fmt::format("{}{}", line.empty() ? "" : "; ", label == k ? k : fmt::format("{}: {}", label, k));
   }
-  return line.empty() ? "" : "Scenario keys: " + line + ".\n";
+  return line.empty() ? "" : "Scenario keys: " + line + ". ";
 }
 
 }  // namespace
@@ -540,26 +509,24 @@ std::string tornado_text(const TornadoResult& t) {
     const std::string title =
         fmt::format("Tornado: {} of {} (base {}), {} runs, seed {}", metric_name(t.metric),
                     report::plain_track_label(tr.label), metric_value(t.metric, tr.base), t.runs, t.seed);
-    out += title + "\n" + std::string(width(title), '=') + "\n";
-    std::vector<std::vector<std::string>> rows;
+    report::Table table{title, "", {"Rank", "Input", "Low", "High", "At low", "At high", "Swing"}, {}, 2};
     int rank = 0;
     for (const auto& b : tr.bars) {
       const std::string swing =
           is_probability(t.metric) ? fmt::format("{:.2f} pts", 100 * b.swing) : format_money(b.swing);
-      rows.push_back({std::to_string(++rank), report::plain_key_label(b.key),
-                      report::plain_key_value(b.key, b.low), report::plain_key_value(b.key, b.high),
-                      metric_value(t.metric, b.at_low), metric_value(t.metric, b.at_high), swing});
+      table.rows.push_back({std::to_string(++rank), report::plain_key_label(b.key),
+                            report::plain_key_value(b.key, b.low), report::plain_key_value(b.key, b.high),
+                            metric_value(t.metric, b.at_low), metric_value(t.metric, b.at_high), swing});
     }
-    out += aligned({"Rank", "Input", "Low", "High", "At low", "At high", "Swing"}, rows, 4);
-    out += "\n";
+    out += report::render_text(table);
   }
-  out += tornado_keys_line(t);
-  out += fmt::format(
-      "Inputs varied one at a time between low and high, the others at the scenario's values; ranked by "
-      "swing |at high - at low|. {} simulations in {} sampling pass{}, {:.2f} s.\n",
-      t.stats.points, t.stats.sampling_passes, t.stats.sampling_passes == 1 ? "" : "es",
-      t.stats.wall_seconds);
-  return out;
+  return out + report::wrap(tornado_keys_line(t) +
+                                fmt::format("Inputs varied one at a time between low and high, the others at "
+                                            "the scenario's values; ranked by swing |at high - at low|. {} "
+                                            "simulations in {} sampling pass{}, {:.2f} s.",
+                                            t.stats.points, t.stats.sampling_passes,
+                                            t.stats.sampling_passes == 1 ? "" : "es", t.stats.wall_seconds),
+                            report::kTextWidth);
 }
 
 std::string tornado_csv(const TornadoResult& t) {
