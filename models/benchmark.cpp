@@ -316,51 +316,54 @@ AdjustmentChoice choose_adjustment(const RegionalAdjustment& ra, const PriorSavi
 
 // ---- §11 -----------------------------------------------------------------------------------
 
-BenchmarkResult build_benchmark(const BenchmarkInput& in) {
-  require(in.performance_year >= in.agreement_start_year,
-          fmt::format("performance year {} is before the agreement start {}; allowed: PY >= start year",
-                      in.performance_year, in.agreement_start_year));
-  BenchmarkResult r;
-  r.base_year_3 = in.agreement_start_year - 1;
-  const std::size_t steps = static_cast<std::size_t>(in.performance_year - r.base_year_3);
-  const bool rules2024 = in.agreement_start_year >= kBenchmark2024Start;
+namespace {
 
+// The per-type inputs as columns (bench §11 notation), checked.
+struct TypeColumns {
   PerType H{}, p{}, n{}, rho{}, delta{}, Rho{}, Delta{}, R{}, N{};
+};
+
+TypeColumns type_columns(const BenchmarkInput& in, int base_year_3, bool rules2024) {
+  const std::size_t steps = static_cast<std::size_t>(in.performance_year - base_year_3);
+  TypeColumns c;
   for (int t = 0; t < kEnrollmentTypes; ++t) {
     const BenchmarkTypeInput& ti = in.type[idx(t)];
     const std::string name(to_string(static_cast<EnrollmentType>(t)));
     require(ti.national_growth.size() == steps,
             fmt::format("{}: {} annual national growth rates; allowed: one per year BY3 {} -> PY{} ({})",
-                        name, ti.national_growth.size(), r.base_year_3, in.performance_year, steps));
+                        name, ti.national_growth.size(), base_year_3, in.performance_year, steps));
     if (rules2024) {
       require(
           ti.acpt.size() == steps,
           fmt::format("{}: {} annual ACPT rates; allowed: one per year BY3 {} -> PY{} ({}); the ACPT applies "
                       "from BY3 to PY1 (425.660(b)(1))",
-                      name, ti.acpt.size(), r.base_year_3, in.performance_year, steps));
+                      name, ti.acpt.size(), base_year_3, in.performance_year, steps));
     }
     for (double v : {ti.hcc_risk_ratio, ti.demographic_risk_ratio, ti.regional_growth, ti.regional_hcc_ratio,
                      ti.regional_demographic_ratio}) {
       require(std::isfinite(v) && v > 0,
               fmt::format("{}: growth and risk ratios must be positive, got {}", name, v));
     }
-    H[idx(t)] = ti.historical_benchmark;
-    p[idx(t)] = ti.by3_share;
-    n[idx(t)] = ti.py_person_years;
-    rho[idx(t)] = ti.hcc_risk_ratio;
-    delta[idx(t)] = ti.demographic_risk_ratio;
-    Rho[idx(t)] = ti.regional_hcc_ratio;
-    Delta[idx(t)] = ti.regional_demographic_ratio;
-    R[idx(t)] = ti.regional_per_capita_by3;
-    N[idx(t)] = ti.national_per_capita_by3;
+    c.H[idx(t)] = ti.historical_benchmark;
+    c.p[idx(t)] = ti.by3_share;
+    c.n[idx(t)] = ti.py_person_years;
+    c.rho[idx(t)] = ti.hcc_risk_ratio;
+    c.delta[idx(t)] = ti.demographic_risk_ratio;
+    c.Rho[idx(t)] = ti.regional_hcc_ratio;
+    c.Delta[idx(t)] = ti.regional_demographic_ratio;
+    c.R[idx(t)] = ti.regional_per_capita_by3;
+    c.N[idx(t)] = ti.national_per_capita_by3;
   }
+  return c;
+}
 
-  // Step 3: adjustments (§3-§5).
+// Step 3: adjustments (§3-§5): regional, prior savings, population, and the one that applies.
+void adjust_historical(const BenchmarkInput& in, const TypeColumns& c, bool rules2024, BenchmarkResult& r) {
   RegionalAdjustmentInput ra;
-  ra.by3_share = p;
-  ra.historical = H;
-  ra.regional = R;
-  ra.national = N;
+  ra.by3_share = c.p;
+  ra.historical = c.H;
+  ra.regional = c.R;
+  ra.national = c.N;
   ra.agreement_start_year = in.agreement_start_year;
   ra.times_adjusted = in.times_regionally_adjusted;
   ra.dual_share_by3 = in.dual_share_by3;
@@ -369,7 +372,7 @@ BenchmarkResult build_benchmark(const BenchmarkInput& in) {
   ra.zero_difference_is_lower = in.zero_difference_is_lower;
   ra.rules = in.rules;
   r.regional = regional_adjustment(ra);
-  const double national_single = dot(p, N);  // Nbar = sum p_t N_t (bench §5; §4 weights [K])
+  const double national_single = dot(c.p, c.N);  // Nbar = sum p_t N_t (bench §5; §4 weights [K])
   if (in.prior_savings && rules2024) {
     PriorSavingsInput ps = *in.prior_savings;
     ps.agreement_start_year = in.agreement_start_year;
@@ -391,19 +394,21 @@ BenchmarkResult build_benchmark(const BenchmarkInput& in) {
   r.adjustment = choose_adjustment(r.regional, r.prior_savings ? &*r.prior_savings : nullptr,
                                    r.population ? &*r.population : nullptr);
   for (int t = 0; t < kEnrollmentTypes; ++t)
-    r.adjusted_historical[idx(t)] = H[idx(t)] + r.adjustment.per_type[idx(t)];
+    r.adjusted_historical[idx(t)] = c.H[idx(t)] + r.adjustment.per_type[idx(t)];
+}
 
-  // Step 4: risk ratios (§6.1), regional factor (§6.2), ACPT (§2).
-  r.omega = risk_weights(H, n);
-  r.risk = cap_risk_ratios(rho, delta, r.omega, in.agreement_start_year);
-  r.regional_risk = regional_risk_cap(Rho, Delta, r.omega, in.market_share, in.agreement_start_year);
+// Step 4: risk ratios (§6.1), regional factor (§6.2), ACPT (§2), and the PY-weighted benchmarks.
+void update_to_py(const BenchmarkInput& in, const TypeColumns& c, bool rules2024, BenchmarkResult& r) {
+  r.omega = risk_weights(c.H, c.n);
+  r.risk = cap_risk_ratios(c.rho, c.delta, r.omega, in.agreement_start_year);
+  r.regional_risk = regional_risk_cap(c.Rho, c.Delta, r.omega, in.market_share, in.agreement_start_year);
   double n_total = 0;
-  for (double v : n) n_total += v;
+  for (double v : c.n) n_total += v;
   r.acpt_weight = rules2024 ? acpt_weight(in.performance_year, in.acpt_weight) : 0.0;
   for (int t = 0; t < kEnrollmentTypes; ++t) {
     const std::size_t k = idx(t);
     const BenchmarkTypeInput& ti = in.type[k];
-    r.py_share[k] = n[k] / n_total;
+    r.py_share[k] = c.n[k] / n_total;
     r.national_growth[k] = 1.0 + cumulative_growth(ti.national_growth);
     if (rules2024) {
       r.acpt_annual[k] =
@@ -424,6 +429,20 @@ BenchmarkResult build_benchmark(const BenchmarkInput& in) {
     r.three_way += r.py_share[k] * r.update[k].three_way;
     r.two_way += r.py_share[k] * r.update[k].two_way;
   }
+}
+
+}  // namespace
+
+BenchmarkResult build_benchmark(const BenchmarkInput& in) {
+  require(in.performance_year >= in.agreement_start_year,
+          fmt::format("performance year {} is before the agreement start {}; allowed: PY >= start year",
+                      in.performance_year, in.agreement_start_year));
+  BenchmarkResult r;
+  r.base_year_3 = in.agreement_start_year - 1;
+  const bool rules2024 = in.agreement_start_year >= kBenchmark2024Start;
+  const TypeColumns c = type_columns(in, r.base_year_3, rules2024);
+  adjust_historical(in, c, rules2024, r);
+  update_to_py(in, c, rules2024, r);
   return r;
 }
 

@@ -138,25 +138,144 @@ double max_sharing_rate(const Track& track, int performance_year, const RuleSet&
   return track.max_sharing_rate;
 }
 
+namespace {
+
+// The performance year's rules as they bind this track; a custom contract brings its own quality
+// rule and sequestration.
+struct BindingRules {
+  QualityRule quality_rule = QualityRule::None;
+  double sequestration_rate = 0.0;  // [fraction of shared savings]
+  double phe_relief = 0.0;          // [fraction of shared losses]
+  bool loss_rate_from_quality = false, alternative_exists = false;
+};
+
+BindingRules binding_rules(const Track& track, const SettlementInput& in) {
+  BindingRules b;
+  if (track.custom) {
+    b.quality_rule = track.quality_rule_override.value_or(QualityRule::None);
+    b.sequestration_rate = track.sequestration_override.value_or(0.0);
+    return b;
+  }
+  const RuleYear& year = rule_year(in.performance_year);
+  b.quality_rule = track.quality_rule_override.value_or(year.quality_rule);
+  b.sequestration_rate = track.sequestration_override.value_or(year.sequestration_rate);
+  b.phe_relief = year.phe_loss_relief;
+  b.alternative_exists = b.quality_rule == QualityRule::AllOrNothingWithAlternative;
+  b.loss_rate_from_quality = year.enhanced_loss_rate_from_quality && track.loss_rate_quality_scaled &&
+                             (b.quality_rule == QualityRule::AllOrNothing || b.alternative_exists);
+  return b;
+}
+
+// ACPT loss guardrail, 42 CFR 425.652(b)(5) (benchmark-rules.md §1), before the MLR test: when
+// E exceeds B3 by at least the MLR (one-sided: the MSR), losses are settled against B2 if B2 is
+// kinder, and nothing is settled if E < B2. Against B2 the MLR test and the loss limit use B2.
+// Returns the benchmark to settle against; sets s.outcome = GuardrailNeutral (and the totals) when
+// nothing is settled.
+double guardrail_benchmark(const Track& track, const SettlementInput& in, Settlement& s) {
+  s.three_way_benchmark = in.benchmark;
+  if (!in.two_way_benchmark || track.custom || in.agreement_start_year < 2024) return in.benchmark;
+  s.guardrail_applies = true;
+  s.two_way_benchmark = *in.two_way_benchmark;
+  const double threshold = track.two_sided ? s.mlr : s.msr;
+  const double r3 = (in.benchmark - in.expenditure) / in.benchmark;
+  if (!(r3 < 0 && -r3 >= threshold)) return in.benchmark;
+  s.guardrail_triggered = true;
+  if (in.expenditure < *in.two_way_benchmark) {  // (b)(5)(ii)
+    s.benchmark_used = SettledBenchmark::TwoWay;
+    s.benchmark = *in.two_way_benchmark;
+    s.expenditure = in.expenditure;
+    s.gross_savings = s.benchmark - s.expenditure;
+    s.savings_rate = s.gross_savings / s.benchmark;
+    s.outcome = Outcome::GuardrailNeutral;
+    return s.benchmark;
+  }
+  if (*in.two_way_benchmark > in.benchmark) {  // (b)(5)(i)(A)
+    s.benchmark_used = SettledBenchmark::TwoWay;
+    return *in.two_way_benchmark;
+  }
+  return in.benchmark;
+}
+
+// Gross savings G > 0: the MSR test, the half rate, quality, then steps 7-9 (spec §5).
+void settle_savings(const Track& track, const SettlementInput& in, const BindingRules& rules, double fsr,
+                    Settlement& s) {
+  const double G = s.gross_savings, B = s.benchmark;
+  bool qualifies = s.savings_rate >= s.msr;
+  // 42 CFR 425.605(h): a low-revenue BASIC ACO of an agreement starting 2024 or later, with at
+  // least 5,000 beneficiaries and the QPS or alternative QPS met, shares at half the rate when
+  // 0 < r < MSR (spec §5.3).
+  if (!qualifies && track.basic && !track.custom && in.low_revenue && in.agreement_start_year >= 2024 &&
+      in.assigned_beneficiaries >= 5000 && fsr > 0) {
+    fsr *= 0.5;
+    s.half_rate = true;
+    qualifies = true;
+  }
+  if (!qualifies) {
+    s.outcome = Outcome::BelowMsr;
+    return;
+  }
+  if (fsr <= 0) {
+    s.outcome = Outcome::QualityFailed;
+    return;
+  }
+  // Steps 7-9: first-dollar sharing, sequestration (savings only) before the cap.
+  s.outcome = Outcome::SharedSavings;
+  s.sharing_rate = fsr;
+  const double shared = G * fsr;
+  s.sequestration = shared * rules.sequestration_rate;
+  const double after_sequester = shared - s.sequestration;
+  s.cap = track.performance_payment_limit * B;
+  s.cap_bound = after_sequester > s.cap;
+  s.payment = s.cap_bound ? s.cap : after_sequester;
+}
+
+// The loss limit [USD] against benchmark B (spec §5 step 9).
+double loss_limit(const Track& track, const SettlementInput& in, double B, Settlement& s) {
+  switch (track.loss_limit_rule) {
+    case LossLimitRule::None: return 0;
+    case LossLimitRule::ShareOfBenchmark: return track.loss_limit_benchmark_share * B;
+    case LossLimitRule::RevenueCappedByBenchmark: {
+      double cap = track.loss_limit_benchmark_share * B;
+      if (!in.benchmark_based_loss_limit) {
+        if (in.participant_revenue) {
+          cap = std::min(cap, track.loss_limit_revenue_share * *in.participant_revenue);
+        } else {
+          s.revenue_limit_unknown = true;
+        }
+      }
+      return cap;
+    }
+    case LossLimitRule::ByTrack2Year:
+      // 42 CFR 425.606(g): 5%, 7.5%, 10% of B in the 1st, 2nd, 3rd+ year in Track 2.
+      return (in.track2_year <= 1 ? 0.05 : in.track2_year == 2 ? 0.075 : 0.10) * B;
+  }
+  return 0;
+}
+
+// Shared losses: rate, limit, then relief (spec §5 steps 6-10).
+void settle_losses(const Track& track, const SettlementInput& in, const BindingRules& rules, double fsr,
+                   Settlement& s) {
+  s.outcome = Outcome::SharedLosses;
+  s.sharing_rate = fsr;
+  s.loss_rate = shared_loss_rate(track, rules.loss_rate_from_quality, rules.alternative_exists, fsr, in);
+  s.cap = loss_limit(track, in, s.benchmark, s);
+  const double owed = -s.gross_savings * s.loss_rate;
+  s.cap_bound = owed > s.cap;
+  const double limited = s.cap_bound ? s.cap : owed;
+  // EUC relief after the loss limit (spec §5 step 10); PHE relief is program-wide.
+  if (in.loss_relief_amount) {
+    s.loss_relief = std::min(*in.loss_relief_amount, limited);
+  } else {
+    s.loss_relief = limited * std::max(in.euc_relief_fraction, rules.phe_relief);
+  }
+  s.payment = -(limited - s.loss_relief);
+}
+
+}  // namespace
+
 Settlement settle(const Track& track, const SettlementInput& in) {
   validate(track, in);
-
-  // PY rules; a custom contract brings its own quality rule and sequestration.
-  QualityRule quality_rule = QualityRule::None;
-  double sequestration_rate = 0.0, phe_relief = 0.0;
-  bool loss_rate_from_quality = false, alternative_exists = false;
-  if (track.custom) {
-    quality_rule = track.quality_rule_override.value_or(QualityRule::None);
-    sequestration_rate = track.sequestration_override.value_or(0.0);
-  } else {
-    const RuleYear& year = rule_year(in.performance_year);
-    quality_rule = track.quality_rule_override.value_or(year.quality_rule);
-    sequestration_rate = track.sequestration_override.value_or(year.sequestration_rate);
-    phe_relief = year.phe_loss_relief;
-    alternative_exists = quality_rule == QualityRule::AllOrNothingWithAlternative;
-    loss_rate_from_quality = year.enhanced_loss_rate_from_quality && track.loss_rate_quality_scaled &&
-                             (quality_rule == QualityRule::AllOrNothing || alternative_exists);
-  }
+  const BindingRules rules = binding_rules(track, in);
 
   // Step 5: thresholds, inclusive (spec §2).
   Settlement s;
@@ -165,33 +284,8 @@ Settlement settle(const Track& track, const SettlementInput& in) {
   s.mlr = track.two_sided ? rates.mlr : 0.0;
   s.msr_from_table = rates.from_table;
 
-  // ACPT loss guardrail, 42 CFR 425.652(b)(5) (benchmark-rules.md §1), before the MLR test: when
-  // E exceeds B3 by at least the MLR (one-sided: the MSR), losses are settled against B2 if B2 is
-  // kinder, and nothing is settled if E < B2. Against B2 the MLR test and the loss limit use B2.
-  double B = in.benchmark;
-  s.three_way_benchmark = in.benchmark;
-  if (in.two_way_benchmark && !track.custom && in.agreement_start_year >= 2024) {
-    s.guardrail_applies = true;
-    s.two_way_benchmark = *in.two_way_benchmark;
-    const double threshold = track.two_sided ? s.mlr : s.msr;
-    const double r3 = (in.benchmark - in.expenditure) / in.benchmark;
-    if (r3 < 0 && -r3 >= threshold) {
-      s.guardrail_triggered = true;
-      if (in.expenditure < *in.two_way_benchmark) {  // (b)(5)(ii)
-        s.benchmark_used = SettledBenchmark::TwoWay;
-        s.benchmark = *in.two_way_benchmark;
-        s.expenditure = in.expenditure;
-        s.gross_savings = s.benchmark - s.expenditure;
-        s.savings_rate = s.gross_savings / s.benchmark;
-        s.outcome = Outcome::GuardrailNeutral;
-        return s;
-      }
-      if (*in.two_way_benchmark > in.benchmark) {  // (b)(5)(i)(A)
-        s.benchmark_used = SettledBenchmark::TwoWay;
-        B = *in.two_way_benchmark;
-      }
-    }
-  }
+  const double B = guardrail_benchmark(track, in, s);
+  if (s.outcome == Outcome::GuardrailNeutral) return s;
 
   // Steps 3-4: totals, gross savings, savings rate (spec §5).
   s.benchmark = B;
@@ -200,81 +294,17 @@ Settlement settle(const Track& track, const SettlementInput& in) {
   s.savings_rate = s.gross_savings / B;
 
   // Step 6: final sharing rate.
-  double fsr = final_sharing_rate(max_sharing_rate(track, in.performance_year, in.rules), quality_rule, in);
-  const double G = s.gross_savings, r = s.savings_rate;
-
-  if (G > 0) {
-    bool qualifies = r >= s.msr;
-    // 42 CFR 425.605(h): a low-revenue BASIC ACO of an agreement starting 2024 or later, with at
-    // least 5,000 beneficiaries and the QPS or alternative QPS met, shares at half the rate when
-    // 0 < r < MSR (spec §5.3).
-    if (!qualifies && track.basic && !track.custom && in.low_revenue && in.agreement_start_year >= 2024 &&
-        in.assigned_beneficiaries >= 5000 && fsr > 0) {
-      fsr *= 0.5;
-      s.half_rate = true;
-      qualifies = true;
-    }
-    if (!qualifies) {
-      s.outcome = Outcome::BelowMsr;
-      return s;
-    }
-    if (fsr <= 0) {
-      s.outcome = Outcome::QualityFailed;
-      return s;
-    }
-    // Steps 7-9: first-dollar sharing, sequestration (savings only) before the cap.
-    s.outcome = Outcome::SharedSavings;
-    s.sharing_rate = fsr;
-    const double shared = G * fsr;
-    s.sequestration = shared * sequestration_rate;
-    const double after_sequester = shared - s.sequestration;
-    s.cap = track.performance_payment_limit * B;
-    s.cap_bound = after_sequester > s.cap;
-    s.payment = s.cap_bound ? s.cap : after_sequester;
-    return s;
-  }
-
-  if (!track.two_sided || G == 0) {
+  const double fsr =
+      final_sharing_rate(max_sharing_rate(track, in.performance_year, in.rules), rules.quality_rule, in);
+  if (s.gross_savings > 0) {
+    settle_savings(track, in, rules, fsr, s);
+  } else if (!track.two_sided || s.gross_savings == 0) {
     s.outcome = Outcome::BelowMsr;
-    return s;
-  }
-  if (-r < s.mlr) {
+  } else if (-s.savings_rate < s.mlr) {
     s.outcome = Outcome::BelowMlr;
-    return s;
-  }
-
-  // Shared losses: rate, limit, then relief (spec §5 steps 6-10).
-  s.outcome = Outcome::SharedLosses;
-  s.sharing_rate = fsr;
-  s.loss_rate = shared_loss_rate(track, loss_rate_from_quality, alternative_exists, fsr, in);
-  switch (track.loss_limit_rule) {
-    case LossLimitRule::None: s.cap = 0; break;
-    case LossLimitRule::ShareOfBenchmark: s.cap = track.loss_limit_benchmark_share * B; break;
-    case LossLimitRule::RevenueCappedByBenchmark:
-      s.cap = track.loss_limit_benchmark_share * B;
-      if (!in.benchmark_based_loss_limit) {
-        if (in.participant_revenue) {
-          s.cap = std::min(s.cap, track.loss_limit_revenue_share * *in.participant_revenue);
-        } else {
-          s.revenue_limit_unknown = true;
-        }
-      }
-      break;
-    case LossLimitRule::ByTrack2Year:
-      // 42 CFR 425.606(g): 5%, 7.5%, 10% of B in the 1st, 2nd, 3rd+ year in Track 2.
-      s.cap = (in.track2_year <= 1 ? 0.05 : in.track2_year == 2 ? 0.075 : 0.10) * B;
-      break;
-  }
-  const double owed = -G * s.loss_rate;
-  s.cap_bound = owed > s.cap;
-  const double limited = s.cap_bound ? s.cap : owed;
-  // EUC relief after the loss limit (spec §5 step 10); PHE relief is program-wide.
-  if (in.loss_relief_amount) {
-    s.loss_relief = std::min(*in.loss_relief_amount, limited);
   } else {
-    s.loss_relief = limited * std::max(in.euc_relief_fraction, phe_relief);
+    settle_losses(track, in, rules, fsr, s);
   }
-  s.payment = -(limited - s.loss_relief);
   return s;
 }
 

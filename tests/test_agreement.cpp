@@ -27,9 +27,11 @@
 #include "sim/output/agreement_report.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "sim/output/report.hpp"
+#include "tests/support.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;
+using namespace acosim::test;
 
 namespace {
 
@@ -53,8 +55,6 @@ seed: 99
 )",
                      n, benchmark, agreement, runs);
 }
-
-fs::path source(const std::string& rel) { return fs::path(ACOSIM_SOURCE_DIR) / rel; }
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
@@ -145,7 +145,7 @@ TEST_CASE("A one-year agreement reproduces the single-year engine in the empiric
           "[agreement]") {
   for (const char* mode : {"fixed", "historical"}) {
     const Scenario s =
-        load_scenario(source("scenarios/empirical-costs.yaml"),
+        load_scenario(source_path("scenarios/empirical-costs.yaml"),
                       {{"runs", "40"},
                        {"aco.beneficiaries", "3001"},
                        {"benchmark", fmt::format("{{mode: {}}}", mode)},
@@ -222,7 +222,7 @@ TEST_CASE("The panel keeps ~30% of the top decile at rho 0.52 and replaces the c
 }
 
 TEST_CASE("The shipped path comparison gives sane orderings", "[agreement]") {
-  const Scenario s = load_scenario(source("scenarios/agreement-paths.yaml"), {{"runs", "200"}});
+  const Scenario s = load_scenario(source_path("scenarios/agreement-paths.yaml"), {{"runs", "200"}});
   const AgreementModel m(s);
   CHECK(m.spec().rules_note().find("PY2028 settled under PY2027 rules") != std::string::npos);
   const AgreementResults ar = simulate_agreement(m, {});
@@ -277,11 +277,11 @@ TEST_CASE("The shipped path comparison gives sane orderings", "[agreement]") {
 
 TEST_CASE("Agreement results are bit-identical for 1 and 2 threads and round-trip through HDF5",
           "[agreement]") {
-  const Scenario s =
-      load_scenario(source("scenarios/agreement-paths.yaml"), {{"runs", "48"},
-                                                               {"aco.beneficiaries", "5000"},
-                                                               {"agreement.renewal", "{years: 2}"},
-                                                               {"agreement.future_rules", "carry_forward"}});
+  const Scenario s = load_scenario(source_path("scenarios/agreement-paths.yaml"),
+                                   {{"runs", "48"},
+                                    {"aco.beneficiaries", "5000"},
+                                    {"agreement.renewal", "{years: 2}"},
+                                    {"agreement.future_rules", "carry_forward"}});
   const AgreementModel m(s);
   RunOptions one, two;
   one.threads = 1;
@@ -297,8 +297,8 @@ TEST_CASE("Agreement results are bit-identical for 1 and 2 threads and round-tri
   CHECK(a.runs.replaced == b.runs.replaced);
   CHECK(a.performance_year.size() == 7u);  // 5 + rebased renewal of 2
 
-  const fs::path dir = fs::temp_directory_path() / fmt::format("acosim-agreement-{}", ::getpid());
-  fs::create_directories(dir);
+  const TempDir tmp("agreement");
+  const fs::path& dir = tmp.path;
   const fs::path file = dir / "a.h5";
   write_agreement_results(file, a);
   const SimulationResults back = read_results(file);
@@ -317,11 +317,10 @@ TEST_CASE("Agreement results are bit-identical for 1 and 2 threads and round-tri
     CHECK(v[7 + 6] == a.runs.benchmark(1, 6));  // row-major
   }
   CHECK(report_markdown(back).find("ENHANCED msr=1% PV") != std::string::npos);
-  fs::remove_all(dir);
 }
 
 TEST_CASE("The rebased renewal takes its benchmark from the last three years", "[agreement]") {
-  const Scenario s = load_scenario(source("scenarios/agreement-paths.yaml"),
+  const Scenario s = load_scenario(source_path("scenarios/agreement-paths.yaml"),
                                    {{"aco.beneficiaries", "5000"},
                                     {"agreement.renewal", "{years: 2, prior_savings_share: 0}"},
                                     {"agreement.risk_score_growth", "0"},
@@ -424,17 +423,16 @@ TEST_CASE("Bad agreement sections fail at load with file:line:key", "[agreement]
 }
 
 TEST_CASE("acosim agreement writes results and a report", "[agreement][cli]") {
-  const fs::path dir = fs::temp_directory_path() / fmt::format("acosim-agreement-cli-{}", ::getpid());
-  fs::create_directories(dir);
-  const std::string cmd =
-      fmt::format("{} agreement {} --runs 16 --set aco.beneficiaries=3000 -o {} --report {} --quiet 2> {}",
-                  ACOSIM_BINARY, source("scenarios/agreement-paths.yaml").string(), (dir / "a.h5").string(),
-                  (dir / "a.md").string(), (dir / "err.txt").string());
-  REQUIRE(std::system(cmd.c_str()) == 0);
-  std::ifstream in(dir / "a.md");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  CHECK(ss.str().find("## Agreement totals by path") != std::string::npos);
+  const TempDir tmp("agreement_cli");
+  const fs::path& dir = tmp.path;
+  int status = 0;
+  const std::string log = run_acosim(
+      fmt::format("agreement '{}' --runs 16 --set aco.beneficiaries=3000 -o '{}' --report '{}' --quiet",
+                  source_path("scenarios/agreement-paths.yaml").string(), (dir / "a.h5").string(),
+                  (dir / "a.md").string()),
+      status);
+  INFO(log);
+  REQUIRE(status == 0);
+  CHECK(slurp(dir / "a.md").find("## Agreement totals by path") != std::string::npos);
   CHECK(read_results(dir / "a.h5").table.tracks.size() == 4u * 8u);
-  fs::remove_all(dir);
 }

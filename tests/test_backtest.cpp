@@ -42,10 +42,6 @@ bool have_pufs() {
   return false;
 }
 
-std::string run_acosim(const std::string& args, int& status) {
-  return test::run_command(fmt::format("'{}' {} 2>&1", ACOSIM_BINARY, args), status);
-}
-
 // The header and the first `rows` data lines of a PUF, as a new file.
 void head(const fs::path& from, const fs::path& to, int rows) {
   std::ifstream in(from, std::ios::binary);
@@ -105,29 +101,31 @@ TEST_CASE("backtest: acosim init writes a scenario acosim run accepts, and bad i
   test::TempDir dir("init");
   const fs::path out = dir.path / "a1027.yaml";
   int status = 0;
-  std::string msg = run_acosim(
+  std::string msg = test::run_acosim(
       fmt::format("init --puf '{}' --aco A1027 -o '{}' --runs 100", kPy2022.string(), out.string()), status);
   REQUIRE(status == 0);
   const std::string text = test::slurp(out);
   CHECK(text.find("# assumption:") != std::string::npos);
   CHECK(text.find("BnchmkMinExp / ABtotBnchmk") != std::string::npos);
   CHECK(text.find("BASIC_E (next step)") != std::string::npos);
-  msg = run_acosim(fmt::format("run '{}' -q -o '{}'", out.string(), (dir.path / "a.h5").string()), status);
+  msg = test::run_acosim(fmt::format("run '{}' -q -o '{}'", out.string(), (dir.path / "a.h5").string()),
+                         status);
   CHECK(status == 0);
 
-  msg = run_acosim(fmt::format("init --puf '{}' --aco A9999", kPy2022.string()), status);
+  msg = test::run_acosim(fmt::format("init --puf '{}' --aco A9999", kPy2022.string()), status);
   CHECK(WEXITSTATUS(status) == 2);
   CHECK(msg.find("no ACO 'A9999' in column ACO_ID") != std::string::npos);
-  msg = run_acosim(fmt::format("init --puf '{}' --aco A1080", kPy2022.string()), status);
+  msg = test::run_acosim(fmt::format("init --puf '{}' --aco A1080", kPy2022.string()), status);
   CHECK(WEXITSTATUS(status) == 2);
   CHECK(msg.find("terminated during the year") != std::string::npos);
-  msg = run_acosim(fmt::format("init --puf '{}' --py 2021 --aco A1001", kPy2022.string()), status);
+  msg = test::run_acosim(fmt::format("init --puf '{}' --py 2021 --aco A1001", kPy2022.string()), status);
   CHECK(WEXITSTATUS(status) == 2);
   CHECK(msg.find("the file name says PY2022 but --py is 2021") != std::string::npos);
   // The output may not replace an input.
   const fs::path copy = dir.path / "PY2022_copy.csv";
   fs::copy_file(kPy2022, copy);
-  msg = run_acosim(fmt::format("init --puf '{}' --aco A1001 -o '{}'", copy.string(), copy.string()), status);
+  msg = test::run_acosim(fmt::format("init --puf '{}' --aco A1001 -o '{}'", copy.string(), copy.string()),
+                         status);
   CHECK(WEXITSTATUS(status) == 2);
   CHECK(test::slurp(copy) == test::slurp(kPy2022));
 }
@@ -142,12 +140,12 @@ TEST_CASE("backtest: a handful of ACOs: the CSV columns in order, the same numbe
   int status = 0;
   const std::string base =
       fmt::format("backtest --from '{}' --to '{}' --runs 300 -q", a.string(), b.string());
-  run_acosim(
+  test::run_acosim(
       base + fmt::format(" --threads 1 --csv '{}' -o '{}' --report '{}'", (dir.path / "one.csv").string(),
                          (dir.path / "bt.h5").string(), (dir.path / "bt.md").string()),
       status);
   REQUIRE(status == 0);
-  run_acosim(base + fmt::format(" --threads 2 --csv '{}'", (dir.path / "two.csv").string()), status);
+  test::run_acosim(base + fmt::format(" --threads 2 --csv '{}'", (dir.path / "two.csv").string()), status);
   REQUIRE(status == 0);
   const std::string one = test::slurp(dir.path / "one.csv");
   CHECK(one == test::slurp(dir.path / "two.csv"));
@@ -163,8 +161,8 @@ TEST_CASE("backtest: a handful of ACOs: the CSV columns in order, the same numbe
   CHECK(test::slurp(dir.path / "bt.md").find("## Coverage of the central intervals") != std::string::npos);
   CHECK(test::slurp(dir.path / "bt.svg").find("<svg") == 0);
   // --to-py must be the next year.
-  const std::string msg =
-      run_acosim(fmt::format("backtest --from '{}' --to '{}' --to-py 2024", a.string(), b.string()), status);
+  const std::string msg = test::run_acosim(
+      fmt::format("backtest --from '{}' --to '{}' --to-py 2024", a.string(), b.string()), status);
   CHECK(WEXITSTATUS(status) == 2);
 }
 

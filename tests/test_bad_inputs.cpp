@@ -8,8 +8,6 @@
 #include <catch2/catch.hpp>
 
 #include <H5Cpp.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -17,7 +15,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <iterator>
 #include <set>
 #include <sstream>
 #include <string>
@@ -27,9 +24,11 @@
 
 #include "sim/engine/statistics.hpp"
 #include "sim/output/hdf5_io.hpp"
+#include "tests/support.hpp"
 
 using namespace std::string_literals;
 namespace fs = std::filesystem;
+using namespace acosim::test;
 
 namespace {
 
@@ -40,56 +39,6 @@ std::string expand(std::string s, const fs::path& dir) {
   }
   return s;
 }
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::set<std::string> listing(const fs::path& dir) {
-  std::set<std::string> names;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    names.insert(fs::relative(e.path(), dir).string());
-  return names;
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-// Runs the binary in `cwd`; stdout and stderr go to files in `capture` (outside `cwd`).
-Outcome run_acosim(const std::string& args, const fs::path& cwd, const fs::path& capture) {
-  const fs::path out = capture / "stdout.txt", err = capture / "stderr.txt";
-  const std::string cmd = fmt::format("cd '{}' && '{}' {} > '{}' 2> '{}' < /dev/null", cwd.string(),
-                                      ACOSIM_BINARY, args, out.string(), err.string());
-  const int status = std::system(cmd.c_str());
-  Outcome o;
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  o.out = slurp(out);
-  o.err = slurp(err);
-  return o;
-}
-
-// A fresh folder under the temp dir, removed at scope exit.
-struct Scratch {
-  fs::path root, dir, capture;
-  explicit Scratch(const std::string& tag) {
-    static int counter = 0;
-    root = fs::temp_directory_path() / fmt::format("acosim_bad_{}_{}_{}", ::getpid(), tag, counter++);
-    fs::remove_all(root);
-    dir = root / "work";
-    capture = root / "capture";
-    fs::create_directories(dir);
-    fs::create_directories(capture);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(root, ec);
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-};
 
 // One bad input: the files to create, the command line, and what the error must say.
 struct Case {
@@ -104,15 +53,12 @@ struct Case {
 void run_cases(const std::vector<Case>& cases) {
   for (const Case& c : cases) {
     DYNAMIC_SECTION(c.name) {
-      Scratch s("case");
+      Sandbox s("case");
       std::set<std::string> inputs;
-      for (const auto& [name, content] : c.files) {
-        fs::create_directories((s.dir / name).parent_path());
-        std::ofstream(s.dir / name, std::ios::binary) << content;
-      }
+      for (const auto& [name, content] : c.files) s.write(name, content);
       if (c.prepare) c.prepare(s.dir);
       inputs = listing(s.dir);
-      const Outcome o = run_acosim(expand(c.args, s.dir), s.dir, s.capture);
+      const CliRun o = s.run(expand(c.args, s.dir));
       INFO("acosim " << expand(c.args, s.dir) << "\nstderr: " << o.err);
       CHECK(o.exit_code == c.exit_code);
       if (c.exit_code == 2) CHECK_THAT(o.err, Catch::StartsWith("acosim: error: "));
@@ -172,17 +118,13 @@ Case empirical(std::string name, std::string csv, std::vector<std::string> expec
 
 // A small valid results file, written once by the binary.
 const fs::path& good_results() {
+  static const TempDir dir("bad_good");  // removed at exit
   static const fs::path file = [] {
-    const fs::path dir = fs::temp_directory_path() / fmt::format("acosim_bad_{}_good", ::getpid());
-    fs::create_directories(dir);
-    std::ofstream(dir / "s.yaml") << "name: good\naco: {beneficiaries: 2000, participant_revenue: 1.0e7}\n"
-                                     "tracks: [BASIC_A, {track: BASIC_E, msr: 1%}]\nruns: 40\nseed: 7\n";
-    const Outcome o = run_acosim("run s.yaml -o good.h5 -q", dir, dir);
+    dir.write("s.yaml",
+              "name: good\naco: {beneficiaries: 2000, participant_revenue: 1.0e7}\n"
+              "tracks: [BASIC_A, {track: BASIC_E, msr: 1%}]\nruns: 40\nseed: 7\n");
+    const CliRun o = run_acosim("run s.yaml -o good.h5 -q", dir.path, dir.path);
     REQUIRE(o.exit_code == 0);
-    std::atexit([] {
-      std::error_code ec;
-      fs::remove_all(fs::temp_directory_path() / fmt::format("acosim_bad_{}_good", ::getpid()), ec);
-    });
     return dir / "good.h5";
   }();
   return file;
@@ -662,19 +604,19 @@ TEST_CASE("Bad results files for report and run --resume: exit 2 naming the file
 
 TEST_CASE("A --seed above 2^63 reaches the results file exactly", "[bad-input][cli]") {
   // Before --seed was taken as text, values above 2^63 - 1 were silently clamped to it.
-  Scratch s("seed");
+  Sandbox s("seed");
   std::ofstream(s.dir / "s.yaml") << kScenario;
-  const Outcome o = run_acosim("run s.yaml -o out.h5 -q --seed 18446744073709551615", s.dir, s.capture);
+  const CliRun o = s.run("run s.yaml -o out.h5 -q --seed 18446744073709551615");
   INFO(o.err);
   REQUIRE(o.exit_code == 0);
-  const Outcome replay = run_acosim("run s.yaml -q --seed 18446744073709551615 --replay 0", s.dir, s.capture);
+  const CliRun replay = s.run("run s.yaml -q --seed 18446744073709551615 --replay 0");
   CHECK_THAT(replay.out, Catch::Contains("(seed 18446744073709551615)"));
 }
 
 TEST_CASE("acosim run on an agreement scenario says it settles the first year only", "[cli]") {
-  Scratch s("agreement-note");
+  Sandbox s("agreement-note");
   std::ofstream(s.dir / "s.yaml") << kScenario << "agreement: {years: 1, paths: [{fixed: BASIC_A}]}\n";
-  const Outcome o = run_acosim("run s.yaml -o out.h5 -q", s.dir, s.capture);
+  const CliRun o = s.run("run s.yaml -o out.h5 -q");
   INFO(o.err);
   REQUIRE(o.exit_code == 0);
   CHECK_THAT(
@@ -682,20 +624,19 @@ TEST_CASE("acosim run on an agreement scenario says it settles the first year on
       Catch::Contains("s.yaml has an agreement section; acosim run settles its first performance year only"));
   // Without the section: no note.
   std::ofstream(s.dir / "plain.yaml") << kScenario;
-  CHECK(run_acosim("run plain.yaml -o plain.h5 -q", s.dir, s.capture).err.find("agreement") ==
-        std::string::npos);
+  CHECK(s.run("run plain.yaml -o plain.h5 -q").err.find("agreement") == std::string::npos);
 }
 
 TEST_CASE("An unknown or missing command names the commands there are, exit 2", "[cli]") {
-  Scratch s("command");
-  const Outcome typo = run_acosim("rnu", s.dir, s.capture);
+  Sandbox s("command");
+  const CliRun typo = s.run("rnu");
   CHECK(typo.exit_code == 2);
   CHECK_THAT(typo.err,
              Catch::Contains("unknown command 'rnu' (did you mean 'run'?); allowed: settle, run, report"));
-  const Outcome none = run_acosim("", s.dir, s.capture);
+  const CliRun none = s.run("");
   CHECK(none.exit_code == 2);
   CHECK_THAT(none.err, Catch::Contains("no command given; allowed: settle, run"));
-  const Outcome option = run_acosim("--runs 5", s.dir, s.capture);
+  const CliRun option = s.run("--runs 5");
   CHECK(option.exit_code == 2);
   CHECK_THAT(option.err, Catch::Contains("unknown option '--runs' before the command"));
   CHECK(listing(s.dir).empty());

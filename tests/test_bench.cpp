@@ -46,6 +46,27 @@ bool same_bits(double a, double b) {
   return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
 }
 
+// sin and cos of 2 pi u, u = (w + 0.5) 2^-32, in long double on the same exact reduction
+// (4u = q + x) as the kernels.
+struct ExactTurn {
+  long double sine, cosine;
+};
+ExactTurn exact_sincos_turn(std::uint32_t w) {
+  const long double t4 = (static_cast<long double>(w) + 0.5L) / 1073741824.0L;
+  const long double q = std::round(t4);
+  const long double a = (t4 - q) * 1.57079632679489661923132169163975144L;
+  const long double sa = std::sin(a), ca = std::cos(a);
+  const int quadrant = static_cast<int>(q) & 3;
+  return {quadrant == 0   ? sa
+          : quadrant == 1 ? ca
+          : quadrant == 2 ? -sa
+                          : -ca,
+          quadrant == 0   ? ca
+          : quadrant == 1 ? -sa
+          : quadrant == 2 ? -ca
+                          : sa};
+}
+
 std::vector<SimdLevel> supported_levels() {
   std::vector<SimdLevel> out;
   for (SimdLevel l : {SimdLevel::Sse2, SimdLevel::Avx2, SimdLevel::Avx512}) {
@@ -131,14 +152,8 @@ TEST_CASE("Deterministic log and exp are within 1 ulp, sincos within 2", "[bench
     worst_log = std::max(worst_log, ulps(detmath::log_positive(u), std::log(u)));
     // The Box-Muller form folds the scalings in: it must still be exactly -2 log_positive(u).
     REQUIRE(same_bits(detmath::minus_two_log_uniform(w), -2.0 * detmath::log_positive(u)));
-    // sin/cos of 2 pi u against long double on the same exact reduction (4u = q + x).
-    const long double t4 = (static_cast<long double>(w) + 0.5L) / 1073741824.0L;
-    const long double q = std::round(t4);
-    const long double a = (t4 - q) * 1.57079632679489661923132169163975144L;
-    const long double sa = std::sin(a), ca = std::cos(a);
-    const int quadrant = static_cast<int>(q) & 3;
-    const long double sine = quadrant == 0 ? sa : quadrant == 1 ? ca : quadrant == 2 ? -sa : -ca;
-    const long double cosine = quadrant == 0 ? ca : quadrant == 1 ? -sa : quadrant == 2 ? -ca : sa;
+    // sin/cos of 2 pi u against long double (exact_sincos_turn).
+    const auto [sine, cosine] = exact_sincos_turn(w);
     double s = 0, c = 0;
     detmath::sincos_turn(w, s, c);
     worst_sin = std::max(worst_sin, ulps(s, static_cast<double>(sine)));
@@ -193,13 +208,7 @@ TEST_CASE(
     worst_log = std::max(worst_log, ulps_f(radius2, static_cast<double>(exact)));
     worst_radius =
         std::max(worst_radius, static_cast<double>(std::fabs(static_cast<long double>(radius2) - exact)));
-    const long double t4 = (static_cast<long double>(w) + 0.5L) / 1073741824.0L;
-    const long double q = std::round(t4);
-    const long double a = (t4 - q) * 1.57079632679489661923132169163975144L;
-    const long double sa = std::sin(a), ca = std::cos(a);
-    const int quadrant = static_cast<int>(q) & 3;
-    const long double sine = quadrant == 0 ? sa : quadrant == 1 ? ca : quadrant == 2 ? -sa : -ca;
-    const long double cosine = quadrant == 0 ? ca : quadrant == 1 ? -sa : quadrant == 2 ? -ca : sa;
+    const auto [sine, cosine] = exact_sincos_turn(w);
     float s = 0, c = 0;
     detmath::sincos_turn_f(w, s, c);
     worst_sin = std::max(worst_sin, ulps_f(s, static_cast<double>(sine)));

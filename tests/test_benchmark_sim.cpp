@@ -22,6 +22,7 @@
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
 #include "sim/input/puf_overlay.hpp"
+#include "tests/support.hpp"
 
 using namespace acosim;
 using Catch::Matchers::Contains;
@@ -58,14 +59,8 @@ seed: 11
 constexpr const char* kFixed = "national_sd: 0, regional_sd: 0, coding_intensity_sd: 0";
 
 void expect_error(const std::string& text, const std::vector<std::string>& fragments) {
-  try {
-    parse_scenario(text, "bad.yaml");
-    FAIL("no error for:\n" << text);
-  } catch (const InputError& e) {
-    const std::string msg = e.what();
-    INFO(msg);
-    for (const auto& f : fragments) CHECK_THAT(msg, Contains(f));
-  }
+  INFO(text);
+  test::check_input_error([&] { parse_scenario(text, "bad.yaml"); }, fragments);
 }
 
 double p_owe(const SimulationResults& r, int track) {
@@ -199,13 +194,8 @@ TEST_CASE(
   // cost-model.md §4. The national mix at the national means (the shipped cost model); a 2022
   // start: no ACPT; regional = national = the trend with sd 0, no coding growth, regional per
   // capita = H (RA 0): B equals the expected spending, as in mode fixed.
-  // Binomial SE at most sqrt(0.1 x 0.9 / 3000) = 0.55 pp; acceptance +-2 pp (> 3.6 SE).
-  struct Case {
-    long n;
-    double design;
-  };
-  for (const Case c : {Case{5000, 0.100}, Case{10000, 0.081}, Case{20000, 0.050}, Case{50000, 0.011}}) {
-    const long runs = c.n >= 50000 ? 1500 : 3000;
+  // Acceptance: within +-2 pp of the design (test::kMsrDesign states the runs and the SE).
+  for (const test::MsrDesign c : test::kMsrDesign) {
     const std::string text = fmt::format(R"(
 performance_year: 2024
 aco: {{beneficiaries: {}, agreement_start_year: 2022}}
@@ -224,15 +214,15 @@ tracks: [BASIC_A]
 runs: {}
 seed: 7
 )",
-                                         c.n, runs);
+                                         c.beneficiaries, c.runs);
     const Scenario s = parse_scenario(text, "design");
     const SimulationResults r = simulate(SimulationModel(s), {});
     const double p = r.tracks[0].p_savings + r.tracks[0].p_quality_failed;
-    INFO(fmt::format("N = {}: P(clear MSR {:.3f}%) = {:.4f}, design {:.3f}", c.n, 100 * msr_table(c.n), p,
-                     c.design));
+    INFO(fmt::format("N = {}: P(clear MSR {:.3f}%) = {:.4f}, design {:.3f}", c.beneficiaries,
+                     100 * msr_table(c.beneficiaries), p, c.p_clear));
     CHECK(r.table.benchmark(0) ==
-          Approx(s.expected_spending_per_capita() * static_cast<double>(c.n)).epsilon(1e-12));
-    CHECK(std::abs(p - c.design) <= 0.02);
+          Approx(s.expected_spending_per_capita() * static_cast<double>(c.beneficiaries)).epsilon(1e-12));
+    CHECK(std::abs(p - c.p_clear) <= 0.02);
   }
 }
 

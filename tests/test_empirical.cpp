@@ -9,6 +9,7 @@
 #include "sim/common/error.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
+#include "tests/support.hpp"
 
 using namespace acosim;
 using Catch::Matchers::Contains;
@@ -47,11 +48,9 @@ TEST_CASE("A run with empirical costs reproduces the data's mean within 3 standa
 }
 
 TEST_CASE("Bad empirical cost files fail at load naming file, line and column", "[empirical][errors]") {
-  const auto dir = std::filesystem::temp_directory_path() / "acosim_empirical_test";
-  std::filesystem::create_directories(dir);
+  const test::TempDir dir("empirical");
   auto scenario_with = [&](const std::string& csv) {
-    std::ofstream(dir / "c.csv") << csv;
-    return "aco: {beneficiaries: 1000}\ncost_model: {empirical: {file: " + (dir / "c.csv").string() +
+    return "aco: {beneficiaries: 1000}\ncost_model: {empirical: {file: " + dir.write("c.csv", csv).string() +
            "}}\ntracks: [BASIC_A]\n";
   };
   CHECK_THROWS_WITH(
@@ -64,5 +63,4 @@ TEST_CASE("Bad empirical cost files fail at load naming file, line and column", 
   // The ACO has ESRD beneficiaries but the file has none.
   CHECK_THROWS_WITH(parse_scenario(scenario_with("enrollment_type,annual_cost\naged_nondual,5\n"), "s.yaml"),
                     Contains("no esrd rows"));
-  std::filesystem::remove_all(dir);
 }

@@ -19,72 +19,38 @@
 #include "sim/common/error.hpp"
 #include "sim/engine/statistics.hpp"
 #include "sim/output/hdf5_io.hpp"
+#include "tests/support.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;
+using namespace acosim::test;
 using Catch::Matchers::Contains;
 
 namespace {
 
-// A fresh directory under the system temp dir, removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           fmt::format("acosim-test-hdf5-{}-{}", static_cast<long>(::getpid()), counter++);
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path / name; }
-};
-
 // Six runs, three tracks, known numbers; the third label needs CSV quoting and is not ASCII.
 SimulationResults sample_results() {
   SimulationResults r;
+  r.meta = sample_metadata(6);
   ResultMetadata& m = r.meta;
-  m.program_version = "0.1.0";
-  m.git_commit = "0123456789ab";
   m.scenario_name = "Mid-size ACO — test";
   m.scenario_path = "/tmp/scénario.yaml";
   m.scenario_text = "# Test scenario: ünïcödé ✓\nname: test\nruns: 6\ntracks:\n  - BASIC_A\n  - ENHANCED\n";
   m.seed = 18446744073709551557ULL;  // largest 64-bit prime: needs the full uint64 range
-  m.runs = 6;
-  m.threads = 2;
   m.ranks = 3;
   m.rng_layout = "Philox4x64-10; key = seed; counter = (run, purpose, block, 0)";
   m.library_versions = {{"hdf5", "1.10.8"}, {"eigen", "3.4.0"}, {"boost", "1.74"}};
-  m.created_utc = "2024-05-01T12:00:00Z";
-  m.wall_seconds = 1.25;
   m.beneficiary_years = 60000.5;
-  m.performance_year = 2024;
   m.beneficiaries = 10000;
   m.complete = true;
-  m.completed_runs = 6;
 
   RunTable& t = r.table;
-  t.tracks = {"BASIC_A (one-sided)", "ENHANCED", "BASIC_E (MSR/MLR 1%, \"élection\")"};
-  t.resize(6, 3);
-  t.payment.col(0) << 1200000, 0, 3000000, 0, 0, 1800000;               // mean 1,000,000
-  t.payment.col(1) << 2400000, -600000, 4800000, -1800000, 0, 2700000;  // mean 1,250,000
-  t.payment.col(2) << 3000000.25, -1000000, 6000000, -3000000.5, 0, 2400000.125;
-  const std::int8_t S = 0, L = 1, M = 2, Q = 4;
-  t.outcome.col(0) << S, M, S, M, Q, S;
-  t.outcome.col(1) << S, L, S, L, 3, S;
-  t.outcome.col(2) << S, L, S, L, 3, S;
-  t.benchmark << 1e8 / 3, 1.1e8, 9.5e7, 1.2e8, 1.05e8, 1e8 + 0.1;
-  t.expenditure << 3.1e7, 1.12e8, 8.7e7, 1.24e8, 1.05e8, 9.6e7;
+  fill_six_runs(t);
   t.true_effect << -0.01, 0.002, -0.03, 0.015, 0.0, -0.02;
   t.benchmark_factor << 1.01, 0.99, 1.0 / 7, 1.02, 1.0, 0.985;
   t.quality << 88.5, 42.25, 91.0, 77.0, 30.0, 65.125;
   t.met_qps << 1, 0, 1, 1, 0, 1;
   t.met_alt_qps << 1, 0, 1, 1, 1, 1;
-  t.done.setOnes();
   summarize(r);
   return r;
 }
@@ -172,23 +138,6 @@ void check_same(const SimulationResults& a, const SimulationResults& b) {
   }
 }
 
-// The message of the InputError `f` throws, or a marker when it throws none.
-std::string input_error(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError thrown)";
-}
-
-// Files in `dir` (to see that failed writes leave no temporaries).
-std::vector<std::string> listing(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  return names;
-}
-
 }  // namespace
 
 TEST_CASE("Results round-trip bit for bit", "[hdf5]") {
@@ -198,7 +147,7 @@ TEST_CASE("Results round-trip bit for bit", "[hdf5]") {
   REQUIRE(r.pairs.size() == 3);
   const fs::path file = dir / "results.h5";
   write_results(file, r);
-  CHECK(listing(dir.path) == std::vector<std::string>{"results.h5"});
+  CHECK(listing(dir.path) == std::set<std::string>{"results.h5"});
   const SimulationResults back = read_results(file);
   check_same(r, back);
 
@@ -294,19 +243,19 @@ TEST_CASE("Reading a bad file gives an InputError naming the file and the proble
 
   SECTION("missing file") {
     const fs::path f = dir / "nope.h5";
-    const std::string msg = input_error([&] { read_results(f); });
+    const std::string msg = error_of([&] { read_results(f); });
     CHECK_THAT(msg, Contains(f.string()) && Contains("no such file"));
   }
   SECTION("garbage") {
     const fs::path f = dir / "garbage.h5";
     std::ofstream(f) << "this is not HDF5, just some text\n";
-    const std::string msg = input_error([&] { read_results(f); });
+    const std::string msg = error_of([&] { read_results(f); });
     CHECK_THAT(msg, Contains(f.string()) && Contains("not an HDF5 file"));
   }
   SECTION("empty file") {
     const fs::path f = dir / "empty.h5";
     std::ofstream{f};
-    CHECK_THAT(input_error([&] { read_results(f); }), Contains(f.string()));
+    CHECK_THAT(error_of([&] { read_results(f); }), Contains(f.string()));
   }
   SECTION("truncated") {
     const auto size = fs::file_size(good);
@@ -314,7 +263,7 @@ TEST_CASE("Reading a bad file gives an InputError naming the file and the proble
       const fs::path f = dir / "truncated.h5";
       fs::copy_file(good, f, fs::copy_options::overwrite_existing);
       fs::resize_file(f, keep);
-      const std::string msg = input_error([&] { read_results(f); });
+      const std::string msg = error_of([&] { read_results(f); });
       INFO("kept " << keep << " of " << size << " bytes: " << msg);
       CHECK_THAT(msg, Contains(f.string()));
     }
@@ -328,7 +277,7 @@ TEST_CASE("Reading a bad file gives an InputError naming the file and the proble
       h.createDataSet("x", H5::PredType::IEEE_F64LE, H5::DataSpace(1, &n))
           .write(data, H5::PredType::NATIVE_DOUBLE);
     }
-    const std::string msg = input_error([&] { read_results(f); });
+    const std::string msg = error_of([&] { read_results(f); });
     CHECK_THAT(msg, Contains(f.string()) && Contains("not an acosim results file") && Contains("format"));
   }
   SECTION("wrong format and wrong version") {
@@ -338,8 +287,7 @@ TEST_CASE("Reading a bad file gives an InputError naming the file and the proble
       H5::H5File h(f.string(), H5F_ACC_TRUNC);
       h.createAttribute("format", str, H5::DataSpace(H5S_SCALAR)).write(str, std::string("openmc"));
     }
-    CHECK_THAT(input_error([&] { read_results(f); }),
-               Contains(f.string()) && Contains(R"(format is "openmc")"));
+    CHECK_THAT(error_of([&] { read_results(f); }), Contains(f.string()) && Contains(R"(format is "openmc")"));
     {
       H5::H5File h(f.string(), H5F_ACC_TRUNC);
       h.createAttribute("format", str, H5::DataSpace(H5S_SCALAR)).write(str, std::string(kResultsFormat));
@@ -347,7 +295,7 @@ TEST_CASE("Reading a bad file gives an InputError naming the file and the proble
       h.createAttribute("format_version", H5::PredType::STD_I64LE, H5::DataSpace(H5S_SCALAR))
           .write(H5::PredType::NATIVE_INT64, &v);
     }
-    CHECK_THAT(input_error([&] { read_results(f); }),
+    CHECK_THAT(error_of([&] { read_results(f); }),
                Contains(f.string()) && Contains("format_version 2 is not supported"));
   }
   SECTION("missing dataset") {
@@ -357,7 +305,7 @@ TEST_CASE("Reading a bad file gives an InputError naming the file and the proble
       H5::H5File h(f.string(), H5F_ACC_RDWR);
       h.unlink("/runs/quality");
     }
-    CHECK_THAT(input_error([&] { read_results(f); }),
+    CHECK_THAT(error_of([&] { read_results(f); }),
                Contains(f.string()) && Contains("missing dataset /runs/quality"));
   }
 }
@@ -369,8 +317,8 @@ TEST_CASE("A failed write leaves no file behind", "[hdf5]") {
   SECTION("the target folder cannot be created (a file stands where it would be)") {
     { std::ofstream(dir / "not-a-folder") << "x"; }
     const fs::path f = dir / "not-a-folder" / "results.h5";
-    CHECK_THAT(input_error([&] { write_results(f, r); }), Contains(f.string()));
-    CHECK(listing(dir.path) == std::vector<std::string>{"not-a-folder"});
+    CHECK_THAT(error_of([&] { write_results(f, r); }), Contains(f.string()));
+    CHECK(listing(dir.path) == std::set<std::string>{"not-a-folder"});
   }
   SECTION("the target directory is not writable") {
     if (::geteuid() == 0) {
@@ -380,7 +328,7 @@ TEST_CASE("A failed write leaves no file behind", "[hdf5]") {
     const fs::path locked = dir / "locked";
     fs::create_directory(locked);
     fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
-    CHECK_THAT(input_error([&] { write_results(locked / "results.h5", r); }), Contains("not writable"));
+    CHECK_THAT(error_of([&] { write_results(locked / "results.h5", r); }), Contains("not writable"));
     fs::permissions(locked, fs::perms::owner_all);
     CHECK(listing(locked).empty());
   }
@@ -396,7 +344,7 @@ TEST_CASE("A failed write leaves no file behind", "[hdf5]") {
     write_results(f, r);
     const auto before = fs::file_size(f);
     CHECK_THROWS(write_results(f, bad));
-    CHECK(listing(dir.path) == std::vector<std::string>{"results.h5"});
+    CHECK(listing(dir.path) == std::set<std::string>{"results.h5"});
     CHECK(fs::file_size(f) == before);
     check_same(r, read_results(f));
   }
@@ -429,7 +377,7 @@ TEST_CASE("A changed byte in a numeric array is refused by its checksum", "[hdf5
   REQUIRE(at != std::string::npos);
   bytes[at] = static_cast<char>(bytes[at] ^ 1);
   std::ofstream(f, std::ios::binary | std::ios::trunc) << bytes;
-  const std::string msg = input_error([&] { read_results(f); });
+  const std::string msg = error_of([&] { read_results(f); });
   CHECK_THAT(msg, Contains(f.string()));
   INFO(msg);
   CHECK_THAT(msg, Contains("cannot read dataset /runs/benchmark") && Contains("corrupt"));

@@ -44,17 +44,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::vector<std::string> leftovers(const fs::path& dir) {
-  std::vector<std::string> tmp;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().filename().string().find(".tmp-") != std::string::npos) tmp.push_back(e.path().string());
-  }
-  return tmp;
-}
-
-// Child::wait() returns the exit code, or kKilledBy + the signal that ended the process.
-constexpr int kKilledBy = 1000;
-
 // A child process running acosim with stdout and stderr redirected to files.
 struct Child {
   pid_t pid = -1;
@@ -112,7 +101,7 @@ struct Child {
       if (errno != EINTR) return -1;
     }
     pid = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : kKilledBy + WTERMSIG(status);
+    return exit_code(status);
   }
 
   ~Child() {
@@ -170,6 +159,20 @@ std::string scenario_text(long runs) {
       runs);
 }
 
+// A scenario sized so that its run takes about 2 s here (a signal 100 ms in lands early in it).
+long sized_runs(const fs::path& scenario, const fs::path& capture, const fs::path& out_dir) {
+  long runs = 500;
+  std::ofstream(scenario) << scenario_text(runs);
+  const auto t0 = Clock::now();
+  run_to_end({"run", scenario.string(), "-o", (out_dir / "probe.h5").string(), "-q"}, capture, "probe");
+  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  fs::remove(out_dir / "probe.h5");
+  if (secs < 2.0)
+    runs = std::min(100000L, static_cast<long>(static_cast<double>(runs) * 2.0 / std::max(secs, 0.05)));
+  std::ofstream(scenario) << scenario_text(runs);
+  return runs;
+}
+
 }  // namespace
 
 TEST_CASE("SIGINT and SIGTERM leave a valid incomplete file that --resume completes bit-identically",
@@ -183,15 +186,7 @@ TEST_CASE("SIGINT and SIGTERM leave a valid incomplete file that --resume comple
 
   // Size the run so that the uninterrupted run takes about 2 s on this machine and build: a signal
   // 100 ms into sampling then lands early in the sampling pass.
-  long runs = 500;
-  std::ofstream(scenario) << scenario_text(runs);
-  const auto t0 = Clock::now();
-  run_to_end({"run", scenario.string(), "-o", (out_dir / "probe.h5").string(), "-q"}, capture, "probe");
-  const double probe_secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  fs::remove(out_dir / "probe.h5");
-  if (probe_secs < 2.0)
-    runs = std::min(100000L, static_cast<long>(static_cast<double>(runs) * 2.0 / std::max(probe_secs, 0.05)));
-  std::ofstream(scenario) << scenario_text(runs);
+  const long runs = sized_runs(scenario, capture, out_dir);
 
   // Reference: the same scenario and seed, uninterrupted.
   const fs::path full = out_dir / "full.h5";
@@ -211,7 +206,7 @@ TEST_CASE("SIGINT and SIGTERM leave a valid incomplete file that --resume comple
       CHECK_THAT(
           slurp(capture / (name + ".err")),
           Catch::Contains("marked incomplete") && Catch::Contains("acosim run --resume " + file.string()));
-      CHECK(leftovers(out_dir).empty());
+      CHECK(temporaries(out_dir).empty());
 
       const SimulationResults part = read_results(file);  // valid HDF5 with every dataset
       CHECK_FALSE(part.meta.complete);
@@ -233,7 +228,7 @@ TEST_CASE("SIGINT and SIGTERM leave a valid incomplete file that --resume comple
         // 130: interrupted while sampling; 0: it had finished; killed by SIGTERM: it arrived while the
         // file was being written, and was deferred until the write completed (AtomicFile).
         CHECK((again == 130 || again == 0 || again == kKilledBy + SIGTERM));
-        CHECK(leftovers(out_dir).empty());
+        CHECK(temporaries(out_dir).empty());
         const SimulationResults more = read_results(file);
         CHECK(more.meta.completed_runs >= part.meta.completed_runs);
         for (long r = 0; r < runs; ++r) {
@@ -242,7 +237,7 @@ TEST_CASE("SIGINT and SIGTERM leave a valid incomplete file that --resume comple
       }
 
       run_to_end({"run", "--resume", file.string(), "-q"}, capture, name + "-resume");
-      CHECK(leftovers(out_dir).empty());
+      CHECK(temporaries(out_dir).empty());
       const SimulationResults resumed = read_results(file);
       CHECK(resumed.meta.complete);
       CHECK(resumed.meta.completed_runs == runs);
@@ -297,7 +292,7 @@ TEST_CASE("A run that would not fit in memory is refused before any sampling", "
                       Catch::Contains("--threads and mpirun do not reduce it"));
   CHECK(secs < 20);  // refused up front: parsing only, no sampling
   CHECK_FALSE(fs::exists(out));
-  CHECK(leftovers(dir.path).empty());
+  CHECK(temporaries(dir.path).empty());
 }
 
 TEST_CASE("An output path whose folder cannot be created is refused at once", "[interrupt][limits]") {
@@ -357,7 +352,7 @@ TEST_CASE("A signal while a file is being written is deferred until it is comple
       REQUIRE(::waitpid(pid, &status, 0) == pid);
       CHECK(WIFSIGNALED(status));
       CHECK((WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM));
-      CHECK(leftovers(dir.path).empty());
+      CHECK(temporaries(dir.path).empty());
       if (commit) {
         CHECK(slurp(target) == "complete content\nwritten after the signal\n");
       } else {
@@ -368,12 +363,9 @@ TEST_CASE("A signal while a file is being written is deferred until it is comple
 }
 
 TEST_CASE("The memory check sees a control group's limit (cgroup v1 and v2)", "[interrupt][limits]") {
-  const fs::path root = fs::temp_directory_path() / fmt::format("acosim_cgroup_{}", ::getpid());
-  fs::remove_all(root);
-  const auto put = [&](const fs::path& rel, const std::string& text) {
-    fs::create_directories((root / rel).parent_path());
-    std::ofstream(root / rel) << text << "\n";
-  };
+  const TempDir dir("cgroup");
+  const fs::path& root = dir.path;
+  const auto put = [&](const fs::path& rel, const std::string& text) { write_file(root / rel, text + "\n"); };
   // v2: a job's group limited to 8 GB with 3 GB in use, inside a parent with no limit.
   put("jobs/job7/memory.max", "8000000000");
   put("jobs/job7/memory.current", "3000000000");
@@ -398,21 +390,13 @@ TEST_CASE("The memory check sees a control group's limit (cgroup v1 and v2)", "[
   CHECK_FALSE(cgroup_memory_headroom("", root).has_value());
   // The real machine: some positive figure.
   CHECK(available_memory_bytes() > 0);
-  fs::remove_all(root);
 }
 
 TEST_CASE("Resuming refuses a file whose completed runs do not reproduce from its stored scenario",
           "[interrupt]") {
-  TempDir dir("verify");
-  const fs::path scenario = dir.path / "s.yaml", full = dir.path / "full.h5";
-  std::ofstream(scenario) << scenario_text(20);
-  const auto acosim = [&](const std::string& args) {
-    const std::string cmd = fmt::format("OMP_NUM_THREADS=2 '{}' {} > '{}' 2>&1", ACOSIM_BINARY, args,
-                                        (dir.path / "err.txt").string());
-    const int status = std::system(cmd.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  };
-  REQUIRE(acosim(fmt::format("run '{}' -o '{}' -q", scenario.string(), full.string())) == 0);
+  const Sandbox box("verify");
+  const fs::path scenario = box.write("s.yaml", scenario_text(20)), full = box.dir / "full.h5";
+  REQUIRE(box.run(fmt::format("run '{}' -o '{}' -q", scenario.string(), full.string())).exit_code == 0);
   // The same file with its last run not done: once as written, once with a damaged scenario text
   // that still parses (20,000 beneficiaries read as 20,001).
   for (const bool damaged : {false, true}) {
@@ -427,10 +411,11 @@ TEST_CASE("Resuming refuses a file whose completed runs do not reproduce from it
         res.meta.scenario_text.replace(at, 20, "beneficiaries: 20001");
       }
       summarize(res);  // of the completed runs, as an interrupted run writes them
-      const fs::path partial = dir.path / "partial.h5";
+      const fs::path partial = box.dir / "partial.h5";
       write_results(partial, res);
-      const int code = acosim(fmt::format("run --resume '{}' -q", partial.string()));
-      const std::string err = slurp(dir.path / "err.txt");
+      const CliRun r = box.run(fmt::format("run --resume '{}' -q", partial.string()));
+      const int code = r.exit_code;
+      const std::string& err = r.err;
       INFO(err);
       if (damaged) {
         CHECK(code == 2);
@@ -445,23 +430,7 @@ TEST_CASE("Resuming refuses a file whose completed runs do not reproduce from it
   }
 }
 
-namespace {
-
-// A scenario sized so that its run takes about 2 s here (a signal 100 ms in lands early in it).
-long sized_runs(const fs::path& scenario, const fs::path& capture, const fs::path& out_dir) {
-  long runs = 500;
-  std::ofstream(scenario) << scenario_text(runs);
-  const auto t0 = Clock::now();
-  run_to_end({"run", scenario.string(), "-o", (out_dir / "probe.h5").string(), "-q"}, capture, "probe");
-  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  fs::remove(out_dir / "probe.h5");
-  if (secs < 2.0)
-    runs = std::min(100000L, static_cast<long>(static_cast<double>(runs) * 2.0 / std::max(secs, 0.05)));
-  std::ofstream(scenario) << scenario_text(runs);
-  return runs;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("SIGHUP (a closed terminal) leaves a valid incomplete file that --resume completes",
           "[interrupt][slow]") {
@@ -474,7 +443,7 @@ TEST_CASE("SIGHUP (a closed terminal) leaves a valid incomplete file that --resu
   const int code = interrupt({"run", scenario.string(), "-o", file.string(), "-q"}, SIGHUP,
                              std::chrono::milliseconds(100), capture, "hup");
   REQUIRE(code == 130);
-  CHECK(leftovers(out).empty());
+  CHECK(temporaries(out).empty());
   const SimulationResults part = read_results(file);
   CHECK_FALSE(part.meta.complete);
   CHECK(part.meta.completed_runs > 0);
@@ -509,7 +478,7 @@ TEST_CASE(
   REQUIRE(partials.size() == 1);
   CHECK_THAT(err, Catch::Contains("acosim run --resume " + partials[0].string()));
   CHECK_FALSE(read_results(partials[0]).meta.complete);
-  CHECK(leftovers(out).empty());
+  CHECK(temporaries(out).empty());
 }
 
 namespace {
@@ -552,17 +521,10 @@ TEST_CASE(
     "Resuming refuses a file whose stored scenario or data were edited: checksums, re-settling and "
     "re-sampling beyond the first run",
     "[interrupt]") {
-  TempDir dir("tamper");
-  const fs::path scenario = dir.path / "s.yaml", full = dir.path / "full.h5";
-  std::ofstream(scenario) << scenario_text(40);
-  const auto acosim = [&](const std::string& args) {
-    const std::string cmd = fmt::format("OMP_NUM_THREADS=2 '{}' {} > '{}' 2>&1", ACOSIM_BINARY, args,
-                                        (dir.path / "err.txt").string());
-    const int status = std::system(cmd.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  };
-  REQUIRE(acosim(fmt::format("run '{}' -o '{}' -q", scenario.string(), full.string())) == 0);
-  const fs::path partial = dir.path / "partial.h5";
+  const Sandbox box("tamper");
+  const fs::path scenario = box.write("s.yaml", scenario_text(40)), full = box.dir / "full.h5";
+  REQUIRE(box.run(fmt::format("run '{}' -o '{}' -q", scenario.string(), full.string())).exit_code == 0);
+  const fs::path partial = box.dir / "partial.h5";
   {
     SimulationResults res = read_results(full);
     res.table.done(res.table.runs() - 1) = 0;  // runs 0-38 done, 39 to do
@@ -593,12 +555,13 @@ TEST_CASE(
   };
   for (const Edit& e : edits) {
     DYNAMIC_SECTION(e.name) {
-      const fs::path copy = dir.path / "edited.h5";
+      const fs::path copy = box.dir / "edited.h5";
       fs::copy_file(partial, copy, fs::copy_options::overwrite_existing);
       e.apply(copy);
       const std::string before = slurp(copy);
-      const int code = acosim(fmt::format("run --resume '{}' -q", copy.string()));
-      const std::string err = slurp(dir.path / "err.txt");
+      const CliRun r = box.run(fmt::format("run --resume '{}' -q", copy.string()));
+      const int code = r.exit_code;
+      const std::string& err = r.err;
       INFO(err);
       CHECK(code == 2);
       CHECK_THAT(err, Catch::Contains(e.message));

@@ -273,10 +273,8 @@ TEST_CASE("Every shipped scenario loads without a unit-slip warning", "[messages
 TEST_CASE("acosim run --replay -1 names the option, the value and the run indices allowed",
           "[messages][cli]") {
   int status = 0;
-  const std::string out =
-      test::run_command(fmt::format("'{}' run '{}/scenarios/small-aco.yaml' --replay -1 2>&1", ACOSIM_BINARY,
-                                    ACOSIM_SOURCE_DIR),
-                        status);
+  const std::string out = test::run_acosim(
+      fmt::format("run '{}' --replay -1", test::source_path("scenarios/small-aco.yaml").string()), status);
   CHECK(WEXITSTATUS(status) == 2);
   CHECK_THAT(out, Contains("--replay") && Contains("'-1' is not a run index") && Contains("from 0 to"));
   CHECK(out.find("1797") == std::string::npos);  // not CLI11's 1.8e308 bound
@@ -285,10 +283,10 @@ TEST_CASE("acosim run --replay -1 names the option, the value and the run indice
 TEST_CASE("acosim run refuses --seed '' instead of using the scenario's seed", "[messages][cli]") {
   test::TempDir dir("seed_empty");
   int status = 0;
-  const std::string out = test::run_command(
-      fmt::format("'{}' run '{}/scenarios/small-aco.yaml' --runs 2 --seed '' -o '{}/r.h5' 2>&1",
-                  ACOSIM_BINARY, ACOSIM_SOURCE_DIR, dir.path.string()),
-      status);
+  const std::string out =
+      test::run_acosim(fmt::format("run '{}' --runs 2 --seed '' -o '{}/r.h5'",
+                                   test::source_path("scenarios/small-aco.yaml").string(), dir.path.string()),
+                       status);
   CHECK(WEXITSTATUS(status) == 2);
   CHECK_THAT(out, Contains("--seed") && Contains("''") && Contains("0 to 18446744073709551615"));
   CHECK_FALSE(std::filesystem::exists(dir.path / "r.h5"));

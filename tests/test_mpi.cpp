@@ -74,9 +74,9 @@ bool mpi_available() {
 
 TEST_CASE("mpirun -np 2 acosim run gives the one-process per-run data, written by rank 0 only", "[mpi]") {
   if (!mpi_available()) return;
-  const fs::path dir = fs::temp_directory_path() / fmt::format("acosim-test-mpi-{}", ::getpid());
-  fs::create_directories(dir);
-  const std::string scenario = std::string(ACOSIM_SOURCE_DIR) + "/scenarios/default.yaml";
+  const TempDir tmp("mpi");
+  const fs::path& dir = tmp.path;
+  const std::string scenario = source_path("scenarios/default.yaml").string();
   compare_with_mpi(
       dir, fmt::format("run {} --runs 37 --set aco.beneficiaries=3000 --seed 99 --quiet", scenario),
       [](int ranks, const std::string& out, const SimulationResults& single, const SimulationResults& split) {
@@ -103,19 +103,17 @@ TEST_CASE("mpirun -np 2 acosim run gives the one-process per-run data, written b
   std::size_t errors = 0;
   for (std::size_t p = 0; (p = bad.find("acosim: error:", p)) != std::string::npos; ++p) ++errors;
   CHECK(errors == 1);
-  fs::remove_all(dir);
 }
 
 TEST_CASE("mpirun -np 2 and 3 acosim agreement split the runs and give the one-process per-run data",
           "[mpi]") {
   if (!mpi_available()) return;
-  const fs::path dir = fs::temp_directory_path() / fmt::format("acosim-test-mpi-agreement-{}", ::getpid());
-  fs::create_directories(dir);
-  const std::string scenario = std::string(ACOSIM_SOURCE_DIR) + "/scenarios/agreement-paths.yaml";
+  const TempDir tmp("mpi_agreement");
+  const fs::path& dir = tmp.path;
+  const std::string scenario = source_path("scenarios/agreement-paths.yaml").string();
   compare_with_mpi(
       dir, fmt::format("agreement {} --runs 37 --set aco.beneficiaries=2000 --seed 7 --quiet", scenario),
       [](int ranks, const std::string&, const SimulationResults&, const SimulationResults& split) {
         CHECK(split.meta.ranks == ranks);
       });
-  fs::remove_all(dir);
 }

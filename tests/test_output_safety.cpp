@@ -40,50 +40,18 @@ namespace {
 const std::string kScenario =
     "name: s\naco: {beneficiaries: 1000}\ntracks: [BASIC_A, {track: ENHANCED, msr: 2%}]\nruns: 20\nseed: 7\n";
 
-struct Result {
-  int code = -1;
-  std::string err;
-};
-
-// Runs `args` with the binary in `cwd` under /bin/sh (so `limits` such as "ulimit -f 20" apply).
-Result acosim_in(const fs::path& cwd, const std::string& args, const std::string& limits = "") {
-  const std::string cmd = fmt::format("cd '{}' && ({}{} '{}' {} 2>&1 >/dev/null)", cwd.string(), limits,
-                                      limits.empty() ? "" : ";", ACOSIM_BINARY, args);
-  int status = 0;
-  Result r;
-  r.err = run_command(cmd, status);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
-  return r;
-}
-
-std::set<std::string> listing(const fs::path& dir) {
-  std::set<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
-  return names;
-}
-
-std::vector<std::string> temporaries(const fs::path& dir) {
-  std::vector<std::string> t;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().filename().string().find(".tmp-") != std::string::npos) t.push_back(e.path().string());
-  }
-  return t;
-}
-
-void write(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
-
 // A folder with the scenario, a results file r.h5 of it and an incomplete p.h5 (done flags cleared).
 struct Fixture {
-  TempDir dir{"outsafe"};
+  Sandbox box{"outsafe"};
   Fixture() {
-    write(dir.path / "s.yaml", kScenario);
-    REQUIRE(acosim_in(dir.path, "run s.yaml -o r.h5 -q").code == 0);
-    SimulationResults r = read_results(dir.path / "r.h5");
+    box.write("s.yaml", kScenario);
+    REQUIRE(box.run("run s.yaml -o r.h5 -q").exit_code == 0);
+    SimulationResults r = read_results(box.dir / "r.h5");
     for (long k = 10; k < r.table.runs(); ++k) r.table.done(k) = 0;
     r.meta.complete = false;
     r.meta.completed_runs = 10;
     summarize(r);
-    write_results(dir.path / "p.h5", r);
+    write_results(box.dir / "p.h5", r);
   }
 };
 
@@ -109,7 +77,7 @@ TEST_CASE(
     "No command overwrites its own input or another of its outputs: exit 2 before any work, no file changed",
     "[output_safety]") {
   Fixture f;
-  const fs::path& d = f.dir.path;
+  const fs::path& d = f.box.dir;
   fs::create_directories(d / "sub");
   fs::create_symlink("s.yaml", d / "link.yaml");
   fs::create_hard_link(d / "s.yaml", d / "hard.yaml");
@@ -147,8 +115,8 @@ TEST_CASE(
       const std::string scenario = slurp(d / "s.yaml"), results = slurp(d / "r.h5"),
                         partial = slurp(d / "p.h5");
       const std::string costs = slurp(d / "example-costs.csv"), agreement = slurp(d / "a.yaml");
-      const Result r = acosim_in(d, args);
-      CHECK(r.code == 2);
+      const CliRun r = f.box.run(args);
+      CHECK(r.exit_code == 2);
       CHECK_THAT(r.err, Contains(expected));
       CHECK(listing(d) == before);
       CHECK(slurp(d / "s.yaml") == scenario);
@@ -165,7 +133,7 @@ TEST_CASE(
     "refused",
     "[output_safety]") {
   Fixture f;
-  const fs::path& d = f.dir.path;
+  const fs::path& d = f.box.dir;
   REQUIRE(::mkfifo((d / "fifo").c_str(), 0600) == 0);
   fs::create_directories(d / "folder");
   fs::create_symlink("missing.h5", d / "dangling.h5");
@@ -183,8 +151,8 @@ TEST_CASE(
   };
   for (const auto& [args, expected] : cases) {
     SECTION(args) {
-      const Result r = acosim_in(d, args);
-      CHECK(r.code == 2);
+      const CliRun r = f.box.run(args);
+      CHECK(r.exit_code == 2);
       CHECK_THAT(r.err, Contains(expected));
       struct stat st {};
       REQUIRE(::stat("/dev/null", &st) == 0);
@@ -204,14 +172,13 @@ TEST_CASE(
     "[output_safety]") {
   Fixture f;
   const std::string name = std::string(250, 'a') + ".h5";  // 253 bytes: legal under NAME_MAX = 255
-  Result r =
-      acosim_in(f.dir.path, fmt::format("run s.yaml -o {} -q --report {}.md", name, std::string(250, 'b')));
-  CHECK(r.code == 0);
-  CHECK(fs::is_regular_file(f.dir.path / name));
-  CHECK(temporaries(f.dir.path).empty());
+  CliRun r = f.box.run(fmt::format("run s.yaml -o {} -q --report {}.md", name, std::string(250, 'b')));
+  CHECK(r.exit_code == 0);
+  CHECK(fs::is_regular_file(f.box.dir / name));
+  CHECK(temporaries(f.box.dir).empty());
 
-  r = acosim_in(f.dir.path, fmt::format("run s.yaml -o {}.h5 -q --runs 100000000", std::string(300, 'c')));
-  CHECK(r.code == 2);
+  r = f.box.run(fmt::format("run s.yaml -o {}.h5 -q --runs 100000000", std::string(300, 'c')));
+  CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("the file name is 303 bytes; this file system allows at most 255"));
 }
 
@@ -221,9 +188,9 @@ TEST_CASE(
     "no temporary",
     "[output_safety][limits]") {
   Fixture f;
-  const fs::path& d = f.dir.path;
-  Result r = acosim_in(d, "run s.yaml -o big.h5 -q --runs 3000", "ulimit -f 16");
-  CHECK(r.code == 2);
+  const fs::path& d = f.box.dir;
+  CliRun r = f.box.run("run s.yaml -o big.h5 -q --runs 3000", "ulimit -f 16");
+  CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("cannot write big.h5") && Contains("File too large"));
   CHECK_FALSE(fs::exists(d / "big.h5"));
   CHECK(temporaries(d).empty());
@@ -233,8 +200,8 @@ TEST_CASE(
     INFO(args);
     fs::copy_file(ACOSIM_SOURCE_DIR "/scenarios/agreement-paths.yaml", d / "a.yaml",
                   fs::copy_options::skip_existing);
-    r = acosim_in(d, args, "ulimit -f 1");
-    CHECK(r.code == 2);
+    r = f.box.run(args, "ulimit -f 1");
+    CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains("File too large"));
     for (const char* out : {"sw.h5", "sw.csv", "sw.md", "r.md", "ag.h5"}) CHECK_FALSE(fs::exists(d / out));
     CHECK(temporaries(d).empty());
@@ -244,9 +211,9 @@ TEST_CASE(
   const std::string header = rows.substr(0, rows.find('\n') + 1), body = rows.substr(header.size());
   std::string many = header;
   for (int i = 0; i < 40; ++i) many += body;
-  write(d / "many.csv", many);
-  r = acosim_in(d, "settle many.csv -o out.csv", "ulimit -f 4");
-  CHECK(r.code == 2);
+  write_file(d / "many.csv", many);
+  r = f.box.run("settle many.csv -o out.csv", "ulimit -f 4");
+  CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("cannot write out.csv") && Contains("File too large"));
   CHECK_FALSE(fs::exists(d / "out.csv"));
   CHECK(temporaries(d).empty());
@@ -257,14 +224,14 @@ TEST_CASE(
     "temporary",
     "[output_safety][limits]") {
   Fixture f;
-  const fs::path& d = f.dir.path;
+  const fs::path& d = f.box.dir;
   SmallDisk disk(d / "small", 200 * 1024);
   if (!disk.mounted()) {
     WARN("cannot mount a tmpfs here (needs root / CAP_SYS_ADMIN): disk-full cases skipped");
     return;
   }
-  Result r = acosim_in(d, "run s.yaml -o small/r.h5 -q --runs 20000");
-  CHECK(r.code == 2);
+  CliRun r = f.box.run("run s.yaml -o small/r.h5 -q --runs 20000");
+  CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("cannot write small/r.h5") && Contains("No space left on device"));
   CHECK(listing(d / "small").empty());
 
@@ -275,10 +242,10 @@ TEST_CASE(
     fs::copy_file(d / "p.h5", d / "room" / "p.h5");
     const std::uintmax_t free = fs::space(d / "room").available, size = fs::file_size(d / "p.h5");
     REQUIRE(free > size);
-    write(d / "room" / "filler", std::string(static_cast<std::size_t>(free - size / 2), 'x'));
+    write_file(d / "room" / "filler", std::string(static_cast<std::size_t>(free - size / 2), 'x'));
     const std::string before = slurp(d / "room" / "p.h5");
-    r = acosim_in(d, "run --resume room/p.h5 -q");
-    CHECK(r.code == 2);
+    r = f.box.run("run --resume room/p.h5 -q");
+    CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains("No space left on device"));
     CHECK(slurp(d / "room" / "p.h5") == before);
     CHECK(temporaries(d / "room").empty());
@@ -288,9 +255,9 @@ TEST_CASE(
   const std::string header = rows.substr(0, rows.find('\n') + 1), body = rows.substr(header.size());
   std::string many = header;
   for (int i = 0; i < 400; ++i) many += body;
-  write(d / "many.csv", many);
-  r = acosim_in(d, "settle many.csv -o small/out.csv");
-  CHECK(r.code == 2);
+  write_file(d / "many.csv", many);
+  r = f.box.run("settle many.csv -o small/out.csv");
+  CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("cannot write small/out.csv") && Contains("No space left on device"));
   CHECK(listing(d / "small").empty());
 }
@@ -305,25 +272,25 @@ TEST_CASE(
   return;
 #endif
   Fixture f;
-  const Result r = acosim_in(f.dir.path, "run s.yaml -o big.h5 -q --runs 40000000", "ulimit -v 4000000");
-  CHECK(r.code == 2);
+  const CliRun r = f.box.run("run s.yaml -o big.h5 -q --runs 40000000", "ulimit -v 4000000");
+  CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("more than 80% of the") && Contains("ulimit -v") && Contains("--runs"));
-  CHECK_FALSE(fs::exists(f.dir.path / "big.h5"));
+  CHECK_FALSE(fs::exists(f.box.dir / "big.h5"));
 }
 
 TEST_CASE("One run reports its Monte Carlo standard errors as undefined (NaN, n/a), not as 0",
           "[output_safety]") {
   Fixture f;
-  const Result r = acosim_in(f.dir.path, "run s.yaml -o one.h5 --runs 1 -q --report one.md");
-  REQUIRE(r.code == 0);
-  const SimulationResults one = read_results(f.dir.path / "one.h5");
+  const CliRun r = f.box.run("run s.yaml -o one.h5 --runs 1 -q --report one.md");
+  REQUIRE(r.exit_code == 0);
+  const SimulationResults one = read_results(f.box.dir / "one.h5");
   for (const TrackSummary& t : one.tracks) {
     CHECK(std::isnan(t.dollars.mcse));
     CHECK(std::isnan(t.percent.mcse));
     CHECK(std::isnan(t.p_savings_se));
     CHECK(std::isnan(t.p_losses_se));
   }
-  const std::string md = slurp(f.dir.path / "one.md");
+  const std::string md = slurp(f.box.dir / "one.md");
   CHECK_THAT(md, Contains("± n/a"));
   CHECK_THAT(md, !Contains("± $0"));
 }
@@ -331,21 +298,22 @@ TEST_CASE("One run reports its Monte Carlo standard errors as undefined (NaN, n/
 TEST_CASE(
     "A CMS PUF whose known column looks renamed is read with a warning naming both, and real files give none",
     "[output_safety][puf]") {
-  TempDir dir("pufcols");
+  Sandbox box("pufcols");
   const std::string header =
       "ACO_ID,ACO_Name,Current_Start_Date,Current_Track,N_AB,MinSavPerc,GenSaveLoss,Dis_Adj,EarnSaveLoss,"
       "MetQPS,"
       "QualScore,ABtotBnchmk,ABtotExp,FinalShareRate,Rev_Exp_Cat\n";
-  write(dir.path / "py2024.csv",
-        header +
-            "A9001,Enhanced ACO,01/01/2022,EN,20000,2.00,5000000,0,3675000,1,85.50,100000000,95000000,75.00,"
-            "High Revenue\n");
-  const PufFile file = read_puf(dir.path / "py2024.csv", 2024);
+  box.write(
+      "py2024.csv",
+      header +
+          "A9001,Enhanced ACO,01/01/2022,EN,20000,2.00,5000000,0,3675000,1,85.50,100000000,95000000,75.00,"
+          "High Revenue\n");
+  const PufFile file = read_puf(box.dir / "py2024.csv", 2024);
   REQUIRE(file.warnings.size() == 2);
   CHECK_THAT(file.warnings[0], Contains("column Met_QPS is absent but the header has 'MetQPS' (renamed?)"));
   CHECK_THAT(file.warnings[1], Contains("column DisAdj is absent but the header has 'Dis_Adj' (renamed?)"));
-  const Result r = acosim_in(dir.path, "settle --puf py2024.csv --py 2024 -o out.csv");
-  CHECK(r.code == 0);
+  const CliRun r = box.run("settle --puf py2024.csv --py 2024 -o out.csv");
+  CHECK(r.exit_code == 0);
   CHECK_THAT(r.err, Contains("acosim: warning: ") && Contains("'MetQPS'"));
 
   for (const char* real :

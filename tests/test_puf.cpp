@@ -14,9 +14,11 @@
 #include "sim/common/error.hpp"
 #include "sim/input/csv.hpp"
 #include "sim/input/puf.hpp"
+#include "tests/support.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;
+using namespace acosim::test;
 
 namespace {
 
@@ -24,28 +26,10 @@ const fs::path kPufDir = fs::path(ACOSIM_SOURCE_DIR) / ".." / "shared" / "data" 
 
 // A temporary file holding `text`, removed at scope exit.
 struct TempFile {
+  TempDir dir{"puf"};
   fs::path path;
-  TempFile(const std::string& name, const std::string& text) {
-    path = fs::temp_directory_path() / ("acosim_test_puf_" + std::to_string(::getpid()) + "_" + name);
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-  }
-  ~TempFile() {
-    std::error_code ec;
-    fs::remove(path, ec);
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
+  TempFile(const std::string& name, const std::string& text) : path(dir.write(name, text)) {}
 };
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 const PufResult& result_for(const PufFile& file, const PufReport& report, const std::string& id) {
   for (std::size_t i = 0; i < file.records.size(); ++i) {

@@ -18,9 +18,11 @@
 #include "sim/engine/statistics.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "sim/output/report.hpp"
+#include "tests/support.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;
+using namespace acosim::test;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -28,35 +30,14 @@ namespace {
 // Six runs, three tracks, known numbers; the third label needs CSV quoting and is not ASCII.
 SimulationResults sample_results() {
   SimulationResults r;
-  ResultMetadata& m = r.meta;
-  m.program_version = "0.1.0";
-  m.git_commit = "0123456789ab";
-  m.scenario_name = "Mid-size ACO";
-  m.scenario_path = "scenarios/mid.yaml";
-  m.scenario_text = "name: mid\n";
-  m.seed = 18446744073709551557ULL;
-  m.runs = 6;
-  m.threads = 2;
-  m.created_utc = "2024-05-01T12:00:00Z";
-  m.wall_seconds = 1.25;
-  m.performance_year = 2024;
-  m.beneficiaries = 12345;
-  m.completed_runs = 6;
-
-  RunTable& t = r.table;
-  t.tracks = {"BASIC_A (one-sided)", "ENHANCED", "BASIC_E (MSR/MLR 1%, \"élection\")"};
-  t.resize(6, 3);
-  t.done.setOnes();
-  t.payment.col(0) << 1200000, 0, 3000000, 0, 0, 1800000;               // mean 1,000,000
-  t.payment.col(1) << 2400000, -600000, 4800000, -1800000, 0, 2700000;  // mean 1,250,000
-  t.payment.col(2) << 3000000.25, -1000000, 6000000, -3000000.5, 0, 2400000.125;
-  const std::int8_t S = 0, L = 1, M = 2, Q = 4;
-  t.outcome.col(0) << S, M, S, M, Q, S;
-  t.outcome.col(1) << S, L, S, L, 3, S;
-  t.outcome.col(2) << S, L, S, L, 3, S;
-  t.benchmark << 1e8 / 3, 1.1e8, 9.5e7, 1.2e8, 1.05e8, 1e8 + 0.1;
-  t.expenditure << 3.1e7, 1.12e8, 8.7e7, 1.24e8, 1.05e8, 9.6e7;
-  t.quality.setConstant(80);
+  r.meta = sample_metadata(6);
+  r.meta.scenario_name = "Mid-size ACO";
+  r.meta.scenario_path = "scenarios/mid.yaml";
+  r.meta.scenario_text = "name: mid\n";
+  r.meta.seed = 18446744073709551557ULL;
+  r.meta.beneficiaries = 12345;
+  fill_six_runs(r.table);
+  r.table.quality.setConstant(80);
   summarize(r);
   return r;
 }
@@ -250,20 +231,14 @@ TEST_CASE("acosim report reads a results file and validates --format", "[report]
     WARN("acosim binary not built: skipped");
     return;
   }
-  const fs::path dir =
-      fs::temp_directory_path() / fmt::format("acosim-test-report-{}", static_cast<long>(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const TempDir tmp("report");
+  const fs::path& dir = tmp.path;
   const SimulationResults r = sample_results();
   write_results(dir / "results.h5", r);
   auto run = [&](const std::string& args, const fs::path& out) {
-    const std::string cmd = fmt::format("'{}' report '{}' {} > '{}' 2>&1", ACOSIM_BINARY,
-                                        (dir / "results.h5").string(), args, out.string());
-    return std::system(cmd.c_str());
-  };
-  auto slurp = [](const fs::path& p) {
-    std::ifstream in(p);
-    return std::string((std::istreambuf_iterator<char>(in)), {});
+    int status = 0;
+    write_file(out, run_acosim(fmt::format("report '{}' {}", (dir / "results.h5").string(), args), status));
+    return status;
   };
   CHECK(run("--format csv", dir / "stdout.csv") == 0);
   CHECK(slurp(dir / "stdout.csv") == report_csv(r));
@@ -272,5 +247,4 @@ TEST_CASE("acosim report reads a results file and validates --format", "[report]
   CHECK(run("--format xml", dir / "error.txt") != 0);
   const std::string error = slurp(dir / "error.txt");
   CHECK_THAT(error, Contains("md") && Contains("csv") && Contains("json") && Contains("text"));
-  fs::remove_all(dir);
 }

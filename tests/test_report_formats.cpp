@@ -26,6 +26,8 @@
 #include "support.hpp"
 
 using namespace acosim;
+using acosim::test::find_chromium;
+using acosim::test::run_acosim;
 using acosim::test::run_command;
 using acosim::test::slurp;
 using acosim::test::TempDir;
@@ -83,10 +85,6 @@ std::string python_with_openpyxl() {
     if (status == 0) return py;
   }
   return "";
-}
-
-std::string run_acosim(const std::string& args, int& status) {
-  return run_command(fmt::format("'{}' {} 2>&1", ACOSIM_BINARY, args), status);
 }
 
 }  // namespace
@@ -417,13 +415,6 @@ TEST_CASE("LibreOffice opens the workbook and its Summary sheet holds the number
 }
 
 namespace {
-
-std::string find_chromium() {
-  for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}) {
-    if (fs::exists(p)) return p;
-  }
-  return "";
-}
 
 // Runs of whitespace (line breaks inside wrapped cells included) as one space.
 std::string squeeze(const std::string& s) {

@@ -22,9 +22,11 @@
 #include "sim/output/report.hpp"
 #include "sim/output/report/labels.hpp"
 #include "sim/output/verdict_text.hpp"
+#include "tests/support.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;
+using namespace acosim::test;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -34,20 +36,13 @@ namespace {
 SimulationResults sample_results(const std::string& risk_yaml) {
   SimulationResults r;
   ResultMetadata& m = r.meta;
-  m.program_version = "0.1.0";
-  m.git_commit = "0123456789ab";
+  m = sample_metadata(400);
   m.scenario_name = "Mid-size <ACO> & co";  // must be escaped in HTML
   m.scenario_path = "scenarios/mid.yaml";
   m.scenario_text = "name: mid\naco: {beneficiaries: 12345}\n" + risk_yaml;
   m.risk = risk_from_scenario_text(m.scenario_text, m.scenario_path);
   m.seed = 42;
-  m.runs = 400;
-  m.threads = 2;
-  m.created_utc = "2024-05-01T12:00:00Z";
-  m.wall_seconds = 1.25;
-  m.performance_year = 2024;
   m.beneficiaries = 12345;
-  m.completed_runs = 400;
 
   RunTable& t = r.table;
   t.tracks = {"BASIC_A", "BASIC_E msr=0%", "ENHANCED msr=1%"};
@@ -72,18 +67,6 @@ int count(const std::string& s, const std::string& what) {
   int n = 0;
   for (auto at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
   return n;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
-std::string find_chromium() {
-  for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}) {
-    if (fs::exists(p)) return p;
-  }
-  return "";
 }
 
 }  // namespace
@@ -181,23 +164,23 @@ TEST_CASE("acosim report --format html with risk flags renders in headless Chrom
     WARN("acosim binary not built: skipped");
     return;
   }
-  const fs::path dir =
-      fs::temp_directory_path() / fmt::format("acosim-test-html-{}", static_cast<long>(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const TempDir tmp("html");
+  const fs::path& dir = tmp.path;
   write_results(dir / "r.h5", sample_results(""));
   const fs::path page = dir / "report.html";
-  const std::string cmd =
-      fmt::format("'{}' report '{}' --format html --max-loss 1e6 --risk-tolerance 5e6 -o '{}' > '{}' 2>&1",
-                  ACOSIM_BINARY, (dir / "r.h5").string(), page.string(), (dir / "log").string());
-  REQUIRE(std::system(cmd.c_str()) == 0);
+  int status = 0;
+  const std::string log =
+      run_acosim(fmt::format("report '{}' --format html --max-loss 1e6 --risk-tolerance 5e6 -o '{}'",
+                             (dir / "r.h5").string(), page.string()),
+                 status);
+  INFO(log);
+  REQUIRE(status == 0);
   const std::string html = slurp(page);
   CHECK_THAT(html, Contains("Risk verdict") && Contains("risk tolerance $5.00M"));
 
   const std::string chromium = find_chromium();
   if (chromium.empty()) {
     WARN("chromium not installed: rendering check skipped (apt-get install chromium)");
-    fs::remove_all(dir);
     return;
   }
   // --dump-dom prints the DOM after layout; a page that failed to parse or load would not hold
@@ -217,5 +200,4 @@ TEST_CASE("acosim report --format html with risk flags renders in headless Chrom
   REQUIRE(std::system(shot.c_str()) == 0);
   REQUIRE(fs::exists(dir / "shot.png"));
   CHECK(fs::file_size(dir / "shot.png") > 20000);  // a blank page compresses to a few KB
-  fs::remove_all(dir);
 }

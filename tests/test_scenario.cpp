@@ -6,6 +6,7 @@
 
 #include "sim/common/error.hpp"
 #include "sim/engine/scenario.hpp"
+#include "tests/support.hpp"
 
 using namespace acosim;
 using Catch::Matchers::Contains;
@@ -22,14 +23,8 @@ tracks:
 )";
 
 void expect_error(const std::string& text, const std::vector<std::string>& fragments) {
-  try {
-    parse_scenario(text, "bad.yaml");
-    FAIL("no error for:\n" << text);
-  } catch (const InputError& e) {
-    const std::string msg = e.what();
-    INFO(msg);
-    for (const auto& f : fragments) CHECK_THAT(msg, Contains(f));
-  }
+  INFO(text);
+  test::check_input_error([&] { parse_scenario(text, "bad.yaml"); }, fragments);
 }
 
 }  // namespace

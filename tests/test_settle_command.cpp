@@ -2,9 +2,6 @@
 // the exit codes, the error messages and that a failed run leaves no output file.
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -13,63 +10,20 @@
 #include <string>
 
 #include "sim/input/csv.hpp"
+#include "tests/support.hpp"
 
 namespace fs = std::filesystem;
+using namespace acosim::test;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-// A scratch directory per test case, removed at scope exit.
-struct Scratch {
-  fs::path dir;
-  Scratch() {
-    static int n = 0;
-    dir = fs::temp_directory_path() /
-          ("acosim_test_settle_" + std::to_string(::getpid()) + "_" + std::to_string(++n));
-    fs::create_directories(dir);
+// Nothing named like `output` (the output or its temporary) is in `dir`.
+bool only_inputs_left(const fs::path& dir, const fs::path& output) {
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().filename().string().rfind(output.filename().string(), 0) == 0) return false;
   }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path p = dir / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-  static std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  // Runs `acosim ARGS` with stdout and stderr captured.
-  Run run(const std::string& args) const {
-    const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-    const std::string cmd =
-        "\"" ACOSIM_BINARY "\" " + args + " > \"" + out.string() + "\" 2> \"" + err.string() + "\"";
-    const int status = std::system(cmd.c_str());
-    Run r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
-  }
-  bool only_inputs_left(const fs::path& output) const {
-    for (const auto& e : fs::directory_iterator(dir)) {
-      const std::string name = e.path().filename().string();
-      if (name.rfind(output.filename().string(), 0) == 0) return false;  // the output or its temporary
-    }
-    return true;
-  }
-};
+  return true;
+}
 
 std::string q(const fs::path& p) { return "\"" + p.string() + "\""; }
 
@@ -89,10 +43,10 @@ const std::string kHeader =
 }  // namespace
 
 TEST_CASE("settle: the documented example gives the hand-checked payments", "[settle_command]") {
-  Scratch s;
+  Sandbox s("settle");
   const fs::path out = s.dir / "out.csv";
-  const Run r = s.run("settle " + q(fs::path(ACOSIM_SOURCE_DIR) / "scenarios" / "settle-example.csv") +
-                      " -o " + q(out));
+  const CliRun r = s.run("settle " + q(fs::path(ACOSIM_SOURCE_DIR) / "scenarios" / "settle-example.csv") +
+                         " -o " + q(out));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("settled 8 ACO-years"));
@@ -119,7 +73,7 @@ TEST_CASE("settle: the documented example gives the hand-checked payments", "[se
 
 TEST_CASE("settle: a small file, per-capita inputs and an undetermined revenue-limited loss",
           "[settle_command]") {
-  Scratch s;
+  Sandbox s("settle");
   const fs::path in =
       s.write("in.csv",
               "track,py,assigned_beneficiaries,benchmark_pc,expenditure_pc,person_years,msr_election,"
@@ -127,7 +81,7 @@ TEST_CASE("settle: a small file, per-capita inputs and an undetermined revenue-l
               "E,2024,10000,10000,10500,10000,variable,1\n"
               "EN,2023,10000,10000,9000,10000,0.5%,0\n");
   const fs::path out = s.dir / "out.csv";
-  const Run r = s.run("settle " + q(in) + " -o " + q(out));
+  const CliRun r = s.run("settle " + q(in) + " -o " + q(out));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const acosim::CsvTable t = acosim::CsvTable::read(out);
@@ -195,69 +149,69 @@ TEST_CASE("settle: bad input exits 2, names line and column, writes nothing", "[
   };
   for (const Case& c : cases) {
     SECTION(c.name) {
-      Scratch s;
+      Sandbox s("settle");
       const fs::path in = s.write("in.csv", c.text);
       const fs::path out = s.dir / "result.csv";
-      const Run r = s.run("settle " + q(in) + " -o " + q(out));
+      const CliRun r = s.run("settle " + q(in) + " -o " + q(out));
       INFO(c.name << ": stderr: " << r.err);
       CHECK(r.exit_code == 2);
       CHECK_THAT(r.err, Catch::Contains("acosim: error: "));
       CHECK_THAT(r.err, Catch::Contains(in.string()) || Catch::Contains("the file is empty"));
       for (const std::string& e : c.expect) CHECK_THAT(r.err, Catch::Contains(e));
       CHECK_FALSE(fs::exists(out));
-      CHECK(s.only_inputs_left(out));
+      CHECK(only_inputs_left(s.dir, out));
     }
   }
 }
 
 TEST_CASE("settle: usage errors exit 2 before any work", "[settle_command]") {
-  Scratch s;
+  Sandbox s("settle");
   const fs::path in = s.write("in.csv", kHeader + "a,A,2024,8000,100,90,,90\n");
   const fs::path out = s.dir / "out.csv";
   {
-    const Run r = s.run("settle " + q(in));
+    const CliRun r = s.run("settle " + q(in));
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("-o OUT.csv"));
   }
   {
     // A missing folder is created; one that cannot be (a file stands in its place) is refused.
-    const Run r = s.run("settle " + q(in) + " -o " + q(in) + "-folder/out.csv");
+    const CliRun r = s.run("settle " + q(in) + " -o " + q(in) + "-folder/out.csv");
     CHECK(r.exit_code == 0);
     { std::ofstream(s.dir / "blocker") << "x"; }
-    const Run b = s.run("settle " + q(in) + " -o " + q(s.dir / "blocker" / "out.csv"));
+    const CliRun b = s.run("settle " + q(in) + " -o " + q(s.dir / "blocker" / "out.csv"));
     CHECK(b.exit_code == 2);
     CHECK_THAT(b.err, Catch::Contains("blocker"));
   }
   {
-    const Run r = s.run("settle " + q(s.dir / "missing.csv") + " -o " + q(out));
+    const CliRun r = s.run("settle " + q(s.dir / "missing.csv") + " -o " + q(out));
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("missing.csv: no such file"));
   }
   {
-    const Run r = s.run("settle --puf " + q(in) + " --py 2031 -o " + q(out));
+    const CliRun r = s.run("settle --puf " + q(in) + " --py 2031 -o " + q(out));
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("--py 2031") && Catch::Contains("no settlement rules"));
   }
   {
-    const Run r = s.run("settle --puf " + q(in) + " -o " + q(out));  // no "PY2023" in the name
+    const CliRun r = s.run("settle --puf " + q(in) + " -o " + q(out));  // no "PY2023" in the name
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains("--py YEAR"));
   }
   {
-    const Run r = s.run("settle --puf " + q(in) + " --py 2023 -o " + q(out));  // not a PUF
+    const CliRun r = s.run("settle --puf " + q(in) + " --py 2023 -o " + q(out));  // not a PUF
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Catch::Contains(":1: missing column 'ACO_ID'"));
   }
   CHECK_FALSE(fs::exists(out));
   // A good run succeeds in the same directory.
-  const Run ok = s.run("settle " + q(in) + " -o " + q(out));
+  const CliRun ok = s.run("settle " + q(in) + " -o " + q(out));
   INFO(ok.err);
   CHECK(ok.exit_code == 0);
   CHECK(fs::exists(out));
 }
 
 TEST_CASE("settle --puf on a synthetic PY2024 file reports matches and mismatches", "[settle_command]") {
-  Scratch s;
+  Sandbox s("settle");
   const fs::path puf = s.write(
       "PY2024_test_PUF.csv",
       "ACO_ID,ACO_Name,Current_Start_Date,Current_Track,N_AB,MinSavPerc,GenSaveLoss,DisAdj,EarnSaveLoss,Met_"
@@ -269,7 +223,7 @@ TEST_CASE("settle --puf on a synthetic PY2024 file reports matches and mismatche
       "A9003,Three,01/01/2022,E,8000,1.00,-2000000,0,-600000,1,-,85.50,80000000,82000000,Low Revenue,-\n"
       "A9004,Four,01/01/2024,EN,12000,0.00,0,0,0,1,-,88.00,100000000,99990000,High Revenue,1\n");
   const fs::path out = s.dir / "check.csv";
-  const Run r = s.run("settle --puf " + q(puf) + " -o " + q(out));  // PY from the file name
+  const CliRun r = s.run("settle --puf " + q(puf) + " -o " + q(out));  // PY from the file name
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("reproduced 2 of 3 determined rows; 1 undetermined"));

@@ -9,6 +9,7 @@
 #include "models/msr.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
+#include "tests/support.hpp"
 
 using namespace acosim;
 
@@ -39,21 +40,16 @@ double share_clearing_msr(const SimulationResults& r) {
 
 TEST_CASE("A no-effect ACO clears the one-sided MSR by chance about as often as CMS designed",
           "[simulation][statistical]") {
-  // cost-model.md §4: CMS's table implies 10.0 / 8.1 / 5.0 / 1.1% at 5k / 10k / 20k / 50k
-  // beneficiaries for an average ACO with a known benchmark. Acceptance: within +-2 pp. With 3,000
-  // runs the binomial SE is at most sqrt(0.1 x 0.9 / 3000) = 0.55 pp, so 2 pp is > 3.6 SE.
-  struct Case {
-    long n;
-    double design;
-  };
-  for (const Case c : {Case{5000, 0.100}, Case{10000, 0.081}, Case{20000, 0.050}, Case{50000, 0.011}}) {
-    const long runs = c.n >= 50000 ? 1500 : 3000;
-    const Scenario s = parse_scenario(null_aco(c.n, "{mode: fixed, per_capita: expected}", runs), "test");
+  // cost-model.md §4: CMS's table for an average ACO with a known benchmark (test::kMsrDesign).
+  // Acceptance: within +-2 pp.
+  for (const test::MsrDesign c : test::kMsrDesign) {
+    const Scenario s =
+        parse_scenario(null_aco(c.beneficiaries, "{mode: fixed, per_capita: expected}", c.runs), "test");
     const SimulationResults r = simulate(SimulationModel(s), {});
     const double p = share_clearing_msr(r);
-    INFO(fmt::format("N = {}: P(clear MSR {:.3f}%) = {:.4f}, design {:.3f}", c.n, 100 * msr_table(c.n), p,
-                     c.design));
-    CHECK(std::abs(p - c.design) <= 0.02);
+    INFO(fmt::format("N = {}: P(clear MSR {:.3f}%) = {:.4f}, design {:.3f}", c.beneficiaries,
+                     100 * msr_table(c.beneficiaries), p, c.p_clear));
+    CHECK(std::abs(p - c.p_clear) <= 0.02);
   }
 }
 

@@ -3,8 +3,6 @@
 // before any sampling, the tornado ranks a known dominant input first, and the CLI writes files
 // that parse and exits 2 on bad input.
 #include <H5Cpp.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -25,9 +23,11 @@
 #include "sim/engine/sweep.hpp"
 #include "sim/input/sweep_reader.hpp"
 #include "sim/output/sweep_io.hpp"
+#include "tests/support.hpp"
 
 using namespace acosim;
 namespace fs = std::filesystem;
+using namespace acosim::test;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -98,28 +98,6 @@ RunOptions two_threads() {
   RunOptions o;
   o.threads = 2;
   return o;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
-struct TempDir {
-  fs::path path;
-  TempDir()
-      : path(fs::temp_directory_path() / fmt::format("acosim-test-sweep-{}", static_cast<long>(::getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-// Runs the CLI; returns the exit code (output in `log`).
-int cli(const std::string& args, const fs::path& log) {
-  const std::string cmd = fmt::format("'{}' {} > '{}' 2>&1", ACOSIM_BINARY, args, log.string());
-  const int rc = std::system(cmd.c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
 }  // namespace
@@ -377,11 +355,10 @@ TEST_CASE("acosim sweep and tornado: files parse, bad input exits 2 before sampl
     WARN("acosim binary not built: skipped");
     return;
   }
-  TempDir dir;
-  const fs::path scen = dir.path / "s.yaml";
-  std::ofstream(scen) << kScenario << "risk: {max_loss: 3e5, confidence: 90%}\n";
-  const fs::path log = dir.path / "log.txt";
+  const TempDir dir("sweep");
+  const fs::path scen = dir.write("s.yaml", kScenario + "risk: {max_loss: 3e5, confidence: 90%}\n");
   const fs::path out = dir.path / "sw.h5";
+  int status = 0;
 
   // Bad keys and values: exit 2, a message naming key and value, nothing written.
   struct Bad {
@@ -393,15 +370,18 @@ TEST_CASE("acosim sweep and tornado: files parse, bad input exits 2 before sampl
         Bad{"--vary aco.beneficiaries=", "no values"}, Bad{"--vary aco.beneficiaries=5:1:1", "range '5:1:1'"},
         Bad{"--vary runs=1:5:0", "step 0"}}) {
     INFO(b.args);
-    CHECK(cli(fmt::format("sweep '{}' -q -o '{}' {}", scen.string(), out.string(), b.args), log) == 2);
-    CHECK_THAT(slurp(log), Contains(b.expect));
+    const std::string log =
+        run_acosim(fmt::format("sweep '{}' -q -o '{}' {}", scen.string(), out.string(), b.args), status);
+    CHECK(exit_code(status) == 2);
+    CHECK_THAT(log, Contains(b.expect));
     CHECK_FALSE(fs::exists(out));
   }
 
-  CHECK(cli(fmt::format("sweep '{}' -o '{}' --vary tracks[1].msr=0%,2% --vary runs=60,80 --threads 2",
-                        scen.string(), out.string()),
-            log) == 0);
-  const std::string text = slurp(log);
+  const std::string text =
+      run_acosim(fmt::format("sweep '{}' -o '{}' --vary tracks[1].msr=0%,2% --vary runs=60,80 --threads 2",
+                             scen.string(), out.string()),
+                 status);
+  CHECK(exit_code(status) == 0);
   INFO(text);
   CHECK_THAT(text, Contains("P(losses)") && Contains("ES95") && Contains("BASIC Level E, 2% MSR/MLR") &&
                        Contains("Fits"));
@@ -435,17 +415,19 @@ TEST_CASE("acosim sweep and tornado: files parse, bad input exits 2 before sampl
   f.close();
 
   const fs::path tcsv = dir.path / "t.csv";
-  CHECK(cli(fmt::format(
-                "tornado '{}' -q -o '{}' --input true_effect.mean=-4%,2% --input quality.score.mean=82,84 "
-                "--metric p5 --track 1",
-                scen.string(), tcsv.string()),
-            log) == 0);
+  run_acosim(
+      fmt::format("tornado '{}' -q -o '{}' --input true_effect.mean=-4%,2% --input quality.score.mean=82,84 "
+                  "--metric p5 --track 1",
+                  scen.string(), tcsv.string()),
+      status);
+  CHECK(exit_code(status) == 0);
   const auto j = nlohmann::json::parse(slurp(dir.path / "t.json"));
   CHECK(j.at("metric") == "p5");
   CHECK(j.at("tracks")[0].at("bars")[0].at("input") == "true_effect.mean");
-  CHECK(cli(fmt::format("tornado '{}' -q --input true_effect.mean=-4%,2% --metric median", scen.string()),
-            log) == 2);
-  CHECK_THAT(slurp(log), Contains("median"));
+  const std::string median = run_acosim(
+      fmt::format("tornado '{}' -q --input true_effect.mean=-4%,2% --metric median", scen.string()), status);
+  CHECK(exit_code(status) == 2);
+  CHECK_THAT(median, Contains("median"));
 }
 
 TEST_CASE("a sweep over an agreement scenario equals plain agreement runs, bit for bit",

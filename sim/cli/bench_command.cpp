@@ -205,32 +205,28 @@ struct Timing {
   double cpu_seconds = 0;                         // CPU time of that repetition [s]
 };
 
-int run_bench(const BenchArgs& a) {
-  if (a.mode != "historical" && a.mode != "fixed") {
-    throw InputError(fmt::format("--mode {}: allowed: historical, fixed", a.mode));
-  }
-  const std::vector<int> thread_counts = parse_threads(a.threads);
-  const Scenario scenario = parse_scenario(reference_yaml(a), "acosim bench");
-  const SimulationModel model(scenario);
-  if (a.print_model) {
-    std::cout << model_json(model).dump(2) << '\n';
-    return 0;
-  }
-  const double years = scenario.benchmark_mode == BenchmarkMode::Historical ? 4.0 : 1.0;
-  const double beneficiary_years =
-      static_cast<double>(scenario.runs) * static_cast<double>(scenario.total_beneficiaries()) * years;
-  const bool human = !a.json;
-  if (human) {
-    std::cout << fmt::format(
-        "acosim bench: {} beneficiaries x {} runs, {} benchmark ({:.3g} beneficiary-years per pass), "
-        "{} tracks, sampler {}, best of {}; load average {:.2f} on {} cores\n",
-        scenario.total_beneficiaries(), scenario.runs, a.mode, beneficiary_years, scenario.tracks.size(),
-        to_string(simd_level()), a.repeat, load_average(), omp_get_num_procs());
-  }
+// What one bench measured.
+struct BenchFigures {
+  double beneficiary_years = 0;  // per pass
+  std::vector<Timing> timings;   // one per thread count
+  RunTable first;                // the first repetition's run table
+  bool identical = true;         // every repetition's table equals it bit for bit
+  Limit limit_double, limit_float;
+  double sink = 0, clock_ghz = -1;
 
-  std::vector<Timing> timings;
-  RunTable first;
-  bool identical = true;
+  // Cycles per beneficiary-year: CPU time at the estimated clock (-1 where it cannot be estimated).
+  double cycles(double ns) const { return clock_ghz > 0 ? ns * clock_ghz : -1.0; }
+  double ns_per_core(const Timing& t) const {
+    return (t.sample_seconds + t.settle_seconds) * t.threads / beneficiary_years * 1e9;
+  }
+  double per_second(const Timing& t) const {
+    return beneficiary_years / (t.sample_seconds + t.settle_seconds);
+  }
+};
+
+// Samples and settles the scenario `a.repeat` times per thread count; the fastest repetition counts.
+void time_engine(const BenchArgs& a, const Scenario& scenario, const SimulationModel& model,
+                 const std::vector<int>& thread_counts, bool human, BenchFigures& f) {
   for (int threads : thread_counts) {
     Timing t;
     t.threads = threads;
@@ -251,13 +247,13 @@ int run_bench(const BenchArgs& a) {
         t.settle_seconds = settled;
         t.cpu_seconds = cpu_seconds() - c0;
       }
-      if (timings.empty() && rep == 0) {
-        first = std::move(table);
-      } else if (!same_bits(first, table)) {
-        identical = false;
+      if (f.timings.empty() && rep == 0) {
+        f.first = std::move(table);
+      } else if (!same_bits(f.first, table)) {
+        f.identical = false;
       }
     }
-    timings.push_back(t);
+    f.timings.push_back(t);
     if (human) {
       const double total = t.sample_seconds + t.settle_seconds;
       std::cout << fmt::format(
@@ -265,113 +261,138 @@ int run_bench(const BenchArgs& a) {
           "{:6.2f} ns per beneficiary-year per core  {:.3g} beneficiary-years/s  "
           "(CPU time {:.2f} ns per beneficiary-year)\n",
           threads, threads == 1 ? " " : "s", total, t.sample_seconds, scenario.tracks.size(),
-          t.settle_seconds, total * threads / beneficiary_years * 1e9, beneficiary_years / total,
-          t.cpu_seconds / beneficiary_years * 1e9);
+          t.settle_seconds, total * threads / f.beneficiary_years * 1e9, f.beneficiary_years / total,
+          t.cpu_seconds / f.beneficiary_years * 1e9);
     }
   }
+}
 
-  // The arithmetic limits on one thread (double, float), over up to 2,000 runs' worth of
-  // beneficiary-years, alternating with each other and with the clock estimate.
+// The arithmetic limits on one thread (double, float), over up to 2,000 runs' worth of
+// beneficiary-years, alternating with each other and with the clock estimate.
+void time_limits(const BenchArgs& a, const Scenario& scenario, double years, BenchFigures& f) {
   const long limit_runs = std::min<long>(scenario.runs, 2000);
   const long per_run = static_cast<long>(static_cast<double>(scenario.total_beneficiaries()) * years);
   const double limit_years = static_cast<double>(limit_runs) * static_cast<double>(per_run);
-  Limit limit_double, limit_float;
-  double sink = 0, clock_ghz = -1;
   for (int rep = 0; rep < a.repeat; ++rep) {
-    clock_ghz = std::max(clock_ghz, estimate_clock_ghz());
-    for (Limit* l : {&limit_double, &limit_float}) {
-      const Arithmetic arithmetic = l == &limit_float ? Arithmetic::Float : Arithmetic::Double;
+    f.clock_ghz = std::max(f.clock_ghz, estimate_clock_ghz());
+    for (Limit* l : {&f.limit_double, &f.limit_float}) {
+      const Arithmetic arithmetic = l == &f.limit_float ? Arithmetic::Float : Arithmetic::Double;
       const double c0 = cpu_seconds();
       const auto t0 = std::chrono::steady_clock::now();
       for (long r = 0; r < limit_runs; ++r) {
-        sink += transform_limit(scenario.seed, static_cast<std::uint64_t>(r), per_run, arithmetic);
+        f.sink += transform_limit(scenario.seed, static_cast<std::uint64_t>(r), per_run, arithmetic);
       }
       l->ns = std::min(l->ns, seconds_since(t0) / limit_years * 1e9);
       l->cpu_ns = std::min(l->cpu_ns, (cpu_seconds() - c0) / limit_years * 1e9);
     }
   }
-  const double limit_ns = limit_double.ns, limit_cpu_ns = limit_double.cpu_ns;
-  // Cycles per beneficiary-year: CPU time at the estimated clock (-1 where it cannot be estimated).
-  const auto cycles = [&](double ns) { return clock_ghz > 0 ? ns * clock_ghz : -1.0; };
+}
 
-  const auto ns_per_core = [&](const Timing& t) {
-    return (t.sample_seconds + t.settle_seconds) * t.threads / beneficiary_years * 1e9;
-  };
-  const auto per_second = [&](const Timing& t) {
-    return beneficiary_years / (t.sample_seconds + t.settle_seconds);
-  };
-  const Timing& base = timings.front();
-  if (human) {
-    const double engine_ns = ns_per_core(base);
-    if (clock_ghz > 0) {
-      std::cout << fmt::format(
-          "  clock {:.2f} GHz (a dependent-add chain timed against its CPU time); engine, "
-          "{} thread{}: {:.1f} cycles per beneficiary-year\n",
-          clock_ghz, base.threads, base.threads == 1 ? "" : "s",
-          cycles(base.cpu_seconds / beneficiary_years * 1e9));
-    }
-    for (const auto& [name, l] : {std::pair{"double", limit_double}, std::pair{"float ", limit_float}}) {
-      std::cout << fmt::format(
-          "  limit, {} transforms ({}, 1 thread, hand kernel: Philox -> Box-Muller -> exp -> select -> "
-          "double sum): {:.2f} ns per beneficiary-year{} (CPU time {:.2f}); engine / limit = {:.2f} "
-          "(CPU time {:.2f})\n",
-          name, to_string(simd_level()), l.ns,
-          clock_ghz > 0 ? fmt::format(", {:.1f} cycles", cycles(l.cpu_ns)) : std::string(), l.cpu_ns,
-          engine_ns / l.ns, base.cpu_seconds / beneficiary_years * 1e9 / l.cpu_ns);
-    }
-    for (std::size_t i = 1; i < timings.size(); ++i) {
-      std::cout << fmt::format(
-          "  speedup {} vs {} threads: {:.2f}x wall (parallel efficiency {:.0f}%); CPU time per "
-          "beneficiary-year {:.2f}x the {}-thread figure\n",
-          timings[i].threads, base.threads, per_second(timings[i]) / per_second(base),
-          100.0 * per_second(timings[i]) / per_second(base) * base.threads / timings[i].threads,
-          timings[i].cpu_seconds / base.cpu_seconds, base.threads);
-    }
-    std::cout << fmt::format("  run tables bit-identical across thread counts and repetitions: {}\n",
-                             identical ? "yes" : "NO");
-    const double n = static_cast<double>(scenario.total_beneficiaries());
-    std::cout << fmt::format("  mean spending per capita {:.2f}, benchmark per capita {:.2f}\n",
-                             first.expenditure.mean() / n, first.benchmark.mean() / n);
+void print_bench_text(const Scenario& scenario, const BenchFigures& f) {
+  const Timing& base = f.timings.front();
+  const double engine_ns = f.ns_per_core(base);
+  if (f.clock_ghz > 0) {
     std::cout << fmt::format(
-        "  memory: {} bytes per run ({} tracks), independent of beneficiaries\n",
-        (estimated_bytes(scenario) - (1u << 20)) / static_cast<std::size_t>(scenario.runs),
-        scenario.tracks.size());
-  } else {
-    nlohmann::json j;
-    j["mode"] = a.mode;
-    j["beneficiaries"] = scenario.total_beneficiaries();
-    j["runs"] = scenario.runs;
-    j["tracks"] = scenario.tracks.size();
-    j["beneficiary_years"] = beneficiary_years;
-    j["simd"] = to_string(simd_level());
-    j["repeat"] = a.repeat;
-    j["load_average"] = load_average();
-    j["identical"] = identical;
-    j["limit_ns_per_beneficiary_year"] = limit_ns;  // double transforms
-    j["limit_cpu_ns_per_beneficiary_year"] = limit_cpu_ns;
-    j["limit_float_ns_per_beneficiary_year"] = limit_float.ns;
-    j["limit_float_cpu_ns_per_beneficiary_year"] = limit_float.cpu_ns;
-    j["clock_ghz"] = clock_ghz;
-    j["engine_cycles_per_beneficiary_year"] = cycles(base.cpu_seconds / beneficiary_years * 1e9);
-    j["limit_cycles_per_beneficiary_year"] = cycles(limit_cpu_ns);
-    j["limit_float_cycles_per_beneficiary_year"] = cycles(limit_float.cpu_ns);
-    j["bytes_per_run"] = (estimated_bytes(scenario) - (1u << 20)) / static_cast<std::size_t>(scenario.runs);
-    j["limit_checksum"] = sink;
-    const double n = static_cast<double>(scenario.total_beneficiaries());
-    j["mean_expenditure_per_capita"] = first.expenditure.mean() / n;
-    j["mean_benchmark_per_capita"] = first.benchmark.mean() / n;
-    for (const Timing& t : timings) {
-      j["threads"].push_back({{"threads", t.threads},
-                              {"sample_seconds", t.sample_seconds},
-                              {"settle_seconds", t.settle_seconds},
-                              {"ns_per_beneficiary_year_per_core", ns_per_core(t)},
-                              {"cpu_seconds", t.cpu_seconds},
-                              {"cpu_ns_per_beneficiary_year", t.cpu_seconds / beneficiary_years * 1e9},
-                              {"beneficiary_years_per_second", per_second(t)}});
-    }
-    std::cout << j.dump(2) << '\n';
+        "  clock {:.2f} GHz (a dependent-add chain timed against its CPU time); engine, "
+        "{} thread{}: {:.1f} cycles per beneficiary-year\n",
+        f.clock_ghz, base.threads, base.threads == 1 ? "" : "s",
+        f.cycles(base.cpu_seconds / f.beneficiary_years * 1e9));
   }
-  if (!identical) {
+  for (const auto& [name, l] : {std::pair{"double", f.limit_double}, std::pair{"float ", f.limit_float}}) {
+    std::cout << fmt::format(
+        "  limit, {} transforms ({}, 1 thread, hand kernel: Philox -> Box-Muller -> exp -> select -> "
+        "double sum): {:.2f} ns per beneficiary-year{} (CPU time {:.2f}); engine / limit = {:.2f} "
+        "(CPU time {:.2f})\n",
+        name, to_string(simd_level()), l.ns,
+        f.clock_ghz > 0 ? fmt::format(", {:.1f} cycles", f.cycles(l.cpu_ns)) : std::string(), l.cpu_ns,
+        engine_ns / l.ns, base.cpu_seconds / f.beneficiary_years * 1e9 / l.cpu_ns);
+  }
+  for (std::size_t i = 1; i < f.timings.size(); ++i) {
+    std::cout << fmt::format(
+        "  speedup {} vs {} threads: {:.2f}x wall (parallel efficiency {:.0f}%); CPU time per "
+        "beneficiary-year {:.2f}x the {}-thread figure\n",
+        f.timings[i].threads, base.threads, f.per_second(f.timings[i]) / f.per_second(base),
+        100.0 * f.per_second(f.timings[i]) / f.per_second(base) * base.threads / f.timings[i].threads,
+        f.timings[i].cpu_seconds / base.cpu_seconds, base.threads);
+  }
+  std::cout << fmt::format("  run tables bit-identical across thread counts and repetitions: {}\n",
+                           f.identical ? "yes" : "NO");
+  const double n = static_cast<double>(scenario.total_beneficiaries());
+  std::cout << fmt::format("  mean spending per capita {:.2f}, benchmark per capita {:.2f}\n",
+                           f.first.expenditure.mean() / n, f.first.benchmark.mean() / n);
+  std::cout << fmt::format("  memory: {} bytes per run ({} tracks), independent of beneficiaries\n",
+                           (estimated_bytes(scenario) - (1u << 20)) / static_cast<std::size_t>(scenario.runs),
+                           scenario.tracks.size());
+}
+
+void print_bench_json(const BenchArgs& a, const Scenario& scenario, const BenchFigures& f) {
+  const Timing& base = f.timings.front();
+  nlohmann::json j;
+  j["mode"] = a.mode;
+  j["beneficiaries"] = scenario.total_beneficiaries();
+  j["runs"] = scenario.runs;
+  j["tracks"] = scenario.tracks.size();
+  j["beneficiary_years"] = f.beneficiary_years;
+  j["simd"] = to_string(simd_level());
+  j["repeat"] = a.repeat;
+  j["load_average"] = load_average();
+  j["identical"] = f.identical;
+  j["limit_ns_per_beneficiary_year"] = f.limit_double.ns;  // double transforms
+  j["limit_cpu_ns_per_beneficiary_year"] = f.limit_double.cpu_ns;
+  j["limit_float_ns_per_beneficiary_year"] = f.limit_float.ns;
+  j["limit_float_cpu_ns_per_beneficiary_year"] = f.limit_float.cpu_ns;
+  j["clock_ghz"] = f.clock_ghz;
+  j["engine_cycles_per_beneficiary_year"] = f.cycles(base.cpu_seconds / f.beneficiary_years * 1e9);
+  j["limit_cycles_per_beneficiary_year"] = f.cycles(f.limit_double.cpu_ns);
+  j["limit_float_cycles_per_beneficiary_year"] = f.cycles(f.limit_float.cpu_ns);
+  j["bytes_per_run"] = (estimated_bytes(scenario) - (1u << 20)) / static_cast<std::size_t>(scenario.runs);
+  j["limit_checksum"] = f.sink;
+  const double n = static_cast<double>(scenario.total_beneficiaries());
+  j["mean_expenditure_per_capita"] = f.first.expenditure.mean() / n;
+  j["mean_benchmark_per_capita"] = f.first.benchmark.mean() / n;
+  for (const Timing& t : f.timings) {
+    j["threads"].push_back({{"threads", t.threads},
+                            {"sample_seconds", t.sample_seconds},
+                            {"settle_seconds", t.settle_seconds},
+                            {"ns_per_beneficiary_year_per_core", f.ns_per_core(t)},
+                            {"cpu_seconds", t.cpu_seconds},
+                            {"cpu_ns_per_beneficiary_year", t.cpu_seconds / f.beneficiary_years * 1e9},
+                            {"beneficiary_years_per_second", f.per_second(t)}});
+  }
+  std::cout << j.dump(2) << '\n';
+}
+
+int run_bench(const BenchArgs& a) {
+  if (a.mode != "historical" && a.mode != "fixed") {
+    throw InputError(fmt::format("--mode {}: allowed: historical, fixed", a.mode));
+  }
+  const std::vector<int> thread_counts = parse_threads(a.threads);
+  const Scenario scenario = parse_scenario(reference_yaml(a), "acosim bench");
+  const SimulationModel model(scenario);
+  if (a.print_model) {
+    std::cout << model_json(model).dump(2) << '\n';
+    return 0;
+  }
+  BenchFigures f;
+  const double years = scenario.benchmark_mode == BenchmarkMode::Historical ? 4.0 : 1.0;
+  f.beneficiary_years =
+      static_cast<double>(scenario.runs) * static_cast<double>(scenario.total_beneficiaries()) * years;
+  const bool human = !a.json;
+  if (human) {
+    std::cout << fmt::format(
+        "acosim bench: {} beneficiaries x {} runs, {} benchmark ({:.3g} beneficiary-years per pass), "
+        "{} tracks, sampler {}, best of {}; load average {:.2f} on {} cores\n",
+        scenario.total_beneficiaries(), scenario.runs, a.mode, f.beneficiary_years, scenario.tracks.size(),
+        to_string(simd_level()), a.repeat, load_average(), omp_get_num_procs());
+  }
+  time_engine(a, scenario, model, thread_counts, human, f);
+  time_limits(a, scenario, years, f);
+  if (human) {
+    print_bench_text(scenario, f);
+  } else {
+    print_bench_json(a, scenario, f);
+  }
+  if (!f.identical) {
     std::cerr << "acosim bench: the run tables differ between thread counts: the reproducibility contract is "
                  "broken\n";
     return 1;

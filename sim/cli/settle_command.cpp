@@ -233,7 +233,10 @@ const std::vector<std::string>& settle_input_columns() {
   return columns;
 }
 
-std::vector<SettleCase> read_settle_cases(const CsvTable& table) {
+namespace {
+
+// Every header column is a known input column (the settle CSV format, docs/settle.md).
+void check_settle_header(const CsvTable& table) {
   const std::vector<std::string>& allowed = settle_input_columns();
   for (const std::string& name : table.columns()) {
     const bool known = std::any_of(allowed.begin(), allowed.end(),
@@ -248,6 +251,176 @@ std::vector<SettleCase> read_settle_cases(const CsvTable& table) {
     }
     (void)table.find(name);  // duplicate names are an error
   }
+}
+
+// The row's track and performance year; returns the performance year.
+long read_case_track(const CsvRow& row, std::size_t c_track, std::size_t c_py, SettleCase& c) {
+  const std::string_view track_text = row.cell(c_track);
+  if (track_text.empty())
+    row.fail(c_track, fmt::format("value is missing (expected one of {})", known_track_ids()));
+  c.track = find_track(track_text);
+  if (!c.track) {
+    row.fail(c_track,
+             fmt::format("'{}' is not a known track (expected one of {}; short forms A-E, EN, T1, T2, "
+                         "T3, T1+)",
+                         track_text, known_track_ids()));
+  }
+  const Track& track = *c.track;
+  const long py = row.integer(c_py, fmt::format("a performance year {}-{}", kFirstRuleYear, kLastRuleYear));
+  if (py < kFirstRuleYear || py > kLastRuleYear) {
+    row.fail(c_py, fmt::format("'{}' has no settlement rules (expected a performance year {}-{})",
+                               row.cell(c_py), kFirstRuleYear, kLastRuleYear));
+  }
+  c.input.performance_year = static_cast<int>(py);
+  if (py < track.first_py || py > track.last_py) {
+    row.fail(c_track, fmt::format("'{}' was not reconciled in PY{} (only PY{}-PY{})", track_text, py,
+                                  track.first_py, track.last_py));
+  }
+  return py;
+}
+
+// Size, benchmark, expenditure: totals, or per-capita amounts x person-years.
+void read_case_totals(const Reader& r, std::size_t c_nab, SettlementInput& in) {
+  const CsvTable& table = r.table;
+  const CsvRow& row = r.row;
+  in.assigned_beneficiaries = row.integer(c_nab, "a positive count of assigned beneficiaries");
+  if (in.assigned_beneficiaries <= 0) {
+    row.fail(c_nab, fmt::format("'{}' must be positive (expected a count of assigned beneficiaries)",
+                                row.cell(c_nab)));
+  }
+  if (in.assigned_beneficiaries > kMaxBeneficiaries) {
+    row.fail(c_nab, fmt::format("'{}' is out of range (expected a count of assigned beneficiaries up to {})",
+                                row.cell(c_nab), kMaxBeneficiaries));
+  }
+  const bool totals = r.has("benchmark_total") || r.has("expenditure_total");
+  const bool per_capita = r.has("benchmark_pc") || r.has("expenditure_pc") || r.has("person_years");
+  if (totals == per_capita) {
+    row.fail(totals
+                 ? "give either benchmark_total and expenditure_total, or benchmark_pc, expenditure_pc and "
+                   "person_years, not both"
+                 : "no benchmark: give benchmark_total and expenditure_total, or benchmark_pc, "
+                   "expenditure_pc and person_years");
+  }
+  auto need = [&](std::string_view name, bool positive, double max, std::string_view unit) {
+    const auto v = r.dollars(name, positive, max, unit);
+    if (!v) {
+      const auto col = table.find(name);
+      if (!col)
+        row.fail(fmt::format("missing column '{}' (needed with the other {} columns)", name,
+                             totals ? "total" : "per-capita"));
+      row.fail(*col, fmt::format("value is missing (expected a {} number of {})",
+                                 positive ? "positive" : "non-negative", unit));
+    }
+    return *v;
+  };
+  if (totals) {
+    in.benchmark = need("benchmark_total", true, kMaxDollars, "dollars");
+    in.expenditure = need("expenditure_total", false, kMaxDollars, "dollars");
+  } else {
+    const double years = need("person_years", true, kMaxPersonYears, "person-years");
+    in.benchmark = need("benchmark_pc", true, kMaxPerCapita, "dollars per beneficiary-year") * years;
+    in.expenditure = need("expenditure_pc", false, kMaxPerCapita, "dollars per beneficiary-year") * years;
+  }
+}
+
+// MSR/MLR: an override, the election of a two-sided track, and the table's range.
+void read_case_msr(const Reader& r, std::size_t c_nab, const Track& track, SettlementInput& in) {
+  const CsvTable& table = r.table;
+  const CsvRow& row = r.row;
+  if (const auto c_over = table.find("msr_override"); c_over && !row.missing(*c_over)) {
+    const double v = *r.fraction("msr_override");
+    if (v >= 1)
+      row.fail(*c_over, fmt::format("'{}' is out of range (expected an MSR below 100%)", row.cell(*c_over)));
+    in.msr_override = v;
+  }
+  const auto c_msr = table.find("msr_election");
+  if (c_msr && !row.missing(*c_msr)) {
+    const std::string_view text = row.cell(*c_msr);
+    const char* what = "variable, a percent like 1%, or a fraction like 0.01, in [0, 20%]";
+    if (lower(text) == "variable" || lower(text) == "table") {
+      in.msr_election = MsrElection::table();
+    } else {
+      const auto n = row.optional_number(*c_msr, what);
+      const double v = n ? n->as_fraction_if_percent() : 0.0;
+      if (v < 0 || v > 0.20) row.fail(*c_msr, fmt::format("'{}' is out of range (expected {})", text, what));
+      if (!track.two_sided) {
+        row.fail(*c_msr,
+                 fmt::format("'{}' is an election, but {} is one-sided: its MSR comes from the table by "
+                             "assigned_beneficiaries (leave it empty or write variable)",
+                             text, track.id));
+      }
+      in.msr_election = MsrElection::fixed(v);
+    }
+  } else if (track.two_sided && !in.msr_override) {
+    const std::string msg = fmt::format(
+        "{} is two-sided and needs its MSR/MLR election (variable, 0%, 0.5%, 1%, 1.5% "
+        "or 2%)",
+        track.id);
+    if (c_msr) row.fail(*c_msr, "value is missing: " + msg);
+    row.fail("missing column 'msr_election': " + msg);
+  }
+  if (!in.msr_override && in.assigned_beneficiaries < kMsrTableMinBeneficiaries &&
+      (track.msr_rule == MsrRule::Table || in.msr_election.variable ||
+       in.assigned_beneficiaries < kFixedElectionMinBeneficiaries)) {
+    row.fail(c_nab,
+             fmt::format("'{}' is below 500, where the MSR table gives no value (expected at least 500, or "
+                         "give msr_override)",
+                         row.cell(c_nab)));
+  }
+}
+
+// Quality (a score on 0-100, "90.84" or "90.84%"), revenue, loss limit and relief.
+void read_case_quality_and_relief(const Reader& r, const Track& track, SettlementInput& in) {
+  const CsvTable& table = r.table;
+  const CsvRow& row = r.row;
+  if (const auto c_q = table.find("quality_score")) {
+    if (const auto n = row.optional_number(*c_q, "a quality score in [0, 100]")) {
+      if (n->value < 0 || n->value > 100) {
+        row.fail(*c_q,
+                 fmt::format("'{}' is out of range (expected a quality score in [0, 100])", row.cell(*c_q)));
+      }
+      in.quality_score = n->value;
+    }
+  }
+  in.met_qps = r.flag("met_qps").value_or(true);
+  in.met_alt_qps = r.flag("met_alt_qps").value_or(false);
+  in.low_revenue = r.flag("low_revenue").value_or(false);
+  in.participant_revenue = r.dollars("participant_revenue", false);
+  in.benchmark_based_loss_limit = r.flag("benchmark_based_loss_limit").value_or(false);
+  if (in.benchmark_based_loss_limit && track.id != "TRACK_1_PLUS") {
+    row.fail(*table.find("benchmark_based_loss_limit"),
+             fmt::format("'1' applies only to TRACK_1_PLUS, not {} (expected 0 or empty)", track.id));
+  }
+  in.track2_year = static_cast<int>(
+      r.integer("track2_year", 1, 100, "a year of participation in Track 2: 1, 2, 3, ...").value_or(3));
+  if (auto e = r.fraction("euc_relief_fraction")) in.euc_relief_fraction = *e;
+  in.loss_relief_amount = r.dollars("loss_relief_amount", false);
+}
+
+// Agreement start: only the 425.605(h) half rate reads it (BASIC, low revenue, 2024+ starts).
+void read_case_start(const Reader& r, const Track& track, long py, SettlementInput& in) {
+  const CsvTable& table = r.table;
+  const CsvRow& row = r.row;
+  const auto start =
+      r.integer("agreement_start_year", 2012, py, fmt::format("the year the agreement started, 2012-{}", py));
+  if (start) {
+    in.agreement_start_year = static_cast<int>(*start);
+  } else if (track.basic && in.low_revenue && py >= 2024 && in.benchmark > in.expenditure) {
+    const auto col = table.find("agreement_start_year");
+    const std::string msg =
+        "needed for a low-revenue BASIC ACO with savings from PY2024 (the 42 CFR 425.605(h) "
+        "half rate applies to agreements starting 2024 or later)";
+    if (col) row.fail(*col, "value is missing: " + msg);
+    row.fail("missing column 'agreement_start_year': " + msg);
+  } else {
+    in.agreement_start_year = static_cast<int>(std::min(py, 2023L));
+  }
+}
+
+}  // namespace
+
+std::vector<SettleCase> read_settle_cases(const CsvTable& table) {
+  check_settle_header(table);
   const std::size_t c_track =
       table.require("track", "BASIC_A..BASIC_E, ENHANCED, TRACK_1, TRACK_2, TRACK_3, TRACK_1_PLUS");
   const std::size_t c_py = table.require("py", "the performance year");
@@ -271,153 +444,12 @@ std::vector<SettleCase> read_settle_cases(const CsvTable& table) {
     c.id = c_id && !row.cell(*c_id).empty() ? std::string(row.cell(*c_id)) : std::to_string(i + 1);
     SettlementInput& in = c.input;
 
-    // Track and performance year.
-    const std::string_view track_text = row.cell(c_track);
-    if (track_text.empty())
-      row.fail(c_track, fmt::format("value is missing (expected one of {})", known_track_ids()));
-    c.track = find_track(track_text);
-    if (!c.track) {
-      row.fail(c_track,
-               fmt::format("'{}' is not a known track (expected one of {}; short forms A-E, EN, T1, T2, "
-                           "T3, T1+)",
-                           track_text, known_track_ids()));
-    }
+    const long py = read_case_track(row, c_track, c_py, c);
     const Track& track = *c.track;
-    const long py = row.integer(c_py, fmt::format("a performance year {}-{}", kFirstRuleYear, kLastRuleYear));
-    if (py < kFirstRuleYear || py > kLastRuleYear) {
-      row.fail(c_py, fmt::format("'{}' has no settlement rules (expected a performance year {}-{})",
-                                 row.cell(c_py), kFirstRuleYear, kLastRuleYear));
-    }
-    in.performance_year = static_cast<int>(py);
-    if (py < track.first_py || py > track.last_py) {
-      row.fail(c_track, fmt::format("'{}' was not reconciled in PY{} (only PY{}-PY{})", track_text, py,
-                                    track.first_py, track.last_py));
-    }
-
-    // Size, benchmark, expenditure.
-    in.assigned_beneficiaries = row.integer(c_nab, "a positive count of assigned beneficiaries");
-    if (in.assigned_beneficiaries <= 0) {
-      row.fail(c_nab, fmt::format("'{}' must be positive (expected a count of assigned beneficiaries)",
-                                  row.cell(c_nab)));
-    }
-    if (in.assigned_beneficiaries > kMaxBeneficiaries) {
-      row.fail(c_nab,
-               fmt::format("'{}' is out of range (expected a count of assigned beneficiaries up to {})",
-                           row.cell(c_nab), kMaxBeneficiaries));
-    }
-    const bool totals = r.has("benchmark_total") || r.has("expenditure_total");
-    const bool per_capita = r.has("benchmark_pc") || r.has("expenditure_pc") || r.has("person_years");
-    if (totals == per_capita) {
-      row.fail(totals
-                   ? "give either benchmark_total and expenditure_total, or benchmark_pc, expenditure_pc and "
-                     "person_years, not both"
-                   : "no benchmark: give benchmark_total and expenditure_total, or benchmark_pc, "
-                     "expenditure_pc and person_years");
-    }
-    auto need = [&](std::string_view name, bool positive, double max, std::string_view unit) {
-      const auto v = r.dollars(name, positive, max, unit);
-      if (!v) {
-        const auto col = table.find(name);
-        if (!col)
-          row.fail(fmt::format("missing column '{}' (needed with the other {} columns)", name,
-                               totals ? "total" : "per-capita"));
-        row.fail(*col, fmt::format("value is missing (expected a {} number of {})",
-                                   positive ? "positive" : "non-negative", unit));
-      }
-      return *v;
-    };
-    if (totals) {
-      in.benchmark = need("benchmark_total", true, kMaxDollars, "dollars");
-      in.expenditure = need("expenditure_total", false, kMaxDollars, "dollars");
-    } else {
-      const double years = need("person_years", true, kMaxPersonYears, "person-years");
-      in.benchmark = need("benchmark_pc", true, kMaxPerCapita, "dollars per beneficiary-year") * years;
-      in.expenditure = need("expenditure_pc", false, kMaxPerCapita, "dollars per beneficiary-year") * years;
-    }
-
-    // MSR/MLR.
-    if (const auto c_over = table.find("msr_override"); c_over && !row.missing(*c_over)) {
-      const double v = *r.fraction("msr_override");
-      if (v >= 1)
-        row.fail(*c_over,
-                 fmt::format("'{}' is out of range (expected an MSR below 100%)", row.cell(*c_over)));
-      in.msr_override = v;
-    }
-    const auto c_msr = table.find("msr_election");
-    if (c_msr && !row.missing(*c_msr)) {
-      const std::string_view text = row.cell(*c_msr);
-      const char* what = "variable, a percent like 1%, or a fraction like 0.01, in [0, 20%]";
-      if (lower(text) == "variable" || lower(text) == "table") {
-        in.msr_election = MsrElection::table();
-      } else {
-        const auto n = row.optional_number(*c_msr, what);
-        const double v = n ? n->as_fraction_if_percent() : 0.0;
-        if (v < 0 || v > 0.20)
-          row.fail(*c_msr, fmt::format("'{}' is out of range (expected {})", text, what));
-        if (!track.two_sided) {
-          row.fail(*c_msr,
-                   fmt::format("'{}' is an election, but {} is one-sided: its MSR comes from the table by "
-                               "assigned_beneficiaries (leave it empty or write variable)",
-                               text, track.id));
-        }
-        in.msr_election = MsrElection::fixed(v);
-      }
-    } else if (track.two_sided && !in.msr_override) {
-      const std::string msg = fmt::format(
-          "{} is two-sided and needs its MSR/MLR election (variable, 0%, 0.5%, 1%, 1.5% "
-          "or 2%)",
-          track.id);
-      if (c_msr) row.fail(*c_msr, "value is missing: " + msg);
-      row.fail("missing column 'msr_election': " + msg);
-    }
-    if (!in.msr_override && in.assigned_beneficiaries < kMsrTableMinBeneficiaries &&
-        (track.msr_rule == MsrRule::Table || in.msr_election.variable ||
-         in.assigned_beneficiaries < kFixedElectionMinBeneficiaries)) {
-      row.fail(c_nab,
-               fmt::format("'{}' is below 500, where the MSR table gives no value (expected at least 500, or "
-                           "give msr_override)",
-                           row.cell(c_nab)));
-    }
-
-    // Quality: a score on 0-100 ("90.84" or "90.84%").
-    if (const auto c_q = table.find("quality_score")) {
-      if (const auto n = row.optional_number(*c_q, "a quality score in [0, 100]")) {
-        if (n->value < 0 || n->value > 100) {
-          row.fail(*c_q, fmt::format("'{}' is out of range (expected a quality score in [0, 100])",
-                                     row.cell(*c_q)));
-        }
-        in.quality_score = n->value;
-      }
-    }
-    in.met_qps = r.flag("met_qps").value_or(true);
-    in.met_alt_qps = r.flag("met_alt_qps").value_or(false);
-    in.low_revenue = r.flag("low_revenue").value_or(false);
-    in.participant_revenue = r.dollars("participant_revenue", false);
-    in.benchmark_based_loss_limit = r.flag("benchmark_based_loss_limit").value_or(false);
-    if (in.benchmark_based_loss_limit && track.id != "TRACK_1_PLUS") {
-      row.fail(*table.find("benchmark_based_loss_limit"),
-               fmt::format("'1' applies only to TRACK_1_PLUS, not {} (expected 0 or empty)", track.id));
-    }
-    in.track2_year = static_cast<int>(
-        r.integer("track2_year", 1, 100, "a year of participation in Track 2: 1, 2, 3, ...").value_or(3));
-    if (auto e = r.fraction("euc_relief_fraction")) in.euc_relief_fraction = *e;
-    in.loss_relief_amount = r.dollars("loss_relief_amount", false);
-
-    // Agreement start: only the 425.605(h) half rate reads it (BASIC, low revenue, 2024+ starts).
-    const auto start = r.integer("agreement_start_year", 2012, py,
-                                 fmt::format("the year the agreement started, 2012-{}", py));
-    if (start) {
-      in.agreement_start_year = static_cast<int>(*start);
-    } else if (track.basic && in.low_revenue && py >= 2024 && in.benchmark > in.expenditure) {
-      const auto col = table.find("agreement_start_year");
-      const std::string msg =
-          "needed for a low-revenue BASIC ACO with savings from PY2024 (the 42 CFR 425.605(h) "
-          "half rate applies to agreements starting 2024 or later)";
-      if (col) row.fail(*col, "value is missing: " + msg);
-      row.fail("missing column 'agreement_start_year': " + msg);
-    } else {
-      in.agreement_start_year = static_cast<int>(std::min(py, 2023L));
-    }
+    read_case_totals(r, c_nab, in);
+    read_case_msr(r, c_nab, track, in);
+    read_case_quality_and_relief(r, track, in);
+    read_case_start(r, track, py, in);
     cases.push_back(std::move(c));
   }
   return cases;

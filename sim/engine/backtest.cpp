@@ -162,13 +162,7 @@ BacktestRow scored_row(const BacktestCase& x, const double* row, double baseline
 
 BacktestResult run_backtest(const BacktestPlan& plan, const BacktestOptions& o) {
   BacktestResult res;
-  res.file_a = plan.file_a;
-  res.file_b = plan.file_b;
-  res.py_a = plan.py_a;
-  res.py_b = plan.py_b;
-  res.runs = plan.runs;
-  res.seed = plan.seed;
-  res.calibration = plan.calibration;
+  static_cast<BacktestSetup&>(res) = plan;
   res.ranks = mpi::size();
   res.excluded = plan.excluded;
   res.baseline_s = std::sqrt(baseline_variance(plan.cases, plan.calibration));

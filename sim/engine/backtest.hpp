@@ -65,15 +65,20 @@ struct BacktestExclusion {
   std::string reason;
 };
 
-struct BacktestResult {
+// What a backtest compares and how: the two files, their years, the runs per ACO, the seed and the
+// calibrated defaults (shared by the plan and its result).
+struct BacktestSetup {
   std::string file_a, file_b;
   int py_a = 0, py_b = 0;
-  long runs = 0;
+  long runs = 0;  // per ACO
   std::uint64_t seed = 0;
+  CalibrationDefaults calibration;  // the scenarios' defaults; k_baseline for the baseline
+};
+
+struct BacktestResult : BacktestSetup {
   int threads = 0, ranks = 1;
   double wall_seconds = 0;
-  double baseline_s = 0;  // s of the persistence baseline, fitted on the pair [fraction]
-  CalibrationDefaults calibration;
+  double baseline_s = 0;          // s of the persistence baseline, fitted on the pair [fraction]
   std::vector<BacktestRow> rows;  // ACO_ID order
   std::vector<BacktestExclusion> excluded;
   BacktestSummary summary;
@@ -94,12 +99,7 @@ struct BacktestCase {
 
 // Everything the backtest runs on: the cases (ACO_ID order; case k's scenario has `runs` runs and
 // seed `seed + k`), the ACOs left out and why, and year A's base rates (the Brier references).
-struct BacktestPlan {
-  std::string file_a, file_b;
-  int py_a = 0, py_b = 0;
-  long runs = 0;  // per ACO
-  std::uint64_t seed = 0;
-  CalibrationDefaults calibration;  // the scenarios' defaults; k_baseline for the baseline
+struct BacktestPlan : BacktestSetup {
   std::vector<BacktestCase> cases;
   std::vector<BacktestExclusion> excluded;
   double base_rate_savings_a = 0;  // share of year A's usable rows with EarnSaveLoss > 0 [fraction]

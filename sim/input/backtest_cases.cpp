@@ -48,13 +48,7 @@ std::vector<BacktestPair> match_years(const PufYear& a, const PufYear& b,
 BacktestPlan backtest_plan(const PufYear& a, const PufYear& b, const InitSettings& settings,
                            const CalibrationDefaults& c) {
   BacktestPlan plan;
-  plan.file_a = a.source;
-  plan.file_b = b.source;
-  plan.py_a = a.py;
-  plan.py_b = b.py;
-  plan.runs = settings.runs;
-  plan.seed = settings.seed;
-  plan.calibration = c;
+  static_cast<BacktestSetup&>(plan) = {a.source, b.source, a.py, b.py, settings.runs, settings.seed, c};
   plan.base_rate_savings_a = a.base_rate_savings;
   plan.base_rate_losses_a = a.base_rate_losses;
   const std::vector<BacktestPair> pairs = match_years(a, b, plan.excluded);

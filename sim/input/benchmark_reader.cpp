@@ -114,16 +114,10 @@ void refuse_cms_only_keys(const Reader& rd, const YAML::Node& b) {
   }
 }
 
-void read_cms_benchmark(const Reader& rd, const YAML::Node& b, const YAML::Node& root, Scenario& s) {
-  check_section_keys(rd, b, "benchmark");
-  if (b["per_capita"])
-    rd.fail(b["per_capita"], "benchmark.per_capita",
-            "applies only to mode: fixed (mode cms builds the benchmark from benchmark.types)");
-  if (b["persistence"])
-    rd.fail(b["persistence"], "benchmark.persistence", "applies only to mode: historical");
-  s.benchmark_mode = BenchmarkMode::Cms;
-  CmsBenchmarkSpec sp;
-  const int start = s.agreement_start_year, py = s.performance_year;
+namespace {
+
+// The agreement must start July 2019 or later and contain the PY (42 CFR 425.200(b)).
+void check_cms_agreement(const Reader& rd, const YAML::Node& b, const YAML::Node& root, int start, int py) {
   const YAML::Node start_node =
       root["aco"] && root["aco"]["agreement_start_year"] ? root["aco"]["agreement_start_year"] : b["mode"];
   if (start < kFirstCmsStart) {
@@ -142,11 +136,36 @@ void read_cms_benchmark(const Reader& rd, const YAML::Node& b, const YAML::Node&
             "(42 CFR 425.200(b)); allowed: {} to {}",
             start, py, py - kMaxYearsAfterStart, py));
   }
-  sp.base_year_3 = start - 1;
-  sp.steps = py - sp.base_year_3;
-  const auto steps = static_cast<std::size_t>(sp.steps);
-  const bool acpt_rule = start >= kBenchmark2024Start;
+}
 
+// benchmark.prior_savings (42 CFR 425.658).
+CmsPriorSavings read_prior_savings(const Reader& rd, const YAML::Node& ps, int start) {
+  check_section_keys(rd, ps, "benchmark.prior_savings");
+  if (start < kBenchmark2024Start)
+    rd.fail(ps, "benchmark.prior_savings",
+            fmt::format("the prior savings adjustment applies to agreements starting 2024 or later (42 CFR "
+                        "425.658); this one starts in {}",
+                        start));
+  CmsPriorSavings p;
+  const YAML::Node v = ps["per_capita_savings"];
+  if (!v || !v.IsSequence() || v.size() != 3)
+    rd.fail(v ? v : ps, "benchmark.prior_savings.per_capita_savings",
+            "must list the per capita savings (+) or losses (-) of the 3 PYs before the agreement [USD]; "
+            "null for a PY not reconciled");
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (!v[i].IsNull())
+      p.per_capita_savings[i] =
+          read_number(rd, v[i], fmt::format("benchmark.prior_savings.per_capita_savings[{}]", i));
+  }
+  if (ps["proration"]) p.proration = read_number(rd, ps["proration"], "benchmark.prior_savings.proration");
+  if (ps["renewing_or_reentering"])
+    p.renewing_or_reentering =
+        rd.boolean(ps["renewing_or_reentering"], "benchmark.prior_savings.renewing_or_reentering");
+  return p;
+}
+
+// The weights, the market share and the adjustments' inputs (bench §2-§5, §12).
+void read_cms_settings(const Reader& rd, const YAML::Node& b, int start, CmsBenchmarkSpec& sp, Scenario& s) {
   if (b["weights"]) {
     const YAML::Node w = b["weights"];
     if (w.IsScalar() && (w.Scalar() == "first_agreement" || w.Scalar() == "rebased")) {
@@ -179,30 +198,7 @@ void read_cms_benchmark(const Reader& rd, const YAML::Node& b, const YAML::Node&
                           start));
     sp.low_income_share = read_number(rd, b["low_income_share"], "benchmark.low_income_share");
   }
-  if (const YAML::Node ps = b["prior_savings"]) {
-    check_section_keys(rd, ps, "benchmark.prior_savings");
-    if (start < kBenchmark2024Start)
-      rd.fail(ps, "benchmark.prior_savings",
-              fmt::format("the prior savings adjustment applies to agreements starting 2024 or later (42 CFR "
-                          "425.658); this one starts in {}",
-                          start));
-    CmsPriorSavings p;
-    const YAML::Node v = ps["per_capita_savings"];
-    if (!v || !v.IsSequence() || v.size() != 3)
-      rd.fail(v ? v : ps, "benchmark.prior_savings.per_capita_savings",
-              "must list the per capita savings (+) or losses (-) of the 3 PYs before the agreement [USD]; "
-              "null for a PY not reconciled");
-    for (std::size_t i = 0; i < 3; ++i) {
-      if (!v[i].IsNull())
-        p.per_capita_savings[i] =
-            read_number(rd, v[i], fmt::format("benchmark.prior_savings.per_capita_savings[{}]", i));
-    }
-    if (ps["proration"]) p.proration = read_number(rd, ps["proration"], "benchmark.prior_savings.proration");
-    if (ps["renewing_or_reentering"])
-      p.renewing_or_reentering =
-          rd.boolean(ps["renewing_or_reentering"], "benchmark.prior_savings.renewing_or_reentering");
-    sp.prior_savings = p;
-  }
+  if (const YAML::Node ps = b["prior_savings"]) sp.prior_savings = read_prior_savings(rd, ps, start);
   if (b["acpt_weight"]) sp.acpt_weight = read_number(rd, b["acpt_weight"], "benchmark.acpt_weight");
   if (b["acpt_mode"]) {
     const std::string m = rd.string(b["acpt_mode"], "benchmark.acpt_mode");
@@ -219,8 +215,10 @@ void read_cms_benchmark(const Reader& rd, const YAML::Node& b, const YAML::Node&
   if (b["zero_difference_is_lower"])
     sp.zero_difference_is_lower =
         rd.boolean(b["zero_difference_is_lower"], "benchmark.zero_difference_is_lower");
+}
 
-  // Trend BY3 -> PY.
+// benchmark.trend: the annual national (and regional) growth BY3 -> PY and their uncertainty.
+void read_cms_trend(const Reader& rd, const YAML::Node& b, int py, std::size_t steps, CmsBenchmarkSpec& sp) {
   const YAML::Node tr = b["trend"];
   if (!tr)
     rd.fail(b, "benchmark.trend",
@@ -243,7 +241,25 @@ void read_cms_benchmark(const Reader& rd, const YAML::Node& b, const YAML::Node&
   if (tr["coding_intensity_sd"])
     sp.coding_intensity_sd =
         read_number(rd, tr["coding_intensity_sd"], "benchmark.trend.coding_intensity_sd");
+}
 
+// H_t (bench §11 step 2): each base year risk-adjusted to BY3 (x HCC_BY3 / HCC_j), trended and
+// restated to BY3, then weighted [USD per beneficiary-year].
+double historical_benchmark(const CmsBenchmarkType& t, const std::array<double, 3>& weights) {
+  double h = 0;
+  for (std::size_t j = 0; j < 3; ++j) {
+    const double trend = j < 2 ? t.trend_to_by3[j] : 1.0;
+    h += weights[j] * t.per_capita[j] * trend * (t.hcc_risk[2] / t.hcc_risk[j]);
+  }
+  return h;
+}
+
+// H_t, the expected spending and the ACPT of each enrollment type (bench §11 step 2).
+void read_cms_types(const Reader& rd, const YAML::Node& b, const Scenario& s, int start, std::size_t steps,
+                    CmsBenchmarkSpec& sp) {
+  const bool acpt_rule = start >= kBenchmark2024Start;
+  const std::string why =
+      fmt::format("one annual rate per step {} .. {}", sp.base_year_3 + 1, s.performance_year);
   std::vector<double> common_acpt;
   if (b["acpt"]) {
     if (!acpt_rule)
@@ -289,17 +305,10 @@ void read_cms_benchmark(const Reader& rd, const YAML::Node& b, const YAML::Node&
     if (acpt_rule && t.acpt.size() != steps)
       t.acpt.assign(steps, 0.0);  // a type with no beneficiaries and no report rows
     py3_total += t.by3_person_years;
-    // H_t (bench §11 step 2): each base year risk-adjusted to BY3 (x HCC_BY3 / HCC_j), trended and
-    // restated to BY3, then weighted.
     if (t.historical_benchmark) {
       sp.historical[k] = *t.historical_benchmark;
     } else if (types[name]) {
-      double h = 0;
-      for (std::size_t j = 0; j < 3; ++j) {
-        const double trend = j < 2 ? t.trend_to_by3[j] : 1.0;
-        h += sp.weights[j] * t.per_capita[j] * trend * (t.hcc_risk[2] / t.hcc_risk[j]);
-      }
-      sp.historical[k] = h;
+      sp.historical[k] = historical_benchmark(t, sp.weights);
     }
     double growth = 1;
     for (double g : sp.regional_trend) growth *= 1 + g;
@@ -308,8 +317,10 @@ void read_cms_benchmark(const Reader& rd, const YAML::Node& b, const YAML::Node&
   if (py3_total <= 0)
     rd.fail(types, "benchmark.types",
             "the types' by3_person_years sum to 0; give the BY3 person-years of each type");
+}
 
-  // Cost means: the expected spending unless given (docs/scenario.md).
+// Cost means: the expected spending unless given (docs/scenario.md).
+void default_cost_means(const Reader& rd, const YAML::Node& root, const CmsBenchmarkSpec& sp, Scenario& s) {
   const YAML::Node cm = root["cost_model"];
   const bool empirical = cm && cm["empirical"];
   double scale = 1;
@@ -321,6 +332,28 @@ void read_cms_benchmark(const Reader& rd, const YAML::Node& b, const YAML::Node&
     if (!given && !empirical && sp.expected_spending[k] > 0)
       s.cost_means[k] = sp.expected_spending[k] * scale;
   }
+}
+
+}  // namespace
+
+void read_cms_benchmark(const Reader& rd, const YAML::Node& b, const YAML::Node& root, Scenario& s) {
+  check_section_keys(rd, b, "benchmark");
+  if (b["per_capita"])
+    rd.fail(b["per_capita"], "benchmark.per_capita",
+            "applies only to mode: fixed (mode cms builds the benchmark from benchmark.types)");
+  if (b["persistence"])
+    rd.fail(b["persistence"], "benchmark.persistence", "applies only to mode: historical");
+  s.benchmark_mode = BenchmarkMode::Cms;
+  CmsBenchmarkSpec sp;
+  const int start = s.agreement_start_year, py = s.performance_year;
+  check_cms_agreement(rd, b, root, start, py);
+  sp.base_year_3 = start - 1;
+  sp.steps = py - sp.base_year_3;
+  const auto steps = static_cast<std::size_t>(sp.steps);
+  read_cms_settings(rd, b, start, sp, s);
+  read_cms_trend(rd, b, py, steps, sp);
+  read_cms_types(rd, b, s, start, steps, sp);
+  default_cost_means(rd, root, sp, s);
 
   // Build the benchmark once at the mean inputs, so an inconsistent report fails at load, not in a run.
   s.cms_benchmark = sp;

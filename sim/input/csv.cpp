@@ -269,72 +269,89 @@ CsvTable CsvTable::read(const std::filesystem::path& path) {
   return parse(read_input_text(path, "CSV file", kMaxCsvBytes), path.string());
 }
 
-CsvTable CsvTable::parse(std::string text, std::string source) {
-  CsvTable table;
-  table.source_ = std::move(source);
-  const std::string& src = table.source_;
+namespace {
+
+// The file's text as UTF-8, with a UTF-8 byte-order mark dropped; UTF-16 and binary files (NUL
+// bytes and control characters never occur in a text CSV: a spreadsheet saved as .xlsx, a
+// compressed file, UTF-16 without a byte-order mark) are refused.
+std::string csv_text(std::string text, const std::string& src) {
   if (text.size() >= 2 &&
       ((text[0] == '\xFF' && text[1] == '\xFE') || (text[0] == '\xFE' && text[1] == '\xFF'))) {
     throw InputError(fmt::format("{}: the file is UTF-16; save it as UTF-8 (or Latin-1) CSV", src));
   }
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
-  // NUL bytes and control characters never occur in a text CSV: the file is binary (a
-  // spreadsheet saved as .xlsx, a compressed file) or UTF-16 without a byte-order mark.
-  {
-    std::size_t line = 1;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      const auto c = static_cast<unsigned char>(text[i]);
-      if (c == '\n') ++line;
-      if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) {
-        throw InputError(
-            fmt::format("{}:{}: byte 0x{:02x}{} is not text: this is not a CSV file ({}); save it as UTF-8 "
-                        "or Latin-1 CSV",
-                        src, line, c, c == 0 ? " (NUL)" : "",
-                        c == 0 ? "UTF-16 without a byte-order mark, or binary data such as .xlsx or .gz?"
-                               : "binary data such as .xlsx or .gz?"));
-      }
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') ++line;
+    if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F) {
+      throw InputError(
+          fmt::format("{}:{}: byte 0x{:02x}{} is not text: this is not a CSV file ({}); save it as UTF-8 "
+                      "or Latin-1 CSV",
+                      src, line, c, c == 0 ? " (NUL)" : "",
+                      c == 0 ? "UTF-16 without a byte-order mark, or binary data such as .xlsx or .gz?"
+                             : "binary data such as .xlsx or .gz?"));
     }
   }
-  text = to_utf8(std::move(text));
+  return to_utf8(std::move(text));
+}
 
-  std::vector<Record> records;
+// The quoted cell starting at text[pos] == '"' (RFC 4180: "" is a quote; line breaks may occur
+// inside); moves `pos` past it and counts the lines it spans.
+std::string quoted_cell(const std::string& text, std::size_t& pos, std::size_t& line, const std::string& src,
+                        std::size_t cell_number) {
+  const std::size_t n = text.size();
+  std::string cell;
+  const std::size_t opened = line;
+  ++pos;
+  for (;;) {
+    if (pos >= n) {
+      throw InputError(
+          fmt::format("{}:{}: unterminated quoted cell (the quote opened on line {} "
+                      "is never closed)",
+                      src, opened, opened));
+    }
+    const char c = text[pos];
+    if (c == '"') {
+      if (pos + 1 < n && text[pos + 1] == '"') {
+        cell += '"';
+        pos += 2;
+        continue;
+      }
+      ++pos;
+      break;
+    }
+    if (c == '\n' || (c == '\r' && (pos + 1 >= n || text[pos + 1] != '\n'))) ++line;
+    cell += c;
+    ++pos;
+  }
+  if (pos < n && text[pos] != ',' && text[pos] != '\r' && text[pos] != '\n') {
+    throw InputError(
+        fmt::format("{}:{}: text after a closing quote in cell {} (expected a comma "
+                    "or the end of the line; write \"\" for a quote inside a quoted cell)",
+                    src, line, cell_number));
+  }
+  return cell;
+}
+
+// One record of the file: its first line and its cells.
+struct RawRecord {
+  std::size_t line = 0;
+  std::vector<std::string> cells;
+};
+
+// The file's records, blank ones dropped.
+std::vector<RawRecord> csv_records(const std::string& text, const std::string& src) {
+  std::vector<RawRecord> records;
   const std::size_t n = text.size();
   std::size_t pos = 0, line = 1;
   while (pos < n) {
-    Record rec;
+    RawRecord rec;
     rec.line = line;
     for (;;) {
       std::string cell;
       if (pos < n && text[pos] == '"') {
-        const std::size_t opened = line;
-        ++pos;
-        for (;;) {
-          if (pos >= n) {
-            throw InputError(
-                fmt::format("{}:{}: unterminated quoted cell (the quote opened on line {} "
-                            "is never closed)",
-                            src, opened, opened));
-          }
-          const char c = text[pos];
-          if (c == '"') {
-            if (pos + 1 < n && text[pos + 1] == '"') {
-              cell += '"';
-              pos += 2;
-              continue;
-            }
-            ++pos;
-            break;
-          }
-          if (c == '\n' || (c == '\r' && (pos + 1 >= n || text[pos + 1] != '\n'))) ++line;
-          cell += c;
-          ++pos;
-        }
-        if (pos < n && text[pos] != ',' && text[pos] != '\r' && text[pos] != '\n') {
-          throw InputError(
-              fmt::format("{}:{}: text after a closing quote in cell {} (expected a comma "
-                          "or the end of the line; write \"\" for a quote inside a quoted cell)",
-                          src, line, rec.cells.size() + 1));
-        }
+        cell = quoted_cell(text, pos, line, src, rec.cells.size() + 1);
       } else {
         const std::size_t end = text.find_first_of(",\r\n", pos);
         const std::size_t stop = end == std::string::npos ? n : end;
@@ -357,7 +374,16 @@ CsvTable CsvTable::parse(std::string text, std::string source) {
         std::all_of(rec.cells.begin(), rec.cells.end(), [](const std::string& c) { return trim(c).empty(); });
     if (!blank) records.push_back(std::move(rec));
   }
+  return records;
+}
 
+}  // namespace
+
+CsvTable CsvTable::parse(std::string text, std::string source) {
+  CsvTable table;
+  table.source_ = std::move(source);
+  const std::string& src = table.source_;
+  std::vector<RawRecord> records = csv_records(csv_text(std::move(text), src), src);
   if (records.empty()) {
     throw InputError(fmt::format("{}: the file is empty (expected a header line naming the columns)", src));
   }
@@ -370,14 +396,14 @@ CsvTable CsvTable::parse(std::string text, std::string source) {
     }
   }
   for (std::size_t r = 1; r < records.size(); ++r) {
-    Record& rec = records[r];
+    RawRecord& rec = records[r];
     if (rec.cells.size() != table.header_.size()) {
       throw InputError(
           fmt::format("{}:{}: {} cells, but the header (line {}) names {} columns (quote cells that contain "
                       "commas)",
                       src, rec.line, rec.cells.size(), table.header_line_, table.header_.size()));
     }
-    table.records_.push_back(std::move(rec));
+    table.records_.push_back(Record{rec.line, std::move(rec.cells)});
   }
   return table;
 }

@@ -10,6 +10,7 @@
 #include "models/track.hpp"
 #include "sim/common/error.hpp"
 #include "sim/input/csv.hpp"
+#include "sim/input/enrollment_mix.hpp"
 
 namespace acosim {
 
@@ -20,8 +21,6 @@ constexpr std::array<const char*, kEnrollmentTypes> kYearsColumn = {
 constexpr std::array<const char*, kEnrollmentTypes> kSpendingColumn = {
     "Per_Capita_Exp_ALL_ESRD_PY", "Per_Capita_Exp_ALL_DIS_PY", "Per_Capita_Exp_ALL_AGDU_PY",
     "Per_Capita_Exp_ALL_AGND_PY"};
-// National mix of assigned person-years (CMS PY2023 results, cost-model.md §2) [fraction].
-constexpr std::array<double, kEnrollmentTypes> kNationalMix = {0.004, 0.073, 0.055, 0.868};
 
 std::string pct(double f, int decimals = 2) { return fmt::format("{:.{}f}%", 100.0 * f, decimals); }
 
@@ -35,24 +34,12 @@ std::optional<std::pair<int, int>> parse_date(std::string_view s) {
   return std::nullopt;
 }
 
-// Splits `total` into parts proportional to `weights`, largest remainder (the parts sum to total).
+// Splits `total` into whole parts proportional to `weights` (they need not sum to 1).
 std::array<long, kEnrollmentTypes> split(long total, const std::array<double, kEnrollmentTypes>& weights) {
   const double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
-  std::array<long, kEnrollmentTypes> parts{};
-  std::array<double, kEnrollmentTypes> rest{};
-  long used = 0;
-  for (std::size_t e = 0; e < parts.size(); ++e) {
-    const double exact = static_cast<double>(total) * weights[e] / sum;
-    parts[e] = static_cast<long>(std::floor(exact));
-    rest[e] = exact - static_cast<double>(parts[e]);
-    used += parts[e];
-  }
-  for (; used < total; ++used) {
-    const auto k = static_cast<std::size_t>(std::max_element(rest.begin(), rest.end()) - rest.begin());
-    ++parts[k];
-    rest[k] = -1;
-  }
-  return parts;
+  std::array<double, kEnrollmentTypes> exact{};
+  for (std::size_t e = 0; e < exact.size(); ++e) exact[e] = static_cast<double>(total) * weights[e] / sum;
+  return largest_remainder(total, exact);
 }
 
 }  // namespace
@@ -110,128 +97,126 @@ void PufYear::fail_unusable(const std::string& aco_id) const {
                                ids.empty() ? "" : fmt::format(", e.g. {}", ids.front())));
 }
 
-PufYear read_puf_year(const std::filesystem::path& path, int py, const CalibrationDefaults& cal) {
-  const CsvTable table = CsvTable::read(path);
-  const PufFile file = read_puf(table, py);
-  PufYear year;
-  year.source = file.source;
-  year.py = py;
+namespace {
 
-  const std::size_t c_years =
-      table.require("N_AB_Year_PY", "assigned person-years (the claims noise and type mix)");
-  const std::size_t c_gap = table.require("BnchmkMinExp", "benchmark minus expenditure (the savings rate)");
-  const std::size_t c_start =
-      table.require("Current_Start_Date", "agreement start (matches agreement periods)");
-  const auto c_agree = table.find("Agree_Type");
-  const auto c_term = table.find("Impact_Mid_Year_Termination");
-  const auto c_prorate = table.find("Prorate_Shared_Losses");
-  std::array<std::size_t, kEnrollmentTypes> c_type_years{}, c_type_spending{};
+// The columns read_puf_year() reads beyond those of read_puf().
+struct YearColumns {
+  std::size_t years = 0, gap = 0, start = 0;
+  std::optional<std::size_t> agree, term, prorate;
+  std::array<std::size_t, kEnrollmentTypes> type_years{}, type_spending{};
+};
+
+YearColumns year_columns(const CsvTable& table) {
+  YearColumns c;
+  c.years = table.require("N_AB_Year_PY", "assigned person-years (the claims noise and type mix)");
+  c.gap = table.require("BnchmkMinExp", "benchmark minus expenditure (the savings rate)");
+  c.start = table.require("Current_Start_Date", "agreement start (matches agreement periods)");
+  c.agree = table.find("Agree_Type");
+  c.term = table.find("Impact_Mid_Year_Termination");
+  c.prorate = table.find("Prorate_Shared_Losses");
   for (int e = 0; e < kEnrollmentTypes; ++e) {
     const auto i = static_cast<std::size_t>(e);
-    c_type_years[i] = table.require(kYearsColumn[i], "person-years by enrollment type");
-    c_type_spending[i] = table.require(kSpendingColumn[i], "per-capita spending by enrollment type");
+    c.type_years[i] = table.require(kYearsColumn[i], "person-years by enrollment type");
+    c.type_spending[i] = table.require(kSpendingColumn[i], "per-capita spending by enrollment type");
   }
+  return c;
+}
 
-  for (std::size_t r = 0; r < table.size(); ++r) {
-    const CsvRow row = table.row(r);
-    const PufRecord& rec = file.records[r];
-    auto unusable = [&](std::string reason) {
-      year.unusable.push_back({rec.aco_id, rec.line, std::move(reason)});
-    };
-    if ((c_term && row.optional_flag(*c_term).value_or(false)) ||
-        (c_prorate && row.optional_flag(*c_prorate).value_or(false))) {
-      unusable(fmt::format("it terminated during the year and CMS pro-rated its results ({} = 1)",
-                           c_term && row.optional_flag(*c_term).value_or(false)
-                               ? "Impact_Mid_Year_Termination"
-                               : "Prorate_Shared_Losses"));
-      continue;
+// Person-years by type: a suppressed cell ('*') gets the rest of N_AB_Year_PY, split by the
+// national mix when several are suppressed.
+void read_type_years(const CsvRow& row, const YearColumns& c, PufAcoYear& a) {
+  double known_years = 0, missing_mix = 0;
+  for (int e = 0; e < kEnrollmentTypes; ++e) {
+    const auto i = static_cast<std::size_t>(e);
+    if (auto v = row.optional_number(c.type_years[i], "person-years")) {
+      a.type_years[i].value = std::max(0.0, v->value);
+      known_years += a.type_years[i].value;
+    } else {
+      missing_mix += kNationalMix[i];
     }
-    if (rec.input.assigned_beneficiaries < kMsrTableMinBeneficiaries) {
-      unusable(fmt::format(
-          "column N_AB: {} assigned beneficiaries, below the {} a scenario needs (the MSR table's "
-          "first row, 42 CFR 425.605(b)(1))",
-          rec.input.assigned_beneficiaries, kMsrTableMinBeneficiaries));
-      continue;
-    }
-    if (row.missing(c_years)) {
-      unusable(fmt::format("column N_AB_Year_PY is '{}' (suppressed or missing; the person-years are needed)",
-                           row.cell(c_years)));
-      continue;
-    }
-    if (row.missing(c_gap)) {
-      unusable(fmt::format("column BnchmkMinExp is '{}' (the savings rate is needed)", row.cell(c_gap)));
-      continue;
-    }
-    const auto start = parse_date(row.cell(c_start));
-    if (!start) {
-      unusable(fmt::format("column Current_Start_Date: '{}' is not a date (expected MM/DD/YYYY)",
-                           row.cell(c_start)));
-      continue;
-    }
-    PufAcoYear a;
-    a.record = rec;
-    a.start_date = std::string(row.cell(c_start));
-    a.start_year = start->first;
-    a.start_month = start->second;
-    if (c_agree) a.agree_type = std::string(row.cell(*c_agree));
-    a.person_years = row.number(c_years, "person-years").value;
-    if (!(a.person_years > 0)) {
-      unusable(fmt::format("column N_AB_Year_PY: '{}' must be positive", row.cell(c_years)));
-      continue;
-    }
-    a.savings_rate = row.number(c_gap, "dollars").value / rec.input.benchmark;
-
-    // Person-years by type: a suppressed cell ('*') gets the rest of N_AB_Year_PY, split by the
-    // national mix when several are suppressed.
-    double known_years = 0, missing_mix = 0;
-    for (int e = 0; e < kEnrollmentTypes; ++e) {
-      const auto i = static_cast<std::size_t>(e);
-      if (auto v = row.optional_number(c_type_years[i], "person-years")) {
-        a.type_years[i].value = std::max(0.0, v->value);
-        known_years += a.type_years[i].value;
-      } else {
-        missing_mix += kNationalMix[i];
-      }
-    }
-    const double rest = std::max(0.0, a.person_years - known_years);
-    for (int e = 0; e < kEnrollmentTypes; ++e) {
-      const auto i = static_cast<std::size_t>(e);
-      if (!row.missing(c_type_years[i])) continue;
-      a.type_years[i].value = rest * kNationalMix[i] / missing_mix;
-      a.type_years[i].assumption = fmt::format(
-          "{} is '{}' (suppressed small cell); N_AB_Year_PY minus the other types{} = {:.0f} person-years",
-          kYearsColumn[i], row.cell(c_type_years[i]),
-          missing_mix > kNationalMix[i] ? ", split by the national mix" : "", a.type_years[i].value);
-    }
-    // Spending by type: a suppressed cell gets the national mean scaled by the ACO's level on the
-    // types it reports (national means: cost-model.md §2).
-    double own = 0, national = 0;
-    for (int e = 0; e < kEnrollmentTypes; ++e) {
-      const auto i = static_cast<std::size_t>(e);
-      if (auto v = row.optional_number(c_type_spending[i], "dollars per person-year")) {
-        a.type_spending[i].value = v->value;
-        own += v->value * a.type_years[i].value;
-        national += national_mean(static_cast<EnrollmentType>(e)) * a.type_years[i].value;
-      }
-    }
-    if (!(own > 0) || !(national > 0)) {
-      unusable("columns Per_Capita_Exp_ALL_*_PY: no enrollment type has both spending and person-years");
-      continue;
-    }
-    for (int e = 0; e < kEnrollmentTypes; ++e) {
-      const auto i = static_cast<std::size_t>(e);
-      if (!row.missing(c_type_spending[i]) && a.type_spending[i].value > 0) continue;
-      const double level = own / national;
-      a.type_spending[i].value = national_mean(static_cast<EnrollmentType>(e)) * level;
-      a.type_spending[i].assumption = fmt::format(
-          "{} is '{}' (suppressed); the national mean ${:.0f} x the ACO's level on its other types {:.4f}",
-          kSpendingColumn[i], row.cell(c_type_spending[i]), national_mean(static_cast<EnrollmentType>(e)),
-          level);
-    }
-    year.acos.push_back(std::move(a));
   }
+  const double rest = std::max(0.0, a.person_years - known_years);
+  for (int e = 0; e < kEnrollmentTypes; ++e) {
+    const auto i = static_cast<std::size_t>(e);
+    if (!row.missing(c.type_years[i])) continue;
+    a.type_years[i].value = rest * kNationalMix[i] / missing_mix;
+    a.type_years[i].assumption = fmt::format(
+        "{} is '{}' (suppressed small cell); N_AB_Year_PY minus the other types{} = {:.0f} person-years",
+        kYearsColumn[i], row.cell(c.type_years[i]),
+        missing_mix > kNationalMix[i] ? ", split by the national mix" : "", a.type_years[i].value);
+  }
+}
 
-  // The cross-section the forecast shrinks toward (scripts/calibrate.py cross_section()).
+// Spending by type: a suppressed cell gets the national mean scaled by the ACO's level on the
+// types it reports (national means: cost-model.md §2). Returns why the row is unusable, or "".
+std::string read_type_spending(const CsvRow& row, const YearColumns& c, PufAcoYear& a) {
+  double own = 0, national = 0;
+  for (int e = 0; e < kEnrollmentTypes; ++e) {
+    const auto i = static_cast<std::size_t>(e);
+    if (auto v = row.optional_number(c.type_spending[i], "dollars per person-year")) {
+      a.type_spending[i].value = v->value;
+      own += v->value * a.type_years[i].value;
+      national += national_mean(static_cast<EnrollmentType>(e)) * a.type_years[i].value;
+    }
+  }
+  if (!(own > 0) || !(national > 0)) {
+    return "columns Per_Capita_Exp_ALL_*_PY: no enrollment type has both spending and person-years";
+  }
+  for (int e = 0; e < kEnrollmentTypes; ++e) {
+    const auto i = static_cast<std::size_t>(e);
+    if (!row.missing(c.type_spending[i]) && a.type_spending[i].value > 0) continue;
+    const double level = own / national;
+    a.type_spending[i].value = national_mean(static_cast<EnrollmentType>(e)) * level;
+    a.type_spending[i].assumption = fmt::format(
+        "{} is '{}' (suppressed); the national mean ${:.0f} x the ACO's level on its other types {:.4f}",
+        kSpendingColumn[i], row.cell(c.type_spending[i]), national_mean(static_cast<EnrollmentType>(e)),
+        level);
+  }
+  return "";
+}
+
+// One ACO's row as a forecast's input; returns why the row is unusable, or "".
+std::string read_aco_year(const CsvRow& row, const YearColumns& c, const PufRecord& rec, PufAcoYear& a) {
+  if ((c.term && row.optional_flag(*c.term).value_or(false)) ||
+      (c.prorate && row.optional_flag(*c.prorate).value_or(false))) {
+    return fmt::format("it terminated during the year and CMS pro-rated its results ({} = 1)",
+                       c.term && row.optional_flag(*c.term).value_or(false) ? "Impact_Mid_Year_Termination"
+                                                                            : "Prorate_Shared_Losses");
+  }
+  if (rec.input.assigned_beneficiaries < kMsrTableMinBeneficiaries) {
+    return fmt::format(
+        "column N_AB: {} assigned beneficiaries, below the {} a scenario needs (the MSR table's "
+        "first row, 42 CFR 425.605(b)(1))",
+        rec.input.assigned_beneficiaries, kMsrTableMinBeneficiaries);
+  }
+  if (row.missing(c.years)) {
+    return fmt::format("column N_AB_Year_PY is '{}' (suppressed or missing; the person-years are needed)",
+                       row.cell(c.years));
+  }
+  if (row.missing(c.gap)) {
+    return fmt::format("column BnchmkMinExp is '{}' (the savings rate is needed)", row.cell(c.gap));
+  }
+  const auto start = parse_date(row.cell(c.start));
+  if (!start) {
+    return fmt::format("column Current_Start_Date: '{}' is not a date (expected MM/DD/YYYY)",
+                       row.cell(c.start));
+  }
+  a.record = rec;
+  a.start_date = std::string(row.cell(c.start));
+  a.start_year = start->first;
+  a.start_month = start->second;
+  if (c.agree) a.agree_type = std::string(row.cell(*c.agree));
+  a.person_years = row.number(c.years, "person-years").value;
+  if (!(a.person_years > 0)) {
+    return fmt::format("column N_AB_Year_PY: '{}' must be positive", row.cell(c.years));
+  }
+  a.savings_rate = row.number(c.gap, "dollars").value / rec.input.benchmark;
+  read_type_years(row, c, a);
+  return read_type_spending(row, c, a);
+}
+
+// The cross-section the forecast shrinks toward (scripts/calibrate.py cross_section()).
+void cross_section(PufYear& year, const CalibrationDefaults& cal) {
   if (year.acos.size() >= 2) {
     double sum = 0, noise = 0, q_sum = 0, paid = 0, owed = 0;
     long q_n = 0;
@@ -258,6 +243,28 @@ PufYear read_puf_year(const std::filesystem::path& path, int py, const Calibrati
     throw InputError(fmt::format("{}: {} usable rows; a forecast needs the file's cross-section (at least 2)",
                                  year.source, year.acos.size()));
   }
+}
+
+}  // namespace
+
+PufYear read_puf_year(const std::filesystem::path& path, int py, const CalibrationDefaults& cal) {
+  const CsvTable table = CsvTable::read(path);
+  const PufFile file = read_puf(table, py);
+  PufYear year;
+  year.source = file.source;
+  year.py = py;
+  const YearColumns columns = year_columns(table);
+  for (std::size_t r = 0; r < table.size(); ++r) {
+    const PufRecord& rec = file.records[r];
+    PufAcoYear a;
+    std::string reason = read_aco_year(table.row(r), columns, rec, a);
+    if (reason.empty()) {
+      year.acos.push_back(std::move(a));
+    } else {
+      year.unusable.push_back({rec.aco_id, rec.line, std::move(reason)});
+    }
+  }
+  cross_section(year, cal);
   return year;
 }
 
@@ -417,31 +424,49 @@ void emit(std::string& out, const std::vector<Entry>& entries) {
 
 std::string money(double v) { return fmt::format("{:.2f}", v); }
 
+// The scenario's enrollment-type keys, in EnrollmentType order.
+constexpr const char* kTypeKey[] = {"esrd", "disabled", "aged_dual", "aged_nondual"};
+
 }  // namespace
 
-std::string scenario_yaml(const PufAcoYear& a, const PufYear& y, const std::vector<TrackOption>& tracks,
-                          const InitSettings& settings, const CalibrationDefaults& c) {
-  const int next = y.py + 1;
-  try {
-    (void)rule_year(next);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(fmt::format("{}: PY{} -> PY{}: {}", y.source, y.py, next, e.what()));
-  }
+namespace {
+
+// The figures of the next PY's scenario (acosim init), from the ACO's row and the cross-section.
+struct InitFigures {
+  int next = 0;                                 // the scenario's performance year
+  double g = 0;                                 // benchmark growth [fraction per year]
+  long n_ab = 0;                                // assigned beneficiaries
+  std::array<long, kEnrollmentTypes> n{};       // beneficiaries by type
+  std::array<double, kEnrollmentTypes> mean{};  // cost means [USD per beneficiary-year]
+  double bench_pc = 0;                          // benchmark [USD per beneficiary]
+  double r0 = 0;                                // E/B with no effect and no shock
+  double effect_mean = 0, effect_sd = 0;        // the true effect [fraction]
+  double expected_e = 0;                        // expected expenditure [USD]
+  OwnForecast f;
+  std::string growth;  // the comment that explains the growth applied
+};
+
+InitFigures init_figures(const PufAcoYear& a, const PufYear& y, const CalibrationDefaults& c) {
+  InitFigures x;
+  x.next = y.py + 1;
   const PufRecord& rec = a.record;
-  const OwnForecast f = own_forecast(a, y, c);
+  x.f = own_forecast(a, y, c);
   const double g = c.benchmark_growth;
+  x.g = g;
   const long n_ab = a.n_ab();
+  x.n_ab = n_ab;
   const double full_year = a.person_years / static_cast<double>(n_ab);  // person-years per beneficiary
 
   // Beneficiaries by type: N_AB split by the person-year mix (acosim's beneficiaries are full-year).
   std::array<double, kEnrollmentTypes> mix{};
   for (std::size_t i = 0; i < mix.size(); ++i) mix[i] = a.type_years[i].value;
-  const std::array<long, kEnrollmentTypes> n = split(n_ab, mix);
+  x.n = split(n_ab, mix);
+  const std::array<long, kEnrollmentTypes>& n = x.n;
 
   // Dollars: per beneficiary = per person-year x person-years / N_AB, grown one year.
-  const double bench_pc =
+  const double bench_pc = x.bench_pc =
       std::round(100.0 * rec.input.benchmark / static_cast<double>(n_ab) * (1.0 + g)) / 100.0;
-  std::array<double, kEnrollmentTypes> mean{};
+  std::array<double, kEnrollmentTypes>& mean = x.mean;
   double expected = 0;
   for (std::size_t i = 0; i < mean.size(); ++i) {
     mean[i] = std::round(100.0 * a.type_spending[i].value * full_year * (1.0 + g)) / 100.0;
@@ -450,11 +475,24 @@ std::string scenario_yaml(const PufAcoYear& a, const PufYear& y, const std::vect
   expected /= static_cast<double>(n_ab);
   // With no effect and no shock the simulated E/B is r0 (= 1 - s_A up to the suppressed cells);
   // the true effect moves it to 1 - (own forecast): (1 + e) r0 = 1 - mean_rate.
-  const double r0 = expected / bench_pc;
-  const double effect_mean = (1.0 - f.mean_rate) / r0 - 1.0;
-  const double effect_sd = f.sd_rate / r0;
-  const double expected_e = expected * static_cast<double>(n_ab) * (1.0 - f.mean_rate) / r0;
+  const double r0 = x.r0 = expected / bench_pc;
+  x.effect_mean = (1.0 - x.f.mean_rate) / r0 - 1.0;
+  x.effect_sd = x.f.sd_rate / r0;
+  x.expected_e = expected * static_cast<double>(n_ab) * (1.0 - x.f.mean_rate) / r0;
 
+  x.growth = fmt::format(
+      "x (1 + {}) benchmark growth (assumption: median UpdatedBnchmk growth "
+      "PY2014-2024, spec §6.5)",
+      pct(g));
+  return x;
+}
+
+// The comment block at the top: where every figure comes from.
+std::string scenario_header(const PufAcoYear& a, const PufYear& y, const CalibrationDefaults& c,
+                            const InitFigures& x) {
+  const PufRecord& rec = a.record;
+  const int next = x.next;
+  const OwnForecast& f = x.f;
   std::string out;
   out += fmt::format("# acosim scenario for ACO {} ({}), PY{}, from its PY{} row in {} (line {}).\n", a.id(),
                      rec.aco_name, next, y.py, y.source, rec.line);
@@ -479,24 +517,25 @@ std::string scenario_yaml(const PufAcoYear& a, const PufYear& y, const std::vect
   }
   out += "\n";
 
-  const std::string growth = fmt::format(
-      "x (1 + {}) benchmark growth (assumption: median UpdatedBnchmk growth "
-      "PY2014-2024, spec §6.5)",
-      pct(g));
-  std::vector<Entry> e;
+  return out;
+}
+
+// The ACO's keys: name, PY, beneficiaries by type, revenue, agreement.
+void aco_entries(const PufAcoYear& a, const PufYear& y, const InitFigures& x, std::vector<Entry>& e) {
+  const PufRecord& rec = a.record;
+  const int next = x.next;
   e.push_back({"name", fmt::format("{}-py{}", a.id(), next), ""});
   e.push_back({"description",
                fmt::format("\"ACO {} PY{} from its PY{} results (acosim init)\"", a.id(), next, y.py), ""});
   e.push_back({"performance_year", std::to_string(next), fmt::format("the PY after the file's PY{}", y.py)});
-  const char* type_key[] = {"esrd", "disabled", "aged_dual", "aged_nondual"};
-  for (std::size_t i = 0; i < n.size(); ++i) {
-    e.push_back({std::string("aco.beneficiaries.") + type_key[i], std::to_string(n[i]),
+  for (std::size_t i = 0; i < x.n.size(); ++i) {
+    e.push_back({std::string("aco.beneficiaries.") + kTypeKey[i], std::to_string(x.n[i]),
                  a.type_years[i].assumption.empty()
-                     ? fmt::format("N_AB {} split by {} / N_AB_Year_PY", n_ab, kYearsColumn[i])
+                     ? fmt::format("N_AB {} split by {} / N_AB_Year_PY", x.n_ab, kYearsColumn[i])
                      : "assumption: " + a.type_years[i].assumption});
   }
   const bool low = rec.high_revenue.has_value() && !*rec.high_revenue;
-  const double revenue = std::round(low ? kHighRevenueShare * expected_e : expected_e);
+  const double revenue = std::round(low ? kHighRevenueShare * x.expected_e : x.expected_e);
   e.push_back(
       {"aco.participant_revenue", fmt::format("{:.0f}", revenue),
        low ? "assumption: not in the PUF; 35% of expected expenditure, the most a low-revenue ACO has "
@@ -509,29 +548,38 @@ std::string scenario_yaml(const PufAcoYear& a, const PufYear& y, const std::vect
                fmt::format("Current_Start_Date {}", a.start_date)});
   e.push_back({"aco.euc_relief_fraction", "0",
                "assumption: no local disaster (default); the PY's program-wide relief applies by itself"});
+}
+
+// The model's keys: costs, benchmark, true effect, quality.
+void model_entries(const PufAcoYear& a, const PufYear& y, const CalibrationDefaults& c, const InitFigures& x,
+                   std::vector<Entry>& e) {
+  const PufRecord& rec = a.record;
+  const int next = x.next;
+  const OwnForecast& f = x.f;
+  const std::string& growth = x.growth;
   e.push_back({"cost_model.preset", "national", "assumption: national cost shape (docs/cost-model.md)"});
-  for (std::size_t i = 0; i < mean.size(); ++i) {
-    e.push_back({std::string("cost_model.types.") + type_key[i] + ".mean", money(mean[i]),
+  for (std::size_t i = 0; i < x.mean.size(); ++i) {
+    e.push_back({std::string("cost_model.types.") + kTypeKey[i] + ".mean", money(x.mean[i]),
                  a.type_spending[i].assumption.empty()
                      ? fmt::format("{} x N_AB_Year_PY / N_AB {}", kSpendingColumn[i], growth)
                      : fmt::format("assumption: {}; x N_AB_Year_PY / N_AB {}", a.type_spending[i].assumption,
                                    growth)});
   }
   e.push_back({"benchmark.mode", "fixed", "the agreement's benchmark is set; only the update moves it"});
-  e.push_back({"benchmark.per_capita", money(bench_pc), fmt::format("ABtotBnchmk / N_AB {}", growth)});
+  e.push_back({"benchmark.per_capita", money(x.bench_pc), fmt::format("ABtotBnchmk / N_AB {}", growth)});
   e.push_back({"benchmark.update_factor.mean", fmt::format("{:.5f}", 1.0 + c.common_shift_mean),
                "assumption: common trend shock, mean yearly change of the mean savings rate PY2014-2024 "
                "(docs/calibration.md)"});
   e.push_back({"benchmark.update_factor.sd", fmt::format("{:.5f}", c.common_shift_sd),
                "assumption: its SD over the same years (docs/calibration.md)"});
-  e.push_back({"true_effect.mean", fmt::format("{:.6f}", effect_mean),
+  e.push_back({"true_effect.mean", fmt::format("{:.6f}", x.effect_mean),
                fmt::format("= (1 - own forecast {}) / {:.6f} - 1: Sav_rate regressed toward the PY{} mean "
                            "(assumption: persistence {}, docs/calibration.md)",
-                           pct(f.mean_rate), r0, y.py, c.persistence)});
-  e.push_back({"true_effect.sd", fmt::format("{:.6f}", effect_sd),
+                           pct(f.mean_rate), x.r0, y.py, c.persistence)});
+  e.push_back({"true_effect.sd", fmt::format("{:.6f}", x.effect_sd),
                fmt::format("= {} / {:.6f}: what PY{} could not tell plus drift (assumption: drift sd {}, "
                            "docs/calibration.md)",
-                           pct(f.sd_rate), r0, y.py, pct(c.drift_sd))});
+                           pct(f.sd_rate), x.r0, y.py, pct(c.drift_sd))});
   e.push_back(
       {"quality.score.mean", fmt::format("{:.2f}", f.quality_mean),
        rec.quality_missing
@@ -549,6 +597,23 @@ std::string scenario_yaml(const PufAcoYear& a, const PufYear& y, const std::vect
                              "(benchmark-rules.md §8 [S])",
                              next)});
   }
+}
+
+}  // namespace
+
+std::string scenario_yaml(const PufAcoYear& a, const PufYear& y, const std::vector<TrackOption>& tracks,
+                          const InitSettings& settings, const CalibrationDefaults& c) {
+  const int next = y.py + 1;
+  try {
+    (void)rule_year(next);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(fmt::format("{}: PY{} -> PY{}: {}", y.source, y.py, next, e.what()));
+  }
+  const InitFigures x = init_figures(a, y, c);
+  std::string out = scenario_header(a, y, c, x);
+  std::vector<Entry> e;
+  aco_entries(a, y, x, e);
+  model_entries(a, y, c, x, e);
   e.push_back({"runs", std::to_string(settings.runs), "assumption: default"});
   e.push_back({"seed", std::to_string(settings.seed), "assumption: default"});
   emit(out, e);

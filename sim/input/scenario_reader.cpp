@@ -19,6 +19,7 @@
 #include "sim/input/agreement_reader.hpp"
 #include "sim/input/benchmark_reader.hpp"
 #include "sim/input/csv.hpp"
+#include "sim/input/enrollment_mix.hpp"
 #include "sim/input/key_schema.hpp"
 #include "sim/input/risk_reader.hpp"
 #include "sim/input/scenario_text.hpp"
@@ -60,29 +61,6 @@ CostShape read_shape(const Reader& rd, const YAML::Node& node, const std::string
   return shape;
 }
 
-// Splits a total into types by shares, largest remainder (the parts sum exactly to the total).
-std::array<long, kEnrollmentTypes> split(long total, const std::array<double, kEnrollmentTypes>& shares) {
-  std::array<long, kEnrollmentTypes> out{};
-  std::array<double, kEnrollmentTypes> rem{};
-  long used = 0;
-  for (int e = 0; e < kEnrollmentTypes; ++e) {
-    const double exact = static_cast<double>(total) * shares[static_cast<std::size_t>(e)];
-    out[static_cast<std::size_t>(e)] = static_cast<long>(std::floor(exact));
-    rem[static_cast<std::size_t>(e)] = exact - std::floor(exact);
-    used += out[static_cast<std::size_t>(e)];
-  }
-  while (used < total) {
-    const auto it = std::max_element(rem.begin(), rem.end());
-    out[static_cast<std::size_t>(it - rem.begin())] += 1;
-    *it = -1;
-    ++used;
-  }
-  return out;
-}
-
-// Share of assigned person-years by type, CMS PY2023 results (cost-model.md §2).
-constexpr std::array<double, kEnrollmentTypes> kNationalMix = {0.004, 0.073, 0.055, 0.868};
-
 std::string percent_label(double f) { return fmt::format("{:g}%", std::round(f * 1e6) / 1e4); }
 
 // name: becomes the default output file results/<name>.h5.
@@ -105,7 +83,10 @@ void read_beneficiaries(const Reader& rd, const YAML::Node& aco, Scenario& s) {
   const YAML::Node bn = aco["beneficiaries"];
   if (!bn) rd.fail(aco, "aco.beneficiaries", "is required: a total, or counts by enrollment type");
   if (bn.IsScalar()) {
-    s.beneficiaries = split(read_integer(rd, bn, "aco.beneficiaries"), kNationalMix);
+    const long total = read_integer(rd, bn, "aco.beneficiaries");
+    std::array<double, kEnrollmentTypes> exact{};
+    for (std::size_t e = 0; e < exact.size(); ++e) exact[e] = static_cast<double>(total) * kNationalMix[e];
+    s.beneficiaries = largest_remainder(total, exact);
     return;
   }
   rd.check_keys(bn, "aco.beneficiaries", type_keys());
@@ -621,19 +602,6 @@ std::string reproducible_text(const std::string& yaml_text, const YAML::Node& ro
 }
 
 }  // namespace
-
-long Scenario::total_beneficiaries() const {
-  long n = 0;
-  for (long b : beneficiaries) n += b;
-  return n;
-}
-
-double Scenario::expected_spending_per_capita() const {
-  double total = 0;
-  for (std::size_t e = 0; e < beneficiaries.size(); ++e)
-    total += static_cast<double>(beneficiaries[e]) * cost_means[e];
-  return total / static_cast<double>(total_beneficiaries());
-}
 
 Override parse_override(const std::string& text) {
   const auto eq = text.find('=');

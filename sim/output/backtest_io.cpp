@@ -13,6 +13,7 @@
 #include "sim/common/version.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/hdf5_file.hpp"
+#include "sim/output/report/table.hpp"
 
 namespace acosim {
 
@@ -27,16 +28,7 @@ std::string pm(const MeanSe& m, int d = 1) { return fmt::format("{} ± {}", pc(m
 // HDF5 (the same conventions as the results and sweep files: checksummed layout, units and
 // descriptions as attributes; docs/results-schema.md).
 
-// Thin names over the HDF5 gateway (sim/output/hdf5_file.hpp) for the backtest file's objects.
-void attr(h5::FileWriter& w, H5::H5Object& o, const char* name, const std::string& v) {
-  w.put_string(o, name, v);
-}
-void attr(h5::FileWriter& w, H5::H5Object& o, const char* name, double v) {
-  w.put_number<double>(o, name, v);
-}
-void attr_i64(h5::FileWriter& w, H5::H5Object& o, const char* name, std::int64_t v) {
-  w.put_number(o, name, v);
-}
+// Thin names over the HDF5 gateway (sim/output/hdf5_file.hpp) for the backtest file's datasets.
 void doubles(h5::FileWriter& w, const std::string& path, const std::vector<double>& v,
              const std::string& units, const std::string& description) {
   w.vector(path, v, units.empty() ? nullptr : units.c_str(), description.c_str());
@@ -54,37 +46,41 @@ void mean_se_pair(h5::FileWriter& w, const std::string& path, const MeanSe& m, c
   doubles(w, path, {m.mean, m.se}, units, description + " [mean, standard error]");
 }
 
-void write_file(h5::FileWriter& w, const BacktestResult& r) {
+// The file's attributes: format, provenance, the run settings and the calibrated defaults.
+void write_header(h5::FileWriter& w, const BacktestResult& r) {
   H5::Group root = w.file().openGroup("/");
-  attr(w, root, "format", kBacktestFormat);
-  attr_i64(w, root, "format_version", kBacktestFormatVersion);
-  attr(w, root, "program_version", kVersion);
-  attr(w, root, "git_commit", kGitCommit);
-  attr(w, root, "file_a", r.file_a);
-  attr(w, root, "file_b", r.file_b);
-  attr_i64(w, root, "py_a", r.py_a);
-  attr_i64(w, root, "py_b", r.py_b);
-  attr_i64(w, root, "runs_per_aco", r.runs);
-  attr_i64(w, root, "seed", static_cast<std::int64_t>(r.seed));
-  attr_i64(w, root, "threads", r.threads);
-  attr_i64(w, root, "ranks", r.ranks);
-  attr(w, root, "wall_seconds", r.wall_seconds);
-  attr(w, root, "baseline_s", r.baseline_s);
+  w.put_string(root, "format", kBacktestFormat);
+  w.put_number<std::int64_t>(root, "format_version", kBacktestFormatVersion);
+  w.put_string(root, "program_version", kVersion);
+  w.put_string(root, "git_commit", kGitCommit);
+  w.put_string(root, "file_a", r.file_a);
+  w.put_string(root, "file_b", r.file_b);
+  w.put_number<std::int64_t>(root, "py_a", r.py_a);
+  w.put_number<std::int64_t>(root, "py_b", r.py_b);
+  w.put_number<std::int64_t>(root, "runs_per_aco", r.runs);
+  w.put_number<std::int64_t>(root, "seed", static_cast<std::int64_t>(r.seed));
+  w.put_number<std::int64_t>(root, "threads", r.threads);
+  w.put_number<std::int64_t>(root, "ranks", r.ranks);
+  w.put_number<double>(root, "wall_seconds", r.wall_seconds);
+  w.put_number<double>(root, "baseline_s", r.baseline_s);
   const CalibrationDefaults& c = r.calibration;
   H5::Group cal = w.file().createGroup("/calibration");
-  attr(w, cal, "description", "the calibrated defaults used (docs/calibration.md)");
-  attr(w, cal, "k_claims", c.k_claims);
-  attr(w, cal, "k_baseline", c.k_baseline);
-  attr(w, cal, "persistence", c.persistence);
-  attr(w, cal, "drift_sd", c.drift_sd);
-  attr(w, cal, "common_shift_mean", c.common_shift_mean);
-  attr(w, cal, "common_shift_sd", c.common_shift_sd);
-  attr(w, cal, "quality_persistence", c.quality_persistence);
-  attr(w, cal, "quality_sd", c.quality_sd);
-  attr(w, cal, "benchmark_growth", c.benchmark_growth);
+  w.put_string(cal, "description", "the calibrated defaults used (docs/calibration.md)");
+  w.put_number<double>(cal, "k_claims", c.k_claims);
+  w.put_number<double>(cal, "k_baseline", c.k_baseline);
+  w.put_number<double>(cal, "persistence", c.persistence);
+  w.put_number<double>(cal, "drift_sd", c.drift_sd);
+  w.put_number<double>(cal, "common_shift_mean", c.common_shift_mean);
+  w.put_number<double>(cal, "common_shift_sd", c.common_shift_sd);
+  w.put_number<double>(cal, "quality_persistence", c.quality_persistence);
+  w.put_number<double>(cal, "quality_sd", c.quality_sd);
+  w.put_number<double>(cal, "benchmark_growth", c.benchmark_growth);
+}
 
+// /acos: one entry per ACO scored.
+void write_acos(h5::FileWriter& w, const BacktestResult& r) {
   H5::Group acos = w.file().createGroup("/acos");
-  attr(w, acos, "description", "one entry per ACO scored, ACO_ID order (the --csv columns)");
+  w.put_string(acos, "description", "one entry per ACO scored, ACO_ID order (the --csv columns)");
   std::vector<std::string> id, track;
   std::vector<std::int64_t> n_ab, earned, owed, quartile;
   std::vector<double> col[14];
@@ -150,10 +146,13 @@ void write_file(h5::FileWriter& w, const BacktestResult& r) {
     doubles(w, std::string("/acos/") + names[k], col[k], prob ? "probability" : "fraction of benchmark",
             desc[k]);
   }
+}
 
-  const BacktestSummary& s = r.summary;
+// /summary: calibration and skill with their standard errors.
+void write_summary(h5::FileWriter& w, const BacktestSummary& s) {
   H5::Group sum = w.file().createGroup("/summary");
-  attr(w, sum, "description", "calibration and skill with their sampling standard errors (docs/backtest.md)");
+  w.put_string(sum, "description",
+               "calibration and skill with their sampling standard errors (docs/backtest.md)");
   doubles(w, "/summary/coverage_levels", {0.5, 0.8, 0.9}, "probability", "nominal central-interval levels");
   std::vector<double> cov, cov_se, covq, covq_se;
   for (const MeanSe& m : s.coverage) {
@@ -213,6 +212,12 @@ void write_file(h5::FileWriter& w, const BacktestResult& r) {
     doubles(w, p + "/observed", obs, "fraction", "observed frequency in the bin");
     doubles(w, p + "/observed_se", se, "fraction", "its binomial standard error");
   }
+}
+
+void write_file(h5::FileWriter& w, const BacktestResult& r) {
+  write_header(w, r);
+  write_acos(w, r);
+  write_summary(w, r.summary);
   std::vector<std::string> ex_id, ex_reason;
   for (const auto& e : r.excluded) {
     ex_id.push_back(e.aco_id);
@@ -226,20 +231,8 @@ void write_file(h5::FileWriter& w, const BacktestResult& r) {
 // ------------------------------------------------------------------------------------------------
 // Chart: three panels, SVG.
 
-std::string esc(const std::string& s) {
-  std::string o;
-  for (char ch : s) {
-    if (ch == '<')
-      o += "&lt;";
-    else if (ch == '>')
-      o += "&gt;";
-    else if (ch == '&')
-      o += "&amp;";
-    else
-      o += ch;
-  }
-  return o;
-}
+// SVG text: &, <, > (and quotes) escaped.
+std::string esc(const std::string& s) { return report::html_escape(s); }
 
 }  // namespace
 
@@ -271,114 +264,138 @@ void write_backtest(const std::filesystem::path& path, const BacktestResult& r) 
   write_file_atomically(path, bytes);
 }
 
-std::string backtest_chart_svg(const BacktestResult& r) {
+namespace {
+
+// The chart's geometry [px]: the page, one panel, its top edge, the first panel's left edge and the
+// distance between panels.
+namespace chart {
+constexpr int W = 960, H = 300, pw = 260, ph = 200, top = 50, left0 = 50, gap = 320;
+}  // namespace chart
+
+// A panel's title, frame and axis labels.
+void frame(std::string& o, int x0, const std::string& title, const std::string& xl, const std::string& yl) {
+  using namespace chart;
+  o += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"13\" font-weight=\"bold\">{}</text>\n", x0, top - 20,
+                   esc(title));
+  o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#444\"/>\n", x0,
+                   top, pw, ph);
+  o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x0 + pw / 2, top + ph + 32,
+                   esc(xl));
+  o += fmt::format(
+      "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 {} {})\">{}</text>\n", x0 - 34,
+      top + ph / 2, x0 - 34, top + ph / 2, esc(yl));
+}
+
+// 1. PIT histogram (density: 1 = uniform).
+void pit_panel(std::string& o, const BacktestResult& r) {
+  using namespace chart;
   const BacktestSummary& s = r.summary;
-  const int W = 960, H = 300, pw = 260, ph = 200, top = 50, left0 = 50, gap = 320;
+  const int x0 = left0;
+  const double n = static_cast<double>(r.rows.size());
+  double ymax = 2.0;
+  for (long c : s.pit.counts) ymax = std::max(ymax, 1.1 * static_cast<double>(c) * 10.0 / n);
+  frame(o, x0, fmt::format("PIT histogram (chi² {:.1f}, p = {:.2f})", s.pit.chi_square, s.pit.p_value), "PIT",
+        "density");
+  for (std::size_t k = 0; k < s.pit.counts.size(); ++k) {
+    const double d = static_cast<double>(s.pit.counts[k]) * 10.0 / n;
+    const double h = d / ymax * ph;
+    o +=
+        fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#4e79a7\"/>\n",
+                    x0 + static_cast<double>(k) * pw / 10.0 + 1, top + ph - h, pw / 10.0 - 2, h);
+  }
+  const double y1 = top + ph - ph / ymax;
+  o += fmt::format(
+      "<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"#e15759\" stroke-dasharray=\"4 "
+      "3\"/>\n",
+      x0, y1, x0 + pw, y1);
+  for (int t = 0; t <= 10; t += 5) {
+    o += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{:.1f}</text>\n", x0 + t * pw / 10.0,
+                     top + ph + 14, t / 10.0);
+  }
+}
+
+// 2. Coverage by size quartile: observed vs nominal per level.
+void coverage_panel(std::string& o, const BacktestSummary& s) {
+  using namespace chart;
+  const int x0 = left0 + gap;
+  frame(o, x0, "Coverage by size quartile (N_AB)", "size quartile (1 = smallest; O = overall)", "coverage");
+  const char* colors[3] = {"#4e79a7", "#f28e2b", "#59a14f"};
+  for (std::size_t k = 0; k < 3; ++k) {
+    const double nominal = BacktestSummary::kLevels[k];
+    const double yn = top + ph - nominal * ph;
+    o += fmt::format(
+        "<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-dasharray=\"4 "
+        "3\"/>\n",
+        x0, yn, x0 + pw, yn, colors[k]);
+    for (int q = 0; q < 5; ++q) {
+      const MeanSe& m = q < 4 ? s.coverage_by_quartile[static_cast<std::size_t>(q)][k] : s.coverage[k];
+      const double x = x0 + (q + 0.5) * pw / 5.0 + (static_cast<double>(k) - 1.0) * 8.0;
+      const double y = top + ph - m.mean * ph;
+      o += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\"/>\n", x,
+                       top + ph - std::min(1.0, m.mean + 2 * m.se) * ph, x,
+                       top + ph - std::max(0.0, m.mean - 2 * m.se) * ph, colors[k]);
+      o += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>\n", x, y, colors[k]);
+    }
+    o += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\">{:.0f}%</text>\n", x0 + pw + 4,
+                     static_cast<int>(yn) + 4, colors[k], 100 * nominal);
+  }
+  for (int q = 0; q < 5; ++q) {
+    o += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                     x0 + (q + 0.5) * pw / 5.0, top + ph + 14, q < 4 ? std::to_string(q + 1) : "O");
+  }
+  for (int t = 0; t <= 10; t += 5) {
+    o += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{:.1f}</text>\n", x0 - 4,
+                     top + ph - t * ph / 10.0 + 4, t / 10.0);
+  }
+}
+
+// 3. Reliability diagram for P(savings) (and P(losses)).
+void reliability_panel(std::string& o, const BacktestSummary& s) {
+  using namespace chart;
+  const int x0 = left0 + 2 * gap;
+  frame(o, x0, "Reliability: P(savings) ●, P(losses) ▲", "forecast probability", "observed frequency");
+  o += fmt::format(
+      "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n", x0,
+      top + ph, x0 + pw, top);
+  for (const auto& [table, color, tri] : {std::tuple{&s.reliability_savings, "#4e79a7", false},
+                                          std::tuple{&s.reliability_losses, "#e15759", true}}) {
+    for (const ReliabilityBin& b : *table) {
+      if (b.n == 0) continue;
+      const double x = x0 + b.mean_forecast * pw, y = top + ph - b.observed * ph;
+      const double rr = 2.0 + std::sqrt(static_cast<double>(b.n));
+      o += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\"/>\n", x,
+                       top + ph - std::min(1.0, b.observed + 2 * b.observed_se) * ph, x,
+                       top + ph - std::max(0.0, b.observed - 2 * b.observed_se) * ph, color);
+      if (tri) {
+        o += fmt::format(
+            "<polygon points=\"{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}\" fill=\"{}\" "
+            "fill-opacity=\"0.7\"/>\n",
+            x, y - rr, x - rr, y + rr, x + rr, y + rr, color);
+      } else {
+        o += fmt::format(
+            "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{:.1f}\" fill=\"{}\" fill-opacity=\"0.7\"/>\n", x, y, rr,
+            color);
+      }
+    }
+  }
+  for (int t = 0; t <= 10; t += 5) {
+    o += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{:.1f}</text>\n", x0 + t * pw / 10.0,
+                     top + ph + 14, t / 10.0);
+  }
+}
+
+}  // namespace
+
+std::string backtest_chart_svg(const BacktestResult& r) {
+  using namespace chart;
   std::string o = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
-      "font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
+      "font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" "
+      "fill=\"white\"/>\n",
       W, H, W, H);
-  auto frame = [&](int x0, const std::string& title, const std::string& xl, const std::string& yl) {
-    o += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"13\" font-weight=\"bold\">{}</text>\n", x0,
-                     top - 20, esc(title));
-    o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#444\"/>\n",
-                     x0, top, pw, ph);
-    o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x0 + pw / 2, top + ph + 32,
-                     esc(xl));
-    o += fmt::format(
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 {} {})\">{}</text>\n", x0 - 34,
-        top + ph / 2, x0 - 34, top + ph / 2, esc(yl));
-  };
-  // 1. PIT histogram (density: 1 = uniform).
-  {
-    const int x0 = left0;
-    const double n = static_cast<double>(r.rows.size());
-    double ymax = 2.0;
-    for (long c : s.pit.counts) ymax = std::max(ymax, 1.1 * static_cast<double>(c) * 10.0 / n);
-    frame(x0, fmt::format("PIT histogram (chi² {:.1f}, p = {:.2f})", s.pit.chi_square, s.pit.p_value), "PIT",
-          "density");
-    for (std::size_t k = 0; k < s.pit.counts.size(); ++k) {
-      const double d = static_cast<double>(s.pit.counts[k]) * 10.0 / n;
-      const double h = d / ymax * ph;
-      o += fmt::format(
-          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"#4e79a7\"/>\n",
-          x0 + static_cast<double>(k) * pw / 10.0 + 1, top + ph - h, pw / 10.0 - 2, h);
-    }
-    const double y1 = top + ph - ph / ymax;
-    o += fmt::format(
-        "<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"#e15759\" stroke-dasharray=\"4 "
-        "3\"/>\n",
-        x0, y1, x0 + pw, y1);
-    for (int t = 0; t <= 10; t += 5) {
-      o += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{:.1f}</text>\n",
-                       x0 + t * pw / 10.0, top + ph + 14, t / 10.0);
-    }
-  }
-  // 2. Coverage by size quartile: observed vs nominal per level.
-  {
-    const int x0 = left0 + gap;
-    frame(x0, "Coverage by size quartile (N_AB)", "size quartile (1 = smallest; O = overall)", "coverage");
-    const char* colors[3] = {"#4e79a7", "#f28e2b", "#59a14f"};
-    for (std::size_t k = 0; k < 3; ++k) {
-      const double nominal = BacktestSummary::kLevels[k];
-      const double yn = top + ph - nominal * ph;
-      o += fmt::format(
-          "<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-dasharray=\"4 3\"/>\n",
-          x0, yn, x0 + pw, yn, colors[k]);
-      for (int q = 0; q < 5; ++q) {
-        const MeanSe& m = q < 4 ? s.coverage_by_quartile[static_cast<std::size_t>(q)][k] : s.coverage[k];
-        const double x = x0 + (q + 0.5) * pw / 5.0 + (static_cast<double>(k) - 1.0) * 8.0;
-        const double y = top + ph - m.mean * ph;
-        o += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\"/>\n", x,
-                         top + ph - std::min(1.0, m.mean + 2 * m.se) * ph, x,
-                         top + ph - std::max(0.0, m.mean - 2 * m.se) * ph, colors[k]);
-        o += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>\n", x, y, colors[k]);
-      }
-      o += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"{}\">{:.0f}%</text>\n", x0 + pw + 4,
-                       static_cast<int>(yn) + 4, colors[k], 100 * nominal);
-    }
-    for (int q = 0; q < 5; ++q) {
-      o += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-                       x0 + (q + 0.5) * pw / 5.0, top + ph + 14, q < 4 ? std::to_string(q + 1) : "O");
-    }
-    for (int t = 0; t <= 10; t += 5) {
-      o += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{:.1f}</text>\n", x0 - 4,
-                       top + ph - t * ph / 10.0 + 4, t / 10.0);
-    }
-  }
-  // 3. Reliability diagram for P(savings) (and P(losses)).
-  {
-    const int x0 = left0 + 2 * gap;
-    frame(x0, "Reliability: P(savings) ●, P(losses) ▲", "forecast probability", "observed frequency");
-    o += fmt::format(
-        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n", x0,
-        top + ph, x0 + pw, top);
-    for (const auto& [table, color, tri] : {std::tuple{&s.reliability_savings, "#4e79a7", false},
-                                            std::tuple{&s.reliability_losses, "#e15759", true}}) {
-      for (const ReliabilityBin& b : *table) {
-        if (b.n == 0) continue;
-        const double x = x0 + b.mean_forecast * pw, y = top + ph - b.observed * ph;
-        const double rr = 2.0 + std::sqrt(static_cast<double>(b.n));
-        o += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"{}\"/>\n", x,
-                         top + ph - std::min(1.0, b.observed + 2 * b.observed_se) * ph, x,
-                         top + ph - std::max(0.0, b.observed - 2 * b.observed_se) * ph, color);
-        if (tri) {
-          o += fmt::format(
-              "<polygon points=\"{:.1f},{:.1f} {:.1f},{:.1f} {:.1f},{:.1f}\" fill=\"{}\" "
-              "fill-opacity=\"0.7\"/>\n",
-              x, y - rr, x - rr, y + rr, x + rr, y + rr, color);
-        } else {
-          o += fmt::format(
-              "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{:.1f}\" fill=\"{}\" fill-opacity=\"0.7\"/>\n", x, y,
-              rr, color);
-        }
-      }
-    }
-    for (int t = 0; t <= 10; t += 5) {
-      o += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{:.1f}</text>\n",
-                       x0 + t * pw / 10.0, top + ph + 14, t / 10.0);
-    }
-  }
+  pit_panel(o, r);
+  coverage_panel(o, r.summary);
+  reliability_panel(o, r.summary);
   o += "</svg>\n";
   return o;
 }
@@ -412,7 +429,8 @@ std::string backtest_markdown(const BacktestResult& r, const std::string& chart)
   o += "\n| ACOs | ";
   for (long c : s.pit.counts) o += fmt::format("{} | ", c);
   o += fmt::format(
-      "\n\nChi-square against the uniform {:.2f} on {} degrees of freedom, p = {:.3f} (expected {:.1f} per "
+      "\n\nChi-square against the uniform {:.2f} on {} degrees of freedom, p = {:.3f} (expected {:.1f} "
+      "per "
       "bin).\n\n",
       s.pit.chi_square, s.pit.degrees_of_freedom, s.pit.p_value, static_cast<double>(r.rows.size()) / 10);
   o += "## Scores (mean ± standard error)\n\n| Score | Forecast | Reference | Difference (paired) "

@@ -36,16 +36,11 @@ std::vector<const char*> c_strings(const std::vector<std::string>& values, std::
   return pointers;
 }
 
-template <class T>
-std::uint64_t digest_of(const T* data, std::size_t n) {
-  return digest(std::string_view(reinterpret_cast<const char*>(data), n * sizeof(T)));
-}
+}  // namespace
 
 std::string key_of(const H5::H5Object& obj, const char* attribute) {
   return fmt::format("{}@{}", obj.getObjName(), attribute);
 }
-
-}  // namespace
 
 std::string describe(const H5::Exception& e) {
   std::vector<std::string> messages;

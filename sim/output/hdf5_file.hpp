@@ -59,6 +59,14 @@ std::string describe(const H5::Exception& e);
 std::uint64_t digest(std::string_view bytes);
 std::uint64_t digest(const std::vector<std::string>& strings);
 
+// The digest of `n` values' bytes, and the checksum table's key of an attribute ("OBJECT@NAME"):
+// one definition for the writer and the reader, so both compute them the same way.
+template <class T>
+std::uint64_t digest_of(const T* data, std::size_t n) {
+  return digest(std::string_view(reinterpret_cast<const char*>(data), n * sizeof(T)));
+}
+std::string key_of(const H5::H5Object& obj, const char* attribute);
+
 inline constexpr const char* kChecksumKeys = "checksum_keys";
 inline constexpr const char* kChecksumValues = "checksum_fnv1a64";
 

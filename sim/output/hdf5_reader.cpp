@@ -31,15 +31,6 @@ std::vector<hsize_t> dims_of(const H5::DataSpace& space) {
   return dims;
 }
 
-template <class T>
-std::uint64_t digest_of(const T* data, std::size_t n) {
-  return digest(std::string_view(reinterpret_cast<const char*>(data), n * sizeof(T)));
-}
-
-std::string key_of(const H5::H5Object& obj, const char* attribute) {
-  return fmt::format("{}@{}", obj.getObjName(), attribute);
-}
-
 // Reads all elements of a fixed- or variable-length string object through `read(buf, type)`.
 template <class ReadFn>
 std::vector<std::string> read_strings(const FileReader& rd, const H5::StrType& file_type,

@@ -41,12 +41,13 @@ std::vector<std::string> percentile_headers() {
 
 std::string track_name(const std::string& label) { return report::plain_track_label(label); }
 
-std::vector<Table> build_tables(const SimulationResults& r, const MoneyFormat& money) {
-  using report::percent;
-  using report::probability;
-  std::vector<Table> tables;
-  const std::string pm = " ± ";
+namespace {
 
+using report::percent;
+using report::probability;
+constexpr const char* pm = " ± ";
+
+Table dollars_table(const SimulationResults& r, const MoneyFormat& money) {
   Table dollars{"Net payment by track [USD]",
                 "Positive: shared savings paid to the ACO; negative: shared losses owed to CMS. "
                 "Mean ± Monte Carlo standard error; P1-P99 are percentiles over runs.",
@@ -60,8 +61,10 @@ std::vector<Table> build_tables(const SimulationResults& r, const MoneyFormat& m
     for (double v : t.dollars.percentiles) row.push_back(money(v));
     dollars.rows.push_back(std::move(row));
   }
-  tables.push_back(std::move(dollars));
+  return dollars;
+}
 
+Table outcomes_table(const SimulationResults& r, const MoneyFormat& money) {
   Table outcomes{"Outcome probabilities and loss tail risk",
                  "P(corridor): savings rate inside the MSR/MLR corridor (no payment either way). "
                  "VaR: percentile of losses L = max(0, -payment); ES: mean of the worst 5% / 1% "
@@ -77,49 +80,51 @@ std::vector<Table> build_tables(const SimulationResults& r, const MoneyFormat& m
                              money(t.dollars.var95), money(t.dollars.es95), money(t.dollars.var99),
                              money(t.dollars.es99)});
   }
-  tables.push_back(std::move(outcomes));
+  return outcomes;
+}
 
-  if (r.table.runs() > 0 && r.table.completed() > 1) {
-    const std::vector<TrackIntervals> ci = track_intervals(r.table);
-    Table intervals{
-        "How sure: 95% confidence intervals [USD]",
-        "Percentiles and VaR: distribution-free intervals from order statistics; ES: delta method. "
-        "More runs narrow them.",
-        {"Track", "P5", "P50", "P95", "VaR95", "ES95", "VaR99", "ES99"},
-        {},
-        1};
-    const auto range = [&](const Interval& i) { return money(i.lo) + " to " + money(i.hi); };
-    for (std::size_t k = 0; k < r.tracks.size() && k < ci.size(); ++k) {
-      const auto& c = ci[k];
-      intervals.rows.push_back({track_name(r.tracks[k].label), range(c.percentiles[1]),
-                                range(c.percentiles[4]), range(c.percentiles[7]), range(c.var95),
-                                range(c.es95), range(c.var99), range(c.es99)});
-    }
-    tables.push_back(std::move(intervals));
-
-    const Sensitivity sens = payment_sensitivity(r.table);
-    Table drivers{
-        "What drives each track's payment",
-        "From this run, without re-running: Spearman rank correlation of each per-run input with the "
-        "track's payment, and (in brackets) its share of the explained variance, rho^2 / sum rho^2. "
-        "Claims noise: the year's random spending against its benchmark base.",
-        {"Track"},
-        {},
-        1};
-    for (const Driver& d : kDrivers) drivers.header.emplace_back(d.label);
-    for (std::size_t k = 0; k < r.tracks.size(); ++k) {
-      std::vector<std::string> row{track_name(r.tracks[k].label)};
-      for (std::size_t d = 0; d < kDrivers.size(); ++d) {
-        const auto dk = static_cast<long>(d), kk = static_cast<long>(k);
-        row.push_back(sens.varies[d] ? fmt::format("{:+.2f} ({}%)", sens.rank_correlation(dk, kk),
-                                                   report::fixed(100 * sens.variance_share(dk, kk), 1))
-                                     : "fixed");
-      }
-      drivers.rows.push_back(std::move(row));
-    }
-    tables.push_back(std::move(drivers));
+Table intervals_table(const SimulationResults& r, const MoneyFormat& money) {
+  const std::vector<TrackIntervals> ci = track_intervals(r.table);
+  Table intervals{"How sure: 95% confidence intervals [USD]",
+                  "Percentiles and VaR: distribution-free intervals from order statistics; ES: delta method. "
+                  "More runs narrow them.",
+                  {"Track", "P5", "P50", "P95", "VaR95", "ES95", "VaR99", "ES99"},
+                  {},
+                  1};
+  const auto range = [&](const Interval& i) { return money(i.lo) + " to " + money(i.hi); };
+  for (std::size_t k = 0; k < r.tracks.size() && k < ci.size(); ++k) {
+    const auto& c = ci[k];
+    intervals.rows.push_back({track_name(r.tracks[k].label), range(c.percentiles[1]), range(c.percentiles[4]),
+                              range(c.percentiles[7]), range(c.var95), range(c.es95), range(c.var99),
+                              range(c.es99)});
   }
+  return intervals;
+}
 
+Table drivers_table(const SimulationResults& r) {
+  const Sensitivity sens = payment_sensitivity(r.table);
+  Table drivers{"What drives each track's payment",
+                "From this run, without re-running: Spearman rank correlation of each per-run input with the "
+                "track's payment, and (in brackets) its share of the explained variance, rho^2 / sum rho^2. "
+                "Claims noise: the year's random spending against its benchmark base.",
+                {"Track"},
+                {},
+                1};
+  for (const Driver& d : kDrivers) drivers.header.emplace_back(d.label);
+  for (std::size_t k = 0; k < r.tracks.size(); ++k) {
+    std::vector<std::string> row{track_name(r.tracks[k].label)};
+    for (std::size_t d = 0; d < kDrivers.size(); ++d) {
+      const auto dk = static_cast<long>(d), kk = static_cast<long>(k);
+      row.push_back(sens.varies[d] ? fmt::format("{:+.2f} ({}%)", sens.rank_correlation(dk, kk),
+                                                 report::fixed(100 * sens.variance_share(dk, kk), 1))
+                                   : "fixed");
+    }
+    drivers.rows.push_back(std::move(row));
+  }
+  return drivers;
+}
+
+Table percent_table(const SimulationResults& r) {
   Table pct{"Net payment by track [% of updated benchmark]",
             "The same distribution relative to each run's benchmark; VaR/ES of losses in % of "
             "benchmark.",
@@ -136,24 +141,38 @@ std::vector<Table> build_tables(const SimulationResults& r, const MoneyFormat& m
       row.push_back(percent(v));
     pct.rows.push_back(std::move(row));
   }
-  tables.push_back(std::move(pct));
+  return pct;
+}
 
-  if (!r.pairs.empty()) {
-    Table pairs{"Track differences (A - B, run by run on the same sampled outcomes)",
-                "Positive: track A pays the ACO more. P(A better): share of runs where A pays more.",
-                {"A", "B", "Mean diff ± SE", "P(A better)", "P(equal)", "P5", "P50", "P95",
-                 "Mean diff ± SE [% of benchmark]"},
-                {},
-                2};
-    for (const auto& p : r.pairs) {
-      pairs.rows.push_back({track_name(p.a), track_name(p.b),
-                            money(p.dollars.mean) + pm + money(p.dollars.mcse), probability(p.p_a_better),
-                            probability(p.p_equal), money(p.dollars.percentiles[1]),
-                            money(p.dollars.percentiles[4]), money(p.dollars.percentiles[7]),
-                            percent(p.percent.mean) + pm + percent(p.percent.mcse)});
-    }
-    tables.push_back(std::move(pairs));
+Table pairs_table(const SimulationResults& r, const MoneyFormat& money) {
+  Table pairs{"Track differences (A - B, run by run on the same sampled outcomes)",
+              "Positive: track A pays the ACO more. P(A better): share of runs where A pays more.",
+              {"A", "B", "Mean diff ± SE", "P(A better)", "P(equal)", "P5", "P50", "P95",
+               "Mean diff ± SE [% of benchmark]"},
+              {},
+              2};
+  for (const auto& p : r.pairs) {
+    pairs.rows.push_back({track_name(p.a), track_name(p.b),
+                          money(p.dollars.mean) + pm + money(p.dollars.mcse), probability(p.p_a_better),
+                          probability(p.p_equal), money(p.dollars.percentiles[1]),
+                          money(p.dollars.percentiles[4]), money(p.dollars.percentiles[7]),
+                          percent(p.percent.mean) + pm + percent(p.percent.mcse)});
   }
+  return pairs;
+}
+
+}  // namespace
+
+std::vector<Table> build_tables(const SimulationResults& r, const MoneyFormat& money) {
+  std::vector<Table> tables;
+  tables.push_back(dollars_table(r, money));
+  tables.push_back(outcomes_table(r, money));
+  if (r.table.runs() > 0 && r.table.completed() > 1) {
+    tables.push_back(intervals_table(r, money));
+    tables.push_back(drivers_table(r));
+  }
+  tables.push_back(percent_table(r));
+  if (!r.pairs.empty()) tables.push_back(pairs_table(r, money));
   return tables;
 }
 
