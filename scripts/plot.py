@@ -13,11 +13,16 @@ Sweep file (format acosim-sweep)       -> <stem>-curves.png        metrics again
                                                                    track (1-D; 2-D: one line per value of the
                                                                    second key, a panel per track)
                                        -> <stem>-heatmap.png       2-D sweeps: mean and P(losses) per grid cell
+                                       -> <stem>-spider.png        mean and P(owe) against each key's change
+                                                                   from its reference (the middle of its values),
+                                                                   the other keys at theirs; a line per track and key
 Tornado JSON (format acosim-tornado)   -> <stem>.png               inputs ranked by the swing of the metric
 Backtest file (format acosim-backtest) -> <stem>-calibration.png   PIT histogram, coverage by size quartile,
                                                                    reliability diagram of P(savings), P(losses)
 
-Money axes are in dollars, with % of the (mean) benchmark where one benchmark applies.
+Money axes are in dollars, with % of the (mean) benchmark where one benchmark applies. Keys, values
+and tracks are shown in words (the file's /sweep/labels, value_labels and points/names), each raw key
+once in small print.
 """
 
 import argparse
@@ -29,6 +34,7 @@ import sys
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.lines  # noqa: E402
 import matplotlib.patches  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker as mticker  # noqa: E402
@@ -60,7 +66,7 @@ MONEY = mticker.FuncFormatter(money)
 def width(k):
     """Line width of track k: earlier tracks wider, so a later one drawn on top leaves them visible."""
     return max(1.0, 2.8 - 0.35 * k)
-PERCENT = mticker.FuncFormatter(lambda v, _p: f"{100 * v:g}%")
+PERCENT = mticker.FuncFormatter(lambda v, _p: f"{100 * v:.3g}%")
 
 
 def save(fig, path):
@@ -194,9 +200,33 @@ def slot_names(labels):
         if len(set(col)) == 1:
             names.append(col[0])
         else:
-            prefix = os.path.commonprefix(col).rstrip(" =").removesuffix(" msr").strip()
+            prefix = os.path.commonprefix(col).rstrip(" =,").removesuffix(" msr").strip()
             names.append(f"{prefix or 'track ' + str(t)} (varied)")
     return names
+
+
+def plain(text):
+    """Text drawn as written: matplotlib would read "$15,000,000 / $40,000,000" as mathematics."""
+    return str(text).replace("$", r"\$")
+
+
+def key_labels(f):
+    """The varied keys in words (/sweep/labels; files from before it: the keys as written)."""
+    keys = strings(f["sweep/keys"])
+    return strings(f["sweep/labels"]) if "sweep/labels" in f else keys
+
+
+def track_names(f, points):
+    """The track labels per point in words (/sweep/points/names, else the labels)."""
+    ds = f["sweep/points/names"] if "sweep/points/names" in f else f["sweep/points/labels"]
+    return np.array(strings(ds)).reshape(points, -1)
+
+
+def keys_note(fig, f):
+    """The raw keys, once, in small print (for users who type them)."""
+    keys, labels = strings(f["sweep/keys"]), key_labels(f)
+    text = "; ".join(f"{lab}: {k}" if lab != k else k for k, lab in zip(keys, labels))
+    fig.text(0.01, 0.003, f"Scenario keys: {text}", fontsize=7, color="#555", ha="left", va="bottom")
 
 
 def axis_values(f, k):
@@ -204,13 +234,88 @@ def axis_values(f, k):
     num = f[f"sweep/numeric/{k}"][...]
     numeric = bool(np.all(np.isfinite(num)))
     percent = numeric and all(v.endswith("%") for v in vals)
-    return vals, num, numeric, percent
+    words = strings(f[f"sweep/value_labels/{k}"]) if f"sweep/value_labels/{k}" in f else vals
+    return [plain(w) for w in words], num, numeric, percent
+
+
+def spider_lines(f):
+    """The spider chart's data: for each key with numeric values around a non-zero reference (the middle
+    value, index (n - 1) // 2), the grid points where only it moves, the others at their reference:
+    [(key index, [(point, relative change value / reference - 1)])] and the keys left out."""
+    shape = [int(x) for x in f["sweep/shape"][...]]
+    idx = f["sweep/points/index"][...]
+    ref = [(n - 1) // 2 for n in shape]
+    lines, skipped = [], []
+    for k in range(len(shape)):
+        num = f[f"sweep/numeric/{k}"][...]
+        r = num[ref[k]]
+        if not np.all(np.isfinite(num)) or r == 0:
+            skipped.append(k)
+            continue
+        pts = []
+        for j in range(shape[k]):
+            want = list(ref)
+            want[k] = j
+            match = np.nonzero(np.all(idx == np.array(want), axis=1))[0]
+            if match.size:
+                pts.append((int(match[0]), float(num[j] / r - 1)))
+        lines.append((k, pts))
+    return lines, skipped
+
+
+DASHES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1))]
+
+
+def plot_spider(f, path, args):
+    fig = spider_figure(f, args.dpi)
+    if fig is not None:
+        save(fig, f"{stem(path)}-spider.png")
+
+
+def spider_figure(f, dpi):
+    """The spider chart of sweep file f (None when no key has a relative change): panel 0 the mean net
+    payment, panel 1 P(owe); per drawn key (spider_lines order) one line per track, marker "o"."""
+    labels = key_labels(f)
+    shape = [int(x) for x in f["sweep/shape"][...]]
+    names = slot_names(track_names(f, int(np.prod(shape))))
+    lines, skipped = spider_lines(f)
+    if not lines:
+        return None
+    s = f["sweep/summary"]
+    metrics = [("Mean net payment [USD]", s["dollars/mean"][...], MONEY),
+               ("P(owe shared losses)", s["p_losses"][...], PERCENT)]
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5.2), dpi=dpi)
+    for ax, (title, val, fmt) in zip(axes, metrics):
+        for k, pts in lines:
+            x = [c for _p, c in pts]
+            for t in range(val.shape[1]):
+                ax.plot(x, [val[p, t] for p, _c in pts], color=PALETTE[t % 10], linestyle=DASHES[k % len(DASHES)],
+                        marker="o", markersize=3.5, linewidth=width(t))
+        ax.axvline(0, color="#666", linewidth=1, linestyle="--")
+        ax.set_title(title, fontsize=10)
+        ax.yaxis.set_major_formatter(fmt)
+        ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _p: f"{100 * v:+g}%" if v else "0%"))
+        ax.set_xlabel("Change of each swept key from its reference value")
+        ax.grid(alpha=0.3)
+    handles = [matplotlib.lines.Line2D([], [], color=PALETTE[t % 10], linewidth=2, label=n) for t, n in enumerate(names)]
+    for k, _pts in lines:
+        words = axis_values(f, k)[0]
+        handles.append(matplotlib.lines.Line2D([], [], color="#444", linestyle=DASHES[k % len(DASHES)],
+                                               label=plain(f"{labels[k]} (reference {words[(shape[k] - 1) // 2]})")))
+    axes[0].legend(handles=handles, fontsize=7.5, loc="best")
+    note = f"; not drawn: {', '.join(labels[k] for k in skipped)}" if skipped else ""
+    fig.suptitle(f"Spider chart — {f['metadata'].attrs.get('scenario_name', '')}: one key at a time{note}",
+                 fontsize=12)
+    keys_note(fig, f)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
 
 
 def plot_sweep(f, path, args):
-    keys = strings(f["sweep/keys"])
+    plot_spider(f, path, args)
+    keys = key_labels(f)  # in words; the raw keys in small print (keys_note)
     shape = [int(x) for x in f["sweep/shape"][...]]
-    labels = np.array(strings(f["sweep/points/labels"])).reshape(int(np.prod(shape)), -1)
+    labels = track_names(f, int(np.prod(shape)))
     names = slot_names(labels)
     T = labels.shape[1]
     s = f["sweep/summary"]
@@ -251,7 +356,8 @@ def plot_sweep(f, path, args):
             xaxis(ax)
         axes[0, 0].legend(fontsize=8)
         fig.suptitle(f"Sweep of {keys[0]} — {name}, {runs_text} (bands: ±2 MC standard errors)", fontsize=12)
-        fig.tight_layout()
+        keys_note(fig, f)
+        fig.tight_layout(rect=(0, 0.03, 1, 1))
         save(fig, f"{stem(path)}-curves.png")
         return
 
@@ -287,7 +393,8 @@ def plot_sweep(f, path, args):
         ax.axis("off")
     axes.ravel()[0].legend(fontsize=7.5)
     fig.suptitle(f"{title}: {keys[0]} x {keys[1]} — {name}, {runs_text}", fontsize=12)
-    fig.tight_layout()
+    keys_note(fig, f)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     save(fig, f"{stem(path)}-curves.png")
 
     # Heat maps: mean and P(losses), one row of panels per metric, a panel per track.
@@ -317,7 +424,8 @@ def plot_sweep(f, path, args):
             cb.ax.yaxis.set_major_formatter(fmt)
             cb.ax.tick_params(labelsize=6.5)
     fig.suptitle(f"{keys[0]} x {keys[1]} — {name}, {runs_text}", fontsize=12)
-    fig.tight_layout()
+    keys_note(fig, f)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     save(fig, f"{stem(path)}-heatmap.png")
 
 
@@ -337,17 +445,18 @@ def plot_tornado(j, path, args):
         rows = list(reversed(tr["bars"]))  # largest swing on top
         for i, b in enumerate(rows):
             if b["at_low"] == base and b["at_high"] == base:
-                ax.text(base, i, f"  no change ({b['low']} / {b['high']})", va="center", fontsize=7.5, color="#555")
+                ax.text(base, i, plain(f"  no change ({b.get('low_label', b['low'])} / {b.get('high_label', b['high'])})"),
+                        va="center", fontsize=7.5, color="#555")
                 continue
             for val, color, side in ((b["at_low"], "#4e79a7", "low"), (b["at_high"], "#f28e2b", "high")):
                 ax.barh(i, val - base, left=base, color=color, height=0.6)
-                ax.text(val, i, f" {b[side]} ", va="center", fontsize=7.5,
+                ax.text(val, i, plain(f" {b.get(side + '_label', b[side])} "), va="center", fontsize=7.5,
                         ha="left" if val >= base else "right")
         ax.axvline(base, color="#222", linewidth=1)
         ax.set_ylim(-0.6, len(rows) - 0.4)
-        ax.set_yticks(range(len(rows)), [b["input"] for b in rows], fontsize=9)
+        ax.set_yticks(range(len(rows)), [b.get("input_label", b["input"]) for b in rows], fontsize=9)
         ax.xaxis.set_major_formatter(fmt)
-        ax.set_title(f"{tr['label']}: base {fmt(base, None)}", fontsize=10)
+        ax.set_title(f"{tr.get('name', tr['label'])}: base {fmt(base, None)}", fontsize=10)
         ax.grid(axis="x", alpha=0.3)
         lo = min(min(b["at_low"], b["at_high"]) for b in rows)
         hi = max(max(b["at_low"], b["at_high"]) for b in rows)
@@ -357,7 +466,10 @@ def plot_tornado(j, path, args):
     axes[0, 0].legend(handles=handles, title="input at", fontsize=8, title_fontsize=8, loc="lower right")
     axes[-1, 0].set_xlabel(f"{j.get('metric_description', j['metric'])} [{'probability' if prob else 'USD'}]")
     fig.suptitle(f"Tornado — {j.get('scenario', '')}, {j.get('runs', 0):,} runs per simulation", fontsize=12)
-    fig.tight_layout()
+    keys = sorted({b["input"] for tr in tracks for b in tr["bars"] if b.get("input_label", b["input"]) != b["input"]})
+    if keys:  # the raw keys once, for users who type them (--input KEY=LOW,HIGH)
+        fig.text(0.01, 0.003, "Scenario keys: " + "; ".join(keys), fontsize=7, color="#555")
+    fig.tight_layout(rect=(0, 0.03 if keys else 0, 1, 1))
     save(fig, f"{stem(path)}.png")
 
 

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/common/error.hpp"
+#include "sim/common/parse.hpp"
 #include "sim/engine/statistics.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "sim/output/report.hpp"
@@ -337,19 +338,80 @@ TEST_CASE("the workbook reads back in openpyxl with the numbers of the HDF5 file
   const auto& assumptions = j.at("Assumptions");
   CHECK(std::any_of(assumptions.begin(), assumptions.end(),
                     [](const auto& row) { return row[0] == "True effect"; }));
+}
 
-  // LibreOffice opens it: convert the Summary sheet to CSV and find the first track's mean.
+namespace {
+
+// The fields of one CSV line (RFC 4180 quoting, as LibreOffice writes it).
+std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      out.back() += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+// A cell as LibreOffice writes it: a number, or a percent-formatted fraction as "39.25%".
+double cell_value(const std::string& cell) {
+  const auto x = parse_decimal_or_percent(cell);
+  if (!x) throw std::runtime_error("not a number: " + cell);
+  return x->percent ? x->value * 0.01 : x->value;
+}
+
+}  // namespace
+
+TEST_CASE("LibreOffice opens the workbook and its Summary sheet holds the numbers of the HDF5 file",
+          "[report][xlsx][cli]") {
   if (std::system("command -v soffice > /dev/null 2>&1") != 0) {
-    WARN("LibreOffice (soffice) not installed: round-trip skipped");
+    WARN("LibreOffice (soffice) not installed: round-trip skipped (apt-get install libreoffice-calc-nogui)");
     return;
   }
+  TempDir dir("xlsx-lo");
+  const std::string h5 = (dir.path / "r.h5").string(), book = (dir.path / "r.xlsx").string();
+  int status = 0;
+  const std::string log =
+      run_acosim(fmt::format("run '{}/scenarios/small-aco.yaml' --runs 400 -q -o '{}' --report '{}'",
+                             ACOSIM_SOURCE_DIR, h5, book),
+                 status);
+  INFO(log);
+  REQUIRE(status == 0);
+  // The first sheet (Summary) as CSV, cells as stored (token 9 false: not "as shown"), UTF-8.
   const std::string convert = fmt::format(
-      "cd '{}' && timeout 120 soffice --headless -env:UserInstallation=file://{}/lo "
-      "--convert-to csv --outdir '{}' '{}' > /dev/null 2>&1",
-      dir.path.string(), dir.path.string(), (dir.path / "lo-out").string(), book);
+      "cd '{0}' && timeout 120 soffice --headless -env:UserInstallation=file://{0}/lo "
+      "--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false' "
+      "--outdir '{1}' '{2}' > /dev/null 2>&1",
+      dir.path.string(), (dir.path / "lo-out").string(), book);
   REQUIRE(std::system(convert.c_str()) == 0);
-  const std::string csv = slurp(dir.path / "lo-out" / "r.csv");
-  CHECK_THAT(csv, Contains(report::plain_track_label(r.tracks[0].label)));
+  std::istringstream csv(slurp(dir.path / "lo-out" / "r.csv"));
+  std::vector<std::vector<std::string>> rows;
+  for (std::string line; std::getline(csv, line);) rows.push_back(csv_fields(line));
+  const SimulationResults r = read_results(h5);
+  REQUIRE(rows.size() >= 1 + r.tracks.size());
+  CHECK(rows[0][2] == "Mean [USD]");
+  for (std::size_t k = 0; k < r.tracks.size(); ++k) {
+    const auto& row = rows[1 + k];
+    INFO(r.tracks[k].label);
+    REQUIRE(row.size() > 10);
+    CHECK(row[0] == report::plain_track_label(r.tracks[k].label));
+    CHECK(row[1] == r.tracks[k].label);
+    CHECK(cell_value(row[2]) == Approx(r.tracks[k].dollars.mean).epsilon(1e-12));
+    CHECK(cell_value(row[3]) == Approx(r.tracks[k].dollars.mcse).epsilon(1e-12));
+    CHECK(cell_value(row[7]) == Approx(r.tracks[k].dollars.percentiles[7]).epsilon(1e-12));
+    CHECK(cell_value(row[8]) == Approx(r.tracks[k].p_savings).epsilon(1e-12));
+    CHECK(cell_value(row[10]) == Approx(r.tracks[k].p_losses).epsilon(1e-12).margin(1e-15));
+    CHECK(cell_value(row[15]) == Approx(r.tracks[k].dollars.es95).epsilon(1e-12).margin(1e-9));
+  }
 }
 
 namespace {

@@ -122,7 +122,8 @@ TEST_CASE("text and Markdown reports show the verdict and the recommendation", "
   CHECK_THAT(text, Contains("P(owe > $1.00M)"));
   const std::string md = report_markdown(r);
   CHECK_THAT(md, Contains("**Recommendation:**"));
-  CHECK_THAT(md, Contains("| Rank | Track | Fits your appetite | Mean | P(owe > $1,000,000) |"));
+  // Markdown escapes & < > (viewers render raw HTML), so the header reads "P(owe &gt; ...)".
+  CHECK_THAT(md, Contains("| Rank | Track | Fits your appetite | Mean | P(owe &gt; $1,000,000) |"));
   // An explicit appetite replaces the section.
   RiskAppetite a;
   a.max_es = 5e5;

@@ -19,6 +19,7 @@
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/provenance.hpp"
 #include "sim/output/report.hpp"
+#include "sim/output/report/format.hpp"
 
 namespace acosim {
 namespace fs = std::filesystem;
@@ -29,6 +30,7 @@ struct AgreementArgs {
   ScenarioArgs common;
   std::string output;
   std::string report;
+  std::string format;  // --format: wins over the report's extension
 };
 
 std::atomic<bool> g_stop{false};
@@ -38,13 +40,23 @@ int run_agreement(const AgreementArgs& a) {
   print_scenario_warnings(scenario);
   const AgreementModel model(scenario);  // validates the agreement section before any sampling
 
+  refuse_binary_on_stdout(a.output, "-o", "agreement results file");
   const fs::path output =
       !a.output.empty() ? fs::path(a.output) : fs::path("results") / (scenario.name + "-agreement.h5");
   CommandPaths paths;
   add_scenario_inputs(paths, scenario);
   paths.output(output, "-o");
-  if (!a.report.empty()) paths.output(a.report, "--report");
+  if (!a.report.empty() && a.report != "-") paths.output(a.report, "--report");
   paths.check();
+  // The report follows the one output convention (sim/output/report/format.hpp), checked before any
+  // work: the format from --format or the extension, "-" for standard output, folders created.
+  std::optional<ReportTarget> report;
+  if (!a.report.empty()) {
+    report = resolve_report_target(a.report, a.format, "--report");
+  } else if (!a.format.empty()) {
+    throw InputError(
+        fmt::format("--format {}: give --report FILE (or --report - for standard output) too", a.format));
+  }
   if (!model.spec().rules_note().empty()) std::cerr << "acosim: note: " << model.spec().rules_note() << "\n";
 
   RunOptions options;
@@ -72,9 +84,11 @@ int run_agreement(const AgreementArgs& a) {
   stamp_provenance(m);
   write_agreement_results(output, ar);
 
-  if (!a.common.quiet) std::cout << report_text(ar.results) << agreement_report(ar, "text");
-  if (!a.report.empty())
-    write_file_atomically(a.report, agreement_report_file(ar, fs::path(a.report).extension().string()));
+  ReportInput input{&ar.results, scenario.risk, "", describe_assumptions(scenario, m)};
+  input.agreement = &ar;
+  const bool report_to_terminal = report && report->to_stdout();
+  if (!a.common.quiet && !report_to_terminal) std::cout << render_report(ReportFormat::Text, input);
+  if (report) write_report(*report, input);
   const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
                                               : fmt::format("{} threads", m.threads);
   std::cerr << fmt::format("acosim: {} runs x {} years, {:.3g} beneficiary-years in {:.2f} s ({}) -> {}\n",
@@ -95,7 +109,12 @@ void add_agreement_command(CLI::App& app, CommandAction& action) {
   help.set = "Override a scenario key: --set agreement.turnover=0.2 (repeatable)";
   add_scenario_args(*cmd, args->common, help);
   cmd->add_option("-o,--output", args->output, "HDF5 results file (default: results/<name>-agreement.h5)");
-  cmd->add_option("--report", args->report, "Also write the report to FILE (.md, .csv or .json)");
+  cmd->add_option(
+      "--report", args->report,
+      "Also write the report to FILE (- for standard output); the format follows the extension: " +
+          report_format_extensions());
+  cmd->add_option("--format", args->format,
+                  "Report format, instead of the extension: " + report_format_names());
   cmd->callback([args, &action] { action = [args] { return run_agreement(*args); }; });
 }
 

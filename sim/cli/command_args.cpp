@@ -164,4 +164,13 @@ StopOnSignals::~StopOnSignals() {
   g_stop_flag.store(saved_->previous_flag);
 }
 
+void refuse_binary_on_stdout(const std::string& path, const char* option, const char* what) {
+  if (path == "-") {
+    throw InputError(fmt::format(
+        "{} -: the {} is HDF5 (binary) and is not written to standard output; give a file name, and "
+        "--report - for a text report on standard output",
+        option, what));
+  }
+}
+
 }  // namespace acosim

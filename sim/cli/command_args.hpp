@@ -78,6 +78,10 @@ std::vector<std::filesystem::path> scenario_inputs(const Scenario& scenario);
 // Registers the scenario's files as inputs of `paths`.
 void add_scenario_inputs(CommandPaths& paths, const Scenario& scenario);
 
+// "OPTION -" for an HDF5 output: refused (InputError, exit 2), since only text reports go to
+// standard output; `what` names the file ("sweep file").
+void refuse_binary_on_stdout(const std::string& path, const char* option, const char* what);
+
 // While alive, SIGINT, SIGTERM and SIGHUP (a closed terminal or ssh session) set `stop` instead of
 // killing the process, so the run ends after the runs in progress and writes what it has; the
 // previous dispositions come back on destruction.

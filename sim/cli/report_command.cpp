@@ -19,6 +19,7 @@
 #include "sim/engine/risk.hpp"
 #include "sim/engine/scenario.hpp"
 #include "sim/input/risk_reader.hpp"
+#include "sim/output/agreement_file.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "sim/output/output_paths.hpp"
 #include "sim/output/report/format.hpp"
@@ -75,6 +76,12 @@ int run_report(const ReportOptions& o) {
     }
   }
   in.risk = o.risk.any() ? merge_risk(stated, o.risk) : stated;
+  // An agreement results file gets the agreement's report (section, JSON member, page per path).
+  const std::optional<AgreementResults> agreement = read_agreement_summary(o.results, results);
+  if (agreement) {
+    in.results = &agreement->results;
+    in.agreement = &*agreement;
+  }
   write_report(target, in);
   // The repayment mechanism and P(losses > RM) stored in /cash_risk, as `acosim run` prints them.
   if (target.to_stdout() && target.format == ReportFormat::Text)

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,9 @@
 #include "sim/input/yaml_reader.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/provenance.hpp"
+#include "sim/output/report/format.hpp"
 #include "sim/output/sweep_io.hpp"
+#include "sim/output/sweep_report.hpp"
 
 namespace acosim {
 namespace fs = std::filesystem;
@@ -43,12 +46,27 @@ void add_common(CLI::App* cmd, ScenarioArgs& a) {
 
 fs::path with_extension(fs::path p, const char* ext) { return p.replace_extension(ext); }
 
+// --report/--format resolved by the one registry (sim/output/report/format.hpp) and checked for a
+// sweep, before any work; nullopt without --report.
+std::optional<ReportTarget> sweep_report_target(const std::string& path, const std::string& format) {
+  if (path.empty()) {
+    if (!format.empty())
+      throw InputError(
+          fmt::format("--format {}: give --report FILE (or --report - for standard output) too", format));
+    return std::nullopt;
+  }
+  const ReportTarget t = resolve_report_target(path, format, "--report");
+  check_sweep_report_format(t, "--report");
+  return t;
+}
+
 // ---- sweep ----
 
 struct SweepArgs {
   ScenarioArgs common;
   std::vector<std::string> vary;
   std::string output, csv, md;
+  std::string report, format;  // --report FILE|- and --format: the one output convention
   RiskFlags risk;
 };
 
@@ -61,12 +79,15 @@ int run_sweep_command(const SweepArgs& a) {
   const fs::path h5 = a.output.empty() ? fs::path("results") / (base.name + "-sweep.h5") : fs::path(a.output);
   const fs::path csv = a.csv.empty() ? with_extension(h5, ".csv") : fs::path(a.csv);
   const fs::path md = a.md.empty() ? with_extension(h5, ".md") : fs::path(a.md);
+  refuse_binary_on_stdout(a.output, "-o", "sweep file");
   CommandPaths paths;
   add_scenario_inputs(paths, base);
   paths.output(h5, "-o");
   paths.output(csv, "--csv");
   paths.output(md, "--md");
+  if (!a.report.empty() && a.report != "-") paths.output(a.report, "--report");
   paths.check();
+  const std::optional<ReportTarget> report = sweep_report_target(a.report, a.format);
   if (!a.common.quiet) {
     std::cerr << fmt::format("acosim sweep: {} points, {} sampling pass{} of {} runs\n", plan.points.size(),
                              plan.groups, plan.groups == 1 ? "" : "es", base.runs);
@@ -78,10 +99,13 @@ int run_sweep_command(const SweepArgs& a) {
   const SweepResults results = run_sweep(plan, options, false, risk);
   if (!mpi::is_root()) return 0;  // under MPI every rank holds the results; rank 0 writes them
   write_sweep(h5, results, {kVersion, kGitCommit, utc_now()});
-  write_file_atomically(csv, sweep_csv(results));
-  write_file_atomically(md, sweep_markdown(results));
-  if (!a.common.quiet) std::cout << sweep_text(results) << std::flush;
-  std::cerr << fmt::format("acosim: sweep -> {}, {}, {}\n", h5.string(), csv.string(), md.string());
+  write_report_bytes({csv, ReportFormat::Csv}, sweep_csv(results));
+  write_report_bytes({md, ReportFormat::Markdown}, sweep_markdown(results));
+  const bool report_to_terminal = report && report->to_stdout();
+  if (!a.common.quiet && !report_to_terminal) std::cout << sweep_text(results) << std::flush;
+  if (report) write_report_bytes(*report, render_sweep_report(report->format, results));
+  std::cerr << fmt::format("acosim: sweep -> {}, {}, {}{}\n", h5.string(), csv.string(), md.string(),
+                           report && !report->to_stdout() ? ", " + report->path.string() : "");
   return 0;
 }
 
@@ -139,6 +163,12 @@ void add_sweep_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("-o,--output", args->output, "HDF5 sweep file (default: results/<name>-sweep.h5)");
   cmd->add_option("--csv", args->csv, "CSV table (default: the output path with .csv)");
   cmd->add_option("--md", args->md, "Markdown table (default: the output path with .md)");
+  cmd->add_option(
+      "--report", args->report,
+      "Also write the sweep report to FILE (- for standard output); the format follows the extension: "
+      ".txt, .md, .html (with a spider chart), .csv, .json");
+  cmd->add_option("--format", args->format,
+                  "Report format, instead of the extension: text, md, html, csv, json");
   add_risk_flags(*cmd, args->risk);
   cmd->callback([args, &action] { action = [args] { return run_sweep_command(*args); }; });
 }

@@ -6,6 +6,7 @@
 #include <H5Cpp.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -133,6 +134,49 @@ void write_agreement_results(const std::filesystem::path& path, const AgreementR
   }
   write_file_atomically(path,
                         bytes);  // a full disk or a size limit: errno's text, no temporary left
+}
+
+namespace {
+
+std::vector<int> ints_of(h5::FileReader& rd, const std::string& path) {
+  const std::vector<std::int64_t> v = rd.numbers<std::int64_t>(path, rd.dims(path));
+  return {v.begin(), v.end()};
+}
+
+}  // namespace
+
+std::optional<AgreementResults> read_agreement_summary(const std::filesystem::path& path,
+                                                       SimulationResults results) {
+  H5::Exception::dontPrint();
+  h5::FileReader rd(path);
+  AgreementResults ar;
+  try {
+    rd.open(kResultsFormat, kResultsFormatVersion, "an acosim results file");
+    if (!rd.exists("/agreement")) return std::nullopt;
+    const H5::Group g = rd.group("/agreement");
+    ar.years = static_cast<int>(rd.attr_number<std::int64_t>(g, "/agreement", "years"));
+    ar.renewal_years = static_cast<int>(rd.attr_number<std::int64_t>(g, "/agreement", "renewal_years"));
+    ar.start_year = static_cast<int>(rd.attr_number<std::int64_t>(g, "/agreement", "start_year"));
+    ar.discount_rate = rd.attr_number<double>(g, "/agreement", "discount_rate");
+    ar.turnover = rd.attr_number<double>(g, "/agreement", "turnover");
+    ar.notes = rd.attr_string(g, "/agreement", "notes");
+    ar.performance_year = ints_of(rd, "/agreement/performance_year");
+    ar.rules_year = ints_of(rd, "/agreement/rules_year");
+    ar.path_labels = rd.strings("/agreement/path_labels", rd.dims("/agreement/path_labels"));
+    ar.path_descriptions =
+        rd.strings("/agreement/path_descriptions", rd.dims("/agreement/path_descriptions"));
+  } catch (const H5::Exception& e) {
+    rd.fail(fmt::format("cannot read {}: {} (truncated or corrupt file?)", rd.context(), h5::describe(e)));
+  }
+  rd.verify_checksums();
+  const std::size_t width = kPathSummaryColumns + ar.performance_year.size();
+  if (ar.performance_year.empty() || ar.rules_year.size() != ar.performance_year.size() ||
+      ar.path_descriptions.size() != ar.path_labels.size() ||
+      results.tracks.size() != ar.path_labels.size() * width) {
+    rd.fail("/agreement does not match the file's columns (paths x (total, PV, worst year, years))");
+  }
+  ar.results = std::move(results);
+  return ar;
 }
 
 }  // namespace acosim

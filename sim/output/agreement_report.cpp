@@ -11,6 +11,10 @@
 
 #include "sim/common/format.hpp"
 #include "sim/output/report.hpp"
+#include "sim/output/report/format.hpp"
+#include "sim/output/report/json.hpp"
+#include "sim/output/report/labels.hpp"
+#include "sim/output/report/table.hpp"
 
 namespace acosim {
 
@@ -18,53 +22,10 @@ namespace {
 
 std::string percent_label(double f) { return fmt::format("{:g}%", std::round(f * 1e6) / 1e4); }
 
-struct SimpleTable {
-  std::string title, note;
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-};
-
+// The reports' one table renderer (sim/output/report/table.hpp): Markdown, or text in 100 columns.
+using SimpleTable = report::Table;
 std::string render(const SimpleTable& t, bool markdown) {
-  std::string out;
-  if (markdown) {
-    out += "## " + t.title + "\n\n";
-    if (!t.note.empty()) out += t.note + "\n\n";
-    auto line = [](const std::vector<std::string>& cells) {
-      std::string s = "|";
-      for (const auto& c : cells) s += " " + c + " |";
-      return s + "\n";
-    };
-    out += line(t.header) + "|:---|";
-    for (std::size_t j = 1; j < t.header.size(); ++j) out += "---:|";
-    out += "\n";
-    for (const auto& r : t.rows) out += line(r);
-    return out + "\n";
-  }
-  std::vector<std::size_t> w(t.header.size(), 0);
-  auto width = [](const std::string& s) {
-    return static_cast<std::size_t>(std::count_if(
-        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-  };
-  for (std::size_t j = 0; j < w.size(); ++j) {
-    w[j] = width(t.header[j]);
-    for (const auto& r : t.rows) w[j] = std::max(w[j], width(r[j]));
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    std::string s;
-    for (std::size_t j = 0; j < cells.size(); ++j) {
-      const std::string fill(w[j] - width(cells[j]), ' ');
-      s += (j > 0 ? "  " : "") + (j == 0 ? cells[j] + fill : fill + cells[j]);
-    }
-    s.erase(s.find_last_not_of(' ') + 1);
-    return s + "\n";
-  };
-  out += t.title + "\n" + std::string(width(t.title), '=') + "\n" + line(t.header);
-  std::string rule;
-  for (std::size_t j = 0; j < w.size(); ++j) rule += (j > 0 ? "  " : "") + std::string(w[j], '-');
-  out += rule + "\n";
-  for (const auto& r : t.rows) out += line(r);
-  if (!t.note.empty()) out += t.note + "\n";
-  return out + "\n";
+  return markdown ? report::render_markdown(t) : report::render_text(t);
 }
 
 // Path p's column k (0: total, 1: PV, 2: worst year, 3 + y: year y + 1).
@@ -128,12 +89,14 @@ std::string agreement_heading(const AgreementResults& ar, bool md) {
                                          ar.performance_year[static_cast<std::size_t>(ar.years - 1)])
                            : "",
       r.meta.beneficiaries, percent_label(ar.turnover), percent_label(ar.discount_rate));
-  out += md ? "## Agreement period\n\n" + head + ".\n\n" : head + "\n";
+  const auto text = [md](const std::string& t) { return md ? report::md_cell(t) : t; };
+  out += md ? "## Agreement period\n\n" + text(head) + ".\n\n" : head + "\n";
   for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
-    out += fmt::format(fmt::runtime(md ? "- **{}**: {}\n" : "  {}: {}\n"), ar.path_labels[p],
-                       ar.path_descriptions[p]);
+    out += fmt::format(fmt::runtime(md ? "- **{}**: {}\n" : "  {}: {}\n"),
+                       text(report::plain_track_label(ar.path_labels[p])), text(ar.path_descriptions[p]));
   }
-  if (!ar.notes.empty()) out += fmt::format(fmt::runtime(md ? "\n> Note: {}.\n" : "  Note: {}.\n"), ar.notes);
+  if (!ar.notes.empty())
+    out += fmt::format(fmt::runtime(md ? "\n> Note: {}.\n" : "  Note: {}.\n"), text(ar.notes));
   out += "\n";
 
   return out;
@@ -153,12 +116,13 @@ SimpleTable totals_table(const AgreementResults& ar) {
   for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
     const TrackSummary& tot = col(p, 0);
     const TrackSummary& worst = col(p, 2);
-    totals.rows.push_back(
-        {ar.path_labels[p], money_compact(tot.dollars.mean) + " ± " + money_compact(tot.dollars.mcse),
-         money_compact(tot.dollars.percentiles[1]), money_compact(tot.dollars.percentiles[4]),
-         money_compact(tot.dollars.percentiles[7]), money_compact(col(p, 1).dollars.mean),
-         probability(tot.p_losses), probability(worst.p_losses), money_compact(worst.dollars.mean),
-         money_compact(worst.dollars.percentiles[1])});
+    const std::string name = report::plain_track_label(ar.path_labels[p]);
+    totals.rows.push_back({name, money_compact(tot.dollars.mean) + " ± " + money_compact(tot.dollars.mcse),
+                           money_compact(tot.dollars.percentiles[1]),
+                           money_compact(tot.dollars.percentiles[4]),
+                           money_compact(tot.dollars.percentiles[7]), money_compact(col(p, 1).dollars.mean),
+                           probability(tot.p_losses), probability(worst.p_losses),
+                           money_compact(worst.dollars.mean), money_compact(worst.dollars.percentiles[1])});
   }
   return totals;
 }
@@ -183,7 +147,8 @@ std::array<SimpleTable, 2> yearly_tables(const AgreementResults& ar) {
     owes.note = by_year.note;
   }
   for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
-    std::vector<std::string> a{ar.path_labels[p]}, b{ar.path_labels[p]};
+    const std::string name = report::plain_track_label(ar.path_labels[p]);
+    std::vector<std::string> a{name}, b{name};
     for (int y = 0; y < years; ++y) {
       a.push_back(money_compact(col(p, kPathSummaryColumns + y).dollars.mean));
       b.push_back(probability(col(p, kPathSummaryColumns + y).p_losses));
@@ -237,24 +202,9 @@ nlohmann::ordered_json cash_json(const AgreementResults& ar) {
   return out;
 }
 
-// `member` added as the last member of the JSON object `report` (report_json's text: an object
-// dumped with a 2-space indent), written once: the same text as adding it to the object before
-// dumping, without rendering, parsing and dumping the report again.
-std::string with_json_member(std::string report, const std::string& key,
-                             const nlohmann::ordered_json& member) {
-  const std::size_t close = report.rfind("\n}");
-  if (close == std::string::npos || report.find_first_not_of(" \n", close + 2) != std::string::npos) {
-    throw std::logic_error("agreement report: report_json did not return an indented JSON object");
-  }
-  std::string value = member.dump(2);
-  for (std::size_t at = value.find('\n'); at != std::string::npos; at = value.find('\n', at + 3)) {
-    value.replace(at, 1, "\n  ");
-  }
-  report.insert(close, ",\n  " + nlohmann::ordered_json(key).dump() + ": " + value);
-  return report;
-}
+}  // namespace
 
-nlohmann::ordered_json agreement_json(const AgreementResults& ar) {
+nlohmann::ordered_json report::agreement_json(const AgreementResults& ar) {
   nlohmann::ordered_json a;
   a["years"] = ar.years;
   a["renewal_years"] = ar.renewal_years;
@@ -273,8 +223,6 @@ nlohmann::ordered_json agreement_json(const AgreementResults& ar) {
   return a;
 }
 
-}  // namespace
-
 std::string agreement_report(const AgreementResults& ar, const std::string& format) {
   if (format == "csv") return agreement_csv(ar);
   const bool md = format == "md";
@@ -283,11 +231,26 @@ std::string agreement_report(const AgreementResults& ar, const std::string& form
          (ar.cash.empty() ? "" : render(cash_table(ar), md));
 }
 
-std::string agreement_report_file(const AgreementResults& ar, const std::string& ext) {
-  // The per-track CSV is one row per track (report_csv); the agreement's paths are their own tidy table.
-  if (ext == ".csv") return "section,track,metric,unit,value\n" + agreement_report(ar, "csv");
-  if (ext == ".json") return with_json_member(report_json(ar.results), "agreement", agreement_json(ar));
-  return report_markdown(ar.results) + agreement_report(ar, "md");
+std::vector<report::Table> agreement_tables(const AgreementResults& ar) {
+  auto [by_year, owes] = yearly_tables(ar);
+  std::vector<report::Table> tables{totals_table(ar), std::move(by_year), std::move(owes)};
+  if (!ar.cash.empty()) tables.push_back(cash_table(ar));
+  return tables;
+}
+
+std::string render_agreement_report(ReportFormat f, const ReportInput& in) {
+  const AgreementResults& ar = *in.agreement;
+  switch (f) {
+    case ReportFormat::Text: return report_detail::render_text_report(in) + agreement_report(ar, "text");
+    case ReportFormat::Markdown:
+      return report_detail::render_markdown_report(in) + agreement_report(ar, "md");
+    case ReportFormat::Html: return render_agreement_html(in);
+    // The per-column CSV is one row per track; the agreement's paths are their own tidy table.
+    case ReportFormat::Csv: return "section,track,metric,unit,value\n" + agreement_report(ar, "csv");
+    case ReportFormat::Json: return report_detail::render_json_report(in);  // with its "agreement" member
+    case ReportFormat::Xlsx: return report_detail::render_xlsx_report(in);  // one Summary row per column
+  }
+  throw std::logic_error("render_agreement_report: a report format without its agreement case");
 }
 
 }  // namespace acosim

@@ -3,6 +3,10 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
+#include <string>
+
+#include <fmt/format.h>
 
 #include "sim/engine/results.hpp"
 
@@ -25,6 +29,9 @@ constexpr std::array<StatsField, 9> kStatsFields = {{
     {"es95", &Stats::es95, "expected shortfall: mean of the worst 5% of runs' losses L = max(0, -x)"},
     {"es99", &Stats::es99, "expected shortfall: mean of the worst 1% of runs' losses L = max(0, -x)"},
 }};
+
+// The name of percentile level j (kPercentileLevels): "p1", "p5", ..., "p99".
+inline std::string percentile_key(std::size_t j) { return fmt::format("p{:g}", kPercentileLevels[j]); }
 
 struct TrackField {
   const char* name;

@@ -16,6 +16,8 @@
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/hdf5_file.hpp"
 #include "sim/output/report.hpp"
+#include "sim/output/report/labels.hpp"
+#include "sim/output/report/table.hpp"
 #include "sim/output/summary_fields.hpp"
 #include "sim/output/sweep_io.hpp"
 #include "sim/output/verdict_text.hpp"
@@ -67,12 +69,6 @@ void strings(h5::FileWriter& w, const std::string& path, const std::vector<std::
 }
 
 // The numeric reading of a value as written: "1.5%" -> 0.015, "5000" -> 5000; NaN otherwise.
-double numeric(const std::string& v) {
-  if (const auto x = parse_decimal_or_percent(v)) return x->percent ? x->value * 0.01 : x->value;
-  if (v == "true" || v == "yes" || v == "on") return 1;
-  if (v == "false" || v == "no" || v == "off") return 0;
-  return NAN;
-}
 
 std::size_t n_tracks(const SweepResults& s) {
   return s.points.empty() ? 0 : s.points.front().results.tracks.size();
@@ -112,10 +108,14 @@ void write_sweep_axes(h5::FileWriter& w, const SweepResults& s) {
     shape.push_back(static_cast<std::int64_t>(a.values.size()));
   }
   strings(w, "/sweep/keys", keys, {K}, "varied scenario keys, in axis order");
+  std::vector<std::string> labels;
+  for (const auto& a : s.axes) labels.push_back(report::plain_key_label(a.key));
+  strings(w, "/sweep/labels", labels, {K}, "each key's name in words, for charts and tables");
   flags(w, "/sweep/settle_only", settle, {K},
         "1: the key changes only settlement (points share a sampling pass)");
   ints(w, "/sweep/shape", shape, {K}, "number of values of each key; the grid has prod(shape) points");
   group(w, "/sweep/values", "values/<k>: the values of key k as written (string)");
+  group(w, "/sweep/value_labels", "value_labels/<k>: the values of key k in words, for charts and tables");
   group(w, "/sweep/numeric",
         "numeric/<k>: the values of key k as numbers (percent as a fraction; NaN if not numeric)");
   for (std::size_t k = 0; k < s.axes.size(); ++k) {
@@ -123,8 +123,12 @@ void write_sweep_axes(h5::FileWriter& w, const SweepResults& s) {
     const auto n = static_cast<hsize_t>(a.values.size());
     strings(w, fmt::format("/sweep/values/{}", k), a.values, {n}, "values of key " + a.key + " as written");
     std::vector<double> num;
-    for (const auto& v : a.values) num.push_back(numeric(v));
+    for (const auto& v : a.values) num.push_back(sweep_numeric(v));
     doubles(w, fmt::format("/sweep/numeric/{}", k), num, {n}, "", "values of key " + a.key + " as numbers");
+    std::vector<std::string> words;
+    for (const auto& v : a.values) words.push_back(report::plain_key_value(a.key, v));
+    strings(w, fmt::format("/sweep/value_labels/{}", k), words, {n},
+            "values of key " + a.key + " in words ($, %, thousands separators)");
   }
 }
 
@@ -145,6 +149,8 @@ void write_sweep_points(h5::FileWriter& w, const SweepResults& s) {
     scen.push_back(p.results.meta.scenario_text);
     for (std::size_t t = 0; t < T; ++t) labels.push_back(p.results.tracks[t].label);
   }
+  std::vector<std::string> names;
+  for (const auto& l : labels) names.push_back(report::plain_track_label(l));
   ints(w, "/sweep/points/index", index, {P, K}, "index into each key's values");
   strings(w, "/sweep/points/value", value, {P, K}, "each key's value at the point, as written");
   ints(w, "/sweep/points/sampling_pass", pass, {P},
@@ -153,6 +159,7 @@ void write_sweep_points(h5::FileWriter& w, const SweepResults& s) {
           "the point's complete scenario YAML (acosim run reproduces it)");
   strings(w, "/sweep/points/labels", labels, {P, T},
           "track labels at each point (a settle-only key may change them)");
+  strings(w, "/sweep/points/names", names, {P, T}, "the track labels in words, for charts and tables");
 }
 
 // /sweep/summary: statistics per grid point and track slot.
@@ -261,55 +268,16 @@ std::string csv_field(const std::string& s) {
 
 std::string raw(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "NaN"; }
 
-std::string md_cell(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|') out += '\\';
-    out += c == '\n' ? ' ' : c;
-  }
-  return out;
-}
-
-std::size_t width(const std::string& s) {
-  return static_cast<std::size_t>(std::count_if(
-      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
-// Aligned columns; `left` first columns left-aligned.
-std::string aligned(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
-                    std::size_t left) {
-  std::vector<std::size_t> w(header.size());
-  for (std::size_t j = 0; j < w.size(); ++j) {
-    w[j] = width(header[j]);
-    for (const auto& r : rows) {
-      if (!r.empty()) w[j] = std::max(w[j], width(r[j]));  // empty rows are blank separator lines
-    }
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    std::string s;
-    for (std::size_t j = 0; j < cells.size(); ++j) {
-      const std::string fill(w[j] - width(cells[j]), ' ');
-      if (j > 0) s += "  ";
-      s += j < left ? cells[j] + fill : fill + cells[j];
-    }
-    s.erase(s.find_last_not_of(' ') + 1);
-    return s + "\n";
-  };
-  std::string out = line(header);
-  std::string rule;
-  for (std::size_t j = 0; j < w.size(); ++j) rule += (j ? "  " : "") + std::string(w[j], '-');
-  out += rule + "\n";
-  for (const auto& r : rows) out += r.empty() ? "\n" : line(r);
-  return out;
-}
+using report::md_cell;
 
 std::string prob(double p) { return report_detail::probability(p); }
 
 std::string header_line(const SweepResults& s) {
   std::string keys;
   for (const auto& a : s.axes) {
-    keys += fmt::format("{}{} ({} value{}{})", keys.empty() ? "" : " x ", a.key, a.values.size(),
-                        a.values.size() == 1 ? "" : "s", a.settle_only ? ", settle-only" : "");
+    keys += fmt::format("{}{} ({}, {} value{}{})", keys.empty() ? "" : " x ", report::plain_key_label(a.key),
+                        a.key, a.values.size(), a.values.size() == 1 ? "" : "s",
+                        a.settle_only ? ", settle-only" : "");
   }
   return fmt::format("Sweep of {}: {}", s.base.name, keys);
 }
@@ -328,6 +296,13 @@ std::string stats_line(const SweepResults& s) {
 }
 
 }  // namespace
+
+double sweep_numeric(const std::string& v) {
+  if (const auto x = parse_decimal_or_percent(v)) return x->percent ? x->value * 0.01 : x->value;
+  if (v == "true" || v == "yes" || v == "on") return 1;
+  if (v == "false" || v == "no" || v == "off") return 0;
+  return NAN;
+}
 
 void write_sweep(const std::filesystem::path& path, const SweepResults& s, const SweepProvenance& prov) {
   for (const auto& p : s.points) {
@@ -410,7 +385,7 @@ std::string sweep_markdown(const SweepResults& s) {
       "Carlo "
       "standard error; P5/P50/P95 percentiles over runs; ES95: mean loss in the worst 5% of runs.\n\n";
   std::vector<std::string> h;
-  for (const auto& a : s.axes) h.push_back(a.key);
+  for (const auto& a : s.axes) h.push_back(report::plain_key_label(a.key));
   for (const char* c : {"Track", "Mean ± SE", "P(losses)", "P5", "P50", "P95", "ES95"}) h.emplace_back(c);
   if (s.risk && s.risk->max_loss) h.push_back("P(owe > " + format_money_full(*s.risk->max_loss) + ")");
   if (show_ce(s)) h.emplace_back("CE");
@@ -424,8 +399,8 @@ std::string sweep_markdown(const SweepResults& s) {
     for (std::size_t t = 0; t < p.results.tracks.size(); ++t) {
       const TrackSummary& x = p.results.tracks[t];
       std::vector<std::string> row;
-      for (const auto& a : p.set) row.push_back(a.value);
-      row.push_back(x.label);
+      for (const auto& a : p.set) row.push_back(report::plain_key_value(a.key, a.value));
+      row.push_back(report::plain_track_label(x.label));
       row.push_back(format_money_full(x.dollars.mean) + " ± " + format_money_full(x.dollars.mcse));
       row.push_back(prob(x.p_losses));
       for (double v :
@@ -444,46 +419,47 @@ std::string sweep_markdown(const SweepResults& s) {
 }
 
 std::string sweep_text(const SweepResults& s) {
-  std::string out = header_line(s) + "\n";
+  // One table per point (titled with its values in words), so that every line fits kTextWidth.
+  std::string out = report::wrap(header_line(s), report::kTextWidth) + "\n";
   std::vector<std::string> h;
-  for (const auto& a : s.axes) h.push_back(a.key);
   for (const char* c : {"Track", "Mean", "P(losses)", "P5", "ES95"}) h.emplace_back(c);
   if (s.risk && s.risk->max_loss) h.push_back("P(owe>" + format_money(*s.risk->max_loss) + ")");
   if (show_ce(s)) h.emplace_back("CE");
   if (s.risk) h.emplace_back("Fits");
-  std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 0; i < s.points.size(); ++i) {
     const auto& p = s.points[i];
-    if (i > 0 && p.results.tracks.size() > 1) rows.emplace_back();  // a blank line between points
-    for (std::size_t t = 0; t < p.results.tracks.size(); ++t) {
-      const TrackSummary& x = p.results.tracks[t];
-      std::vector<std::string> row;
-      for (const auto& a : p.set) row.push_back(t == 0 ? a.value : "");
-      row.push_back(x.label);
-      row.push_back(format_money(x.dollars.mean));
-      row.push_back(prob(x.p_losses));
-      row.push_back(format_money(x.dollars.percentiles[1]));
-      row.push_back(format_money(x.dollars.es95));
-      if (s.risk && s.risk->max_loss) row.push_back(prob(p.risk->tracks[t].p_exceed));
-      if (show_ce(s)) row.push_back(format_money(p.risk->tracks[t].ce));
+    report::Table t;
+    for (const auto& a : p.set) {
+      t.title += fmt::format("{}{} {}", t.title.empty() ? "" : "; ", report::plain_key_label(a.key),
+                             report::plain_key_value(a.key, a.value));
+    }
+    if (t.title.empty()) t.title = fmt::format("Point {}", i + 1);
+    t.header = h;
+    for (std::size_t k = 0; k < p.results.tracks.size(); ++k) {
+      const TrackSummary& x = p.results.tracks[k];
+      std::vector<std::string> row{report::plain_track_label(x.label), format_money(x.dollars.mean),
+                                   prob(x.p_losses), format_money(x.dollars.percentiles[1]),
+                                   format_money(x.dollars.es95)};
+      if (s.risk && s.risk->max_loss) row.push_back(prob(p.risk->tracks[k].p_exceed));
+      if (show_ce(s)) row.push_back(format_money(p.risk->tracks[k].ce));
       if (s.risk) {
-        const TrackRisk& r = p.risk->tracks[t];
+        const TrackRisk& r = p.risk->tracks[k];
         row.push_back(r.fits() ? (r.borderline ? "yes*" : "yes") : "no");
       }
-      rows.push_back(std::move(row));
+      t.rows.push_back(std::move(row));
     }
+    out += report::render_text(t);
   }
-  out += std::string(width(out) - 1, '=') + "\n";
-  out += aligned(h, rows, s.axes.size() + 1);
-  out +=
+  std::string notes =
       "Mean: net payment to the ACO (negative: owed); P5: 5th percentile; ES95: mean loss in the worst 5% of "
-      "runs.\n";
+      "runs.";
   if (s.risk) {
-    out += "Risk appetite: " + describe_appetite(*s.risk) + (show_ce(s) ? "; CE: certainty equivalent" : "") +
-           "; Fits: meets every limit (*: within Monte Carlo error of one).\n";
+    notes += " Risk appetite: " + describe_appetite(*s.risk) +
+             (show_ce(s) ? "; CE: certainty equivalent" : "") +
+             "; Fits: meets every limit (*: within Monte Carlo error of one).";
   }
-  out += stats_line(s) + ".\n";
-  return out;
+  return out + report::wrap(notes, report::kTextWidth) +
+         report::wrap(stats_line(s) + ".", report::kTextWidth);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -509,32 +485,48 @@ std::string metric_name(const std::string& m) {
   return m;
 }
 
+// The inputs' scenario keys, once, for users who type them (--input KEY=LOW,HIGH).
+std::string tornado_keys_line(const TornadoResult& t) {
+  std::vector<std::string> seen;
+  for (const auto& tr : t.tracks) {
+    for (const auto& b : tr.bars) {
+      if (std::find(seen.begin(), seen.end(), b.key) == seen.end()) seen.push_back(b.key);
+    }
+  }
+  std::string line;
+  for (const auto& k : seen) {
+    const std::string label = report::plain_key_label(k);
+    line += fmt::format("{}{}", line.empty() ? "" : "; ", label == k ? k : fmt::format("{}: {}", label, k));
+  }
+  return line.empty() ? "" : "Scenario keys: " + line + ". ";
+}
+
 }  // namespace
 
 std::string tornado_text(const TornadoResult& t) {
   std::string out;
   for (const auto& tr : t.tracks) {
     const std::string title =
-        fmt::format("Tornado: {} of {} (base {}), {} runs, seed {}", metric_name(t.metric), tr.label,
-                    metric_value(t.metric, tr.base), t.runs, t.seed);
-    out += title + "\n" + std::string(width(title), '=') + "\n";
-    std::vector<std::vector<std::string>> rows;
+        fmt::format("Tornado: {} of {} (base {}), {} runs, seed {}", metric_name(t.metric),
+                    report::plain_track_label(tr.label), metric_value(t.metric, tr.base), t.runs, t.seed);
+    report::Table table{title, "", {"Rank", "Input", "Low", "High", "At low", "At high", "Swing"}, {}, 2};
     int rank = 0;
     for (const auto& b : tr.bars) {
       const std::string swing =
           is_probability(t.metric) ? fmt::format("{:.2f} pts", 100 * b.swing) : format_money(b.swing);
-      rows.push_back({std::to_string(++rank), b.key, b.low, b.high, metric_value(t.metric, b.at_low),
-                      metric_value(t.metric, b.at_high), swing});
+      table.rows.push_back({std::to_string(++rank), report::plain_key_label(b.key),
+                            report::plain_key_value(b.key, b.low), report::plain_key_value(b.key, b.high),
+                            metric_value(t.metric, b.at_low), metric_value(t.metric, b.at_high), swing});
     }
-    out += aligned({"Rank", "Input", "Low", "High", "At low", "At high", "Swing"}, rows, 4);
-    out += "\n";
+    out += report::render_text(table);
   }
-  out += fmt::format(
-      "Inputs varied one at a time between low and high, the others at the scenario's values; ranked by "
-      "swing |at high - at low|. {} simulations in {} sampling pass{}, {:.2f} s.\n",
-      t.stats.points, t.stats.sampling_passes, t.stats.sampling_passes == 1 ? "" : "es",
-      t.stats.wall_seconds);
-  return out;
+  return out + report::wrap(tornado_keys_line(t) +
+                                fmt::format("Inputs varied one at a time between low and high, the others at "
+                                            "the scenario's values; ranked by swing |at high - at low|. {} "
+                                            "simulations in {} sampling pass{}, {:.2f} s.",
+                                            t.stats.points, t.stats.sampling_passes,
+                                            t.stats.sampling_passes == 1 ? "" : "es", t.stats.wall_seconds),
+                            report::kTextWidth);
 }
 
 std::string tornado_csv(const TornadoResult& t) {
@@ -564,6 +556,7 @@ std::string tornado_json(const TornadoResult& t) {
   for (const auto& tr : t.tracks) {
     nlohmann::ordered_json e;
     e["label"] = tr.label;
+    e["name"] = report::plain_track_label(tr.label);
     e["index"] = tr.index;
     e["base"] = tr.base;
     auto bars = nlohmann::ordered_json::array();
@@ -571,6 +564,9 @@ std::string tornado_json(const TornadoResult& t) {
     for (const auto& b : tr.bars) {
       bars.push_back({{"rank", ++rank},
                       {"input", b.key},
+                      {"input_label", report::plain_key_label(b.key)},
+                      {"low_label", report::plain_key_value(b.key, b.low)},
+                      {"high_label", report::plain_key_value(b.key, b.high)},
                       {"low", b.low},
                       {"high", b.high},
                       {"at_low", b.at_low},

@@ -17,6 +17,10 @@ struct SweepProvenance {
   std::string program_version, git_commit, created_utc;
 };
 
+// A swept value as a number: percent as a fraction, true/yes/on 1, false/no/off 0, else NaN (the
+// file's /sweep/numeric, the spider chart's relative changes).
+double sweep_numeric(const std::string& value);
+
 // One HDF5 file (schema: docs/results-schema.md, "Sweep files"), written atomically.
 void write_sweep(const std::filesystem::path& path, const SweepResults& s, const SweepProvenance& p);
 

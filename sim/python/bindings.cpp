@@ -313,7 +313,7 @@ py::dict stats_columns(const std::vector<const Stats*>& rows) {
   for (std::size_t j = 0; j < kPercentileLevels.size(); ++j) {
     std::vector<double> col;
     for (const Stats* s : rows) col.push_back(s->percentiles[j]);
-    out[py::str(fmt::format("p{:g}", kPercentileLevels[j]))] = col;
+    out[py::str(percentile_key(j))] = col;
   }
   return out;
 }

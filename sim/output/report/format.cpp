@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "sim/common/error.hpp"
+#include "sim/output/agreement_report.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/report.hpp"
 
@@ -120,19 +121,26 @@ ReportTarget resolve_report_target(const std::string& path, const std::string& f
   return t;
 }
 
-std::string render_report(ReportFormat f, const ReportInput& in) { return report_format_info(f).render(in); }
+std::string render_report(ReportFormat f, const ReportInput& in) {
+  if (in.agreement != nullptr) return render_agreement_report(f, in);
+  return report_format_info(f).render(in);
+}
 
-std::vector<fs::path> write_report(const ReportTarget& target, const ReportInput& in) {
-  const ReportFormatInfo& info = report_format_info(target.format);
-  const std::string bytes = info.render(in);
+std::vector<fs::path> write_report_bytes(const ReportTarget& target, const std::string& bytes) {
   if (target.to_stdout()) {
     std::cout << bytes << std::flush;
     return {};
   }
-  std::vector<fs::path> written{target.path};
   create_output_folder(target.path);
   write_file_atomically(target.path, bytes);
-  if (info.companions != nullptr) {
+  return {target.path};
+}
+
+std::vector<fs::path> write_report(const ReportTarget& target, const ReportInput& in) {
+  const ReportFormatInfo& info = report_format_info(target.format);
+  std::vector<fs::path> written = write_report_bytes(target, render_report(target.format, in));
+  if (target.to_stdout()) return written;
+  if (info.companions != nullptr && in.agreement == nullptr) {
     for (const auto& [suffix, content] : info.companions(in)) {
       fs::path p = target.path;
       p.replace_extension(suffix);

@@ -57,8 +57,13 @@ struct ReportTarget {
 ReportTarget resolve_report_target(const std::string& path, const std::string& format_name,
                                    std::string_view option, ReportFormat stdout_default = ReportFormat::Text);
 
-// The report as bytes (the workbook's zip archive for xlsx).
+// The report as bytes (the workbook's zip archive for xlsx); an input with an agreement renders
+// the agreement's report (sim/output/agreement_report.hpp).
 std::string render_report(ReportFormat f, const ReportInput& in);
+// Writes rendered bytes to the target: standard output, or atomically to the file after creating
+// its folder. Returns the file written (none for standard output). Every command's reports go
+// through it (results, agreement, sweep).
+std::vector<std::filesystem::path> write_report_bytes(const ReportTarget& target, const std::string& bytes);
 // Renders and writes (atomically to a file, after creating its folder, or to standard output); a
 // file target also gets the
 // format's companion files beside it. Returns the paths written.

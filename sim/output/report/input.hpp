@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/engine/agreement.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/engine/risk.hpp"
 #include "sim/engine/scenario.hpp"
@@ -39,6 +40,10 @@ struct ReportInput {
   Assumptions assumptions;
   long per_run_rows = 100000;  // cap of the workbook's Per run sheet [runs]
   bool per_run_csv = false;    // CSV: also write NAME.runs.csv (run x track)
+  // An agreement's report (acosim agreement): `results` is agreement->results (one column per path
+  // and total / PV / worst year / year k), and every format adds the agreement section
+  // (sim/output/agreement_report.hpp).
+  const AgreementResults* agreement = nullptr;
 };
 
 // The input a report of `results` gets without its scenario: assumptions from the metadata, the

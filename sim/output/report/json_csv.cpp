@@ -1,13 +1,12 @@
-// The machine-readable reports: nested JSON with raw numbers, and CSV people can pivot (one row
-// per track, one column per metric with its unit in the header; amounts to the cent, rates to six
-// significant digits), with the pairs and, when asked, every run in companion files.
+// The CSV report people can pivot (one row per track, one column per metric with its unit in the
+// header; amounts to the cent, rates to six significant digits), with the pairs and, when asked,
+// every run in companion files. The JSON report is in json.cpp.
 #include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "models/settle.hpp"
 #include "sim/engine/uncertainty.hpp"
@@ -25,28 +24,6 @@ using report::csv_cents;
 using report::csv_line;
 using report::csv_number;
 
-nlohmann::ordered_json stats_json(const Stats& s) {
-  nlohmann::ordered_json j;
-  j["mean"] = s.mean;
-  j["mcse"] = s.mcse;
-  j["sd"] = s.sd;
-  j["min"] = s.min;
-  j["max"] = s.max;
-  nlohmann::ordered_json p;
-  for (std::size_t i = 0; i < kPercentileLevels.size(); ++i)
-    p[fmt::format("p{}", kPercentileLevels[i])] = s.percentiles[i];
-  j["percentiles"] = std::move(p);
-  j["var95"] = s.var95;
-  j["var99"] = s.var99;
-  j["es95"] = s.es95;
-  j["es99"] = s.es99;
-  return j;
-}
-
-nlohmann::ordered_json optional_json(const std::optional<double>& x) {
-  return x ? nlohmann::ordered_json(*x) : nlohmann::ordered_json(nullptr);
-}
-
 // One quantity's columns: name_unit for mean, SE, SD, min, max, percentiles and tail risk.
 void stats_header(std::vector<std::string>& h, const std::string& unit) {
   for (const char* m : {"mean", "mean_se", "sd", "min", "max"}) h.push_back(fmt::format("{}_{}", m, unit));
@@ -62,134 +39,6 @@ std::string cents(double x) { return csv_cents(x); }
 std::string rate(double x) { return csv_number(x); }
 
 }  // namespace
-
-std::string render_json_report(const ReportInput& in) {
-  SimulationResults storage;
-  const SimulationResults& r = summarized(*in.results, storage);
-  const ResultMetadata& m = r.meta;
-  nlohmann::ordered_json j;
-  j["format"] = "acosim-report";
-  j["format_version"] = 1;
-  nlohmann::ordered_json s;
-  s["name"] = m.scenario_name;
-  s["path"] = m.scenario_path;
-  s["performance_year"] = m.performance_year;
-  s["beneficiaries"] = m.beneficiaries;
-  s["runs"] = m.runs;
-  s["completed_runs"] = m.completed_runs;
-  s["complete"] = m.complete;
-  s["seed"] = m.seed;
-  s["program_version"] = m.program_version;
-  s["git_commit"] = m.git_commit;
-  s["created_utc"] = m.created_utc;
-  s["wall_seconds"] = m.wall_seconds;
-  s["threads"] = m.threads;
-  s["ranks"] = m.ranks;
-  s["beneficiary_years"] = m.beneficiary_years;
-  s["rng_layout"] = m.rng_layout;
-  s["library_versions"] = m.library_versions;
-  j["scenario"] = std::move(s);
-  auto assumptions = nlohmann::ordered_json::array();
-  for (const auto& a : in.assumptions.rows) assumptions.push_back({{"item", a.item}, {"value", a.value}});
-  j["assumptions"] = std::move(assumptions);
-  j["warnings"] = in.assumptions.warnings;
-  j["units"] = {
-      {"dollars", "USD"}, {"percent", "percent of updated benchmark"}, {"probabilities", "fraction [0-1]"}};
-  j["percentile_levels"] = kPercentileLevels;
-  auto tracks = nlohmann::ordered_json::array();
-  for (const auto& t : r.tracks) {
-    nlohmann::ordered_json e;
-    e["label"] = t.label;
-    e["name"] = report::plain_track_label(t.label);
-    e["dollars"] = stats_json(t.dollars);
-    e["percent"] = stats_json(t.percent);
-    e["p_savings"] = t.p_savings;
-    e["p_savings_se"] = t.p_savings_se;
-    e["p_losses"] = t.p_losses;
-    e["p_losses_se"] = t.p_losses_se;
-    e["p_corridor"] = t.p_corridor;
-    e["p_quality_failed"] = t.p_quality_failed;
-    tracks.push_back(std::move(e));
-  }
-  j["tracks"] = std::move(tracks);
-  if (r.table.runs() > 0 && r.table.completed() > 1) {
-    // 95% confidence intervals [USD] and the drivers' rank correlations (sim/engine/uncertainty.hpp).
-    const auto ci = track_intervals(r.table);
-    const Sensitivity sens = payment_sensitivity(r.table);
-    auto intervals = nlohmann::ordered_json::array();
-    for (std::size_t k = 0; k < ci.size(); ++k) {
-      const auto pair = [](const Interval& i) { return nlohmann::ordered_json::array({i.lo, i.hi}); };
-      nlohmann::ordered_json e;
-      e["label"] = r.table.tracks[k];
-      nlohmann::ordered_json p;
-      for (std::size_t q = 0; q < kPercentileLevels.size(); ++q)
-        p[fmt::format("p{}", kPercentileLevels[q])] = pair(ci[k].percentiles[q]);
-      e["percentiles"] = std::move(p);
-      e["var95"] = pair(ci[k].var95);
-      e["es95"] = pair(ci[k].es95);
-      e["var99"] = pair(ci[k].var99);
-      e["es99"] = pair(ci[k].es99);
-      nlohmann::ordered_json drivers;
-      for (std::size_t d = 0; d < kDrivers.size(); ++d) {
-        drivers[kDrivers[d].key] = {
-            {"rank_correlation", sens.rank_correlation(static_cast<long>(d), static_cast<long>(k))},
-            {"variance_share", sens.variance_share(static_cast<long>(d), static_cast<long>(k))},
-            {"varies", sens.varies[d]}};
-      }
-      e["drivers"] = std::move(drivers);
-      intervals.push_back(std::move(e));
-    }
-    j["confidence_level"] = 0.95;
-    j["uncertainty"] = std::move(intervals);
-  }
-  auto pairs = nlohmann::ordered_json::array();
-  for (const auto& p : r.pairs) {
-    nlohmann::ordered_json e;
-    e["a"] = p.a;
-    e["b"] = p.b;
-    e["index_a"] = p.index_a;
-    e["index_b"] = p.index_b;
-    e["dollars"] = stats_json(p.dollars);
-    e["percent"] = stats_json(p.percent);
-    e["p_a_better"] = p.p_a_better;
-    e["p_equal"] = p.p_equal;
-    pairs.push_back(std::move(e));
-  }
-  j["pairs"] = std::move(pairs);
-  if (const auto v = verdict(r, in.risk)) {
-    const RiskAppetite& a = v->appetite;
-    nlohmann::ordered_json rj;
-    rj["appetite"] = {{"max_loss", optional_json(a.max_loss)},
-                      {"confidence", a.confidence},
-                      {"max_es", optional_json(a.max_es)},
-                      {"risk_aversion", optional_json(a.risk_aversion)},
-                      {"description", describe_appetite(a)}};
-    auto tr = nlohmann::ordered_json::array();
-    int rank = 0;
-    for (int i : v->ranking) {
-      const TrackRisk& x = v->tracks[static_cast<std::size_t>(i)];
-      nlohmann::ordered_json e;
-      e["rank"] = ++rank;
-      e["label"] = x.label;
-      e["fits"] = x.fits();
-      e["fits_max_loss"] = x.fits_loss;
-      e["fits_max_es"] = x.fits_es;
-      e["borderline"] = x.borderline;
-      e["reason"] = fit_words(x, a, report::money_full);
-      e["mean"] = x.mean;
-      e["p_exceed"] = x.p_exceed;
-      e["p_exceed_se"] = x.p_exceed_se;
-      e["var"] = x.var;
-      e["es"] = x.es;
-      e["certainty_equivalent"] = x.ce;
-      tr.push_back(std::move(e));
-    }
-    rj["ranking"] = std::move(tr);
-    rj["recommendation"] = recommendation_text(*v);
-    j["risk"] = std::move(rj);
-  }
-  return j.dump(2) + "\n";
-}
 
 std::string render_csv_report(const ReportInput& in) {
   SimulationResults storage;

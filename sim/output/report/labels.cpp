@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "models/track.hpp"
+#include "sim/common/format.hpp"
+#include "sim/common/parse.hpp"
 
 namespace acosim::report {
 
@@ -42,58 +46,89 @@ std::string plain_sentence(std::string text, std::vector<std::string> labels) {
 
 namespace {
 
+// How a key's values read: dollars, a fraction shown as a percent, a count, or as written.
+enum class ValueKind { Money, Percent, Count, AsWritten };
+
 struct KeyLabel {
   std::string_view key;
   std::string_view label;
+  ValueKind kind;
 };
 
 // Scenario keys (docs/scenario.md) that sweeps and tornado charts vary, in the reader's words.
 constexpr std::array<KeyLabel, 23> kKeyLabels = {{
-    {"aco.beneficiaries", "Assigned beneficiaries"},
-    {"aco.participant_revenue", "Participant revenue [USD]"},
-    {"aco.low_revenue", "Low-revenue ACO"},
-    {"aco.agreement_start_year", "Agreement start year"},
-    {"aco.euc_relief_fraction", "Extreme-and-uncontrollable relief [share of losses]"},
-    {"performance_year", "Performance year"},
-    {"true_effect", "True effect on spending"},
-    {"true_effect.mean", "True effect on spending (mean)"},
-    {"true_effect.sd", "True effect on spending (uncertainty, SD)"},
-    {"benchmark.per_capita", "Benchmark per capita [USD]"},
-    {"benchmark.persistence", "Year-to-year cost persistence"},
-    {"benchmark.update_factor", "Benchmark trend (update factor)"},
-    {"benchmark.update_factor.mean", "Benchmark trend (update factor, mean)"},
-    {"benchmark.update_factor.sd", "Benchmark trend uncertainty (SD)"},
-    {"quality.score", "Quality score"},
-    {"quality.score.mean", "Quality score (mean)"},
-    {"quality.score.sd", "Quality score uncertainty (SD)"},
-    {"quality.threshold", "Quality performance standard (score needed)"},
-    {"quality.alternative_probability", "Chance of meeting the alternative quality standard"},
-    {"cost_model.mean_scale", "Spending level (multiple of national means)"},
-    {"cost_model.shape.sigma", "Spending spread (log-SD)"},
-    {"runs", "Runs"},
-    {"seed", "Seed"},
+    {"aco.beneficiaries", "Assigned beneficiaries", ValueKind::Count},
+    {"aco.participant_revenue", "Participant revenue [USD]", ValueKind::Money},
+    {"aco.low_revenue", "Low-revenue ACO", ValueKind::AsWritten},
+    {"aco.agreement_start_year", "Agreement start year", ValueKind::AsWritten},
+    {"aco.euc_relief_fraction", "Extreme-and-uncontrollable relief [share of losses]", ValueKind::Percent},
+    {"performance_year", "Performance year", ValueKind::AsWritten},
+    {"true_effect", "True effect on spending", ValueKind::Percent},
+    {"true_effect.mean", "True effect on spending (mean)", ValueKind::Percent},
+    {"true_effect.sd", "True effect on spending (uncertainty, SD)", ValueKind::Percent},
+    {"benchmark.per_capita", "Benchmark per capita [USD]", ValueKind::Money},
+    {"benchmark.persistence", "Year-to-year cost persistence", ValueKind::AsWritten},
+    {"benchmark.update_factor", "Benchmark trend (update factor)", ValueKind::AsWritten},
+    {"benchmark.update_factor.mean", "Benchmark trend (update factor, mean)", ValueKind::AsWritten},
+    {"benchmark.update_factor.sd", "Benchmark trend uncertainty (SD)", ValueKind::AsWritten},
+    {"quality.score", "Quality score", ValueKind::AsWritten},
+    {"quality.score.mean", "Quality score (mean)", ValueKind::AsWritten},
+    {"quality.score.sd", "Quality score uncertainty (SD)", ValueKind::AsWritten},
+    {"quality.threshold", "Quality performance standard (score needed)", ValueKind::AsWritten},
+    {"quality.alternative_probability", "Chance of meeting the alternative quality standard",
+     ValueKind::Percent},
+    {"cost_model.mean_scale", "Spending level (multiple of national means)", ValueKind::AsWritten},
+    {"cost_model.shape.sigma", "Spending spread (log-SD)", ValueKind::AsWritten},
+    {"runs", "Runs", ValueKind::Count},
+    {"seed", "Seed", ValueKind::AsWritten},
 }};
+
+const KeyLabel* find_key_label(std::string_view key) {
+  for (const KeyLabel& k : kKeyLabels) {
+    if (k.key == key) return &k;
+  }
+  return nullptr;
+}
+
+// tracks[N].FIELD: {N, FIELD} (FIELD without the dot), or nullopt.
+std::optional<std::pair<long, std::string_view>> track_key(std::string_view key) {
+  if (key.substr(0, 7) != "tracks[") return std::nullopt;
+  const std::size_t close = key.find(']');
+  if (close == std::string_view::npos || close == 7) return std::nullopt;
+  const std::string_view index = key.substr(7, close - 7);
+  if (index.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  std::string_view field = key.substr(close + 1);
+  if (!field.empty() && field.front() == '.') field.remove_prefix(1);
+  return std::pair{std::stol(std::string(index)), field};
+}
 
 }  // namespace
 
 std::string plain_key_label(std::string_view key) {
-  for (const KeyLabel& k : kKeyLabels) {
-    if (k.key == key) return std::string(k.label);
-  }
+  if (const KeyLabel* k = find_key_label(key)) return std::string(k->label);
   // tracks[N].msr, tracks[N].track: the track's position in words (1-based for people).
-  if (key.substr(0, 7) == "tracks[") {
-    const std::size_t close = key.find(']');
-    if (close != std::string_view::npos && close > 7) {
-      const std::string_view index = key.substr(7, close - 7);
-      if (index.find_first_not_of("0123456789") == std::string_view::npos) {
-        const long n = std::stol(std::string(index)) + 1;
-        const std::string_view field = key.substr(close + 1);
-        if (field == ".msr") return fmt::format("MSR/MLR election of track {}", n);
-        if (field == ".track") return fmt::format("Track {} (level)", n);
-      }
-    }
+  if (const auto t = track_key(key)) {
+    if (t->second == "msr") return fmt::format("MSR/MLR election of track {}", t->first + 1);
+    if (t->second == "track") return fmt::format("Track {} (level)", t->first + 1);
   }
   return std::string(key);
+}
+
+std::string plain_key_value(std::string_view key, std::string_view value) {
+  ValueKind kind = ValueKind::AsWritten;
+  if (const KeyLabel* k = find_key_label(key)) kind = k->kind;
+  if (const auto t = track_key(key); t && t->second == "msr") kind = ValueKind::Percent;
+  const auto x = parse_decimal_or_percent(value);
+  if (kind == ValueKind::AsWritten || !x) return std::string(value);
+  const double v = x->percent ? x->value * 0.01 : x->value;
+  switch (kind) {
+    case ValueKind::Money: return money_full(v);
+    case ValueKind::Percent: return fmt::format("{:g}%", std::round(v * 1e8) / 1e6);
+    case ValueKind::Count:
+      return v == std::round(v) && std::abs(v) < 1e15 ? count(static_cast<long long>(v)) : std::string(value);
+    case ValueKind::AsWritten: break;
+  }
+  return std::string(value);
 }
 
 const std::vector<std::pair<std::string, std::string>>& glossary() {

@@ -24,6 +24,11 @@ std::string plain_sentence(std::string text, std::vector<std::string> labels);
 // unknown key is returned as written.
 std::string plain_key_label(std::string_view key);
 
+// A value of scenario key `key` as written ("15.0e6", "0.01", "1%") in the reader's units: dollars
+// ("$15,000,000") for money keys, percents ("1%") for fractions and MSR/MLR elections, counts with
+// thousands separators; anything else (and any text that is not a number, e.g. "variable") as written.
+std::string plain_key_value(std::string_view key, std::string_view value);
+
 // (term, explanation) pairs: MSR/MLR, corridor, VaR, ES, certainty equivalent, MC SE.
 const std::vector<std::pair<std::string, std::string>>& glossary();
 

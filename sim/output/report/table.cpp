@@ -54,8 +54,15 @@ std::string text_block(const Table& t, const std::vector<std::size_t>& w,
 std::string md_cell(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '|') out += '\\';
-    out += c == '\n' ? ' ' : c;
+    switch (c) {
+      case '|': out += "\\|"; break;
+      case '\n': out += ' '; break;
+      // Markdown viewers render raw HTML: user text (scenario names, labels) must not become markup.
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      default: out += c;
+    }
   }
   return out;
 }

@@ -30,7 +30,8 @@ inline constexpr std::size_t kPrintColumns = 7;
 // column groups that repeat the row labels (CSS classes "screen" and "print").
 std::string render_html(const Table& t, std::size_t print_columns = kPrintColumns);
 
-// Markdown cell: '|' escaped, line breaks as spaces.
+// Markdown text (cells, headings, notes): '|' escaped, line breaks as spaces, and &, <, > as HTML
+// entities, so that user text never becomes markup in a viewer that renders raw HTML.
 std::string md_cell(std::string_view s);
 // HTML text with &, <, >, " and ' escaped.
 std::string html_escape(std::string_view s);
