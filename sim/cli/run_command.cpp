@@ -101,27 +101,6 @@ fs::path partial_destination(const fs::path& output, const std::string& resumed)
   return output.parent_path() / (stem + tail);
 }
 
-// Refuses a run whose estimated memory exceeds 80% of what this process may still allocate.
-void check_memory(const Scenario& scenario) {
-  const std::size_t need = estimated_bytes(scenario);
-  const double available = available_memory_bytes();
-  if (available <= 0 || static_cast<double>(need) <= 0.8 * available) return;
-  const double per_run = static_cast<double>(need) / static_cast<double>(scenario.runs);
-  const long fit = static_cast<long>(0.8 * available / per_run);
-  throw InputError(
-      fmt::format("{} runs x {} tracks need about {:.2f} GB of memory (about {:.0f} bytes per run); acosim "
-                  "refuses a run that "
-                  "needs more than 80% of the {:.2f} GB this process may still allocate (the tightest of "
-                  "free memory, the "
-                  "control group's limit and ulimit -v), so about {} runs fit now. Give fewer runs (--runs "
-                  "{}: the Monte Carlo "
-                  "error grows only as 1/sqrt(runs)) or fewer tracks, or free memory or raise the limit; "
-                  "--threads and mpirun "
-                  "do not reduce it (every process holds every run)",
-                  scenario.runs, scenario.tracks.size(), static_cast<double>(need) / 1e9, per_run,
-                  available / 1e9, fit, std::max(1L, fit)));
-}
-
 // Writes the results (a partial run beside an existing file: partial_destination) and the report,
 // and says what was written; 130 when the run was interrupted.
 int publish(const RunArgs& a, SimulationResults& results, const fs::path& output,
@@ -229,7 +208,7 @@ int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previ
   const SimulationModel model(scenario);
   if (a.replay >= 0) return replay(model, a.replay);
   if (previous) verify_resumable(model, *previous, a.resume, same_layout);
-  check_memory(scenario);
+  require_memory_for(scenario);
   if (a.target_se > 0 && previous)
     throw InputError("--target-se starts a run; it cannot be combined with --resume");
 

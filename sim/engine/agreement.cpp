@@ -517,17 +517,7 @@ void describe_agreement(const AgreementModel& model, int threads, double seconds
   const Scenario& s = model.scenario();
   const AgreementSpec& sp = model.spec();
   ResultMetadata& m = ar.results.meta;
-  m.scenario_name = s.name;
-  m.scenario_path = s.path;
-  m.scenario_text = s.text;
-  m.seed = s.seed;
-  m.runs = s.runs;
-  m.threads = threads;
-  m.ranks = mpi::size();
-  m.rng_layout = kRngLayout;
-  m.wall_seconds = seconds;
-  m.completed_runs = ar.results.table.completed();
-  m.complete = m.completed_runs == s.runs;
+  describe_run(m, s, threads, seconds, ar.results.table, 0);  // then the agreement's own figures
   const double base_years = s.benchmark_mode == BenchmarkMode::Historical ? 3.0 : 0.0;
   m.beneficiary_years = static_cast<double>(m.completed_runs) * static_cast<double>(s.total_beneficiaries()) *
                         (base_years + static_cast<double>(sp.total_years()));
@@ -542,8 +532,7 @@ AgreementResults simulate_agreement(const AgreementModel& model, const RunOption
   const AgreementSpec& sp = model.spec();
   AgreementResults ar = empty_results(sp, s.runs);
 
-  int threads = options.threads > 0 ? options.threads : s.threads;
-  if (threads <= 0) threads = omp_get_max_threads();
+  const int threads = resolve_threads(options.threads, s.threads);
   const auto start = std::chrono::steady_clock::now();
   // One panel workspace per thread (sized by beneficiaries).
   std::vector<PanelWorkspace> workspaces(static_cast<std::size_t>(threads));

@@ -19,6 +19,7 @@
 #include "sim/common/error.hpp"
 #include "sim/engine/benchmark_draw.hpp"
 #include "sim/engine/cash_risk.hpp"
+#include "sim/engine/memory.hpp"
 #include "sim/engine/mpi.hpp"
 #include "sim/engine/progress.hpp"
 #include "sim/engine/rng.hpp"
@@ -154,6 +155,26 @@ std::size_t estimated_bytes(const Scenario& s) {
   const std::size_t statistics = 4 * sizeof(double) + sizeof(long);  // sorted copies, losses, rows
   // Beneficiaries cost no memory beyond each thread's tile (sim/engine/sampler.hpp: ~20 KB of stack).
   return runs * (per_run + exchange + statistics) + (1u << 20);
+}
+
+void require_memory_for(const Scenario& scenario) {
+  const std::size_t need = estimated_bytes(scenario);
+  const double available = available_memory_bytes();
+  if (available <= 0 || static_cast<double>(need) <= 0.8 * available) return;
+  const double per_run = static_cast<double>(need) / static_cast<double>(scenario.runs);
+  const long fit = static_cast<long>(0.8 * available / per_run);
+  throw InputError(
+      fmt::format("{} runs x {} tracks need about {:.2f} GB of memory (about {:.0f} bytes per run); acosim "
+                  "refuses a run that "
+                  "needs more than 80% of the {:.2f} GB this process may still allocate (the tightest of "
+                  "free memory, the "
+                  "control group's limit and ulimit -v), so about {} runs fit now. Give fewer runs (--runs "
+                  "{}: the Monte Carlo "
+                  "error grows only as 1/sqrt(runs)) or fewer tracks, or free memory or raise the limit; "
+                  "--threads and mpirun "
+                  "do not reduce it (every process holds every run)",
+                  scenario.runs, scenario.tracks.size(), static_cast<double>(need) / 1e9, per_run,
+                  available / 1e9, fit, std::max(1L, fit)));
 }
 
 void describe_run(ResultMetadata& m, const Scenario& s, int threads, double seconds, const RunTable& t,

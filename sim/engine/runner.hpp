@@ -101,6 +101,10 @@ SimulationResults simulate(const SimulationModel& model, const RunOptions& optio
 // adds 3 doubles and a flag per track, +48 under MPI), plus 1 MB.
 // Independent of the number of beneficiaries, whose draws are summed tile by tile on the fly.
 std::size_t estimated_bytes(const Scenario& scenario);
+// Refuses (InputError) a run whose estimated_bytes exceed 80% of what this process may still
+// allocate (available_memory_bytes), stating the rule, the figures and how many runs fit: `acosim
+// run` and the Python module check it before sampling instead of being killed halfway.
+void require_memory_for(const Scenario& scenario);
 
 // Fills the run description of `meta` (scenario, seed, runs, threads, RNG layout, wall time,
 // completion, beneficiary-years drawn by the runs sampled after `done_before` were done).

@@ -13,6 +13,7 @@
 
 #include "sim/common/error.hpp"
 #include "sim/common/parse.hpp"
+#include "sim/common/text.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/hdf5_file.hpp"
 #include "sim/output/report.hpp"
@@ -256,16 +257,6 @@ void write_sweep_file(h5::FileWriter& w, const SweepResults& s, const SweepProve
 // ---------------------------------------------------------------------------------------------
 // Tables
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + '"';
-}
-
 std::string raw(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "NaN"; }
 
 using report::md_cell;
@@ -340,7 +331,7 @@ std::string sweep_csv(const SweepResults& s) {
       h.emplace_back(c);
   }
   std::string out;
-  for (std::size_t j = 0; j < h.size(); ++j) out += (j ? "," : "") + csv_field(h[j]);
+  for (std::size_t j = 0; j < h.size(); ++j) out += (j ? "," : "") + csv_escape(h[j]);
   out += "\n";
   for (std::size_t i = 0; i < s.points.size(); ++i) {
     const auto& p = s.points[i];
@@ -370,7 +361,7 @@ std::string sweep_csv(const SweepResults& s) {
         row.push_back(r.fits() ? "1" : "0");
         for (double v : {r.p_exceed, r.var, r.es, r.ce}) row.push_back(raw(v));
       }
-      for (std::size_t j = 0; j < row.size(); ++j) out += (j ? "," : "") + csv_field(row[j]);
+      for (std::size_t j = 0; j < row.size(); ++j) out += (j ? "," : "") + csv_escape(row[j]);
       out += "\n";
     }
   }
@@ -534,9 +525,9 @@ std::string tornado_csv(const TornadoResult& t) {
   for (const auto& tr : t.tracks) {
     int rank = 0;
     for (const auto& b : tr.bars) {
-      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(tr.label), ++rank, csv_field(b.key),
-                         csv_field(b.low), csv_field(b.high), t.metric, raw(tr.base), raw(b.at_low),
-                         raw(b.at_high), raw(b.swing), b.settle_only ? 1 : 0);
+      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", csv_escape(tr.label), ++rank,
+                         csv_escape(b.key), csv_escape(b.low), csv_escape(b.high), t.metric, raw(tr.base),
+                         raw(b.at_low), raw(b.at_high), raw(b.swing), b.settle_only ? 1 : 0);
     }
   }
   return out;

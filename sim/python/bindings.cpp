@@ -58,6 +58,7 @@
 #include "sim/output/summary_fields.hpp"
 #include "sim/output/sweep_io.hpp"
 #include "sim/output/verdict_text.hpp"
+#include "sim/python/settle_bindings.hpp"
 
 namespace py = pybind11;
 namespace fs = std::filesystem;
@@ -439,155 +440,14 @@ py::object results_report(const SimulationResults& r, const std::string& format)
   return py::str(bytes);
 }
 
-// ---- settlement -----------------------------------------------------------------------------
-
-// One ACO-year given as (column, cell) pairs of the simple settle format (docs/settle-format.md):
-// read and validated by the same reader as `acosim settle INPUT.csv`, then settled.
-py::dict settle_one(const std::vector<std::pair<std::string, std::string>>& cells) {
-  std::string header, row;
-  for (const auto& [k, v] : cells) {
-    header += (header.empty() ? "" : ",") + csv_escape(k);
-    row += (row.empty() ? "" : ",") + csv_escape(v);
-  }
-  const CsvTable table = CsvTable::parse(header + "\n" + row + "\n", "acosim.settle");
-  const std::vector<SettleCase> cases = read_settle_cases(table);
-  const SettleCase& c = cases.at(0);
-  Settlement s;
-  try {
-    s = settle(*c.track, c.input);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(fmt::format("acosim.settle: {}", e.what()));
-  }
-  const SettlementInput& in = c.input;
-  py::dict d;
-  d["track"] = c.track->id;
-  d["track_name"] = c.track->name;
-  d["performance_year"] = in.performance_year;
-  d["assigned_beneficiaries"] = in.assigned_beneficiaries;
-  d["msr_election"] = in.msr_election.variable ? py::object(py::str("variable"))
-                                               : py::object(py::float_(in.msr_election.rate));
-  d["quality_score"] = in.quality_score;
-  d["met_qps"] = in.met_qps;
-  d["met_alt_qps"] = in.met_alt_qps;
-  d["low_revenue"] = in.low_revenue;
-  d["participant_revenue"] = in.participant_revenue;
-  d["agreement_start_year"] = in.agreement_start_year;
-  d["benchmark"] = s.benchmark;
-  d["expenditure"] = s.expenditure;
-  d["gross_savings"] = s.gross_savings;
-  d["savings_rate"] = s.savings_rate;
-  d["msr"] = s.msr;
-  d["mlr"] = s.mlr;
-  d["msr_from_table"] = s.msr_from_table;
-  d["outcome"] = std::string(to_string(s.outcome));
-  d["sharing_rate"] = s.sharing_rate;
-  d["half_rate"] = s.half_rate;
-  d["loss_rate"] = s.loss_rate;
-  d["sequestration"] = s.sequestration;
-  d["cap"] = s.cap;
-  d["cap_bound"] = s.cap_bound;
-  d["revenue_limit_unknown"] = s.revenue_limit_unknown;
-  d["loss_relief"] = s.loss_relief;
-  d["payment"] = s.payment;
-  // As `acosim settle`: a loss is determined unless an unknown revenue-based loss limit may bind.
-  d["determined"] = revenue_limit_determined(*c.track, s, std::optional<bool>(!in.low_revenue));
-  d["explanation"] = explain(*c.track, s);
-  return d;
-}
-
-// The PUF audit of `acosim settle --puf FILE --py YEAR`, as columns.
-py::dict settle_puf(const std::string& path, int py_year) {
-  try {
-    (void)rule_year(py_year);
-  } catch (const std::invalid_argument& e) {
-    throw InputError(fmt::format("py {}: {}", py_year, e.what()));
-  }
-  PufFile file;
-  PufReport report;
-  {
-    py::gil_scoped_release release;
-    file = read_puf(path, py_year);
-    report = reproduce_all(file);
-  }
-  std::vector<std::string> aco_id, aco_name, track, track_label, outcome, match, reason, explanation, notes;
-  std::vector<long> line;
-  std::vector<double> benchmark, expenditure, gross, rate, msr, sharing, loss_rate, relief, earned, cms, diff,
-      tol;
-  std::vector<bool> cap_bound;
-  for (std::size_t i = 0; i < file.records.size(); ++i) {
-    const PufRecord& rec = file.records[i];
-    const PufResult& r = report.results[i];
-    const Settlement& s = r.settlement;
-    aco_id.push_back(rec.aco_id);
-    aco_name.push_back(rec.aco_name);
-    line.push_back(static_cast<long>(rec.line));
-    track.push_back(rec.track->id);
-    track_label.push_back(rec.track_label);
-    outcome.push_back(std::string(to_string(s.outcome)));
-    benchmark.push_back(s.benchmark);
-    expenditure.push_back(s.expenditure);
-    gross.push_back(s.gross_savings);
-    rate.push_back(s.savings_rate);
-    msr.push_back(s.msr);
-    sharing.push_back(s.sharing_rate);
-    loss_rate.push_back(s.loss_rate);
-    cap_bound.push_back(s.cap_bound);
-    relief.push_back(s.loss_relief);
-    earned.push_back(r.earned);
-    cms.push_back(r.cms_earned);
-    diff.push_back(r.diff);
-    tol.push_back(r.tolerance);
-    match.push_back(std::string(to_string(r.status)));
-    reason.push_back(r.reason);
-    explanation.push_back(explain(*rec.track, s));
-    std::string n;
-    for (const std::string& x : rec.notes) n += (n.empty() ? "" : "; ") + x;
-    notes.push_back(n);
-  }
-  py::dict c;
-  c["aco_id"] = aco_id;
-  c["aco_name"] = aco_name;
-  c["line"] = line;
-  c["track"] = track;
-  c["track_label"] = track_label;
-  c["outcome"] = outcome;
-  c["benchmark"] = benchmark;
-  c["expenditure"] = expenditure;
-  c["gross_savings"] = gross;
-  c["savings_rate"] = rate;
-  c["msr"] = msr;
-  c["sharing_rate"] = sharing;
-  c["loss_rate"] = loss_rate;
-  c["cap_bound"] = cap_bound;
-  c["loss_relief"] = relief;
-  c["earned"] = earned;
-  c["cms_earned"] = cms;
-  c["diff"] = diff;
-  c["tolerance"] = tol;
-  c["match"] = match;
-  c["reason"] = reason;
-  c["explanation"] = explanation;
-  c["notes"] = notes;
-  py::dict out;
-  out["columns"] = c;
-  out["py"] = file.py;
-  out["matched"] = report.matched;
-  out["mismatched"] = report.mismatched;
-  out["undetermined"] = report.undetermined;
-  return out;
-}
-
 // ---- sweeps ---------------------------------------------------------------------------------
 
 struct PySweep {
   SweepResults s;
 };
 
-}  // namespace
-}  // namespace acosim
-
-PYBIND11_MODULE(_core, m) {
-  using namespace acosim;
+// The module's constants and the InputError translation.
+void add_module_attributes(py::module_& m) {
   m.doc() = "acosim's C++ engine (internal: use the acosim package)";
   m.attr("version") = kVersion;
   m.attr("git_commit") = kGitCommit;
@@ -604,7 +464,10 @@ PYBIND11_MODULE(_core, m) {
       PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc.ptr())), exc.ptr());
     }
   });
+}
 
+// acosim.Scenario: a YAML source plus --set overrides, validated as the CLI does.
+void add_scenario(py::module_& m) {
   py::class_<PyScenario>(m, "Scenario")
       .def_static("from_file", &PyScenario::from_file)
       .def_static("from_text", &PyScenario::from_text)
@@ -647,7 +510,10 @@ PYBIND11_MODULE(_core, m) {
                                  const std::vector<std::pair<std::string, std::string>>& o) {
     return PyScenario::from_text(text, origin, to_overrides(o));
   });
+}
 
+// acosim.Results: zero-copy NumPy views of the run table, summaries, reports.
+void add_results(py::module_& m) {
   py::class_<PyResults, std::shared_ptr<PyResults>>(m, "Results")
       .def_property_readonly("tracks", [](const PyResults& x) { return x.r.table.tracks; })
       .def_property_readonly("runs", [](const PyResults& x) { return x.r.table.runs(); })
@@ -706,19 +572,14 @@ PYBIND11_MODULE(_core, m) {
         py::gil_scoped_release release;
         write_results(path, x.r);
       });
+}
 
+// run, read_results, settle and settle_puf.
+void add_functions(py::module_& m) {
   m.def("run", [](const PyScenario& sc, std::optional<long> runs, const std::optional<std::string>& seed,
                   int threads, bool progress) {
     const Scenario s = sc.with(run_overrides(runs, seed));
-    // As `acosim run`: refuse a run that cannot fit in memory before sampling.
-    const std::size_t need = estimated_bytes(s);
-    const double available = available_memory_bytes();
-    if (available > 0 && static_cast<double>(need) > 0.8 * available) {
-      throw InputError(
-          fmt::format("{} runs x {} tracks need about {:.1f} GB but only {:.1f} GB of memory is available; "
-                      "reduce runs",
-                      s.runs, s.tracks.size(), static_cast<double>(need) / 1e9, available / 1e9));
-    }
+    require_memory_for(s);  // as `acosim run`: refuse a run that cannot fit in memory before sampling
     auto out = std::make_shared<PyResults>();
     run_off_gil([&](const std::atomic<bool>* stop) {
       const SimulationModel model(s);
@@ -741,7 +602,10 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("settle", &settle_one);
   m.def("settle_puf", &settle_puf);
+}
 
+// acosim.Sweep and sweep(): the grid of `acosim sweep`.
+void add_sweep(py::module_& m) {
   py::class_<PySweep, std::shared_ptr<PySweep>>(m, "Sweep")
       .def_property_readonly("points", [](const PySweep& x) { return x.s.points.size(); })
       .def_property_readonly("keys",
@@ -780,4 +644,15 @@ PYBIND11_MODULE(_core, m) {
           });
           return out;
         });
+}
+
+}  // namespace
+}  // namespace acosim
+
+PYBIND11_MODULE(_core, m) {
+  acosim::add_module_attributes(m);
+  acosim::add_scenario(m);
+  acosim::add_results(m);
+  acosim::add_functions(m);
+  acosim::add_sweep(m);
 }

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/common/text.hpp"
+
 namespace acosim::report {
 
 std::size_t display_width(std::string_view s) {
@@ -83,19 +85,9 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + '"';
-}
-
 std::string csv_line(const std::vector<std::string>& cells) {
   std::string s;
-  for (std::size_t j = 0; j < cells.size(); ++j) s += (j > 0 ? "," : "") + csv_field(cells[j]);
+  for (std::size_t j = 0; j < cells.size(); ++j) s += (j > 0 ? "," : "") + csv_escape(cells[j]);
   return s + "\n";
 }
 

@@ -35,8 +35,8 @@ std::string render_html(const Table& t, std::size_t print_columns = kPrintColumn
 std::string md_cell(std::string_view s);
 // HTML text with &, <, >, " and ' escaped.
 std::string html_escape(std::string_view s);
-// RFC 4180 field: quoted when it holds a comma, quote or line break.
-std::string csv_field(std::string_view s);
+
+// One CSV line of `cells` (each escaped by csv_escape, sim/common/text.hpp), ending in "\n".
 std::string csv_line(const std::vector<std::string>& cells);
 
 // Display width of UTF-8 text (every character here is one column wide).
