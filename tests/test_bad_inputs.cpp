@@ -230,6 +230,10 @@ TEST_CASE("Bad scenario YAML: exit 2, file:line, key, value and what is allowed,
            "b\n" +
                kScenario,
            {"s.yaml:1:8: control character 0x07"}),
+      // yaml-cpp 0.7's LoadAll looped, allocating until memory ran out (found by the fuzzer).
+      yaml("a stray comma outside brackets", ", so the report shows\n",
+           {"s.yaml:1: not valid YAML: a ',' outside [ ] or { }"}),
+      yaml("only a comma", ",\n", {"s.yaml:1: not valid YAML: a ',' outside [ ] or { }"}),
       yaml("larger than 4 MiB", big, {"cannot read scenario s.yaml: the file has", "allowed: at most 4 MiB"}),
       yaml("negative seed", kScenario + "seed: -1\n",
            {"s.yaml:4:7: key 'seed'", "'-1'", "0 to 18446744073709551615"}),
