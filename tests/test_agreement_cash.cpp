@@ -17,6 +17,7 @@
 #include "sim/engine/scenario.hpp"
 #include "sim/output/agreement_file.hpp"
 #include "sim/output/agreement_report.hpp"
+#include "sim/output/report/json.hpp"
 
 using namespace acosim;
 using Catch::Matchers::Contains;
@@ -222,5 +223,5 @@ TEST_CASE("The shipped AIP scenario stores net cash per PY in the agreement file
   std::filesystem::remove(path);
   CHECK_THAT(agreement_report(ar, "text"), Contains("Net cash by year") && Contains("P(total < 0)"));
   CHECK_THAT(agreement_report(ar, "csv"), Contains("net_cash_total_mean"));
-  CHECK_THAT(agreement_report_file(ar, ".json"), Contains("\"cash\"") && Contains("net_mean_by_year"));
+  CHECK_THAT(report::agreement_json(ar).dump(), Contains("\"cash\"") && Contains("net_mean_by_year"));
 }
