@@ -23,6 +23,7 @@
 #include "sim/engine/agreement.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/output/agreement_file.hpp"
 #include "sim/output/agreement_report.hpp"
 #include "sim/output/hdf5_io.hpp"

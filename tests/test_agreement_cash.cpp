@@ -15,6 +15,7 @@
 #include "sim/engine/agreement.hpp"
 #include "sim/engine/agreement_cash.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/output/agreement_file.hpp"
 #include "sim/output/agreement_report.hpp"
 #include "sim/output/report/json.hpp"

@@ -21,6 +21,7 @@
 #include "sim/input/backtest_cases.hpp"
 #include "sim/input/puf.hpp"
 #include "sim/input/puf_scenario.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/output/backtest_io.hpp"
 #include "tests/support.hpp"
 

@@ -31,6 +31,7 @@
 #include "sim/input/csv.hpp"
 #include "sim/input/puf.hpp"
 #include "sim/input/puf_overlay.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "tests/support.hpp"
 

@@ -14,6 +14,7 @@
 #include "sim/engine/calibration.hpp"
 #include "sim/engine/scenario.hpp"
 #include "sim/input/puf_scenario.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "tests/support.hpp"
 
 using namespace acosim;

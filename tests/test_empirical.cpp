@@ -9,6 +9,7 @@
 #include "sim/common/error.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "tests/support.hpp"
 
 using namespace acosim;

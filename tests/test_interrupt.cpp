@@ -31,6 +31,7 @@
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
 #include "sim/engine/statistics.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "tests/support.hpp"

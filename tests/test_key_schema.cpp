@@ -20,6 +20,7 @@
 #include "sim/engine/cost_family.hpp"
 #include "sim/engine/scenario.hpp"
 #include "sim/input/key_schema.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "support.hpp"
 
 using namespace acosim;

@@ -18,6 +18,7 @@
 #include "sim/common/error.hpp"
 #include "sim/common/parse.hpp"
 #include "sim/engine/statistics.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "sim/output/report.hpp"
 #include "sim/output/report/format.hpp"

@@ -19,6 +19,7 @@
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
 #include "sim/engine/sweep.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/input/sweep_reader.hpp"
 #include "sim/output/report.hpp"
 #include "sim/output/report/format.hpp"
@@ -33,18 +34,17 @@
 using namespace acosim;
 using acosim::test::run_command;
 using acosim::test::slurp;
+using acosim::test::source_path;
 using acosim::test::TempDir;
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path source(const std::string& rel) { return fs::path(ACOSIM_SOURCE_DIR) / rel; }
-
 // A 3 x 3 grid of a re-sampling and a settle-only key, 200 runs a point.
 const SweepResults& small_sweep() {
   static const SweepResults s = [] {
-    const Scenario base = load_scenario(source("scenarios/sweep-size-msr.yaml"), {{"runs", "200"}});
+    const Scenario base = load_scenario(source_path("scenarios/sweep-size-msr.yaml"), {{"runs", "200"}});
     const SweepPlan plan =
         plan_grid(base, sweep_axes(base, {"aco.beneficiaries=5000,10000,20000", "tracks[1].msr=0%,1%,2%"}));
     RunOptions o;
@@ -197,7 +197,7 @@ TEST_CASE("one JSON helper writes every statistic of kStatsFields and every perc
 TEST_CASE("acosim agreement follows the report convention and its page draws one small chart per path",
           "[report][agreement][cli]") {
   TempDir dir("agreement-report");
-  const std::string scen = source("scenarios/agreement-paths.yaml").string();
+  const std::string scen = source_path("scenarios/agreement-paths.yaml").string();
   const std::string common = fmt::format("agreement '{}' --runs 40 --set aco.beneficiaries=3000 -q", scen);
   int status = 0;
   // Refused before any work: an unknown extension or format, --format alone, -o - for the HDF5 file.
@@ -248,7 +248,7 @@ TEST_CASE("acosim sweep writes its report by the same convention", "[report][swe
   TempDir dir("sweep-report");
   const std::string common = fmt::format(
       "sweep '{}' --runs 40 -q --vary aco.beneficiaries=5000,6000 --vary tracks[1].msr=0%,1%,2% -o '{}'",
-      source("scenarios/sweep-size-msr.yaml").string(), (dir.path / "sw.h5").string());
+      source_path("scenarios/sweep-size-msr.yaml").string(), (dir.path / "sw.h5").string());
   int status = 0;
   for (const auto& [args, expect] :
        std::vector<std::pair<std::string, std::string>>{{"--report sw.xlsx", "a sweep has no workbook"},
@@ -284,7 +284,7 @@ TEST_CASE("plot.py's spider chart draws the sweep file's figures at the sweep re
   const std::string log =
       run_command(fmt::format("'{}' sweep '{}' --runs 60 -q --vary aco.beneficiaries=5000,6000,8000 "
                               "--vary tracks[1].msr=0%,1%,2% -o '{}' --report '{}' 2>&1",
-                              ACOSIM_BINARY, source("scenarios/sweep-size-msr.yaml").string(), h5, json),
+                              ACOSIM_BINARY, source_path("scenarios/sweep-size-msr.yaml").string(), h5, json),
                   status);
   INFO(log);
   REQUIRE(status == 0);

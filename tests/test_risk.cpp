@@ -15,6 +15,7 @@
 #include "sim/engine/scenario.hpp"
 #include "sim/engine/statistics.hpp"
 #include "sim/input/risk_reader.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/input/yaml_reader.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "sim/output/report.hpp"

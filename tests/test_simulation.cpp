@@ -10,6 +10,7 @@
 #include "models/msr.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "tests/support.hpp"
 
 using namespace acosim;

@@ -21,6 +21,7 @@
 #include "sim/engine/sampling_inputs.hpp"
 #include "sim/engine/scenario.hpp"
 #include "sim/engine/sweep.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/input/sweep_reader.hpp"
 #include "sim/output/sweep_io.hpp"
 #include "tests/support.hpp"

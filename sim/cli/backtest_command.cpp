@@ -17,6 +17,7 @@
 #include "sim/engine/mpi.hpp"
 #include "sim/input/backtest_cases.hpp"
 #include "sim/input/puf_scenario.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/backtest_io.hpp"
 #include "sim/output/output_paths.hpp"

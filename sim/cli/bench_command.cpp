@@ -41,6 +41,7 @@
 #include "sim/engine/runner.hpp"
 #include "sim/engine/sampler.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/output/provenance.hpp"
 
 namespace acosim {

@@ -13,6 +13,7 @@
 #include "sim/common/error.hpp"
 #include "sim/common/parse.hpp"
 #include "sim/input/key_schema.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/input/yaml_reader.hpp"
 #include "sim/output/provenance.hpp"
 

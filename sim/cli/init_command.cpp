@@ -16,6 +16,7 @@
 #include "sim/engine/calibration.hpp"
 #include "sim/engine/scenario.hpp"
 #include "sim/input/puf_scenario.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/output_paths.hpp"
 #include "sim/output/provenance.hpp"

@@ -19,6 +19,7 @@
 #include "sim/engine/risk.hpp"
 #include "sim/engine/scenario.hpp"
 #include "sim/input/risk_reader.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/output/agreement_file.hpp"
 #include "sim/output/hdf5_io.hpp"
 #include "sim/output/output_paths.hpp"

@@ -27,6 +27,7 @@
 #include "sim/engine/rng.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/engine/target_se.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/input/yaml_reader.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/hdf5_io.hpp"

@@ -97,12 +97,4 @@ struct Override {
   std::string value;
 };
 
-// Loads and validates. Throws InputError with file:line: key: message.
-Scenario load_scenario(const std::filesystem::path& path, const std::vector<Override>& overrides = {});
-Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
-                        const std::vector<Override>& overrides = {});
-
-// Parses "key=value" (from --set); throws InputError when malformed.
-Override parse_override(const std::string& text);
-
 }  // namespace acosim

@@ -10,6 +10,7 @@
 
 #include "sim/common/error.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/input/scenario_reader.hpp"
 
 namespace acosim {
 

@@ -22,6 +22,7 @@
 #include "sim/input/enrollment_mix.hpp"
 #include "sim/input/key_schema.hpp"
 #include "sim/input/risk_reader.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/input/scenario_text.hpp"
 #include "sim/input/sweep_reader.hpp"
 #include "sim/input/unit_slips.hpp"

@@ -14,6 +14,7 @@
 #include "sim/common/error.hpp"
 #include "sim/common/parse.hpp"
 #include "sim/common/text.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/input/yaml_reader.hpp"
 
 namespace acosim {

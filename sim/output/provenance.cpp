@@ -3,7 +3,6 @@
 #include <H5public.h>
 #include <boost/version.hpp>
 
-#include <charconv>
 #include <ctime>
 #include <system_error>
 
@@ -14,35 +13,6 @@
 #include "sim/common/version.hpp"
 
 namespace acosim {
-
-std::vector<Override> scenario_overrides(const std::vector<std::string>& sets, long runs,
-                                         const std::string& seed) {
-  std::vector<Override> overrides;
-  for (const auto& s : sets) overrides.push_back(parse_override(s));
-  if (runs > 0) overrides.push_back({"runs", std::to_string(runs)});
-  if (!seed.empty()) overrides.push_back({"seed", std::to_string(parse_seed_option(seed))});
-  return overrides;
-}
-
-std::uint64_t parse_seed_option(const std::string& text) {
-  std::uint64_t value = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-  if (!digits || ptr != end) {
-    throw InputError(
-        fmt::format("--seed: '{}' is not allowed; allowed: a whole number from 0 to 18446744073709551615, "
-                    "as plain digits",
-                    text));
-  }
-  if (ec == std::errc::result_out_of_range) {
-    throw InputError(
-        fmt::format("--seed: value {} is out of range; allowed: a whole number from 0 to "
-                    "18446744073709551615",
-                    text));
-  }
-  return value;
-}
 
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);

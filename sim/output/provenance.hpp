@@ -12,14 +12,6 @@
 
 namespace acosim {
 
-// --set KEY=VALUE (in order), then --runs and --seed when given (runs > 0, seed not empty).
-std::vector<Override> scenario_overrides(const std::vector<std::string>& sets, long runs,
-                                         const std::string& seed);
-
-// A --seed value: plain digits, 0 to 2^64 - 1. Taken as text so that no value is silently clamped
-// to the range of an integer type; throws InputError naming --seed, the value and the range.
-std::uint64_t parse_seed_option(const std::string& text);
-
 std::string utc_now();                                  // ISO 8601, e.g. 2026-11-22T10:32:17Z
 std::map<std::string, std::string> library_versions();  // hdf5, eigen, boost, fmt, random123, compiler
 

@@ -48,6 +48,7 @@
 #include "sim/input/csv.hpp"
 #include "sim/input/puf.hpp"
 #include "sim/input/risk_reader.hpp"
+#include "sim/input/scenario_reader.hpp"
 #include "sim/input/scenario_text.hpp"
 #include "sim/input/sweep_reader.hpp"
 #include "sim/input/yaml_reader.hpp"
@@ -249,7 +250,7 @@ std::vector<Override> to_overrides(const std::vector<std::pair<std::string, std:
   return out;
 }
 
-// `--runs N` and `--seed S` as the CLI adds them (sim/output/provenance.hpp scenario_overrides).
+// `--runs N` and `--seed S` as the CLI adds them (sim/input/scenario_reader.hpp scenario_overrides).
 std::vector<Override> run_overrides(std::optional<long> runs, const std::optional<std::string>& seed) {
   if (runs && (*runs < 1 || *runs > 100'000'000)) {
     throw InputError(fmt::format("key 'runs': value {} is out of range; allowed: 1 to 100000000", *runs));

@@ -35,6 +35,7 @@
 #ifdef ACOSIM_SUMS_NATIVE
 #include "sim/engine/runner.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/input/scenario_reader.hpp"
 #endif
 
 namespace {

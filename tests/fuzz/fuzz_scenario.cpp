@@ -9,6 +9,7 @@
 
 #include "sim/common/error.hpp"
 #include "sim/engine/scenario.hpp"
+#include "sim/input/scenario_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
