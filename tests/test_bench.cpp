@@ -354,7 +354,7 @@ TEST_CASE(
   for (long run = 0; run < kRuns; ++run) {
     const PhiloxStream s(99, static_cast<std::uint64_t>(run), Purpose::Beneficiary, 3);
     std::array<double, 4> f{};
-    sum_history(k, s, kN, rho, f);
+    sum_history(k, k, s, kN, rho, f);
     LaneSum sum[4];
     for (long i = 0; i < kN; ++i) {
       std::array<double, 8> z{};
@@ -438,11 +438,11 @@ TEST_CASE("Tiled sums equal the one-block definitions bit for bit at every instr
     for (long n : {0L, 1L, 2L, 3L, 127L, 128L, 129L, 255L, 256L, 257L, 1001L, 4096L}) {
       const PhiloxStream s(20240101, static_cast<std::uint64_t>(n), Purpose::Beneficiary, 3);
       std::array<double, 4> want{};
-      sample_history_reference(*cost, s, n, 0.52, want);
+      sample_history_reference(*cost, *cost, s, n, 0.52, want);
       const double want_py = sample_py_only_reference(*cost, s, n);
       for (SimdLevel l : levels) {
         std::array<double, 4> got{};
-        sum_history(cost->kernel(), s, n, 0.52, got, l);
+        sum_history(cost->kernel(), cost->kernel(), s, n, 0.52, got, l);
         INFO("n = " << n << ", " << to_string(l));
         for (int y = 0; y < 4; ++y)
           REQUIRE(same_bits(got[static_cast<std::size_t>(y)], want[static_cast<std::size_t>(y)]));
@@ -450,7 +450,7 @@ TEST_CASE("Tiled sums equal the one-block definitions bit for bit at every instr
       }
       // The templates the engine calls dispatch to the same kernels.
       std::array<double, 4> via{};
-      sample_history(*cost, s, n, 0.52, via);
+      sample_history(*cost, *cost, s, n, 0.52, via);
       CHECK(std::memcmp(via.data(), want.data(), sizeof via) == 0);
       CHECK(same_bits(sample_py_only(*cost, s, n), want_py));
     }
@@ -465,8 +465,8 @@ TEST_CASE("The generic path (empirical costs, gamma family) equals its definitio
   const PhiloxStream s(5, 6, Purpose::Beneficiary, 1);
   for (long n : {1L, 130L, 301L}) {
     std::array<double, 4> a{}, b{};
-    sample_history(observed, s, n, 0.4, a);
-    sample_history_reference(observed, s, n, 0.4, b);
+    sample_history(observed, observed, s, n, 0.4, a);
+    sample_history_reference(observed, observed, s, n, 0.4, b);
     CHECK(std::memcmp(a.data(), b.data(), sizeof a) == 0);
     CHECK(same_bits(sample_py_only(observed, s, n), sample_py_only_reference(observed, s, n)));
     CHECK(same_bits(sample_py_only(gamma, s, n), sample_py_only_reference(gamma, s, n)));

@@ -352,7 +352,7 @@ TEST_CASE("The sampler's PY sum under a true effect equals the sum of CostDistri
   CHECK(old_order > want * 1.01);
   // The historical sampler: base years keep the cap, only the PY is truncated at cap / m.
   std::array<double, 4> plain{}, effect{};
-  sample_history(d, stream, n, 0.5, plain);
+  sample_history(d, d, stream, n, 0.5, plain);
   const double py = effect_spending(d, m, [&](const CostDistribution& c) {
     sample_history(d, c, stream, n, 0.5, effect);
     return effect[3];

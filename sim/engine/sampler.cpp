@@ -161,11 +161,6 @@ void sum_history(const LognormalCost& cost, const LognormalCost& py_cost, const 
   }
 }
 
-void sum_history(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho,
-                 std::array<double, 4>& sums, SimdLevel level) {
-  sum_history(cost, cost, stream, n, rho, sums, level);
-}
-
 void kernel_normals(const PhiloxStream& s, std::uint32_t first, std::uint32_t stride, int count, double* z0,
                     double* z1, double* z2, double* z3, SimdLevel level, Arithmetic arithmetic) {
   const bool single = arithmetic == Arithmetic::Float;

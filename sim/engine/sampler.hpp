@@ -70,10 +70,8 @@ bool hardware_fma();
 // The tiled loops for the lognormal families at the given (supported) level.
 double sum_py_only(const LognormalCost& cost, const PhiloxStream& stream, long n,
                    SimdLevel level = simd_level());
-void sum_history(const LognormalCost& cost, const PhiloxStream& stream, long n, double rho,
-                 std::array<double, 4>& sums, SimdLevel level = simd_level());
-// The same with the PY costs from `py_cost` (its own cap: sim/engine/true_effect.hpp) and the base
-// years' from `cost`.
+// The base years' costs from `cost`, the PY's from `py_cost` (its own cap: sim/engine/true_effect.hpp;
+// pass `cost` twice for none).
 void sum_history(const LognormalCost& cost, const LognormalCost& py_cost, const PhiloxStream& stream, long n,
                  double rho, std::array<double, 4>& sums, SimdLevel level = simd_level());
 
@@ -254,11 +252,6 @@ void sample_history(const Cost& cost, const Cost& py_cost, const PhiloxStream& s
     sampler_detail::history_tiles<false>(Call{cost}, Call{py_cost}, stream, n, rho, sums);
   });
 }
-template <class Cost>
-void sample_history(const Cost& cost, const PhiloxStream& stream, long n, double rho,
-                    std::array<double, 4>& sums) {
-  sample_history(cost, cost, stream, n, rho, sums);
-}
 
 // The definitions the tiled loops must reproduce bit for bit: one block at a time. `visit(i, z_state,
 // z_size, cost)` sees each beneficiary's PY latents and cost (sim/engine/agreement.cpp carries the latents
@@ -312,11 +305,6 @@ void sample_history_reference(const Cost& cost, const Cost& py_cost, const Philo
     visit(i, zs, zz, c);
   }
   for (int y = 0; y < 4; ++y) sums[static_cast<std::size_t>(y)] += sum[y].total();
-}
-template <class Cost>
-void sample_history_reference(const Cost& cost, const PhiloxStream& stream, long n, double rho,
-                              std::array<double, 4>& sums) {
-  sample_history_reference(cost, cost, stream, n, rho, sums);
 }
 
 }  // namespace acosim

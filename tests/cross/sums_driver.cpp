@@ -157,7 +157,7 @@ void print_runs(const PlainModel& m) {
       const PhiloxStream stream(m.seed, r, Purpose::Beneficiary, static_cast<std::uint32_t>(e));
       std::array<double, 4> sums{};
       if (m.historical) {
-        sum_history(m.cost[e], stream, m.n[e], m.persistence, sums);
+        sum_history(m.cost[e], m.cost[e], stream, m.n[e], m.persistence, sums);
       } else {
         sums[3] = sum_py_only(m.cost[e], stream, m.n[e]);
       }
