@@ -155,6 +155,7 @@ CostDistribution::CostDistribution(const CostShape& shape, double mean) : shape_
     mean_ = untruncated_mean_;
     sd_ = untruncated_sd_;
   }
+  kernel_ = make_kernel();
 }
 
 void CostDistribution::set_scale(double log_scale) {

@@ -55,32 +55,80 @@ struct CostShape {
 
 // The lognormal families' cost() as plain numbers (CostDistribution::kernel()): what the vectorized
 // sampler (sim/engine/sampler.hpp) evaluates over arrays of latents. Branch-free; the same bits as cost().
-struct LognormalCost {
-  double z_zero = 0, z_high = 0;   // state thresholds in z space (+-inf when a state is empty)
-  double mu_low = 0, mu_high = 0;  // log-scale locations of the components [ln USD]
-  double sigma = 1;                // log-sd
-  double cap = 0;                  // truncation point [USD]; +inf when none
+//
+// The engine's arithmetic (docs/performance.md, "Single precision transforms, double sums"): the
+// latents are floats (box_muller, Ar1), the state is chosen and mu + sigma z and its exp are
+// computed in float, the cap and every cost and sum are double. The float operands are rounded once
+// here: the thresholds outward, so that a float latent compares with them exactly as with the
+// double threshold; mu and sigma as a float and the float of what is left, the rests taken into
+// exp_f after its range reduction, so that the cost carries no bias from their rounding.
+class LognormalCost {
+ public:
+  struct Single {
+    float z_zero = 0, z_high = 0;         // up(z_zero), down(z_high): z < z_zero <=> z < up(z_zero)
+    float mu_low = 0, mu_low_rest = 0;    // mu_low = mu_low + mu_low_rest (to about 2^-48 relative)
+    float mu_high = 0, mu_high_rest = 0;  // the same for mu_high
+    float sigma = 1, sigma_rest = 0;      // the same for sigma
+  };
 
-  // min(cap, exp(mu + sigma z_size)), or 0 in the zero state. Selects, not branches: the state is
-  // random (a branch would mispredict), and in the sampler's vector loops these become compares
-  // and blends.
+  LognormalCost() : LognormalCost(0, 0, 0, 0, 1, 0) {}
+  // Thresholds in z space (+-inf when a state is empty), log-scale locations [ln USD], log-sd, cap
+  // [USD] (+inf when none).
+  LognormalCost(double z_zero, double z_high, double mu_low, double mu_high, double sigma, double cap)
+      : z_zero_(z_zero), z_high_(z_high), mu_low_(mu_low), mu_high_(mu_high), sigma_(sigma), cap_(cap) {
+    const auto [ml, ml_rest] = detmath::float_split(mu_low);
+    const auto [mh, mh_rest] = detmath::float_split(mu_high);
+    const auto [sg, sg_rest] = detmath::float_split(sigma);
+    f_ = {detmath::float_up(z_zero), detmath::float_down(z_high), ml, ml_rest, mh, mh_rest, sg, sg_rest};
+  }
+
+  double z_zero() const { return z_zero_; }
+  double z_high() const { return z_high_; }
+  double mu_low() const { return mu_low_; }
+  double mu_high() const { return mu_high_; }
+  double sigma() const { return sigma_; }
+  double cap() const { return cap_; }
+  const Single& single() const { return f_; }
+
+  // min(cap, exp(mu + sigma z_size)), or 0 in the zero state, for latents that are floats (every
+  // latent of the sampler is). Selects, not branches: the state is random (a branch would
+  // mispredict), and in the sampler's vector loops these become compares and blends.
   double operator()(double z_state, double z_size) const {
-    return capped(z_state, detmath::fmadd(sigma, z_size, mu(z_state)));
+    const float zs = static_cast<float>(z_state);
+    const bool high = f_.z_high < zs;
+    return capped(zs, log_size(static_cast<float>(z_size), high ? f_.mu_high : f_.mu_low,
+                               high ? f_.mu_high_rest : f_.mu_low_rest));
   }
   // The same with the spending multiplier exp(log_multiplier); equal to the above for 0.
   double operator()(double z_state, double z_size, double log_multiplier) const {
-    return capped(z_state, detmath::fmadd(sigma, z_size, mu(z_state) + log_multiplier));
+    if (log_multiplier == 0.0) return (*this)(z_state, z_size);
+    const float zs = static_cast<float>(z_state);
+    const double mu = (f_.z_high < zs ? mu_high_ : mu_low_) + log_multiplier;
+    const float mu_f = static_cast<float>(mu);
+    return capped(
+        zs, log_size(static_cast<float>(z_size), mu_f, static_cast<float>(mu - static_cast<double>(mu_f))));
+  }
+
+  // The float log-cost as head + rest: head = sigma z + mu in float (one rounding, unbiased), rest
+  // the part of sigma z + mu that sigma's and mu's float rests carry (a few 1e-7 [ln USD]).
+  struct LogSize {
+    float head, rest;
+  };
+  LogSize log_size(float z_size, float mu, float mu_rest) const {
+    return {detmath::fmaddf(f_.sigma, z_size, mu), detmath::fmaddf(f_.sigma_rest, z_size, mu_rest)};
   }
 
  private:
-  double mu(double z_state) const { return z_high < z_state ? mu_high : mu_low; }
-  // exp in single precision (models/det_math.hpp's exp_f, within 1 float ulp) of the log-cost
-  // rounded to float: twice the lanes per vector; the cap, the select and every sum stay double.
-  double capped(double z_state, double log_x) const {
-    const double x = static_cast<double>(detmath::exp_f(static_cast<float>(log_x)));
-    const double below_cap = x < cap ? x : cap;  // min(x, cap)
-    return z_state < z_zero ? 0.0 : below_cap;   // zero state
+  // exp in single precision (models/det_math.hpp's exp_f, within 1 float ulp); the cap, the select
+  // and every sum stay double.
+  double capped(float z_state, LogSize log_x) const {
+    const double x = static_cast<double>(detmath::exp_f(log_x.head, log_x.rest));
+    const double below_cap = x < cap_ ? x : cap_;  // min(x, cap)
+    return z_state < f_.z_zero ? 0.0 : below_cap;  // zero state
   }
+
+  double z_zero_, z_high_, mu_low_, mu_high_, sigma_, cap_;
+  Single f_;
 };
 
 // One enrollment type's annual cost distribution, scaled so that the TRUNCATED mean equals `mean`
@@ -108,6 +156,7 @@ class CostDistribution {
     CostDistribution d = *this;
     d.cap_ = cap;
     d.log_cap_ = std::log(cap);
+    d.kernel_ = d.make_kernel();
     return d;
   }
   double untruncated_mean() const { return untruncated_mean_; }  // [USD]
@@ -133,7 +182,7 @@ class CostDistribution {
   const CostShape& shape() const { return shape_; }
   bool is_gamma() const { return gamma_; }
   // cost() of the lognormal families as a value (not meaningful for the gamma family).
-  LognormalCost kernel() const { return {z_zero_, z_high_, mu_low_, mu_high_, sigma_, cap_}; }
+  LognormalCost kernel() const { return kernel_; }
 
  private:
   double gamma_cost(double z_size, double log_multiplier) const;  // slow path (gamma quantile)
@@ -141,6 +190,7 @@ class CostDistribution {
   double positive_partial_moment(int r, double c) const;          // E[X^r; X <= c | X > 0], r = 1, 2
   double positive_moment(int r) const;                            // E[X^r | X > 0]
   void set_scale(double log_scale);                               // locations for scale exp(log_scale)
+  LognormalCost make_kernel() const { return {z_zero_, z_high_, mu_low_, mu_high_, sigma_, cap_}; }
 
   CostShape shape_;
   bool gamma_ = false;
@@ -149,13 +199,14 @@ class CostDistribution {
   double gamma_scale_ = 1;
   double cap_ = 0, log_cap_ = 0;
   double mean_ = 0, sd_ = 0, untruncated_mean_ = 0, untruncated_sd_ = 0;
+  LognormalCost kernel_;  // make_kernel() of the finished distribution (the hot path's operands)
 };
 
 // Hot path: two compares, a multiply-add select, an exp (models/det_math.hpp), a min. No allocation.
 inline double CostDistribution::cost(double z_state, double z_size, double log_multiplier) const {
   if (gamma_) [[unlikely]]
     return z_state < z_zero_ ? 0.0 : gamma_cost(z_size, log_multiplier);
-  return kernel()(z_state, z_size, log_multiplier);
+  return kernel_(z_state, z_size, log_multiplier);
 }
 
 // The shipped "national" model (cost §1): the zero + 2-component lognormal mixture (p0 = 0.10,

@@ -228,6 +228,25 @@ inline T log_tail_f(T f, T dk, Fma fma) {
   return (hfsq - fma(f * z, p, dk * kLn2LoF)) - f;
 }
 
+// The float next to x on the given side: up(x) >= x >= down(x), x itself when it is a float. For
+// a float z: z < x <=> z < float_up(x), and x < z <=> float_down(x) < z.
+inline float float_up(double x) {
+  const float f = static_cast<float>(x);
+  return static_cast<double>(f) < x ? std::nextafter(f, std::numeric_limits<float>::infinity()) : f;
+}
+inline float float_down(double x) {
+  const float f = static_cast<float>(x);
+  return static_cast<double>(f) > x ? std::nextafter(f, -std::numeric_limits<float>::infinity()) : f;
+}
+// x as a float and the float of the rest x - float(x) (0 for a non-finite x).
+struct FloatSplit {
+  float head, rest;
+};
+inline FloatSplit float_split(double x) {
+  const float f = static_cast<float>(x);
+  return {f, std::isfinite(x) ? static_cast<float>(x - static_cast<double>(f)) : 0.0f};
+}
+
 // w + 0.5 for a 32-bit word in float (exact for w < 2^23, within one float ulp above):
 // 2 float(w >> 1) + ((w & 1) + 0.5) with one fused multiply-add (float(w >> 1) is the correctly
 // rounded signed conversion, which every vector instruction set has).
@@ -311,12 +330,18 @@ inline T exp_poly_f(T r, Fma fma) {
 }
 constexpr float kExpShifterF = 0x1.8p23f;  // adding it rounds to an integer (round to nearest)
 constexpr float kExpMaxF = 88.72283f, kExpMinF = -86.5f;
+// On [kExpInRangeMinF, kExpInRangeMaxF] exp_f is p 2^n with 2^n a normal float (n in [-125, 126])
+// and no range handling applies: the vector kernels' in-range exp scales by 2^n directly, the same bits.
+constexpr float kExpInRangeMinF = -86.5f, kExpInRangeMaxF = 87.0f;
 
-// e^y in float. Returns +inf above 88.72, 0 below -86.5 (no subnormal results), NaN for NaN.
-inline float exp_f(float y) {
+// e^(y + y_rest) in float, y_rest a small addition (|y_rest| <= 2^-20: the float rounding rests
+// of a log-cost, LognormalCost) taken in after the range reduction, at the reduced argument's scale
+// where it is not rounded away (y - n ln2_hi is exact). Returns +inf above 88.72, 0 below -86.5 (no
+// subnormal results; both decided on y), NaN for NaN. exp_f(y) = exp_f(y, 0).
+inline float exp_f(float y, float y_rest) {
   const float t = fmaddf(y, 1.44269504f, kExpShifterF);
   const float n = t - kExpShifterF;
-  const float r = fmaddf(-n, -2.12194440e-4f, fmaddf(-n, 0.693359375f, y));
+  const float r = fmaddf(-n, -2.12194440e-4f, fmaddf(-n, 0.693359375f, y) + y_rest);
   const float p = exp_poly_f(r, ScalarFmaF{});
   // 2^(n-1) from the integer in t's low bits, then x 2 (exact for n in [-125, 128]).
   const std::uint32_t nb = std::bit_cast<std::uint32_t>(t) - std::bit_cast<std::uint32_t>(kExpShifterF);
@@ -324,5 +349,6 @@ inline float exp_f(float y) {
   const float e = half + half;
   return y > kExpMaxF ? std::numeric_limits<float>::infinity() : (y < kExpMinF ? 0.0f : e);
 }
+inline float exp_f(float y) { return exp_f(y, 0.0f); }
 
 }  // namespace acosim::detmath

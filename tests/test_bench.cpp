@@ -235,9 +235,9 @@ namespace {
 // The previous, double-precision cost (detmath::exp of the double log-cost): the reference the
 // single-precision arithmetic is compared with.
 double cost_double(const LognormalCost& k, double zs, double zz) {
-  if (zs < k.z_zero) return 0.0;
-  const double x = detmath::exp(detmath::fmadd(k.sigma, zz, k.z_high < zs ? k.mu_high : k.mu_low));
-  return x < k.cap ? x : k.cap;
+  if (zs < k.z_zero()) return 0.0;
+  const double x = detmath::exp(detmath::fmadd(k.sigma(), zz, k.z_high() < zs ? k.mu_high() : k.mu_low()));
+  return x < k.cap() ? x : k.cap();
 }
 
 struct Distribution {
@@ -307,7 +307,7 @@ TEST_CASE(
           worst_cost = std::max(worst_cost, std::fabs(f / g - 1));
       }
     }
-    const Distribution a = describe(cf, k.cap), b = describe(cd, k.cap);
+    const Distribution a = describe(cf, k.cap()), b = describe(cd, k.cap());
     const double n = static_cast<double>(cf.size());
     INFO("type " << static_cast<int>(type) << ": worst |z_float - z_double| " << worst_z
                  << ", worst relative cost difference " << worst_cost << ", state flips " << flips
@@ -366,8 +366,8 @@ TEST_CASE(
       double zs = z[0], zz = z[1];
       sum[0].add(i, cost_double(k, zs, zz));
       for (std::size_t y = 1; y < 4; ++y) {
-        zs = ar1_step(zs, rho, innovation, z[2 * y]);
-        zz = ar1_step(zz, rho, innovation, z[2 * y + 1]);
+        zs = detmath::fmadd(innovation, z[2 * y], rho * zs);  // the AR(1) in double
+        zz = detmath::fmadd(innovation, z[2 * y + 1], rho * zz);
         sum[y].add(i, cost_double(k, zs, zz));
       }
     }
@@ -424,8 +424,49 @@ TEST_CASE("cost() and its vector kernel agree and the cap is exact", "[bench][co
     REQUIRE(same_bits(d.cost(zs, zz, lm), k(zs, zz, lm)));
   }
   CHECK(d.cost(1.0, 9.0) == d.truncation_point());
-  CHECK(d.cost(d.z_zero() - 1e-12, 9.0) == 0.0);
-  CHECK(d.cost(d.z_zero(), 0.0) > 0.0);  // z_state == z_zero is not the zero state
+  // The latents are floats: the float threshold up(z_zero) is the first latent outside the zero
+  // state, exactly as the double comparison z < z_zero decides (z_zero itself is not a float).
+  constexpr float kInfF = std::numeric_limits<float>::infinity();
+  const float up = k.single().z_zero;
+  CHECK(static_cast<double>(up) >= d.z_zero());
+  CHECK(static_cast<double>(std::nextafter(up, -kInfF)) < d.z_zero());
+  CHECK(d.cost(static_cast<double>(up), 0.0) > 0.0);
+  CHECK(d.cost(static_cast<double>(std::nextafter(up, -kInfF)), 9.0) == 0.0);
+  const float high = k.single().z_high;  // down(z_high): the last latent of the low component
+  CHECK(static_cast<double>(high) <= d.z_high());
+  CHECK(static_cast<double>(std::nextafter(high, kInfF)) > d.z_high());
+  CHECK(d.cost(static_cast<double>(high), 0.0) <
+        d.cost(static_cast<double>(std::nextafter(high, kInfF)), 0.0));
+}
+
+TEST_CASE("The float operands of the cost carry no bias from their rounding", "[bench][cost][float]") {
+  // mu and sigma enter as a float and the float of the rest, the rest taken into exp_f after its
+  // range reduction: the cost of a float latent is within the log-cost's one float rounding of
+  // exp(mu + sigma z) in double, with no systematic shift. (Rounding mu to float alone would shift
+  // every cost by up to half a float ulp of mu, 2.4e-7 here; adding the rest to the float log-cost
+  // instead of inside exp_f loses it the same way.)
+  const CostDistribution d(national_shape(), national_mean(EnrollmentType::AgedNonDual));
+  const LognormalCost k = d.kernel();
+  const LognormalCost::Single& f = k.single();
+  REQUIRE(static_cast<double>(f.mu_low) != k.mu_low());  // the test needs a rest
+  CHECK(std::fabs(static_cast<double>(f.mu_low) + static_cast<double>(f.mu_low_rest) - k.mu_low()) <
+        1e-13 * std::fabs(k.mu_low()));
+  CHECK(std::fabs(static_cast<double>(f.sigma) + static_cast<double>(f.sigma_rest) - k.sigma()) < 1e-14);
+  std::mt19937_64 g(11);
+  std::normal_distribution<float> z;
+  double bias = 0, worst = 0;
+  constexpr int kDraws = 400000;
+  for (int i = 0; i < kDraws; ++i) {
+    const float zz = z(g);
+    const double exact = std::exp(k.mu_low() + k.sigma() * static_cast<double>(zz));
+    const LognormalCost::LogSize y = k.log_size(zz, f.mu_low, f.mu_low_rest);
+    const double e = static_cast<double>(detmath::exp_f(y.head, y.rest)) / exact - 1;
+    bias += e;
+    worst = std::max(worst, std::fabs(e));
+  }
+  INFO("mean relative error " << bias / kDraws << ", worst " << worst);
+  CHECK(worst < 6.5e-7);                   // half a float ulp of a log-cost in [8, 16) + exp_f's ulp
+  CHECK(std::fabs(bias / kDraws) < 5e-9);  // measured 1.4e-9 (exp_f's own error); -1.8e-7 without the rest
 }
 
 TEST_CASE("Tiled sums equal the one-block definitions bit for bit at every instruction set",

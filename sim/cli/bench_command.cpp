@@ -131,12 +131,12 @@ nlohmann::json model_json(const SimulationModel& model) {
     const LognormalCost k = d.kernel();
     types.push_back({{"type", names[e]},
                      {"beneficiaries", s.beneficiaries[static_cast<std::size_t>(e)]},
-                     {"z_zero", k.z_zero},
-                     {"z_high", k.z_high},
-                     {"mu_low", k.mu_low},
+                     {"z_zero", k.z_zero()},
+                     {"z_high", k.z_high()},
+                     {"mu_low", k.mu_low()},
                      {"mu_high", d.mu_high()},
-                     {"sigma", k.sigma},
-                     {"cap", k.cap},
+                     {"sigma", k.sigma()},
+                     {"cap", k.cap()},
                      {"mean", d.mean()}});
   }
   return {{"workload", "acosim bench reference"},

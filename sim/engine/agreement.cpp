@@ -77,7 +77,7 @@ double later_year(const Cost& cost, std::uint64_t seed, std::uint64_t run, int y
   const PhiloxStream leave(seed, run, Purpose::Turnover, sub);
   const PhiloxStream fresh(seed, run, Purpose::NewBeneficiary, sub);
   const PhiloxStream innov(seed, run, Purpose::PanelYear, sub);
-  const double innovation = std::sqrt(1.0 - rho * rho);
+  const Ar1 ar1(rho);
   std::array<std::uint32_t, 4> words{};
   std::array<double, 4> iz{};
   double sum = 0;
@@ -92,8 +92,8 @@ double later_year(const Cost& cost, std::uint64_t seed, std::uint64_t run, int y
       zz[i] = f[o + 1];
       ++replaced;
     } else {
-      zs[i] = ar1_step(zs[i], rho, innovation, iz[o]);
-      zz[i] = ar1_step(zz[i], rho, innovation, iz[o + 1]);
+      zs[i] = ar1.step(zs[i], iz[o]);
+      zz[i] = ar1.step(zz[i], iz[o + 1]);
     }
     const double c = cost.cost(zs[i], zz[i]);
     sum += c;

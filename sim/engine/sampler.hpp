@@ -18,11 +18,19 @@
 
 namespace acosim {
 
-// One step of a latent's AR(1) across years: rho * previous + sqrt(1 - rho^2) * fresh, fresh a new
-// standard normal (`innovation` = sqrt(1 - rho^2)). One definition for every sampler path.
-inline double ar1_step(double previous, double rho, double innovation, double fresh) {
-  return detmath::fmadd(innovation, fresh, rho * previous);
-}
+// A latent's AR(1) across years: rho * previous + sqrt(1 - rho^2) * fresh, fresh a new standard
+// normal, in float (the latents are floats: box_muller; docs/performance.md, "Single precision").
+// One definition for every sampler path; rho and the innovation's weight are rounded to float once.
+struct Ar1 {
+  explicit Ar1(double correlation)
+      : rho(static_cast<float>(correlation)),
+        innovation(static_cast<float>(std::sqrt(1.0 - correlation * correlation))) {}
+  float rho, innovation;
+  double step(double previous, double fresh) const {
+    return static_cast<double>(
+        detmath::fmaddf(innovation, static_cast<float>(fresh), rho * static_cast<float>(previous)));
+  }
+};
 
 // A sum of beneficiary-year costs in kSumLanes interleaved partial sums -- beneficiary i goes to
 // lane i mod kSumLanes, in index order -- added pairwise at the end. One vector add per eight
@@ -158,7 +166,7 @@ inline double py_only_tiles(const K& cost, const PhiloxStream& stream, long n, c
 template <bool Vector, class K, class Words = PortableWords>
 inline void history_tiles(const K& cost, const K& py_cost, const PhiloxStream& stream, long n, double rho,
                           std::array<double, 4>& sums, const Words& words = {}) {
-  const double innovation = std::sqrt(1.0 - rho * rho);
+  const Ar1 ar1(rho);
   alignas(64) double a0[kSamplerTile], a1[kSamplerTile], a2[kSamplerTile], a3[kSamplerTile];
   alignas(64) double b0[kSamplerTile], b1[kSamplerTile], b2[kSamplerTile], b3[kSamplerTile];
   alignas(64) double c[4][kSamplerTile];
@@ -166,14 +174,14 @@ inline void history_tiles(const K& cost, const K& py_cost, const PhiloxStream& s
   const auto costs = [&](int i) {
     double zs = a0[i], zz = a1[i];
     c[0][i] = cost(zs, zz);
-    zs = ar1_step(zs, rho, innovation, a2[i]);
-    zz = ar1_step(zz, rho, innovation, a3[i]);
+    zs = ar1.step(zs, a2[i]);
+    zz = ar1.step(zz, a3[i]);
     c[1][i] = cost(zs, zz);
-    zs = ar1_step(zs, rho, innovation, b0[i]);
-    zz = ar1_step(zz, rho, innovation, b1[i]);
+    zs = ar1.step(zs, b0[i]);
+    zz = ar1.step(zz, b1[i]);
     c[2][i] = cost(zs, zz);
-    zs = ar1_step(zs, rho, innovation, b2[i]);
-    zz = ar1_step(zz, rho, innovation, b3[i]);
+    zs = ar1.step(zs, b2[i]);
+    zz = ar1.step(zz, b3[i]);
     c[3][i] = py_cost(zs, zz);
   };
   for (long i0 = 0; i0 < n; i0 += kSamplerTile) {
@@ -285,21 +293,21 @@ double sample_py_only_reference(const Cost& cost, const PhiloxStream& stream, lo
 template <class Cost, class Visit = NoVisit>
 void sample_history_reference(const Cost& cost, const Cost& py_cost, const PhiloxStream& stream, long n,
                               double rho, std::array<double, 4>& sums, Visit&& visit = {}) {
-  const double innovation = std::sqrt(1.0 - rho * rho);
+  const Ar1 ar1(rho);
   LaneSum sum[4];  // BY1, BY2, BY3, PY
   for (long i = 0; i < n; ++i) {
     const auto a = normals4(stream, static_cast<std::uint32_t>(2 * i));
     const auto b = normals4(stream, static_cast<std::uint32_t>(2 * i + 1));
     double zs = a[0], zz = a[1];
     sum[0].add(i, cost.cost(zs, zz));
-    zs = ar1_step(zs, rho, innovation, a[2]);
-    zz = ar1_step(zz, rho, innovation, a[3]);
+    zs = ar1.step(zs, a[2]);
+    zz = ar1.step(zz, a[3]);
     sum[1].add(i, cost.cost(zs, zz));
-    zs = ar1_step(zs, rho, innovation, b[0]);
-    zz = ar1_step(zz, rho, innovation, b[1]);
+    zs = ar1.step(zs, b[0]);
+    zz = ar1.step(zz, b[1]);
     sum[2].add(i, cost.cost(zs, zz));
-    zs = ar1_step(zs, rho, innovation, b[2]);
-    zz = ar1_step(zz, rho, innovation, b[3]);
+    zs = ar1.step(zs, b[2]);
+    zz = ar1.step(zz, b[3]);
     const double c = py_cost.cost(zs, zz);
     sum[3].add(i, c);
     visit(i, zs, zz, c);

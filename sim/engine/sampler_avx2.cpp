@@ -251,22 +251,59 @@ __attribute__((target("avx2,fma"), flatten)) inline void bmf8_avx2(__m256i wr, _
 }
 
 // e^y in float: detmath::exp_f's operations.
-__attribute__((target("avx2,fma"), flatten)) inline __m256 expf8_avx2(__m256 y) {
+// exp_f's range reduction on 8 lanes: t (n in its low bits), n and the polynomial of r with the
+// rest taken in after the reduction (models/det_math.hpp's operations; -n c + y as one fnmadd).
+struct Avx2ExpParts {
+  __m256 t, n, p;
+};
+__attribute__((target("avx2,fma"), flatten)) inline Avx2ExpParts expf8_parts(__m256 y, __m256 rest) {
   const Avx2FmaF fma;
   const __m256 t = fma(y, 1.44269504f, detmath::kExpShifterF);
   const __m256 n = _mm256_sub_ps(t, _mm256_set1_ps(detmath::kExpShifterF));
-  const __m256 r = fma(_mm256_sub_ps(_mm256_setzero_ps(), n), -2.12194440e-4f,
-                       fma(_mm256_sub_ps(_mm256_setzero_ps(), n), 0.693359375f, y));
-  const __m256 p = detmath::exp_poly_f(r, fma);
+  const __m256 r =
+      _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f),
+                       _mm256_add_ps(_mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), y), rest));
+  return {t, n, detmath::exp_poly_f(r, fma)};
+}
+// exp_f(y, rest) on 8 lanes, bit for bit.
+__attribute__((target("avx2,fma"), flatten)) inline __m256 expf8_avx2(__m256 y, __m256 rest) {
+  const Avx2ExpParts x = expf8_parts(y, rest);
   const __m256i nb =
-      _mm256_sub_epi32(_mm256_castps_si256(t), _mm256_castps_si256(_mm256_set1_ps(detmath::kExpShifterF)));
+      _mm256_sub_epi32(_mm256_castps_si256(x.t), _mm256_castps_si256(_mm256_set1_ps(detmath::kExpShifterF)));
   const __m256 half = _mm256_mul_ps(
-      p, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(nb, _mm256_set1_epi32(126)), 23)));
+      x.p, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(nb, _mm256_set1_epi32(126)), 23)));
   const __m256 e = _mm256_add_ps(half, half);
   const __m256 big = _mm256_cmp_ps(y, _mm256_set1_ps(detmath::kExpMaxF), _CMP_GT_OQ);
   const __m256 small = _mm256_cmp_ps(y, _mm256_set1_ps(detmath::kExpMinF), _CMP_LT_OQ);
   return _mm256_blendv_ps(_mm256_andnot_ps(small, e), _mm256_set1_ps(std::numeric_limits<float>::infinity()),
                           big);
+}
+// 2^n as bits: bits(t) = bits(shifter) + n, so bits(2^n) = (bits(t) - bits(shifter) + 127) << 23
+// (mod 2^32), one add and a shift; exact for n in [-126, 127].
+__attribute__((target("avx2"))) inline __m256 pow2_avx2(__m256 t) {
+  const __m256i bias =
+      _mm256_set1_epi32(static_cast<int>(127u - std::bit_cast<std::uint32_t>(detmath::kExpShifterF)));
+  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_castps_si256(t), bias), 23));
+}
+// The same for y inside [detmath::kExpInRangeMinF, kExpInRangeMaxF]: no range handling, p 2^n in
+// one multiply (exact there, as exp_f's two steps are): the same bits.
+__attribute__((target("avx2,fma"), flatten)) inline __m256 expf8_in_range_avx2(__m256 y, __m256 rest) {
+  const Avx2ExpParts x = expf8_parts(y, rest);
+  return _mm256_mul_ps(x.p, pow2_avx2(x.t));
+}
+// exp_f(y) inside the range (the limit's exp: no rest, so no add).
+__attribute__((target("avx2,fma"), flatten)) inline __m256 expf8_in_range_avx2(__m256 y) {
+  const Avx2FmaF fma;
+  const __m256 t = fma(y, 1.44269504f, detmath::kExpShifterF);
+  const __m256 n = _mm256_sub_ps(t, _mm256_set1_ps(detmath::kExpShifterF));
+  const __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f),
+                                    _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), y));
+  return _mm256_mul_ps(detmath::exp_poly_f(r, fma), pow2_avx2(t));
+}
+template <bool InRange>
+__attribute__((target("avx2,fma"), always_inline)) inline __m256 expf8(__m256 y, __m256 rest) {
+  if constexpr (InRange) return expf8_in_range_avx2(y, rest);
+  return expf8_avx2(y, rest);
 }
 
 // The engine's normals: bmf8_avx2 / bmf16_avx512 (box_muller's single-precision operations, bit for
@@ -334,10 +371,10 @@ __attribute__((target("avx2,fma"), flatten)) double limit_float_avx2(const Philo
                 _mm256_load_si256(reinterpret_cast<const __m256i*>(w1 + j)), zs0, zz0);
       bmf8_avx2(_mm256_load_si256(reinterpret_cast<const __m256i*>(w2 + j)),
                 _mm256_load_si256(reinterpret_cast<const __m256i*>(w3 + j)), zs1, zz1);
-      const __m256 c0 =
-          _mm256_andnot_ps(_mm256_cmp_ps(zs0, zero, _CMP_LT_OQ), expf8_avx2(_mm256_fmadd_ps(sigma, zz0, mu)));
-      const __m256 c1 =
-          _mm256_andnot_ps(_mm256_cmp_ps(zs1, zero, _CMP_LT_OQ), expf8_avx2(_mm256_fmadd_ps(sigma, zz1, mu)));
+      const __m256 c0 = _mm256_andnot_ps(_mm256_cmp_ps(zs0, zero, _CMP_LT_OQ),
+                                         expf8_in_range_avx2(_mm256_fmadd_ps(sigma, zz0, mu)));
+      const __m256 c1 = _mm256_andnot_ps(_mm256_cmp_ps(zs1, zero, _CMP_LT_OQ),
+                                         expf8_in_range_avx2(_mm256_fmadd_ps(sigma, zz1, mu)));
       acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(c0)));
       acc1 = _mm256_add_pd(acc1, _mm256_cvtps_pd(_mm256_extractf128_ps(c0, 1)));
       acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(c1)));
@@ -351,60 +388,57 @@ __attribute__((target("avx2,fma"), flatten)) double limit_float_avx2(const Philo
 
 namespace {
 
-// The cost of one year for 8 beneficiaries (lanes lo = 0..3, hi = 4..7) with latents zs, zz in
-// double: LognormalCost's operations (mu by state, mu + sigma z in double, exp_f of it rounded to
-// float on 8 float lanes, min with the cap and the zero state in double), added to the year's
-// LaneSum lanes acc (beneficiary i into lane i mod 8); `keep` zeroes the lanes past the tile's end
-// (adding +0 leaves a lane's bits unchanged: the sums start at +0 and costs are >= 0).
+// The cost of one year for 8 beneficiaries with float latents zs, zz: LognormalCost's operations
+// (the state by float compares, log_size and exp_f on 8 float lanes; min with the cap in double),
+// added to the year's LaneSum lanes acc (lanes 0..3 and 4..7; beneficiary i into lane i mod 8). The
+// zero state and the lanes past the tile's end (`gone`) are zeroed in float before the min: min(+0,
+// cap) = +0, and adding +0 leaves a lane's bits unchanged (the sums start at +0, costs are >= 0).
 struct Avx2Cost {
-  __m256d z_zero, z_high, mu_low, mu_high, sigma, cap;
-  __attribute__((target("avx2,fma"), flatten)) void add(const __m256d zs[2], const __m256d zz[2],
-                                                        const __m256d keep[2], __m256d acc[2]) const {
-    __m128 y[2];
-    for (int h = 0; h < 2; ++h) {
-      const __m256d mu = _mm256_blendv_pd(mu_low, mu_high, _mm256_cmp_pd(z_high, zs[h], _CMP_LT_OQ));
-      y[h] = _mm256_cvtpd_ps(_mm256_fmadd_pd(sigma, zz[h], mu));
-    }
-    const __m256 e = expf8_avx2(_mm256_insertf128_ps(_mm256_castps128_ps256(y[0]), y[1], 1));
-    const __m128 eh[2] = {_mm256_castps256_ps128(e), _mm256_extractf128_ps(e, 1)};
-    for (int h = 0; h < 2; ++h) {
-      const __m256d below = _mm256_min_pd(_mm256_cvtps_pd(eh[h]), cap);
-      const __m256d zero = _mm256_or_pd(_mm256_cmp_pd(zs[h], z_zero, _CMP_LT_OQ), keep[h]);
-      acc[h] = _mm256_add_pd(acc[h], _mm256_andnot_pd(zero, below));
-    }
+  __m256 z_zero, z_high, mu_low, mu_low_rest, mu_high, mu_high_rest, sigma, sigma_rest;
+  __m256d cap;
+  __attribute__((target("avx2"))) explicit Avx2Cost(const LognormalCost& k) {
+    const LognormalCost::Single& f = k.single();
+    z_zero = _mm256_set1_ps(f.z_zero);
+    z_high = _mm256_set1_ps(f.z_high);
+    mu_low = _mm256_set1_ps(f.mu_low);
+    mu_low_rest = _mm256_set1_ps(f.mu_low_rest);
+    mu_high = _mm256_set1_ps(f.mu_high);
+    mu_high_rest = _mm256_set1_ps(f.mu_high_rest);
+    sigma = _mm256_set1_ps(f.sigma);
+    sigma_rest = _mm256_set1_ps(f.sigma_rest);
+    cap = _mm256_set1_pd(k.cap());
+  }
+  template <bool InRange>
+  __attribute__((target("avx2,fma"), flatten)) void add(__m256 zs, __m256 zz, __m256 gone,
+                                                        __m256d acc[2]) const {
+    const __m256 high = _mm256_cmp_ps(z_high, zs, _CMP_LT_OQ);
+    // LognormalCost::log_size: head and rest.
+    const __m256 head = _mm256_fmadd_ps(sigma, zz, _mm256_blendv_ps(mu_low, mu_high, high));
+    const __m256 rest = _mm256_fmadd_ps(sigma_rest, zz, _mm256_blendv_ps(mu_low_rest, mu_high_rest, high));
+    const __m256 zero = _mm256_or_ps(_mm256_cmp_ps(zs, z_zero, _CMP_LT_OQ), gone);
+    const __m256 e = _mm256_andnot_ps(zero, expf8<InRange>(head, rest));
+    acc[0] = _mm256_add_pd(acc[0], _mm256_min_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(e)), cap));
+    acc[1] = _mm256_add_pd(acc[1], _mm256_min_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)), cap));
   }
 };
-
-// 8 float normals as two halves of 4 doubles (exact).
-__attribute__((target("avx2"))) inline void widen(__m256 z, __m256d out[2]) {
-  out[0] = _mm256_cvtps_pd(_mm256_castps256_ps128(z));
-  out[1] = _mm256_cvtps_pd(_mm256_extractf128_ps(z, 1));
-}
 
 __attribute__((target("avx2"))) inline __m256i load(const std::uint32_t* w) {
   return _mm256_load_si256(reinterpret_cast<const __m256i*>(w));
 }
 
-// One step of ar1_step on both halves: rho * previous + innovation * fresh (the same operations).
-__attribute__((target("avx2,fma"))) inline void ar1(__m256d z[2], __m256 fresh, __m256d rho, __m256d inn) {
-  __m256d f[2];
-  widen(fresh, f);
-  for (int h = 0; h < 2; ++h) z[h] = _mm256_fmadd_pd(inn, f[h], _mm256_mul_pd(rho, z[h]));
-}
-
-}  // namespace
-
-// sampler.hpp's history_tiles with the Box-Muller normals (bmf8_avx2) and the costs fused in
-// registers, 8 beneficiaries at a time: the same operations as sample_history_reference, so the
-// same bits (tests/test_bench.cpp), without storing the normals and reloading them.
-ACOSIM_KERNEL_AVX2 void history_avx2(const LognormalCost& k, const PhiloxStream& stream, long n, double rho,
-                                     std::array<double, 4>& sums, const LognormalCost& kp) {
+// sampler.hpp's history_tiles with hand-written loops: the normals of a tile as floats (bmf8_avx2),
+// then the AR(1) (Ar1's float operations) and costs of 8 beneficiaries at a time in registers -- the
+// same operations as sample_history_reference, so the same bits (tests/test_bench.cpp).
+template <bool InRange>
+__attribute__((target("avx2,fma"), flatten)) void history_tiles_avx2(const LognormalCost& k,
+                                                                     const LognormalCost& kp,
+                                                                     const PhiloxStream& stream, long n,
+                                                                     double rho,
+                                                                     std::array<double, 4>& sums) {
   // The base years' costs from k, the PY's from kp (its own cap: sim/engine/true_effect.hpp).
-  const Avx2Cost cost{_mm256_set1_pd(k.z_zero),  _mm256_set1_pd(k.z_high), _mm256_set1_pd(k.mu_low),
-                      _mm256_set1_pd(k.mu_high), _mm256_set1_pd(k.sigma),  _mm256_set1_pd(k.cap)};
-  const Avx2Cost py_cost{_mm256_set1_pd(kp.z_zero),  _mm256_set1_pd(kp.z_high), _mm256_set1_pd(kp.mu_low),
-                         _mm256_set1_pd(kp.mu_high), _mm256_set1_pd(kp.sigma),  _mm256_set1_pd(kp.cap)};
-  const __m256d vrho = _mm256_set1_pd(rho), inn = _mm256_set1_pd(std::sqrt(1.0 - rho * rho));
+  const Avx2Cost cost(k), py_cost(kp);
+  const Ar1 ar1(rho);
+  const __m256 vrho = _mm256_set1_ps(ar1.rho), inn = _mm256_set1_ps(ar1.innovation);
   alignas(64) std::uint32_t wa[4][kSamplerTile], wb[4][kSamplerTile];
   alignas(64) float zf[8][kSamplerTile];
   __m256d acc[4][2];
@@ -426,19 +460,14 @@ ACOSIM_KERNEL_AVX2 void history_avx2(const LognormalCost& k, const PhiloxStream&
       }
     }
     for (int j = 0; j < m; j += 8) {
-      const __m256i lane = _mm256_setr_epi64x(j, j + 1, j + 2, j + 3);
-      const __m256i end = _mm256_set1_epi64x(m - 1);
-      const __m256d keep[2] = {
-          _mm256_castsi256_pd(_mm256_cmpgt_epi64(lane, end)),
-          _mm256_castsi256_pd(_mm256_cmpgt_epi64(_mm256_add_epi64(lane, _mm256_set1_epi64x(4)), end))};
-      __m256d zs[2], zz[2];
-      widen(_mm256_load_ps(zf[0] + j), zs);
-      widen(_mm256_load_ps(zf[1] + j), zz);
-      cost.add(zs, zz, keep, acc[0]);
-      for (int y = 1; y < 4; ++y) {
-        ar1(zs, _mm256_load_ps(zf[2 * y] + j), vrho, inn);
-        ar1(zz, _mm256_load_ps(zf[2 * y + 1] + j), vrho, inn);
-        (y == 3 ? py_cost : cost).add(zs, zz, keep, acc[y]);
+      const __m256 gone = _mm256_castsi256_ps(_mm256_cmpgt_epi32(
+          _mm256_setr_epi32(j, j + 1, j + 2, j + 3, j + 4, j + 5, j + 6, j + 7), _mm256_set1_epi32(m - 1)));
+      __m256 zs = _mm256_load_ps(zf[0] + j), zz = _mm256_load_ps(zf[1] + j);
+      cost.add<InRange>(zs, zz, gone, acc[0]);
+      for (int y = 1; y < 4; ++y) {  // Ar1::step: innovation * fresh + rho * previous
+        zs = _mm256_fmadd_ps(inn, _mm256_load_ps(zf[2 * y] + j), _mm256_mul_ps(vrho, zs));
+        zz = _mm256_fmadd_ps(inn, _mm256_load_ps(zf[2 * y + 1] + j), _mm256_mul_ps(vrho, zz));
+        (y == 3 ? py_cost : cost).add<InRange>(zs, zz, gone, acc[y]);
       }
     }
   }
@@ -448,6 +477,16 @@ ACOSIM_KERNEL_AVX2 void history_avx2(const LognormalCost& k, const PhiloxStream&
     _mm256_storeu_pd(total.lane.data() + 4, acc[y][1]);
     sums[static_cast<std::size_t>(y)] += total.total();
   }
+}
+
+}  // namespace
+
+ACOSIM_KERNEL_AVX2 void history_avx2(const LognormalCost& k, const PhiloxStream& stream, long n, double rho,
+                                     std::array<double, 4>& sums, const LognormalCost& kp) {
+  if (exp_in_fast_range(k, kHistoryLatentBound) && exp_in_fast_range(kp, kHistoryLatentBound))
+    history_tiles_avx2<true>(k, kp, stream, n, rho, sums);
+  else
+    history_tiles_avx2<false>(k, kp, stream, n, rho, sums);
 }
 
 // The tiled loops of sampler.hpp that stay the compiler's (PY only) and the normals for the tests.

@@ -237,25 +237,53 @@ __attribute__((target("avx512f,fma"), flatten)) inline void bmf16_avx512(__m512i
                             _mm512_castps_si512(_mm512_mask_blend_ps(swap, ca, sa)), t1, sign, 0x78)));
 }
 
-__attribute__((target("avx512f,fma"), flatten)) inline __m512 expf16_avx512(__m512 y) {
+// exp_f's range reduction on 16 lanes: t (n in its low bits), n and the polynomial of r with the
+// rest taken in after the reduction (models/det_math.hpp's operations; -n c + y as one fnmadd).
+struct Avx512ExpParts {
+  __m512 t, n, p;
+};
+__attribute__((target("avx512f,fma"), flatten)) inline Avx512ExpParts expf16_parts(__m512 y, __m512 rest) {
   const Avx512FmaF fma;
   const __m512 t = fma(y, 1.44269504f, detmath::kExpShifterF);
   const __m512 n = _mm512_sub_ps(t, _mm512_set1_ps(detmath::kExpShifterF));
-  const __m512 r = fma(_mm512_sub_ps(_mm512_setzero_ps(), n), -2.12194440e-4f,
-                       fma(_mm512_sub_ps(_mm512_setzero_ps(), n), 0.693359375f, y));
-  const __m512 p = detmath::exp_poly_f(r, fma);
+  const __m512 r =
+      _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f),
+                       _mm512_add_ps(_mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), y), rest));
+  return {t, n, detmath::exp_poly_f(r, fma)};
+}
+// exp_f(y, rest) on 16 lanes, bit for bit.
+__attribute__((target("avx512f,fma"), flatten)) inline __m512 expf16_avx512(__m512 y, __m512 rest) {
+  const Avx512ExpParts x = expf16_parts(y, rest);
   const __m512i nb =
-      _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_castps_si512(_mm512_set1_ps(detmath::kExpShifterF)));
+      _mm512_sub_epi32(_mm512_castps_si512(x.t), _mm512_castps_si512(_mm512_set1_ps(detmath::kExpShifterF)));
   const __m512 half = _mm512_mul_ps(
-      p, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(nb, _mm512_set1_epi32(126)), 23)));
+      x.p, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(nb, _mm512_set1_epi32(126)), 23)));
   __m512 e = _mm512_add_ps(half, half);
   e = _mm512_mask_mov_ps(e, _mm512_cmp_ps_mask(y, _mm512_set1_ps(detmath::kExpMinF), _CMP_LT_OQ),
                          _mm512_setzero_ps());
   return _mm512_mask_mov_ps(e, _mm512_cmp_ps_mask(y, _mm512_set1_ps(detmath::kExpMaxF), _CMP_GT_OQ),
                             _mm512_set1_ps(std::numeric_limits<float>::infinity()));
 }
-
-// The engine's normals: bmf8_avx2 / bmf16_avx512 (box_muller's single-precision operations, bit for
+// The same for y inside [detmath::kExpInRangeMinF, kExpInRangeMaxF]: no range handling, and p 2^n
+// as one vscalefps (exact there, as exp_f's two steps are): the same bits.
+__attribute__((target("avx512f,fma"), flatten)) inline __m512 expf16_in_range_avx512(__m512 y, __m512 rest) {
+  const Avx512ExpParts x = expf16_parts(y, rest);
+  return _mm512_scalef_ps(x.p, x.n);
+}
+// exp_f(y) inside the range (the limit's exp: no rest, so no add).
+__attribute__((target("avx512f,fma"), flatten)) inline __m512 expf16_in_range_avx512(__m512 y) {
+  const Avx512FmaF fma;
+  const __m512 t = fma(y, 1.44269504f, detmath::kExpShifterF);
+  const __m512 n = _mm512_sub_ps(t, _mm512_set1_ps(detmath::kExpShifterF));
+  const __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f),
+                                    _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), y));
+  return _mm512_scalef_ps(detmath::exp_poly_f(r, fma), n);
+}
+template <bool InRange>
+__attribute__((target("avx512f,fma"), always_inline)) inline __m512 expf16(__m512 y, __m512 rest) {
+  if constexpr (InRange) return expf16_in_range_avx512(y, rest);
+  return expf16_avx512(y, rest);
+}
 
 __attribute__((target("avx512f"))) inline void store_as_double_avx512(double* p, __m512 z) {
   _mm512_store_pd(p, _mm512_cvtps_pd(_mm512_castps512_ps256(z)));
@@ -320,9 +348,9 @@ __attribute__((target("avx512f,fma"), flatten)) double limit_float_avx512(const 
       __m512 zs0, zz0, zs1, zz1;
       bmf16_avx512(_mm512_load_si512(w0 + j), _mm512_load_si512(w1 + j), zs0, zz0);
       bmf16_avx512(_mm512_load_si512(w2 + j), _mm512_load_si512(w3 + j), zs1, zz1);
-      const __m512 c0 = _mm512_mask_mov_ps(expf16_avx512(_mm512_fmadd_ps(sigma, zz0, mu)),
+      const __m512 c0 = _mm512_mask_mov_ps(expf16_in_range_avx512(_mm512_fmadd_ps(sigma, zz0, mu)),
                                            _mm512_cmp_ps_mask(zs0, zero, _CMP_LT_OQ), _mm512_setzero_ps());
-      const __m512 c1 = _mm512_mask_mov_ps(expf16_avx512(_mm512_fmadd_ps(sigma, zz1, mu)),
+      const __m512 c1 = _mm512_mask_mov_ps(expf16_in_range_avx512(_mm512_fmadd_ps(sigma, zz1, mu)),
                                            _mm512_cmp_ps_mask(zs1, zero, _CMP_LT_OQ), _mm512_setzero_ps());
       acc0 = _mm512_add_pd(acc0, _mm512_cvtps_pd(_mm512_castps512_ps256(c0)));
       acc1 = _mm512_add_pd(
@@ -337,58 +365,56 @@ __attribute__((target("avx512f,fma"), flatten)) double limit_float_avx512(const 
 
 namespace {
 
-// The cost of one year for 16 beneficiaries (halves of 8 double lanes) with latents zs, zz:
-// LognormalCost's operations (mu by state, mu + sigma z in double, exp_f of it rounded to float on
-// 16 float lanes, min with the cap and the zero state in double), added to the year's LaneSum lanes
-// (beneficiaries j..j+7, then j+8..j+15, each into lane i mod 8: the order of LaneSum::add_run);
-// `keep` masks the lanes past the tile's end.
+// The cost of one year for 16 beneficiaries with float latents zs, zz: LognormalCost's operations
+// (the state by float compares, log_size and exp_f on 16 float lanes; min with the cap and the
+// zero state in double), added to the year's LaneSum lanes (beneficiaries j..j+7, then j+8..j+15,
+// each into lane i mod 8: the order of LaneSum::add_run); `keep` masks the lanes past the tile's end.
 struct Avx512Cost {
-  __m512d z_zero, z_high, mu_low, mu_high, sigma, cap;
-  __attribute__((target("avx512f,fma"), flatten)) void add(const __m512d zs[2], const __m512d zz[2],
-                                                           const __mmask8 keep[2], __m512d& acc) const {
-    __m256 y[2];
-    for (int h = 0; h < 2; ++h) {
-      const __m512d mu = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(z_high, zs[h], _CMP_LT_OQ), mu_low, mu_high);
-      y[h] = _mm512_cvtpd_ps(_mm512_fmadd_pd(sigma, zz[h], mu));
-    }
-    const __m512 e = expf16_avx512(_mm512_castpd_ps(
-        _mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(y[0])), _mm256_castps_pd(y[1]), 1)));
-    const __m256 eh[2] = {_mm512_castps512_ps256(e),
-                          _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1))};
-    for (int h = 0; h < 2; ++h) {
-      const __m512d below = _mm512_min_pd(_mm512_cvtps_pd(eh[h]), cap);
-      const __mmask8 cost = _mm512_mask_cmp_pd_mask(keep[h], zs[h], z_zero, _CMP_NLT_UQ);  // not zero
-      acc = _mm512_mask_add_pd(acc, cost, acc, below);
-    }
+  __m512 z_zero, z_high, mu_low, mu_low_rest, mu_high, mu_high_rest, sigma, sigma_rest;
+  __m512d cap;
+  __attribute__((target("avx512f"))) explicit Avx512Cost(const LognormalCost& k) {
+    const LognormalCost::Single& f = k.single();
+    z_zero = _mm512_set1_ps(f.z_zero);
+    z_high = _mm512_set1_ps(f.z_high);
+    mu_low = _mm512_set1_ps(f.mu_low);
+    mu_low_rest = _mm512_set1_ps(f.mu_low_rest);
+    mu_high = _mm512_set1_ps(f.mu_high);
+    mu_high_rest = _mm512_set1_ps(f.mu_high_rest);
+    sigma = _mm512_set1_ps(f.sigma);
+    sigma_rest = _mm512_set1_ps(f.sigma_rest);
+    cap = _mm512_set1_pd(k.cap());
+  }
+  template <bool InRange>
+  __attribute__((target("avx512f,fma"), flatten)) void add(__m512 zs, __m512 zz, __mmask16 keep,
+                                                           __m512d& acc) const {
+    const __mmask16 high = _mm512_cmp_ps_mask(z_high, zs, _CMP_LT_OQ);
+    // LognormalCost::log_size: head and rest.
+    const __m512 head = _mm512_fmadd_ps(sigma, zz, _mm512_mask_blend_ps(high, mu_low, mu_high));
+    const __m512 rest =
+        _mm512_fmadd_ps(sigma_rest, zz, _mm512_mask_blend_ps(high, mu_low_rest, mu_high_rest));
+    const __m512 e = expf16<InRange>(head, rest);
+    const __mmask16 cost = _mm512_mask_cmp_ps_mask(keep, zs, z_zero, _CMP_NLT_UQ);  // not zero
+    const __m512d lo = _mm512_min_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(e)), cap);
+    const __m512d hi =
+        _mm512_min_pd(_mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1))), cap);
+    acc = _mm512_mask_add_pd(acc, static_cast<__mmask8>(cost), acc, lo);
+    acc = _mm512_mask_add_pd(acc, static_cast<__mmask8>(cost >> 8), acc, hi);
   }
 };
 
-// 16 float normals as two halves of 8 doubles (exact).
-__attribute__((target("avx512f"))) inline void widen(__m512 z, __m512d out[2]) {
-  out[0] = _mm512_cvtps_pd(_mm512_castps512_ps256(z));
-  out[1] = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(z), 1)));
-}
-
-// One step of ar1_step on both halves: rho * previous + innovation * fresh (the same operations).
-__attribute__((target("avx512f,fma"))) inline void ar1(__m512d z[2], __m512 fresh, __m512d rho, __m512d inn) {
-  __m512d f[2];
-  widen(fresh, f);
-  for (int h = 0; h < 2; ++h) z[h] = _mm512_fmadd_pd(inn, f[h], _mm512_mul_pd(rho, z[h]));
-}
-
-}  // namespace
-
 // sampler.hpp's history_tiles with hand-written loops: the normals of a tile as floats (bmf16_avx512),
-// then the AR(1) and costs of 16 beneficiaries at a time in registers -- the same operations as
-// sample_history_reference, so the same bits (tests/test_bench.cpp).
-ACOSIM_KERNEL_AVX512 void history_avx512(const LognormalCost& k, const PhiloxStream& stream, long n,
-                                         double rho, std::array<double, 4>& sums, const LognormalCost& kp) {
+// then the AR(1) (Ar1's float operations) and costs of 16 beneficiaries at a time in registers -- the
+// same operations as sample_history_reference, so the same bits (tests/test_bench.cpp).
+template <bool InRange>
+__attribute__((target("avx512f,fma"), flatten)) void history_tiles_avx512(const LognormalCost& k,
+                                                                          const LognormalCost& kp,
+                                                                          const PhiloxStream& stream, long n,
+                                                                          double rho,
+                                                                          std::array<double, 4>& sums) {
   // The base years' costs from k, the PY's from kp (its own cap: sim/engine/true_effect.hpp).
-  const Avx512Cost cost{_mm512_set1_pd(k.z_zero),  _mm512_set1_pd(k.z_high), _mm512_set1_pd(k.mu_low),
-                        _mm512_set1_pd(k.mu_high), _mm512_set1_pd(k.sigma),  _mm512_set1_pd(k.cap)};
-  const Avx512Cost py_cost{_mm512_set1_pd(kp.z_zero),  _mm512_set1_pd(kp.z_high), _mm512_set1_pd(kp.mu_low),
-                           _mm512_set1_pd(kp.mu_high), _mm512_set1_pd(kp.sigma),  _mm512_set1_pd(kp.cap)};
-  const __m512d vrho = _mm512_set1_pd(rho), inn = _mm512_set1_pd(std::sqrt(1.0 - rho * rho));
+  const Avx512Cost cost(k), py_cost(kp);
+  const Ar1 ar1(rho);
+  const __m512 vrho = _mm512_set1_ps(ar1.rho), inn = _mm512_set1_ps(ar1.innovation);
   alignas(64) std::uint32_t wa[4][kSamplerTile], wb[4][kSamplerTile];
   alignas(64) float zf[8][kSamplerTile];
   __m512d acc[4] = {_mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd(), _mm512_setzero_pd()};
@@ -410,18 +436,13 @@ ACOSIM_KERNEL_AVX512 void history_avx512(const LognormalCost& k, const PhiloxStr
     }
     for (int j = 0; j < m; j += 16) {
       const int left = m - j;  // lanes of this group inside the tile
-      const __mmask8 keep[2] = {static_cast<__mmask8>(left >= 8 ? 0xff : (1u << left) - 1),
-                                static_cast<__mmask8>(left >= 16  ? 0xff
-                                                      : left <= 8 ? 0
-                                                                  : (1u << (left - 8)) - 1)};
-      __m512d zs[2], zz[2];
-      widen(_mm512_load_ps(zf[0] + j), zs);
-      widen(_mm512_load_ps(zf[1] + j), zz);
-      cost.add(zs, zz, keep, acc[0]);
-      for (int y = 1; y < 4; ++y) {
-        ar1(zs, _mm512_load_ps(zf[2 * y] + j), vrho, inn);
-        ar1(zz, _mm512_load_ps(zf[2 * y + 1] + j), vrho, inn);
-        (y == 3 ? py_cost : cost).add(zs, zz, keep, acc[y]);
+      const __mmask16 keep = left >= 16 ? 0xffff : static_cast<__mmask16>((1u << left) - 1);
+      __m512 zs = _mm512_load_ps(zf[0] + j), zz = _mm512_load_ps(zf[1] + j);
+      cost.add<InRange>(zs, zz, keep, acc[0]);
+      for (int y = 1; y < 4; ++y) {  // Ar1::step: innovation * fresh + rho * previous
+        zs = _mm512_fmadd_ps(inn, _mm512_load_ps(zf[2 * y] + j), _mm512_mul_ps(vrho, zs));
+        zz = _mm512_fmadd_ps(inn, _mm512_load_ps(zf[2 * y + 1] + j), _mm512_mul_ps(vrho, zz));
+        (y == 3 ? py_cost : cost).add<InRange>(zs, zz, keep, acc[y]);
       }
     }
   }
@@ -430,6 +451,16 @@ ACOSIM_KERNEL_AVX512 void history_avx512(const LognormalCost& k, const PhiloxStr
     _mm512_storeu_pd(total.lane.data(), acc[y]);
     sums[static_cast<std::size_t>(y)] += total.total();
   }
+}
+
+}  // namespace
+
+ACOSIM_KERNEL_AVX512 void history_avx512(const LognormalCost& k, const PhiloxStream& stream, long n,
+                                         double rho, std::array<double, 4>& sums, const LognormalCost& kp) {
+  if (exp_in_fast_range(k, kHistoryLatentBound) && exp_in_fast_range(kp, kHistoryLatentBound))
+    history_tiles_avx512<true>(k, kp, stream, n, rho, sums);
+  else
+    history_tiles_avx512<false>(k, kp, stream, n, rho, sums);
 }
 
 // The tiled loops of sampler.hpp that stay the compiler's (PY only) and the normals for the tests.

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 
 #include "sim/engine/sampler.hpp"
@@ -25,6 +26,17 @@ namespace acosim::sampler_isa {
 
 // The arithmetic limit's workload (acosim bench): national scale, p0 = 0.10.
 constexpr double kLimitMu = 8.5, kLimitSigma = 0.9, kLimitZero = -1.2815515655446004;
+
+// The largest |latent| of a history: four years of Ar1 on Box-Muller normals, each within 6.77
+// (u >= 2^-33), so within 4 x 6.77 with room for the roundings.
+constexpr double kHistoryLatentBound = 28.0;
+// Whether every log-cost mu + sigma z with |z| <= bound lies inside exp_f's in-range interval
+// (models/det_math.hpp: [-86.5, 87], here with half a unit to spare), so the kernels may use the
+// exp without range handling (the same bits). False for NaN parameters.
+inline bool exp_in_fast_range(const LognormalCost& k, double bound) {
+  const double reach = std::max(std::fabs(k.mu_low()), std::fabs(k.mu_high())) + std::fabs(k.sigma()) * bound;
+  return reach < static_cast<double>(-detmath::kExpInRangeMinF) - 0.5;
+}
 
 // The kernels of one instruction set (SUFFIX sse2, avx2, avx512).
 #define ACOSIM_DECLARE_KERNELS(SUFFIX)                                                                      \

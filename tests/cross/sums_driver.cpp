@@ -118,13 +118,9 @@ PlainModel read_model(std::istream& in) {
     } else if (key == "type") {
       if (types == 4) fail("model: more than four 'type' lines");
       m.n[types] = static_cast<long>(number(s, key));
-      LognormalCost& c = m.cost[types];
-      c.z_zero = number(s, key);
-      c.z_high = number(s, key);
-      c.mu_low = number(s, key);
-      c.mu_high = number(s, key);
-      c.sigma = number(s, key);
-      c.cap = number(s, key);
+      const double z_zero = number(s, key), z_high = number(s, key), mu_low = number(s, key);
+      const double mu_high = number(s, key), sigma = number(s, key), cap = number(s, key);
+      m.cost[types] = LognormalCost(z_zero, z_high, mu_low, mu_high, sigma, cap);
       ++types;
     } else if (key == "track") {
       PlainModel::TrackItem t;
@@ -216,8 +212,8 @@ void print_model(const std::string& path, long runs) {
       fail(path + ": only lognormal cost models are plain numbers");
     const LognormalCost k = model.cost(e).kernel();
     std::printf("type %ld %s %s %s %s %s %s\n", s.beneficiaries[static_cast<std::size_t>(e)],
-                hex(k.z_zero).c_str(), hex(k.z_high).c_str(), hex(k.mu_low).c_str(), hex(k.mu_high).c_str(),
-                hex(k.sigma).c_str(), hex(k.cap).c_str());
+                hex(k.z_zero()).c_str(), hex(k.z_high()).c_str(), hex(k.mu_low()).c_str(),
+                hex(k.mu_high()).c_str(), hex(k.sigma()).c_str(), hex(k.cap()).c_str());
   }
   for (const TrackChoice& c : s.tracks) {
     if (find_track(c.track.id) == nullptr) continue;  // custom tracks are not plain numbers
