@@ -207,25 +207,26 @@ constexpr float kLn2LoF = 9.0580006145e-06f;  // 0x3717f7d1
 // The float mantissa (bits) at and above which log's argument is halved: ~sqrt(2) (e_logf.c).
 constexpr std::uint32_t kLogHalveFromF = 0x3fb504e0u;
 
-// ln((1 + f) 2^dk) = dk ln2_hi - tail for 1 + f in [~sqrt(1/2), ~sqrt(2)): returns tail. No divide:
-// log(1 + f) = f - f^2/2 + f^3 P(f) with Cephes logf's degree-8 P (a minimax fit on this range),
-// in place of e_logf.c's 2 atanh(f / (2 + f)), whose divide shares the vector divider with the
-// Box-Muller square root (the divider was the AVX-512 kernel's bottleneck: docs/performance.md).
-// The same accuracy: -2 ln u within 2.4 float ulps of the exact uniform's either way (20 million
-// words; the rounding of u dominates).
+// ln((1 + f) 2^dk) = dk ln2_hi - tail for 1 + f in [~sqrt(1/2), ~sqrt(2)): returns 2 tail, what
+// -2 ln u needs. No divide: log(1 + f) = f - f^2/2 + f^3 P(f) with Cephes logf's degree-8 P (a
+// minimax fit on this range), in place of e_logf.c's 2 atanh(f / (2 + f)), whose divide shares the
+// vector divider with the Box-Muller square root (docs/performance.md). The same accuracy: -2 ln u
+// within 2.4 float ulps of the exact uniform's either way (20 million words; the rounding of u
+// dominates). Every step is Cephes' tail = (f^2/2 - (f^3 P(f) + dk ln2_lo)) - f times 2 (P's
+// coefficients doubled, f^2 for f^2/2, -2f by one multiply-add): the same roundings scaled by an
+// exact 2, so bit for bit twice the tail, in two operations fewer than doubling it.
 template <class T, class Fma>
-inline T log_tail_f(T f, T dk, Fma fma) {
+inline T log_tail_twice_f(T f, T dk, Fma fma) {
   const T z = f * f;
-  const T hfsq = 0.5f * z;
-  T p = fma(f, 7.0376836292e-2f, -1.1514610310e-1f);
-  p = fma(p, f, 1.1676998740e-1f);
-  p = fma(p, f, -1.2420140846e-1f);
-  p = fma(p, f, 1.4249322787e-1f);
-  p = fma(p, f, -1.6668057665e-1f);
-  p = fma(p, f, 2.0000714765e-1f);
-  p = fma(p, f, -2.4999993993e-1f);
-  p = fma(p, f, 3.3333331174e-1f);
-  return (hfsq - fma(f * z, p, dk * kLn2LoF)) - f;
+  T p = fma(f, 2.0f * 7.0376836292e-2f, 2.0f * -1.1514610310e-1f);
+  p = fma(p, f, 2.0f * 1.1676998740e-1f);
+  p = fma(p, f, 2.0f * -1.2420140846e-1f);
+  p = fma(p, f, 2.0f * 1.4249322787e-1f);
+  p = fma(p, f, 2.0f * -1.6668057665e-1f);
+  p = fma(p, f, 2.0f * 2.0000714765e-1f);
+  p = fma(p, f, 2.0f * -2.4999993993e-1f);
+  p = fma(p, f, 2.0f * 3.3333331174e-1f);
+  return fma(f, -2.0f, z - fma(f * z, p, dk * (2.0f * kLn2LoF)));
 }
 
 // The float next to x on the given side: up(x) >= x >= down(x), x itself when it is a float. For
@@ -256,7 +257,7 @@ inline float word_plus_half_f(std::uint32_t w) {
 }
 
 // -2 ln u for u = (w + 0.5) 2^-32 in float (the Box-Muller radius squared): the split of
-// word_plus_half_f(w) into m 2^k by bits, then log_tail_f, with the 2^-32 and the -2 folded into
+// word_plus_half_f(w) into m 2^k by bits, then log_tail_twice_f, with the 2^-32 and the -2 folded into
 // the exponent (exact). For u in [~sqrt(1/2), 1] (dk = 0) f = u - 1 is taken as -(~w + 0.5) 2^-32,
 // which is 1 - u from the complementary word (exact below 2^23, rounded once or twice above),
 // instead of m - 1 from the rounded u: near u = 1 the rounding of u (up to 2^-25) would be a large
@@ -268,8 +269,7 @@ inline float minus_two_log_uniform_f(std::uint32_t w) {
   const float m = std::bit_cast<float>(mant | (carry ^ 0x3f800000u));
   const float dk = static_cast<float>(static_cast<std::int32_t>((ix >> 23) + (carry >> 23)) - (127 + 32));
   const float f = dk == 0.0f ? word_plus_half_f(~w) * -0x1p-32f : m - 1.0f;
-  const float tail = log_tail_f(f, dk, ScalarFmaF{});
-  return fmaddf(dk, -2.0f * kLn2HiF, tail + tail);
+  return fmaddf(dk, -2.0f * kLn2HiF, log_tail_twice_f(f, dk, ScalarFmaF{}));
 }
 
 // The reduced angle of sincos_turn in float: a = (2d + 1) pi/2 2^-31 for d = w - (q << 30), from

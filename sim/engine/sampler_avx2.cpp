@@ -224,8 +224,7 @@ __attribute__((target("avx2,fma"), flatten)) inline void bmf8_avx2(__m256i wr, _
   const __m256 f = _mm256_blendv_ps(_mm256_sub_ps(m, _mm256_set1_ps(1.0f)),
                                     _mm256_mul_ps(one_minus_u, _mm256_set1_ps(-0x1p-32f)),
                                     _mm256_cmp_ps(dk, _mm256_setzero_ps(), _CMP_EQ_OQ));
-  const __m256 tail = detmath::log_tail_f(f, dk, fma);
-  const __m256 r = _mm256_sqrt_ps(fma(dk, -2.0f * detmath::kLn2HiF, _mm256_add_ps(tail, tail)));
+  const __m256 r = _mm256_sqrt_ps(fma(dk, -2.0f * detmath::kLn2HiF, detmath::log_tail_twice_f(f, dk, fma)));
   // The quadrant q = t >> 30 of t = w + 2^29 by its bits in place: q << 30 = t & 0xc0000000, q's bit
   // 0 (swap) is t's bit 30, q's bit 1 (the sine's sign) t's bit 31, (q + 1)'s bit 1 (the cosine's)
   // bit 31 of t + 2^30.

@@ -216,8 +216,7 @@ __attribute__((target("avx512f,fma"), flatten)) inline void bmf16_avx512(__m512i
   const __m512 f = _mm512_mask_mul_ps(_mm512_sub_ps(m, _mm512_set1_ps(1.0f)),
                                       _mm512_cmp_ps_mask(dk, _mm512_setzero_ps(), _CMP_EQ_OQ), one_minus_u,
                                       _mm512_set1_ps(-0x1p-32f));
-  const __m512 tail = detmath::log_tail_f(f, dk, fma);
-  const __m512 r = _mm512_sqrt_ps(fma(dk, -2.0f * detmath::kLn2HiF, _mm512_add_ps(tail, tail)));
+  const __m512 r = _mm512_sqrt_ps(fma(dk, -2.0f * detmath::kLn2HiF, detmath::log_tail_twice_f(f, dk, fma)));
   // The quadrant q = t >> 30 of t = w + 2^29 by its bits in place: q << 30 = t & 0xc0000000, q's bit
   // 0 (swap) is t's bit 30, q's bit 1 (the sine's sign) t's bit 31, (q + 1)'s bit 1 (the cosine's)
   // bit 31 of t + 2^30.
