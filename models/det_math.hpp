@@ -281,6 +281,12 @@ template <class T, class Fma>
 inline T turn_angle_f(T x_hi, T x_lo, Fma fma) {
   return fma(x_hi, kHalfPiHiF, fma(x_hi, kHalfPiLoF, x_lo * kHalfPiHiF));
 }
+// The same from half the multiple of 128, x_hi / 2 (the vector kernels get it one operation
+// sooner): the constants doubled, so every product and rounding is turn_angle_f's, bit for bit.
+template <class T, class Fma>
+inline T turn_angle_half_f(T x_hi_half, T x_lo, Fma fma) {
+  return fma(x_hi_half, 2.0f * kHalfPiHiF, fma(x_hi_half, 2.0f * kHalfPiLoF, x_lo * kHalfPiHiF));
+}
 
 // sin a and cos a for |a| <= pi/4 (Cephes sinf/cosf polynomials).
 template <class T, class Fma>

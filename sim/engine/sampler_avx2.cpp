@@ -200,7 +200,6 @@ struct Avx2FmaF {
 __attribute__((target("avx2,fma"), flatten)) inline void bmf8_avx2(__m256i wr, __m256i wa, __m256& zc,
                                                                    __m256& zs) {
   const Avx2FmaF fma;
-  const __m256i one = _mm256_set1_epi32(1);
   // word_plus_half_f(w) = 2 float(w >> 1) + ((w & 1) + 0.5), the last from a table by w's low bit;
   // for ~w: ~w >> 1 = (w >> 1) ^ 0x7fffffff and ((~w & 1) + 0.5) = 2 - ((w & 1) + 0.5), exactly.
   const __m256i h = _mm256_srli_epi32(wr, 1);
@@ -230,17 +229,14 @@ __attribute__((target("avx2,fma"), flatten)) inline void bmf8_avx2(__m256i wr, _
   // bit 31 of t + 2^30.
   const __m256i t = _mm256_add_epi32(wa, _mm256_set1_epi32(1 << 29));
   const __m256i sign = _mm256_set1_epi32(static_cast<int>(0x80000000u));
-  const __m256i x = _mm256_add_epi32(
-      _mm256_slli_epi32(
-          _mm256_sub_epi32(wa, _mm256_and_si256(t, _mm256_set1_epi32(static_cast<int>(0xc0000000u)))), 1),
-      one);
-  const __m256i x_lo =
-      _mm256_sub_epi32(_mm256_and_si256(_mm256_add_epi32(x, _mm256_set1_epi32(64)), _mm256_set1_epi32(127)),
-                       _mm256_set1_epi32(64));
+  // sincos_turn_f's x = 2d + 1 (d = w - (q << 30)) and its split x_lo = ((x + 64) & 127) - 64 from
+  // s = d + 32: x - x_lo = 2 (s & ~63) and x_lo = 2 (s & 63) - 63 (exact integers).
+  const __m256i s = _mm256_sub_epi32(_mm256_add_epi32(wa, _mm256_set1_epi32(32)),
+                                     _mm256_and_si256(t, _mm256_set1_epi32(static_cast<int>(0xc0000000u))));
+  const __m256 x_hi_half = _mm256_cvtepi32_ps(_mm256_and_si256(s, _mm256_set1_epi32(~63)));
+  const __m256 x_lo = fma(_mm256_cvtepi32_ps(_mm256_and_si256(s, _mm256_set1_epi32(63))), 2.0f, -63.0f);
   __m256 sa, ca;
-  detmath::sin_cos_poly_f(
-      detmath::turn_angle_f(_mm256_cvtepi32_ps(_mm256_sub_epi32(x, x_lo)), _mm256_cvtepi32_ps(x_lo), fma),
-      fma, sa, ca);
+  detmath::sin_cos_poly_f(detmath::turn_angle_half_f(x_hi_half, x_lo, fma), fma, sa, ca);
   const __m256 swap = _mm256_castsi256_ps(_mm256_slli_epi32(t, 1));  // blendv reads bit 31
   const __m256 sine_sign = _mm256_castsi256_ps(_mm256_and_si256(t, sign));
   const __m256 cosine_sign =
@@ -249,7 +245,6 @@ __attribute__((target("avx2,fma"), flatten)) inline void bmf8_avx2(__m256i wr, _
   zc = _mm256_mul_ps(r, _mm256_xor_ps(_mm256_blendv_ps(ca, sa, swap), cosine_sign));
 }
 
-// e^y in float: detmath::exp_f's operations.
 // exp_f's range reduction on 8 lanes: t (n in its low bits), n and the polynomial of r with the
 // rest taken in after the reduction (models/det_math.hpp's operations; -n c + y as one fnmadd).
 struct Avx2ExpParts {

@@ -191,7 +191,6 @@ struct Avx512FmaF {
 __attribute__((target("avx512f,fma"), flatten)) inline void bmf16_avx512(__m512i wr, __m512i wa, __m512& zc,
                                                                          __m512& zs) {
   const Avx512FmaF fma;
-  const __m512i one = _mm512_set1_epi32(1);
   // word_plus_half_f(w) = 2 float(w >> 1) + ((w & 1) + 0.5), the last from a table by w's low bit;
   // for ~w: ~w >> 1 = (w >> 1) ^ 0x7fffffff and ((~w & 1) + 0.5) = 2 - ((w & 1) + 0.5), exactly.
   const __m512i h = _mm512_srli_epi32(wr, 1);
@@ -222,17 +221,14 @@ __attribute__((target("avx512f,fma"), flatten)) inline void bmf16_avx512(__m512i
   // bit 31 of t + 2^30.
   const __m512i t = _mm512_add_epi32(wa, _mm512_set1_epi32(1 << 29));
   const __m512i sign = _mm512_set1_epi32(static_cast<int>(0x80000000u));
-  const __m512i x = _mm512_add_epi32(
-      _mm512_slli_epi32(
-          _mm512_sub_epi32(wa, _mm512_and_si512(t, _mm512_set1_epi32(static_cast<int>(0xc0000000u)))), 1),
-      one);
-  const __m512i x_lo =
-      _mm512_sub_epi32(_mm512_and_si512(_mm512_add_epi32(x, _mm512_set1_epi32(64)), _mm512_set1_epi32(127)),
-                       _mm512_set1_epi32(64));
+  // sincos_turn_f's x = 2d + 1 (d = w - (q << 30)) and its split x_lo = ((x + 64) & 127) - 64 from
+  // s = d + 32: x - x_lo = 2 (s & ~63) and x_lo = 2 (s & 63) - 63 (exact integers).
+  const __m512i s = _mm512_sub_epi32(_mm512_add_epi32(wa, _mm512_set1_epi32(32)),
+                                     _mm512_and_si512(t, _mm512_set1_epi32(static_cast<int>(0xc0000000u))));
+  const __m512 x_hi_half = _mm512_cvtepi32_ps(_mm512_and_si512(s, _mm512_set1_epi32(~63)));
+  const __m512 x_lo = fma(_mm512_cvtepi32_ps(_mm512_and_si512(s, _mm512_set1_epi32(63))), 2.0f, -63.0f);
   __m512 sa, ca;
-  detmath::sin_cos_poly_f(
-      detmath::turn_angle_f(_mm512_cvtepi32_ps(_mm512_sub_epi32(x, x_lo)), _mm512_cvtepi32_ps(x_lo), fma),
-      fma, sa, ca);
+  detmath::sin_cos_poly_f(detmath::turn_angle_half_f(x_hi_half, x_lo, fma), fma, sa, ca);
   const __mmask16 swap = _mm512_test_epi32_mask(t, _mm512_set1_epi32(1 << 30));
   const __m512i t1 = _mm512_add_epi32(t, _mm512_set1_epi32(1 << 30));
   // a ^ (b & c): the value with the sign bit of t (or t1) flipped in.
