@@ -198,17 +198,14 @@ __attribute__((target("avx512f,fma"), flatten)) inline void bmf16_avx512(__m512i
       _mm512_permutexvar_ps(wr, _mm512_setr_ps(0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f,
                                                0.5f, 1.5f, 0.5f, 1.5f, 0.5f, 1.5f));
   const __m512 v = fma(_mm512_cvtepi32_ps(h), 2.0f, low);
-  const __m512i ix = _mm512_castps_si512(v);
-  const __m512i mant = _mm512_and_si512(ix, _mm512_set1_epi32(0x007fffff));
-  const __m512i carry = _mm512_and_si512(
-      _mm512_add_epi32(
-          mant, _mm512_set1_epi32(static_cast<int>(0x00800000u - (detmath::kLogHalveFromF & 0x007fffffu)))),
-      _mm512_set1_epi32(0x00800000));
-  const __m512 m = _mm512_castsi512_ps(
-      _mm512_ternarylogic_epi32(mant, carry, _mm512_set1_epi32(0x3f800000), 0xF6));  // a | (b ^ c)
-  // (ix >> 23) + (carry >> 23) as (ix + carry) >> 23: carry is bit 23 alone and mant < 2^23.
-  const __m512 dk = _mm512_cvtepi32_ps(
-      _mm512_sub_epi32(_mm512_srli_epi32(_mm512_add_epi32(ix, carry), 23), _mm512_set1_epi32(127 + 32)));
+  // minus_two_log_uniform_f's split by vgetmantps/vgetexpps: m1 in [1, 2) and the exponent e, halved
+  // (m1 / 2, e + 1) at and above kLogHalveFromF's mantissa -- the bit manipulation's m and dk exactly.
+  const __m512 m1 = _mm512_getmant_ps(v, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_src);
+  const __mmask16 halve =
+      _mm512_cmp_ps_mask(m1, _mm512_set1_ps(std::bit_cast<float>(detmath::kLogHalveFromF)), _CMP_GE_OQ);
+  const __m512 m = _mm512_mask_mul_ps(m1, halve, m1, _mm512_set1_ps(0.5f));
+  const __m512 e = _mm512_sub_ps(_mm512_getexp_ps(v), _mm512_set1_ps(32.0f));  // the exponent of u
+  const __m512 dk = _mm512_mask_add_ps(e, halve, e, _mm512_set1_ps(1.0f));
   const __m512 one_minus_u =  // ~w + 0.5: 1 - u for u near 1
       fma(_mm512_cvtepi32_ps(_mm512_xor_si512(h, _mm512_set1_epi32(0x7fffffff))), 2.0f,
           _mm512_sub_ps(_mm512_set1_ps(2.0f), low));
