@@ -18,6 +18,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,6 +28,7 @@
 #include "models/empirical_cost.hpp"
 #include "sim/engine/rng.hpp"
 #include "sim/engine/sampler.hpp"
+#include "sim/engine/sampler_isa.hpp"  // exp_in_fast_range
 #include "tests/support.hpp"
 
 using namespace acosim;
@@ -496,6 +498,70 @@ TEST_CASE("Tiled sums equal the one-block definitions bit for bit at every instr
       CHECK(same_bits(sample_py_only(*cost, s, n), want_py));
     }
   }
+}
+
+TEST_CASE("Log-costs beyond the in-range exp take the kernels' range-handled path, with the same bits",
+          "[bench][sampler]") {
+  // mu + sigma z reaches past 86 (exp_in_fast_range is false): the kernels keep exp_f's range
+  // handling. `high`: log-costs up to about 114, past 88.72 where exp_f is inf (then the cap, $1e30;
+  // 2^n from bits would wrap there). `low`: log-costs around -95, below -86.5 where exp_f is 0 (an
+  // exp without the check would give subnormals down to e^-103), with no other state to hide them.
+  const double inf = std::numeric_limits<double>::infinity();
+  const LognormalCost high(-1.0, 0.8, 8.0, 60.0, 2.0, 1e30), low(-1.0, inf, -95.0, -95.0, 2.0, 1e30);
+  const LognormalCost narrow(-1.0, 0.8, 8.0, 10.0, 1.0, 1e5);
+  REQUIRE_FALSE(sampler_isa::exp_in_fast_range(high, sampler_isa::kHistoryLatentBound));
+  REQUIRE_FALSE(sampler_isa::exp_in_fast_range(low, sampler_isa::kHistoryLatentBound));
+  REQUIRE(sampler_isa::exp_in_fast_range(narrow, sampler_isa::kHistoryLatentBound));
+  for (long n : {1L, 127L, 1001L}) {
+    const PhiloxStream s(7, static_cast<std::uint64_t>(n), Purpose::Beneficiary, 1);
+    for (const auto& [base, py] : {std::pair{high, narrow}, std::pair{narrow, high}, std::pair{low, low}}) {
+      struct Kernel {  // the reference's Cost interface over a LognormalCost
+        const LognormalCost& k;
+        double cost(double z_state, double z_size) const { return k(z_state, z_size); }
+      };
+      std::array<double, 4> want{};
+      sample_history_reference(Kernel{base}, Kernel{py}, s, n, 0.6, want);
+      for (SimdLevel l : supported_levels()) {
+        std::array<double, 4> got{};
+        sum_history(base, py, s, n, 0.6, got, l);
+        INFO("n = " << n << ", " << to_string(l));
+        for (std::size_t y = 0; y < 4; ++y) REQUIRE(same_bits(got[y], want[y]));
+      }
+    }
+  }
+}
+
+TEST_CASE("Float latents compare with the outward-rounded thresholds exactly as with the double ones",
+          "[bench][cost][float]") {
+  constexpr float kInf = std::numeric_limits<float>::infinity();
+  for (double x : {-1.2815515655446004, 0.52440051270804078, 1.0, -0.0, 3e38, -3e38, 1e300, -1e300}) {
+    const float up = detmath::float_up(x), down = detmath::float_down(x);
+    INFO("x = " << x);
+    CHECK(static_cast<double>(up) >= x);
+    CHECK(static_cast<double>(down) <= x);
+    CHECK(static_cast<double>(std::nextafter(up, -kInf)) < x);   // the next float down is below x
+    CHECK(static_cast<double>(std::nextafter(down, kInf)) > x);  // the next float up is above x
+    // Every float z: z < x <=> z < up(x), and x < z <=> down(x) < z (around the threshold).
+    float z = std::nextafter(down, -kInf);
+    for (int k = 0; k < 4; ++k, z = std::nextafter(z, kInf)) {
+      CHECK((static_cast<double>(z) < x) == (z < up));
+      CHECK((x < static_cast<double>(z)) == (down < z));
+    }
+  }
+  CHECK(detmath::float_up(kInf) == kInf);
+  CHECK(detmath::float_down(-kInf) == -kInf);
+  const detmath::FloatSplit s = detmath::float_split(9.123456789012345);
+  CHECK(static_cast<double>(s.head) + static_cast<double>(s.rest) ==
+        Approx(9.123456789012345).epsilon(1e-15));
+  CHECK(std::fabs(s.rest) <= 0.5f * (std::nextafter(s.head, kInf) - s.head));
+  CHECK(detmath::float_split(kInf).rest == 0.0f);
+  // Ar1 in float: rho and the innovation's weight rounded once; a float previous and fresh give a float.
+  const Ar1 ar1(0.52);
+  CHECK(ar1.rho == 0.52f);
+  CHECK(ar1.innovation == static_cast<float>(std::sqrt(1 - 0.52 * 0.52)));
+  const double next = ar1.step(1.25, -0.5);
+  CHECK(next == static_cast<double>(static_cast<float>(next)));
+  CHECK(next == static_cast<double>(std::fma(ar1.innovation, -0.5f, ar1.rho * 1.25f)));
 }
 
 TEST_CASE("The generic path (empirical costs, gamma family) equals its definition", "[bench][sampler]") {
