@@ -340,9 +340,9 @@ constexpr float kExpMaxF = 88.72283f, kExpMinF = -86.5f;
 // and no range handling applies: the vector kernels' in-range exp scales by 2^n directly, the same bits.
 constexpr float kExpInRangeMinF = -86.5f, kExpInRangeMaxF = 87.0f;
 
-// e^(y + y_rest) in float, y_rest a small addition (|y_rest| <= 2^-20: the float rounding rests
-// of a log-cost, LognormalCost) taken in after the range reduction, at the reduced argument's scale
-// where it is not rounded away (y - n ln2_hi is exact). Returns +inf above 88.72, 0 below -86.5 (no
+// e^(y + y_rest) in float, y_rest a small addition (a few ulps of y at most: the float rounding
+// rests of a log-cost, LognormalCost) taken in after the range reduction, at the reduced argument's
+// scale where it is not rounded away (y - n ln2_hi is exact). Returns +inf above 88.72, 0 below -86.5 (no
 // subnormal results; both decided on y), NaN for NaN. exp_f(y) = exp_f(y, 0).
 inline float exp_f(float y, float y_rest) {
   const float t = fmaddf(y, 1.44269504f, kExpShifterF);
