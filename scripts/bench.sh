@@ -10,7 +10,10 @@
 #   scripts/bench.sh [--runs 10000] [--numpy-runs 300] [--mode historical|fixed] [--repeat 3]
 #                    [--rounds 3] [--simd sse2|avx2|avx512] [--build-dir build/release] [--no-build]
 #
-# --simd forces a lower instruction set in the sampler (ACOSIM_SIMD; the results are the same).
+# --simd forces a lower instruction set in the sampler (ACOSIM_SIMD; the results are the same), and
+# below avx512 keeps NumPy's own dispatch off AVX-512 too (NPY_DISABLE_CPU_FEATURES), so both sides
+# run what a machine of that class has. (NumPy 1.24's time barely depends on it: 26.8-27.0 ns per
+# beneficiary-year with AVX-512 off against 26.3-27.1 with it, on the development machine.)
 #
 # The engine and NumPy are timed in alternation, --rounds times (each a minimum over --repeat
 # repetitions), so that a change in the machine's load during the script affects both; the table
@@ -42,17 +45,24 @@ fi
 ACOSIM="$BUILD_DIR/sim/acosim"
 [[ -x "$ACOSIM" ]] || { echo "bench.sh: $ACOSIM not found (build first or drop --no-build)" >&2; exit 1; }
 
+NUMPY_ENV=()
+if [[ -n "${ACOSIM_SIMD:-}" && "$ACOSIM_SIMD" != avx512 ]]; then
+  NUMPY_ENV=(env "NPY_DISABLE_CPU_FEATURES=AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL")
+  [[ "$ACOSIM_SIMD" == sse2 ]] && NUMPY_ENV=(env "NPY_DISABLE_CPU_FEATURES=SSSE3 SSE41 POPCNT SSE42 AVX F16C FMA3 AVX2 AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL")
+fi
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$ACOSIM" bench --runs "$RUNS" --mode "$MODE" --print-model > "$tmp/model.json"
 echo "engine: $ACOSIM bench --runs $RUNS --mode $MODE --threads 1,2 --repeat $REPEAT"
-echo "numpy:  /usr/bin/python3 scripts/bench_numpy.py --runs $NUMPY_RUNS --repeat $REPEAT"
+echo "numpy:  ${NUMPY_ENV[*]:+${NUMPY_ENV[*]} }/usr/bin/python3 scripts/bench_numpy.py --runs $NUMPY_RUNS --repeat $REPEAT"
 for ((r = 1; r <= ROUNDS; r++)); do
   echo "round $r of $ROUNDS (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   "$ACOSIM" bench --runs "$RUNS" --mode "$MODE" --threads 1,2 --repeat "$REPEAT" --json > "$tmp/engine.$r.json"
-  /usr/bin/python3 scripts/bench_numpy.py "$tmp/model.json" --runs "$NUMPY_RUNS" --repeat "$REPEAT" --json > "$tmp/numpy.$r.json"
+  "${NUMPY_ENV[@]}" /usr/bin/python3 scripts/bench_numpy.py "$tmp/model.json" --runs "$NUMPY_RUNS" --repeat "$REPEAT" \
+    --json > "$tmp/numpy.$r.json"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
