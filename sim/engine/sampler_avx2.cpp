@@ -258,19 +258,21 @@ __attribute__((target("avx2,fma"), flatten)) inline void bmf8_avx2(__m256i wr, _
   zc = _mm256_mul_ps(r, _mm256_xor_ps(_mm256_xor_ps(ca, d), cosine_sign));
 }
 
-// exp_f's range reduction on 8 lanes: t (n in its low bits), n and the polynomial of r with the
-// rest taken in after the reduction (models/det_math.hpp's operations; -n c + y as one fnmadd).
+// exp_f's range reduction on 8 lanes: t (n in its low bits) and the polynomial of r with the
+// rest taken in after the reduction (WithRest false: none, as for a log-cost that is a float)
+// (models/det_math.hpp's operations; -n c + y as one fnmadd).
 struct Avx2ExpParts {
-  __m256 t, n, p;
+  __m256 t, p;
 };
+template <bool WithRest = true>
 __attribute__((target("avx2,fma"), flatten)) inline Avx2ExpParts expf8_parts(__m256 y, __m256 rest) {
   const Avx2FmaF fma;
   const __m256 t = fma(y, 1.44269504f, detmath::kExpShifterF);
   const __m256 n = _mm256_sub_ps(t, _mm256_set1_ps(detmath::kExpShifterF));
-  const __m256 r =
-      _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f),
-                       _mm256_add_ps(_mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), y), rest));
-  return {t, n, detmath::exp_poly_f(r, fma)};
+  __m256 c = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), y);  // y - n ln2_hi, exact
+  if constexpr (WithRest) c = _mm256_add_ps(c, rest);
+  const __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), c);
+  return {t, detmath::exp_poly_f(r, fma)};
 }
 // exp_f(y, rest) on 8 lanes, bit for bit.
 __attribute__((target("avx2,fma"), flatten)) inline __m256 expf8_avx2(__m256 y, __m256 rest) {
@@ -294,18 +296,11 @@ __attribute__((target("avx2"))) inline __m256 pow2_avx2(__m256 t) {
 }
 // The same for y inside [detmath::kExpInRangeMinF, kExpInRangeMaxF]: no range handling, p 2^n in
 // one multiply (exact there, as exp_f's two steps are): the same bits.
+// WithRest false: no rest (the limit's exp, whose log-cost is a float).
+template <bool WithRest = true>
 __attribute__((target("avx2,fma"), flatten)) inline __m256 expf8_in_range_avx2(__m256 y, __m256 rest) {
-  const Avx2ExpParts x = expf8_parts(y, rest);
+  const Avx2ExpParts x = expf8_parts<WithRest>(y, rest);
   return _mm256_mul_ps(x.p, pow2_avx2(x.t));
-}
-// exp_f(y) inside the range (the limit's exp: no rest, so no add).
-__attribute__((target("avx2,fma"), flatten)) inline __m256 expf8_in_range_avx2(__m256 y) {
-  const Avx2FmaF fma;
-  const __m256 t = fma(y, 1.44269504f, detmath::kExpShifterF);
-  const __m256 n = _mm256_sub_ps(t, _mm256_set1_ps(detmath::kExpShifterF));
-  const __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f),
-                                    _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), y));
-  return _mm256_mul_ps(detmath::exp_poly_f(r, fma), pow2_avx2(t));
 }
 template <bool InRange>
 __attribute__((target("avx2,fma"), always_inline)) inline __m256 expf8(__m256 y, __m256 rest) {
@@ -378,10 +373,12 @@ __attribute__((target("avx2,fma"), flatten)) double limit_float_avx2(const Philo
                 _mm256_load_si256(reinterpret_cast<const __m256i*>(w1 + j)), zs0, zz0);
       bmf8_avx2(_mm256_load_si256(reinterpret_cast<const __m256i*>(w2 + j)),
                 _mm256_load_si256(reinterpret_cast<const __m256i*>(w3 + j)), zs1, zz1);
-      const __m256 c0 = _mm256_andnot_ps(_mm256_cmp_ps(zs0, zero, _CMP_LT_OQ),
-                                         expf8_in_range_avx2(_mm256_fmadd_ps(sigma, zz0, mu)));
-      const __m256 c1 = _mm256_andnot_ps(_mm256_cmp_ps(zs1, zero, _CMP_LT_OQ),
-                                         expf8_in_range_avx2(_mm256_fmadd_ps(sigma, zz1, mu)));
+      const __m256 c0 =
+          _mm256_andnot_ps(_mm256_cmp_ps(zs0, zero, _CMP_LT_OQ),
+                           expf8_in_range_avx2<false>(_mm256_fmadd_ps(sigma, zz0, mu), _mm256_setzero_ps()));
+      const __m256 c1 =
+          _mm256_andnot_ps(_mm256_cmp_ps(zs1, zero, _CMP_LT_OQ),
+                           expf8_in_range_avx2<false>(_mm256_fmadd_ps(sigma, zz1, mu), _mm256_setzero_ps()));
       acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(c0)));
       acc1 = _mm256_add_pd(acc1, _mm256_cvtps_pd(_mm256_extractf128_ps(c0, 1)));
       acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(c1)));

@@ -236,17 +236,19 @@ __attribute__((target("avx512f,fma"), flatten)) inline void bmf16_avx512(__m512i
 }
 
 // exp_f's range reduction on 16 lanes: t (n in its low bits), n and the polynomial of r with the
-// rest taken in after the reduction (models/det_math.hpp's operations; -n c + y as one fnmadd).
+// rest taken in after the reduction (WithRest false: none, as for a log-cost that is a float)
+// (models/det_math.hpp's operations; -n c + y as one fnmadd).
 struct Avx512ExpParts {
   __m512 t, n, p;
 };
+template <bool WithRest = true>
 __attribute__((target("avx512f,fma"), flatten)) inline Avx512ExpParts expf16_parts(__m512 y, __m512 rest) {
   const Avx512FmaF fma;
   const __m512 t = fma(y, 1.44269504f, detmath::kExpShifterF);
   const __m512 n = _mm512_sub_ps(t, _mm512_set1_ps(detmath::kExpShifterF));
-  const __m512 r =
-      _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f),
-                       _mm512_add_ps(_mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), y), rest));
+  __m512 c = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), y);  // y - n ln2_hi, exact
+  if constexpr (WithRest) c = _mm512_add_ps(c, rest);
+  const __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), c);
   return {t, n, detmath::exp_poly_f(r, fma)};
 }
 // exp_f(y, rest) on 16 lanes, bit for bit.
@@ -264,18 +266,11 @@ __attribute__((target("avx512f,fma"), flatten)) inline __m512 expf16_avx512(__m5
 }
 // The same for y inside [detmath::kExpInRangeMinF, kExpInRangeMaxF]: no range handling, and p 2^n
 // as one vscalefps (exact there, as exp_f's two steps are): the same bits.
+// WithRest false: no rest (the limit's exp, whose log-cost is a float).
+template <bool WithRest = true>
 __attribute__((target("avx512f,fma"), flatten)) inline __m512 expf16_in_range_avx512(__m512 y, __m512 rest) {
-  const Avx512ExpParts x = expf16_parts(y, rest);
+  const Avx512ExpParts x = expf16_parts<WithRest>(y, rest);
   return _mm512_scalef_ps(x.p, x.n);
-}
-// exp_f(y) inside the range (the limit's exp: no rest, so no add).
-__attribute__((target("avx512f,fma"), flatten)) inline __m512 expf16_in_range_avx512(__m512 y) {
-  const Avx512FmaF fma;
-  const __m512 t = fma(y, 1.44269504f, detmath::kExpShifterF);
-  const __m512 n = _mm512_sub_ps(t, _mm512_set1_ps(detmath::kExpShifterF));
-  const __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f),
-                                    _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), y));
-  return _mm512_scalef_ps(detmath::exp_poly_f(r, fma), n);
 }
 template <bool InRange>
 __attribute__((target("avx512f,fma"), always_inline)) inline __m512 expf16(__m512 y, __m512 rest) {
@@ -346,10 +341,12 @@ __attribute__((target("avx512f,fma"), flatten)) double limit_float_avx512(const 
       __m512 zs0, zz0, zs1, zz1;
       bmf16_avx512(_mm512_load_si512(w0 + j), _mm512_load_si512(w1 + j), zs0, zz0);
       bmf16_avx512(_mm512_load_si512(w2 + j), _mm512_load_si512(w3 + j), zs1, zz1);
-      const __m512 c0 = _mm512_mask_mov_ps(expf16_in_range_avx512(_mm512_fmadd_ps(sigma, zz0, mu)),
-                                           _mm512_cmp_ps_mask(zs0, zero, _CMP_LT_OQ), _mm512_setzero_ps());
-      const __m512 c1 = _mm512_mask_mov_ps(expf16_in_range_avx512(_mm512_fmadd_ps(sigma, zz1, mu)),
-                                           _mm512_cmp_ps_mask(zs1, zero, _CMP_LT_OQ), _mm512_setzero_ps());
+      const __m512 c0 = _mm512_mask_mov_ps(
+          expf16_in_range_avx512<false>(_mm512_fmadd_ps(sigma, zz0, mu), _mm512_setzero_ps()),
+          _mm512_cmp_ps_mask(zs0, zero, _CMP_LT_OQ), _mm512_setzero_ps());
+      const __m512 c1 = _mm512_mask_mov_ps(
+          expf16_in_range_avx512<false>(_mm512_fmadd_ps(sigma, zz1, mu), _mm512_setzero_ps()),
+          _mm512_cmp_ps_mask(zs1, zero, _CMP_LT_OQ), _mm512_setzero_ps());
       acc0 = _mm512_add_pd(acc0, _mm512_cvtps_pd(_mm512_castps512_ps256(c0)));
       acc1 = _mm512_add_pd(
           acc1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(c0), 1))));
