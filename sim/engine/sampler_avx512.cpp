@@ -31,19 +31,25 @@ namespace {
 // product (low half = the next x1/x3, high half shifted down = the next x0/x2 after the xors), and
 // the garbage the upper halves collect is never read (vpmuludq reads the low halves only); a
 // vpmovqd packs the words at the end. Six instructions per round for eight blocks.
-// Ten Philox4x32-10 rounds on eight blocks, each word in the low half of a 64-bit lane (the upper
-// halves collect garbage that is never read); ka, kb: the round keys.
-__attribute__((target("avx512f"), always_inline)) inline void philox8_avx512(__m512i& x0, __m512i& x1,
-                                                                             __m512i& x2, __m512i& x3,
-                                                                             const __m512i* ka,
-                                                                             const __m512i* kb) {
+// Ten Philox4x32-10 rounds on Sets x 8 blocks, each word in the low half of a 64-bit lane (the
+// upper halves collect garbage that is never read); ka, kb: the round keys. The rounds are chains of
+// ~8 cycles, so four sets in flight (32 blocks) keep the multipliers busier than two.
+template <int Sets>
+__attribute__((target("avx512f"), always_inline)) inline void philox_avx512(__m512i (*x)[4],
+                                                                            const __m512i* ka,
+                                                                            const __m512i* kb) {
   const __m512i m0 = _mm512_set1_epi64(0xD2511F53), m1 = _mm512_set1_epi64(0xCD9E8D57);
+#pragma GCC unroll 10
   for (int round = 0; round < 10; ++round) {
-    const __m512i p0 = _mm512_mul_epu32(x0, m0), p1 = _mm512_mul_epu32(x2, m1);
-    x0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), x1, ka[round], 0x96);  // a ^ b ^ c
-    x1 = p1;
-    x2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), x3, kb[round], 0x96);
-    x3 = p0;
+#pragma GCC unroll 4
+    for (int set = 0; set < Sets; ++set) {
+      __m512i* v = x[set];
+      const __m512i p0 = _mm512_mul_epu32(v[0], m0), p1 = _mm512_mul_epu32(v[2], m1);
+      v[0] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), v[1], ka[round], 0x96);  // a ^ b ^ c
+      v[1] = p1;
+      v[2] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), v[3], kb[round], 0x96);
+      v[3] = p0;
+    }
   }
 }
 __attribute__((target("avx512f"))) inline void philox_keys_avx512(const PhiloxStream& s, __m512i* ka,
@@ -72,21 +78,25 @@ struct Avx512Words {
     // The low halves of two vectors' 64-bit lanes as one vector of 16 words: one vpermt2d where two
     // vpmovqd would take four uops.
     const __m512i low_halves = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const int padded = (count + 15) & ~15;  // normals() reads this far
-    for (int i = 0; i < padded; i += 16) {
-      __m512i x[2][4];
-      for (int h = 0; h < 2; ++h) {
-        x[h][0] = _mm512_add_epi64(_mm512_set1_epi64(first + static_cast<std::uint32_t>(i + 8 * h) * stride),
-                                   lanes);
-        x[h][1] = _mm512_set1_epi64(tail[0]);
-        x[h][2] = _mm512_set1_epi64(tail[1]);
-        x[h][3] = _mm512_set1_epi64(tail[2]);
-        philox8_avx512(x[h][0], x[h][1], x[h][2], x[h][3], ka, kb);
+    std::uint32_t* w[4] = {w0, w1, w2, w3};
+    // Sets / 2 groups of 16 blocks at a time: 32 while more than 16 remain, then 16 (normals() reads
+    // up to count rounded up to 16).
+    const auto groups = [&]<int Sets>(int i) __attribute__((target("avx512f"), always_inline)) {
+      __m512i x[Sets][4];
+      for (int set = 0; set < Sets; ++set) {
+        x[set][0] = _mm512_add_epi64(
+            _mm512_set1_epi64(first + static_cast<std::uint32_t>(i + 8 * set) * stride), lanes);
+        for (int k = 1; k < 4; ++k) x[set][k] = _mm512_set1_epi64(tail[k - 1]);
       }
-      std::uint32_t* w[4] = {w0, w1, w2, w3};
-      for (int k = 0; k < 4; ++k)
-        _mm512_store_si512(w[k] + i, _mm512_permutex2var_epi32(x[0][k], low_halves, x[1][k]));
-    }
+      philox_avx512<Sets>(x, ka, kb);
+      for (int set = 0; set < Sets; set += 2)
+        for (int k = 0; k < 4; ++k)
+          _mm512_store_si512(w[k] + i + 8 * set,
+                             _mm512_permutex2var_epi32(x[set][k], low_halves, x[set + 1][k]));
+    };
+    int i = 0;
+    for (; i + 16 < count; i += 32) groups.template operator()<4>(i);
+    if (i < count) groups.template operator()<2>(i);
   }
   // The engine's normals (box_muller: single precision), 16 pairs per call of bmf16_avx512.
   void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2,
