@@ -96,12 +96,29 @@ __attribute__((target("avx2,fma"), flatten)) inline void box_muller4_avx2(const 
 // (the products of odd lanes after a shift, blends to assemble the halves) took nine, and 2.7% more
 // of the engine's time. The rounds are chains of ~8 cycles (vpmuludq's latency 5 among them), so
 // four sets (16 blocks) in flight keep the multipliers busier than two: 13% less time per block.
+// x[set][0]: the blocks; h: PhiloxStream::head's constants, broadcast.
 template <int Sets>
-__attribute__((target("avx2"), always_inline)) inline void philox_avx2_64(__m256i (*x)[4], const __m256i* ka,
+__attribute__((target("avx2"), always_inline)) inline void philox_avx2_64(__m256i (*x)[4], const __m256i* h,
+                                                                          const __m256i* ka,
                                                                           const __m256i* kb) {
   const __m256i m0 = _mm256_set1_epi64x(0xD2511F53), m1 = _mm256_set1_epi64x(0xCD9E8D57);
-#pragma GCC unroll 10
-  for (int round = 0; round < 10; ++round) {
+  for (int set = 0; set < Sets; ++set) {  // rounds 0-2 (PhiloxStream::head)
+    __m256i* v = x[set];
+    __m256i p0 = _mm256_mul_epu32(v[0], m0);
+    const __m256i x2 = _mm256_xor_si256(_mm256_srli_epi64(p0, 32), h[0]);
+    const __m256i p1 = _mm256_mul_epu32(x2, m1);
+    v[0] = _mm256_xor_si256(_mm256_srli_epi64(p1, 32), h[1]);
+    v[1] = p1;
+    v[2] = _mm256_xor_si256(p0, h[2]);
+    p0 = _mm256_mul_epu32(v[0], m0);
+    const __m256i q1 = _mm256_mul_epu32(v[2], m1);
+    v[0] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(q1, 32), v[1]), ka[2]);
+    v[1] = q1;
+    v[2] = _mm256_xor_si256(_mm256_srli_epi64(p0, 32), h[3]);
+    v[3] = p0;
+  }
+#pragma GCC unroll 7
+  for (int round = 3; round < 10; ++round) {
 #pragma GCC unroll 4
     for (int set = 0; set < Sets; ++set) {
       __m256i* v = x[set];
@@ -136,7 +153,9 @@ struct Avx2Words {
                                                   std::uint32_t* w3) const {
     __m256i ka[10], kb[10];
     philox_keys_avx2(s, ka, kb);
-    const auto tail = s.counter_tail();
+    const PhiloxStream::Head head = s.head();
+    const __m256i h[4] = {_mm256_set1_epi64x(head.b1), _mm256_set1_epi64x(head.a2),
+                          _mm256_set1_epi64x(head.b2), _mm256_set1_epi64x(head.d2)};
     // In a group of 8 blocks from i, blocks i, i + 2, i + 4, i + 6 (even) and i + 1, i + 3, ... (odd)
     // in the low halves of 64-bit lanes, interleaved back into 8 words per array at the end.
     const __m256i even = _mm256_setr_epi64x(0, 2 * stride, 4 * stride, 6 * stride);
@@ -150,9 +169,8 @@ struct Avx2Words {
         const __m256i base =
             _mm256_set1_epi64x(first + static_cast<std::uint32_t>(i + 8 * (set / 2)) * stride);
         x[set][0] = _mm256_add_epi64(base, set % 2 == 0 ? even : odd);
-        for (int k = 1; k < 4; ++k) x[set][k] = _mm256_set1_epi64x(tail[k - 1]);
       }
-      philox_avx2_64<Sets>(x, ka, kb);
+      philox_avx2_64<Sets>(x, h, ka, kb);
       for (int set = 0; set < Sets;
            set += 2)  // even blocks' words in the even 32-bit lanes, odd ones in the odd
         for (int k = 0; k < 4; ++k)
@@ -479,9 +497,10 @@ __attribute__((target("avx2,fma"), flatten)) void history_tiles_avx2(const Logno
         _mm256_store_ps(zf[5 + 2 * p] + j, z);
       }
     }
-    for (int j = 0; j < m; j += 8) {
-      const __m256 gone = _mm256_castsi256_ps(_mm256_cmpgt_epi32(
-          _mm256_setr_epi32(j, j + 1, j + 2, j + 3, j + 4, j + 5, j + 6, j + 7), _mm256_set1_epi32(m - 1)));
+    const __m256i last = _mm256_set1_epi32(m - 1);
+    __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);  // j + lane
+    for (int j = 0; j < m; j += 8, index = _mm256_add_epi32(index, _mm256_set1_epi32(8))) {
+      const __m256 gone = _mm256_castsi256_ps(_mm256_cmpgt_epi32(index, last));
       __m256 zs = _mm256_load_ps(zf[0] + j), zz = _mm256_load_ps(zf[1] + j);
       cost.add<InRange>(zs, zz, gone, acc[0]);
       for (int y = 1; y < 4; ++y) {  // Ar1::step: innovation * fresh + rho * previous

@@ -34,18 +34,32 @@ namespace {
 // Ten Philox4x32-10 rounds on Sets x 8 blocks, each word in the low half of a 64-bit lane (the
 // upper halves collect garbage that is never read); ka, kb: the round keys. The rounds are chains of
 // ~8 cycles, so four sets in flight (32 blocks) keep the multipliers busier than two.
+// x[set][0]: the blocks; h: PhiloxStream::head's constants, broadcast.
 template <int Sets>
-__attribute__((target("avx512f"), always_inline)) inline void philox_avx512(__m512i (*x)[4],
+__attribute__((target("avx512f"), always_inline)) inline void philox_avx512(__m512i (*x)[4], const __m512i* h,
                                                                             const __m512i* ka,
                                                                             const __m512i* kb) {
   const __m512i m0 = _mm512_set1_epi64(0xD2511F53), m1 = _mm512_set1_epi64(0xCD9E8D57);
-#pragma GCC unroll 10
-  for (int round = 0; round < 10; ++round) {
+  for (int set = 0; set < Sets; ++set) {  // rounds 0-2 (PhiloxStream::head)
+    __m512i* v = x[set];
+    __m512i p0 = _mm512_mul_epu32(v[0], m0);
+    const __m512i p1 = _mm512_mul_epu32(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), h[0]), m1);
+    v[0] = _mm512_xor_si512(_mm512_srli_epi64(p1, 32), h[1]);
+    v[2] = _mm512_xor_si512(p0, h[2]);
+    p0 = _mm512_mul_epu32(v[0], m0);
+    const __m512i q1 = _mm512_mul_epu32(v[2], m1);
+    v[0] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(q1, 32), p1, ka[2], 0x96);  // a ^ b ^ c
+    v[1] = q1;
+    v[2] = _mm512_xor_si512(_mm512_srli_epi64(p0, 32), h[3]);
+    v[3] = p0;
+  }
+#pragma GCC unroll 7
+  for (int round = 3; round < 10; ++round) {
 #pragma GCC unroll 4
     for (int set = 0; set < Sets; ++set) {
       __m512i* v = x[set];
       const __m512i p0 = _mm512_mul_epu32(v[0], m0), p1 = _mm512_mul_epu32(v[2], m1);
-      v[0] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), v[1], ka[round], 0x96);  // a ^ b ^ c
+      v[0] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), v[1], ka[round], 0x96);
       v[1] = p1;
       v[2] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), v[3], kb[round], 0x96);
       v[3] = p0;
@@ -70,9 +84,11 @@ struct Avx512Words {
                                                      std::uint32_t stride, int count, std::uint32_t* w0,
                                                      std::uint32_t* w1, std::uint32_t* w2,
                                                      std::uint32_t* w3) const {
-    const auto tail = s.counter_tail();
     __m512i ka[10], kb[10];  // the round keys
     philox_keys_avx512(s, ka, kb);
+    const PhiloxStream::Head head = s.head();
+    const __m512i h[4] = {_mm512_set1_epi64(head.b1), _mm512_set1_epi64(head.a2), _mm512_set1_epi64(head.b2),
+                          _mm512_set1_epi64(head.d2)};
     const __m512i lanes =
         _mm512_setr_epi64(0, stride, 2 * stride, 3 * stride, 4 * stride, 5 * stride, 6 * stride, 7 * stride);
     // The low halves of two vectors' 64-bit lanes as one vector of 16 words: one vpermt2d where two
@@ -86,9 +102,8 @@ struct Avx512Words {
       for (int set = 0; set < Sets; ++set) {
         x[set][0] = _mm512_add_epi64(
             _mm512_set1_epi64(first + static_cast<std::uint32_t>(i + 8 * set) * stride), lanes);
-        for (int k = 1; k < 4; ++k) x[set][k] = _mm512_set1_epi64(tail[k - 1]);
       }
-      philox_avx512<Sets>(x, ka, kb);
+      philox_avx512<Sets>(x, h, ka, kb);
       for (int set = 0; set < Sets; set += 2)
         for (int k = 0; k < 4; ++k)
           _mm512_store_si512(w[k] + i + 8 * set,
