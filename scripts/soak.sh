@@ -125,7 +125,7 @@ else
     acosim agreement scenarios/agreement-paths.yaml --runs 100 -o "$work/agreement.h5" -q
     reads_back "$work/agreement.h5"
     acosim sweep scenarios/sweep-size-msr.yaml --runs 100 -o "$work/sweep.h5" -q
-    acosim tornado scenarios/sweep-size-msr.yaml --runs 100 -o "$work/tornado.h5" -q
+    acosim tornado scenarios/sweep-size-msr.yaml --runs 100 -o "$work/tornado.html" -q
     acosim settle scenarios/settle-example.csv -o "$work/settle.csv"
     rm -f "$work"/sweep* "$work"/tornado*
   done

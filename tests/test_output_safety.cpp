@@ -81,31 +81,48 @@ TEST_CASE(
   fs::create_directories(d / "sub");
   fs::create_symlink("s.yaml", d / "link.yaml");
   fs::create_hard_link(d / "s.yaml", d / "hard.yaml");
+  // The same scenario under names no output's extension rule refuses (an HDF5 file named .yaml or
+  // .csv is refused for its name first: the last cases), so that the same-file rule is what answers.
+  fs::copy_file(d / "s.yaml", d / "s.scen");
+  fs::create_symlink("s.scen", d / "link.scen");
+  fs::create_hard_link(d / "s.scen", d / "hard.scen");
   fs::create_hard_link(d / "r.h5", d / "hard.h5");
   fs::copy_file(ACOSIM_SOURCE_DIR "/scenarios/empirical-costs.yaml", d / "e.yaml");
   fs::copy_file(ACOSIM_SOURCE_DIR "/scenarios/example-costs.csv", d / "example-costs.csv");
   fs::copy_file(ACOSIM_SOURCE_DIR "/scenarios/agreement-paths.yaml", d / "a.yaml");
+  fs::copy_file(d / "a.yaml", d / "a.scen");
+  fs::create_hard_link(d / "example-costs.csv", d / "costs.dat");
   fs::copy_file(ACOSIM_SOURCE_DIR "/scenarios/settle-example.csv", d / "in.csv");
   const std::string sweep = "sweep s.yaml --vary aco.beneficiaries=1000,2000 -q";
   const std::string tornado = "tornado s.yaml --input true_effect.mean=-2%,1% -q";
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"run s.yaml -o s.yaml -q", "the scenario"},
-      {"run s.yaml -o link.yaml -q", "the scenario"},
-      {"run s.yaml -o hard.yaml -q", "the scenario"},
-      {"run s.yaml -o sub/../s.yaml -q", "the scenario"},
-      {"run e.yaml -o example-costs.csv -q --runs 5", "the cost file"},
+      {"run s.scen -o s.scen -q", "the scenario"},
+      {"run s.scen -o link.scen -q", "the scenario"},
+      {"run s.scen -o hard.scen -q", "the scenario"},
+      {"run s.scen -o sub/../s.scen -q", "the scenario"},
+      {"run e.yaml -o costs.dat -q --runs 5", "the cost file"},
       {"run s.yaml -o n.h5 --report n.h5 -q", "--report n.h5 is the same file as -o n.h5"},
       {"run s.yaml -o n.h5 --report ./sub/../n.h5 -q", "is the same file as -o n.h5"},
       {"run s.yaml -o s.h5 --report s.yaml -q", "--report s.yaml is the same file as the scenario"},
       {"report r.h5 -o r.h5", "-o r.h5 is the same file as the results file r.h5"},
       {"report hard.h5 -o r.h5", "the results file hard.h5"},
       {"run --resume p.h5 --report p.h5 -q", "--report p.h5 is the same file as --resume p.h5"},
-      {sweep + " -o sw.h5 --csv sw.h5", "--csv sw.h5 is the same file as -o sw.h5"},
-      {sweep + " -o sw.h5 --csv x.csv --md x.csv", "--md x.csv is the same file as --csv x.csv"},
-      {sweep + " -o s.yaml", "-o s.yaml is the same file as the scenario"},
-      {tornado + " -o t.csv --json t.csv", "--json t.csv is the same file as -o t.csv"},
-      {tornado + " -o s.yaml", "the scenario"},
-      {"agreement a.yaml -o a.yaml -q --runs 5", "the scenario"},
+      {sweep + " -o sw --csv sw", "--csv sw is the same file as -o sw"},
+      {sweep + " -o sw.h5 --csv x --md x", "--md x is the same file as --csv x"},
+      {"sweep s.scen --vary aco.beneficiaries=1000,2000 -q -o s.scen",
+       "-o s.scen is the same file as the scenario"},
+      {tornado + " -o t.json --json t.json", "--json t.json is the same file as -o t.json"},
+      {tornado + " -o s.yaml --format csv", "the scenario"},
+      {"agreement a.scen -o a.scen -q --runs 5", "the scenario"},
+      {"run s.yaml -o s.yaml -q", "-o s.yaml: writes an HDF5 results file, but .yaml names another format"},
+      {"run e.yaml -o example-costs.csv -q --runs 5",
+       "but .csv names another format; give a name ending in .h5"},
+      {sweep + " -o s.yaml", "-o s.yaml: writes an HDF5 sweep file"},
+      {tornado + " -o t.csv --json t.csv", "--json t.csv: writes JSON, but .csv names another format"},
+      {sweep + " --csv x.txt",
+       "--csv x.txt: writes CSV, but .txt names another format; give a name ending in .csv"},
+      {sweep + " --md x.html", "--md x.html: writes Markdown"},
+      {"settle in.csv -o out.md", "-o out.md: writes CSV, but .md names another format"},
       {"agreement a.yaml -o x.h5 --report x.h5 -q --runs 5", "--report x.h5 is the same file as -o x.h5"},
       {"settle in.csv -o in.csv", "-o in.csv is the same file as the input"},
   };
@@ -115,6 +132,7 @@ TEST_CASE(
       const std::string scenario = slurp(d / "s.yaml"), results = slurp(d / "r.h5"),
                         partial = slurp(d / "p.h5");
       const std::string costs = slurp(d / "example-costs.csv"), agreement = slurp(d / "a.yaml");
+      const std::string scen = slurp(d / "s.scen"), agreement_scen = slurp(d / "a.scen");
       const CliRun r = f.box.run(args);
       CHECK(r.exit_code == 2);
       CHECK_THAT(r.err, Contains(expected));
@@ -124,6 +142,8 @@ TEST_CASE(
       CHECK(slurp(d / "p.h5") == partial);
       CHECK(slurp(d / "example-costs.csv") == costs);
       CHECK(slurp(d / "a.yaml") == agreement);
+      CHECK(slurp(d / "s.scen") == scen);
+      CHECK(slurp(d / "a.scen") == agreement_scen);
     }
   }
 }
@@ -146,7 +166,7 @@ TEST_CASE(
       {"report r.h5 -o fifo", "is a FIFO"},
       {"sweep s.yaml --vary aco.beneficiaries=1000,2000 -q -o sw.h5 --csv /dev/null",
        "is a character device"},
-      {"tornado s.yaml --input true_effect.mean=-2%,1% -q -o fifo", "is a FIFO"},
+      {"tornado s.yaml --input true_effect.mean=-2%,1% -q -o fifo --format csv", "is a FIFO"},
       {"settle " ACOSIM_SOURCE_DIR "/scenarios/settle-example.csv -o /dev/null", "is a character device"},
   };
   for (const auto& [args, expected] : cases) {

@@ -29,6 +29,7 @@
 #include "sim/output/summary_fields.hpp"
 #include "sim/output/sweep_io.hpp"
 #include "sim/output/sweep_report.hpp"
+#include "sim/output/tornado_report.hpp"
 #include "support.hpp"
 
 using namespace acosim;

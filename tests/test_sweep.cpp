@@ -24,6 +24,7 @@
 #include "sim/input/scenario_reader.hpp"
 #include "sim/input/sweep_reader.hpp"
 #include "sim/output/sweep_io.hpp"
+#include "sim/output/tornado_report.hpp"
 #include "tests/support.hpp"
 
 using namespace acosim;
@@ -429,6 +430,74 @@ TEST_CASE("acosim sweep and tornado: files parse, bad input exits 2 before sampl
       fmt::format("tornado '{}' -q --input true_effect.mean=-4%,2% --metric median", scen.string()), status);
   CHECK(exit_code(status) == 2);
   CHECK_THAT(median, Contains("median"));
+}
+
+TEST_CASE("acosim tornado writes the format its -o names and refuses others before sampling",
+          "[sweep][cli]") {
+  if (!fs::exists(ACOSIM_BINARY)) {
+    WARN("acosim binary not built: skipped");
+    return;
+  }
+  const TempDir dir("tornado-formats");
+  const fs::path scen = dir.write("s.yaml", kScenario);
+  const std::string base = fmt::format(
+      "tornado '{}' -q --runs 60 --input true_effect.mean=-4%,2% --input quality.score.mean=82,84",
+      scen.string());
+  int status = 0;
+  const auto run_to = [&](const std::string& name, const std::string& extra = "") {
+    return run_acosim(fmt::format("{} -o '{}' {}", base, (dir.path / name).string(), extra), status);
+  };
+  run_to("t.md");
+  CHECK(exit_code(status) == 0);
+  const std::string md = slurp(dir.path / "t.md");
+  CHECK_THAT(md, Contains("| Rank | Input | Low | High | At low | At high | Swing |") &&
+                     Contains("| 1 | True effect on spending (mean) | -4% | 2% |"));
+  CHECK_FALSE(fs::exists(dir.path / "t.json"));  // a JSON companion only beside a CSV table
+  run_to("t.html");
+  CHECK(exit_code(status) == 0);
+  const std::string html = slurp(dir.path / "t.html");
+  CHECK_THAT(html, Contains("<svg") && Contains("Tornado of mean net payment for BASIC Level A") &&
+                       Contains("input at its high value") && Contains("Quality score (mean)"));
+  const std::string text = run_acosim(base + " -o -", status);
+  CHECK(exit_code(status) == 0);
+  CHECK_THAT(text, Contains("Rank") && Contains("True effect on spending (mean)"));
+  // CSV: amounts to the cent (no 17-digit floats), the JSON beside it.
+  run_to("t.csv");
+  CHECK(exit_code(status) == 0);
+  std::istringstream csv(slurp(dir.path / "t.csv"));
+  std::string line;
+  std::getline(csv, line);
+  CHECK(line == "track,rank,input,low,high,metric,base,at_low,at_high,swing,settle_only");
+  int rows = 0;
+  for (; std::getline(csv, line); ++rows) {
+    std::vector<std::string> f;
+    std::stringstream ls(line);
+    for (std::string cell; std::getline(ls, cell, ',');) f.push_back(cell);
+    REQUIRE(f.size() == 11);
+    for (std::size_t k = 6; k <= 9; ++k) {
+      INFO(line);
+      const auto dot = f[k].find('.');
+      CHECK((dot == std::string::npos || f[k].size() - dot - 1 <= 2));
+    }
+  }
+  CHECK(rows == 6);  // 3 tracks x 2 inputs
+  CHECK(nlohmann::json::parse(slurp(dir.path / "t.json")).at("format") == "acosim-tornado");
+  // Refused before any work, nothing written.
+  struct Bad {
+    std::string name, extra, expect;
+  };
+  for (const Bad& b :
+       {Bad{"t.xlsx", "", "a tornado has no workbook; allowed for a tornado: text, md, html"},
+        Bad{"t.foo", "", "unknown extension .foo"},
+        Bad{"u.csv", "--json u.txt", "--json u.txt: writes JSON, but .txt names another format"},
+        Bad{"u.csv", "--format pdf", "--format pdf: unknown report format"}}) {
+    INFO(b.name + " " + b.extra);
+    const std::string log = run_to(b.name, b.extra);
+    CHECK(exit_code(status) == 2);
+    CHECK_THAT(log, Contains(b.expect));
+    CHECK_FALSE(fs::exists(dir.path / b.name));
+    CHECK_FALSE(fs::exists(dir.path / "u.txt"));
+  }
 }
 
 TEST_CASE("a sweep over an agreement scenario equals plain agreement runs, bit for bit",

@@ -22,6 +22,7 @@
 #include "sim/output/backtest_io.hpp"
 #include "sim/output/output_paths.hpp"
 #include "sim/output/provenance.hpp"
+#include "sim/output/report/format.hpp"
 
 namespace acosim {
 namespace fs = std::filesystem;
@@ -57,6 +58,8 @@ int run_backtest_command(const BacktestArgs& a) {
   CommandPaths paths;
   paths.input(a.from, "--from");
   paths.input(a.to, "--to");
+  refuse_misleading_extension(a.output, "-o", "an HDF5 file", {".h5", ".hdf5"});
+  refuse_misleading_extension(a.csv, "--csv", "CSV", {".csv"});
   if (!a.output.empty()) paths.output(a.output, "-o");
   if (!a.csv.empty()) paths.output(a.csv, "--csv");
   if (!a.report.empty()) {

@@ -20,6 +20,7 @@
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/output_paths.hpp"
 #include "sim/output/provenance.hpp"
+#include "sim/output/report/format.hpp"
 
 namespace acosim {
 namespace fs = std::filesystem;
@@ -41,6 +42,7 @@ int run_init(const InitArgs& a) {
   if (!a.output.empty()) {  // before any work (sim/output/output_paths.hpp)
     CommandPaths paths;
     paths.input(a.puf, "--puf");
+    refuse_misleading_extension(a.output, "-o", "a scenario (YAML)", {".yaml", ".yml"});
     paths.output(a.output, "-o");
     paths.check();
   }

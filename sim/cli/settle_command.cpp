@@ -20,6 +20,7 @@
 #include "sim/input/puf_overlay.hpp"
 #include "sim/output/atomic_file.hpp"
 #include "sim/output/output_paths.hpp"
+#include "sim/output/report/format.hpp"
 
 namespace acosim {
 namespace {
@@ -122,6 +123,7 @@ std::optional<int> py_from_file_name(const std::string& path) {
 void check_distinct(const std::string& input, const std::string& output) {
   CommandPaths paths;
   paths.input(input, "the input");
+  refuse_misleading_extension(output, "-o", "CSV", {".csv"});
   paths.output(output, "-o");
   paths.check();
 }

@@ -29,6 +29,7 @@
 #include "sim/output/report/format.hpp"
 #include "sim/output/sweep_io.hpp"
 #include "sim/output/sweep_report.hpp"
+#include "sim/output/tornado_report.hpp"
 
 namespace acosim {
 namespace fs = std::filesystem;
@@ -80,6 +81,9 @@ int run_sweep_command(const SweepArgs& a) {
   const fs::path csv = a.csv.empty() ? with_extension(h5, ".csv") : fs::path(a.csv);
   const fs::path md = a.md.empty() ? with_extension(h5, ".md") : fs::path(a.md);
   refuse_binary_on_stdout(a.output, "-o", "sweep file");
+  refuse_misleading_extension(h5, "-o", "an HDF5 sweep file", {".h5", ".hdf5"});
+  refuse_misleading_extension(csv, "--csv", "CSV", {".csv"});
+  refuse_misleading_extension(md, "--md", "Markdown", {".md", ".markdown"});
   CommandPaths paths;
   add_scenario_inputs(paths, base);
   paths.output(h5, "-o");
@@ -114,20 +118,35 @@ int run_sweep_command(const SweepArgs& a) {
 struct TornadoArgs {
   ScenarioArgs common;
   std::vector<std::string> inputs;
-  std::string metric, track, output, json;
+  std::string metric, track, output, format, json;
 };
+
+// --json FILE must be a JSON file name; without it, a CSV table file gets its JSON beside it (the
+// table in another format, or on standard output, gets none).
+fs::path tornado_json_path(const std::string& json, const ReportTarget& table) {
+  if (!json.empty()) {
+    if (json == "-")
+      throw InputError("--json -: give a file name ending in .json (-o - --format json prints it)");
+    refuse_misleading_extension(json, "--json", "JSON", {".json"});
+    return json;
+  }
+  if (table.to_stdout() || table.format != ReportFormat::Csv) return {};
+  return with_extension(table.path, ".json");
+}
 
 int run_tornado_command(const TornadoArgs& a) {
   const Scenario base = a.common.load();
   const TornadoSpec spec = tornado_spec(base, a.inputs, a.metric, a.track);
   const SweepPlan plan = plan_tornado(base, spec);
-  const fs::path csv =
-      a.output.empty() ? fs::path("results") / (base.name + "-tornado.csv") : fs::path(a.output);
-  const fs::path json = a.json.empty() ? with_extension(csv, ".json") : fs::path(a.json);
+  const ReportTarget table = resolve_report_target(
+      a.output.empty() ? (fs::path("results") / (base.name + "-tornado.csv")).string() : a.output, a.format,
+      "-o");
+  check_tornado_format(table, "-o");
+  const fs::path json = tornado_json_path(a.json, table);
   CommandPaths paths;
   add_scenario_inputs(paths, base);
-  paths.output(csv, "-o");
-  paths.output(json, "--json");
+  if (!table.to_stdout()) paths.output(table.path, "-o");
+  if (!json.empty()) paths.output(json, "--json");
   paths.check();
   if (!a.common.quiet) {
     std::cerr << fmt::format("acosim tornado: {} inputs, {} simulations in {} sampling pass{} of {} runs\n",
@@ -139,10 +158,12 @@ int run_tornado_command(const TornadoArgs& a) {
   options.progress = !a.common.quiet;
   const TornadoResult t = run_tornado(plan, spec, options);
   if (!mpi::is_root()) return 0;  // under MPI every rank holds the results; rank 0 writes them
-  write_file_atomically(csv, tornado_csv(t));
-  write_file_atomically(json, tornado_json(t));
-  if (!a.common.quiet) std::cout << tornado_text(t) << std::flush;
-  std::cerr << fmt::format("acosim: tornado -> {}, {}\n", csv.string(), json.string());
+  write_report_bytes(table, render_tornado(table.format, t));
+  if (!json.empty()) write_report_bytes({json, ReportFormat::Json}, tornado_json(t));
+  if (!a.common.quiet && !table.to_stdout()) std::cout << tornado_text(t) << std::flush;
+  std::string written = table.to_stdout() ? "" : table.path.string();
+  if (!json.empty()) written += (written.empty() ? "" : ", ") + json.string();
+  if (!written.empty()) std::cerr << fmt::format("acosim: tornado -> {}\n", written);
   return 0;
 }
 
@@ -188,8 +209,12 @@ void add_tornado_command(CLI::App& app, CommandAction& action) {
                   "mean, p_losses, p_savings, p5, p50, p95, var95 or es95 (default: the "
                   "section's, else mean)");
   cmd->add_option("--track", args->track, "Rank for this track only (label or index; default: every track)");
-  cmd->add_option("-o,--output", args->output, "CSV table (default: results/<name>-tornado.csv)");
-  cmd->add_option("--json", args->json, "JSON (default: the CSV path with .json)");
+  cmd->add_option("-o,--output", args->output,
+                  "The ranked table (default: results/<name>-tornado.csv; - for standard output); the format "
+                  "follows the extension: .txt, .md, .html (a tornado chart per track), .csv, .json");
+  cmd->add_option("--format", args->format,
+                  "Table format, instead of the extension: text, md, html, csv, json");
+  cmd->add_option("--json", args->json, "Also write JSON to FILE.json (default: beside a .csv table)");
   cmd->callback([args, &action] { action = [args] { return run_tornado_command(*args); }; });
 }
 

@@ -1,15 +1,13 @@
-// Sweep and tornado output: the sweep HDF5 file (docs/results-schema.md, "Sweep files"), the
-// sweep's CSV / Markdown / terminal tables, and the tornado's text / CSV / JSON.
+// Sweep output: the sweep HDF5 file (docs/results-schema.md, "Sweep files") and the sweep's CSV /
+// Markdown / terminal tables (the tornado's: sim/output/tornado_report.cpp).
 #include <H5Cpp.h>
 
-#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "sim/common/error.hpp"
 #include "sim/common/parse.hpp"
@@ -451,128 +449,6 @@ std::string sweep_text(const SweepResults& s) {
   }
   return out + report::wrap(notes, report::kTextWidth) +
          report::wrap(stats_line(s) + ".", report::kTextWidth);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Tornado
-
-namespace {
-
-bool is_probability(const std::string& metric) { return metric == "p_losses" || metric == "p_savings"; }
-
-std::string metric_value(const std::string& metric, double v) {
-  return is_probability(metric) ? report_detail::probability(v) : format_money(v);
-}
-
-std::string metric_name(const std::string& m) {
-  if (m == "mean") return "mean net payment";
-  if (m == "p_losses") return "P(owing shared losses)";
-  if (m == "p_savings") return "P(earning shared savings)";
-  if (m == "p5") return "5th percentile of net payment";
-  if (m == "p50") return "median net payment";
-  if (m == "p95") return "95th percentile of net payment";
-  if (m == "var95") return "VaR95 of losses";
-  if (m == "es95") return "ES95 of losses";
-  return m;
-}
-
-// The inputs' scenario keys, once, for users who type them (--input KEY=LOW,HIGH).
-std::string tornado_keys_line(const TornadoResult& t) {
-  std::vector<std::string> seen;
-  for (const auto& tr : t.tracks) {
-    for (const auto& b : tr.bars) {
-      if (std::find(seen.begin(), seen.end(), b.key) == seen.end()) seen.push_back(b.key);
-    }
-  }
-  std::string line;
-  for (const auto& k : seen) {
-    const std::string label = report::plain_key_label(k);
-    line += fmt::format("{}{}", line.empty() ? "" : "; ", label == k ? k : fmt::format("{}: {}", label, k));
-  }
-  return line.empty() ? "" : "Scenario keys: " + line + ". ";
-}
-
-}  // namespace
-
-std::string tornado_text(const TornadoResult& t) {
-  std::string out;
-  for (const auto& tr : t.tracks) {
-    const std::string title =
-        fmt::format("Tornado: {} of {} (base {}), {} runs, seed {}", metric_name(t.metric),
-                    report::plain_track_label(tr.label), metric_value(t.metric, tr.base), t.runs, t.seed);
-    report::Table table{title, "", {"Rank", "Input", "Low", "High", "At low", "At high", "Swing"}, {}, 2};
-    int rank = 0;
-    for (const auto& b : tr.bars) {
-      const std::string swing =
-          is_probability(t.metric) ? fmt::format("{:.2f} pts", 100 * b.swing) : format_money(b.swing);
-      table.rows.push_back({std::to_string(++rank), report::plain_key_label(b.key),
-                            report::plain_key_value(b.key, b.low), report::plain_key_value(b.key, b.high),
-                            metric_value(t.metric, b.at_low), metric_value(t.metric, b.at_high), swing});
-    }
-    out += report::render_text(table);
-  }
-  return out + report::wrap(tornado_keys_line(t) +
-                                fmt::format("Inputs varied one at a time between low and high, the others at "
-                                            "the scenario's values; ranked by swing |at high - at low|. {} "
-                                            "simulations in {} sampling pass{}, {:.2f} s.",
-                                            t.stats.points, t.stats.sampling_passes,
-                                            t.stats.sampling_passes == 1 ? "" : "es", t.stats.wall_seconds),
-                            report::kTextWidth);
-}
-
-std::string tornado_csv(const TornadoResult& t) {
-  std::string out = "track,rank,input,low,high,metric,base,at_low,at_high,swing,settle_only\n";
-  for (const auto& tr : t.tracks) {
-    int rank = 0;
-    for (const auto& b : tr.bars) {
-      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", csv_escape(tr.label), ++rank,
-                         csv_escape(b.key), csv_escape(b.low), csv_escape(b.high), t.metric, raw(tr.base),
-                         raw(b.at_low), raw(b.at_high), raw(b.swing), b.settle_only ? 1 : 0);
-    }
-  }
-  return out;
-}
-
-std::string tornado_json(const TornadoResult& t) {
-  nlohmann::ordered_json j;
-  j["format"] = "acosim-tornado";
-  j["format_version"] = 1;
-  j["scenario"] = t.scenario_name;
-  j["runs"] = t.runs;
-  j["seed"] = t.seed;
-  j["metric"] = t.metric;
-  j["metric_description"] = metric_name(t.metric);
-  j["units"] = is_probability(t.metric) ? "probability [0-1]" : "USD";
-  auto tracks = nlohmann::ordered_json::array();
-  for (const auto& tr : t.tracks) {
-    nlohmann::ordered_json e;
-    e["label"] = tr.label;
-    e["name"] = report::plain_track_label(tr.label);
-    e["index"] = tr.index;
-    e["base"] = tr.base;
-    auto bars = nlohmann::ordered_json::array();
-    int rank = 0;
-    for (const auto& b : tr.bars) {
-      bars.push_back({{"rank", ++rank},
-                      {"input", b.key},
-                      {"input_label", report::plain_key_label(b.key)},
-                      {"low_label", report::plain_key_value(b.key, b.low)},
-                      {"high_label", report::plain_key_value(b.key, b.high)},
-                      {"low", b.low},
-                      {"high", b.high},
-                      {"at_low", b.at_low},
-                      {"at_high", b.at_high},
-                      {"swing", b.swing},
-                      {"settle_only", b.settle_only}});
-    }
-    e["bars"] = std::move(bars);
-    tracks.push_back(std::move(e));
-  }
-  j["tracks"] = std::move(tracks);
-  j["sampling_passes"] = t.stats.sampling_passes;
-  j["simulations"] = t.stats.points;
-  j["wall_seconds"] = t.stats.wall_seconds;
-  return j.dump(2) + "\n";
 }
 
 }  // namespace acosim

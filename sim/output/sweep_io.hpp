@@ -1,5 +1,5 @@
-// Sweep and tornado output: the sweep HDF5 file (docs/results-schema.md, "Sweep files"), the
-// sweep's CSV / Markdown / terminal tables, and the tornado's text / CSV / JSON.
+// Sweep output: the sweep HDF5 file (docs/results-schema.md, "Sweep files") and the sweep's CSV /
+// Markdown / terminal tables (the tornado's: sim/output/tornado_report.hpp).
 #pragma once
 
 #include <filesystem>
@@ -31,9 +31,5 @@ std::string sweep_markdown(const SweepResults& s);
 // The terminal table: mean, P(losses), P5, ES95 per track per point (+ CE and fit with a risk
 // appetite), and how many sampling passes served how many points.
 std::string sweep_text(const SweepResults& s);
-
-std::string tornado_text(const TornadoResult& t);
-std::string tornado_csv(const TornadoResult& t);   // rank,track,input,low,high,at_low,at_high,swing,...
-std::string tornado_json(const TornadoResult& t);  // format "acosim-tornado", version 1
 
 }  // namespace acosim

@@ -100,6 +100,20 @@ ReportFormat report_format_for_path(const fs::path& path, std::string_view optio
                                report_format_extensions(), report_format_names()));
 }
 
+void refuse_misleading_extension(const fs::path& path, std::string_view option, std::string_view what,
+                                 std::initializer_list<std::string_view> extensions) {
+  const std::string ext = lower(path.extension().string());
+  if (ext.empty() || std::find(extensions.begin(), extensions.end(), ext) != extensions.end()) return;
+  bool other = ext == ".h5" || ext == ".hdf5" || ext == ".yaml" || ext == ".yml";
+  for (const auto& i : kFormats)
+    other = other || std::find(i.extensions.begin(), i.extensions.end(), ext) != i.extensions.end();
+  if (!other) return;
+  std::string endings;
+  for (std::string_view e : extensions) endings += fmt::format("{}{}", endings.empty() ? "" : " or ", e);
+  throw InputError(fmt::format("{} {}: writes {}, but {} names another format; give a name ending in {}",
+                               option, path.string(), what, ext, endings));
+}
+
 ReportTarget resolve_report_target(const std::string& path, const std::string& format_name,
                                    std::string_view option, ReportFormat stdout_default) {
   ReportTarget t;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
@@ -42,6 +43,13 @@ ReportFormat report_format_named(std::string_view name);
 // The format a file's extension selects (case-insensitive); throws InputError naming `option`,
 // the path and the allowed extensions when the extension is missing or unknown.
 ReportFormat report_format_for_path(const std::filesystem::path& path, std::string_view option);
+
+// A file written in one fixed format (`what`, e.g. "an HDF5 results file"; `extensions`: its usual
+// endings, lower case with the dot) must not be named like another format acosim writes: a CSV
+// table as t.md or HDF5 as x.csv is refused (InputError naming `option`, the path, what it writes
+// and the endings to use). Other names (no extension, or one acosim does not write) are accepted.
+void refuse_misleading_extension(const std::filesystem::path& path, std::string_view option,
+                                 std::string_view what, std::initializer_list<std::string_view> extensions);
 
 // Where and how a report goes.
 struct ReportTarget {
