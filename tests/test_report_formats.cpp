@@ -278,6 +278,35 @@ TEST_CASE("acosim run refuses an unknown --report extension before any work and 
   CHECK(xlsx.rfind("PK", 0) == 0);  // a zip archive, not Markdown
 }
 
+TEST_CASE("acosim run --format chooses the report's format; --report - prints it instead of the text",
+          "[report][cli]") {
+  TempDir dir("run_format");
+  int status = 0;
+  const std::string run = fmt::format("run '{}/scenarios/small-aco.yaml' --runs 20 -o '{}'",
+                                      ACOSIM_SOURCE_DIR, (dir.path / "r.h5").string());
+  const std::string out =
+      run_command(fmt::format("'{}' {} --report - --format json 2>/dev/null", ACOSIM_BINARY, run), status);
+  CHECK(status == 0);
+  const auto j = nlohmann::json::parse(out);  // JSON alone: the text report is not printed too
+  CHECK(j.at("format") == "acosim-report");
+  run_acosim(fmt::format("{} -q --report '{}' --format md", run, (dir.path / "notes.txt").string()), status);
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK_THAT(slurp(dir.path / "notes.txt"), Contains("# acosim results: small-aco") && Contains("| "));
+  struct Bad {
+    std::string args, expect;
+  };
+  for (const Bad& b : {Bad{"--format md", "--format md: give --report FILE"},
+                       Bad{"--report - --format xlsx", "the xlsx format is binary"},
+                       Bad{"--report x.md --format docx", "--format docx: unknown report format"}}) {
+    INFO(b.args);
+    fs::remove(dir.path / "r.h5");
+    const std::string log = run_acosim(fmt::format("{} -q {}", run, b.args), status);
+    CHECK(WEXITSTATUS(status) == 2);
+    CHECK_THAT(log, Contains(b.expect));
+    CHECK_FALSE(fs::exists(dir.path / "r.h5"));
+  }
+}
+
 TEST_CASE("the workbook reads back in openpyxl with the numbers of the HDF5 file", "[report][xlsx][cli]") {
   TempDir dir("xlsx");
   const std::string h5 = (dir.path / "r.h5").string(), book = (dir.path / "r.xlsx").string();

@@ -44,6 +44,7 @@ struct RunArgs {
   ScenarioArgs common;
   std::string output;
   std::string report;
+  std::string format;  // --format: wins over the report's extension
   std::string resume;
   long replay = -1;
   double target_se = 0;  // 0: run all the scenario's runs
@@ -111,7 +112,7 @@ int publish(const RunArgs& a, SimulationResults& results, const fs::path& output
   const fs::path written = m.complete ? output : partial_destination(output, a.resume);
   write_results(written, results);
 
-  if (!a.common.quiet)
+  if (!a.common.quiet && !(report && report->to_stdout()))
     std::cout << render_report(ReportFormat::Text, input) << cash_risk_text(results.cash_risk);
   if (report && m.complete) write_report(*report, input);
   const std::string workers = mpi::size() > 1 ? fmt::format("{} ranks x {} threads", mpi::size(), m.threads)
@@ -131,8 +132,9 @@ int publish(const RunArgs& a, SimulationResults& results, const fs::path& output
           "acosim: interrupted: {} holds the {} completed runs and is marked incomplete\n", written.string(),
           m.completed_runs);
     }
-    std::cerr << fmt::format("acosim: finish it with: acosim run --resume {}{}\n", written.string(),
-                             a.report.empty() ? "" : fmt::format(" --report {}", a.report));
+    std::cerr << fmt::format("acosim: finish it with: acosim run --resume {}{}{}\n", written.string(),
+                             a.report.empty() ? "" : fmt::format(" --report {}", a.report),
+                             a.format.empty() ? "" : fmt::format(" --format {}", a.format));
     return 130;
   }
   return 0;
@@ -178,11 +180,18 @@ int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previ
       add_scenario_inputs(paths, scenario);
     refuse_misleading_extension(output, "-o", "an HDF5 results file", {".h5", ".hdf5"});
     paths.output(output, "-o", "--resume");
-    if (!a.report.empty()) paths.output(a.report, "--report");
+    if (!a.report.empty() && a.report != "-") paths.output(a.report, "--report");
     paths.check();
   }
-  std::optional<ReportTarget> report;  // the format follows the extension, checked before any work
-  if (!a.report.empty()) report = resolve_report_target(a.report, "", "--report");
+  // The report follows the one output convention (sim/output/report/format.hpp), checked before any
+  // work: the format from --format or the extension, "-" for standard output, folders created.
+  std::optional<ReportTarget> report;
+  if (!a.report.empty()) {
+    report = resolve_report_target(a.report, a.format, "--report");
+  } else if (!a.format.empty()) {
+    throw InputError(
+        fmt::format("--format {}: give --report FILE (or --report - for standard output) too", a.format));
+  }
   if (!previous) print_scenario_warnings(scenario);
   // A file started by a build whose arithmetic differs cannot be completed bit-identically (its runs
   // and this build's would mix two arithmetics): refused, with what to do instead.
@@ -250,7 +259,11 @@ void add_run_command(CLI::App& app, CommandAction& action) {
   cmd->add_option("-o,--output", args->output, "HDF5 results file (default: results/<name>.h5)");
   cmd->add_option(
       "--report", args->report,
-      "Also write the report to FILE; the format follows the extension: " + report_format_extensions());
+      "Also write the report to FILE (- for standard output, instead of the text report); the format follows "
+      "the extension: " +
+          report_format_extensions());
+  cmd->add_option("--format", args->format,
+                  "Report format, instead of the extension: " + report_format_names());
   cmd->add_option("--resume", args->resume,
                   "Complete an interrupted results FILE (same numbers as an uninterrupted run)");
   cmd->add_option(
