@@ -307,6 +307,56 @@ TEST_CASE("acosim run --format chooses the report's format; --report - prints it
   }
 }
 
+TEST_CASE(
+    "an agreement's workbook opens with the Agreement sheet: per path and year, the HDF5 file's numbers",
+    "[report][xlsx][agreement][cli]") {
+  TempDir dir("xlsx_agreement");
+  const std::string h5 = (dir.path / "a.h5").string(), book = (dir.path / "a.xlsx").string();
+  int status = 0;
+  const std::string log = run_acosim(
+      fmt::format("agreement '{}/scenarios/agreement-paths.yaml' --runs 16 --set aco.beneficiaries=3000 "
+                  "-q -o '{}' --report '{}'",
+                  ACOSIM_SOURCE_DIR, h5, book),
+      status);
+  INFO(log);
+  REQUIRE(status == 0);
+  const std::string py = python_with_openpyxl();
+  if (py.empty()) {
+    WARN("python3-openpyxl not installed: read-back skipped (apt-get install python3-openpyxl)");
+    return;
+  }
+  const fs::path script = dir.path / "dump.py";
+  std::ofstream(script)
+      << "import json, sys, openpyxl\n"
+         "wb = openpyxl.load_workbook(sys.argv[1])\n"
+         "print(json.dumps({'sheets': wb.sheetnames, 'agreement': [[c.value for c in row] for "
+         "row in wb['Agreement'].iter_rows()]}))\n";
+  const auto j =
+      nlohmann::json::parse(run_command(fmt::format("{} '{}' '{}'", py, script.string(), book), status));
+  REQUIRE(status == 0);
+  CHECK(j.at("sheets")[0] == "Agreement");
+  const SimulationResults r = read_results(h5);
+  const auto& rows = j.at("agreement");
+  const std::size_t paths = 4, years = 5, width = 3 + years;
+  REQUIRE(rows.size() == 1 + paths);
+  REQUIRE(r.tracks.size() == paths * width);
+  CHECK(rows[0][13] == "PY2024 mean [USD]");
+  CHECK(rows[0][18] == "PY2024 P(owes shared losses)");
+  for (std::size_t p = 0; p < paths; ++p) {
+    INFO(rows[1 + p][0]);
+    const auto& row = rows[1 + p];
+    const TrackSummary& total = r.tracks[p * width];
+    CHECK(row[3].get<double>() == Approx(total.dollars.mean).epsilon(1e-14));
+    CHECK(row[5].get<double>() == Approx(total.dollars.percentiles[1]).epsilon(1e-14));          // P5
+    CHECK(row[8].get<double>() == Approx(r.tracks[p * width + 1].dollars.mean).epsilon(1e-14));  // PV
+    CHECK(row[9].get<double>() == Approx(total.p_losses).epsilon(1e-14));
+    for (std::size_t y = 0; y < years; ++y) {
+      CHECK(row[13 + y].get<double>() == Approx(r.tracks[p * width + 3 + y].dollars.mean).epsilon(1e-14));
+      CHECK(row[18 + y].get<double>() == Approx(r.tracks[p * width + 3 + y].p_losses).margin(1e-15));
+    }
+  }
+}
+
 TEST_CASE("the workbook reads back in openpyxl with the numbers of the HDF5 file", "[report][xlsx][cli]") {
   TempDir dir("xlsx");
   const std::string h5 = (dir.path / "r.h5").string(), book = (dir.path / "r.xlsx").string();

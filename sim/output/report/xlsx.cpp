@@ -1,7 +1,8 @@
 // The Excel workbook (libxlsxwriter): numbers are stored as numbers with number formats, so every
 // sheet sorts, filters and pivots. Sheets: Summary (one row per track), Percentiles, Differences
 // (pairs of tracks), Per run (run x track, capped at ReportInput::per_run_rows), Assumptions, and
-// Verdict when a risk appetite is given, plus Intervals (95% CIs) and Drivers (rank correlations). Amounts
+// Verdict when a risk appetite is given, plus Intervals (95% CIs) and Drivers (rank correlations); an
+// agreement's workbook opens with Agreement (and Agreement cash). Amounts
 // [USD]; probabilities and "% of benchmark" are stored as fractions with a percent format (0.0123 shows
 // as 1.23%).
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -85,6 +87,64 @@ class Sheet {
 };
 
 std::string pname(double level) { return fmt::format("P{}", level); }
+
+// An agreement's workbook (acosim agreement --report FILE.xlsx) opens with Agreement: one row per
+// path -- totals over the agreement, PV, the worst year, and each performance year's mean and
+// P(owing shared losses) -- and, with agreement.cash, Agreement cash: each path's mean net cash by
+// year and over the agreement (the per-column sheets follow: one Summary row per path and column).
+void agreement_sheets(lxw_workbook* wb, const Formats& f, const AgreementResults& ar) {
+  const std::size_t years = ar.performance_year.size(), width = kPathSummaryColumns + years;
+  if (ar.results.tracks.size() != ar.path_labels.size() * width)
+    throw std::invalid_argument("agreement workbook: the results have no summaries for every path column");
+  const auto col = [&](std::size_t p, std::size_t k) -> const TrackSummary& {
+    return ar.results.tracks[p * width + k];
+  };
+  Sheet s(wb, "Agreement", f);
+  std::vector<std::string> head = {"Path",
+                                   "Path key",
+                                   "Tracks by year",
+                                   "Total mean [USD]",
+                                   "Total MC SE [USD]",
+                                   "Total P5 [USD]",
+                                   "Total P50 [USD]",
+                                   "Total P95 [USD]",
+                                   "PV mean [USD]",
+                                   "P(net loss over the agreement)",
+                                   "P(owes in any year)",
+                                   "Worst year mean [USD]",
+                                   "Worst year P5 [USD]"};
+  for (int py : ar.performance_year) head.push_back(fmt::format("PY{} mean [USD]", py));
+  for (int py : ar.performance_year) head.push_back(fmt::format("PY{} P(owes shared losses)", py));
+  s.header(head, {30, 22, 40}, 1);
+  for (std::size_t p = 0; p < ar.path_labels.size(); ++p) {
+    const Stats& total = col(p, 0).dollars;
+    const TrackSummary& worst = col(p, 2);
+    s.text(report::plain_track_label(ar.path_labels[p])).text(ar.path_labels[p]);
+    s.text(p < ar.path_descriptions.size() ? ar.path_descriptions[p] : "", f.wrap);
+    s.money(total.mean).money(total.mcse).money(total.percentiles[1]).money(total.percentiles[4]);
+    s.money(total.percentiles[7]).money(col(p, 1).dollars.mean);
+    s.share(col(p, 0).p_losses)
+        .share(worst.p_losses)
+        .money(worst.dollars.mean)
+        .money(worst.dollars.percentiles[1]);
+    for (std::size_t y = 0; y < years; ++y) s.money(col(p, kPathSummaryColumns + y).dollars.mean);
+    for (std::size_t y = 0; y < years; ++y) s.share(col(p, kPathSummaryColumns + y).p_losses);
+    s.next();
+  }
+  if (ar.cash.empty()) return;
+  Sheet c(wb, "Agreement cash", f);
+  std::vector<std::string> cash_head = {"Path"};
+  for (std::size_t y = 0; y < ar.cash.front().net_by_year.size(); ++y)
+    cash_head.push_back(fmt::format("Year {} net cash mean [USD]", y + 1));
+  cash_head.insert(cash_head.end(), {"Net cash over the agreement, mean [USD]", "P(net cash < 0)"});
+  c.header(cash_head, {30}, 1);
+  for (const PathCashSummary& p : ar.cash) {
+    c.text(report::plain_track_label(p.label));
+    for (const Stats& y : p.net_by_year) c.money(y.mean);
+    c.money(p.net_total.mean).share(p.p_negative_total);
+    c.next();
+  }
+}
 
 void summary_sheet(lxw_workbook* wb, const Formats& f, const SimulationResults& r) {
   Sheet s(wb, "Summary", f);
@@ -292,6 +352,7 @@ std::string render_xlsx_report(const ReportInput& in) {
   workbook_set_properties(wb, &props);
 
   try {
+    if (in.agreement != nullptr) agreement_sheets(wb, f, *in.agreement);
     summary_sheet(wb, f, r);
     percentile_sheet(wb, f, r);
     if (!r.pairs.empty()) differences_sheet(wb, f, r);
