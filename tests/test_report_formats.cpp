@@ -278,7 +278,7 @@ TEST_CASE("acosim run refuses an unknown --report extension before any work and 
   CHECK(xlsx.rfind("PK", 0) == 0);  // a zip archive, not Markdown
 }
 
-TEST_CASE("acosim run --format chooses the report's format; --report - prints it instead of the text",
+TEST_CASE("acosim run --format chooses the report's format, and --report - prints it instead of the text",
           "[report][cli]") {
   TempDir dir("run_format");
   int status = 0;
