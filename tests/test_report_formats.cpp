@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -86,6 +87,30 @@ std::string python_with_openpyxl() {
     if (status == 0) return py;
   }
   return "";
+}
+
+// The workbook read back by openpyxl, as JSON: {"_order": sheet names, name: rows of cell values,
+// "_formats": Summary C2's and I2's number formats}; nullopt, with a warning, without openpyxl.
+std::optional<nlohmann::json> read_workbook(const fs::path& book) {
+  const std::string py = python_with_openpyxl();
+  if (py.empty()) {
+    WARN("python3-openpyxl not installed: read-back skipped (apt-get install python3-openpyxl)");
+    return std::nullopt;
+  }
+  const fs::path script = book.parent_path() / "dump.py";
+  std::ofstream(script)
+      << "import json, sys, openpyxl\n"
+         "wb = openpyxl.load_workbook(sys.argv[1])\n"
+         "out = {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb}\n"
+         "out['_order'] = wb.sheetnames\n"
+         "s = wb['Summary']\n"
+         "out['_formats'] = [s.cell(2, 3).number_format, s.cell(2, 9).number_format]\n"
+         "print(json.dumps(out))\n";
+  int status = 0;
+  const std::string dumped =
+      run_command(fmt::format("{} '{}' '{}'", py, script.string(), book.string()), status);
+  REQUIRE(status == 0);
+  return nlohmann::json::parse(dumped);
 }
 
 }  // namespace
@@ -320,23 +345,12 @@ TEST_CASE(
       status);
   INFO(log);
   REQUIRE(status == 0);
-  const std::string py = python_with_openpyxl();
-  if (py.empty()) {
-    WARN("python3-openpyxl not installed: read-back skipped (apt-get install python3-openpyxl)");
-    return;
-  }
-  const fs::path script = dir.path / "dump.py";
-  std::ofstream(script)
-      << "import json, sys, openpyxl\n"
-         "wb = openpyxl.load_workbook(sys.argv[1])\n"
-         "print(json.dumps({'sheets': wb.sheetnames, 'agreement': [[c.value for c in row] for "
-         "row in wb['Agreement'].iter_rows()]}))\n";
-  const auto j =
-      nlohmann::json::parse(run_command(fmt::format("{} '{}' '{}'", py, script.string(), book), status));
-  REQUIRE(status == 0);
-  CHECK(j.at("sheets")[0] == "Agreement");
+  const std::optional<nlohmann::json> book_json = read_workbook(book);
+  if (!book_json) return;
+  const nlohmann::json& j = *book_json;
+  CHECK(j.at("_order")[0] == "Agreement");
   const SimulationResults r = read_results(h5);
-  const auto& rows = j.at("agreement");
+  const auto& rows = j.at("Agreement");
   const std::size_t paths = 4, years = 5, width = 3 + years;
   REQUIRE(rows.size() == 1 + paths);
   REQUIRE(r.tracks.size() == paths * width);
@@ -368,25 +382,11 @@ TEST_CASE("the workbook reads back in openpyxl with the numbers of the HDF5 file
                  status);
   INFO(log);
   REQUIRE(status == 0);
-  const std::string py = python_with_openpyxl();
-  if (py.empty()) {
-    WARN("python3-openpyxl not installed: read-back skipped (apt-get install python3-openpyxl)");
-    return;
-  }
-  const fs::path script = dir.path / "dump.py";
-  std::ofstream(script)
-      << "import json, sys, openpyxl\n"
-         "wb = openpyxl.load_workbook(sys.argv[1])\n"
-         "out = {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb}\n"
-         "out['_formats'] = [wb['Summary'].cell(2, 3).number_format, wb['Summary'].cell(2, "
-         "9).number_format]\n"
-         "print(json.dumps(out))\n";
-  const std::string dumped = run_command(fmt::format("{} '{}' '{}'", py, script.string(), book), status);
-  REQUIRE(status == 0);
-  const auto j = nlohmann::json::parse(dumped);
+  const std::optional<nlohmann::json> book_json = read_workbook(book);
+  if (!book_json) return;
+  const nlohmann::json& j = *book_json;
   const SimulationResults r = read_results(h5);
-  std::vector<std::string> sheets;
-  for (const auto& [name, _] : j.items()) sheets.push_back(name);
+  const auto sheets = j.at("_order").get<std::vector<std::string>>();
   for (const char* s : {"Summary", "Percentiles", "Differences", "Per run", "Assumptions", "Verdict"}) {
     INFO(s);
     CHECK(std::find(sheets.begin(), sheets.end(), s) != sheets.end());

@@ -51,13 +51,7 @@ int run_agreement(const AgreementArgs& a) {
   paths.check();
   // The report follows the one output convention (sim/output/report/format.hpp), checked before any
   // work: the format from --format or the extension, "-" for standard output, folders created.
-  std::optional<ReportTarget> report;
-  if (!a.report.empty()) {
-    report = resolve_report_target(a.report, a.format, "--report");
-  } else if (!a.format.empty()) {
-    throw InputError(
-        fmt::format("--format {}: give --report FILE (or --report - for standard output) too", a.format));
-  }
+  const std::optional<ReportTarget> report = report_option_target(a.report, a.format);
   if (!model.spec().rules_note().empty()) std::cerr << "acosim: note: " << model.spec().rules_note() << "\n";
 
   RunOptions options;

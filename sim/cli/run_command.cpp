@@ -185,13 +185,7 @@ int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previ
   }
   // The report follows the one output convention (sim/output/report/format.hpp), checked before any
   // work: the format from --format or the extension, "-" for standard output, folders created.
-  std::optional<ReportTarget> report;
-  if (!a.report.empty()) {
-    report = resolve_report_target(a.report, a.format, "--report");
-  } else if (!a.format.empty()) {
-    throw InputError(
-        fmt::format("--format {}: give --report FILE (or --report - for standard output) too", a.format));
-  }
+  const std::optional<ReportTarget> report = report_option_target(a.report, a.format);
   if (!previous) print_scenario_warnings(scenario);
   // A file started by a build whose arithmetic differs cannot be completed bit-identically (its runs
   // and this build's would mix two arithmetics): refused, with what to do instead.

@@ -47,20 +47,6 @@ void add_common(CLI::App* cmd, ScenarioArgs& a) {
 
 fs::path with_extension(fs::path p, const char* ext) { return p.replace_extension(ext); }
 
-// --report/--format resolved by the one registry (sim/output/report/format.hpp) and checked for a
-// sweep, before any work; nullopt without --report.
-std::optional<ReportTarget> sweep_report_target(const std::string& path, const std::string& format) {
-  if (path.empty()) {
-    if (!format.empty())
-      throw InputError(
-          fmt::format("--format {}: give --report FILE (or --report - for standard output) too", format));
-    return std::nullopt;
-  }
-  const ReportTarget t = resolve_report_target(path, format, "--report");
-  check_sweep_report_format(t, "--report");
-  return t;
-}
-
 // ---- sweep ----
 
 struct SweepArgs {
@@ -91,7 +77,8 @@ int run_sweep_command(const SweepArgs& a) {
   paths.output(md, "--md");
   if (!a.report.empty() && a.report != "-") paths.output(a.report, "--report");
   paths.check();
-  const std::optional<ReportTarget> report = sweep_report_target(a.report, a.format);
+  const std::optional<ReportTarget> report = report_option_target(a.report, a.format);
+  if (report) refuse_workbook(*report, "--report", "a sweep");
   if (!a.common.quiet) {
     std::cerr << fmt::format("acosim sweep: {} points, {} sampling pass{} of {} runs\n", plan.points.size(),
                              plan.groups, plan.groups == 1 ? "" : "es", base.runs);
@@ -141,7 +128,7 @@ int run_tornado_command(const TornadoArgs& a) {
   const ReportTarget table = resolve_report_target(
       a.output.empty() ? (fs::path("results") / (base.name + "-tornado.csv")).string() : a.output, a.format,
       "-o");
-  check_tornado_format(table, "-o");
+  refuse_workbook(table, "-o", "a tornado");
   const fs::path json = tornado_json_path(a.json, table);
   CommandPaths paths;
   add_scenario_inputs(paths, base);

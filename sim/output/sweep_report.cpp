@@ -68,15 +68,6 @@ Spider sweep_spider(const SweepResults& s) {
   return sp;
 }
 
-void check_sweep_report_format(const ReportTarget& target, std::string_view option) {
-  if (target.format == ReportFormat::Xlsx) {
-    throw InputError(fmt::format(
-        "{} {}: a sweep has no workbook; allowed for a sweep: text, md, html, csv, json (.txt, .md, .html, "
-        ".csv, .json)",
-        option, target.to_stdout() ? "-" : target.path.string()));
-  }
-}
-
 namespace {
 
 // Dash patterns telling the keys apart (the colour tells the track).

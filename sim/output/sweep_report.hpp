@@ -5,7 +5,6 @@
 #pragma once
 
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "sim/engine/sweep.hpp"
@@ -37,10 +36,8 @@ struct Spider {
 // Empty (no axes) for a sweep without a grid (a plain list of points).
 Spider sweep_spider(const SweepResults& s);
 
-// Checks that a sweep can be written in `target`'s format (throws InputError naming the formats a
-// sweep has), before any work.
-void check_sweep_report_format(const ReportTarget& target, std::string_view option);
-// The sweep's report in format f (not xlsx).
+// The sweep's report in format f (not xlsx: refuse_workbook(target, option, "a sweep") before any
+// work).
 std::string render_sweep_report(ReportFormat f, const SweepResults& s);
 // The HTML page: the grid, the spider charts of the mean payment and of P(owing shared losses),
 // and the table, keys and values in words (the raw key in small print once).

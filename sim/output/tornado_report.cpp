@@ -253,15 +253,6 @@ std::string tornado_html(const TornadoResult& t) {
   return h;
 }
 
-void check_tornado_format(const ReportTarget& target, std::string_view option) {
-  if (target.format == ReportFormat::Xlsx) {
-    throw InputError(fmt::format(
-        "{} {}: a tornado has no workbook; allowed for a tornado: text, md, html, csv, json (.txt, .md, "
-        ".html, .csv, .json)",
-        option, target.to_stdout() ? "-" : target.path.string()));
-  }
-}
-
 std::string render_tornado(ReportFormat f, const TornadoResult& t) {
   switch (f) {
     case ReportFormat::Text: return tornado_text(t);

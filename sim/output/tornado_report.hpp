@@ -5,7 +5,6 @@
 #pragma once
 
 #include <string>
-#include <string_view>
 
 #include "sim/engine/sweep.hpp"
 #include "sim/output/report/format.hpp"
@@ -23,9 +22,7 @@ std::string tornado_json(const TornadoResult& t);  // format "acosim-tornado", v
 // the base) and its table.
 std::string tornado_html(const TornadoResult& t);
 
-// Checks that a tornado can be written in `target`'s format (throws InputError naming the formats
-// a tornado has), before any work.
-void check_tornado_format(const ReportTarget& target, std::string_view option);
+// The tornado in format f (not xlsx: refuse_workbook(target, option, "a tornado") before any work).
 std::string render_tornado(ReportFormat f, const TornadoResult& t);
 
 }  // namespace acosim

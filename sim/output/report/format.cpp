@@ -135,6 +135,21 @@ ReportTarget resolve_report_target(const std::string& path, const std::string& f
   return t;
 }
 
+std::optional<ReportTarget> report_option_target(const std::string& path, const std::string& format_name) {
+  if (!path.empty()) return resolve_report_target(path, format_name, "--report");
+  if (!format_name.empty())
+    throw InputError(
+        fmt::format("--format {}: give --report FILE (or --report - for standard output) too", format_name));
+  return std::nullopt;
+}
+
+void refuse_workbook(const ReportTarget& target, std::string_view option, std::string_view what) {
+  if (target.format != ReportFormat::Xlsx) return;
+  throw InputError(fmt::format(
+      "{} {}: {} has no workbook; allowed for {}: text, md, html, csv, json (.txt, .md, .html, .csv, .json)",
+      option, target.to_stdout() ? "-" : target.path.string(), what, what));
+}
+
 std::string render_report(ReportFormat f, const ReportInput& in) {
   if (in.agreement != nullptr) return render_agreement_report(f, in);
   return report_format_info(f).render(in);

@@ -64,6 +64,12 @@ struct ReportTarget {
 // Throws InputError with what is allowed.
 ReportTarget resolve_report_target(const std::string& path, const std::string& format_name,
                                    std::string_view option, ReportFormat stdout_default = ReportFormat::Text);
+// --report PATH|- with --format, the commands' one reading of the pair: resolve_report_target, or
+// nullopt without --report (--format alone is refused, InputError).
+std::optional<ReportTarget> report_option_target(const std::string& path, const std::string& format_name);
+// Refuses the workbook for an output that has none (`what`: "a sweep", "a tornado"), naming the
+// formats it has; the other formats pass.
+void refuse_workbook(const ReportTarget& target, std::string_view option, std::string_view what);
 
 // The report as bytes (the workbook's zip archive for xlsx); an input with an agreement renders
 // the agreement's report (sim/output/agreement_report.hpp).
