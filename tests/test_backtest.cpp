@@ -129,6 +129,20 @@ TEST_CASE("backtest: acosim init writes a scenario acosim run accepts, and bad i
                          status);
   CHECK(WEXITSTATUS(status) == 2);
   CHECK(test::slurp(copy) == test::slurp(kPy2022));
+  // Nor carry another format's name (a scenario as .h5), nor backtest's CSV one as .md.
+  msg = test::run_acosim(
+      fmt::format("init --puf '{}' --aco A1001 -o '{}'", kPy2022.string(), (dir.path / "x.h5").string()),
+      status);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(msg.find("writes a scenario (YAML), but .h5 names another format") != std::string::npos);
+  msg = test::run_acosim(fmt::format("backtest --from '{}' --to '{}' --runs 10 --csv '{}'", kPy2022.string(),
+                                     kPy2023.string(), (dir.path / "b.md").string()),
+                         status);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK(msg.find("--csv") != std::string::npos);
+  CHECK(msg.find("but .md names another format; give a name ending in .csv") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir.path / "x.h5"));
+  CHECK_FALSE(fs::exists(dir.path / "b.md"));
 }
 
 TEST_CASE("backtest: a handful of ACOs: the CSV columns in order, the same numbers on 1 and 2 threads",
