@@ -457,7 +457,8 @@ TEST_CASE("acosim tornado writes the format its -o names and refuses others befo
   CHECK(exit_code(status) == 0);
   const std::string html = slurp(dir.path / "t.html");
   CHECK_THAT(html, Contains("<svg") && Contains("Tornado of mean net payment for BASIC Level A") &&
-                       Contains("input at its high value") && Contains("Quality score (mean)"));
+                       Contains("input at its high value") && Contains("Quality score (mean)") &&
+                       Contains("(commit ") && Contains("seed 11: 5 simulations"));
   const std::string text = run_acosim(base + " -o -", status);
   CHECK(exit_code(status) == 0);
   CHECK_THAT(text, Contains("Rank") && Contains("True effect on spending (mean)"));

@@ -251,12 +251,7 @@ std::string sweep_html(const SweepResults& s) {
   if (s.risk) h += "<p class=\"note\">Risk appetite: " + esc(describe_appetite(*s.risk)) + ".</p>\n";
   if (!s.points.empty()) h += spider_section(s, sweep_spider(s));
   h += "<h2>Tables</h2>\n" + report::render_html(sweep_table(s));
-  h += report::glossary_section();
-  h += fmt::format(
-      "<footer>{} points, {} sampling pass{}, {:.2f} s on {} threads.</footer>\n</main>\n</body>\n</html>\n",
-      s.stats.points, s.stats.sampling_passes, s.stats.sampling_passes == 1 ? "" : "es", s.stats.wall_seconds,
-      s.stats.threads);
-  return h;
+  return h + report::page_close(s.stats, s.base.seed, "points");
 }
 
 std::string sweep_json(const SweepResults& s) {

@@ -244,13 +244,7 @@ std::string tornado_html(const TornadoResult& t) {
     h += report::render_html(tables[k]);
   }
   h += "<p class=\"note\">" + report::html_escape(tornado_note(t)) + "</p>\n";
-  h += report::glossary_section();
-  h += fmt::format(
-      "<footer>{} simulations, {} sampling pass{}, {:.2f} s on {} "
-      "threads.</footer>\n</main>\n</body>\n</html>\n",
-      t.stats.points, t.stats.sampling_passes, t.stats.sampling_passes == 1 ? "" : "es", t.stats.wall_seconds,
-      t.stats.threads);
-  return h;
+  return h + report::page_close(t.stats, t.seed, "simulations");
 }
 
 std::string render_tornado(ReportFormat f, const TornadoResult& t) {

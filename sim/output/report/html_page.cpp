@@ -1,5 +1,7 @@
 #include "sim/output/report/html_page.hpp"
 
+#include "sim/common/version.hpp"
+
 #include <fmt/format.h>
 
 #include "sim/output/report/labels.hpp"
@@ -109,6 +111,15 @@ std::string page_close(const ResultMetadata& m) {
       esc(m.program_version), esc(m.git_commit), m.seed, m.runs,
       m.created_utc.empty() ? "" : ", created " + esc(m.created_utc));
   return h + "</main>\n</body>\n</html>\n";
+}
+
+std::string page_close(const SweepStats& s, std::uint64_t seed, std::string_view simulations) {
+  return glossary_section() +
+         fmt::format(
+             "<footer>acosim {} (commit {}), seed {}: {} {}, {} sampling pass{}, {:.2f} s on {} "
+             "threads; every point uses the same random draws.</footer>\n</main>\n</body>\n</html>\n",
+             esc(kVersion), esc(kGitCommit), seed, s.points, simulations, s.sampling_passes,
+             s.sampling_passes == 1 ? "" : "es", s.wall_seconds, s.threads);
 }
 
 std::string assumptions_section(const Assumptions& a) {

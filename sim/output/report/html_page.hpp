@@ -6,6 +6,7 @@
 #include <string>
 
 #include "sim/engine/results.hpp"
+#include "sim/engine/sweep.hpp"
 #include "sim/output/report/input.hpp"
 #include "sim/output/report/svg_chart.hpp"
 
@@ -16,6 +17,10 @@ std::string page_open(const std::string& title, const std::string& subtitle);
 // The scenario as loaded (collapsed), the footer with program, commit, seed and runs, and the end
 // of the page.
 std::string page_close(const ResultMetadata& m);
+// The end of a page of many simulations (sweep, tornado): the glossary, then the footer with the
+// program, commit, seed, how many `simulations` ("points", "simulations"), sampling passes, time
+// and threads.
+std::string page_close(const SweepStats& s, std::uint64_t seed, std::string_view simulations);
 // "Assumptions": the table, what is missing and the load warnings.
 std::string assumptions_section(const Assumptions& a);
 std::string glossary_section();
