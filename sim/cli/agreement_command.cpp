@@ -45,7 +45,7 @@ int run_agreement(const AgreementArgs& a) {
       !a.output.empty() ? fs::path(a.output) : fs::path("results") / (scenario.name + "-agreement.h5");
   CommandPaths paths;
   add_scenario_inputs(paths, scenario);
-  refuse_misleading_extension(output, "-o", "an HDF5 results file", {".h5", ".hdf5"});
+  refuse_misleading_extension(output, "-o", "an HDF5 results file", kHdf5Extensions);
   paths.output(output, "-o");
   if (!a.report.empty() && a.report != "-") paths.output(a.report, "--report");
   paths.check();

@@ -58,7 +58,7 @@ int run_backtest_command(const BacktestArgs& a) {
   CommandPaths paths;
   paths.input(a.from, "--from");
   paths.input(a.to, "--to");
-  refuse_misleading_extension(a.output, "-o", "an HDF5 file", {".h5", ".hdf5"});
+  refuse_misleading_extension(a.output, "-o", "an HDF5 file", kHdf5Extensions);
   refuse_misleading_extension(a.csv, "--csv", "CSV", {".csv"});
   if (!a.output.empty()) paths.output(a.output, "-o");
   if (!a.csv.empty()) paths.output(a.csv, "--csv");

@@ -42,7 +42,7 @@ int run_init(const InitArgs& a) {
   if (!a.output.empty()) {  // before any work (sim/output/output_paths.hpp)
     CommandPaths paths;
     paths.input(a.puf, "--puf");
-    refuse_misleading_extension(a.output, "-o", "a scenario (YAML)", {".yaml", ".yml"});
+    refuse_misleading_extension(a.output, "-o", "a scenario (YAML)", kYamlExtensions);
     paths.output(a.output, "-o");
     paths.check();
   }

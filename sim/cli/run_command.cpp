@@ -178,7 +178,7 @@ int run_scenario(const RunArgs& a, const std::optional<SimulationResults>& previ
       paths.input(a.resume, "--resume");
     else
       add_scenario_inputs(paths, scenario);
-    refuse_misleading_extension(output, "-o", "an HDF5 results file", {".h5", ".hdf5"});
+    refuse_misleading_extension(output, "-o", "an HDF5 results file", kHdf5Extensions);
     paths.output(output, "-o", "--resume");
     if (!a.report.empty() && a.report != "-") paths.output(a.report, "--report");
     paths.check();

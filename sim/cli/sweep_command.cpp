@@ -67,7 +67,7 @@ int run_sweep_command(const SweepArgs& a) {
   const fs::path csv = a.csv.empty() ? with_extension(h5, ".csv") : fs::path(a.csv);
   const fs::path md = a.md.empty() ? with_extension(h5, ".md") : fs::path(a.md);
   refuse_binary_on_stdout(a.output, "-o", "sweep file");
-  refuse_misleading_extension(h5, "-o", "an HDF5 sweep file", {".h5", ".hdf5"});
+  refuse_misleading_extension(h5, "-o", "an HDF5 sweep file", kHdf5Extensions);
   refuse_misleading_extension(csv, "--csv", "CSV", {".csv"});
   refuse_misleading_extension(md, "--md", "Markdown", {".md", ".markdown"});
   CommandPaths paths;

@@ -104,9 +104,11 @@ void refuse_misleading_extension(const fs::path& path, std::string_view option, 
                                  std::initializer_list<std::string_view> extensions) {
   const std::string ext = lower(path.extension().string());
   if (ext.empty() || std::find(extensions.begin(), extensions.end(), ext) != extensions.end()) return;
-  bool other = ext == ".h5" || ext == ".hdf5" || ext == ".yaml" || ext == ".yml";
-  for (const auto& i : kFormats)
-    other = other || std::find(i.extensions.begin(), i.extensions.end(), ext) != i.extensions.end();
+  const auto names = [&ext](auto endings) {
+    return std::find(endings.begin(), endings.end(), ext) != endings.end();
+  };
+  bool other = names(kHdf5Extensions) || names(kYamlExtensions);
+  for (const auto& i : kFormats) other = other || names(i.extensions);
   if (!other) return;
   std::string endings;
   for (std::string_view e : extensions) endings += fmt::format("{}{}", endings.empty() ? "" : " or ", e);

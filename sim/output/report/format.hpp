@@ -50,6 +50,9 @@ ReportFormat report_format_for_path(const std::filesystem::path& path, std::stri
 // and the endings to use). Other names (no extension, or one acosim does not write) are accepted.
 void refuse_misleading_extension(const std::filesystem::path& path, std::string_view option,
                                  std::string_view what, std::initializer_list<std::string_view> extensions);
+// The fixed formats' endings besides the report formats' (the HDF5 files, scenarios).
+inline const std::initializer_list<std::string_view> kHdf5Extensions = {".h5", ".hdf5"};
+inline const std::initializer_list<std::string_view> kYamlExtensions = {".yaml", ".yml"};
 
 // Where and how a report goes.
 struct ReportTarget {
