@@ -95,7 +95,8 @@ __attribute__((target("avx2,fma"), flatten)) inline void box_muller4_avx2(const 
 // halves' garbage never read. Eight instructions per round for four blocks; words in 32-bit lanes
 // (the products of odd lanes after a shift, blends to assemble the halves) took nine, and 2.7% more
 // of the engine's time. The rounds are chains of ~8 cycles (vpmuludq's latency 5 among them), so
-// four sets (16 blocks) in flight keep the multipliers busier than two: 13% less time per block.
+// four sets (16 blocks) in flight keep the multipliers busier than two: 2.43 -> 2.10 ns per block
+// with the file's pre-allocation scheduling (sim/CMakeLists.txt; the development Xeon).
 // x[set][0]: the blocks; h: PhiloxStream::head's constants, broadcast.
 template <int Sets>
 __attribute__((target("avx2"), always_inline)) inline void philox_avx2_64(__m256i (*x)[4], const __m256i* h,
