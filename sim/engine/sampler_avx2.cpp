@@ -90,73 +90,30 @@ __attribute__((target("avx2,fma"), flatten)) inline void box_muller4_avx2(const 
   _mm256_store_pd(zs, s);
 }
 
-// Ten Philox4x32-10 rounds on Sets x 4 blocks with AVX2, each word in the low half of a 64-bit lane
-// (the AVX-512 kernel's layout): one vpmuludq per product, the high half shifted down, the upper
-// halves' garbage never read. Eight instructions per round for four blocks; words in 32-bit lanes
-// (the products of odd lanes after a shift, blends to assemble the halves) took nine, and 2.7% more
-// of the engine's time. The rounds are chains of ~8 cycles (vpmuludq's latency 5 among them), so
-// four sets (16 blocks) in flight keep the multipliers busier than two: 2.43 -> 2.10 ns per block
-// with the file's pre-allocation scheduling (sim/CMakeLists.txt; the development Xeon).
-// x[set][0]: the blocks; h: PhiloxStream::head's constants, broadcast.
-template <int Sets>
-__attribute__((target("avx2"), always_inline)) inline void philox_avx2_64(__m256i (*x)[4], const __m256i* h,
-                                                                          const __m256i* ka,
-                                                                          const __m256i* kb) {
-  const __m256i m0 = _mm256_set1_epi64x(0xD2511F53), m1 = _mm256_set1_epi64x(0xCD9E8D57);
-  for (int set = 0; set < Sets; ++set) {  // rounds 0-2 (PhiloxStream::head)
-    __m256i* v = x[set];
-    __m256i p0 = _mm256_mul_epu32(v[0], m0);
-    const __m256i x2 = _mm256_xor_si256(_mm256_srli_epi64(p0, 32), h[0]);
-    const __m256i p1 = _mm256_mul_epu32(x2, m1);
-    v[0] = _mm256_xor_si256(_mm256_srli_epi64(p1, 32), h[1]);
-    v[1] = p1;
-    v[2] = _mm256_xor_si256(p0, h[2]);
-    p0 = _mm256_mul_epu32(v[0], m0);
-    const __m256i q1 = _mm256_mul_epu32(v[2], m1);
-    v[0] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(q1, 32), v[1]), ka[2]);
-    v[1] = q1;
-    v[2] = _mm256_xor_si256(_mm256_srli_epi64(p0, 32), h[3]);
-    v[3] = p0;
-  }
-#pragma GCC unroll 7
-  for (int round = 3; round < 10; ++round) {
-#pragma GCC unroll 4
-    for (int set = 0; set < Sets; ++set) {
-      __m256i* v = x[set];
-      const __m256i p0 = _mm256_mul_epu32(v[0], m0), p1 = _mm256_mul_epu32(v[2], m1);
-      v[0] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), v[1]), ka[round]);
-      v[1] = p1;
-      v[2] = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), v[3]), kb[round]);
-      v[3] = p0;
-    }
-  }
-}
-// The round keys, broadcast once per tile (GCC recomputed and broadcast them in every iteration of
-// one of the two word loops: 40 instructions per eight blocks).
-__attribute__((target("avx2"))) inline void philox_keys_avx2(const PhiloxStream& s, __m256i* ka,
-                                                             __m256i* kb) {
-  const auto key = s.key();
-  for (std::uint32_t round = 0, a = key[0], b = key[1]; round < 10;
-       ++round, a += 0x9E3779B9u, b += 0xBB67AE85u) {
-    ka[round] = _mm256_set1_epi64x(a);
-    kb[round] = _mm256_set1_epi64x(b);
-  }
-}
+// PhiloxLanes (sim/engine/sampler_isa.hpp) on four blocks per vector. Eight instructions per round
+// for four blocks; words in 32-bit lanes (the products of odd lanes after a shift, blends to
+// assemble the halves) took nine, and 2.7% more of the engine's time. Four sets in flight against
+// two: 2.43 -> 2.10 ns per block with the file's pre-allocation scheduling (sim/CMakeLists.txt; the
+// development Xeon).
+struct Avx2Lanes {
+  using V = __m256i;
+  __attribute__((target("avx2"))) static V set1(std::uint32_t a) { return _mm256_set1_epi64x(a); }
+  __attribute__((target("avx2"))) static V mul(V a, V m) { return _mm256_mul_epu32(a, m); }
+  __attribute__((target("avx2"))) static V hi(V a) { return _mm256_srli_epi64(a, 32); }
+  __attribute__((target("avx2"))) static V x(V a, V b) { return _mm256_xor_si256(a, b); }
+  __attribute__((target("avx2"))) static V x3(V a, V b, V c) { return x(x(a, b), c); }
+};
 
-// The AVX2 kernels' words (philox_avx2_64) and normals (bm4_avx2).
+// The AVX2 kernels' words (PhiloxLanes<Avx2Lanes>) and normals (bm4_avx2).
 struct Avx2Words {
   // The engine's normals (box_muller: single precision), 8 pairs per call of bmf8_avx2.
   void normals(int count, const std::uint32_t* w0, const std::uint32_t* w1, const std::uint32_t* w2,
                const std::uint32_t* w3, double* z0, double* z1, double* z2, double* z3) const;
-  __attribute__((target("avx2"))) void operator()(const PhiloxStream& s, std::uint32_t first,
-                                                  std::uint32_t stride, int count, std::uint32_t* w0,
-                                                  std::uint32_t* w1, std::uint32_t* w2,
-                                                  std::uint32_t* w3) const {
-    __m256i ka[10], kb[10];
-    philox_keys_avx2(s, ka, kb);
-    const PhiloxStream::Head head = s.head();
-    const __m256i h[4] = {_mm256_set1_epi64x(head.b1), _mm256_set1_epi64x(head.a2),
-                          _mm256_set1_epi64x(head.b2), _mm256_set1_epi64x(head.d2)};
+  __attribute__((target("avx2"), flatten)) void operator()(const PhiloxStream& s, std::uint32_t first,
+                                                           std::uint32_t stride, int count, std::uint32_t* w0,
+                                                           std::uint32_t* w1, std::uint32_t* w2,
+                                                           std::uint32_t* w3) const {
+    const PhiloxLanes<Avx2Lanes> philox(s);
     // In a group of 8 blocks from i, blocks i, i + 2, i + 4, i + 6 (even) and i + 1, i + 3, ... (odd)
     // in the low halves of 64-bit lanes, interleaved back into 8 words per array at the end.
     const __m256i even = _mm256_setr_epi64x(0, 2 * stride, 4 * stride, 6 * stride);
@@ -171,7 +128,7 @@ struct Avx2Words {
             _mm256_set1_epi64x(first + static_cast<std::uint32_t>(i + 8 * (set / 2)) * stride);
         x[set][0] = _mm256_add_epi64(base, set % 2 == 0 ? even : odd);
       }
-      philox_avx2_64<Sets>(x, h, ka, kb);
+      philox.template rounds<Sets>(x);
       for (int set = 0; set < Sets;
            set += 2)  // even blocks' words in the even 32-bit lanes, odd ones in the odd
         for (int k = 0; k < 4; ++k)

@@ -24,71 +24,31 @@ namespace {
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 
-// Philox4x32-10 with intrinsics, 8 blocks at a time: the same words as
-// PhiloxStream::words (tests/test_bench.cpp), about 3x faster than what GCC 12 makes of the portable
-// loop (it widens the 32 x 32 -> 64-bit products into emulated 64 x 64-bit multiplies).
-// AVX-512 keeps each 32-bit word in the low half of a 64-bit lane: one vpmuludq gives the whole
-// product (low half = the next x1/x3, high half shifted down = the next x0/x2 after the xors), and
-// the garbage the upper halves collect is never read (vpmuludq reads the low halves only); a
-// vpmovqd packs the words at the end. Six instructions per round for eight blocks.
-// Ten Philox4x32-10 rounds on Sets x 8 blocks, each word in the low half of a 64-bit lane (the
-// upper halves collect garbage that is never read); ka, kb: the round keys. The rounds are chains of
-// ~8 cycles, so four sets in flight (32 blocks) keep the multipliers busier than two.
-// x[set][0]: the blocks; h: PhiloxStream::head's constants, broadcast.
-template <int Sets>
-__attribute__((target("avx512f"), always_inline)) inline void philox_avx512(__m512i (*x)[4], const __m512i* h,
-                                                                            const __m512i* ka,
-                                                                            const __m512i* kb) {
-  const __m512i m0 = _mm512_set1_epi64(0xD2511F53), m1 = _mm512_set1_epi64(0xCD9E8D57);
-  for (int set = 0; set < Sets; ++set) {  // rounds 0-2 (PhiloxStream::head)
-    __m512i* v = x[set];
-    __m512i p0 = _mm512_mul_epu32(v[0], m0);
-    const __m512i p1 = _mm512_mul_epu32(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), h[0]), m1);
-    v[0] = _mm512_xor_si512(_mm512_srli_epi64(p1, 32), h[1]);
-    v[2] = _mm512_xor_si512(p0, h[2]);
-    p0 = _mm512_mul_epu32(v[0], m0);
-    const __m512i q1 = _mm512_mul_epu32(v[2], m1);
-    v[0] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(q1, 32), p1, ka[2], 0x96);  // a ^ b ^ c
-    v[1] = q1;
-    v[2] = _mm512_xor_si512(_mm512_srli_epi64(p0, 32), h[3]);
-    v[3] = p0;
+// Philox4x32-10 with intrinsics: PhiloxLanes (sim/engine/sampler_isa.hpp) on eight blocks per
+// vector, the same words as PhiloxStream::words (tests/test_bench.cpp), about 3x faster than what
+// GCC 12 makes of the portable loop (it widens the 32 x 32 -> 64-bit products into emulated 64 x
+// 64-bit multiplies). The two xors of a round are one vpternlogq: six instructions per round for
+// eight blocks.
+struct Avx512Lanes {
+  using V = __m512i;
+  __attribute__((target("avx512f"))) static V set1(std::uint32_t a) { return _mm512_set1_epi64(a); }
+  __attribute__((target("avx512f"))) static V mul(V a, V m) { return _mm512_mul_epu32(a, m); }
+  __attribute__((target("avx512f"))) static V hi(V a) { return _mm512_srli_epi64(a, 32); }
+  __attribute__((target("avx512f"))) static V x(V a, V b) { return _mm512_xor_si512(a, b); }
+  __attribute__((target("avx512f"))) static V x3(V a, V b, V c) {
+    return _mm512_ternarylogic_epi64(a, b, c, 0x96);  // a ^ b ^ c
   }
-#pragma GCC unroll 7
-  for (int round = 3; round < 10; ++round) {
-#pragma GCC unroll 4
-    for (int set = 0; set < Sets; ++set) {
-      __m512i* v = x[set];
-      const __m512i p0 = _mm512_mul_epu32(v[0], m0), p1 = _mm512_mul_epu32(v[2], m1);
-      v[0] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), v[1], ka[round], 0x96);
-      v[1] = p1;
-      v[2] = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), v[3], kb[round], 0x96);
-      v[3] = p0;
-    }
-  }
-}
-__attribute__((target("avx512f"))) inline void philox_keys_avx512(const PhiloxStream& s, __m512i* ka,
-                                                                  __m512i* kb) {
-  const auto key = s.key();
-  for (std::uint32_t round = 0, a = key[0], b = key[1]; round < 10;
-       ++round, a += 0x9E3779B9u, b += 0xBB67AE85u) {
-    ka[round] = _mm512_set1_epi64(a);
-    kb[round] = _mm512_set1_epi64(b);
-  }
-}
+};
 
 struct Avx512Words {
   // Box-Muller of 8 pairs: box_muller_double(wr[k], wa[k], zc[k], zs[k]), bit for bit.
   static void box_muller8(const std::uint32_t* wr, const std::uint32_t* wa, double* zc, double* zs);
 
-  __attribute__((target("avx512f"))) void operator()(const PhiloxStream& s, std::uint32_t first,
-                                                     std::uint32_t stride, int count, std::uint32_t* w0,
-                                                     std::uint32_t* w1, std::uint32_t* w2,
-                                                     std::uint32_t* w3) const {
-    __m512i ka[10], kb[10];  // the round keys
-    philox_keys_avx512(s, ka, kb);
-    const PhiloxStream::Head head = s.head();
-    const __m512i h[4] = {_mm512_set1_epi64(head.b1), _mm512_set1_epi64(head.a2), _mm512_set1_epi64(head.b2),
-                          _mm512_set1_epi64(head.d2)};
+  __attribute__((target("avx512f"), flatten)) void operator()(const PhiloxStream& s, std::uint32_t first,
+                                                              std::uint32_t stride, int count,
+                                                              std::uint32_t* w0, std::uint32_t* w1,
+                                                              std::uint32_t* w2, std::uint32_t* w3) const {
+    const PhiloxLanes<Avx512Lanes> philox(s);
     const __m512i lanes =
         _mm512_setr_epi64(0, stride, 2 * stride, 3 * stride, 4 * stride, 5 * stride, 6 * stride, 7 * stride);
     // The low halves of two vectors' 64-bit lanes as one vector of 16 words: one vpermt2d where two
@@ -103,7 +63,7 @@ struct Avx512Words {
         x[set][0] = _mm512_add_epi64(
             _mm512_set1_epi64(first + static_cast<std::uint32_t>(i + 8 * set) * stride), lanes);
       }
-      philox_avx512<Sets>(x, h, ka, kb);
+      philox.template rounds<Sets>(x);
       for (int set = 0; set < Sets; set += 2)
         for (int k = 0; k < 4; ++k)
           _mm512_store_si512(w[k] + i + 8 * set,

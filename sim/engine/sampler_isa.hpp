@@ -38,6 +38,67 @@ inline bool exp_in_fast_range(const LognormalCost& k, double bound) {
   return reach < static_cast<double>(-detmath::kExpInRangeMinF) - 0.5;
 }
 
+// Philox4x32-10 in the vector kernels' layout: each 32-bit word in the low half of a 64-bit lane,
+// so one vpmuludq gives a whole product (low half = the next x1/x3, high half shifted down = the
+// next x0/x2 after the xors); the garbage the upper halves collect is never read. `Lanes` gives the
+// instruction set's operations on its vector V as static functions compiled for its target: set1 (a
+// word broadcast), mul (vpmuludq), hi (the high halves shifted down), x (xor) and x3 (a ^ b ^ c);
+// the kernels' `flatten` inlines them, as it does models/det_math.hpp's templates.
+template <class Lanes>
+struct PhiloxLanes {
+  using V = typename Lanes::V;
+  V ka[10], kb[10];  // the round keys, broadcast once per call (GCC had redone it in a word loop)
+  V h[4];            // PhiloxStream::head's constants
+  V m0, m1;          // PHILOX_M4x32_0, _1
+
+  explicit PhiloxLanes(const PhiloxStream& s) {
+    const auto key = s.key();
+    for (std::uint32_t round = 0, a = key[0], b = key[1]; round < 10;
+         ++round, a += 0x9E3779B9u, b += 0xBB67AE85u) {
+      ka[round] = Lanes::set1(a);
+      kb[round] = Lanes::set1(b);
+    }
+    const PhiloxStream::Head head = s.head();
+    h[0] = Lanes::set1(head.b1);
+    h[1] = Lanes::set1(head.a2);
+    h[2] = Lanes::set1(head.b2);
+    h[3] = Lanes::set1(head.d2);
+    m0 = Lanes::set1(0xD2511F53u);
+    m1 = Lanes::set1(0xCD9E8D57u);
+  }
+
+  // The ten rounds on Sets vectors of blocks (x[set][0]: the blocks; words 1-3 are the stream's, in
+  // head), round-major: a round is a chain of ~8 cycles (vpmuludq's latency 5 among them), so four
+  // sets in flight keep the multipliers busier than two (docs/performance.md, "Third round").
+  template <int Sets>
+  void rounds(V (*x)[4]) const {
+    for (int set = 0; set < Sets; ++set) {  // rounds 0-2 (PhiloxStream::head)
+      V* v = x[set];
+      const V p0 = Lanes::mul(v[0], m0);
+      const V p1 = Lanes::mul(Lanes::x(Lanes::hi(p0), h[0]), m1);
+      v[0] = Lanes::x(Lanes::hi(p1), h[1]);
+      v[2] = Lanes::x(p0, h[2]);
+      const V q0 = Lanes::mul(v[0], m0), q1 = Lanes::mul(v[2], m1);
+      v[0] = Lanes::x3(Lanes::hi(q1), p1, ka[2]);
+      v[1] = q1;
+      v[2] = Lanes::x(Lanes::hi(q0), h[3]);
+      v[3] = q0;
+    }
+#pragma GCC unroll 7
+    for (int round = 3; round < 10; ++round) {
+#pragma GCC unroll 4
+      for (int set = 0; set < Sets; ++set) {
+        V* v = x[set];
+        const V p0 = Lanes::mul(v[0], m0), p1 = Lanes::mul(v[2], m1);
+        v[0] = Lanes::x3(Lanes::hi(p1), v[1], ka[round]);
+        v[1] = p1;
+        v[2] = Lanes::x3(Lanes::hi(p0), v[3], kb[round]);
+        v[3] = p0;
+      }
+    }
+  }
+};
+
 // The kernels of one instruction set (SUFFIX sse2, avx2, avx512).
 #define ACOSIM_DECLARE_KERNELS(SUFFIX)                                                                      \
   double py_only_##SUFFIX(const LognormalCost& cost, const PhiloxStream& stream, long n);                   \
